@@ -1,0 +1,46 @@
+"""tinygrad_edu: a small, readable deep-learning framework on NumPy, with PyTorch's API.
+
+    import tinygrad_edu as tg
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    x.grad  # tensor([2., 4.])
+"""
+
+import numpy as np
+
+from .autograd import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (arange, empty, eye, full, full_like, linspace, ones, ones_like, rand, rand_like, randint,
+                       randn, randn_like, zeros, zeros_like)
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .random import manual_seed
+from .tensor import Tensor, cat, grad, stack, tensor, where
+
+__version__ = "0.1.0"
+
+float16, float32, float64 = np.float16, np.float32, np.float64
+int32, int64, bool_ = np.int32, np.int64, np.bool_
+float, double, long = np.float32, np.float64, np.int64  # noqa: A001 -- PyTorch's aliases
+
+
+def _method(name: str):
+    def call(input, *args, **kwargs):  # noqa: A002 -- PyTorch's argument name
+        return getattr(input, name)(*args, **kwargs)
+    call.__name__ = name
+    call.__doc__ = f"tinygrad_edu.{name}(x, ...) is x.{name}(...)."
+    return call
+
+
+# torch.exp(x) and friends: the function forms of Tensor methods.
+(exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, maximum, minimum, matmul, sum, mean,  # noqa: A001
+ max, min, var, std, logsumexp, softmax, log_softmax, reshape, transpose, permute, flatten,  # noqa: A001
+ unsqueeze, squeeze, split, chunk, argmax, argmin) = [_method(n) for n in (
+    "exp log sqrt abs sin cos tanh sigmoid relu clamp maximum minimum matmul sum mean max min var std "
+    "logsumexp softmax log_softmax reshape transpose permute flatten unsqueeze squeeze split chunk "
+    "argmax argmin").split()]
+
+__all__ = [
+    "Tensor", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+    "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
+    "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",
+    "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like",
+]

@@ -1,0 +1,730 @@
+"""Tensor: a NumPy array that remembers how it was made.
+
+Every differentiable method goes through one entry point, `apply(Op, ...)`,
+which runs the op's NumPy forward and, when a gradient will be needed,
+links the result to a graph node. Composite ops (mean, var, softmax, ...)
+are written here from primitives, so they need no backward of their own.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import ops
+from .autograd import _Mode, retain, run_backward
+from .random import generator
+
+__all__ = ["Tensor", "tensor", "apply", "grad"]
+
+DEFAULT_FLOAT = np.float32
+
+
+def to_array(data, dtype=None) -> np.ndarray:
+    """NumPy arrays keep their dtype; Python floats become float32, ints int64."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.array(data, dtype=dtype)
+    if isinstance(data, (np.ndarray, np.generic)):
+        return np.array(data)
+    array = np.array(data)
+    if array.dtype == np.float64:
+        return array.astype(DEFAULT_FLOAT)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64)
+    if array.dtype == object:
+        raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__} {data!r:.60}")
+    return array
+
+
+def is_float(dtype) -> bool:
+    return np.issubdtype(dtype, np.floating)
+
+
+def apply(op: type, *inputs, **options) -> "Tensor":
+    """Run primitive `op` on `inputs` (Tensors or Python numbers): the one entry point.
+
+    The node is linked into the graph only when grad mode is on and some
+    input requires grad; otherwise the result is a plain constant. This runs
+    for every op, so it is kept lean.
+    """
+    node = op()
+    arrays, requires_grad = [], False
+    for x in inputs:
+        if isinstance(x, Tensor):
+            arrays.append(x.data)
+            requires_grad = requires_grad or x.requires_grad
+        else:
+            arrays.append(x)
+    try:
+        out = node.forward(*arrays, **options)
+    except (ValueError, IndexError) as err:
+        raise shape_error(op, inputs, err) from None
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    result = Tensor.__new__(Tensor)
+    result.data = out
+    result.grad = result._ctx = result._hooks = result.name = None
+    result._version = 0
+    result.requires_grad = requires_grad = requires_grad and _Mode.grad_enabled
+    if requires_grad:
+        needs = tuple([isinstance(x, Tensor) and x.requires_grad for x in inputs])
+        node.parents = inputs
+        node.needs_input_grad = needs
+        node.versions = tuple([x._version if n else None for x, n in zip(inputs, needs)]) \
+            if op.reads_inputs else None
+        node.hooks = node.retained = node.trace = None
+        result._ctx = node
+        if _Mode.anomaly:
+            anomaly_check(node, out)
+    return result
+
+
+def anomaly_check(node, out) -> None:
+    from .autograd import check_finite, user_frame
+    node.trace = user_frame()
+    check_finite(out, "output (forward)", node)
+
+
+def shape_error(op, inputs, err) -> RuntimeError:
+    shapes = " and ".join(str(x.shape) if isinstance(x, Tensor) else repr(x) for x in inputs)
+    name = op.__name__.lower()
+    if "broadcast" in str(err):
+        return RuntimeError(
+            f"{name}: shapes {shapes} cannot be broadcast together. Broadcasting lines shapes up "
+            "from the right; each pair of sizes must be equal or one of them 1. "
+            "Hint: reshape or unsqueeze one operand so the sizes line up.")
+    return RuntimeError(f"{name}: invalid arguments for shape {shapes}: {err}")
+
+
+def axes_of(ndim: int, dim, axis=None):
+    """Normalise a reduction's `dim` (or NumPy's `axis`) to a sorted tuple of axes, or None."""
+    if dim is None:
+        dim = axis
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+    axes = []
+    for d in dims:
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(
+                f"dim {d} is out of range for a tensor with {ndim} dimensions "
+                f"(valid: {-max(ndim, 1)} to {max(ndim, 1) - 1})")
+        axes.append(d % ndim if ndim else 0)
+    return tuple(sorted(set(axes))) if ndim else None
+
+
+def index_key(key):
+    """Tensors and lists inside an index become NumPy arrays."""
+    if isinstance(key, tuple):
+        return tuple(index_key(k) for k in key)
+    if isinstance(key, Tensor):
+        return key.data
+    if isinstance(key, list):
+        return np.asarray(key)
+    return key
+
+
+class RemovableHandle:
+    """Returned by register_hook; `.remove()` takes the hook out again."""
+
+    def __init__(self, hooks: list, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self) -> None:
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+    """
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "_hooks", "name", "__weakref__")
+    __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
+
+    def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
+        self.data = to_array(data, dtype)
+        self.grad = None
+        self.requires_grad = False
+        self._ctx = None
+        self._version = 0
+        self._hooks = None
+        self.name = name
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray) -> "Tensor":
+        """A constant around an existing array, no copy: the fast path for ops."""
+        t = cls.__new__(cls)
+        t.data = array
+        t.grad = t._ctx = t._hooks = t.name = None
+        t.requires_grad = False
+        t._version = 0
+        return t
+
+    # ------------------------------------------------------------ attributes
+    shape = property(lambda self: self.data.shape, doc="The shape, a tuple of ints.")
+    dtype = property(lambda self: self.data.dtype, doc="The NumPy dtype.")
+    ndim = property(lambda self: self.data.ndim, doc="The number of dimensions.")
+    is_leaf = property(lambda self: self._ctx is None,
+                       doc="True for tensors made by the user, not by an op that tracks gradients.")
+    grad_fn = property(lambda self: self._ctx, doc="The graph node that made this tensor (None for leaves).")
+    T = property(lambda self: self.permute(*reversed(range(self.ndim))), doc="All axes reversed.")
+    mT = property(lambda self: self.transpose(-2, -1), doc="The last two axes swapped.")
+
+    def size(self, dim: int | None = None):
+        return self.shape if dim is None else self.shape[dim]
+
+    def dim(self) -> int:
+        return self.ndim
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def item(self):
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"item: a tensor with {self.data.size} elements (shape {self.shape}) cannot be "
+                "converted to a Python number; reduce it first (.sum(), .mean()) or use .tolist()")
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        if self.requires_grad:
+            raise RuntimeError("numpy: can't call numpy() on a tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self.data
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor with {self.data.size} elements is "
+                               "ambiguous; use .any() or .all()")
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if not np.issubdtype(self.dtype, np.integer):
+            raise TypeError("only integer tensors of a single element can be used as an index")
+        return int(self.item())
+
+    __hash__ = object.__hash__
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extras = []
+        if self.dtype not in (np.float32, np.int64, np.bool_):
+            extras.append(f"dtype={self.dtype}")
+        if self._ctx is not None:
+            extras.append(f"grad_fn=<{self._ctx.name()}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    # ------------------------------------------------------------ autograd
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if requires_grad and not is_float(self.dtype):
+            raise RuntimeError(
+                f"only tensors of floating point dtype can require gradients; this one is "
+                f"{self.dtype}. Make it float first: tensor(..., dtype=float32) or .float()")
+        if not requires_grad and self._ctx is not None:
+            raise RuntimeError("requires_grad_(False) only works on leaf tensors; use .detach()")
+        self.requires_grad = requires_grad
+        return self
+
+    def detach(self) -> "Tensor":
+        """The same data, cut off from the graph (shares memory, as PyTorch)."""
+        return Tensor._wrap(self.data)
+
+    def retain_grad(self) -> None:
+        """Keep .grad on this non-leaf tensor after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: can't retain_grad on a tensor that doesn't require grad")
+        if self._ctx is not None:
+            retain(self._ctx, self)
+
+    def register_hook(self, hook) -> RemovableHandle:
+        """Call `hook(grad)` when this tensor's gradient is computed; a return value replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't "
+                               "require gradient")
+        if self._ctx is None:
+            hooks = self._hooks = self._hooks or []
+        else:
+            hooks = self._ctx.hooks = self._ctx.hooks or []
+        hooks.append(hook)
+        return RemovableHandle(hooks, hook)
+
+    def backward(self, gradient=None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's .grad.
+
+        `gradient` is dL/d(self) (needed when self is not a scalar).
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward: element 0 of tensors does not require grad and does not have a grad_fn. "
+                "Make an input with requires_grad=True, and don't compute the loss under no_grad().")
+        gradient = seed_gradient(self, gradient, "backward")
+        if retain_graph is None:
+            retain_graph = create_graph
+        if inputs is not None:
+            inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+            grads = run_backward([self], [gradient], retain_graph, create_graph, inputs, True)
+            for t, g in zip(inputs, grads):
+                if g is not None:
+                    g = g if create_graph else g.detach()
+                    t.grad = g if t.grad is None else t.grad + g
+            return
+        run_backward([self], [gradient], retain_graph, create_graph)
+
+    # ------------------------------------------------------------ in-place ops
+    def _check_inplace(self, op: str, other=None) -> None:
+        if not _Mode.grad_enabled:
+            if self._ctx is not None and getattr(self._ctx, "out", None) is not None:
+                raise RuntimeError(
+                    f"{op}: {self._ctx.name()} saved this tensor (its output) for the backward "
+                    "pass; changing it in place would make the gradient wrong. "
+                    "Use an out-of-place op, or .detach().clone() it first.")
+            return
+        if self.requires_grad and self._ctx is None:
+            raise RuntimeError(
+                f"{op}: a leaf Variable that requires grad is being used in an in-place operation. "
+                "Update parameters inside `with no_grad():` (that is what optimizers do).")
+        if self.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
+            raise RuntimeError(
+                f"{op}: in-place ops on tensors that are part of the graph are not supported by "
+                "tinygrad_edu (they would rewrite the graph). Write the out-of-place form, "
+                "e.g. y = y + 1 instead of y += 1.")
+
+    def _inplace(self, op: str, ufunc, other) -> "Tensor":
+        self._check_inplace(op, other)
+        other = other.data if isinstance(other, Tensor) else other
+        try:
+            ufunc(self.data, other, out=self.data)
+        except (TypeError, ValueError) as err:
+            raise RuntimeError(f"{op}: cannot update a tensor of shape {self.shape} and dtype "
+                               f"{self.dtype} in place with {np.shape(other)}: {err}") from None
+        self._version += 1
+        return self
+
+    def add_(self, other, alpha=1) -> "Tensor":
+        return self._inplace("add_", np.add, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, alpha=1) -> "Tensor":
+        return self._inplace("sub_", np.subtract, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other) -> "Tensor":
+        return self._inplace("mul_", np.multiply, other)
+
+    def div_(self, other) -> "Tensor":
+        return self._inplace("div_", np.divide, other)
+
+    def copy_(self, src) -> "Tensor":
+        return self._inplace("copy_", lambda a, b, out: np.copyto(out, b), src)
+
+    def fill_(self, value) -> "Tensor":
+        return self._inplace("fill_", lambda a, b, out: np.copyto(out, b), value)
+
+    def zero_(self) -> "Tensor":
+        return self.fill_(0)
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+
+    # ------------------------------------------------------------ arithmetic
+    def add(self, other, alpha=1) -> "Tensor":
+        return apply(ops.Add, self, lift(other if alpha == 1 else other * alpha, self))
+
+    def sub(self, other, alpha=1) -> "Tensor":
+        return apply(ops.Sub, self, lift(other if alpha == 1 else other * alpha, self))
+
+    def mul(self, other) -> "Tensor":
+        return apply(ops.Mul, self, lift(other, self))
+
+    def div(self, other) -> "Tensor":
+        return apply(ops.Div, self, lift(other, self))
+
+    def pow(self, exponent) -> "Tensor":
+        return apply(ops.Pow, self, lift(exponent, self))
+
+    def matmul(self, other) -> "Tensor":
+        return apply(ops.MatMul, self, lift(other))
+
+    def neg(self) -> "Tensor":
+        return apply(ops.Neg, self)
+
+    __add__ = __radd__ = add
+    __sub__, __mul__, __rmul__, __truediv__, __pow__, __matmul__, __neg__ = sub, mul, mul, div, pow, matmul, neg
+
+    def __rsub__(self, other):
+        return apply(ops.Sub, lift(other, self), self)
+
+    def __rtruediv__(self, other):
+        return apply(ops.Div, lift(other, self), self)
+
+    def __rpow__(self, other):
+        return apply(ops.Pow, lift(other, self), self)
+
+    def __rmatmul__(self, other):
+        return apply(ops.MatMul, lift(other), self)
+
+    # ------------------------------------------------------------ elementwise
+    def exp(self):
+        return apply(ops.Exp, self)
+
+    def log(self):
+        return apply(ops.Log, self)
+
+    def sqrt(self):
+        return apply(ops.Sqrt, self)
+
+    def abs(self):
+        return apply(ops.Abs, self)
+
+    __abs__ = abs
+
+    def sin(self):
+        return apply(ops.Sin, self)
+
+    def cos(self):
+        return apply(ops.Cos, self)
+
+    def tanh(self):
+        return apply(ops.Tanh, self)
+
+    def sigmoid(self):
+        return apply(ops.Sigmoid, self)
+
+    def relu(self):
+        return apply(ops.Relu, self)
+
+    def clamp(self, min=None, max=None):  # noqa: A002 -- PyTorch's argument names
+        if min is None and max is None:
+            raise ValueError("clamp: give at least one of min and max")
+        return apply(ops.Clamp, self, low=min, high=max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        return apply(ops.Maximum, self, lift(other, self))
+
+    def minimum(self, other):
+        """min(x, y) = -max(-x, -y)."""
+        return -apply(ops.Maximum, -self, -lift(other, self))
+
+    def where(self, condition, other):
+        """`x.where(cond, y)`: x where cond is True, else y (PyTorch's Tensor.where)."""
+        return apply(ops.Where, lift(condition), self, lift(other, self))
+
+    def astype(self, dtype):
+        return self if self.dtype == dtype else apply(ops.Cast, self, dtype=np.dtype(dtype))
+
+    def float(self):
+        return self.astype(np.float32)
+
+    def double(self):
+        return self.astype(np.float64)
+
+    def long(self):
+        return self.astype(np.int64)
+
+    def clone(self):
+        """A copy that stays in the graph (gradient passes straight through)."""
+        return apply(ops.Cast, self, dtype=self.dtype)
+
+    # ------------------------------------------------------------ not differentiable
+    def _compare(self, ufunc, other) -> "Tensor":
+        return Tensor._wrap(ufunc(self.data, other.data if isinstance(other, Tensor) else other))
+
+    def __eq__(self, other):
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other):
+        return self._compare(np.not_equal, other)
+
+    def __lt__(self, other):
+        return self._compare(np.less, other)
+
+    def __le__(self, other):
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other):
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other):
+        return self._compare(np.greater_equal, other)
+
+    def __and__(self, other):
+        return self._compare(np.logical_and, other)
+
+    def __or__(self, other):
+        return self._compare(np.logical_or, other)
+
+    def __invert__(self):
+        return Tensor._wrap(np.logical_not(self.data) if self.dtype == np.bool_ else ~self.data)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def sign(self):
+        return Tensor._wrap(np.sign(self.data))
+
+    def isnan(self):
+        return Tensor._wrap(np.isnan(self.data))
+
+    def isinf(self):
+        return Tensor._wrap(np.isinf(self.data))
+
+    def argmax(self, dim=None, keepdim=False):
+        return Tensor._wrap(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim)))
+
+    def argmin(self, dim=None, keepdim=False):
+        return Tensor._wrap(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim)))
+
+    def any(self, dim=None, keepdim=False):
+        return Tensor._wrap(np.asarray(np.any(self.data, axis=dim, keepdims=keepdim)))
+
+    def all(self, dim=None, keepdim=False):
+        return Tensor._wrap(np.asarray(np.all(self.data, axis=dim, keepdims=keepdim)))
+
+    # ------------------------------------------------------------ reductions
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Sum over `dim` (int or tuple; None for all). NumPy's axis/keepdims work too."""
+        return apply(ops.Sum, self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
+
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        axes = axes_of(self.ndim, dim, axis)
+        count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
+        return self.sum(axes, keepdim or bool(keepdims)) / count
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The largest value over `dim`. Returns values only (PyTorch's max(dim) also
+        returns indices: use argmax for those). `x.max(y)` with a tensor is maximum."""
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        return apply(ops.Max, self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """min(x) = -max(-x): values only, like max."""
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        return -(-self).max(dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def var(self, dim=None, keepdim=False, *, correction=1, unbiased=None, axis=None, keepdims=None):
+        """Mean squared deviation, divided by N - correction (PyTorch's default: 1, unbiased)."""
+        if unbiased is not None:
+            correction = 1 if unbiased else 0
+        axes = axes_of(self.ndim, dim, axis)
+        count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
+        deviation = self - self.mean(axes, keepdim=True)
+        return (deviation * deviation).sum(axes, keepdim or bool(keepdims)) / max(count - correction, 0)
+
+    def std(self, dim=None, keepdim=False, *, correction=1, unbiased=None, axis=None, keepdims=None):
+        return self.var(dim, keepdim, correction=correction, unbiased=unbiased, axis=axis,
+                        keepdims=keepdims).sqrt()
+
+    def logsumexp(self, dim, keepdim=False):
+        """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m = max(x), so that
+        exp never overflows. m is a constant here: its gradient cancels out."""
+        axes = axes_of(self.ndim, dim)
+        m = self.detach().max(axes, keepdim=True)
+        m = m.where(m.isinf() == False, 0.0)  # noqa: E712 -- all -inf rows: avoid inf - inf
+        out = (self - m).exp().sum(axes, keepdim=True).log() + m
+        return out if keepdim else out.reshape(tuple(n for i, n in enumerate(out.shape) if i not in axes))
+
+    def softmax(self, dim: int = -1):
+        """exp(x) / sum(exp(x)), with the max subtracted first so exp cannot overflow."""
+        e = (self - self.detach().max(dim, keepdim=True)).exp()
+        return e / e.sum(dim, keepdim=True)
+
+    def log_softmax(self, dim: int = -1):
+        """x - logsumexp(x): stable for logits of 1e3 and more."""
+        return self - self.logsumexp(dim, keepdim=True)
+
+    # ------------------------------------------------------------ movement
+    def reshape(self, *shape):
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        return apply(ops.Reshape, self, shape=tuple(int(n) for n in shape))
+
+    view = reshape
+
+    def permute(self, *dims):
+        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+            raise RuntimeError(f"permute: {tuple(dims)} is not an ordering of the {self.ndim} "
+                               f"dimensions of a tensor of shape {self.shape}")
+        return apply(ops.Permute, self, axes=tuple(int(d) % self.ndim for d in dims))
+
+    def transpose(self, dim0: int, dim1: int):
+        axes = list(range(self.ndim))
+        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+        return self.permute(*axes)
+
+    def unsqueeze(self, dim: int):
+        dim = dim if dim >= 0 else dim + self.ndim + 1
+        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
+
+    def squeeze(self, dim=None):
+        axes = axes_of(self.ndim, dim)
+        keep = [n for i, n in enumerate(self.shape) if not (n == 1 and (axes is None or i in axes))]
+        return self.reshape(tuple(keep))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1:])
+
+    def expand(self, *shape):
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        lead = len(shape) - self.ndim
+        shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
+        return apply(ops.Expand, self, shape=shape)
+
+    def __getitem__(self, key):
+        return apply(ops.GetItem, self, key=index_key(key))
+
+    def _add_at(self, shape, key):
+        """zeros(shape) with self added at key: the gradient of indexing (see ops.AddAt)."""
+        return apply(ops.AddAt, self, shape=shape, key=key)
+
+    def split(self, split_size_or_sections, dim: int = 0):
+        """Pieces of `split_size` along dim (the last may be smaller), or of the given sizes."""
+        dim = dim % self.ndim
+        n = self.shape[dim]
+        if isinstance(split_size_or_sections, int):
+            sizes = [min(split_size_or_sections, n - s) for s in range(0, n, split_size_or_sections)]
+        else:
+            sizes = list(split_size_or_sections)
+            if sum(sizes) != n:
+                raise RuntimeError(f"split: sizes {sizes} add up to {sum(sizes)}, but dimension "
+                                   f"{dim} of shape {self.shape} has {n}")
+        pieces, start = [], 0
+        for size in sizes:
+            pieces.append(self[(slice(None),) * dim + (slice(start, start + size),)])
+            start += size
+        return tuple(pieces)
+
+    def chunk(self, chunks: int, dim: int = 0):
+        n = self.shape[dim % self.ndim]
+        return self.split(-(-n // chunks), dim)
+
+    def pad(self, pad, value: float = 0.0):
+        """PyTorch's F.pad order: (left, right) for the last dim, then (top, bottom) for the one
+        before, and so on."""
+        if len(pad) % 2 or len(pad) // 2 > self.ndim:
+            raise RuntimeError(f"pad: {tuple(pad)} must hold a (before, after) pair for each of at "
+                               f"most {self.ndim} trailing dimensions")
+        if any(p < 0 for p in pad):
+            raise RuntimeError("pad: negative padding is not supported; slice the tensor instead")
+        widths = [(0, 0)] * self.ndim
+        for i in range(len(pad) // 2):
+            widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+        return apply(ops.Pad, self, widths=tuple(widths), value=value)
+
+
+def lift(x, like: Tensor | None = None):
+    """Python numbers stay numbers (NumPy keeps the tensor's dtype); anything else becomes a Tensor."""
+    if type(x) in (Tensor, float, int) or isinstance(x, (Tensor, numbers.Number)):
+        return x
+    array = np.asarray(x)
+    return Tensor._wrap(array.astype(like.dtype) if like is not None and is_float(array.dtype) else array)
+
+
+def seed_gradient(output: Tensor, gradient, where: str) -> Tensor:
+    if gradient is None:
+        if output.data.size != 1:
+            raise RuntimeError(
+                f"{where}: grad can be implicitly created only for scalar outputs, but this "
+                f"output has shape {output.shape}. Reduce it first (loss = out.sum() or "
+                "out.mean()), or pass gradient=... of the same shape.")
+        return Tensor._wrap(np.ones_like(output.data))
+    gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=output.dtype)
+    if gradient.shape != output.shape:
+        raise RuntimeError(f"{where}: the gradient has shape {gradient.shape} but the output has "
+                           f"shape {output.shape}; they must match")
+    return gradient
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False):
+    """d(outputs)/d(inputs), returned as a tuple; nothing is accumulated into .grad.
+
+    Like torch.autograd.grad. With create_graph=True the result is itself in a
+    graph and can be differentiated again.
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single_input = isinstance(inputs, Tensor)
+    inputs = [inputs] if single_input else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs)
+    for i, t in enumerate(list(outputs) + inputs):
+        if not t.requires_grad:
+            kind = "output" if i < len(outputs) else "input"
+            raise RuntimeError(f"grad: {kind} of shape {t.shape} does not require grad; every "
+                               "output and input must be part of the graph")
+    seeds = [seed_gradient(o, g, "grad") for o, g in zip(outputs, grad_outputs)]
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = run_backward(outputs, seeds, retain_graph, create_graph, inputs, allow_unused)
+    if not create_graph:
+        results = [None if r is None else r.detach() for r in results]
+    return tuple(results)
+
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Make a tensor from data (copied), like torch.tensor."""
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Join tensors along an existing dimension."""
+    tensors = [lift(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("cat: expected a non-empty list of tensors")
+    return apply(ops.Cat, *tensors, dim=dim % max(tensors[0].ndim, 1))
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Join tensors along a new dimension: unsqueeze each, then cat."""
+    tensors = [lift(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("stack: expected a non-empty list of tensors")
+    dim = dim if dim >= 0 else dim + tensors[0].ndim + 1
+    return cat([t.unsqueeze(dim) for t in tensors], dim)
+
+
+def where(condition, input, other) -> Tensor:  # noqa: A002 -- PyTorch's argument names
+    """input where condition is True, else other (either may be a Python number)."""
+    condition = lift(condition)
+    if isinstance(input, Tensor):
+        return input.where(condition, other)
+    if isinstance(other, Tensor):
+        return other.where(~condition, input)
+    return Tensor(np.where(condition.data, input, other))
