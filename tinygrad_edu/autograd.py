@@ -234,7 +234,7 @@ FREED_MESSAGE = (
 
 
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
-                 inputs=None, allow_unused: bool = False):
+                 inputs=None, allow_unused: bool = False, trace: list | None = None):
     """Reverse-mode differentiation from `roots` (Tensors) seeded with `root_grads`.
 
     With `inputs=None` gradients are accumulated into the `.grad` of every
@@ -279,13 +279,18 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 for g in grads:
                     if g is not None:
                         check_finite(g.data, "gradient (backward)", node)
+            sent = [] if trace is not None else None
             for parent, needed, g in zip(parents, node.needs_input_grad, grads):
                 if not needed or g is None:
                     continue
                 if g.data.shape != parent.data.shape:
                     g = unbroadcast(g, parent.data.shape)
                 key = parent._ctx or parent  # a node is truthy; a leaf is its own key
+                if sent is not None:
+                    sent.append({"input": parent, "grad": g, "adds_to_existing": key in pending})
                 pending[key] = pending[key] + g if key in pending else g
+            if trace is not None:
+                trace.append({"node": node, "op": node.name(), "grad_output": grad, "sent": sent})
             if not retain_graph:
                 # Drop the inputs (and with them the saved arrays) now, not when the graph dies.
                 node.parents = node.versions = node.out = None
