@@ -1,0 +1,46 @@
+"""Adagrad: per-coordinate learning rates that shrink with the sum of squared gradients."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from .optimizer import Optimizer, check_hyper
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al.), PyTorch's formulation. At step t, with gradient g:
+
+        g = g + weight_decay * x
+        clr = lr / (1 + (t - 1) * lr_decay)
+        s = s + g^2                       (s starts at initial_accumulator_value)
+        x = x - clr * g / (sqrt(s) + eps)
+    """
+
+    def __init__(self, params: Iterable, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, *, maximize: bool = False):
+        check_hyper("learning rate", lr)
+        check_hyper("lr_decay", lr_decay)
+        check_hyper("weight_decay", weight_decay)
+        check_hyper("initial_accumulator_value", initial_accumulator_value)
+        check_hyper("epsilon", eps)
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value, maximize=maximize))
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        if not state:
+            state["step"] = 0
+            state["sum"] = np.full_like(param, group["initial_accumulator_value"])
+        state["step"] += 1
+        if group["maximize"]:
+            grad = -grad
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * param
+        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        state["sum"] += grad * grad
+        std = np.sqrt(state["sum"])
+        std += group["eps"]
+        param -= clr * (grad / std)

@@ -1,0 +1,201 @@
+"""Optimizer: the base every update rule shares.
+
+An optimizer holds `param_groups` (lists of parameters, each with its own
+options such as `lr`) and `state` (per-parameter buffers such as momentum,
+keyed by the parameter). `step()` walks every parameter that has a gradient
+and hands its NumPy arrays to the subclass's `update`, which changes the
+parameter in place. Working on the arrays directly, not through Tensor ops,
+keeps a step as cheap as hand-written NumPy and records nothing in the graph.
+
+    opt = SGD(model.parameters(), lr=0.1)
+    loss.backward()
+    opt.step()
+    opt.zero_grad()
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from ..autograd import enable_grad
+from ..tensor import Tensor
+
+__all__ = ["Optimizer", "check_hyper"]
+
+
+def check_hyper(name: str, value, low: float = 0.0, high: float | None = None) -> None:
+    """Raise PyTorch's ValueError for a hyper-parameter outside [low, high)."""
+    if not isinstance(value, numbers.Real) or value < low or (high is not None and value >= high):
+        bound = f"in [{low}, {high})" if high is not None else f">= {low}"
+        raise ValueError(f"Invalid {name} value: {value!r} (it must be {bound})")
+
+
+class Optimizer:
+    """Base class: holds `param_groups` and `state`, runs `step()`.
+
+    Subclasses pass their defaults (every option and its default value) and
+    implement `update(param, grad, state, group)` on NumPy arrays.
+    """
+
+    def __init__(self, params: Iterable, defaults: dict[str, Any]):
+        self.defaults = defaults
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        self._step_count = 0  # read by lr_scheduler to warn when it is stepped first
+        if isinstance(params, Tensor):
+            raise TypeError(
+                f"{type(self).__name__}: params should be an iterable of Tensors or dicts, but got a "
+                f"Tensor of shape {params.shape}. Hint: pass [tensor] or model.parameters().")
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list. Hint: model.parameters() "
+                             "is a generator and can be used only once; call it again or make a list.")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {key}: {value}" for key, value in group.items() if key != "params"]
+        return "\n".join(lines) + "\n)"
+
+    # ------------------------------------------------------------ groups
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options (missing ones take the defaults)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"add_param_group: a param group must be a dict, got {type(param_group).__name__}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("add_param_group: parameters must be an ordered collection (a list), not a set, "
+                            "so that their order (and the state_dict's indices) is the same every run")
+        params = list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__} can only optimize Tensors, but one of the params "
+                                f"is {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {p.shape}, "
+                                 f"made by {p.grad_fn.name()}). Hint: optimize the leaf it was computed "
+                                 "from, or .detach().requires_grad_() it into a new leaf.")
+        seen = {id(p) for group in self.param_groups for p in group["params"]}
+        ids = [id(p) for p in params]
+        if len(set(ids)) != len(ids) or seen & set(ids):
+            raise ValueError(f"{type(self).__name__}: some parameters appear in more than one parameter "
+                             "group (or twice in one). Hint: give each parameter to exactly one group.")
+        group = {key: value for key, value in param_group.items() if key != "params"}
+        for key, default in self.defaults.items():
+            group.setdefault(key, default)
+        group["params"] = params
+        self.param_groups.append(group)
+
+    # ------------------------------------------------------------ gradients and steps
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: `.grad = None`, or zero it in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                elif p.grad.data.flags.writeable:
+                    p.grad.data.fill(0)
+                else:  # a broadcast view from the engine cannot be written
+                    p.grad = Tensor._wrap(np.zeros_like(p.data))
+
+    def step(self, closure: Callable[[], Any] | None = None):
+        """Update every parameter that has a gradient; returns closure() when one is given.
+
+        `closure` re-evaluates the model and returns the loss (needed by
+        methods that look at the loss several times per step).
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = p.grad.data
+                if grad.shape != p.data.shape:
+                    raise RuntimeError(
+                        f"{type(self).__name__}.step: a parameter of shape {p.shape} has a gradient of shape "
+                        f"{grad.shape}. Hint: .grad must have the parameter's shape.")
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = {}
+                self.update(p.data, grad, state, group)
+                p._version += 1  # the data changed: a graph that saved it can tell
+        self._step_count += 1
+        return loss
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """Change `param` in place from `grad`; the subclass's update rule."""
+        raise NotImplementedError(f"{type(self).__name__} must implement update(param, grad, state, group)")
+
+    # ------------------------------------------------------------ saving
+    def state_dict(self) -> dict[str, Any]:
+        """PyTorch's format: {'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}.
+
+        Parameters are numbered in order across groups; buffers are copied,
+        so later steps do not change a saved state_dict.
+        """
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+            packed = {key: value for key, value in group.items() if key != "params"}
+            packed["params"] = [index[id(p)] for p in group["params"]]
+            groups.append(packed)
+        state = {index[id(p)]: copy.deepcopy(s) for p, s in self.state.items() if s and id(p) in index}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore groups' options and per-parameter state saved by `state_dict()`.
+
+        Floating buffers are cast to their parameter's dtype. Keys that came
+        back from a file as strings ('0') or tuples that came back as lists
+        are accepted.
+        """
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups):
+            raise ValueError(f"load_state_dict: the loaded state dict has {len(groups)} parameter groups, "
+                             f"this optimizer has {len(self.param_groups)}")
+        params_by_index = {}
+        for mine, saved in zip(self.param_groups, groups):
+            if len(mine["params"]) != len(saved["params"]):
+                raise ValueError(
+                    f"load_state_dict: a loaded parameter group has {len(saved['params'])} parameters, the "
+                    f"optimizer's group has {len(mine['params'])}. Hint: build the optimizer on the same model.")
+            for p, i in zip(mine["params"], saved["params"]):
+                params_by_index[int(i)] = p
+        self.state = {}
+        for key, saved in state_dict["state"].items():
+            p = params_by_index[int(key)]
+            self.state[p] = {name: cast_like(value, p) for name, value in saved.items()}
+        for mine, saved in zip(self.param_groups, groups):
+            for key, value in saved.items():
+                if key != "params":
+                    default = self.defaults.get(key)
+                    mine[key] = tuple(value) if isinstance(default, tuple) else value
+
+
+def cast_like(value, param: Tensor):
+    """A saved buffer as a fresh array of the parameter's dtype; numbers stay numbers."""
+    if isinstance(value, Tensor):
+        value = value.data
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0 and np.issubdtype(value.dtype, np.integer):
+            return int(value)
+        return np.array(value, dtype=param.dtype if np.issubdtype(value.dtype, np.floating) else None)
+    return value
