@@ -1,0 +1,25 @@
+"""tinygrad_edu.nn: layers, losses and the Module machinery, with PyTorch's names.
+
+    import tinygrad_edu.nn as nn
+    import tinygrad_edu.nn.functional as F
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+"""
+
+from . import functional, init, utils
+from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .container import ModuleDict, ModuleList, Sequential
+from .conv import AvgPool2d, Conv2d, MaxPool2d
+from .dropout import Dropout
+from .linear import Flatten, Identity, Linear
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .module import Module, Parameter
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .sparse import Embedding
+
+__all__ = [
+    "functional", "init", "utils", "Parameter", "Module",
+    "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten",
+    "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "Conv2d", "MaxPool2d", "AvgPool2d",
+    "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
+]

@@ -1,0 +1,246 @@
+"""tinygrad_edu.nn.functional: the layers as plain functions (import ... as F).
+
+Everything here is built from Tensor ops, so it is differentiable to any
+order, except conv2d, max_pool2d and erf (for gelu), which call the
+primitives in nn/ops.py for speed or exactness. The losses live in
+nn/losses.py and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..random import generator
+from ..tensor import Tensor, apply
+from . import ops
+from .losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss
+
+__all__ = [
+    "linear", "relu", "leaky_relu", "gelu", "erf", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
+    "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm", "embedding", "pad",
+    "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+    "nll_loss",
+]
+
+
+def pair(value, name: str) -> tuple[int, int]:
+    """3 -> (3, 3); (2, 3) stays."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name}: expected an int or a pair of ints, got {value!r}")
+        return int(value[0]), int(value[1])
+    return int(value), int(value)
+
+
+# ---------------------------------------------------------------- linear and activations
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x @ weight.T + bias, with weight of shape (out_features, in_features)."""
+    if x.shape[-1] != weight.shape[-1]:
+        raise RuntimeError(f"linear: input of shape {x.shape} has {x.shape[-1]} features but the weight "
+                           f"{weight.shape} expects {weight.shape[-1]} (weight is (out_features, in_features)). "
+                           "Hint: check in_features of the layer, or flatten the input first.")
+    y = x @ weight.mT
+    return y if bias is None else y + bias
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0)."""
+    return x.relu()
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x for x > 0, negative_slope * x otherwise: relu(x) - negative_slope * relu(-x)."""
+    return x.relu() - (-x).relu() * negative_slope
+
+
+def erf(x: Tensor) -> Tensor:
+    """The error function (exact: see nn.ops.Erf)."""
+    return apply(ops.Erf, x)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x), Phi the standard normal CDF: x/2 * (1 + erf(x / sqrt(2))) (PyTorch's default).
+    approximate='tanh': x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3)))."""
+    if approximate == "tanh":
+        return x * 0.5 * (1 + ((x + x * x * x * 0.044715) * math.sqrt(2 / math.pi)).tanh())
+    if approximate != "none":
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', not {approximate!r}")
+    return x * 0.5 * (1 + erf(x * (1 / math.sqrt(2))))
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + exp(-x))."""
+    return x.sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    return x.tanh()
+
+
+def softmax_dim(ndim: int, dim) -> int:
+    """PyTorch's choice when no dim is given (it warns; we follow it quietly)."""
+    if dim is not None:
+        return dim
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(x: Tensor, dim: int | None = None) -> Tensor:
+    """exp(x_i) / sum_j exp(x_j) along dim."""
+    return x.softmax(softmax_dim(x.ndim, dim))
+
+
+def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
+    """x_i - logsumexp(x) along dim: stable for logits in the thousands."""
+    return x.log_softmax(softmax_dim(x.ndim, dim))
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1/(1-p), so the
+    expected value is unchanged; the identity when not training."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout: probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * 0.0
+    keep = generator().random(x.shape) >= p
+    return x * (keep / (1 - p)).astype(x.dtype)
+
+
+# ---------------------------------------------------------------- convolution and pooling
+
+def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+           dilation=1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation on NCHW input with weight (out_channels, in_channels, kh, kw):
+    y[n, o, i, j] = b[o] + sum_{c, a, b} xp[n, c, i*sh + a, j*sw + b] * w[o, c, a, b].
+    Output size per spatial dim: (H + 2*padding - k) // stride + 1."""
+    if pair(dilation, "conv2d") != (1, 1) or groups != 1:
+        raise NotImplementedError("conv2d: dilation and groups other than 1 are not supported")
+    stride, padding = pair(stride, "conv2d"), pair(padding, "conv2d")
+    if x.ndim != 4 or weight.ndim != 4 or x.shape[1] != weight.shape[1]:
+        raise RuntimeError(f"conv2d: input {x.shape} and weight {weight.shape} do not fit: the input must be "
+                           "(N, C, H, W) and the weight (out_channels, C, kh, kw) with the same C. "
+                           "Hint: add a batch dimension with x.unsqueeze(0), or check in_channels.")
+    for size, k, p in zip(x.shape[2:], weight.shape[2:], padding):
+        if size + 2 * p < k:
+            raise RuntimeError(f"conv2d: the kernel {weight.shape[2:]} is larger than the padded input "
+                               f"{x.shape[2:]} (padding {padding})")
+    y = apply(ops.Conv2d, x, weight, stride=stride, padding=padding)
+    return y if bias is None else y + bias.reshape(1, -1, 1, 1)
+
+
+def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
+    kernel = pair(kernel_size, name)
+    stride = kernel if stride is None or stride == [] else pair(stride, name)
+    padding = pair(padding, name)
+    if x.ndim != 4:
+        raise RuntimeError(f"{name}: expected NCHW input (4 dimensions), got shape {x.shape}. "
+                           "Hint: add a batch dimension with x.unsqueeze(0).")
+    if any(2 * p > k for p, k in zip(padding, kernel)):
+        raise RuntimeError(f"{name}: padding {padding} should be at most half of the kernel {kernel}")
+    return kernel, stride, padding
+
+
+def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
+    """The maximum of each kernel-sized window, windows `stride` apart (default: kernel_size)."""
+    kernel, stride, padding = pool_args(x, kernel_size, stride, padding, "max_pool2d")
+    return apply(ops.MaxPool2d, x, kernel=kernel, stride=stride, padding=padding)
+
+
+def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
+    """The mean of each window (zero padding counts, PyTorch's count_include_pad=True).
+    Composite: the sum of kh*kw strided slices, one per kernel offset."""
+    (kh, kw), (sh, sw), (ph, pw) = pool_args(x, kernel_size, stride, padding, "avg_pool2d")
+    if ph or pw:
+        x = x.pad((pw, pw, ph, ph))
+    ho, wo = (x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1
+    total = None
+    for a in range(kh):
+        for b in range(kw):
+            piece = x[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw]
+            total = piece if total is None else total + piece
+    return total / (kh * kw)
+
+
+# ---------------------------------------------------------------- normalisation
+
+def batch_norm(x: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1,
+               eps: float = 1e-5) -> Tensor:
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, per channel (dim 1).
+
+    Training: mean and (biased) var of this batch over every dim but 1; the
+    running statistics, when given, move towards them in place:
+    running = (1 - momentum) * running + momentum * batch_statistic, with the
+    unbiased variance (divided by n - 1). Eval: the running statistics are used.
+    """
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    if training:
+        count = x.data.size // x.shape[1]
+        if count <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
+                             f"got input of shape {x.shape}")
+        mean = x.mean(axes, keepdim=True)
+        var = ((x - mean) * (x - mean)).mean(axes, keepdim=True)
+        if running_mean is not None:
+            with no_grad():
+                running_mean.mul_(1 - momentum).add_(mean.detach().reshape(-1) * momentum)
+                running_var.mul_(1 - momentum).add_(var.detach().reshape(-1) * (momentum * count / (count - 1)))
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
+        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    y = (x - mean) / (var + eps).sqrt()
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y
+
+
+def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, with mean and biased var over the
+    last len(normalized_shape) dims."""
+    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(x.shape[x.ndim - len(normalized_shape):]) != normalized_shape:
+        raise RuntimeError(f"layer_norm: the input's last dims {x.shape} must equal normalized_shape "
+                           f"{normalized_shape}")
+    axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    mean = x.mean(axes, keepdim=True)
+    deviation = x - mean
+    y = deviation / ((deviation * deviation).mean(axes, keepdim=True) + eps).sqrt()
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+# ---------------------------------------------------------------- lookup and padding
+
+def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of weight: out[...] = weight[idx[...]]. The row at padding_idx gets no gradient."""
+    idx = idx.data if isinstance(idx, Tensor) else np.asarray(idx)
+    if not np.issubdtype(idx.dtype, np.integer):
+        raise RuntimeError(f"embedding: indices must be integers, got {idx.dtype}. Hint: .long()")
+    if idx.size and (idx.min() < -weight.shape[0] or idx.max() >= weight.shape[0]):
+        raise IndexError(f"embedding: index {int(idx.max())} is out of range for a weight with "
+                         f"{weight.shape[0]} rows")
+    out = weight[idx]
+    if padding_idx is not None:
+        is_padding = Tensor._wrap((idx == padding_idx % weight.shape[0])[..., None])
+        out = out.detach().where(is_padding, out)
+    return out
+
+
+def pad(x: Tensor, pad: tuple, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
+    """Constant padding, PyTorch's order: (left, right) of the last dim, then of the one before..."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: only mode='constant' is supported, not {mode!r}")
+    return x.pad(pad, value)

@@ -1,0 +1,167 @@
+"""Loss functions (re-exported by nn.functional), with PyTorch's formulas.
+
+Each takes reduction='mean' (average), 'sum' or 'none' (one loss per element
+or sample). All are composite, so they are differentiable to any order.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..tensor import Tensor, lift
+
+__all__ = ["mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "cross_entropy", "nll_loss"]
+
+
+def reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+
+
+def as_target(target, input: Tensor, name: str, same_shape: bool) -> Tensor:  # noqa: A002
+    target = lift(target, input)
+    target = target if isinstance(target, Tensor) else Tensor._wrap(np.asarray(target, dtype=input.dtype))
+    if target.shape != input.shape:
+        message = (f"{name}: the target's shape {target.shape} differs from the input's {input.shape}. "
+                   "Hint: a (N, 1) output against an (N,) target broadcasts to (N, N); "
+                   "use output.squeeze(1) or target.unsqueeze(1).")
+        if same_shape:
+            raise ValueError(message)
+        warnings.warn(message + " It will be broadcast, as PyTorch does.", stacklevel=3)
+    return target
+
+
+def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """(input - target)**2, reduced."""
+    diff = input - as_target(target, input, "mse_loss", same_shape=False)
+    return reduce(diff * diff, reduction, "mse_loss")
+
+
+def l1_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """|input - target|, reduced."""
+    return reduce((input - as_target(target, input, "l1_loss", same_shape=False)).abs(), reduction, "l1_loss")
+
+
+def binary_cross_entropy(input: Tensor, target, weight=None, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """-w * (t * log(p) + (1 - t) * log(1 - p)), each log clamped at -100 as PyTorch does
+    (so p = 0 or 1 gives a large finite loss, not Inf). `input` holds probabilities:
+    for raw scores use binary_cross_entropy_with_logits, which is more stable."""
+    target = as_target(target, input, "binary_cross_entropy", same_shape=True)
+    if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
+        raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1. "
+                           "Hint: apply sigmoid first, or use binary_cross_entropy_with_logits on the logits.")
+    loss = -(target * input.log().clamp(min=-100) + (1 - target) * (1 - input).log().clamp(min=-100))
+    if weight is not None:
+        loss = loss * weight
+    return reduce(loss, reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target, weight=None, reduction: str = "mean",  # noqa: A002
+                                     pos_weight=None) -> Tensor:
+    """binary_cross_entropy(sigmoid(x), t), computed stably from the logits x:
+        loss = (1 - t) * x + l * softplus(-x),   l = 1 + (pos_weight - 1) * t,
+        softplus(-x) = log(1 + exp(-x)) = max(-x, 0) + log(1 + exp(-|x|)),
+    where exp only ever sees -|x| <= 0, so logits of +-500 are fine."""
+    target = as_target(target, input, "binary_cross_entropy_with_logits", same_shape=True)
+    softplus_neg = (-input).relu() + (1 + (-input.abs()).exp()).log()
+    log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * target
+    loss = (1 - target) * input + log_weight * softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return reduce(loss, reduction, "binary_cross_entropy_with_logits")
+
+
+def class_targets(target, name: str) -> np.ndarray:
+    target = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if not np.issubdtype(target.dtype, np.integer):
+        raise RuntimeError(f"{name}: the target must hold class indices (integers), got dtype {target.dtype}. "
+                           "Hint: target.long(); for class probabilities pass a float target of the "
+                           "input's shape to cross_entropy.")
+    return target
+
+
+def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # noqa: A002
+             reduction: str = "mean") -> Tensor:
+    """-w[y] * input[y] per sample, where input holds log-probabilities over classes
+    (dim 1, or dim 0 for a single sample) and y is the target class. 'mean' divides
+    by the sum of w[y] over the samples whose target is not ignore_index."""
+    target = class_targets(target, "nll_loss")
+    log_probs = input.unsqueeze(0) if input.ndim == 1 else input
+    single = input.ndim == 1
+    if single:
+        target = target.reshape(1)
+    n_classes = log_probs.shape[1]
+    if target.shape != (log_probs.shape[0],) + log_probs.shape[2:]:
+        raise RuntimeError(f"nll_loss: input {input.shape} needs a target of shape "
+                           f"{(log_probs.shape[0],) + log_probs.shape[2:]} (one class index per sample), "
+                           f"got {target.shape}")
+    valid = target != ignore_index
+    bad = valid & ((target < 0) | (target >= n_classes))
+    if bad.any():
+        raise IndexError(f"nll_loss: target {int(target[bad][0])} is out of bounds for {n_classes} classes "
+                         f"(valid: 0 to {n_classes - 1}, or ignore_index={ignore_index})")
+    safe = np.where(valid, target, 0)
+    if log_probs.ndim > 2:  # (N, C, d1, ...) -> (N * d1 * ..., C)
+        log_probs = log_probs.permute(0, *range(2, log_probs.ndim), 1).reshape(-1, n_classes)
+    picked = log_probs[np.arange(safe.size), safe.reshape(-1)].reshape(safe.shape)
+    w = valid.astype(input.dtype)
+    if weight is not None:
+        w = w * np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype)[safe]
+    loss = -picked * w
+    if reduction == "mean":
+        total = float(w.sum())
+        return loss.sum() / total if total else loss.sum() * float("nan")  # all ignored: 0/0, as PyTorch
+    loss = reduce(loss, reduction, "nll_loss")
+    return loss.reshape(()) if single and reduction == "none" else loss
+
+
+def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, reduction: str = "mean",  # noqa: A002
+                  label_smoothing: float = 0.0) -> Tensor:
+    """nll_loss(log_softmax(input, dim=1), target): -log of the probability of the right class.
+
+    With label smoothing e over C classes (PyTorch's formula):
+        (1 - e) * nll + e / C * smooth,   smooth = -sum_c w[c] * log_softmax(input)[c],
+    smooth reduced like nll (ignored samples count 0; 'mean' divides by the same
+    weight sum). A float target of the input's shape holds class probabilities.
+    Stable for logits of +-1000: log_softmax subtracts the max first.
+    """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
+    log_probs = input.log_softmax(class_dim)
+    w_shape = (-1,) + (1,) * (input.ndim - class_dim - 1)
+    w = None if weight is None else Tensor._wrap(
+        np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype).reshape(w_shape))
+    target_array = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if np.issubdtype(target_array.dtype, np.floating):  # class probabilities
+        if target_array.shape != input.shape:
+            raise RuntimeError(f"cross_entropy: a probability target must have the input's shape {input.shape}, "
+                               f"got {target_array.shape}")
+        probs = target_array * (1 - label_smoothing) + label_smoothing / n_classes
+        weighted = log_probs * probs.astype(input.dtype)
+        loss = -(weighted if w is None else weighted * w).sum(class_dim)
+        if reduction == "mean":
+            return loss.sum() / max(loss.data.size, 1)
+        return reduce(loss, reduction, "cross_entropy")
+    nll = nll_loss(log_probs, target_array, weight, ignore_index, reduction)
+    if label_smoothing == 0:
+        return nll
+    ignored = Tensor._wrap(np.asarray(target_array == ignore_index))
+    smooth = -(log_probs if w is None else log_probs * w).sum(class_dim)
+    smooth = smooth.where(~ignored, 0.0)
+    if reduction == "mean":
+        kept = target_array[target_array != ignore_index]
+        total = float(np.asarray(w.data).reshape(-1)[kept].sum()) if w is not None else float(kept.size)
+        smooth = smooth.sum() / total if total else smooth.sum() * float("nan")
+    else:
+        smooth = reduce(smooth, reduction, "cross_entropy")
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)

@@ -1,0 +1,419 @@
+"""Parameter and Module: the building blocks of every network.
+
+A Module registers what you assign to it, in order, the way PyTorch's does:
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 3)                           # a submodule
+            self.scale = nn.Parameter(tg.ones(3))               # a parameter
+            self.register_buffer("steps", tg.zeros((), dtype=tg.int64))  # state, not trained
+
+`Module.__setattr__` files each value into one of three dicts
+(`_parameters`, `_buffers`, `_modules`); `__getattr__` looks in those same
+three dicts and nowhere else, so a typo still raises AttributeError.
+
+While a module's forward runs, `forward_stack()` lists the modules that are
+inside `__call__` (outermost first). The graph renderer reads it to group the
+tensors each module makes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import OrderedDict, namedtuple
+from typing import Callable, Iterator
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..tensor import RemovableHandle, Tensor
+
+__all__ = ["Parameter", "Module", "forward_stack"]
+
+
+class Parameter(Tensor):
+    """A Tensor that is a trainable weight: requires_grad=True, and a Module
+    that gets one assigned registers it, so `parameters()` finds it.
+
+    `Parameter(t)` shares t's data (no copy), as PyTorch's does.
+    """
+    __slots__ = ()
+
+    def __init__(self, data=None, requires_grad: bool = True):
+        if data is None:
+            data = np.empty(0, dtype=np.float32)
+        super().__init__(data)
+        if isinstance(data, Tensor):
+            self.data = data.data  # share, do not copy
+        self.requires_grad_(requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+# ---------------------------------------------------------------- which modules are running
+
+_forward_stack: list = []
+
+
+def forward_stack() -> list:
+    """The (name, module) pairs whose forward is running now, outermost first.
+
+    The outermost module is named by its class ("Sequential"); the ones inside
+    it by their dotted name relative to it ("0", "block.conv"), the names
+    `named_modules()` gives. Read it, don't change it: `Module.__call__`
+    pushes before forward and pops after.
+    """
+    return _forward_stack
+
+
+def qualified_name(module: "Module") -> str:
+    """module's name inside the module that is running now (its class name at the top)."""
+    if _forward_stack:
+        parent_name, parent = _forward_stack[-1]
+        for key, child in parent._modules.items():
+            if child is module:
+                return key if len(_forward_stack) == 1 else f"{parent_name}.{key}"
+    return type(module).__name__
+
+
+# ---------------------------------------------------------------- Module
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What load_state_dict returns: the keys it did not find, and the ones it did not use."""
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+
+def not_initialised(module: "Module") -> RuntimeError:
+    name = type(module).__name__
+    return RuntimeError(
+        f"{name}: Module.__init__() was not called. Add `super().__init__()` as the first line "
+        f"of {name}.__init__, before assigning parameters, buffers or submodules.")
+
+
+class Module:
+    """Base class of every layer and model. Subclass it, call `super().__init__()`,
+    assign layers and parameters in `__init__`, and write `forward`.
+
+    `model(x)` calls `forward(x)` (with any hooks around it).
+    """
+
+    def __init__(self) -> None:
+        set_attr = object.__setattr__
+        set_attr(self, "training", True)
+        set_attr(self, "_parameters", OrderedDict())
+        set_attr(self, "_buffers", OrderedDict())
+        set_attr(self, "_non_persistent_buffers", set())
+        set_attr(self, "_modules", OrderedDict())
+        set_attr(self, "_forward_hooks", [])
+        set_attr(self, "_forward_pre_hooks", [])
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f'{type(self).__name__} is missing the required "forward" function')
+
+    def __call__(self, *args, **kwargs):
+        for hook in self._forward_pre_hooks:
+            new = hook(self, args)
+            if new is not None:
+                args = new if isinstance(new, tuple) else (new,)
+        _forward_stack.append((qualified_name(self), self))
+        try:
+            output = self.forward(*args, **kwargs)
+        finally:
+            _forward_stack.pop()
+        for hook in self._forward_hooks:
+            new = hook(self, args, output)
+            if new is not None:
+                output = new
+        return output
+
+    # ------------------------------------------------------------ registration
+    def __setattr__(self, name: str, value) -> None:
+        d = self.__dict__
+        if "_parameters" not in d:
+            if isinstance(value, (Parameter, Module)):
+                raise not_initialised(self)
+            object.__setattr__(self, name, value)
+            return
+        params, buffers, modules = d["_parameters"], d["_buffers"], d["_modules"]
+        if isinstance(value, Parameter):
+            self._forget(name)
+            params[name] = value
+        elif isinstance(value, Module):
+            self._forget(name)
+            modules[name] = value
+        elif name in params:
+            if value is not None:
+                raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                                "(nn.Parameter or None expected). Wrap it: nn.Parameter(tensor)")
+            params[name] = None
+        elif name in modules:
+            if value is not None:
+                raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                                "(nn.Module or None expected)")
+            modules[name] = None
+        elif name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
+                                "(Tensor or None expected)")
+            buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name: str) -> None:
+        """Remove `name` wherever it is, so one name lives in exactly one place."""
+        self.__dict__.pop(name, None)
+        for registry in (self._parameters, self._buffers, self._modules):
+            registry.pop(name, None)
+        self._non_persistent_buffers.discard(name)
+
+    def __getattr__(self, name: str):
+        # Called only when normal lookup fails: look in the three registries, nowhere else.
+        d = self.__dict__
+        if "_parameters" not in d:
+            raise not_initialised(self)
+        for registry in ("_parameters", "_buffers", "_modules"):
+            if name in d[registry]:
+                return d[registry][name]
+        known = list(d["_parameters"]) + list(d["_buffers"]) + list(d["_modules"]) + list(d)
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'.{hint}")
+
+    def __delattr__(self, name: str) -> None:
+        for registry in (self._parameters, self._buffers, self._modules):
+            if name in registry:
+                del registry[name]
+                self._non_persistent_buffers.discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        if "_parameters" not in self.__dict__:
+            raise not_initialised(self)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: '{name}' must be an nn.Parameter or None, "
+                            f"not {type(param).__name__}")
+        self._forget(name)
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register state that is not trained (running means, counters). It is in state_dict()
+        unless persistent=False, and moves with .to(dtype) like a parameter does."""
+        if "_buffers" not in self.__dict__:
+            raise not_initialised(self)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer: '{name}' must be a Tensor or None, not {type(tensor).__name__}")
+        if "." in name or not name:
+            raise KeyError(f"register_buffer: buffer name {name!r} must be non-empty and contain no '.'")
+        self._forget(name)
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent_buffers.add(name)
+
+    def add_module(self, name: str, module: "Module | None") -> None:
+        if "_modules" not in self.__dict__:
+            raise not_initialised(self)
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {type(module).__name__} is not a Module subclass")
+        self._forget(name)
+        self._modules[name] = module
+
+    register_module = add_module
+
+    # ------------------------------------------------------------ walking the tree
+    def named_modules(self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True):
+        """(dotted name, module) for this module ("") and every module below it, each once."""
+        if memo is None:
+            memo = set()
+        if remove_duplicate:
+            if self in memo:
+                return
+            memo.add(self)
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is not None:
+                yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
+
+    def modules(self) -> Iterator["Module"]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, "Module"]]:
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and module not in seen:
+                seen.add(module)
+                yield name, module
+
+    def children(self) -> Iterator["Module"]:
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(self, registry: str, prefix: str, recurse: bool):
+        seen = set()
+        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for module_prefix, module in modules:
+            for name, value in getattr(module, registry).items():
+                if value is None or id(value) in seen:  # shared: yield it once
+                    continue
+                seen.add(id(value))
+                yield (f"{module_prefix}.{name}" if module_prefix else name), value
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) pairs, e.g. ("0.weight", ...); a shared parameter comes once."""
+        return self._named_members("_parameters", prefix, recurse)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        return self._named_members("_buffers", prefix, recurse)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    # ------------------------------------------------------------ modes and bulk changes
+    def train(self, mode: bool = True) -> "Module":
+        """Training mode (dropout drops, batch norm uses batch statistics); returns self."""
+        if not isinstance(mode, bool):
+            raise ValueError("train: mode must be True or False")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> "Module":
+        """Evaluation mode: train(False). It does not turn gradients off; use no_grad() for that."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of every parameter (None, or zeros with set_to_none=False)."""
+        for param in self.parameters():
+            if set_to_none or param.grad is None:
+                param.grad = None
+            else:
+                param.grad = Tensor._wrap(np.zeros_like(param.data))
+
+    def apply(self, fn: Callable[["Module"], None]) -> "Module":
+        """Call fn on every submodule (children first) and then on self; returns self.
+        Typical use: a custom weight initialisation."""
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, dtype) -> "Module":
+        """Convert floating parameters and buffers to `dtype` in place (e.g. float64 for gradcheck)."""
+        dtype = np.dtype(dtype)
+        for tensor in list(self.parameters()) + list(self.buffers()):
+            if np.issubdtype(tensor.dtype, np.floating):
+                tensor.data = tensor.data.astype(dtype)
+                if tensor.grad is not None:
+                    tensor.grad = Tensor._wrap(tensor.grad.data.astype(dtype))
+        return self
+
+    def double(self) -> "Module":
+        return self.to(np.float64)
+
+    def float(self) -> "Module":  # noqa: A003 -- PyTorch's name
+        return self.to(np.float32)
+
+    # ------------------------------------------------------------ hooks
+    def register_forward_pre_hook(self, hook) -> RemovableHandle:
+        """hook(module, args) runs before forward; returning a value replaces the args."""
+        self._forward_pre_hooks.append(hook)
+        return RemovableHandle(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook) -> RemovableHandle:
+        """hook(module, args, output) runs after forward; returning a value replaces the output."""
+        self._forward_hooks.append(hook)
+        return RemovableHandle(self._forward_hooks, hook)
+
+    # ------------------------------------------------------------ state_dict
+    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
+        """Every parameter and persistent buffer by dotted name: a module's own parameters,
+        then its own buffers, then its children's, as PyTorch orders them. Values are
+        detached Tensors sharing memory with the model (keep_vars=True gives the
+        Parameters themselves)."""
+        result = OrderedDict()
+        for module_prefix, module in self.named_modules(prefix=prefix, remove_duplicate=False):
+            dot = module_prefix + "." if module_prefix else ""
+            for name, param in module._parameters.items():
+                if param is not None:
+                    result[dot + name] = param if keep_vars else param.detach()
+            for name, buffer in module._buffers.items():
+                if buffer is not None and name not in module._non_persistent_buffers:
+                    result[dot + name] = buffer if keep_vars else buffer.detach()
+        return result
+
+    def load_state_dict(self, state_dict, strict: bool = True) -> _IncompatibleKeys:
+        """Copy the values in `state_dict` into this model's parameters and buffers.
+
+        Nothing is changed unless every key can be loaded: missing keys and
+        unexpected keys (when strict) and shape mismatches (always) are all
+        reported in one error. Returns (missing_keys, unexpected_keys).
+        """
+        own = self.state_dict(keep_vars=True)
+        missing = [key for key in own if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in own]
+        mismatched = []
+        for key, target in own.items():
+            if key in state_dict and np.shape(to_array(state_dict[key])) != target.shape:
+                mismatched.append(f"size mismatch for {key}: copying a param with shape "
+                                  f"{np.shape(to_array(state_dict[key]))} from checkpoint, the shape "
+                                  f"in current model is {target.shape}.")
+        errors = []
+        if strict and missing:
+            errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
+        if strict and unexpected:
+            errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
+        errors.extend(mismatched)
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                               + "\n\t".join(errors)
+                               + "\nHint: the checkpoint must come from the same architecture; "
+                                 "strict=False ignores missing and unexpected keys (not shapes).")
+        with no_grad():
+            for key, target in own.items():
+                if key in state_dict:
+                    target.copy_(to_array(state_dict[key]).astype(target.dtype))
+        return _IncompatibleKeys(missing, unexpected)
+
+    # ------------------------------------------------------------ printing
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses in repr (e.g. 'in_features=2, ...')."""
+        return ""
+
+    def __repr__(self) -> str:
+        extra_lines = self.extra_repr().split("\n") if self.extra_repr() else []
+        child_lines = []
+        for name, module in self._modules.items():
+            text = repr(module).replace("\n", "\n  ")
+            child_lines.append(f"({name}): {text}")
+        lines = extra_lines + child_lines
+        body = ""
+        if len(extra_lines) == 1 and not child_lines:
+            body = extra_lines[0]
+        elif lines:
+            body = "\n  " + "\n  ".join(lines) + "\n"
+        return f"{type(self).__name__}({body})"
+
+
+def to_array(value) -> np.ndarray:
+    """A state_dict value (Tensor, array or number) as an array."""
+    return value.data if isinstance(value, Tensor) else np.asarray(value)

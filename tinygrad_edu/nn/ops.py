@@ -1,0 +1,181 @@
+"""The primitives of nn: ops that speed or exactness demand be written by hand.
+
+Everything else in nn is composite (built from the Tensor ops of
+tinygrad_edu/ops.py), so it needs no backward of its own. These are not:
+
+- `Erf`: NumPy has no erf, and GELU (PyTorch's default, erf form) needs an exact one.
+- `Conv2d`: as a composite (kh * kw shifted slices, multiplied and added) it is
+  tens of times slower than one matrix product over the unrolled windows (im2col).
+- `MaxPool2d`: the composite (max over stacked slices) builds a graph per window offset.
+
+Their backward passes are written with other primitives so that they can be
+differentiated again (gradgradcheck). A convolution is bilinear in its input
+and its weight, so three ops close the set: Conv2d, its adjoint with respect to
+the input (Conv2dInputGrad, a transposed convolution) and with respect to the
+weight (Conv2dWeightGrad); each one's backward is made of the other two.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..autograd import Function
+from ..tensor import apply
+
+__all__ = ["Erf", "Conv2d", "Conv2dInputGrad", "Conv2dWeightGrad", "MaxPool2d", "MaxPool2dBackward"]
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+class Erf(Function):
+    """z = erf(x) = 2/sqrt(pi) * integral from 0 to x of exp(-t**2) dt.
+    dz/dx = 2/sqrt(pi) * exp(-x**2).
+
+    The forward calls Python's math.erf on each element: exact to the last
+    bit, but a Python call per element (slow on big arrays). NumPy has no erf,
+    and the quick rational approximations (Abramowitz-Stegun 7.1.26) are only
+    good to about 1e-7, which a float64 gradcheck would notice.
+    """
+
+    def forward(self, x):
+        return _erf(x).astype(x.dtype)
+
+    def backward(self, g):
+        (x,) = self.parents
+        return g * (2 / math.sqrt(math.pi)) * (-x * x).exp()
+
+
+# ---------------------------------------------------------------- convolution
+
+def padded(x: np.ndarray, padding: tuple, value: float = 0.0) -> np.ndarray:
+    ph, pw = padding
+    if ph == 0 and pw == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
+
+
+def windows(x: np.ndarray, kernel: tuple, stride: tuple) -> np.ndarray:
+    """Every kernel-sized window of NCHW x, as a view of shape (N, C, Ho, Wo, kh, kw)."""
+    return sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::stride[0], ::stride[1]]
+
+
+class Conv2d(Function):
+    """y[n, o, i, j] = sum over c, a, b of xp[n, c, i*sh + a, j*sw + b] * w[o, c, a, b]
+    (xp: x padded with zeros), computed as one matrix product per batch
+    element: w as (O, C*kh*kw) times the unrolled windows (C*kh*kw, Ho*Wo).
+
+    y is linear in x and in w, so
+      dL/dx = Conv2dInputGrad(g, w)   (each window's share of g, added back), and
+      dL/dw = Conv2dWeightGrad(x, g)  (each window times its g, summed).
+    """
+
+    def forward(self, x, w, stride, padding):
+        self.stride, self.padding = stride, padding
+        n, o = x.shape[0], w.shape[0]
+        win = windows(padded(x, padding), w.shape[2:], stride)   # (N, C, Ho, Wo, kh, kw)
+        ho, wo = win.shape[2:4]
+        columns = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, -1, ho * wo)  # im2col: one copy
+        return np.matmul(w.reshape(o, -1), columns).reshape(n, o, ho, wo)
+
+    def backward(self, g):
+        x, w = self.parents
+        need_x, need_w = self.needs_input_grad
+        options = {"stride": self.stride, "padding": self.padding}
+        gx = apply(Conv2dInputGrad, g, w, x_shape=x.shape, **options) if need_x else None
+        gw = apply(Conv2dWeightGrad, x, g, w_shape=w.shape, **options) if need_w else None
+        return gx, gw
+
+
+class Conv2dInputGrad(Function):
+    """z = the adjoint of Conv2d in its input (a transposed convolution): every
+    output gradient g[n, o, i, j] is spread back over the window it came from,
+    weighted by w. z has shape `x_shape`. Bilinear in (g, w):
+      dL/dg = Conv2d(h, w),   dL/dw = Conv2dWeightGrad(h, g)   (h: the gradient of z)."""
+
+    def forward(self, g, w, x_shape, stride, padding):
+        self.stride, self.padding = stride, padding
+        n, o, ho, wo = g.shape
+        _, c, kh, kw = w.shape
+        (sh, sw), (ph, pw) = stride, padding
+        columns = np.matmul(w.reshape(o, -1).T, g.reshape(n, o, -1)).reshape(n, c, kh, kw, ho, wo)
+        xp = np.zeros((n, c, x_shape[2] + 2 * ph, x_shape[3] + 2 * pw), dtype=columns.dtype)
+        for a in range(kh):  # col2im: add each kernel offset's share back, one slice at a time
+            for b in range(kw):
+                xp[:, :, a:a + sh * ho:sh, b:b + sw * wo:sw] += columns[:, :, a, b]
+        return xp[:, :, ph:ph + x_shape[2], pw:pw + x_shape[3]]
+
+    def backward(self, h):
+        g, w = self.parents
+        need_g, need_w = self.needs_input_grad
+        options = {"stride": self.stride, "padding": self.padding}
+        gg = apply(Conv2d, h, w, **options) if need_g else None
+        gw = apply(Conv2dWeightGrad, h, g, w_shape=w.shape, **options) if need_w else None
+        return gg, gw
+
+
+class Conv2dWeightGrad(Function):
+    """z[o, c, a, b] = sum over n, i, j of g[n, o, i, j] * xp[n, c, i*sh + a, j*sw + b]:
+    the adjoint of Conv2d in its weight. Bilinear in (x, g):
+      dL/dx = Conv2dInputGrad(g, h),   dL/dg = Conv2d(x, h)   (h: the gradient of z)."""
+
+    def forward(self, x, g, w_shape, stride, padding):
+        self.stride, self.padding = stride, padding
+        win = windows(padded(x, padding), w_shape[2:], stride)  # (N, C, Ho, Wo, kh, kw)
+        return np.tensordot(g, win, axes=([0, 2, 3], [0, 2, 3]))  # (O, C, kh, kw)
+
+    def backward(self, h):
+        x, g = self.parents
+        need_x, need_g = self.needs_input_grad
+        options = {"stride": self.stride, "padding": self.padding}
+        gx = apply(Conv2dInputGrad, g, h, x_shape=x.shape, **options) if need_x else None
+        gg = apply(Conv2d, x, h, **options) if need_g else None
+        return gx, gg
+
+
+# ---------------------------------------------------------------- pooling
+
+class MaxPool2d(Function):
+    """y[n, c, i, j] = max of x over the window at (i*sh, j*sw) (padding counts as -inf).
+    dy/dx = 1 at the window's maximum (the first one, if several tie), 0 elsewhere:
+    the gradient is routed back to where each maximum came from (MaxPool2dBackward)."""
+
+    def forward(self, x, kernel, stride, padding):
+        n, c, height, width = x.shape
+        (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+        win = windows(padded(x, padding, -np.inf), kernel, stride)
+        ho, wo = win.shape[2:4]
+        flat = win.reshape(n, c, ho, wo, kh * kw)  # one copy
+        best = flat.argmax(axis=-1)
+        out = np.take_along_axis(flat, best[..., None], axis=-1)[..., 0]
+        # Where in x (flattened) each maximum sits.
+        rows = np.arange(ho)[:, None] * sh + best // kw - ph
+        cols = np.arange(wo)[None, :] * sw + best % kw - pw
+        planes = np.arange(n * c).reshape(n, c, 1, 1)
+        self.index = (planes * height + rows) * width + cols
+        self.overlapping = sh < kh or sw < kw
+        return out
+
+    def backward(self, g):
+        (x,) = self.parents
+        return apply(MaxPool2dBackward, g, index=self.index, x_shape=x.shape, overlapping=self.overlapping)
+
+
+class MaxPool2dBackward(Function):
+    """z = zeros of x's shape with g[k] added at x's flat position index[k].
+    Linear in g; dz/dg = the value of the incoming gradient at index: h.flatten()[index]."""
+    reads_inputs = False
+
+    def forward(self, g, index, x_shape, overlapping):
+        self.index = index
+        out = np.zeros(int(np.prod(x_shape)), dtype=g.dtype)
+        if overlapping:  # a position can be the maximum of several windows: add them all
+            np.add.at(out, index.ravel(), g.ravel())
+        else:            # each position is in one window at most: a plain assignment is enough
+            out[index.ravel()] = g.ravel()
+        return out.reshape(x_shape)
+
+    def backward(self, h):
+        return h.reshape(-1)[self.index]
