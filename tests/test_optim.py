@@ -1,0 +1,352 @@
+"""Optimizers: step by step against the update rules written out here, and against PyTorch (when installed)."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+import tinygrad_edu.optim as optim
+
+STEPS = 6
+
+
+def gradients(shape=(3, 4), steps=STEPS, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(shape) for _ in range(steps)]
+
+
+def initial(shape=(3, 4), seed=1):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+def run(make_optimizer, x0, grads):
+    """Our optimizer on one float64 parameter fed the given gradient sequence; the parameter after each step."""
+    p = tg.tensor(x0.copy(), requires_grad=True)
+    opt = make_optimizer([p])
+    history = []
+    for g in grads:
+        p.grad = tg.tensor(g)
+        opt.step()
+        history.append(p.data.copy())
+    return history
+
+
+# ---------------------------------------------------------------- the update rules, written out
+def ref_sgd(x, grads, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False):
+    buf, out = None, []
+    for g in grads:
+        g = g + weight_decay * x
+        if momentum:
+            buf = g.copy() if buf is None else momentum * buf + (1 - dampening) * g
+            g = g + momentum * buf if nesterov else buf
+        x = x - lr * g
+        out.append(x)
+    return out
+
+
+def ref_adam(x, grads, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, decoupled=False):
+    m, v, vmax, out = 0 * x, 0 * x, 0 * x, []
+    for t, g in enumerate(grads, 1):
+        if decoupled:
+            x = x * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * x
+        m = betas[0] * m + (1 - betas[0]) * g
+        v = betas[1] * v + (1 - betas[1]) * g * g
+        vmax = np.maximum(vmax, v)
+        m_hat = m / (1 - betas[0] ** t)
+        v_hat = (vmax if amsgrad else v) / (1 - betas[1] ** t)
+        x = x - lr * m_hat / (np.sqrt(v_hat) + eps)
+        out.append(x)
+    return out
+
+
+def ref_rmsprop(x, grads, lr, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False):
+    s, a, b, out = 0 * x, 0 * x, 0 * x, []
+    for g in grads:
+        g = g + weight_decay * x
+        s = alpha * s + (1 - alpha) * g ** 2
+        if centered:
+            a = alpha * a + (1 - alpha) * g
+            d = np.sqrt(s - a ** 2) + eps
+        else:
+            d = np.sqrt(s) + eps
+        if momentum:
+            b = momentum * b + g / d
+            x = x - lr * b
+        else:
+            x = x - lr * g / d
+        out.append(x)
+    return out
+
+
+def ref_adagrad(x, grads, lr, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10):
+    s, out = np.full_like(x, initial_accumulator_value), []
+    for t, g in enumerate(grads, 1):
+        g = g + weight_decay * x
+        clr = lr / (1 + (t - 1) * lr_decay)
+        s = s + g * g
+        x = x - clr * g / (np.sqrt(s) + eps)
+        out.append(x)
+    return out
+
+
+CASES = [
+    ("SGD", dict(lr=0.1), ref_sgd),
+    ("SGD", dict(lr=0.1, momentum=0.9), ref_sgd),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.3, weight_decay=0.01), ref_sgd),
+    ("SGD", dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.1), ref_sgd),
+    ("Adam", dict(lr=0.01), ref_adam),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1), ref_adam),
+    ("Adam", dict(lr=0.01, amsgrad=True), ref_adam),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1), lambda x, g, **kw: ref_adam(x, g, decoupled=True, **kw)),
+    ("AdamW", dict(lr=0.01, amsgrad=True), lambda x, g, **kw: ref_adam(x, g, decoupled=True, weight_decay=1e-2, **kw)),
+    ("RMSprop", dict(lr=0.01), ref_rmsprop),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, weight_decay=0.1, momentum=0.5), ref_rmsprop),
+    ("RMSprop", dict(lr=0.01, centered=True), ref_rmsprop),
+    ("RMSprop", dict(lr=0.01, centered=True, momentum=0.9), ref_rmsprop),
+    ("Adagrad", dict(lr=0.1), ref_adagrad),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.1, weight_decay=0.05, initial_accumulator_value=0.5), ref_adagrad),
+]
+IDS = [f"{name}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for name, kw, _ in CASES]
+
+
+@pytest.mark.parametrize("name, options, reference", CASES, ids=IDS)
+def test_matches_written_out_update_rule(name, options, reference):
+    x0, grads = initial(), gradients()
+    ours = run(lambda params: getattr(optim, name)(params, **options), x0, grads)
+    expected = reference(x0, grads, **options)
+    for step, (a, b) in enumerate(zip(ours, expected)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=f"{name} step {step + 1}")
+    assert not np.allclose(ours[-1], x0)  # it did move
+
+
+@pytest.mark.parametrize("name, options, reference", CASES, ids=IDS)
+def test_matches_torch(name, options, reference):
+    torch = pytest.importorskip("torch")
+    x0, grads = initial(), gradients()
+    ours = run(lambda params: getattr(optim, name)(params, **options), x0, grads)
+    p = torch.tensor(x0.copy(), requires_grad=True)
+    opt = getattr(torch.optim, name)([p], foreach=False, **options)
+    for step, g in enumerate(grads):
+        p.grad = torch.tensor(g)
+        opt.step()
+        np.testing.assert_allclose(ours[step], p.detach().numpy(), rtol=1e-12, atol=1e-12,
+                                   err_msg=f"{name} step {step + 1}")
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_default_hyperparameters_match_torch(name):
+    torch = pytest.importorskip("torch")
+    ours = getattr(optim, name)([tg.tensor([1.0], requires_grad=True)]).defaults
+    theirs = getattr(torch.optim, name)([torch.zeros(1, requires_grad=True)]).defaults
+    for key, value in ours.items():
+        assert theirs[key] == value, key
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad"])
+def test_maximize_is_descent_on_minus_gradient(name):
+    x0, grads = initial(), gradients()
+    up = run(lambda params: getattr(optim, name)(params, lr=0.01, maximize=True), x0, grads)
+    down = run(lambda params: getattr(optim, name)(params, lr=0.01), x0, [-g for g in grads])
+    np.testing.assert_allclose(up[-1], down[-1], rtol=1e-12)
+
+
+# ---------------------------------------------------------------- groups, state, errors
+def test_param_groups_with_their_own_lr():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0], requires_grad=True)
+    opt = optim.SGD([{"params": [a]}, {"params": b, "lr": 0.5}], lr=0.1, momentum=0.9)
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
+    assert opt.param_groups[1]["momentum"] == 0.9  # the default fills what the group leaves out
+    a.grad, b.grad = tg.tensor([1.0, 1.0]), tg.tensor([1.0])
+    opt.step()
+    np.testing.assert_allclose(a.data, [0.9, 1.9])
+    np.testing.assert_allclose(b.data, [2.5])
+
+
+def test_add_param_group_and_skip_params_without_grad():
+    a = tg.tensor([1.0], requires_grad=True)
+    b = tg.tensor([1.0], requires_grad=True)
+    opt = optim.Adam([a], lr=0.1)
+    opt.add_param_group({"params": [b], "lr": 0.2})
+    assert opt.param_groups[1]["betas"] == (0.9, 0.999)
+    b.grad = tg.tensor([1.0])
+    opt.step()
+    assert a.data[0] == 1.0 and a not in opt.state  # no grad: untouched, no state
+    np.testing.assert_allclose(b.data, [0.8], rtol=1e-6)  # Adam's first step moves by lr
+
+
+def test_step_changes_parameter_in_place_and_keeps_dtype():
+    p = tg.tensor(np.ones((2, 2), np.float32), requires_grad=True)
+    array, version = p.data, p._version
+    opt = optim.Adam([p], lr=0.1, weight_decay=0.1)
+    p.grad = tg.tensor(np.ones((2, 2), np.float32))
+    opt.step()
+    assert p.data is array and p.dtype == np.float32
+    assert opt.state[p]["exp_avg"].dtype == np.float32
+    assert p._version > version
+
+
+def test_step_does_not_change_the_gradient():
+    p = tg.tensor([1.0, 2.0], requires_grad=True)
+    g = np.array([0.5, -0.5])
+    opt = optim.SGD([p], lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True)
+    p.grad = tg.tensor(g.copy())
+    opt.step()
+    opt.step()
+    np.testing.assert_array_equal(p.grad.data, g)
+
+
+def test_zero_grad():
+    p = tg.tensor([1.0, 2.0], requires_grad=True)
+    opt = optim.SGD([p], lr=0.1)
+    (p * p).sum().backward()
+    opt.zero_grad(set_to_none=False)
+    np.testing.assert_array_equal(p.grad.data, [0.0, 0.0])
+    opt.zero_grad()
+    assert p.grad is None
+
+
+def test_closure_is_evaluated_and_its_loss_returned():
+    p = tg.tensor([3.0], requires_grad=True)
+    opt = optim.SGD([p], lr=0.25)
+
+    def closure():
+        opt.zero_grad()
+        loss = (p * p).sum()
+        loss.backward()
+        return loss
+
+    with tg.no_grad():  # closure() records a graph even so
+        loss = opt.step(closure)
+    assert loss.item() == 9.0
+    np.testing.assert_allclose(p.data, [1.5])  # 3 - 0.25 * 6
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_minimises_a_quadratic_through_autograd(name):
+    target = np.array([1.0, -2.0, 3.0])
+    p = tg.tensor(np.zeros(3), requires_grad=True)
+    options = {"SGD": dict(lr=0.1, momentum=0.9), "Adagrad": dict(lr=1.0)}.get(name, dict(lr=0.1))
+    opt = getattr(optim, name)([p], **options)
+    for _ in range(300):
+        opt.zero_grad()
+        ((p - tg.tensor(target)) ** 2).sum().backward()
+        opt.step()
+    np.testing.assert_allclose(p.data, target, atol=0.05)
+
+
+def test_state_dict_format_is_pytorchs():
+    a = tg.tensor([1.0], requires_grad=True)
+    b = tg.tensor([1.0, 2.0], requires_grad=True)
+    c = tg.tensor([1.0], requires_grad=True)
+    opt = optim.SGD([{"params": [a, b]}, {"params": [c], "lr": 0.5}], lr=0.1, momentum=0.9)
+    b.grad = tg.tensor([1.0, 1.0])
+    opt.step()
+    sd = opt.state_dict()
+    assert [g["params"] for g in sd["param_groups"]] == [[0, 1], [2]]
+    assert list(sd["state"]) == [1] and set(sd["state"][1]) == {"momentum_buffer"}
+    assert sd["param_groups"][1]["lr"] == 0.5
+    opt.step()  # a saved state_dict does not change afterwards
+    np.testing.assert_array_equal(sd["state"][1]["momentum_buffer"], [1.0, 1.0])
+
+
+def state_dict_keys_match_torch_for(name, options):
+    torch = pytest.importorskip("torch")
+    ours_p = tg.tensor([1.0, 2.0], requires_grad=True)
+    ours = getattr(optim, name)([ours_p], **options)
+    ours_p.grad = tg.tensor([0.5, 0.5])
+    ours.step()
+    theirs_p = torch.tensor([1.0, 2.0], requires_grad=True)
+    theirs = getattr(torch.optim, name)([theirs_p], **options)
+    theirs_p.grad = torch.tensor([0.5, 0.5])
+    theirs.step()
+    assert set(ours.state_dict()["state"][0]) == set(theirs.state_dict()["state"][0])
+
+
+@pytest.mark.parametrize("name, options", [("SGD", dict(momentum=0.9)), ("Adam", dict(amsgrad=True)),
+                                           ("RMSprop", dict(momentum=0.9, centered=True)), ("Adagrad", {})])
+def test_state_keys_match_torch(name, options):
+    state_dict_keys_match_torch_for(name, options)
+
+
+@pytest.mark.parametrize("name, options", [("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
+                                           ("Adam", dict(lr=0.01, amsgrad=True)), ("AdamW", dict(lr=0.01)),
+                                           ("RMSprop", dict(lr=0.01, momentum=0.5, centered=True)),
+                                           ("Adagrad", dict(lr=0.1, lr_decay=0.01))])
+@pytest.mark.parametrize("through_file_types", [False, True])
+def test_state_dict_round_trip_continues_identically(name, options, through_file_types):
+    grads = gradients((4,), steps=8)
+    p = tg.tensor(initial((4,)), requires_grad=True)
+    opt = getattr(optim, name)([p], **options)
+    for g in grads[:4]:
+        p.grad = tg.tensor(g)
+        opt.step()
+    sd = opt.state_dict()
+    if through_file_types:  # what a file format may give back: string keys, lists for tuples, 0-d arrays
+        sd = {"state": {str(k): {n: np.asarray(v) for n, v in s.items()} for k, s in sd["state"].items()},
+              "param_groups": [{k: list(v) if isinstance(v, tuple) else v for k, v in g.items()}
+                               for g in sd["param_groups"]]}
+    q = tg.tensor(p.data.copy(), requires_grad=True)
+    fresh = getattr(optim, name)([q], lr=123.0)  # options come back from the state_dict
+    fresh.load_state_dict(copy.deepcopy(sd))
+    assert fresh.param_groups[0]["lr"] == options["lr"]
+    for g in grads[4:]:
+        p.grad, q.grad = tg.tensor(g), tg.tensor(g)
+        opt.step()
+        fresh.step()
+    np.testing.assert_array_equal(p.data, q.data)
+    if "betas" in fresh.defaults:
+        assert isinstance(fresh.param_groups[0]["betas"], tuple)
+
+
+def test_load_state_dict_errors():
+    opt = optim.SGD([tg.tensor([1.0], requires_grad=True)], lr=0.1)
+    two = optim.SGD([tg.tensor([1.0], requires_grad=True), tg.tensor([1.0], requires_grad=True)], lr=0.1)
+    with pytest.raises(ValueError, match="1 parameters"):
+        two.load_state_dict(opt.state_dict())
+    grouped = optim.SGD([{"params": [tg.tensor([1.0], requires_grad=True)]},
+                         {"params": [tg.tensor([1.0], requires_grad=True)]}], lr=0.1)
+    with pytest.raises(ValueError, match="2 parameter groups"):
+        opt.load_state_dict(grouped.state_dict())
+
+
+def test_constructor_errors():
+    p = tg.tensor([1.0], requires_grad=True)
+    with pytest.raises(ValueError, match="empty parameter list"):
+        optim.SGD([], lr=0.1)
+    with pytest.raises(TypeError, match="iterable of Tensors"):
+        optim.SGD(p, lr=0.1)
+    with pytest.raises(TypeError, match="can only optimize Tensors"):
+        optim.SGD([np.zeros(2)], lr=0.1)
+    with pytest.raises(ValueError, match="non-leaf"):
+        optim.SGD([p * 2], lr=0.1)
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1)
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        optim.SGD([p, p], lr=0.1)
+    opt = optim.SGD([p], lr=0.1)
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        opt.add_param_group({"params": [p]})
+    with pytest.raises(TypeError, match="not a set"):
+        opt.add_param_group({"params": {tg.tensor([1.0], requires_grad=True)}})
+    with pytest.raises(ValueError, match="Invalid learning rate"):
+        optim.Adam([p], lr=-1)
+    with pytest.raises(ValueError, match="beta parameter at index 1"):
+        optim.Adam([p], betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match="Nesterov"):
+        optim.SGD([p], lr=0.1, nesterov=True)
+
+
+def test_gradient_of_the_wrong_shape_is_reported():
+    p = tg.tensor([1.0, 2.0], requires_grad=True)
+    p.grad = tg.tensor([1.0, 2.0, 3.0])
+    with pytest.raises(RuntimeError, match=r"shape \(2,\) has a gradient of shape \(3,\)"):
+        optim.SGD([p], lr=0.1).step()
+
+
+def test_repr_lists_groups():
+    text = repr(optim.SGD([tg.tensor([1.0], requires_grad=True)], lr=0.1, momentum=0.9))
+    assert text.startswith("SGD (") and "Parameter Group 0" in text and "momentum: 0.9" in text
