@@ -1,3 +1,5 @@
+"""`python -m tinygrad_edu ...` is the `tinygrad-edu` command."""
+
 import sys
 
 from .cli import main

@@ -1,57 +1,114 @@
-"""The `tinygrad-edu` command."""
+"""The `tinygrad-edu` command (also `python -m tinygrad_edu`).
+
+    tinygrad-edu xor                 train SimpleNN on XOR, print a table, write the figures
+    tinygrad-edu tour --out DIR      run the whole curriculum and write DIR/index.html
+    tinygrad-edu <lesson> --help     the options of one lesson
+
+Every lesson writes into --out (default ./tinygrad_edu_out/<command>).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from pathlib import Path
 
-import numpy as np
+from .curriculum import LESSONS
+from .curriculum.common import DEFAULT_OUT, quiet
 
-import tinygrad_edu as tg
+# The training options each lesson understands (argparse dest -> run() keyword).
+OPTIONS = {
+    "xor": ("epochs", "lr", "hidden"),
+    "perceptron": ("epochs", "lr"),
+    "backprop": ("epochs", "lr", "hidden"),
+    "gd": ("epochs", "lr"),
+    "gradients": ("depth",),
+    "digits": ("epochs", "lr", "hidden", "batch_size"),
+    "forward": ("batch_size",),
+}
 
 
-def train_xor(epochs: int = 2000, lr: float = 1.0, hidden: int = 4, seed: int = 0, quiet: bool = False) -> float:
-    """A 2-hidden-unit... network on XOR with the core alone (placeholder until the curriculum lands)."""
-    tg.manual_seed(seed)
-    X = tg.tensor([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
-    y = tg.tensor([[0], [1], [1], [0]], dtype=np.float32)
-    w1 = (tg.randn(2, hidden) * 1.0).requires_grad_()
-    b1 = tg.zeros(hidden, requires_grad=True)
-    w2 = (tg.randn(hidden, 1) * 1.0).requires_grad_()
-    b2 = tg.zeros(1, requires_grad=True)
-    params = [w1, b1, w2, b2]
-    for _ in range(epochs):
-        pred = ((X @ w1 + b1).tanh() @ w2 + b2).sigmoid()
-        loss = ((pred - y) ** 2).mean()
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with tg.no_grad():
-            for p in params:
-                p -= lr * p.grad
-    if not quiet:
-        print("x1 x2 | prediction target")
-        for xi, pi, ti in zip(X.tolist(), pred.tolist(), y.tolist()):
-            print(f" {xi[0]:.0f}  {xi[1]:.0f} |   {pi[0]:.3f}      {ti[0]:.0f}")
-        print(f"final loss {loss.item():.5f}")
-    return loss.item()
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return value
+
+
+def add_common(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT / name, metavar="DIR",
+                        help=f"folder for the figures (default: ./{DEFAULT_OUT / name})")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors; no progress bar")
+
+
+def add_training(parser: argparse.ArgumentParser, options: tuple) -> None:
+    help_for = {"epochs": "training epochs (steps for gd)", "lr": "learning rate", "hidden": "hidden units",
+                "depth": "number of layers", "batch_size": "mini-batch size"}
+    for option in options:
+        kind = positive_float if option == "lr" else positive_int
+        parser.add_argument("--" + option.replace("_", "-"), type=kind, default=None, help=help_for[option])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tinygrad-edu", description="Learn how neural networks work from the inside: run a lesson "
+        "of the curriculum, or the whole tour.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for lesson in sorted(LESSONS, key=lambda lesson: lesson.command != "xor"):
+        command = sub.add_parser(lesson.command, help=f"lesson {lesson.number}: {lesson.title}",
+                                 description=lesson.summary)
+        add_common(command, lesson.command)
+        command.add_argument("--quick", action="store_true", help="fewer epochs (as in the test suite)")
+        add_training(command, OPTIONS.get(lesson.command, ()))
+    tour = sub.add_parser("tour", help="run every lesson and write one HTML page, DIR/index.html",
+                          description="Run the whole curriculum (quick mode) and write DIR/index.html.")
+    add_common(tour, "tour")
+    tour.add_argument("--full", action="store_true", help="full-length training instead of quick mode")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tinygrad-edu", description="Learn how neural networks work from the inside.")
-    sub = parser.add_subparsers(dest="command")
-    xor = sub.add_parser("xor", help="train a small network on XOR")
-    xor.add_argument("--epochs", type=int, default=2000)
-    xor.add_argument("--lr", type=float, default=1.0)
-    xor.add_argument("--hidden", type=int, default=4)
-    xor.add_argument("--seed", type=int, default=0)
-    xor.add_argument("--quiet", action="store_true")
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
-    if args.command == "xor":
-        train_xor(args.epochs, args.lr, args.hidden, args.seed, args.quiet)
+    log = quiet if args.quiet else print
+    started = time.perf_counter()
+    try:
+        if args.command == "tour":
+            from .tour import build_tour
+            index, failures = build_tour(args.out, seed=args.seed, quick=not args.full, log=log,
+                                         progress_bar=not args.quiet)
+            log(f"wrote {index} in {time.perf_counter() - started:.1f} s")
+            for failure in failures:
+                print(f"tinygrad-edu: tour: {failure}", file=sys.stderr)
+            return 1 if failures else 0
+        lesson = next(lesson for lesson in LESSONS if lesson.command == args.command)
+        options = {name: getattr(args, name) for name in OPTIONS.get(args.command, ())
+                   if getattr(args, name) is not None}
+        result = lesson.load().run(quick=args.quick, out_dir=args.out, seed=args.seed, log=log,
+                                   progress_bar=not args.quiet, **options)
+    except OSError as err:
+        print(f"tinygrad-edu: error: {err}", file=sys.stderr)
+        return 1
+    log(f"wrote {', '.join(Path(f).name for f in result['figures'])} to {args.out} "
+        f"({time.perf_counter() - started:.1f} s)")
     return 0
 
 

@@ -1,0 +1,76 @@
+"""What every lesson shares: quick mode, the output folder, the progress bar, the narrative.
+
+Each lesson module has one function, `run(quick=False, out_dir=None, seed=0,
+log=print, progress=False, ...) -> dict`, that the examples, the command line,
+the tour and the tests all call. The dict holds what the lesson claims
+(accuracies, losses, gradient errors) and `figures`, the files it wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Iterable
+
+QUICK_ENV = "TINYGRAD_EDU_QUICK"
+DEFAULT_OUT = Path("tinygrad_edu_out")
+
+
+def is_quick(quick: bool = False) -> bool:
+    """Quick mode (fewer epochs, smaller data): asked for, or TINYGRAD_EDU_QUICK=1."""
+    return bool(quick) or os.environ.get(QUICK_ENV, "") not in ("", "0")
+
+
+def out_folder(out_dir, name: str) -> Path:
+    """The folder a lesson writes into (default ./tinygrad_edu_out/<name>), created if needed.
+
+    Raises OSError naming the path when it cannot be made or written to, so the
+    command line can say so in one line.
+    """
+    path = Path(out_dir) if out_dir is not None else DEFAULT_OUT / name
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OSError(f"cannot create the output folder {path}: {err.strerror or err}") from None
+    if not os.access(path, os.W_OK):
+        raise OSError(f"cannot write to the output folder {path}: permission denied")
+    return path
+
+
+def quiet(*args, **kwargs) -> None:
+    """A `log` that prints nothing."""
+
+
+def progress(iterable: Iterable, enabled: bool, desc: str, total: int | None = None):
+    """A tqdm progress bar over `iterable` when enabled and stderr is a terminal, else the
+    iterable itself. Call `show_loss(bar, loss)` inside the loop to put the loss on the bar."""
+    if not (enabled and sys.stderr.isatty()):
+        return iterable
+    from tqdm import tqdm
+    return tqdm(iterable, desc=desc, total=total, leave=False, dynamic_ncols=True)
+
+
+def show_loss(bar, loss: float, every: int = 1, step: int = 0) -> None:
+    """Show the loss on a tqdm bar (a no-op for a plain iterable)."""
+    if hasattr(bar, "set_postfix") and step % every == 0:
+        bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
+
+
+def table(headers: list[str], rows: list[list], log: Callable = print) -> dict:
+    """Print rows under headers as aligned columns; return them as {"headers", "rows"} for the tour."""
+    cells = [[fmt(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    log("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
+    for row in cells:
+        log("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+    return {"headers": list(headers), "rows": cells}
+
+
+def fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e-3 and value != 0 else f"{value:.3f}"
+    return str(value)
+
+
+Log = Callable[..., None]

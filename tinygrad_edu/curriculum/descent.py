@@ -1,0 +1,65 @@
+"""Lesson 5: gradient descent on a landscape you can see.
+
+    f(w1, w2) = (w1 - 2)^2 + 2 (w2 + 1)^2,    minimum 0 at (2, -1)
+    grad f    = (2 (w1 - 2), 4 (w2 + 1))
+
+Gradient descent repeats w <- w - lr * grad f(w). Along w2 the curvature is 4,
+so each step multiplies the distance to the minimum by (1 - 4 lr): small lr
+crawls, lr = 0.4 overshoots and zig-zags, lr > 0.5 diverges. Momentum keeps a
+running velocity that smooths the zig-zag; Adam scales each coordinate by its
+own gradient history, so both directions move at the same pace.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tinygrad_edu as tg
+
+from .common import Log, out_folder, table
+
+START = (-2.0, 2.0)
+MINIMUM = (2.0, -1.0)
+
+
+def loss_fn(w) -> tg.Tensor:
+    """f(w) = (w1 - 2)^2 + 2 (w2 + 1)^2; w is a Tensor of shape (2,)."""
+    return (w[0] - 2) ** 2 + 2 * (w[1] + 1) ** 2
+
+
+def descend(make_optimizer, steps: int, start=START) -> np.ndarray:
+    """Run an optimizer from `start`; returns the path, shape (steps + 1, 2). Gradients by autograd."""
+    w = tg.tensor(start, requires_grad=True)
+    optimizer = make_optimizer([w])
+    path = [w.detach().numpy().copy()]
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss_fn(w).backward()
+        optimizer.step()
+        path.append(w.detach().numpy().copy())
+    return np.array(path)
+
+
+def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, progress_bar: bool = False,
+        epochs: int | None = None, lr: float | None = None) -> dict:
+    from tinygrad_edu import optim, viz
+    tg.manual_seed(seed)
+    out = out_folder(out_dir, "gradient_descent")
+    steps = epochs or 100  # cheap: a two-number problem, so quick mode changes nothing
+    rates = [lr] if lr is not None else [0.05, 0.2, 0.45]
+    runs = {f"SGD lr={r}": (lambda params, r=r: optim.SGD(params, lr=r)) for r in rates}
+    runs["SGD lr=0.05, momentum=0.8"] = lambda params: optim.SGD(params, lr=0.05, momentum=0.8)
+    runs["Adam lr=0.3"] = lambda params: optim.Adam(params, lr=0.3)
+
+    paths = {name: descend(make, steps) for name, make in runs.items()}
+    log(f"Each optimizer starts at {START} and takes {steps} steps towards the minimum {MINIMUM}.")
+    rows = []
+    for name, path in paths.items():
+        distance = float(np.linalg.norm(path[-1] - MINIMUM))
+        rows.append([name, f"({path[-1][0]:.3f}, {path[-1][1]:.3f})", float(loss_fn(tg.tensor(path[-1])).item()),
+                     distance])
+    result_table = table(["optimizer", "final w", "final loss", "distance to min"], rows, log)
+    figure = out / "descent.png"
+    viz.plot_descent(loss_fn, paths, title="Gradient descent on (w1-2)^2 + 2(w2+1)^2", save=figure)
+    return {"paths": paths, "final_points": {n: p[-1] for n, p in paths.items()},
+            "table": result_table, "figures": [figure]}
