@@ -62,6 +62,14 @@ def windows(x: np.ndarray, kernel: tuple, stride: tuple) -> np.ndarray:
     return sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::stride[0], ::stride[1]]
 
 
+def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple):
+    """The windows of x unrolled into columns: shape (N, C*kh*kw, Ho*Wo), and (Ho, Wo).
+    One copy; a matrix product with the weight as (O, C*kh*kw) is then the convolution."""
+    win = windows(padded(x, padding), kernel, stride)  # (N, C, Ho, Wo, kh, kw), a view
+    n, _, ho, wo = win.shape[:4]
+    return win.transpose(0, 1, 4, 5, 2, 3).reshape(n, -1, ho * wo), (ho, wo)
+
+
 class Conv2d(Function):
     """y[n, o, i, j] = sum over c, a, b of xp[n, c, i*sh + a, j*sw + b] * w[o, c, a, b]
     (xp: x padded with zeros), computed as one matrix product per batch
@@ -75,9 +83,7 @@ class Conv2d(Function):
     def forward(self, x, w, stride, padding):
         self.stride, self.padding = stride, padding
         n, o = x.shape[0], w.shape[0]
-        win = windows(padded(x, padding), w.shape[2:], stride)   # (N, C, Ho, Wo, kh, kw)
-        ho, wo = win.shape[2:4]
-        columns = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, -1, ho * wo)  # im2col: one copy
+        columns, (ho, wo) = im2col(x, w.shape[2:], stride, padding)
         return np.matmul(w.reshape(o, -1), columns).reshape(n, o, ho, wo)
 
     def backward(self, g):
@@ -123,8 +129,10 @@ class Conv2dWeightGrad(Function):
 
     def forward(self, x, g, w_shape, stride, padding):
         self.stride, self.padding = stride, padding
-        win = windows(padded(x, padding), w_shape[2:], stride)  # (N, C, Ho, Wo, kh, kw)
-        return np.tensordot(g, win, axes=([0, 2, 3], [0, 2, 3]))  # (O, C, kh, kw)
+        n, o = g.shape[:2]
+        columns, _ = im2col(x, w_shape[2:], stride, padding)  # (N, C*kh*kw, Ho*Wo)
+        # One (O, Ho*Wo) @ (Ho*Wo, C*kh*kw) product per batch element, then summed over the batch.
+        return np.matmul(g.reshape(n, o, -1), columns.transpose(0, 2, 1)).sum(axis=0).reshape(w_shape)
 
     def backward(self, h):
         x, g = self.parents
@@ -145,11 +153,20 @@ class MaxPool2d(Function):
     def forward(self, x, kernel, stride, padding):
         n, c, height, width = x.shape
         (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-        win = windows(padded(x, padding, -np.inf), kernel, stride)
-        ho, wo = win.shape[2:4]
-        flat = win.reshape(n, c, ho, wo, kh * kw)  # one copy
-        best = flat.argmax(axis=-1)
-        out = np.take_along_axis(flat, best[..., None], axis=-1)[..., 0]
+        xp = padded(x, padding, -np.inf)
+        ho, wo = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
+        # Walk the kh*kw offsets of the window: slice k holds every window's k-th element.
+        # Keep the running maximum and which offset it came from (the first one on ties).
+        out, best = None, np.zeros((n, c, ho, wo), dtype=np.int64)
+        for k in range(kh * kw):
+            a, b = divmod(k, kw)
+            piece = xp[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw]
+            if out is None:
+                out = piece.copy()
+                continue
+            larger = piece > out
+            np.copyto(out, piece, where=larger)
+            np.copyto(best, k, where=larger)
         # Where in x (flattened) each maximum sits.
         rows = np.arange(ho)[:, None] * sh + best // kw - ph
         cols = np.arange(wo)[None, :] * sw + best % kw - pw
