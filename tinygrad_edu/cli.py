@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .curriculum import LESSONS
-from .curriculum.common import DEFAULT_OUT, quiet
+from .curriculum.common import DEFAULT_OUT, out_folder, quiet
 
 # The training options each lesson understands (argparse dest -> run() keyword).
 OPTIONS = {
@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     log = quiet if args.quiet else print
     started = time.perf_counter()
     try:
+        out_folder(args.out, args.command)  # fail before training, not after, when --out is unusable
         if args.command == "tour":
             from .tour import build_tour
             index, failures = build_tour(args.out, seed=args.seed, quick=not args.full, log=log,

@@ -19,8 +19,8 @@ from .common import Log, out_folder
 
 def expression() -> tuple[tg.Tensor, tg.Tensor, tg.Tensor]:
     """a = 2, b = -3, c = a * b + a: dc/da = b + 1 = -2, dc/db = a = 2."""
-    a = tg.tensor(2.0, requires_grad=True, name="a")
-    b = tg.tensor(-3.0, requires_grad=True, name="b")
+    a = tg.Tensor(2.0, requires_grad=True, name="a")
+    b = tg.Tensor(-3.0, requires_grad=True, name="b")
     c = a * b + a
     c.name = "c"
     return a, b, c

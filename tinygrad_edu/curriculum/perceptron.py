@@ -99,7 +99,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         result[f"{gate}_rule_epochs"] = len(mistakes)
         w, b = rule_model.weight.detach().numpy(), rule_model.bias.item()
         rows.append([gate, f"{len(mistakes)} epochs", f"{100 * rule_acc:.0f}%", f"{100 * gd_acc:.0f}%",
-                     f"{w[0]:.2f} x1 + {w[1]:.2f} x2 + {b:.2f} > 0"])
+                     f"{w[0]:.2f} x1 {w[1]:+.2f} x2 {b:+.2f} > 0"])
         figure = out / f"{gate.lower()}_boundary.png"
         viz.plot_decision_boundary(gd_model, INPUTS, y, title=f"{gate}: perceptron trained by gradient descent",
                                    save=figure)

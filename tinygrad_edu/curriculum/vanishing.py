@@ -2,12 +2,13 @@
 
 Backpropagation multiplies one local derivative per layer. Sigmoid's is at
 most 0.25, so through ten sigmoid layers the gradient reaching the first
-layer is tens of thousands of times smaller than at the last: the early
+layer is many orders of magnitude smaller than at the last: the early
 layers barely learn (vanishing). ReLU's derivative is 1 where it is active,
 and with He (Kaiming) initialisation the gradient keeps its size.
 
-Weights that are too large do the opposite: each layer multiplies the
-gradient by more than one, and it explodes. `clip_grad_norm_` rescales all
+Weights that are too large do the opposite: activations and gradients
+grow by a constant factor at every layer, and the gradient norm reaches
+millions (exploding): one step would throw the weights far away. `clip_grad_norm_` rescales all
 gradients together so their total norm is at most max_norm:
 
     g <- g * min(1, max_norm / ||g||)
