@@ -45,7 +45,8 @@ def float64_copies(inputs) -> tuple:
 
 def evaluate(fn, inputs) -> list:
     """fn's floating outputs, flattened to float64 arrays."""
-    return [np.asarray(o.data, dtype=np.float64).ravel() for o in as_tuple(fn(*inputs))
+    # np.array copies: an output may be a view of the input we are about to nudge again
+    return [np.array(o.data, dtype=np.float64).ravel() for o in as_tuple(fn(*inputs))
             if isinstance(o, Tensor) and np.issubdtype(o.dtype, np.floating)]
 
 
@@ -110,10 +111,10 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
             bad = np.abs(a - num) > atol + rtol * np.abs(num)
             if bad.any() or not np.isfinite(a).all() and np.isfinite(num).all():
                 r, j = np.argwhere(bad | ~np.isfinite(a))[0]
-                element = np.unravel_index(j, inputs[i].shape)
+                element = tuple(int(e) for e in np.unravel_index(j, inputs[i].shape))
                 raise GradcheckError(
-                    f"gradcheck: gradient of output {k} element {np.unravel_index(r, max(1, a.shape[0]))} "
-                    f"with respect to input {i} element {tuple(int(e) for e in element)} "
+                    f"gradcheck: gradient of output {k} (flat element {r}) "
+                    f"with respect to input {i} element {element} "
                     f"(shape {inputs[i].shape}): analytic {a[r, j]:.10g} vs numeric {num[r, j]:.10g}")
     return True
 

@@ -16,6 +16,8 @@ Conventions:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .autograd import Function
@@ -84,7 +86,8 @@ class Pow(Function):
             # x ** 0 is constant; x ** -1 would put an Inf into 0 * Inf at x = 0.
             gx = g * 0.0 if isinstance(y, (int, float)) and y == 0 else g * y * x ** (y - 1)
         if need_y:
-            gy = g * x ** y * x.log()
+            log_x = math.log(x) if isinstance(x, (int, float)) else x.log()  # 2 ** y has a number base
+            gy = g * x ** y * log_x
         return gx, gy
 
 

@@ -1,0 +1,342 @@
+"""The registry of differentiable ops: one entry per op, and the tests run over all of them.
+
+An entry says how to call the op on Tensors (`fn`), what NumPy computes for
+the same inputs (`ref`), and how to sample inputs in the op's domain plus its
+extra arguments (`sample(draw) -> (arrays, kwargs)`). `covers` names the Tensor
+methods the entry exercises; a meta-test fails when a public Tensor method is
+neither covered here nor listed as not differentiable.
+
+Adding an op to the library means adding an entry here; nothing else is needed
+for it to be gradchecked (first and second order) and compared to NumPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from strategies import broadcastable_shapes, dims, shapes, values
+
+import tinygrad_edu as tg
+
+
+@dataclass
+class OpSpec:
+    name: str
+    fn: Callable            # (*tensors, **kwargs) -> Tensor or tuple of Tensors
+    ref: Callable           # (*arrays, **kwargs) -> array or tuple of arrays
+    sample: Callable        # draw -> (list of float64 arrays, kwargs)
+    covers: tuple = ()
+    gradgrad: bool = True
+    tolerances: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.covers = self.covers or (self.name,)
+
+
+REGISTRY: list[OpSpec] = []
+
+
+def register(name, fn, ref, sample, **options) -> None:
+    REGISTRY.append(OpSpec(name, fn, ref, sample, **options))
+
+
+# ---------------------------------------------------------------- samplers
+
+def unary(domain="real", min_dims=0):
+    def sample(draw):
+        return [values(draw, draw(shapes(min_dims=min_dims)), domain)], {}
+    return sample
+
+
+def binary(domain_x="real", domain_y="real"):
+    def sample(draw):
+        shape_x, shape_y = draw(broadcastable_shapes(2))
+        return [values(draw, shape_x, domain_x), values(draw, shape_y, domain_y)], {}
+    return sample
+
+
+def reduction(domain="real", min_side=1, keepdim=True, allow_none=True, allow_tuple=True, min_dims=0):
+    def sample(draw):
+        shape = draw(shapes(min_dims=max(min_dims, 0 if allow_none else 1), min_side=min_side))
+        kwargs = {"dim": dims(draw, len(shape), allow_none, allow_tuple)}
+        if keepdim:
+            kwargs["keepdim"] = draw(st.booleans())
+        return [values(draw, shape, domain)], kwargs
+    return sample
+
+
+@st.composite
+def matmul_shapes(draw):
+    """Every NumPy matmul case: 1-D @ 1-D, 1-D @ 2-D, 2-D @ 1-D, 2-D @ 2-D, batched, broadcast batch."""
+    m, n, p = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    left = draw(st.sampled_from([(n,), (m, n), (2, m, n), (1, m, n), (2, 1, m, n)]))
+    right = draw(st.sampled_from([(n,), (n, p), (2, n, p), (1, n, p), (3, n, p)]))
+    if len(left) == 4 and len(right) == 3 and right[0] == 3:
+        right = (1, n, p)
+    if left[:1] == (2,) and len(left) == 3 and right[:1] == (3,):
+        right = (1, n, p)
+    return left, right
+
+
+def sample_matmul(draw):
+    left, right = draw(matmul_shapes())
+    return [values(draw, left, "real"), values(draw, right, "real")], {}
+
+
+@st.composite
+def index_keys(draw, shape):
+    """Ints, slices with steps, None, Ellipsis (basic indexing), integer arrays with repeats, boolean masks."""
+    kind = draw(st.sampled_from(["basic", "int_array", "bool_mask"]))
+    if kind == "basic" or not shape:
+        return draw(hnp.basic_indices(shape, min_dims=0, allow_newaxis=True, allow_ellipsis=True))
+    if kind == "int_array":
+        idx = draw(st.lists(st.integers(-shape[0], shape[0] - 1), min_size=1, max_size=5))  # repeats allowed
+        return np.array(idx)
+    mask = draw(hnp.arrays(np.bool_, shape[:1]))
+    return mask
+
+
+def sample_getitem(draw):
+    shape = draw(shapes(min_dims=1))
+    return [values(draw, shape, "real")], {"key": draw(index_keys(shape))}
+
+
+def sample_reshape(draw):
+    shape = draw(shapes())
+    size = int(np.prod(shape))
+    divisors = [d for d in range(1, size + 1) if size % d == 0]
+    d = draw(st.sampled_from(divisors))
+    target = draw(st.sampled_from([(size,), (d, size // d), (-1, d), (size // d, 1, d), ()])) if size == 1 else \
+        draw(st.sampled_from([(size,), (d, size // d), (-1, d), (size // d, 1, d)]))
+    return [values(draw, shape, "real")], {"shape": target}
+
+
+def sample_permute(draw):
+    shape = draw(shapes(min_dims=1))
+    return [values(draw, shape, "real")], {"dims": tuple(draw(st.permutations(range(len(shape)))))}
+
+
+def sample_transpose(draw):
+    shape = draw(shapes(min_dims=1))
+    nd = len(shape)
+    return [values(draw, shape, "real")], {"dim0": draw(st.integers(-nd, nd - 1)), "dim1": draw(st.integers(-nd, nd - 1))}
+
+
+def sample_unsqueeze(draw):
+    shape = draw(shapes())
+    return [values(draw, shape, "real")], {"dim": draw(st.integers(-len(shape) - 1, len(shape)))}
+
+
+def sample_squeeze(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=2))
+    dim = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
+    return [values(draw, shape, "real")], {"dim": dim}
+
+
+def sample_flatten(draw):
+    shape = draw(shapes(min_dims=1))
+    start = draw(st.integers(0, len(shape) - 1))
+    end = draw(st.integers(start, len(shape) - 1))
+    return [values(draw, shape, "real")], {"start_dim": start, "end_dim": end - len(shape) if draw(st.booleans()) else end}
+
+
+def sample_expand(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=2))
+    target = tuple(draw(st.integers(1, 3)) if n == 1 else n for n in shape)
+    target = (2,) * draw(st.integers(0, 1)) + target
+    return [values(draw, shape, "real")], {"shape": target}
+
+
+def sample_cat(draw):
+    base = list(draw(shapes(min_dims=1)))
+    dim = draw(st.integers(-len(base), len(base) - 1))
+    arrays = []
+    for _ in range(draw(st.integers(1, 3))):
+        base[dim] = draw(st.integers(1, 3))
+        arrays.append(values(draw, tuple(base), "real"))
+    return arrays, {"dim": dim}
+
+
+def sample_stack(draw):
+    shape = draw(shapes())
+    n = draw(st.integers(1, 3))
+    return [values(draw, shape, "real") for _ in range(n)], {"dim": draw(st.integers(-len(shape) - 1, len(shape)))}
+
+
+def sample_split(draw):
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    n = shape[dim]
+    sizes = draw(st.one_of(st.integers(1, 3), st.just([n]), st.just([1] * n)))
+    return [values(draw, shape, "real")], {"split_size_or_sections": sizes, "dim": dim}
+
+
+def sample_chunk(draw):
+    shape = draw(shapes(min_dims=1))
+    return [values(draw, shape, "real")], {"chunks": draw(st.integers(1, 3)), "dim": draw(st.integers(0, len(shape) - 1))}
+
+
+def sample_pad(draw):
+    shape = draw(shapes(min_dims=1))
+    pairs = draw(st.integers(1, len(shape)))
+    pad = tuple(draw(st.integers(0, 2)) for _ in range(2 * pairs))
+    return [values(draw, shape, "real")], {"pad": pad, "value": draw(st.sampled_from([0.0, 1.5]))}
+
+
+def sample_where(draw):
+    shape_c, shape_x, shape_y = draw(broadcastable_shapes(3))
+    cond = draw(hnp.arrays(np.bool_, shape_c))
+    return [values(draw, shape_x, "real"), values(draw, shape_y, "real")], {"cond": cond}
+
+
+def sample_clamp(draw):
+    shape = draw(shapes())
+    low = draw(st.sampled_from([None, -1.05, -0.45, 0.15]))
+    high = draw(st.sampled_from([None, 0.25, 0.95, 1.55] if low is not None else [0.25, 0.95, 1.55]))
+    return [values(draw, shape, "grid")], {"min": low, "max": high}
+
+
+def sample_softmax(draw):
+    shape = draw(shapes(min_dims=1))
+    return [values(draw, shape, "real")], {"dim": draw(st.integers(-len(shape), len(shape) - 1))}
+
+
+# ---------------------------------------------------------------- numpy references
+
+def np_var(x, dim=None, keepdim=False, correction=1):
+    axis = dim if not isinstance(dim, list) else tuple(dim)
+    return np.var(x, axis=axis, keepdims=keepdim, ddof=correction)
+
+
+def np_logsumexp(x, dim, keepdim=False):
+    m = np.max(x, axis=dim, keepdims=True)
+    out = np.log(np.sum(np.exp(x - m), axis=dim, keepdims=True)) + m
+    return out if keepdim else np.squeeze(out, axis=dim)
+
+
+def np_softmax(x, dim):
+    e = np.exp(x - x.max(axis=dim, keepdims=True))
+    return e / e.sum(axis=dim, keepdims=True)
+
+
+def np_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def np_squeeze(x, dim=None):
+    if dim is None:
+        return np.squeeze(x)
+    return np.squeeze(x, axis=dim) if x.shape[dim] == 1 else x
+
+
+def np_flatten(x, start_dim, end_dim):
+    end = end_dim % x.ndim
+    return x.reshape(x.shape[:start_dim] + (-1,) + x.shape[end + 1:])
+
+
+def np_transpose(x, dim0, dim1):
+    return np.swapaxes(x, dim0, dim1)
+
+
+def np_split(x, split_size_or_sections, dim):
+    n = x.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        cuts = list(range(split_size_or_sections, n, split_size_or_sections))
+    else:
+        cuts = list(np.cumsum(split_size_or_sections)[:-1])
+    return tuple(np.split(x, cuts, axis=dim))
+
+
+def np_pad(x, pad, value):
+    widths = [(0, 0)] * x.ndim
+    for i in range(len(pad) // 2):
+        widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    return np.pad(x, widths, constant_values=value)
+
+
+def np_where(x, y, cond):
+    return np.where(cond, x, y)
+
+
+def np_clamp(x, min=None, max=None):  # noqa: A002
+    return np.clip(x, min, max)
+
+
+def mean_ref(x, dim=None, keepdim=False):
+    return np.mean(x, axis=dim, keepdims=keepdim)
+
+
+# ---------------------------------------------------------------- the entries
+
+# arithmetic
+register("add", lambda x, y: x + y, np.add, binary(), covers=("add", "__add__", "__radd__"))
+register("sub", lambda x, y: x - y, np.subtract, binary(), covers=("sub", "__sub__"))
+register("mul", lambda x, y: x * y, np.multiply, binary(), covers=("mul", "__mul__", "__rmul__"))
+register("div", lambda x, y: x / y, np.divide, binary("real", "nonzero"), covers=("div", "__truediv__"))
+register("pow", lambda x, y: x ** y, np.power, binary("positive", "real"), covers=("pow", "__pow__"))
+register("matmul", lambda x, y: x @ y, np.matmul, sample_matmul, covers=("matmul", "__matmul__"))
+register("neg", lambda x: -x, np.negative, unary(), covers=("neg", "__neg__"))
+# Python numbers on either side
+register("add_scalar", lambda x: 2.5 + x + 1.5, lambda x: x + 4.0, unary())
+register("rsub_scalar", lambda x: 1.5 - x, lambda x: 1.5 - x, unary(), covers=("__rsub__",))
+register("rdiv_scalar", lambda x: 2.0 / x, lambda x: 2.0 / x, unary("nonzero"), covers=("__rtruediv__",))
+register("pow_scalar", lambda x: x ** 3 + x ** 0.5 + x ** 0, lambda x: x ** 3 + x ** 0.5 + 1, unary("positive"))
+register("rpow_scalar", lambda x: 2.0 ** x, lambda x: 2.0 ** x, unary(), covers=("__rpow__",))
+register("rmatmul", lambda x: np.ones((2, 3)) @ x, lambda x: np.ones((2, 3)) @ x,
+         lambda draw: ([values(draw, (3, draw(st.integers(1, 3))), "real")], {}), covers=("__rmatmul__",))
+
+# elementwise
+register("exp", lambda x: x.exp(), np.exp, unary())
+register("log", lambda x: x.log(), np.log, unary("positive"))
+register("sqrt", lambda x: x.sqrt(), np.sqrt, unary("positive"))
+register("abs", lambda x: x.abs(), np.abs, unary("grid"), covers=("abs", "__abs__"))
+register("sin", lambda x: x.sin(), np.sin, unary())
+register("cos", lambda x: x.cos(), np.cos, unary())
+register("tanh", lambda x: x.tanh(), np.tanh, unary())
+register("sigmoid", lambda x: x.sigmoid(), np_sigmoid, unary())
+register("relu", lambda x: x.relu(), lambda x: np.maximum(x, 0), unary("grid"))
+register("clamp", lambda x, **kw: x.clamp(**kw), np_clamp, sample_clamp, covers=("clamp", "clip"))
+register("maximum", lambda x, y: x.maximum(y), np.maximum, binary("grid", "offgrid"))
+register("minimum", lambda x, y: x.minimum(y), np.minimum, binary("grid", "offgrid"))
+register("where", lambda x, y, cond: x.where(tg.tensor(cond), y), np_where, sample_where)
+register("clone", lambda x: x.clone(), np.copy, unary())
+register("double", lambda x: x.double(), lambda x: x.astype(np.float64), unary(), covers=("double", "astype"))
+register("float", lambda x: x.float(), lambda x: x.astype(np.float32), unary(), gradgrad=False,
+         tolerances={"eps": 1e-2, "atol": 1e-3, "rtol": 1e-2})
+
+# reductions
+register("sum", lambda x, **kw: x.sum(**kw), lambda x, dim, keepdim: np.sum(x, axis=dim, keepdims=keepdim), reduction())
+register("mean", lambda x, **kw: x.mean(**kw), mean_ref, reduction())
+register("max", lambda x, **kw: x.max(**kw), lambda x, dim, keepdim: np.max(x, axis=dim, keepdims=keepdim),
+         reduction("distinct"))
+register("min", lambda x, **kw: x.min(**kw), lambda x, dim, keepdim: np.min(x, axis=dim, keepdims=keepdim),
+         reduction("distinct"))
+register("var", lambda x, **kw: x.var(**kw), np_var, reduction(min_side=2, min_dims=1))
+register("std", lambda x, **kw: x.std(**kw), lambda x, **kw: np.sqrt(np_var(x, **kw)),
+         reduction("distinct", min_side=2, min_dims=1))  # sqrt has no derivative at a constant input
+register("logsumexp", lambda x, **kw: x.logsumexp(**kw), np_logsumexp, reduction(allow_none=False))
+register("softmax", lambda x, dim: x.softmax(dim), np_softmax, sample_softmax)
+register("log_softmax", lambda x, dim: x.log_softmax(dim), lambda x, dim: np.log(np_softmax(x, dim)), sample_softmax)
+
+# movement
+register("reshape", lambda x, shape: x.reshape(shape), lambda x, shape: x.reshape(shape), sample_reshape,
+         covers=("reshape", "view"))
+register("transpose", lambda x, **kw: x.transpose(**kw), np_transpose, sample_transpose)
+register("permute", lambda x, dims: x.permute(*dims), lambda x, dims: np.transpose(x, dims), sample_permute)
+register("T", lambda x: x.T, lambda x: x.T, unary(), covers=("T",))
+register("mT", lambda x: x.mT, lambda x: np.swapaxes(x, -1, -2), unary(min_dims=2), covers=("mT",))
+register("unsqueeze", lambda x, dim: x.unsqueeze(dim), lambda x, dim: np.expand_dims(x, dim), sample_unsqueeze)
+register("squeeze", lambda x, dim: x.squeeze(dim), np_squeeze, sample_squeeze)
+register("flatten", lambda x, **kw: x.flatten(**kw), np_flatten, sample_flatten)
+register("expand", lambda x, shape: x.expand(*shape), lambda x, shape: np.broadcast_to(x, shape), sample_expand)
+register("getitem", lambda x, key: x[key], lambda x, key: x[key], sample_getitem, covers=("__getitem__",))
+register("cat", lambda *xs, dim: tg.cat(xs, dim), lambda *xs, dim: np.concatenate(xs, axis=dim), sample_cat)
+register("stack", lambda *xs, dim: tg.stack(xs, dim), lambda *xs, dim: np.stack(xs, axis=dim), sample_stack)
+register("split", lambda x, **kw: x.split(**kw), np_split, sample_split)
+register("chunk", lambda x, chunks, dim: x.chunk(chunks, dim),
+         lambda x, chunks, dim: np_split(x, -(-x.shape[dim] // chunks), dim), sample_chunk)
+register("pad", lambda x, pad, value: x.pad(pad, value), np_pad, sample_pad)
