@@ -73,7 +73,7 @@ def apply(op: type, *inputs, **options) -> "Tensor":
         needs = tuple([isinstance(x, Tensor) and x.requires_grad for x in inputs])
         node.parents = inputs
         node.needs_input_grad = needs
-        node.versions = tuple([x._version if n else None for x, n in zip(inputs, needs)]) \
+        node.versions = tuple([x._version if isinstance(x, Tensor) else None for x in inputs]) \
             if op.reads_inputs else None
         node.hooks = node.retained = node.trace = None
         result._ctx = node

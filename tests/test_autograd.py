@@ -1,0 +1,286 @@
+"""The engine: accumulation, hooks, retain_grad, retain_graph, grad(), higher order, modes, anomaly, memory."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+def f64(values, requires_grad=True):
+    return tg.tensor(values, dtype=np.float64, requires_grad=requires_grad)
+
+
+def test_gradients_accumulate_over_backward_calls():
+    x = f64([1.0, 2.0])
+    (x * 3).sum().backward()
+    (x * x).sum().backward()
+    assert x.grad.tolist() == [3 + 2, 3 + 4]
+    x.grad = None
+    (x * 3).sum().backward()
+    assert x.grad.tolist() == [3, 3]
+
+
+def test_intermediates_keep_no_grad_unless_retained():
+    x = f64([1.0, 2.0])
+    y = x * 2
+    z = y * y
+    y.retain_grad()
+    w = x + 1
+    (z.sum() + w.sum()).backward()
+    assert y.grad.tolist() == [4.0, 8.0]
+    assert w.grad is None
+    assert x.grad.tolist() == [2 * 4.0 + 1, 2 * 8.0 + 1]
+
+
+def test_diamond_gradients_add_up():
+    x = f64(3.0)
+    y = x * x + x  # two paths from x
+    y.backward()
+    assert x.grad.item() == 2 * 3 + 1
+
+
+def test_shared_gradient_is_not_aliased_between_leaves():
+    a, b = f64([1.0]), f64([2.0])
+    (a + b).sum().backward()
+    with tg.no_grad():
+        a.grad.zero_()
+    assert b.grad.tolist() == [1.0]
+
+
+def test_hooks_see_and_replace_gradients():
+    x = f64([1.0, 2.0])
+    seen = []
+    handle = x.register_hook(lambda g: seen.append(g.tolist()))
+    y = x * 2
+    y.register_hook(lambda g: g * 10)
+    y.sum().backward()
+    assert seen == [[20.0, 20.0]]
+    assert x.grad.tolist() == [20.0, 20.0]
+    handle.remove()
+    x.grad = None
+    (x * 1).sum().backward()
+    assert len(seen) == 1
+
+
+def test_second_backward_without_retain_graph_raises():
+    x = f64([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_second_backward():
+    x = f64([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.tolist() == [4.0, 8.0]
+
+
+def test_backward_non_scalar_needs_gradient():
+    x = f64([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"scalar outputs.*shape \(2,\)"):
+        (x * 2).backward()
+    (x * 2).backward(tg.tensor([1.0, 10.0], dtype=np.float64))
+    assert x.grad.tolist() == [2.0, 20.0]
+
+
+def test_backward_on_constant_says_why():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tg.tensor([1.0]).sum().backward()
+    x = f64([1.0])
+    with tg.no_grad():
+        y = (x * 2).sum()
+    with pytest.raises(RuntimeError, match="no_grad"):
+        y.backward()
+
+
+def test_grad_function_like_torch_autograd_grad():
+    x, w = f64([1.0, 2.0]), f64([3.0, 4.0])
+    y = (x * w).sum()
+    gx, gw = tg.grad(y, [x, w], retain_graph=True)
+    assert gx.tolist() == [3.0, 4.0] and gw.tolist() == [1.0, 2.0]
+    assert x.grad is None and w.grad is None  # nothing accumulated
+    (gx2,) = tg.grad(y * 2, x)
+    assert gx2.tolist() == [6.0, 8.0]
+    unused = f64([0.0])
+    with pytest.raises(RuntimeError, match="allow_unused"):
+        tg.grad((x * 2).sum(), [x, unused])
+    assert tg.grad((x * 2).sum(), [x, unused], allow_unused=True)[1] is None
+
+
+def test_grad_wrt_intermediate():
+    x = f64([1.0, 2.0])
+    h = x * 3
+    y = (h * h).sum()
+    (gh,) = tg.grad(y, h)
+    assert gh.tolist() == [6.0, 12.0]
+
+
+def test_hessian_vector_product_and_newton_step():
+    # f(w) = (w1 - 2)^2 + 2 (w2 + 1)^2 : one Newton step from anywhere lands on (2, -1)
+    w = f64([5.0, 7.0])
+    f = (w[0] - 2) ** 2 + 2 * (w[1] + 1) ** 2
+    (g,) = tg.grad(f, w, create_graph=True)
+    v = tg.tensor([1.0, 0.0], dtype=np.float64)
+    (hv,) = tg.grad((g * v).sum(), w, retain_graph=True)
+    assert hv.tolist() == [2.0, 0.0]
+    hessian = np.stack([tg.grad(g[i], w, retain_graph=True)[0].data for i in range(2)])
+    np.testing.assert_allclose(hessian, [[2, 0], [0, 4]])
+    step = np.linalg.solve(hessian, g.data)
+    np.testing.assert_allclose(w.data - step, [2.0, -1.0])
+
+
+def test_third_derivative():
+    x = f64(0.7)
+    y = x.sin()
+    (d1,) = tg.grad(y, x, create_graph=True)
+    (d2,) = tg.grad(d1, x, create_graph=True)
+    (d3,) = tg.grad(d2, x)
+    np.testing.assert_allclose([d1.item(), d2.item(), d3.item()], [np.cos(0.7), -np.sin(0.7), -np.cos(0.7)])
+
+
+def test_backward_create_graph_gradient_penalty():
+    x = f64([1.0, 2.0])
+    y = (x ** 3).sum()
+    y.backward(create_graph=True)
+    penalty = (x.grad ** 2).sum()  # sum (3 x^2)^2
+    x_grad_first = x.grad.tolist()
+    x.grad = None
+    penalty.backward()
+    assert x_grad_first == [3.0, 12.0]
+    np.testing.assert_allclose(x.grad.data, 36 * x.data ** 3)
+
+
+def test_without_create_graph_backward_records_nothing():
+    x = f64([1.0])
+    (x * x).sum().backward()
+    assert x.grad._ctx is None and not x.grad.requires_grad
+
+
+def test_no_grad_and_enable_grad_context_and_decorator():
+    x = f64([1.0])
+    with tg.no_grad():
+        assert not tg.is_grad_enabled()
+        assert not (x * 2).requires_grad
+        with tg.enable_grad():
+            assert (x * 2).requires_grad
+    assert tg.is_grad_enabled()
+
+    @tg.no_grad()
+    def predict(t):
+        return t * 2
+
+    assert not predict(x).requires_grad
+    with tg.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+
+
+def test_detect_anomaly_names_op_and_user_line():
+    x = f64([0.0])
+    with tg.detect_anomaly():
+        with pytest.raises(RuntimeError, match=r"LogBackward produced Inf.*forward") as info:
+            x.log()
+    assert "test_autograd.py" in str(info.value)
+    x = f64([0.0])
+    with tg.detect_anomaly():
+        y = x.sqrt().sum()  # forward fine (0), backward 1 / (2 sqrt 0) = inf
+        with pytest.raises(RuntimeError, match=r"SqrtBackward produced Inf.*backward"):
+            y.backward()
+
+
+def test_inplace_on_leaf_requiring_grad_raises_like_pytorch():
+    x = f64([1.0])
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad.*in-place.*no_grad"):
+        x += 1
+    with pytest.raises(RuntimeError, match="add_"):
+        x.add_(1)
+    y = x * 2
+    with pytest.raises(RuntimeError, match="out-of-place"):
+        y.mul_(2)
+
+
+def test_modified_saved_tensor_is_detected_at_backward():
+    x = f64([1.0, 2.0])
+    w = tg.tensor([3.0, 4.0], dtype=np.float64)
+    y = (x * w).sum()
+    w.mul_(2)  # w was saved by Mul for the gradient of x
+    with pytest.raises(RuntimeError, match=r"MulBackward.*modified by an inplace operation.*version 1.*expected version 0"):
+        y.backward()
+
+
+def test_inplace_on_unsaved_input_is_fine():
+    x = f64([1.0, 2.0])
+    c = tg.tensor([3.0, 4.0], dtype=np.float64)
+    y = (x + c).sum()  # Add does not read its inputs in backward
+    c.add_(1)
+    y.backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+
+
+def test_inplace_on_saved_output_under_no_grad_raises():
+    x = f64([1.0])
+    y = x.exp()
+    with tg.no_grad():
+        with pytest.raises(RuntimeError, match="ExpBackward saved this tensor"):
+            y.mul_(2)
+
+
+def test_deep_chain_of_100k_ops():
+    x = f64([0.5])
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0]
+    del y  # dropping a 100k-deep graph must not recurse either
+    z = x
+    for _ in range(100_000):
+        z = z + 0.0
+    del z
+
+
+def test_graph_memory_freed_after_backward():
+    x = f64(np.ones(1000))
+    h = x * 2
+    probe = weakref.ref(h)
+    loss = (h * h).sum()
+    del h
+    assert probe() is not None  # still held by the graph
+    loss.backward()
+    assert probe() is None  # backward freed the graph's saved tensors while loss is alive
+    assert loss.grad_fn is not None
+
+
+def test_graph_freed_without_gc_when_last_reference_goes():
+    gc.disable()
+    try:
+        x = f64(np.ones(10))
+        y = (x * 2).tanh().sum()
+        probe = weakref.ref(y.grad_fn)
+        del y
+        assert probe() is None  # freed by reference counting alone: no cycles
+    finally:
+        gc.enable()
+
+
+def test_matches_torch_on_a_small_network():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    xs, w1s, w2s = rng.standard_normal((5, 3)), rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    x, w1, w2 = f64(xs, False), f64(w1s), f64(w2s)
+    out = ((x @ w1).tanh() @ w2).log_softmax(-1)[:, 0].mean() + (w1 ** 2).sum() * 0.01
+    out.backward()
+    tx = torch.tensor(xs)
+    tw1, tw2 = torch.tensor(w1s, requires_grad=True), torch.tensor(w2s, requires_grad=True)
+    tout = torch.log_softmax(torch.tanh(tx @ tw1) @ tw2, -1)[:, 0].mean() + (tw1 ** 2).sum() * 0.01
+    tout.backward()
+    np.testing.assert_allclose(out.item(), tout.item(), rtol=1e-12)
+    np.testing.assert_allclose(w1.grad.data, tw1.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(w2.grad.data, tw2.grad.numpy(), rtol=1e-10)
