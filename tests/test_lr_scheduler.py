@@ -207,6 +207,19 @@ def test_state_dict_round_trip_resumes_schedule():
     assert [h[0] for h in lr_history(fresh, steps=5)[1:]] == rest
 
 
+def test_multistep_state_survives_save_and_load(tmp_path):
+    opt = make_optimizer(lrs=(1.0,))
+    scheduler = lr_scheduler.MultiStepLR(opt, milestones=[2, 4, 4], gamma=0.5)
+    lr_history(scheduler, steps=3)
+    tg.save(scheduler.state_dict(), str(tmp_path / "sched.npz"))
+    rest = [h[0] for h in lr_history(scheduler, steps=3)[1:]]
+    fresh_opt = make_optimizer(lrs=(0.5,))
+    fresh = lr_scheduler.MultiStepLR(fresh_opt, milestones=[1], gamma=0.1)
+    fresh.load_state_dict(tg.load(str(tmp_path / "sched.npz")))
+    assert [h[0] for h in lr_history(fresh, steps=3)[1:]] == rest == [0.125, 0.125, 0.125]
+    assert fresh._get_closed_form_lr() == [0.125]
+
+
 def test_resuming_with_last_epoch_needs_initial_lr():
     with pytest.raises(KeyError, match="initial_lr"):
         lr_scheduler.StepLR(make_optimizer(), step_size=2, last_epoch=3)

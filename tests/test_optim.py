@@ -302,6 +302,24 @@ def test_state_dict_round_trip_continues_identically(name, options, through_file
         assert isinstance(fresh.param_groups[0]["betas"], tuple)
 
 
+def test_state_dict_survives_save_and_load(tmp_path):
+    grads = gradients((3,), steps=6)
+    p = tg.tensor(initial((3,)), requires_grad=True)
+    opt = optim.Adam([p], lr=0.01, amsgrad=True)
+    for g in grads[:3]:
+        p.grad = tg.tensor(g)
+        opt.step()
+    tg.save(opt.state_dict(), str(tmp_path / "opt.npz"))
+    q = tg.tensor(p.data.copy(), requires_grad=True)
+    fresh = optim.Adam([q])
+    fresh.load_state_dict(tg.load(str(tmp_path / "opt.npz")))
+    for g in grads[3:]:
+        p.grad, q.grad = tg.tensor(g), tg.tensor(g)
+        opt.step()
+        fresh.step()
+    np.testing.assert_array_equal(p.data, q.data)
+
+
 def test_load_state_dict_errors():
     opt = optim.SGD([tg.tensor([1.0], requires_grad=True)], lr=0.1)
     two = optim.SGD([tg.tensor([1.0], requires_grad=True), tg.tensor([1.0], requires_grad=True)], lr=0.1)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import types
 import warnings
-from bisect import bisect_right
 from collections import Counter
 from typing import Any, Callable, Iterable
 
@@ -139,7 +138,7 @@ class MultiStepLR(LRScheduler):
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self.current_lrs()]
 
     def _get_closed_form_lr(self) -> list[float]:
-        passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
+        passed = sum(count for milestone, count in self.milestones.items() if milestone <= self.last_epoch)
         return [base_lr * self.gamma ** passed for base_lr in self.base_lrs]
 
 
