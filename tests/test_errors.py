@@ -1,0 +1,122 @@
+"""Errors that teach: each names the op, the shapes and a way out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+def test_matmul_inner_dimensions():
+    with pytest.raises(RuntimeError, match=r"matmul: \(2, 3\) @ \(4, 5\): inner dimensions 3 and 4 differ"):
+        tg.ones(2, 3) @ tg.ones(4, 5)
+    with pytest.raises(RuntimeError, match=r"matmul: \(3,\) @ \(2, 5\)"):
+        tg.ones(3) @ tg.ones(2, 5)
+    with pytest.raises(RuntimeError, match="at least 1 dimension"):
+        tg.tensor(2.0) @ tg.ones(2)
+
+
+@pytest.mark.parametrize("op, name", [(lambda a, b: a + b, "add"), (lambda a, b: a * b, "mul"),
+                                      (lambda a, b: a - b, "sub"), (lambda a, b: a / b, "div"),
+                                      (lambda a, b: a.maximum(b), "maximum")])
+def test_broadcast_mismatch_names_op_and_shapes(op, name):
+    with pytest.raises(RuntimeError, match=rf"{name}: shapes \(2, 3\) and \(4,\) cannot be broadcast.*Hint"):
+        op(tg.ones(2, 3), tg.ones(4))
+
+
+def test_reshape_element_count():
+    with pytest.raises(RuntimeError, match=r"reshape: cannot reshape \(2, 3\) \(6 elements\) into \(4,\)"):
+        tg.ones(2, 3).reshape(4)
+
+
+def test_bad_dim():
+    with pytest.raises(IndexError, match="dim 2 is out of range for a tensor with 2 dimensions"):
+        tg.ones(2, 3).sum(2)
+
+
+def test_permute_not_an_ordering():
+    with pytest.raises(RuntimeError, match=r"permute: \(0, 0\) is not an ordering"):
+        tg.ones(2, 3).permute(0, 0)
+
+
+def test_cat_shapes():
+    with pytest.raises(RuntimeError, match=r"cat: .*\(2, 3\) and \(2, 4\)"):
+        tg.cat([tg.ones(2, 3), tg.ones(2, 4)], 0)
+
+
+def test_split_sizes_must_add_up():
+    with pytest.raises(RuntimeError, match=r"split: sizes \[1, 1\] add up to 2.*has 3"):
+        tg.ones(3).split([1, 1])
+
+
+def test_item_on_many_elements():
+    with pytest.raises(RuntimeError, match=r"item: a tensor with 3 elements.*\.sum\(\)"):
+        tg.ones(3).item()
+
+
+def test_bool_of_many_elements():
+    with pytest.raises(RuntimeError, match="ambiguous"):
+        bool(tg.ones(3) > 0)
+
+
+def test_gradient_shape_mismatch():
+    x = tg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"gradient has shape \(3,\) but the output has shape \(2,\)"):
+        (x * 2).backward(tg.ones(3))
+
+
+def test_retain_grad_and_hook_on_constant():
+    with pytest.raises(RuntimeError, match="doesn't require grad"):
+        tg.ones(2).retain_grad()
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        tg.ones(2).register_hook(print)
+
+
+def test_grad_of_non_graph_tensor():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tg.grad(tg.ones(1).sum(), tg.ones(1, requires_grad=True))
+
+
+def test_gradcheck_reports_input_element_and_values():
+    from tinygrad_edu import GradcheckError
+    from tinygrad_edu.autograd import Function
+    from tinygrad_edu.tensor import apply
+
+    class WrongSquare(Function):
+        """z = x**2 with a deliberately wrong derivative (3x instead of 2x)."""
+
+        def forward(self, x):
+            return x * x
+
+        def backward(self, g):
+            (x,) = self.parents
+            return g * 3 * x
+
+    x = tg.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    with pytest.raises(GradcheckError, match=r"input 0 element \(0,\).*analytic 3 vs numeric 2"):
+        tg.gradcheck(lambda t: apply(WrongSquare, t), (x,))
+    assert tg.gradcheck(lambda t: t * t, (x,))
+
+
+def test_gradcheck_needs_an_input_that_requires_grad():
+    with pytest.raises(ValueError, match="requires_grad=True"):
+        tg.gradcheck(lambda t: t * 2, (tg.ones(2),))
+
+
+def test_clamp_needs_a_bound():
+    with pytest.raises(ValueError, match="clamp: give at least one"):
+        tg.ones(2).clamp()
+
+
+def test_inplace_dtype_mismatch():
+    x = tg.tensor([1, 2])
+    with pytest.raises(RuntimeError, match=r"add_: cannot update a tensor of shape \(2,\) and dtype int64"):
+        x.add_(0.5)
+    assert x.tolist() == [1, 2]  # bad input loses nothing
+
+
+def test_tensor_from_nonsense():
+    with pytest.raises(TypeError, match="cannot make a tensor"):
+        tg.tensor({"a": 1})
+    assert np.isfinite(tg.ones(1).data).all()
