@@ -58,7 +58,8 @@ def binary_cross_entropy(input: Tensor, target, weight=None, reduction: str = "m
     if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1. "
                            "Hint: apply sigmoid first, or use binary_cross_entropy_with_logits on the logits.")
-    loss = -(target * input.log().clamp(min=-100) + (1 - target) * (1 - input).log().clamp(min=-100))
+    with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 just below
+        loss = -(target * input.log().clamp(min=-100) + (1 - target) * (1 - input).log().clamp(min=-100))
     if weight is not None:
         loss = loss * weight
     return reduce(loss, reduction, "binary_cross_entropy")
@@ -142,13 +143,13 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
     w = None if weight is None else Tensor._wrap(
         np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype).reshape(w_shape))
     target_array = target.data if isinstance(target, Tensor) else np.asarray(target)
-    if np.issubdtype(target_array.dtype, np.floating):  # class probabilities
+    if np.issubdtype(target_array.dtype, np.floating):  # class probabilities (differentiable too)
         if target_array.shape != input.shape:
             raise RuntimeError(f"cross_entropy: a probability target must have the input's shape {input.shape}, "
                                f"got {target_array.shape}")
-        probs = target_array * (1 - label_smoothing) + label_smoothing / n_classes
-        weighted = log_probs * probs.astype(input.dtype)
-        loss = -(weighted if w is None else weighted * w).sum(class_dim)
+        probs = lift(target, input) * (1 - label_smoothing) + label_smoothing / n_classes
+        weighted = log_probs * probs if w is None else log_probs * probs * w
+        loss = -weighted.sum(class_dim)
         if reduction == "mean":
             return loss.sum() / max(loss.data.size, 1)
         return reduce(loss, reduction, "cross_entropy")
