@@ -248,6 +248,16 @@ class Module:
             if module is not None:
                 yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
+    def get_submodule(self, target: str) -> "Module":
+        """The module at dotted path `target` ("" is self), e.g. model.get_submodule("encoder.0")."""
+        module = self
+        for part in target.split(".") if target else []:
+            if part not in module._modules:
+                raise AttributeError(f"get_submodule: {type(module).__name__} has no submodule {part!r} "
+                                     f"(looking for {target!r}); it has {list(module._modules)}")
+            module = module._modules[part]
+        return module
+
     def modules(self) -> Iterator["Module"]:
         for _, module in self.named_modules():
             yield module
