@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 import tinygrad_edu as tg
 
@@ -61,12 +61,14 @@ class AutogradMachine(RuleBasedStateMachine):
         return frozenset([self.next_id])
 
     def add(self, expr: Expr) -> None:
-        if len(self.pool) < 12:
-            self.pool.append(expr)
+        self.pool = (self.pool + [expr])[-12:]
 
-    @rule(name=st.sampled_from(LEAVES))
-    def use_leaf(self, name):
-        self.add(Expr(self.leaves[name], lambda v, n=name: v[n], frozenset([name]), frozenset()))
+    def leaf_exprs(self) -> list:
+        return [Expr(self.leaves[n], lambda v, n=n: v[n], frozenset([n]), frozenset()) for n in LEAVES]
+
+    @initialize()
+    def start_from_the_leaves(self):
+        self.pool = self.leaf_exprs()
 
     @precondition(lambda self: self.pool)
     @rule(data=st.data(), op=st.sampled_from(sorted(UNARY)), under_no_grad=st.booleans())
@@ -99,7 +101,7 @@ class AutogradMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.pool)
     @rule(data=st.data(), retain=st.booleans())
     def backward(self, data, retain):
-        e = data.draw(st.sampled_from(self.pool))
+        e = data.draw(st.sampled_from(self.pool[-3:]))  # the newest: the deepest graphs
         loss = e.tensor.sum()
         if not e.leaves:
             with pytest.raises(RuntimeError, match="does not require grad"):
@@ -131,7 +133,7 @@ class AutogradMachine(RuleBasedStateMachine):
         self.values[name] = self.values[name] - step
         # Graphs built before the update saved the old values: backward through them now
         # raises (checked in test_autograd); the machine starts from fresh expressions.
-        self.pool = []
+        self.pool = self.leaf_exprs()
 
     @invariant()
     def gradients_match_finite_differences(self):
@@ -144,5 +146,5 @@ class AutogradMachine(RuleBasedStateMachine):
             np.testing.assert_array_equal(self.leaves[name].data, self.values[name])
 
 
-AutogradMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=25, deadline=None)
+AutogradMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
 TestAutograd = AutogradMachine.TestCase
