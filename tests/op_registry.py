@@ -123,7 +123,8 @@ def sample_permute(draw):
 def sample_transpose(draw):
     shape = draw(shapes(min_dims=1))
     nd = len(shape)
-    return [values(draw, shape, "real")], {"dim0": draw(st.integers(-nd, nd - 1)), "dim1": draw(st.integers(-nd, nd - 1))}
+    dim0, dim1 = draw(st.integers(-nd, nd - 1)), draw(st.integers(-nd, nd - 1))
+    return [values(draw, shape, "real")], {"dim0": dim0, "dim1": dim1}
 
 
 def sample_unsqueeze(draw):
@@ -141,7 +142,8 @@ def sample_flatten(draw):
     shape = draw(shapes(min_dims=1))
     start = draw(st.integers(0, len(shape) - 1))
     end = draw(st.integers(start, len(shape) - 1))
-    return [values(draw, shape, "real")], {"start_dim": start, "end_dim": end - len(shape) if draw(st.booleans()) else end}
+    end_dim = end - len(shape) if draw(st.booleans()) else end  # negative or not
+    return [values(draw, shape, "real")], {"start_dim": start, "end_dim": end_dim}
 
 
 def sample_expand(draw):
@@ -177,7 +179,8 @@ def sample_split(draw):
 
 def sample_chunk(draw):
     shape = draw(shapes(min_dims=1))
-    return [values(draw, shape, "real")], {"chunks": draw(st.integers(1, 3)), "dim": draw(st.integers(0, len(shape) - 1))}
+    chunks, dim = draw(st.integers(1, 3)), draw(st.integers(0, len(shape) - 1))
+    return [values(draw, shape, "real")], {"chunks": chunks, "dim": dim}
 
 
 def sample_pad(draw):
@@ -262,7 +265,7 @@ def np_where(x, y, cond):
     return np.where(cond, x, y)
 
 
-def np_clamp(x, min=None, max=None):  # noqa: A002
+def np_clamp(x, min=None, max=None):
     return np.clip(x, min, max)
 
 

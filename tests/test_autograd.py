@@ -211,7 +211,8 @@ def test_modified_saved_tensor_is_detected_at_backward():
     w = tg.tensor([3.0, 4.0], dtype=np.float64)
     y = (x * w).sum()
     w.mul_(2)  # w was saved by Mul for the gradient of x
-    with pytest.raises(RuntimeError, match=r"MulBackward.*modified by an inplace operation.*version 1.*expected version 0"):
+    message = r"MulBackward.*modified by an inplace operation.*version 1.*expected version 0"
+    with pytest.raises(RuntimeError, match=message):
         y.backward()
 
 

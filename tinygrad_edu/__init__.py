@@ -8,9 +8,25 @@
 
 import numpy as np
 
+from . import data, optim
 from .autograd import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
-from .creation import (arange, empty, eye, full, full_like, linspace, ones, ones_like, rand, rand_like, randint,
-                       randn, randn_like, zeros, zeros_like)
+from .creation import (
+    arange,
+    empty,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    zeros,
+    zeros_like,
+)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import manual_seed
 from .serialization import load, save
@@ -20,11 +36,11 @@ __version__ = "0.1.0"
 
 float16, float32, float64 = np.float16, np.float32, np.float64
 int32, int64, bool_ = np.int32, np.int64, np.bool_
-float, double, long = np.float32, np.float64, np.int64  # noqa: A001 -- PyTorch's aliases
+float, double, long = np.float32, np.float64, np.int64
 
 
 def _method(name: str):
-    def call(input, *args, **kwargs):  # noqa: A002 -- PyTorch's argument name
+    def call(input, *args, **kwargs):
         return getattr(input, name)(*args, **kwargs)
     call.__name__ = name
     call.__doc__ = f"tinygrad_edu.{name}(x, ...) is x.{name}(...)."
@@ -32,14 +48,15 @@ def _method(name: str):
 
 
 # torch.exp(x) and friends: the function forms of Tensor methods.
-(exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, maximum, minimum, matmul, sum, mean,  # noqa: A001
- max, min, var, std, logsumexp, softmax, log_softmax, reshape, transpose, permute, flatten,  # noqa: A001
+(exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, maximum, minimum, matmul, sum, mean,
+ max, min, var, std, logsumexp, softmax, log_softmax, reshape, transpose, permute, flatten,
  unsqueeze, squeeze, split, chunk, argmax, argmin) = [_method(n) for n in (
     "exp log sqrt abs sin cos tanh sigmoid relu clamp maximum minimum matmul sum mean max min var std "
     "logsumexp softmax log_softmax reshape transpose permute flatten unsqueeze squeeze split chunk "
     "argmax argmin").split()]
 
 __all__ = [
+    "data", "optim",
     "Tensor", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
     "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",

@@ -22,7 +22,6 @@ import numpy as np
 
 from .autograd import Function
 
-
 # ---------------------------------------------------------------- arithmetic
 
 class Add(Function):

@@ -14,7 +14,6 @@ import numpy as np
 
 from . import ops
 from .autograd import _Mode, retain, run_backward
-from .random import generator
 
 __all__ = ["Tensor", "tensor", "apply", "grad"]
 
@@ -425,7 +424,7 @@ class Tensor:
     def relu(self):
         return apply(ops.Relu, self)
 
-    def clamp(self, min=None, max=None):  # noqa: A002 -- PyTorch's argument names
+    def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise ValueError("clamp: give at least one of min and max")
         return apply(ops.Clamp, self, low=min, high=max)
@@ -720,7 +719,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
     return cat([t.unsqueeze(dim) for t in tensors], dim)
 
 
-def where(condition, input, other) -> Tensor:  # noqa: A002 -- PyTorch's argument names
+def where(condition, input, other) -> Tensor:
     """input where condition is True, else other (either may be a Python number)."""
     condition = lift(condition)
     if isinstance(input, Tensor):
