@@ -5,7 +5,7 @@ DataLoader for shuffled mini-batches, Adam, cross-entropy, a progress bar.
 Then the test accuracy of both models, the CNN's confusion matrix, and the
 test images it got wrong.
 
-    python examples/08_digits.py           (TINYGRAD_EDU_QUICK=1: two epochs)
+    python examples/08_digits.py           (TINYGRAD_EDU_QUICK=1: five epochs)
 """
 
 from tinygrad_edu.curriculum import digits

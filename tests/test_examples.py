@@ -147,8 +147,8 @@ def test_simple_nn_interface():
 def test_08_digits_accuracy(tmp_path):
     pytest.importorskip("sklearn", reason="load_digits needs scikit-learn (the 'datasets' extra)")
     result = run_example("08_digits", tmp_path)
-    assert result["accuracy"]["MLP"] > 0.85
-    assert result["accuracy"]["CNN"] > 0.8
+    assert result["accuracy"]["MLP"] > 0.93
+    assert result["accuracy"]["CNN"] > 0.9
     assert (tmp_path / "confusion.png").exists()
 
 
