@@ -156,6 +156,7 @@ def test_09_gradients_add_where_paths_meet(tmp_path):
     result = run_example("09_graph_and_trace", tmp_path)
     assert result["a_grad"] == -2.0 and result["b_grad"] == 2.0
     assert len(result["trace"]) >= 3
+    assert any(record["adds"] for record in result["trace"])  # a: two paths, one sum
     assert len(result["figures"]) == 4
 
 

@@ -45,5 +45,5 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         f"(row 0 sums to {probs[0].sum().item():.4f}).")
     # The graph of one example's forward pass: small enough to read.
     logits = model(tg.randn(1, SIZES[0]))
-    graph = viz.save_graph(logits.sum(), out / "graph.svg", show_grads=False)
+    graph = viz.save_graph(logits.sum(), out / "graph.svg", show_grads=False, names=model)
     return {"shapes": shapes, "parameters": total, "table": result_table, "figures": [graph]}

@@ -33,7 +33,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     a, b, c = expression()
     figures = [viz.save_graph(c, out / "expression_before.svg")]
     log("c = a * b + a with a = 2, b = -3. The backward pass, step by step:")
-    records = viz.trace_backward(c)
+    # retain_graph=True keeps the graph's saved values, so it can still be drawn after backward.
+    records = viz.trace_backward(c, retain_graph=True, print_fn=log)
     figures.append(viz.save_graph(c, out / "expression_after.svg"))
     log(f"a.grad = {a.grad.item()} (= b + 1: two paths add up), b.grad = {b.grad.item()} (= a)")
 
@@ -41,9 +42,9 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     x, target = tg.randn(4, 2), tg.randn(4, 1)
     loss = nn.functional.mse_loss(net(x), target)
     loss.name = "loss"
-    figures.append(viz.save_graph(loss, out / "network_before.svg"))
-    loss.backward()
-    figures.append(viz.save_graph(loss, out / "network_after.svg"))
+    figures.append(viz.save_graph(loss, out / "network_before.svg", names=net))
+    loss.backward(retain_graph=True)
+    figures.append(viz.save_graph(loss, out / "network_after.svg", names=net))
     log(f"A tiny network Linear(2, 3) -> Tanh -> Linear(3, 1) with MSE: loss = {loss.item():.4f}; "
         "its graph before and after backward is drawn with parameter names and gradients.")
     return {"a_grad": a.grad.item(), "b_grad": b.grad.item(), "trace": records, "figures": figures}

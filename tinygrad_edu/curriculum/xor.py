@@ -115,8 +115,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     viz.plot_decision_boundary(net, X.numpy(), np.array(XOR_TARGETS)[:, 0], title="Decision boundary",
                                save=figures[2])
     loss = net.loss(net.forward(X), y)
-    loss.backward()
-    graph = viz.save_graph(loss, out / "graph.svg")
+    loss.backward(retain_graph=True)  # keep the graph to draw it, gradients and all
+    graph = viz.save_graph(loss, out / "graph.svg", names=net)
     figures.append(graph)
     return {"losses": losses, "final_loss": losses[-1], "predictions": preds,
             "solved": bool(np.all((preds > 0.5) == (np.array(XOR_TARGETS)[:, 0] == 1))),
