@@ -1,0 +1,25 @@
+"""tinygrad_edu.viz: see what autograd does.
+
+    draw_graph / save_graph    the computation graph (Graphviz)
+    trace_backward             the backward pass, step by step, printed and returned as records
+    plot_*                     matplotlib figures for the lessons (loss, decision boundary, ...)
+"""
+
+from .graph import draw_graph, save_graph
+from .plots import (
+    confusion_matrix,
+    plot_activations,
+    plot_confusion,
+    plot_decision_boundary,
+    plot_descent,
+    plot_grad_flow,
+    plot_images,
+    plot_loss,
+    plot_predictions,
+)
+from .trace import trace_backward
+
+__all__ = [
+    "draw_graph", "save_graph", "trace_backward", "plot_loss", "plot_decision_boundary", "plot_predictions",
+    "plot_activations", "plot_descent", "plot_grad_flow", "plot_confusion", "plot_images", "confusion_matrix",
+]
