@@ -9,7 +9,7 @@
 import numpy as np
 
 from . import data, optim
-from .autograd import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import detect_anomaly, enable_grad, grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
     empty,
@@ -30,7 +30,7 @@ from .creation import (
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import manual_seed
 from .serialization import load, save
-from .tensor import Tensor, cat, grad, stack, tensor, where
+from .tensor import Tensor, cat, stack, tensor, where
 
 __version__ = "0.1.0"
 

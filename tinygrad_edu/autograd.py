@@ -22,7 +22,7 @@ import numpy as np
 
 __all__ = [
     "Function", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-    "detect_anomaly", "is_anomaly_enabled", "run_backward",
+    "detect_anomaly", "is_anomaly_enabled", "run_backward", "grad",
 ]
 
 
@@ -329,6 +329,48 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             else:
                 leaf.grad = type(grad)._wrap(leaf.grad.data + grad.data)
     return None
+
+
+def seed_gradient(output, gradient, where: str):
+    """dL/d(output) to start backward from: ones for a scalar, else the given gradient."""
+    if gradient is None:
+        if output.data.size != 1:
+            raise RuntimeError(
+                f"{where}: grad can be implicitly created only for scalar outputs, but this "
+                f"output has shape {output.shape}. Reduce it first (loss = out.sum() or "
+                "out.mean()), or pass gradient=... of the same shape.")
+        return output._wrap(np.ones_like(output.data))
+    if not hasattr(gradient, "_ctx"):  # a list or an array: make it a tensor like the output
+        gradient = output._wrap(np.array(gradient, dtype=output.dtype))
+    if gradient.shape != output.shape:
+        raise RuntimeError(f"{where}: the gradient has shape {gradient.shape} but the output has "
+                           f"shape {output.shape}; they must match")
+    return gradient
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False):
+    """d(outputs)/d(inputs), returned as a tuple; nothing is accumulated into .grad.
+
+    Like torch.autograd.grad. With create_graph=True the result is itself in a
+    graph and can be differentiated again.
+    """
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    if not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs] * len(outputs)
+    for i, t in enumerate(list(outputs) + inputs):
+        if not t.requires_grad:
+            kind = "output" if i < len(outputs) else "input"
+            raise RuntimeError(f"grad: {kind} of shape {t.shape} does not require grad; every "
+                               "output and input must be part of the graph")
+    seeds = [seed_gradient(o, g, "grad") for o, g in zip(outputs, grad_outputs)]
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = run_backward(outputs, seeds, retain_graph, create_graph, inputs, allow_unused)
+    if not create_graph:
+        results = [None if r is None else r.detach() for r in results]
+    return tuple(results)
 
 
 def run_node_hooks(node: Function, grad):

@@ -12,8 +12,9 @@ import numbers
 
 import numpy as np
 
-from . import ops
-from .autograd import _Mode, retain, run_backward
+from . import composite, ops
+from .autograd import _Mode, grad, retain, run_backward, seed_gradient
+from .composite import axes_of
 
 __all__ = ["Tensor", "tensor", "apply", "grad"]
 
@@ -96,23 +97,6 @@ def shape_error(op, inputs, err) -> RuntimeError:
             "from the right; each pair of sizes must be equal or one of them 1. "
             "Hint: reshape or unsqueeze one operand so the sizes line up.")
     return RuntimeError(f"{name}: invalid arguments for shape {shapes}: {err}")
-
-
-def axes_of(ndim: int, dim, axis=None):
-    """Normalise a reduction's `dim` (or NumPy's `axis`) to a sorted tuple of axes, or None."""
-    if dim is None:
-        dim = axis
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
-    axes = []
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"dim {d} is out of range for a tensor with {ndim} dimensions "
-                f"(valid: {-max(ndim, 1)} to {max(ndim, 1) - 1})")
-        axes.append(d % ndim if ndim else 0)
-    return tuple(sorted(set(axes))) if ndim else None
 
 
 def index_key(key):
@@ -434,10 +418,6 @@ class Tensor:
     def maximum(self, other):
         return apply(ops.Maximum, self, lift(other, self))
 
-    def minimum(self, other):
-        """min(x, y) = -max(-x, -y)."""
-        return -apply(ops.Maximum, -self, -lift(other, self))
-
     def where(self, condition, other):
         """`x.where(cond, y)`: x where cond is True, else y (PyTorch's Tensor.where)."""
         return apply(ops.Where, lift(condition), self, lift(other, self))
@@ -517,11 +497,6 @@ class Tensor:
         """Sum over `dim` (int or tuple; None for all). NumPy's axis/keepdims work too."""
         return apply(ops.Sum, self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
 
-    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        axes = axes_of(self.ndim, dim, axis)
-        count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
-        return self.sum(axes, keepdim or bool(keepdims)) / count
-
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The largest value over `dim`. Returns values only (PyTorch's max(dim) also
         returns indices: use argmax for those). `x.max(y)` with a tensor is maximum."""
@@ -529,42 +504,12 @@ class Tensor:
             return self.maximum(dim)
         return apply(ops.Max, self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
 
-    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        """min(x) = -max(-x): values only, like max."""
-        if isinstance(dim, Tensor):
-            return self.minimum(dim)
-        return -(-self).max(dim, keepdim, axis=axis, keepdims=keepdims)
-
-    def var(self, dim=None, keepdim=False, *, correction=1, unbiased=None, axis=None, keepdims=None):
-        """Mean squared deviation, divided by N - correction (PyTorch's default: 1, unbiased)."""
-        if unbiased is not None:
-            correction = 1 if unbiased else 0
-        axes = axes_of(self.ndim, dim, axis)
-        count = self.data.size if axes is None else int(np.prod([self.shape[a] for a in axes]))
-        deviation = self - self.mean(axes, keepdim=True)
-        return (deviation * deviation).sum(axes, keepdim or bool(keepdims)) / max(count - correction, 0)
-
-    def std(self, dim=None, keepdim=False, *, correction=1, unbiased=None, axis=None, keepdims=None):
-        return self.var(dim, keepdim, correction=correction, unbiased=unbiased, axis=axis,
-                        keepdims=keepdims).sqrt()
-
-    def logsumexp(self, dim, keepdim=False):
-        """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m = max(x), so that
-        exp never overflows. m is a constant here: its gradient cancels out."""
-        axes = axes_of(self.ndim, dim)
-        m = self.detach().max(axes, keepdim=True)
-        m = m.where(m.isinf() == False, 0.0)  # noqa: E712 -- all -inf rows: avoid inf - inf
-        out = (self - m).exp().sum(axes, keepdim=True).log() + m
-        return out if keepdim else out.reshape(tuple(n for i, n in enumerate(out.shape) if i not in axes))
-
-    def softmax(self, dim: int = -1):
-        """exp(x) / sum(exp(x)), with the max subtracted first so exp cannot overflow."""
-        e = (self - self.detach().max(dim, keepdim=True)).exp()
-        return e / e.sum(dim, keepdim=True)
-
-    def log_softmax(self, dim: int = -1):
-        """x - logsumexp(x): stable for logits of 1e3 and more."""
-        return self - self.logsumexp(dim, keepdim=True)
+    # composites (composite.py): built from the primitives above, no backward of their own
+    mean, min, minimum, var, std = composite.mean, composite.min, composite.minimum, composite.var, composite.std
+    logsumexp, softmax, log_softmax = composite.logsumexp, composite.softmax, composite.log_softmax
+    transpose, unsqueeze, squeeze, flatten = composite.transpose, composite.unsqueeze, composite.squeeze, \
+        composite.flatten
+    split, chunk = composite.split, composite.chunk
 
     # ------------------------------------------------------------ movement
     def reshape(self, *shape):
@@ -580,26 +525,6 @@ class Tensor:
                                f"dimensions of a tensor of shape {self.shape}")
         return apply(ops.Permute, self, axes=tuple(int(d) % self.ndim for d in dims))
 
-    def transpose(self, dim0: int, dim1: int):
-        axes = list(range(self.ndim))
-        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
-        return self.permute(*axes)
-
-    def unsqueeze(self, dim: int):
-        dim = dim if dim >= 0 else dim + self.ndim + 1
-        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
-
-    def squeeze(self, dim=None):
-        axes = axes_of(self.ndim, dim)
-        keep = [n for i, n in enumerate(self.shape) if not (n == 1 and (axes is None or i in axes))]
-        return self.reshape(tuple(keep))
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1):
-        if self.ndim == 0:
-            return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
-        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1:])
-
     def expand(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         lead = len(shape) - self.ndim
@@ -612,27 +537,6 @@ class Tensor:
     def _add_at(self, shape, key):
         """zeros(shape) with self added at key: the gradient of indexing (see ops.AddAt)."""
         return apply(ops.AddAt, self, shape=shape, key=key)
-
-    def split(self, split_size_or_sections, dim: int = 0):
-        """Pieces of `split_size` along dim (the last may be smaller), or of the given sizes."""
-        dim = dim % self.ndim
-        n = self.shape[dim]
-        if isinstance(split_size_or_sections, int):
-            sizes = [min(split_size_or_sections, n - s) for s in range(0, n, split_size_or_sections)]
-        else:
-            sizes = list(split_size_or_sections)
-            if sum(sizes) != n:
-                raise RuntimeError(f"split: sizes {sizes} add up to {sum(sizes)}, but dimension "
-                                   f"{dim} of shape {self.shape} has {n}")
-        pieces, start = [], 0
-        for size in sizes:
-            pieces.append(self[(slice(None),) * dim + (slice(start, start + size),)])
-            start += size
-        return tuple(pieces)
-
-    def chunk(self, chunks: int, dim: int = 0):
-        n = self.shape[dim % self.ndim]
-        return self.split(-(-n // chunks), dim)
 
     def pad(self, pad, value: float = 0.0):
         """PyTorch's F.pad order: (left, right) for the last dim, then (top, bottom) for the one
@@ -654,47 +558,6 @@ def lift(x, like: Tensor | None = None):
         return x
     array = np.asarray(x)
     return Tensor._wrap(array.astype(like.dtype) if like is not None and is_float(array.dtype) else array)
-
-
-def seed_gradient(output: Tensor, gradient, where: str) -> Tensor:
-    if gradient is None:
-        if output.data.size != 1:
-            raise RuntimeError(
-                f"{where}: grad can be implicitly created only for scalar outputs, but this "
-                f"output has shape {output.shape}. Reduce it first (loss = out.sum() or "
-                "out.mean()), or pass gradient=... of the same shape.")
-        return Tensor._wrap(np.ones_like(output.data))
-    gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=output.dtype)
-    if gradient.shape != output.shape:
-        raise RuntimeError(f"{where}: the gradient has shape {gradient.shape} but the output has "
-                           f"shape {output.shape}; they must match")
-    return gradient
-
-
-def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False):
-    """d(outputs)/d(inputs), returned as a tuple; nothing is accumulated into .grad.
-
-    Like torch.autograd.grad. With create_graph=True the result is itself in a
-    graph and can be differentiated again.
-    """
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single_input = isinstance(inputs, Tensor)
-    inputs = [inputs] if single_input else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, Tensor):
-        grad_outputs = [grad_outputs] * len(outputs)
-    for i, t in enumerate(list(outputs) + inputs):
-        if not t.requires_grad:
-            kind = "output" if i < len(outputs) else "input"
-            raise RuntimeError(f"grad: {kind} of shape {t.shape} does not require grad; every "
-                               "output and input must be part of the graph")
-    seeds = [seed_gradient(o, g, "grad") for o, g in zip(outputs, grad_outputs)]
-    if retain_graph is None:
-        retain_graph = create_graph
-    results = run_backward(outputs, seeds, retain_graph, create_graph, inputs, allow_unused)
-    if not create_graph:
-        results = [None if r is None else r.detach() for r in results]
-    return tuple(results)
 
 
 def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
