@@ -1,0 +1,226 @@
+"""draw_graph and save_graph: node and edge counts and labels read back from the DOT source."""
+
+import re
+import shutil
+
+import graphviz
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu.viz import draw_graph, save_graph
+
+HAS_DOT = shutil.which("dot") is not None
+NODE = re.compile(r'^\s*(\w+) \[(.*)\]$', re.M)
+EDGE = re.compile(r'^\s*(\w+) -> (\w+)(?: \[(.*)\])?$', re.M)
+
+
+def parse(dot: graphviz.Digraph) -> tuple[dict, list]:
+    """{node key: attribute text} and [(tail, head)] of the drawn graph, legend left out."""
+    source = dot.source
+    nodes = {key: attrs for key, attrs in NODE.findall(source)
+             if not key.startswith("legend_") and key not in ("node", "edge", "graph")}
+    edges = [(a, b) for a, b, _ in EDGE.findall(source) if not a.startswith("legend_")]
+    return nodes, edges
+
+
+def label(attrs: str) -> str:
+    match = re.search(r'label=("(?:[^"\\]|\\.)*"|\S+)', attrs)
+    return match.group(1).strip('"')
+
+
+def key_of(nodes: dict, text: str) -> str:
+    """The one node whose label starts with `text`."""
+    found = [k for k, a in nodes.items() if label(a).startswith(text)]
+    assert len(found) == 1, (text, found)
+    return found[0]
+
+
+def diamond():
+    """z = x * y + x with x = 2, y = -3: x reaches z by two paths."""
+    x = tg.Tensor(2.0, requires_grad=True, name="x")
+    y = tg.Tensor(-3.0, requires_grad=True, name="y")
+    z = x * y + x
+    z.name = "z"
+    return x, y, z
+
+
+def test_diamond_counts_labels_and_edges():
+    x, y, z = diamond()
+    nodes, edges = parse(draw_graph(z))
+    labels = sorted(label(a) for a in nodes.values())
+    assert len(nodes) == 6  # z, x, y, the Mul output; Add, Mul
+    assert "Add" in labels and "Mul" in labels
+    assert "x\\nscalar float32\\nvalue 2" in labels
+    assert "y\\nscalar float32\\nvalue -3" in labels
+    assert "z\\nscalar float32\\nvalue -4" in labels
+    assert len(edges) == 6
+    xk, add, mul = key_of(nodes, "x\\n"), key_of(nodes, "Add"), key_of(nodes, "Mul")
+    assert sorted(head for tail, head in edges if tail == xk) == sorted([add, mul])  # used twice
+    assert (add, key_of(nodes, "z\\n")) in edges
+
+
+def test_grads_show_after_backward_and_options_hide_them():
+    x, y, z = diamond()
+    z.backward(retain_graph=True)
+    nodes, _ = parse(draw_graph(z))
+    assert label(nodes[key_of(nodes, "x\\n")]).endswith("grad -2")  # y + 1
+    assert label(nodes[key_of(nodes, "y\\n")]).endswith("grad 2")
+    source = draw_graph(z, show_grads=False, show_values=False, legend=False).source
+    assert "grad" not in source and "value" not in source
+
+
+def test_kinds_look_different_root_leaf_constant_number():
+    w = tg.Tensor([1.0, 2.0, 3.0], requires_grad=True, name="w")
+    c = tg.Tensor([1.0, 1.0, 1.0], name="c")
+    out = (w * c + 2).sum()
+    nodes, edges = parse(draw_graph(out))
+    assert "peripheries=2" in nodes[key_of(nodes, "scalar")]  # the root
+    assert "#c6e2ff" in nodes[key_of(nodes, "w\\n")]  # a leaf that requires grad
+    assert "dashed" in nodes[key_of(nodes, "c\\n")]  # a constant tensor
+    assert "dashed" in nodes[key_of(nodes, "2")]  # a Python number
+    assert "value min 1  mean 2  max 3" in label(nodes[key_of(nodes, "w\\n")])
+    assert "(3,) float32" in label(nodes[key_of(nodes, "w\\n")])
+
+
+def test_legend_explains_the_styles():
+    x, y, z = diamond()
+    source = draw_graph(z).source
+    assert "cluster_legend" in source
+    for text in ("root", "leaf, requires grad", "constant", "op"):
+        assert text in source
+    assert "legend" not in draw_graph(z, legend=False).source
+
+
+def tensor_mlp():
+    """A 2-layer MLP from plain tensors: relu(x @ W1 + b1) @ W2 + b2, then the mean."""
+    rng = np.random.default_rng(0)
+    x = tg.tensor(rng.normal(size=(4, 3)))
+    params = {name: tg.tensor(rng.normal(size=shape), requires_grad=True)
+              for name, shape in [("W1", (3, 5)), ("b1", (5,)), ("W2", (5, 2)), ("b2", (2,))]}
+    out = ((x @ params["W1"] + params["b1"]).relu() @ params["W2"] + params["b2"]).mean()
+    return params, out
+
+
+def test_tensor_mlp_counts_and_names_from_a_dict():
+    params, out = tensor_mlp()
+    nodes, edges = parse(draw_graph(out, names={t: n for n, t in params.items()}))
+    ops = sorted(label(a).split("\\n")[0] for a in nodes.values() if "ellipse" in a)
+    assert ops == ["Add", "Add", "Div", "MatMul", "MatMul", "Relu", "Sum"]
+    for name in params:
+        assert key_of(nodes, name + "\\n")
+    # tensors: out, x, 4 params, 6 intermediates (2 matmul, 2 add, relu, sum); one number (the mean's 8)
+    assert len(nodes) == 7 + 12 + 1
+    assert len(edges) == 7 + 12  # one edge per op output, one per op input (2 MatMul, 2 Add, Relu, Sum, Div 2)
+
+
+def test_module_names_and_clusters():
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    tg.manual_seed(0)
+    net = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    loss = net(tg.randn(4, 2)).pow(2).mean()
+    dot = draw_graph(loss, names=net)
+    nodes, _ = parse(dot)
+    for name in ("0.weight", "0.bias", "2.weight", "2.bias"):
+        assert key_of(nodes, name + "\\n")
+    source = dot.source
+    clusters = re.findall(r"subgraph (cluster_\d+) \{(.*?)\n\t\}", source, re.S)
+    assert len(clusters) == 2
+    by_label = {re.search(r'^\s*color=.* label="([^"]+)"', body, re.M).group(1): body for _, body in clusters}
+    assert set(by_label) == {"0: Linear", "2: Linear"}
+    tanh = key_of(nodes, "Tanh")
+    assert all(tanh + " " not in body for body in by_label.values())  # no parameters: outside
+    for layer in by_label.values():  # each Linear's Permute (weight.T), MatMul and Add sit inside
+        assert layer.count("ellipse") == 3
+    assert "cluster_0" not in draw_graph(loss, names=net, group_modules=False).source
+
+
+def test_max_nodes_collapses_and_says_so():
+    x = tg.Tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(50):
+        y = y * 1.01  # each step: an op, its output tensor and a number node
+    nodes, edges = parse(draw_graph(y, max_nodes=10))
+    assert len(nodes) == 11  # ten kept plus the "more" box
+    total = 1 + 50 * 3
+    assert label(nodes["more"]) == f"… {total - 10} more nodes"
+    assert f"Showing the 10 nodes nearest the root of {total}" in draw_graph(y, max_nodes=10).source
+    assert any(tail == "more" for tail, _ in edges)
+    assert "more" not in parse(draw_graph(y))[0]
+
+
+def test_deep_chain_has_no_recursion_limit():
+    x = tg.Tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(3000):
+        y = y + 1
+    nodes, _ = parse(draw_graph(y, max_nodes=10_000))
+    assert len(nodes) == 1 + 3000 * 3
+
+
+def test_freed_graph_is_drawn_with_a_note():
+    x, y, z = diamond()
+    z.backward()
+    dot = draw_graph(z)
+    nodes, edges = parse(dot)
+    assert len(nodes) == 2 and len(edges) == 1  # z and its Add: the rest was freed
+    assert "(freed by backward)" in label(nodes[key_of(nodes, "Add")])
+    assert "retain_graph=True" in dot.source
+
+
+def test_bad_arguments_explain():
+    with pytest.raises(TypeError, match="draw_graph: expected a Tensor"):
+        draw_graph(3.0)
+    x, y, z = diamond()
+    with pytest.raises(TypeError, match="names must be"):
+        draw_graph(z, names=["x"])
+    with pytest.raises(ValueError, match="no extension"):
+        save_graph(z, "graph")
+
+
+def test_save_dot_needs_no_graphviz(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    x, y, z = diamond()
+    path = save_graph(z, tmp_path / "sub" / "g.dot")
+    assert path == tmp_path / "sub" / "g.dot"
+    assert path.read_text().startswith("digraph")
+    assert capsys.readouterr().out == ""
+
+
+def check_fallback(tmp_path, capsys, asked):
+    x, y, z = diamond()
+    path = save_graph(z, asked)
+    assert path == tmp_path / "g.dot"
+    assert path.read_text().startswith("digraph") and "Mul" in path.read_text()
+    assert not asked.exists()
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1
+    for hint in ("apt-get install graphviz", "brew install graphviz", "conda install graphviz",
+                 f"dot -T{asked.suffix[1:]} {path} -o {asked}"):
+        assert hint in lines[0]
+
+
+def test_missing_dot_program_writes_dot_and_one_line_hint(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    check_fallback(tmp_path, capsys, tmp_path / "g.svg")
+
+
+def test_render_failing_with_executable_not_found_falls_back(tmp_path, monkeypatch, capsys):
+    def render(self, *args, **kwargs):
+        raise graphviz.ExecutableNotFound(("dot",))
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr(graphviz.Digraph, "render", render)
+    check_fallback(tmp_path, capsys, tmp_path / "g.png")
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is not installed (apt-get install graphviz)")
+@pytest.mark.parametrize("suffix, start", [(".svg", b"<?xml"), (".png", b"\x89PNG\r\n\x1a\n"), (".pdf", b"%PDF")])
+def test_render_with_dot(tmp_path, suffix, start):
+    x, y, z = diamond()
+    path = save_graph(z, tmp_path / f"g{suffix}")
+    assert path == tmp_path / f"g{suffix}"
+    data = path.read_bytes()
+    assert data.startswith(start)
+    if suffix == ".svg":
+        assert b"<svg" in data and b"Mul" in data
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"g{suffix}"]  # the .gv source was cleaned up
