@@ -1,8 +1,8 @@
 """A conv block, forward and backward: conv2d(8->16, 3x3, padding 1) + ReLU + max_pool2d(2).
 
 Input: a (32, 8, 28, 28) float32 batch; the loss is the sum of the pooled output.
-Prints milliseconds per iteration (best of several timed runs, each the mean
-over --iters iterations) and the phases of tinygrad_edu's step, plus the ratio
+Prints milliseconds per iteration (best of --repeats timed runs, each the mean
+over --iters iterations; see best_ms_per_iter) and the phases of tinygrad_edu's step, plus the ratio
 to PyTorch CPU when torch happens to be installed (never required).
 
     python benchmarks/conv.py [--iters 20] [--repeats 5]
@@ -51,16 +51,22 @@ def step_torch(arrays):
     return step
 
 
-def ms_per_iter(step, iters: int, repeats: int) -> float:
-    step()  # warm up
-    best = float("inf")
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        for _ in range(iters):
-            step()
-        best = min(best, (time.perf_counter() - start) / iters)
-    return best * 1e3
+def best_ms_per_iter(steps: dict, iters: int, repeats: int, rounds: int = 2) -> dict:
+    """Best of `repeats` timed runs of each step. Each framework runs its repeats in one block
+    (interleaving single runs lets NumPy's BLAS threads, still spinning after a matmul, steal
+    the cores from PyTorch's), and the blocks are repeated `rounds` times so a burst of load
+    on the machine does not land on one framework only."""
+    best = {name: float("inf") for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            step()  # warm up
+            for _ in range(repeats):
+                gc.collect()
+                start = time.perf_counter()
+                for _ in range(iters):
+                    step()
+                best[name] = min(best[name], (time.perf_counter() - start) / iters * 1e3)
+    return best
 
 
 def phases_tinygrad(arrays, iters: int) -> dict:
@@ -85,21 +91,20 @@ def phases_tinygrad(arrays, iters: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iters", type=int, default=20)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     arrays = make_arrays()
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
           f"NumPy {np.__version__}")
     print(f"conv2d({SHAPE[1]}->{OUT_CHANNELS}, 3x3, padding 1) + ReLU + max_pool2d(2), batch {SHAPE}, "
           "forward + backward")
-    results = {"tinygrad_edu": ms_per_iter(step_tinygrad(arrays), args.iters, args.repeats)}
+    steps = {"tinygrad_edu": step_tinygrad(arrays)}
     try:
         import torch
-        torch.set_num_threads(torch.get_num_threads())  # PyTorch's default threading, stated for the record
-        results[f"PyTorch CPU ({torch.get_num_threads()} threads)"] = ms_per_iter(
-            step_torch(arrays), args.iters, args.repeats)
+        steps[f"PyTorch CPU ({torch.get_num_threads()} threads)"] = step_torch(arrays)
     except ImportError:
         print("(torch is not installed: no comparison)")
+    results = best_ms_per_iter(steps, args.iters, args.repeats)
     print(f"{'framework':<28} {'ms/iter':>9} {'vs PyTorch':>11}")
     reference = next((v for k, v in results.items() if k.startswith("PyTorch")), None)
     for name, ms in results.items():

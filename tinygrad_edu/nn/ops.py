@@ -155,23 +155,23 @@ class MaxPool2d(Function):
         (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
         xp = padded(x, padding, -np.inf)
         ho, wo = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
-        # Walk the kh*kw offsets of the window: slice k holds every window's k-th element.
-        # Keep the running maximum and which offset it came from (the first one on ties).
-        out, best = None, np.zeros((n, c, ho, wo), dtype=np.int64)
-        for k in range(kh * kw):
-            a, b = divmod(k, kw)
-            piece = xp[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw]
-            if out is None:
-                out = piece.copy()
-                continue
-            larger = piece > out
-            np.copyto(out, piece, where=larger)
-            np.copyto(best, k, where=larger)
-        # Where in x (flattened) each maximum sits.
-        rows = np.arange(ho)[:, None] * sh + best // kw - ph
-        cols = np.arange(wo)[None, :] * sw + best % kw - pw
-        planes = np.arange(n * c).reshape(n, c, 1, 1)
-        self.index = (planes * height + rows) * width + cols
+        # Slice k holds the k-th element of every window (a strided view, no copy).
+        pieces = [xp[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw]
+                  for a in range(kh) for b in range(kw)]
+        out = pieces[0].copy()
+        for piece in pieces[1:]:
+            np.maximum(out, piece, out=out)
+        # best = the first offset holding the maximum (PyTorch's choice on ties):
+        # from the back, best_k = 0 if piece k is the maximum, else 1 + best_(k+1).
+        best = np.zeros(out.shape, dtype=np.intp)
+        for piece in reversed(pieces[:-1]):
+            best += 1
+            best *= piece != out
+        # Where in x (flattened) each maximum sits: the window's top-left corner plus the offset.
+        corner = (np.arange(n * c).reshape(n, c, 1, 1) * height * width
+                  + (np.arange(ho)[:, None] * sh - ph) * width + np.arange(wo) * sw - pw)
+        offsets = np.array([a * width + b for a in range(kh) for b in range(kw)])
+        self.index = corner + offsets[best]
         self.overlapping = sh < kh or sw < kw
         return out
 
