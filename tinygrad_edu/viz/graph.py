@@ -141,6 +141,10 @@ def param_groups(nodes: list, table: dict) -> dict:
     keys = {id(node): key for key, (_, node) in nodes}
     groups = {}
     ops = [node for _, (kind, node) in nodes if kind == "op"]
+    made_by = {}  # id(op) -> the drawn tensors it made
+    for _, (kind, t) in nodes:
+        if kind == "tensor" and t._ctx is not None:
+            made_by.setdefault(id(t._ctx), []).append(t)
     changed = True
     while changed:  # a few passes settle it: each pass reaches one more op into a parameter-only chain
         changed = False
@@ -155,8 +159,7 @@ def param_groups(nodes: list, table: dict) -> dict:
                 groups[key] = found[0]
                 changed = True
             if prefixes == {found[0]}:  # made from this module's parameters alone
-                made = [t for _, (kind, t) in nodes if kind == "tensor" and t._ctx is fn]
-                for t in made:
+                for t in made_by.get(id(fn), ()):
                     if owner.get(id(t)) != found[0]:
                         owner[id(t)] = found[0]
                         changed = True

@@ -3,8 +3,9 @@
 Inputs may be Tensors, NumPy arrays or lists. With `save=`, the figure is written
 (the format from the extension) and closed in pyplot, so a script that makes
 many figures does not pile them up; it is still returned. Nothing here calls
-plt.show(): in Jupyter the returned figure shows itself, in a script call
-plt.show() yourself.
+plt.show(): in Jupyter the figure shows itself (end the line with `;` or assign
+it, `fig = plot_loss(...)`, so it is not shown a second time as the cell's
+value); in a script call plt.show() yourself.
 """
 
 from __future__ import annotations
