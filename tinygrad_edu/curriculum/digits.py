@@ -112,10 +112,9 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     viz.plot_confusion(preds, targets, title="CNN: confusion matrix (test set)", save=figures[-1])
     wrong = np.flatnonzero(preds != targets)[:16]
     if len(wrong):
-        labels = [f"{targets[i]} read as {preds[i]}" for i in wrong]
         figures.append(out / "misclassified.png")
-        viz.plot_images(X_test.numpy()[wrong].reshape(-1, 8, 8), labels, title="CNN: misclassified test images",
-                        save=figures[-1])
+        viz.plot_images(X_test.numpy()[wrong].reshape(-1, 8, 8), targets[wrong], preds=preds[wrong],
+                        title="CNN: misclassified (true → predicted)", save=figures[-1])
     log(f"The CNN got {len(np.flatnonzero(preds != targets))} of {len(targets)} test images wrong.")
     result["losses"] = losses
     result["figures"] = figures
