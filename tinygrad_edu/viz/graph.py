@@ -116,6 +116,8 @@ def walk(roots: list) -> tuple[list, list]:
         for parent in fn.parents or ():
             if isinstance(parent, Tensor):
                 key = visit("tensor", parent)
+            elif parent is None:  # an optional input left out
+                continue
             else:  # a Python number: its own small node for each use
                 key = f"n{len(nodes)}"
                 nodes.append((key, ("number", parent)))
