@@ -34,7 +34,8 @@ LESSONS = [
     Lesson(1, "perceptron", "01_perceptron.py", "perceptron", "The perceptron",
            "One neuron, z = x·w + b, thresholded at 0. Rosenblatt's rule learns OR and AND without any "
            "derivative; the same model trained by gradient descent (sigmoid and cross-entropy, gradients "
-           "from autograd) finds a separating line too."),
+           "from autograd) finds a separating line too. Left: the rule's hard step; right: gradient "
+           "descent's probability."),
     Lesson(2, "activations", "02_activations.py", "activations", "Activation functions",
            "Sigmoid, tanh, ReLU, leaky ReLU and GELU with their derivatives, computed by autograd and "
            "checked against the closed forms. Note sigmoid's slope never exceeds 0.25."),

@@ -81,6 +81,12 @@ def train_gradient_descent(model: Perceptron, X: np.ndarray, y: np.ndarray, lr: 
     return losses
 
 
+def line_equation(w: np.ndarray, b: float) -> str:
+    """'0.20 x1 + 0.10 x2 - 0.20 > 0': the side of the line the perceptron calls 1."""
+    signed = lambda value: f"{'-' if value < 0 else '+'} {abs(value):.2f}"
+    return f"{w[0]:.2f} x1 {signed(w[1])} x2 {signed(b)} > 0"
+
+
 def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, progress_bar: bool = False,
         epochs: int | None = None, lr: float | None = None) -> dict:
     from tinygrad_edu import viz
@@ -99,11 +105,13 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         result[f"{gate}_rule_epochs"] = len(mistakes)
         w, b = rule_model.weight.detach().numpy(), rule_model.bias.item()
         rows.append([gate, f"{len(mistakes)} epochs", f"{100 * rule_acc:.0f}%", f"{100 * gd_acc:.0f}%",
-                     f"{w[0]:.2f} x1 {w[1]:+.2f} x2 {b:+.2f} > 0"])
-        figure = out / f"{gate.lower()}_boundary.png"
-        viz.plot_decision_boundary(gd_model, INPUTS, y, title=f"{gate}: perceptron trained by gradient descent",
-                                   save=figure)
-        figures.append(figure)
+                     line_equation(w, b)])
+        # Side by side: the rule's hard step (0 or 1), and gradient descent's sigmoid probability.
+        figures += [out / f"{gate.lower()}_rule.png", out / f"{gate.lower()}_gradient_descent.png"]
+        viz.plot_decision_boundary(lambda x, model=rule_model: (model(x) > 0).float(), INPUTS, y,
+                                   title=f"{gate}: perceptron rule", save=figures[-2])
+        viz.plot_decision_boundary(lambda x, model=gd_model: model(x).sigmoid(), INPUTS, y,
+                                   title=f"{gate}: gradient descent", save=figures[-1])
     log("The perceptron rule (no derivatives) and gradient descent (autograd) on the same model:")
     result["table"] = table(["gate", "rule converged", "rule acc", "GD acc", "rule's line"], rows, log)
     figure = out / "gd_loss.png"
