@@ -91,12 +91,13 @@ def render_section(lesson: Lesson, result: dict, lines: list[str], error: str | 
              f"{seconds:.1f} s</p>"]
     if error:
         parts.append(f'<p class="error">This lesson failed: {html.escape(error)}</p>')
-    for key in ("table", "new_table"):
-        if key in result:
-            parts.append(render_table(result[key]))
-    parts += [render_figure(Path(figure), out) for figure in result["figures"]]
+    tables = [result[key] for key in ("table", "new_table") if key in result]
+    shown = {line for data in tables for line in data.get("text", [])}
+    lines = [line for line in lines if line not in shown]  # the tables are drawn as HTML below
     if lines:
         parts.append("<pre>" + html.escape("\n".join(lines)) + "</pre>")
+    parts += [render_table(data) for data in tables]
+    parts += [render_figure(Path(figure), out) for figure in result["figures"]]
     return "".join(parts) + "</section>"
 
 

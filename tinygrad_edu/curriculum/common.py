@@ -58,18 +58,21 @@ def show_loss(bar, loss: float, every: int = 1, step: int = 0) -> None:
 
 
 def table(headers: list[str], rows: list[list], log: Callable = print) -> dict:
-    """Print rows under headers as aligned columns; return them as {"headers", "rows"} for the tour."""
+    """Print rows under headers as aligned columns; return them as {"headers", "rows", "text"} for the
+    tour (which draws an HTML table and leaves the printed `text` out of its log)."""
     cells = [[fmt(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    log("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
-    for row in cells:
-        log("  ".join(c.rjust(w) for c, w in zip(row, widths)))
-    return {"headers": list(headers), "rows": cells}
+    text = ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in [list(headers)] + cells]
+    for line in text:
+        log(line)
+    return {"headers": list(headers), "rows": cells, "text": text}
 
 
 def fmt(value) -> str:
+    if isinstance(value, float) and value == 0:
+        return "0"
     if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e-3 and value != 0 else f"{value:.3f}"
+        return f"{value:.4g}" if abs(value) < 1e-3 or abs(value) >= 1e4 else f"{value:.3f}"
     return str(value)
 
 
