@@ -187,3 +187,13 @@ def test_quick_mode_from_the_environment(monkeypatch):
     assert is_quick()
     monkeypatch.setenv("TINYGRAD_EDU_QUICK", "0")
     assert not is_quick()
+
+
+@pytest.mark.parametrize("command", ["newton", "graph", "activations"])
+def test_default_output_folder_is_named_after_the_command(command, tmp_path, monkeypatch):
+    from tinygrad_edu.curriculum import BY_COMMAND
+    from tinygrad_edu.curriculum.common import quiet
+    monkeypatch.chdir(tmp_path)
+    result = BY_COMMAND[command].load().run(quick=True, log=quiet)
+    folder = tmp_path / "tinygrad_edu_out" / command
+    assert all(Path(f).resolve().parent == folder.resolve() for f in result["figures"])

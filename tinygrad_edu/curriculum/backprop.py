@@ -77,7 +77,7 @@ def autograd_gradients(params: dict, X: np.ndarray, y: np.ndarray) -> tuple[floa
 def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, progress_bar: bool = False,
         epochs: int | None = None, lr: float = 2.0, hidden: int = 4) -> dict:
     from tinygrad_edu import viz
-    out = out_folder(out_dir, "backprop_xor")
+    out = out_folder(out_dir, "backprop")
     epochs = epochs or (1500 if is_quick(quick) else 3000)
     net = NeuralNetwork(2, hidden, 1, lr, np.random.default_rng(seed))
 

@@ -23,7 +23,8 @@ def is_quick(quick: bool = False) -> bool:
 
 
 def out_folder(out_dir, name: str) -> Path:
-    """The folder a lesson writes into (default ./tinygrad_edu_out/<name>), created if needed.
+    """The folder a lesson writes into (default ./tinygrad_edu_out/<name>, name = its tinygrad-edu command),
+    created if needed.
 
     Raises OSError naming the path when it cannot be made or written to, so the
     command line can say so in one line.

@@ -44,7 +44,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         epochs: int | None = None, lr: float | None = None) -> dict:
     from tinygrad_edu import optim, viz
     tg.manual_seed(seed)
-    out = out_folder(out_dir, "gradient_descent")
+    out = out_folder(out_dir, "gd")
     steps = epochs or 100  # cheap: a two-number problem, so quick mode changes nothing
     rates = [lr] if lr is not None else [0.05, 0.2, 0.45]
     runs = {f"SGD lr={r}": (lambda params, r=r: optim.SGD(params, lr=r)) for r in rates}

@@ -29,7 +29,7 @@ def expression() -> tuple[tg.Tensor, tg.Tensor, tg.Tensor]:
 def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, progress_bar: bool = False) -> dict:
     from tinygrad_edu import viz
     tg.manual_seed(seed)
-    out = out_folder(out_dir, "graph_and_trace")
+    out = out_folder(out_dir, "graph")
     a, b, c = expression()
     figures = [viz.save_graph(c, out / "expression_before.svg")]
     log("c = a * b + a with a = 2, b = -3. The backward pass, step by step:")

@@ -52,7 +52,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         start=(-3.0, 2.5), gd_lr: float = 0.1) -> dict:
     from tinygrad_edu import viz
     tg.manual_seed(seed)
-    out = out_folder(out_dir, "higher_order")
+    out = out_folder(out_dir, "newton")
     w = tg.tensor(start, dtype=np.float64, requires_grad=True)
 
     (g,) = tg.grad(quadratic(w), w)

@@ -50,7 +50,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         depth: int = 10) -> dict:
     from tinygrad_edu import viz
     tg.manual_seed(seed)
-    out = out_folder(out_dir, "vanishing_exploding")
+    out = out_folder(out_dir, "gradients")
     x = tg.randn(64, 32)
     nets = {"sigmoid": deep_network(nn.Sigmoid, depth), "relu": deep_network(nn.ReLU, depth),
             "exploding": deep_network(nn.ReLU, depth, init_gain=3.0)}
