@@ -137,3 +137,24 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     assert progress(steps, False, "x") is steps  # --quiet
     bar = progress(steps, True, "x")
     assert bar is not steps and list(bar) == [0, 1, 2]
+
+
+def test_xor_without_graphviz_writes_dot_with_a_hint(tmp_path, monkeypatch, capsys):
+    import tinygrad_edu.viz.graph as graph_module
+    monkeypatch.setattr(graph_module.shutil, "which", lambda name: None)
+    assert main(["xor", "--out", str(tmp_path), "--epochs", "20"]) == 0
+    assert not (tmp_path / "graph.svg").exists()
+    assert check_graph(tmp_path).suffix == ".dot"
+    out = capsys.readouterr().out
+    assert "graphviz" in out.lower() and "graph.dot" in out
+
+
+def test_tour_shows_a_dot_graph_as_source(tmp_path):
+    from tinygrad_edu.tour import render_figure
+    dot = tmp_path / "lesson" / "graph.dot"
+    dot.parent.mkdir()
+    dot.write_text('digraph { a -> b [label="<x>"] }')
+    html = render_figure(dot, tmp_path)
+    assert "<img" not in html and "digraph" in html and "&lt;x&gt;" in html
+    png = tmp_path / "lesson" / "loss.png"
+    assert 'src="lesson/loss.png"' in render_figure(png, tmp_path)
