@@ -9,7 +9,7 @@
 SimpleNN keeps four tensors (W1, b1, W2, b2). `forward` is two layers of
 sigmoid(x W + b); `backward` calls loss.backward() so autograd fills each
 .grad, then steps W <- W - learning_rate * W.grad under no_grad(). Read it
-in tinygrad_edu/curriculum/xor.py: it is forty lines.
+in tinygrad_edu/curriculum/xor.py: the class is under sixty lines.
 
 The script trains it on the four XOR points, prints predictions against
 targets, tries new points near the corners and the centre, and saves the
