@@ -1,8 +1,8 @@
 """tinygrad_edu.nn.functional: the layers as plain functions (import ... as F).
 
 Everything here is built from Tensor ops, so it is differentiable to any
-order, except conv2d, max_pool2d and erf (for gelu), which call the
-primitives in nn/ops.py for speed or exactness. The losses live in
+order, except linear, log_softmax, conv2d, max_pool2d and erf (for gelu), which
+call the primitives in nn/ops.py for speed or exactness. The losses live in
 nn/losses.py and are re-exported here.
 """
 
@@ -43,8 +43,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"linear: input of shape {x.shape} has {x.shape[-1]} features but the weight "
                            f"{weight.shape} expects {weight.shape[-1]} (weight is (out_features, in_features)). "
                            "Hint: check in_features of the layer, or flatten the input first.")
-    y = x @ weight.mT
-    return y if bias is None else y + bias
+    return apply(ops.Linear, x, weight) if bias is None else apply(ops.Linear, x, weight, bias)
 
 
 def relu(x: Tensor) -> Tensor:
@@ -94,8 +93,14 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
 
 
 def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
-    """x_i - logsumexp(x) along dim: stable for logits in the thousands."""
-    return x.log_softmax(softmax_dim(x.ndim, dim))
+    """x_i - logsumexp(x) along dim: stable for logits in the thousands (see nn.ops.LogSoftmax)."""
+    dim = softmax_dim(x.ndim, dim)
+    if x.ndim == 0:
+        return x.log_softmax(dim)
+    if not -x.ndim <= dim < x.ndim:
+        raise IndexError(f"log_softmax: dim {dim} is out of range for a tensor of shape {x.shape} "
+                         f"(valid: {-x.ndim} to {x.ndim - 1})")
+    return apply(ops.LogSoftmax, x, dim=dim % x.ndim)
 
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:

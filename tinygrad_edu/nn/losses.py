@@ -10,7 +10,8 @@ import warnings
 
 import numpy as np
 
-from ..tensor import Tensor, lift
+from ..tensor import Tensor, apply, lift
+from . import ops
 
 __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "cross_entropy", "nll_loss"]
@@ -109,6 +110,9 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
     if bad.any():
         raise IndexError(f"nll_loss: target {int(target[bad][0])} is out of bounds for {n_classes} classes "
                          f"(valid: 0 to {n_classes - 1}, or ignore_index={ignore_index})")
+    if weight is None and reduction == "mean" and log_probs.ndim == 2 and valid.all():
+        # The common case (every sample counts, weight 1) in three nodes: -mean of the picked values.
+        return log_probs[np.arange(target.size), target].sum() * (-1 / target.size)
     safe = np.where(valid, target, 0)
     if log_probs.ndim > 2:  # (N, C, d1, ...) -> (N * d1 * ..., C)
         log_probs = log_probs.permute(0, *range(2, log_probs.ndim), 1).reshape(-1, n_classes)
@@ -138,7 +142,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
-    log_probs = input.log_softmax(class_dim)
+    log_probs = apply(ops.LogSoftmax, input, dim=class_dim)  # one node, not eleven
     w_shape = (-1,) + (1,) * (input.ndim - class_dim - 1)
     w = None if weight is None else Tensor._wrap(
         np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype).reshape(w_shape))

@@ -1,0 +1,259 @@
+"""One training step of an MLP: tinygrad_edu against hand-written NumPy (and PyTorch CPU).
+
+The step: a 784-128-64-10 MLP with ReLUs, a float32 batch of 128, softmax
+cross-entropy, backward, SGD update (lr 0.1). The NumPy version writes every
+line of that step out by hand (forward, softmax cross-entropy, backward, SGD),
+so the ratio is what the framework costs over doing it yourself. All versions
+start from the same weights and the same batch, and the script checks that one
+step gives the same loss and the same updated weights in each.
+
+Prints the median milliseconds per step over --repeats timed steps, after
+--warmup untimed ones. PyTorch's figure is printed when torch happens to be
+installed (never required); it runs with the same number of threads as
+NumPy's BLAS, so both get the same cores.
+
+    python benchmarks/mlp_step.py [--repeats 2000] [--warmup 100] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn.functional as F
+from tinygrad_edu import nn, optim
+
+SIZES, BATCH, LR = (784, 128, 64, 10), 128, 0.1
+GOAL = 1.25  # at most this many times hand-written NumPy
+
+
+def make_arrays():
+    """Weights in PyTorch's layout (out, in) with PyTorch's default init range, a batch, labels."""
+    rng = np.random.default_rng(0)
+    weights = []
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+        bound = 1 / np.sqrt(fan_in)
+        weights.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
+        weights.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
+    x = rng.random((BATCH, SIZES[0]), dtype=np.float32)
+    y = rng.integers(0, SIZES[-1], BATCH)
+    return weights, x, y
+
+
+# ---------------------------------------------------------------- the three implementations
+
+def step_numpy(weights, x, y):
+    """The whole step written out in NumPy; returns step() -> loss."""
+    w1, b1, w2, b2, w3, b3 = (w.copy() for w in weights)
+    rows = np.arange(len(y))
+
+    def step():
+        # forward
+        h1 = x @ w1.T + b1
+        a1 = np.maximum(h1, 0)
+        h2 = a1 @ w2.T + b2
+        a2 = np.maximum(h2, 0)
+        logits = a2 @ w3.T + b3
+        # softmax cross-entropy, max subtracted for stability
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        loss = np.log(total[:, 0]).mean() - shifted[rows, y].mean()
+        # backward: dL/dlogits = (softmax - onehot) / N
+        g3 = e / total
+        g3[rows, y] -= 1
+        g3 /= len(y)
+        gw3, gb3 = g3.T @ a2, g3.sum(axis=0)
+        g2 = (g3 @ w3) * (h2 > 0)
+        gw2, gb2 = g2.T @ a1, g2.sum(axis=0)
+        g1 = (g2 @ w2) * (h1 > 0)
+        gw1, gb1 = g1.T @ x, g1.sum(axis=0)
+        # SGD
+        for param, grad in ((w1, gw1), (b1, gb1), (w2, gw2), (b2, gb2), (w3, gw3), (b3, gb3)):
+            param -= LR * grad
+        return loss
+    return step, (w1, b1, w2, b2, w3, b3)
+
+
+def make_model(weights) -> nn.Sequential:
+    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
+    for param, array in zip(model.parameters(), weights):
+        param.data[...] = array
+    return model
+
+
+def step_tinygrad(weights, x, y):
+    """The PyTorch-style loop: model, F.cross_entropy, zero_grad, backward, SGD.step."""
+    model = make_model(weights)
+    optimizer = optim.SGD(model.parameters(), lr=LR)
+    xt, yt = tg.Tensor(x), tg.Tensor(y)
+
+    def step():
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(xt), yt)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    return step, [p.data for p in model.parameters()]
+
+
+def step_torch(weights, x, y):
+    import torch
+    model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64),
+                                torch.nn.ReLU(), torch.nn.Linear(64, 10))
+    with torch.no_grad():
+        for param, array in zip(model.parameters(), weights):
+            param.copy_(torch.from_numpy(array))
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+    def step():
+        optimizer.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(xt), yt)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    return step, [p.detach().numpy() for p in model.parameters()]
+
+
+# ---------------------------------------------------------------- measuring
+
+def blas_threads() -> int:
+    """The number of threads NumPy's BLAS uses (threadpoolctl when present, else the CPU count)."""
+    try:
+        from threadpoolctl import threadpool_info
+        counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+        if counts:
+            return max(counts)
+    except ImportError:
+        pass
+    return os.cpu_count() or 1
+
+
+def median_ms(step, repeats: int, warmup: int) -> float:
+    for _ in range(warmup):
+        step()
+    gc.collect()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def check_same_step(makers: dict, weights, x, y) -> None:
+    """One step from the same start must give the same loss and weights everywhere (float32 tolerance),
+    and tinygrad_edu must keep every parameter float32."""
+    results = {}
+    for name, make in makers.items():
+        step, params = make(weights, x, y)
+        loss = step()
+        results[name] = (loss, [np.array(p) for p in params])
+    (ref_loss, ref_params), = [results["hand-written NumPy"]]
+    for name, (loss, params) in results.items():
+        assert abs(loss - ref_loss) < 1e-4, f"{name}: loss {loss} differs from NumPy's {ref_loss}"
+        for p, q in zip(params, ref_params):
+            np.testing.assert_allclose(p, q, rtol=1e-4, atol=1e-5, err_msg=f"{name}: weights after one step")
+    for p in results["tinygrad_edu"][1]:
+        assert p.dtype == np.float32, f"tinygrad_edu: a parameter became {p.dtype}"
+
+
+def check_float32(weights, x, y) -> list[str]:
+    """Every array made during one tinygrad_edu step (forward, backward, update), listed if not float32."""
+    model = make_model(weights)
+    xt, yt = tg.Tensor(x), tg.Tensor(y)
+    loss = F.cross_entropy(model(xt), yt)
+    found, seen, stack = [], set(), [loss._ctx]
+    while stack:  # walk the graph: every node's inputs
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        for parent in node.parents:
+            if isinstance(parent, tg.Tensor):
+                if parent.dtype.kind == "f" and parent.dtype != np.float32:
+                    found.append(f"{node.name()} input {parent.dtype}")
+                stack.append(parent._ctx)
+    loss.backward()
+    found += [f"grad of {name}: {p.grad.dtype}" for name, p in model.named_parameters() if p.grad.dtype != np.float32]
+    if loss.dtype != np.float32:
+        found.append(f"loss {loss.dtype}")
+    return found
+
+
+def profile(weights, x, y, steps: int = 500) -> None:
+    import cProfile
+    import pstats
+    step, _ = step_tinygrad(weights, x, y)
+    for _ in range(50):
+        step()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(steps):
+        step()
+    profiler.disable()
+    print(f"\ncProfile of {steps} tinygrad_edu steps (tottime, the top 25):")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=2000)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--profile", action="store_true", help="cProfile tinygrad_edu's step afterwards")
+    args = parser.parse_args()
+    weights, x, y = make_arrays()
+    threads = blas_threads()
+    makers = {"hand-written NumPy": step_numpy, "tinygrad_edu": step_tinygrad}
+    try:
+        import torch
+        torch.set_num_threads(threads)
+        makers[f"PyTorch CPU ({threads} threads)"] = step_torch
+        torch_note = f"PyTorch {torch.__version__}, torch.set_num_threads({threads}) = NumPy's BLAS threads"
+    except ImportError:
+        torch_note = "torch is not installed: no comparison"
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, NumPy {np.__version__} ({threads} BLAS threads)")
+    print(torch_note)
+    print(f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, float32, cross-entropy, SGD lr {LR}: "
+          f"median of {args.repeats} steps after {args.warmup} warm-up steps")
+    upcasts = check_float32(weights, x, y)
+    print("float32 throughout (graph inputs, gradients, loss):", "yes" if not upcasts else f"NO: {upcasts}")
+
+    # NumPy and tinygrad_edu share NumPy's BLAS: alternate short runs of the two, so that a change in the
+    # machine's load hits both alike. PyTorch runs last, in one block: its idle threads spin for a while
+    # after each call and would steal the cores from BLAS if the runs were interleaved.
+    results = {name: [] for name in makers}
+    rounds = 5
+    for _ in range(rounds):
+        for name in ("hand-written NumPy", "tinygrad_edu"):
+            step, _ = makers[name](weights, x, y)
+            results[name].append(median_ms(step, max(args.repeats // rounds, 1), args.warmup))
+    check_same_step(makers, weights, x, y)
+    for name, make in makers.items():
+        if not results[name]:
+            step, _ = make(weights, x, y)
+            results[name].append(median_ms(step, args.repeats, args.warmup))
+    reference = statistics.median(results["hand-written NumPy"])
+    print(f"\n| {'framework':<28} | {'ms/step':>8} | {'vs NumPy':>8} |")
+    print(f"|{'-' * 30}|{'-' * 9}:|{'-' * 9}:|")
+    for name, values in results.items():
+        ms = statistics.median(values)
+        print(f"| {name:<28} | {ms:>8.3f} | {ms / reference:>7.2f}x |")
+    ours = statistics.median(results["tinygrad_edu"]) / reference
+    print(f"\ngoal: tinygrad_edu at most {GOAL}x hand-written NumPy: "
+          f"{'met' if ours <= GOAL else 'NOT met'} ({ours:.2f}x)")
+    if args.profile:
+        profile(weights, x, y)
+
+
+if __name__ == "__main__":
+    main()
