@@ -343,3 +343,80 @@ register("split", lambda x, **kw: x.split(**kw), np_split, sample_split)
 register("chunk", lambda x, chunks, dim: x.chunk(chunks, dim),
          lambda x, chunks, dim: np_split(x, -(-x.shape[dim] // chunks), dim), sample_chunk)
 register("pad", lambda x, pad, value: x.pad(pad, value), np_pad, sample_pad)
+
+
+# ---------------------------------------------------------------- nn primitives (tinygrad_edu/nn/ops.py)
+# conv2d and max_pool2d are primitives for speed, erf for precision; their backward passes are built
+# from primitives, so they get gradgradcheck like everything else.
+
+@st.composite
+def conv_case(draw):
+    n, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, padding = (draw(st.integers(1, 2)), draw(st.integers(1, 2))), (draw(st.integers(0, 1)),
+                                                                           draw(st.integers(0, 1)))
+    h = draw(st.integers(max(kh - 2 * padding[0], 1), 4))
+    w = draw(st.integers(max(kw - 2 * padding[1], 1), 4))
+    return (n, c_in, h, w), (c_out, c_in, kh, kw), stride, padding
+
+
+def sample_conv2d(draw):
+    x_shape, w_shape, stride, padding = draw(conv_case())
+    arrays = [values(draw, x_shape, "real"), values(draw, w_shape, "real"), values(draw, w_shape[:1], "real")]
+    return arrays, {"stride": stride, "padding": padding}
+
+
+def np_conv2d(x, w, b, stride, padding):
+    x = np.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
+    kh, kw = w.shape[2:]
+    out_h, out_w = (x.shape[2] - kh) // stride[0] + 1, (x.shape[3] - kw) // stride[1] + 1
+    out = np.zeros((x.shape[0], w.shape[0], out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            patch = x[:, :, i * stride[0]:i * stride[0] + kh, j * stride[1]:j * stride[1] + kw]
+            out[:, :, i, j] = np.einsum("ncij,ocij->no", patch, w)
+    return out + b[None, :, None, None]
+
+
+def sample_max_pool(draw):
+    k = draw(st.integers(1, 2))
+    stride = draw(st.sampled_from([None, 1, 2]))
+    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(k, 4)), draw(st.integers(k, 4)))
+    return [values(draw, shape, "distinct")], {"kernel_size": k, "stride": stride}
+
+
+def np_max_pool(x, kernel_size, stride):
+    s = stride or kernel_size
+    out_h, out_w = (x.shape[2] - kernel_size) // s + 1, (x.shape[3] - kernel_size) // s + 1
+    out = np.zeros(x.shape[:2] + (out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            out[:, :, i, j] = x[:, :, i * s:i * s + kernel_size, j * s:j * s + kernel_size].max(axis=(2, 3))
+    return out
+
+
+def np_erf(x):
+    import math
+    return np.vectorize(math.erf)(x)
+
+
+def _functional():
+    import tinygrad_edu.nn.functional as F
+    return F
+
+
+register("conv2d", lambda x, w, b, **kw: _functional().conv2d(x, w, b, **kw), np_conv2d, sample_conv2d)
+register("max_pool2d", lambda x, **kw: _functional().max_pool2d(x, **kw), np_max_pool, sample_max_pool)
+register("erf", lambda x: _functional().erf(x), np_erf, unary())
+
+
+def sample_linear(draw):
+    n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    lead = draw(st.sampled_from([(), (2,), (2, 3)]))
+    arrays = [values(draw, lead + (n_in,), "real"), values(draw, (n_out, n_in), "real"), values(draw, (n_out,), "real")]
+    return arrays, {}
+
+
+register("F.linear", lambda x, w, b: _functional().linear(x, w, b), lambda x, w, b: x @ w.T + b, sample_linear)
+register("F.log_softmax", lambda x, dim: _functional().log_softmax(x, dim),
+         lambda x, dim: np.log(np_softmax(x, dim)), sample_softmax)

@@ -285,3 +285,14 @@ def test_matches_torch_on_a_small_network():
     np.testing.assert_allclose(out.item(), tout.item(), rtol=1e-12)
     np.testing.assert_allclose(w1.grad.data, tw1.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(w2.grad.data, tw2.grad.numpy(), rtol=1e-10)
+
+
+def test_backward_trace_prints_the_engine_steps(capsys):
+    x, y = tg.tensor(2.0, requires_grad=True, name="x"), tg.tensor(-3.0, requires_grad=True, name="y")
+    (x * y + x).backward(trace=True)
+    out = capsys.readouterr().out
+    assert "step 1  AddBackward" in out and "step 2  MulBackward" in out
+    assert "sends -3 to x   (adds to the gradient already there: two paths meet)" in out
+    assert x.grad.item() == -2 and y.grad.item() == 2
+    with pytest.raises(ValueError, match="trace=True"):
+        (x * y).backward(gradient=tg.tensor(1.0), trace=True)

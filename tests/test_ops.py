@@ -78,7 +78,8 @@ def test_every_tensor_op_is_registered():
 def test_every_primitive_is_exercised(data):
     """Each Function subclass in ops.py is reached by running the registered ops (and their backward)."""
     from tinygrad_edu import autograd, ops
-    primitives = {c for c in vars(ops).values()
+    from tinygrad_edu.nn import ops as nn_ops
+    primitives = {c for module in (ops, nn_ops) for c in vars(module).values()
                   if isinstance(c, type) and issubclass(c, autograd.Function) and c is not autograd.Function}
     seen = set()
     for spec in REGISTRY:

@@ -15,6 +15,7 @@ import numpy as np
 from . import composite, ops
 from .autograd import _Mode, grad, retain, run_backward, seed_gradient
 from .composite import axes_of
+from .tracing import trace_backward
 
 __all__ = ["Tensor", "tensor", "apply", "grad"]
 
@@ -266,11 +267,18 @@ class Tensor:
         return RemovableHandle(hooks, hook)
 
     def backward(self, gradient=None, retain_graph: bool | None = None,
-                 create_graph: bool = False, inputs=None) -> None:
+                 create_graph: bool = False, inputs=None, trace: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's .grad.
 
-        `gradient` is dL/d(self) (needed when self is not a scalar).
+        `gradient` is dL/d(self) (needed when self is not a scalar). With
+        trace=True the engine also prints each step as it runs (see tracing.py).
         """
+        if trace:
+            if gradient is not None or create_graph or inputs is not None:
+                raise ValueError("backward(trace=True) traces a plain backward of a scalar loss; "
+                                 "drop gradient=, create_graph= and inputs=")
+            trace_backward(self, retain_graph=bool(retain_graph))
+            return
         if not self.requires_grad:
             raise RuntimeError(
                 "backward: element 0 of tensors does not require grad and does not have a grad_fn. "
@@ -560,9 +568,9 @@ def lift(x, like: Tensor | None = None):
     return Tensor._wrap(array.astype(like.dtype) if like is not None and is_float(array.dtype) else array)
 
 
-def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Make a tensor from data (copied), like torch.tensor."""
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = None) -> Tensor:
+    """Make a tensor from data (copied), like torch.tensor. `name` labels it in graph drawings and traces."""
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
 
 
 def cat(tensors, dim: int = 0) -> Tensor:

@@ -24,9 +24,9 @@ from collections import deque
 from pathlib import Path
 
 import graphviz
-import numpy as np
 
 from ..tensor import Tensor
+from ..tracing import name_table, summarize, tensor_name
 
 __all__ = ["draw_graph", "save_graph"]
 
@@ -46,38 +46,11 @@ FREED_NOTE = ("Parts of this graph were freed by backward(): call loss.backward(
 
 # ---------------------------------------------------------------- text helpers (shared with trace.py)
 
-def summarize(array) -> str:
-    """The number itself for a one-element array, else 'min a  mean b  max c'."""
-    array = np.asarray(array)
-    if array.size == 1:
-        return f"{array.item():.4g}"
-    if array.size == 0:
-        return "(empty)"
-    values = array.astype(np.float64)
-    return f"min {values.min():.4g}  mean {values.mean():.4g}  max {values.max():.4g}"
-
-
-def name_table(names) -> dict:
-    """{id(tensor): name} from a dict {tensor: name} or anything with named_parameters() (a Module)."""
-    if names is None:
-        return {}
-    if hasattr(names, "named_parameters"):
-        return {id(p): name for name, p in names.named_parameters()}
-    if isinstance(names, dict):
-        return {id(t): name for t, name in names.items()}
-    raise TypeError(f"draw_graph: names must be a dict {{tensor: name}} or a Module, not {type(names).__name__}")
-
-
 def module_labels(names) -> dict:
     """{dotted prefix: 'prefix: ClassName'} for a Module's submodules, so clusters say what they are."""
     if not hasattr(names, "named_modules"):
         return {}
     return {prefix: f"{prefix}: {type(m).__name__}" for prefix, m in names.named_modules() if prefix}
-
-
-def tensor_name(t, table: dict) -> str | None:
-    """A user's name (t.name) first, then a parameter name from `names=`."""
-    return getattr(t, "name", None) or table.get(id(t))
 
 
 # ---------------------------------------------------------------- the walk

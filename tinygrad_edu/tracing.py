@@ -1,0 +1,157 @@
+"""The backward tracer: watch the engine work, one node at a time, with the numbers.
+
+    >>> x, y = Tensor(2.0, requires_grad=True, name="x"), Tensor(-3.0, requires_grad=True, name="y")
+    >>> records = trace_backward(x * y + x)      # or (x * y + x).backward(trace=True)
+    step 1  AddBackward   z = x + y.   dz/dx = 1, dz/dy = 1.
+            gradient in: 1
+            sends 1 to the output of step 2 (Mul)
+            sends 1 to x
+    step 2  MulBackward   z = x * y.   dz/dx = y, dz/dy = x.
+            gradient in: 1
+            sends -3 to x   (adds to the gradient already there: two paths meet)
+            sends 2 to y
+    leaf gradients: x.grad = -2, y.grad = 2
+
+This is the engine itself running (`run_backward(..., trace=records)`), not a
+re-enactment: the order, the gradients and the "two paths meet" flags are the
+ones the real backward pass used, and the leaves' .grad are set as by
+loss.backward().
+
+It sits just above the engine (it needs only autograd and NumPy, and reads
+tensors through their attributes) so that `Tensor.backward(trace=True)` can
+use it; `tinygrad_edu.viz.trace_backward` is the same function, and the graph
+renderer shares its value summaries and names.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Callable
+
+import numpy as np
+
+from .autograd import run_backward
+
+__all__ = ["trace_backward", "format_trace", "summarize", "name_table", "tensor_name"]
+
+
+def summarize(array) -> str:
+    """The number itself for a one-element array, else 'min a  mean b  max c'."""
+    array = np.asarray(array)
+    if array.size == 1:
+        return f"{array.item():.4g}"
+    if array.size == 0:
+        return "(empty)"
+    values = array.astype(np.float64)
+    return f"min {values.min():.4g}  mean {values.mean():.4g}  max {values.max():.4g}"
+
+
+def name_table(names) -> dict:
+    """{id(tensor): name} from a dict {tensor: name} or anything with named_parameters() (a Module)."""
+    if names is None:
+        return {}
+    if hasattr(names, "named_parameters"):
+        return {id(p): name for name, p in names.named_parameters()}
+    if isinstance(names, dict):
+        return {id(t): name for t, name in names.items()}
+    raise TypeError(f"draw_graph: names must be a dict {{tensor: name}} or a Module, not {type(names).__name__}")
+
+
+def tensor_name(t, table: dict) -> str | None:
+    """A user's name (t.name) first, then a parameter name from `names=`."""
+    return getattr(t, "name", None) or table.get(id(t))
+
+
+
+TWO_PATHS = "adds to the gradient already there: two paths meet"
+
+
+def rule_of(node) -> str:
+    """The local derivative rule: the first paragraph of the op class's docstring, on one line
+    (and the second too when the first states no derivative, as MatMul's)."""
+    paragraphs = [" ".join(line.strip() for line in p.splitlines())
+                  for p in inspect.getdoc(type(node)).split("\n\n")] if type(node).__doc__ else []
+    if not paragraphs:
+        return "(no rule documented)"
+    if not re.search(r"\bd\w*/d", paragraphs[0]) and len(paragraphs) > 1:
+        return paragraphs[0] + "   " + paragraphs[1]
+    return paragraphs[0]
+
+
+def plain(array):
+    """A Python number for one element, else a nested list: safe to put in a table or JSON."""
+    array = np.asarray(array)
+    return array.item() if array.size == 1 else array.tolist()
+
+
+def trace_backward(loss, retain_graph: bool = False, names=None,
+                   print_fn: Callable[[str], None] | None = print) -> list[dict]:
+    """Run loss.backward() and print, node by node in the order the engine runs:
+    the op, its local derivative rule, the gradient arriving at it, the gradient
+    it sends to each input, and where a gradient is added to one that another
+    path already delivered (the chain rule's sum over paths).
+
+    Returns one plain dict per step (strings and numbers, ready for a table):
+      step, op ("Mul"), node ("MulBackward"), rule, grad_in, grad_in_value,
+      grads_out (a list of {input, grad, value, adds}), adds (True when any
+      gradient this step sent met another path's).
+    The last record has op "leaves": the accumulated .grad of each leaf.
+    `names` is as for draw_graph (a Module or {tensor: name}); print_fn=None prints nothing.
+    """
+    if not hasattr(loss, "_ctx"):
+        raise TypeError(f"trace_backward: expected a Tensor, got {type(loss).__name__}")
+    if loss.data.size != 1:
+        raise RuntimeError(f"trace_backward: the loss must have one element, got shape {loss.shape}. "
+                           "Hint: reduce it first, e.g. trace_backward(out.sum()) or out.mean().")
+    if not loss.requires_grad:
+        raise RuntimeError("trace_backward: the loss does not require grad, so there is nothing to trace. "
+                           "Make an input with requires_grad=True, and don't compute the loss under no_grad().")
+    seed = loss._wrap(np.ones_like(loss.data))
+    steps = []
+    run_backward([loss], [seed], retain_graph, False, trace=steps)
+
+    table = name_table(names)
+    step_of = {id(s["node"]): i + 1 for i, s in enumerate(steps)}
+    leaves = {}  # id -> (label, tensor): the leaves that received a gradient, in order
+
+    def label(t) -> str:
+        name = tensor_name(t, table)
+        if name:
+            return name
+        if t._ctx is not None and id(t._ctx) in step_of:
+            return f"the output of step {step_of[id(t._ctx)]} ({type(t._ctx).__name__})"
+        return f"a leaf of shape {tuple(t.shape)}"
+
+    records = []
+    for i, s in enumerate(steps, 1):
+        grads_out = []
+        for sent in s["sent"]:
+            parent, grad = sent["input"], sent["grad"]
+            if parent._ctx is None:
+                leaves.setdefault(id(parent), parent)
+            grads_out.append({"input": label(parent), "grad": summarize(grad.data), "value": plain(grad.data),
+                              "adds": sent["adds_to_existing"]})
+        records.append({"step": i, "op": type(s["node"]).__name__, "node": s["op"], "rule": rule_of(s["node"]),
+                        "grad_in": summarize(s["grad_output"].data), "grad_in_value": plain(s["grad_output"].data),
+                        "grads_out": grads_out, "adds": any(g["adds"] for g in grads_out)})
+    leaf_grads = [{"input": label(t), "grad": summarize(t.grad.data), "value": plain(t.grad.data), "adds": False}
+                  for t in leaves.values() if t.grad is not None]
+    records.append({"step": len(steps) + 1, "op": "leaves", "node": "", "rule": "each leaf's accumulated .grad",
+                    "grad_in": "", "grad_in_value": None, "grads_out": leaf_grads, "adds": False})
+    if print_fn is not None:
+        print_fn(format_trace(records))
+    return records
+
+
+def format_trace(records: list[dict]) -> str:
+    """The records as the text trace_backward prints."""
+    lines = []
+    for r in records[:-1]:
+        lines.append(f"step {r['step']}  {r['node']}   {r['rule']}")
+        lines.append(f"        gradient in: {r['grad_in']}")
+        for g in r["grads_out"]:
+            lines.append(f"        sends {g['grad']} to {g['input']}" + (f"   ({TWO_PATHS})" if g["adds"] else ""))
+    leaves = records[-1]["grads_out"]
+    lines.append("leaf gradients: " + (", ".join(f"{g['input']}.grad = {g['grad']}" for g in leaves) or "(none)"))
+    return "\n".join(lines)
