@@ -8,7 +8,7 @@
 
 import numpy as np
 
-from . import data, optim
+from . import data, nn, optim
 from .autograd import detect_anomaly, enable_grad, grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
@@ -56,7 +56,7 @@ def _method(name: str):
     "argmax argmin").split()]
 
 __all__ = [
-    "data", "optim",
+    "data", "nn", "optim",
     "Tensor", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
     "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",
