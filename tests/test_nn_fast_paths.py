@@ -1,4 +1,4 @@
-"""The speed primitives of a classifier's step (nn.ops.Linear, nn.ops.LogSoftmax, nll_loss's
+"""The speed primitives of a classifier's step (nn.ops.Linear, ops.LogSoftmax, nll_loss's
 common case) against the composites they replace: same values, same first and second
 derivatives, same dtype. (benchmarks/mlp_step.py measures what they save.)"""
 

@@ -271,7 +271,9 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             if parents is None:
                 raise RuntimeError(FREED_MESSAGE.format(op=node.name()))
             if node.versions is not None:
-                check_versions(node)
+                for parent, version in zip(parents, node.versions):
+                    if version is not None and parent._version != version:
+                        raise version_error(node, parent, version)
             grads = node.backward(grad)
             if type(grads) is not tuple:
                 grads = (grads,)
@@ -388,17 +390,14 @@ def run_node_hooks(node: Function, grad):
     return grad
 
 
-def check_versions(node: Function) -> None:
-    if node.versions is None:
-        return
-    for i, (parent, version) in enumerate(zip(node.parents, node.versions)):
-        if version is not None and parent._version != version:
-            raise RuntimeError(
-                f"{node.name()}: one of the variables needed for gradient computation has been "
-                f"modified by an inplace operation: input {i} of shape {parent.shape} is at "
-                f"version {parent._version}; expected version {version} instead. "
-                "Hint: do not change a tensor in place (+=, add_, ...) after using it, "
-                "or use an out-of-place op (x = x + 1) instead.")
+def version_error(node: Function, parent, version: int) -> RuntimeError:
+    i = next(i for i, p in enumerate(node.parents) if p is parent)
+    return RuntimeError(
+        f"{node.name()}: one of the variables needed for gradient computation has been "
+        f"modified by an inplace operation: input {i} of shape {parent.shape} is at "
+        f"version {parent._version}; expected version {version} instead. "
+        "Hint: do not change a tensor in place (+=, add_, ...) after using it, "
+        "or use an out-of-place op (x = x + 1) instead.")
 
 
 def retain(node: Function, tensor) -> None:

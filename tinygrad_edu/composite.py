@@ -85,11 +85,6 @@ def softmax(x, dim: int = -1):
     return e / e.sum(dim, keepdim=True)
 
 
-def log_softmax(x, dim: int = -1):
-    """x - logsumexp(x): stable for logits of 1e3 and more."""
-    return x - logsumexp(x, dim, keepdim=True)
-
-
 # ---------------------------------------------------------------- movement
 
 def transpose(x, dim0: int, dim1: int):

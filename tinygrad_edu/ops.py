@@ -340,6 +340,30 @@ class Max(Function):
         return g.reshape(kept_shape(x.shape, self.axes)) * is_max / ties
 
 
+class LogSoftmax(Function):
+    """z = x - log(sum(exp(x))) along `dim`, computed as (x - m) - log(sum(exp(x - m)))
+    with m = max(x) (0 where the max is infinite), so exp never overflows.
+
+    dL/dx = g - softmax(x) * sum(g),  with softmax(x) = exp(z) and the sum along `dim`.
+
+    Why a primitive: the composite x - logsumexp(x) is eleven nodes (max, where, sub,
+    exp, sum, log, add, sub, ...) on the (batch, classes) logits of every classifier;
+    this is one, and its backward is three Tensor ops.
+    """
+
+    def forward(self, x, dim):
+        self.dim = dim
+        m = x.max(axis=dim, keepdims=True)
+        shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
+        self.out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        return self.out
+
+    def backward(self, g):
+        (x,) = self.parents
+        z = self.saved_output(g, lambda: x.log_softmax(self.dim))
+        return g - z.exp() * g.sum(self.dim, keepdim=True)
+
+
 # ---------------------------------------------------------------- movement
 
 class Reshape(Function):
@@ -347,10 +371,10 @@ class Reshape(Function):
     reads_inputs = False
 
     def forward(self, x, shape):
-        if -1 not in shape and int(np.prod(shape)) != x.size:
+        if -1 not in shape and math.prod(shape) != x.size:
             raise RuntimeError(
                 f"reshape: cannot reshape {x.shape} ({x.size} elements) into {shape} "
-                f"({int(np.prod(shape))} elements). The number of elements must stay the "
+                f"({math.prod(shape)} elements). The number of elements must stay the "
                 "same; use -1 for one dimension to have it worked out.")
         return x.reshape(shape)
 

@@ -52,13 +52,16 @@ def apply(op: type, *inputs, **options) -> "Tensor":
     for every op, so it is kept lean.
     """
     node = op()
-    arrays, requires_grad = [], False
+    arrays, needs, versions = [], [], []
     for x in inputs:
         if isinstance(x, Tensor):
             arrays.append(x.data)
-            requires_grad = requires_grad or x.requires_grad
+            needs.append(x.requires_grad)
+            versions.append(x._version)
         else:
             arrays.append(x)
+            needs.append(False)
+            versions.append(None)
     try:
         out = node.forward(*arrays, **options)
     except (ValueError, IndexError) as err:
@@ -69,13 +72,11 @@ def apply(op: type, *inputs, **options) -> "Tensor":
     result.data = out
     result.grad = result._ctx = result._hooks = result.name = None
     result._version = 0
-    result.requires_grad = requires_grad = requires_grad and _Mode.grad_enabled
+    result.requires_grad = requires_grad = _Mode.grad_enabled and True in needs
     if requires_grad:
-        needs = tuple([isinstance(x, Tensor) and x.requires_grad for x in inputs])
         node.parents = inputs
         node.needs_input_grad = needs
-        node.versions = tuple([x._version if isinstance(x, Tensor) else None for x in inputs]) \
-            if op.reads_inputs else None
+        node.versions = versions if op.reads_inputs else None
         node.hooks = node.retained = node.trace = None
         result._ctx = node
         if _Mode.anomaly:
@@ -512,9 +513,15 @@ class Tensor:
             return self.maximum(dim)
         return apply(ops.Max, self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
 
+    def log_softmax(self, dim: int = -1):
+        """x - logsumexp(x) along dim, stable for logits of 1e3 and more (a primitive for speed)."""
+        if self.ndim == 0:
+            return self - self  # one element is its whole distribution: log 1 = 0
+        return apply(ops.LogSoftmax, self, dim=axes_of(self.ndim, dim)[0])
+
     # composites (composite.py): built from the primitives above, no backward of their own
     mean, min, minimum, var, std = composite.mean, composite.min, composite.minimum, composite.var, composite.std
-    logsumexp, softmax, log_softmax = composite.logsumexp, composite.softmax, composite.log_softmax
+    logsumexp, softmax = composite.logsumexp, composite.softmax
     transpose, unsqueeze, squeeze, flatten = composite.transpose, composite.unsqueeze, composite.squeeze, \
         composite.flatten
     split, chunk = composite.split, composite.chunk

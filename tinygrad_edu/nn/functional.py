@@ -93,14 +93,12 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
 
 
 def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
-    """x_i - logsumexp(x) along dim: stable for logits in the thousands (see nn.ops.LogSoftmax)."""
+    """x_i - logsumexp(x) along dim: stable for logits in the thousands (see ops.LogSoftmax)."""
     dim = softmax_dim(x.ndim, dim)
-    if x.ndim == 0:
-        return x.log_softmax(dim)
-    if not -x.ndim <= dim < x.ndim:
+    if x.ndim and not -x.ndim <= dim < x.ndim:
         raise IndexError(f"log_softmax: dim {dim} is out of range for a tensor of shape {x.shape} "
                          f"(valid: {-x.ndim} to {x.ndim - 1})")
-    return apply(ops.LogSoftmax, x, dim=dim % x.ndim)
+    return x.log_softmax(dim)
 
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:

@@ -10,8 +10,7 @@ import warnings
 
 import numpy as np
 
-from ..tensor import Tensor, apply, lift
-from . import ops
+from ..tensor import Tensor, lift
 
 __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "cross_entropy", "nll_loss"]
@@ -142,7 +141,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
-    log_probs = apply(ops.LogSoftmax, input, dim=class_dim)  # one node, not eleven
+    log_probs = input.log_softmax(class_dim)  # one node (ops.LogSoftmax), not eleven
     w_shape = (-1,) + (1,) * (input.ndim - class_dim - 1)
     w = None if weight is None else Tensor._wrap(
         np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype).reshape(w_shape))

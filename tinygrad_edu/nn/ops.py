@@ -7,9 +7,10 @@ tinygrad_edu/ops.py), so it needs no backward of its own. These are not:
 - `Conv2d`: as a composite (kh * kw shifted slices, multiplied and added) it is
   tens of times slower than one matrix product over the unrolled windows (im2col).
 - `MaxPool2d`: the composite (max over stacked slices) builds a graph per window offset.
-- `Linear` and `LogSoftmax`: the two ops of every classifier's training step. As
-  composites they cost 3 and 11 graph nodes, and the weight's gradient comes back
-  as a transposed view that the engine must copy; one node each halves the
+- `Linear`: with LogSoftmax (in tinygrad_edu/ops.py, as Tensor.log_softmax uses
+  it too), one of the two ops of every classifier's training step. As composites
+  they cost 3 and 11 graph nodes, and the weight's gradient comes back as a
+  transposed view that the engine must copy; one node each halves the
   framework's time on benchmarks/mlp_step.py (see their docstrings).
 
 Their backward passes are written with other primitives so that they can be
@@ -29,7 +30,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ..autograd import Function
 from ..tensor import apply
 
-__all__ = ["Erf", "Linear", "LogSoftmax", "Conv2d", "Conv2dInputGrad", "Conv2dWeightGrad", "MaxPool2d",
+__all__ = ["Erf", "Linear", "Conv2d", "Conv2dInputGrad", "Conv2dWeightGrad", "MaxPool2d",
            "MaxPool2dBackward"]
 
 _erf = np.frompyfunc(math.erf, 1, 1)
@@ -83,29 +84,6 @@ class Linear(Function):
         gw = g2.mT @ (x if x.ndim == 2 else x.reshape(-1, x.shape[-1])) if need_w else None
         gb = g2.sum(0) if len(self.parents) == 3 and self.needs_input_grad[2] else None
         return gx, gw, gb
-
-
-class LogSoftmax(Function):
-    """z = x - log(sum(exp(x))) along `dim`, computed as (x - m) - log(sum(exp(x - m)))
-    with m = max(x) (0 where the max is infinite), so exp never overflows.
-
-    dL/dx = g - softmax(x) * sum(g),  with softmax(x) = exp(z) and the sum along `dim`.
-
-    Why a primitive: the composite x - logsumexp(x) is eleven nodes (max, where, sub,
-    exp, sum, log, add, sub, ...) on the (batch, classes) logits of every classifier.
-    """
-
-    def forward(self, x, dim):
-        self.dim = dim
-        m = x.max(axis=dim, keepdims=True)
-        shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
-        self.out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-        return self.out
-
-    def backward(self, g):
-        (x,) = self.parents
-        z = self.saved_output(g, lambda: apply(LogSoftmax, x, dim=self.dim))
-        return g - z.exp() * g.sum(self.dim, keepdim=True)
 
 
 # ---------------------------------------------------------------- convolution
