@@ -58,8 +58,8 @@ def apply(op: type, *inputs, **options) -> "Tensor":
             arrays.append(x.data)
             needs.append(x.requires_grad)
             versions.append(x._version)
-        else:
-            arrays.append(x)
+        else:  # a Python number (NumPy keeps the tensor's dtype) or array-like data: a constant
+            arrays.append(x if type(x) in (float, int) or isinstance(x, numbers.Number) else constant(x, inputs))
             needs.append(False)
             versions.append(None)
     try:
@@ -352,22 +352,22 @@ class Tensor:
 
     # ------------------------------------------------------------ arithmetic
     def add(self, other, alpha=1) -> "Tensor":
-        return apply(ops.Add, self, lift(other if alpha == 1 else other * alpha, self))
+        return apply(ops.Add, self, other if alpha == 1 else other * alpha)
 
     def sub(self, other, alpha=1) -> "Tensor":
-        return apply(ops.Sub, self, lift(other if alpha == 1 else other * alpha, self))
+        return apply(ops.Sub, self, other if alpha == 1 else other * alpha)
 
     def mul(self, other) -> "Tensor":
-        return apply(ops.Mul, self, lift(other, self))
+        return apply(ops.Mul, self, other)
 
     def div(self, other) -> "Tensor":
-        return apply(ops.Div, self, lift(other, self))
+        return apply(ops.Div, self, other)
 
     def pow(self, exponent) -> "Tensor":
-        return apply(ops.Pow, self, lift(exponent, self))
+        return apply(ops.Pow, self, exponent)
 
     def matmul(self, other) -> "Tensor":
-        return apply(ops.MatMul, self, lift(other))
+        return apply(ops.MatMul, self, other)
 
     def neg(self) -> "Tensor":
         return apply(ops.Neg, self)
@@ -376,16 +376,16 @@ class Tensor:
     __sub__, __mul__, __rmul__, __truediv__, __pow__, __matmul__, __neg__ = sub, mul, mul, div, pow, matmul, neg
 
     def __rsub__(self, other):
-        return apply(ops.Sub, lift(other, self), self)
+        return apply(ops.Sub, other, self)
 
     def __rtruediv__(self, other):
-        return apply(ops.Div, lift(other, self), self)
+        return apply(ops.Div, other, self)
 
     def __rpow__(self, other):
-        return apply(ops.Pow, lift(other, self), self)
+        return apply(ops.Pow, other, self)
 
     def __rmatmul__(self, other):
-        return apply(ops.MatMul, lift(other), self)
+        return apply(ops.MatMul, other, self)
 
     # ------------------------------------------------------------ elementwise
     def exp(self):
@@ -425,11 +425,11 @@ class Tensor:
     clip = clamp
 
     def maximum(self, other):
-        return apply(ops.Maximum, self, lift(other, self))
+        return apply(ops.Maximum, self, other)
 
     def where(self, condition, other):
         """`x.where(cond, y)`: x where cond is True, else y (PyTorch's Tensor.where)."""
-        return apply(ops.Where, lift(condition), self, lift(other, self))
+        return apply(ops.Where, condition, self, other)
 
     def astype(self, dtype):
         return self if self.dtype == dtype else apply(ops.Cast, self, dtype=np.dtype(dtype))
@@ -567,12 +567,22 @@ class Tensor:
         return apply(ops.Pad, self, widths=tuple(widths), value=value)
 
 
+def constant(data, inputs) -> np.ndarray:
+    """Array-like data given to an op (a list, a NumPy array): an array, in the dtype of the
+    op's first floating tensor when both are floating, so [0.5, 1.5] does not turn float32 into float64."""
+    array = np.asarray(data)
+    like = next((x for x in inputs if isinstance(x, Tensor)), None)
+    if like is not None and is_float(like.dtype) and is_float(array.dtype):
+        return array.astype(like.dtype, copy=False)
+    return array
+
+
 def lift(x, like: Tensor | None = None):
-    """Python numbers stay numbers (NumPy keeps the tensor's dtype); anything else becomes a Tensor."""
-    if type(x) in (Tensor, float, int) or isinstance(x, (Tensor, numbers.Number)):
+    """Tensors and Python numbers as they are; other data becomes a constant tensor
+    (in `like`'s dtype when both are floating)."""
+    if isinstance(x, (Tensor, numbers.Number)):
         return x
-    array = np.asarray(x)
-    return Tensor._wrap(array.astype(like.dtype) if like is not None and is_float(array.dtype) else array)
+    return Tensor._wrap(constant(x, (like,)))
 
 
 def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = None) -> Tensor:
