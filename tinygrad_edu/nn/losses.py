@@ -69,10 +69,13 @@ def binary_cross_entropy_with_logits(input: Tensor, target, weight=None, reducti
                                      pos_weight=None) -> Tensor:
     """binary_cross_entropy(sigmoid(x), t), computed stably from the logits x:
         loss = (1 - t) * x + l * softplus(-x),   l = 1 + (pos_weight - 1) * t,
-        softplus(-x) = log(1 + exp(-x)) = max(-x, 0) + log(1 + exp(-|x|)),
-    where exp only ever sees -|x| <= 0, so logits of +-500 are fine."""
+        softplus(-x) = log(1 + exp(-x)) = m + log(exp(-m) + exp(-x - m)),   m = max(-x, 0),
+    where both exps see arguments <= 0, so logits of +-500 are fine. m is held
+    constant (as logsumexp's max is): it cancels out of the value, and a
+    relu or abs in the graph would give the wrong slope (0, not -1/2) at x = 0."""
     target = as_target(target, input, "binary_cross_entropy_with_logits", same_shape=True)
-    softplus_neg = (-input).relu() + (1 + (-input.abs()).exp()).log()
+    m = (-input).detach().relu()
+    softplus_neg = m + ((-m).exp() + (-input - m).exp()).log()
     log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * target
     loss = (1 - target) * input + log_weight * softplus_neg
     if weight is not None:

@@ -1,0 +1,26 @@
+"""Losses without torch: gradients at the edge cases, values against the formulas written out in NumPy."""
+
+import numpy as np
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn.functional as F
+
+RNG = np.random.default_rng(1)
+
+
+# ---------------------------------------------------------------- binary cross-entropy with logits
+
+def test_bce_with_logits_gradient_at_zero_logit_is_sigmoid_minus_target():
+    # d/dx [(1 - t) x + softplus(-x)] = sigmoid(x) - t = 0.5 - t at x = 0 (a kink of relu/abs must not leak in)
+    x = tg.tensor([0.0, 0.0], dtype=np.float64, requires_grad=True)
+    F.binary_cross_entropy_with_logits(x, tg.tensor([1.0, 0.0], dtype=np.float64), reduction="sum").backward()
+    np.testing.assert_allclose(x.grad.data, [-0.5, 0.5], rtol=1e-15)
+
+
+def test_bce_with_logits_is_stable_at_huge_logits():
+    x = tg.tensor([500.0, -500.0, 500.0, -500.0], dtype=np.float64, requires_grad=True)
+    t = tg.tensor([0.0, 1.0, 1.0, 0.0], dtype=np.float64)
+    loss = F.binary_cross_entropy_with_logits(x, t, reduction="none")
+    loss.sum().backward()
+    np.testing.assert_allclose(loss.data, [500.0, 500.0, 0.0, 0.0], atol=1e-200)
+    np.testing.assert_allclose(x.grad.data, [1.0, -1.0, 0.0, 0.0], atol=1e-200)
