@@ -6,6 +6,7 @@ or sample). All are composite, so they are differentiable to any order.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -50,6 +51,20 @@ def l1_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: 
     return reduce((input - as_target(target, input, "l1_loss", same_shape=False)).abs(), reduction, "l1_loss")
 
 
+def clamped_log(x: Tensor) -> Tensor:
+    """max(log(x), -100), as binary_cross_entropy clamps it, with a finite gradient.
+
+    Clamping after the log would give NaN at x = 0: Log's backward computes g / x = inf,
+    and the clamp's zero slope times inf is NaN. So where the clamp bites (x <= e**-100,
+    raised to the smallest normal float so that g / x cannot overflow) the value is a
+    constant (gradient 0) and x is swapped for 1 before the log, never dividing by 0."""
+    keep = x.data > max(math.exp(-100), np.finfo(x.dtype).tiny)
+    with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100
+        clamped = Tensor._wrap(np.maximum(np.log(x.data), -100).astype(x.dtype))
+    keep = Tensor._wrap(keep)
+    return x.where(keep, 1.0).log().where(keep, clamped)
+
+
 def binary_cross_entropy(input: Tensor, target, weight=None, reduction: str = "mean") -> Tensor:  # noqa: A002
     """-w * (t * log(p) + (1 - t) * log(1 - p)), each log clamped at -100 as PyTorch does
     (so p = 0 or 1 gives a large finite loss, not Inf). `input` holds probabilities:
@@ -58,8 +73,7 @@ def binary_cross_entropy(input: Tensor, target, weight=None, reduction: str = "m
     if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1. "
                            "Hint: apply sigmoid first, or use binary_cross_entropy_with_logits on the logits.")
-    with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 just below
-        loss = -(target * input.log().clamp(min=-100) + (1 - target) * (1 - input).log().clamp(min=-100))
+    loss = -(target * clamped_log(input) + (1 - target) * clamped_log(1 - input))
     if weight is not None:
         loss = loss * weight
     return reduce(loss, reduction, "binary_cross_entropy")
