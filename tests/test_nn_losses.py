@@ -46,3 +46,16 @@ def test_bce_at_zero_and_one_has_clamped_value_and_finite_gradient(dtype):
     assert np.isfinite(P.grad.data).all()
     # Where the clamp does not bite the slope is (p - t) / (p (1 - p)).
     np.testing.assert_allclose(P.grad.data[2::3], (0.3 - t[2::3]) / (0.3 * 0.7), rtol=1e-5)
+
+
+# ---------------------------------------------------------------- cross-entropy and NLL
+
+@pytest.mark.parametrize("loss_fn, options", [(F.cross_entropy, {}), (F.cross_entropy, {"label_smoothing": 0.2}),
+                                              (F.nll_loss, {})])
+def test_every_target_ignored_gives_nan_value_and_zero_gradient(loss_fn, options):
+    # PyTorch: 'mean' is 0 / 0 = NaN, but no sample contributes, so every gradient is 0.
+    x = tg.tensor(RNG.standard_normal((3, 4)), requires_grad=True)
+    loss = loss_fn(x, np.full(3, -100), **options)
+    assert np.isnan(loss.item())
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.data, np.zeros((3, 4)))

@@ -139,7 +139,9 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
     loss = -picked * w
     if reduction == "mean":
         total = float(w.sum())
-        return loss.sum() / total if total else loss.sum() * float("nan")  # all ignored: 0/0, as PyTorch
+        # All ignored: the value is 0/0 = NaN as in PyTorch, but added as a constant, so the
+        # gradient stays 0 (every sample's weight is 0) instead of 0 * NaN.
+        return loss.sum() / total if total else loss.sum() + float("nan")
     loss = reduce(loss, reduction, "nll_loss")
     return loss.reshape(()) if single and reduction == "none" else loss
 
@@ -182,7 +184,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
     if reduction == "mean":
         kept = target_array[target_array != ignore_index]
         total = float(np.asarray(w.data).reshape(-1)[kept].sum()) if w is not None else float(kept.size)
-        smooth = smooth.sum() / total if total else smooth.sum() * float("nan")
+        smooth = smooth.sum() / total if total else smooth.sum() + float("nan")  # NaN, gradient 0: see nll_loss
     else:
         smooth = reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
