@@ -52,8 +52,8 @@ def relu(x: Tensor) -> Tensor:
 
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """x for x > 0, negative_slope * x otherwise: relu(x) - negative_slope * relu(-x)."""
-    return x.relu() - (-x).relu() * negative_slope
+    """x for x > 0, negative_slope * x otherwise (so the slope at 0 is negative_slope, as PyTorch's)."""
+    return x.where(x > 0, x * negative_slope)
 
 
 def erf(x: Tensor) -> Tensor:
