@@ -1,5 +1,6 @@
 """nn.Module machinery: registration, naming, modes, hooks, state_dict; Parameter; nn.utils; nn.init."""
 
+import copy
 import math
 
 import numpy as np
@@ -367,3 +368,18 @@ def test_simple_inits_and_seeding():
     assert u.min() >= -0.5 and u.max() < 0.5
     with pytest.raises(ValueError, match="fewer than 2 dimensions"):
         nn.init.xavier_uniform_(tg.zeros(3))
+
+
+def test_deepcopy_gives_an_identical_independent_model():
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+    model(tg.randn(5, 3))  # move the running statistics away from their start
+    model.eval()
+    twin = copy.deepcopy(model)
+    x = tg.randn(2, 3)
+    np.testing.assert_array_equal(twin(x).data, model(x).data)
+    for (name, p), (twin_name, q) in zip(model.state_dict().items(), twin.state_dict().items()):
+        assert name == twin_name and p is not q and not np.shares_memory(p.data, q.data)
+    assert all(isinstance(q, nn.Parameter) and q.requires_grad for q in twin.parameters())
+    twin[0].weight.data += 1
+    assert not np.array_equal(twin(x).data, model(x).data)

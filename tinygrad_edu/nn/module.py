@@ -178,6 +178,10 @@ class Module:
     def __getattr__(self, name: str):
         # Called only when normal lookup fails: look in the three registries, nowhere else.
         d = self.__dict__
+        if name.startswith("__"):
+            # Python's own protocols (copy.deepcopy, pickle) probe dunders such as __setstate__
+            # on a bare instance whose __init__ never ran: they expect AttributeError.
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         if "_parameters" not in d:
             raise not_initialised(self)
         for registry in ("_parameters", "_buffers", "_modules"):
