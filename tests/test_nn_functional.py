@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
+import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 from tinygrad_edu import gradcheck, gradgradcheck
 
@@ -194,6 +195,15 @@ def test_conv_and_pool_errors_are_explained():
         F.max_pool2d(tg.ones(1, 1, 4, 4), 2, padding=2)
     with pytest.raises(RuntimeError, match="NCHW"):
         F.avg_pool2d(tg.ones(4, 4), 2)
+
+
+@pytest.mark.parametrize("pool", ["MaxPool2d", "AvgPool2d"])
+def test_pool_on_a_too_small_input_says_so(pool):
+    name = {"MaxPool2d": "max_pool2d", "AvgPool2d": "avg_pool2d"}[pool]
+    with pytest.raises(RuntimeError, match=rf"{name}: .*\(1, 1, 2, 2\) is too small for kernel \(3, 3\), "
+                                           r"stride \(3, 3\), padding \(0, 0\)"):
+        getattr(nn, pool)(3)(tg.ones(1, 1, 2, 2))
+    assert getattr(nn, pool)(2)(tg.ones(1, 1, 2, 2)).shape == (1, 1, 1, 1)  # just fits
 
 
 # ---------------------------------------------------------------- values against torch

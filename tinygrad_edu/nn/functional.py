@@ -145,6 +145,11 @@ def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
                            "Hint: add a batch dimension with x.unsqueeze(0).")
     if any(2 * p > k for p, k in zip(padding, kernel)):
         raise RuntimeError(f"{name}: padding {padding} should be at most half of the kernel {kernel}")
+    out = tuple((size + 2 * p - k) // s + 1 for size, k, s, p in zip(x.shape[2:], kernel, stride, padding))
+    if min(out) < 1:
+        raise RuntimeError(f"{name}: input of shape {x.shape} is too small for kernel {kernel}, stride {stride}, "
+                           f"padding {padding}: the output size would be {out} "
+                           "((size + 2*padding - kernel) // stride + 1). Hint: a smaller kernel, or more padding.")
     return kernel, stride, padding
 
 
