@@ -296,3 +296,81 @@ def test_backward_trace_prints_the_engine_steps(capsys):
     assert x.grad.item() == -2 and y.grad.item() == 2
     with pytest.raises(ValueError, match="trace=True"):
         (x * y).backward(gradient=tg.tensor(1.0), trace=True)
+
+
+def test_float32_leaves_get_float32_gradients_whatever_the_loss_mixes():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * tg.tensor(np.array([3.0, 4.0]))).sum()  # a float64 constant makes the loss float64
+    assert loss.dtype == np.float64
+    loss.backward()
+    assert w.grad.dtype == np.float32 and w.grad.tolist() == [3.0, 4.0]
+
+
+def test_numpy_scalars_are_weak_like_python_numbers():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = w / np.sqrt(2.0) * np.float64(3.0)
+    assert y.dtype == np.float32
+
+
+def test_detach_shares_the_version_counter():
+    w = f64([1.0, 2.0])
+    z = (w * w).sum()
+    w.detach().add_(1)  # the same memory, changed behind the graph's back
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.backward()
+
+
+def test_views_share_the_version_counter():
+    w = f64([1.0, 2.0])
+    y = w[0:2]
+    z = (y * y).sum()
+    with tg.no_grad():
+        w.add_(1)  # y is a view of w: y's saved value changed too
+    with pytest.raises(RuntimeError, match="MulBackward"):
+        z.backward()
+    c = f64([1.0, 2.0], requires_grad=False)
+    copy = c[[0, 1]]  # advanced indexing copies: no shared counter
+    copy.add_(1)
+    assert c._version == 0
+
+
+def test_grad_with_the_same_input_twice_and_leaf_hooks():
+    x = f64([1.0, 2.0])
+    gx1, gx2 = tg.grad((x * x).sum(), [x, x])
+    assert gx1.tolist() == gx2.tolist() == [2.0, 4.0]
+    x.register_hook(lambda g: g * 10)
+    (gx,) = tg.grad((x * x).sum(), x)
+    assert gx.tolist() == [20.0, 40.0]
+
+
+def test_pow_with_a_number_base_at_zero():
+    x = f64([1.0, 2.0])
+    (0.0 ** x).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+
+
+def test_std_of_a_constant_slice_has_zero_gradient():
+    x = tg.tensor(np.ones((2, 3)), requires_grad=True)
+    x.std(dim=1).sum().backward()
+    assert x.grad.tolist() == [[0.0] * 3] * 2
+
+
+def test_detect_anomaly_hint_when_graph_was_built_outside():
+    x = f64([0.0])
+    y = x.sqrt().sum()
+    with tg.detect_anomaly():
+        with pytest.raises(RuntimeError, match="created outside detect_anomaly"):
+            y.backward()
+
+
+def test_setitem_is_an_inplace_write():
+    x = tg.zeros(3)
+    x[1] = 5.0
+    x[x > 4] = 7.0
+    assert x.tolist() == [0.0, 7.0, 0.0] and x._version == 2
+    w = tg.zeros(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        w[0] = 1.0
+    with tg.no_grad():
+        w[0] = 1.0
+    assert w.tolist() == [1.0, 0.0]

@@ -120,3 +120,32 @@ def test_tensor_from_nonsense():
     with pytest.raises(TypeError, match="cannot make a tensor"):
         tg.tensor({"a": 1})
     assert np.isfinite(tg.ones(1).data).all()
+
+
+def test_dim_errors_name_the_op():
+    with pytest.raises(IndexError, match="unsqueeze: dim 5 is out of range"):
+        tg.ones(2, 3, 4).unsqueeze(5)
+    with pytest.raises(IndexError, match="transpose: dim 5 is out of range"):
+        tg.ones(2, 3, 4).transpose(0, 5)
+    with pytest.raises(RuntimeError, match=r"mT: needs a tensor of at least 2 dimensions, got shape \(2,\)"):
+        tg.ones(2).mT
+    with pytest.raises(RuntimeError, match="flatten: start_dim 2 cannot come after end_dim 1"):
+        tg.ones(2, 3, 4).flatten(2, 1)
+    with pytest.raises(RuntimeError, match="chunk: expects at least a 1-dimensional tensor"):
+        tg.tensor(1.0).chunk(2)
+
+
+def test_index_out_of_range_is_an_index_error():
+    with pytest.raises(IndexError, match=r"getitem: index out of range for shape \(3,\)"):
+        tg.ones(3)[5]
+
+
+def test_mean_of_ints_and_random_ints_say_so():
+    with pytest.raises(RuntimeError, match=r"mean: the input is int64.*\.float\(\)"):
+        tg.tensor([1, 2]).mean()
+    with pytest.raises(RuntimeError, match="randn: .*floating dtype, not int64"):
+        tg.randn_like(tg.tensor([1, 2]))
+
+
+def test_where_of_two_numbers_is_float32():
+    assert tg.where(tg.tensor([True, False]), 1.0, 0.0).dtype == np.float32

@@ -114,8 +114,10 @@ def check_finite(array, what: str, node: "Function") -> None:
     if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
         bad = "NaN" if np.isnan(array).any() else "Inf"
         raise RuntimeError(
-            f"detect_anomaly: {node.name()} produced {bad} in its {what}.\n"
-            f"The op was created at:\n  {node.trace}")
+            f"detect_anomaly: {node.name()} produced {bad} in its {what}.\n" + (
+                f"The op was created at:\n  {node.trace}" if node.trace else
+                "It was created outside detect_anomaly(); put the forward pass inside the block "
+                "too to see the line of your code that made it."))
 
 
 # ---------------------------------------------------------------- the node
@@ -137,12 +139,16 @@ class Function:
     An op whose derivative is easiest in terms of its output (exp, tanh)
     keeps it in `self.out` and reads it back with `saved_output`.
 
+    `makes_view = True` marks ops whose output may share the input's memory
+    (reshape, permute, expand, indexing); it then shares the version counter.
+
     `reads_inputs = False` marks ops whose backward never reads an input's
     value (add, reshape, ...): changing such an input in place is harmless.
     """
     __slots__ = ("parents", "needs_input_grad", "versions", "out", "hooks", "retained", "trace",
                  "__dict__", "__weakref__")
     reads_inputs = True
+    makes_view = False
 
     def forward(self, *arrays, **options):
         raise NotImplementedError
@@ -252,8 +258,10 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         pending[key] = pending[key] + g if key in pending else g
 
     wanted = None
-    if inputs is not None:
-        wanted = {(t._ctx if t._ctx is not None else t): i for i, t in enumerate(inputs)}
+    if inputs is not None:  # {key: [positions in inputs]}: the same tensor may be asked for twice
+        wanted = {}
+        for i, t in enumerate(inputs):
+            wanted.setdefault(t._ctx if t._ctx is not None else t, []).append(i)
         results = [None] * len(inputs)
 
     prev_mode = _Mode.grad_enabled
@@ -266,13 +274,14 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             if node.hooks is not None or node.retained is not None:
                 grad = run_node_hooks(node, grad)
             if wanted is not None and node in wanted:
-                results[wanted[node]] = grad
+                for i in wanted[node]:
+                    results[i] = grad
             parents = node.parents
             if parents is None:
                 raise RuntimeError(FREED_MESSAGE.format(op=node.name()))
             if node.versions is not None:
                 for parent, version in zip(parents, node.versions):
-                    if version is not None and parent._version != version:
+                    if version is not None and parent._counter[0] != version:
                         raise version_error(node, parent, version)
             grads = node.backward(grad)
             if type(grads) is not tuple:
@@ -287,6 +296,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                     continue
                 if g.data.shape != parent.data.shape:
                     g = unbroadcast(g, parent.data.shape)
+                if g.data.dtype != parent.data.dtype:
+                    g = g.astype(parent.data.dtype)  # a float32 input gets a float32 gradient
                 key = parent._ctx or parent  # a node is truthy; a leaf is its own key
                 if sent is not None:
                     sent.append({"input": parent, "grad": g, "adds_to_existing": key in pending})
@@ -301,9 +312,11 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
 
     # What is left in `pending` is the gradient of each leaf.
     if wanted is not None:
-        for key, i in wanted.items():
+        for key, positions in wanted.items():
             if key in pending:
-                results[i] = pending[key]
+                grad = run_leaf_hooks(key, pending[key])
+                for i in positions:
+                    results[i] = grad
         for i, r in enumerate(results):
             if r is None and not allow_unused:
                 raise RuntimeError(
@@ -312,11 +325,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         return results
     given = {id(g.data) for g in root_grads}
     for leaf, grad in pending.items():
-        if leaf._hooks:
-            for hook in leaf._hooks:
-                new = hook(grad)
-                if new is not None:
-                    grad = new
+        grad = run_leaf_hooks(leaf, grad)
         if not create_graph:
             # Keep each .grad its own array: a pass-through op (add) hands the
             # same gradient to both inputs, and a view may be read-only.
@@ -373,6 +382,15 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     if not create_graph:
         results = [None if r is None else r.detach() for r in results]
     return tuple(results)
+
+
+def run_leaf_hooks(leaf, grad):
+    """A leaf's hooks see its whole gradient, once every path has added its share."""
+    for hook in leaf._hooks or ():
+        new = hook(grad)
+        if new is not None:
+            grad = new
+    return grad
 
 
 def run_node_hooks(node: Function, grad):

@@ -13,21 +13,24 @@ import numbers
 import numpy as np
 
 
-def axes_of(ndim: int, dim, axis=None):
+def axes_of(ndim: int, dim, axis=None, op: str = "dim"):
     """Normalise a reduction's `dim` (or NumPy's `axis`) to a sorted tuple of axes, or None."""
     if dim is None:
         dim = axis
     if dim is None:
         return None
     dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
-    axes = []
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"dim {d} is out of range for a tensor with {ndim} dimensions "
-                f"(valid: {-max(ndim, 1)} to {max(ndim, 1) - 1})")
-        axes.append(d % ndim if ndim else 0)
-    return tuple(sorted(set(axes))) if ndim else None
+    axes = tuple(sorted({axis_of(ndim, d, op) for d in dims}))
+    return axes if ndim else None
+
+
+def axis_of(ndim: int, dim: int, op: str = "dim") -> int:
+    """One dimension index, negative allowed, checked against `ndim` (a 0-d tensor accepts 0 and -1)."""
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dimensions "
+                         f"(valid: {-size} to {size - 1})")
+    return dim % size if ndim else 0
 
 
 def count_of(x, axes) -> int:
@@ -39,7 +42,9 @@ def count_of(x, axes) -> int:
 
 def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """sum(x) / N over `dim`."""
-    axes = axes_of(x.ndim, dim, axis)
+    if not np.issubdtype(x.dtype, np.floating):
+        raise RuntimeError(f"mean: the input is {x.dtype}; mean needs a floating tensor. Use x.float().mean()")
+    axes = axes_of(x.ndim, dim, axis, "mean")
     return x.sum(axes, keepdim or bool(keepdims)) / count_of(x, axes)
 
 
@@ -65,8 +70,11 @@ def var(x, dim=None, keepdim=False, *, correction=1, unbiased=None, axis=None, k
 
 
 def std(x, dim=None, keepdim=False, *, correction=1, unbiased=None, axis=None, keepdims=None):
-    """sqrt(var(x))."""
-    return var(x, dim, keepdim, correction=correction, unbiased=unbiased, axis=axis, keepdims=keepdims).sqrt()
+    """sqrt(var(x)). Where var is 0 (a constant slice) the gradient is 0, as in PyTorch, not 0/0:
+    the square root is taken only of the positive variances."""
+    v = var(x, dim, keepdim, correction=correction, unbiased=unbiased, axis=axis, keepdims=keepdims)
+    positive = v > 0
+    return v.where(positive, 1.0).sqrt().where(positive, 0.0)
 
 
 def logsumexp(x, dim, keepdim=False):
@@ -90,13 +98,15 @@ def softmax(x, dim: int = -1):
 def transpose(x, dim0: int, dim1: int):
     """Swap two axes (a permute)."""
     axes = list(range(x.ndim))
-    axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+    dim0, dim1 = axis_of(x.ndim, dim0, "transpose"), axis_of(x.ndim, dim1, "transpose")
+    if x.ndim:
+        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
     return x.permute(*axes)
 
 
 def unsqueeze(x, dim: int):
     """Insert an axis of size 1 at `dim` (a reshape)."""
-    dim = dim if dim >= 0 else dim + x.ndim + 1
+    dim = axis_of(x.ndim + 1, dim, "unsqueeze")
     return x.reshape(x.shape[:dim] + (1,) + x.shape[dim:])
 
 
@@ -111,13 +121,18 @@ def flatten(x, start_dim: int = 0, end_dim: int = -1):
     """Merge the axes from start_dim to end_dim into one (a reshape)."""
     if x.ndim == 0:
         return x.reshape(1)
-    start, end = start_dim % x.ndim, end_dim % x.ndim
+    start, end = axis_of(x.ndim, start_dim, "flatten"), axis_of(x.ndim, end_dim, "flatten")
+    if start > end:
+        raise RuntimeError(f"flatten: start_dim {start_dim} cannot come after end_dim {end_dim} "
+                           f"for a tensor of shape {x.shape}")
     return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1:])
 
 
 def split(x, split_size_or_sections, dim: int = 0):
     """Pieces of `split_size` along dim (the last may be smaller), or of the given sizes (slices)."""
-    dim = dim % x.ndim
+    if x.ndim == 0:
+        raise RuntimeError("split: expects at least a 1-dimensional tensor, got a 0-d one")
+    dim = axis_of(x.ndim, dim, "split")
     n = x.shape[dim]
     if isinstance(split_size_or_sections, int):
         sizes = [builtins.min(split_size_or_sections, n - s) for s in range(0, n, split_size_or_sections)]
@@ -135,6 +150,8 @@ def split(x, split_size_or_sections, dim: int = 0):
 
 def chunk(x, chunks: int, dim: int = 0):
     """`chunks` pieces of equal size along dim (the last may be smaller)."""
-    n = x.shape[dim % x.ndim]
+    if x.ndim == 0:
+        raise RuntimeError("chunk: expects at least a 1-dimensional tensor, got a 0-d one")
+    n = x.shape[axis_of(x.ndim, dim, "chunk")]
     return split(x, -(-n // chunks), dim)
 

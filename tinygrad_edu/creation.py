@@ -64,14 +64,22 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) ->
     return make(np.linspace(start, end, steps), dtype or DEFAULT_FLOAT, requires_grad)
 
 
+def floating(dtype, name: str):
+    if dtype is not None and not np.issubdtype(dtype, np.floating):
+        raise RuntimeError(f"{name}: draws real numbers, so it needs a floating dtype, not {np.dtype(dtype)}")
+    return dtype or DEFAULT_FLOAT
+
+
 def rand(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1)."""
-    return make(generator().random(shape_of(size)), dtype or DEFAULT_FLOAT, requires_grad)
+    dtype = floating(dtype, "rand")
+    return make(generator().random(shape_of(size)), dtype, requires_grad)
 
 
 def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     """Standard normal."""
-    return make(generator().standard_normal(shape_of(size)), dtype or DEFAULT_FLOAT, requires_grad)
+    dtype = floating(dtype, "randn")
+    return make(generator().standard_normal(shape_of(size)), dtype, requires_grad)
 
 
 def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:

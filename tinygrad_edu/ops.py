@@ -85,8 +85,10 @@ class Pow(Function):
             # x ** 0 is constant; x ** -1 would put an Inf into 0 * Inf at x = 0.
             gx = g * 0.0 if isinstance(y, (int, float)) and y == 0 else g * y * x ** (y - 1)
         if need_y:
-            log_x = math.log(x) if isinstance(x, (int, float)) else x.log()  # 2 ** y has a number base
-            gy = g * x ** y * log_x
+            if isinstance(x, (int, float)):  # a number base, 2 ** y; 0 ** y is flat for y > 0
+                gy = g * x ** y * math.log(x) if x > 0 else g * 0.0 if x == 0 else g * math.nan
+            else:
+                gy = g * x ** y * x.log()
         return gx, gy
 
 
@@ -369,6 +371,7 @@ class LogSoftmax(Function):
 class Reshape(Function):
     """z = x with a new shape, same elements in the same order.   dz/dx: reshape back."""
     reads_inputs = False
+    makes_view = True
 
     def forward(self, x, shape):
         if -1 not in shape and math.prod(shape) != x.size:
@@ -386,6 +389,7 @@ class Reshape(Function):
 class Permute(Function):
     """z = x with its axes reordered (transpose, .T).   dz/dx: the inverse reordering."""
     reads_inputs = False
+    makes_view = True
 
     def forward(self, x, axes):
         self.axes = axes
@@ -399,6 +403,7 @@ class Expand(Function):
     """z = x broadcast to a larger shape (a view, no copy).
     dz/dx: sum over the copies, which the engine's unbroadcast does."""
     reads_inputs = False
+    makes_view = True
 
     def forward(self, x, shape):
         return np.broadcast_to(x, shape)
@@ -412,6 +417,7 @@ class GetItem(Function):
     dz/dx: a zero tensor of x's shape with g added at `key` (AddAt);
     repeated indices get the sum of their gradients."""
     reads_inputs = False
+    makes_view = True
 
     def forward(self, x, key):
         self.key = key

@@ -57,9 +57,12 @@ def apply(op: type, *inputs, **options) -> "Tensor":
         if isinstance(x, Tensor):
             arrays.append(x.data)
             needs.append(x.requires_grad)
-            versions.append(x._version)
+            versions.append(x._counter[0])
         else:  # a Python number (NumPy keeps the tensor's dtype) or array-like data: a constant
-            arrays.append(x if type(x) in (float, int) or isinstance(x, numbers.Number) else constant(x, inputs))
+            if type(x) not in (float, int):
+                x = x.item() if isinstance(x, np.generic) else x if isinstance(x, numbers.Number) \
+                    else constant(x, inputs)  # np.float64(2) is a number too, as in PyTorch
+            arrays.append(x)
             needs.append(False)
             versions.append(None)
     try:
@@ -71,7 +74,9 @@ def apply(op: type, *inputs, **options) -> "Tensor":
     result = Tensor.__new__(Tensor)
     result.data = out
     result.grad = result._ctx = result._hooks = result.name = None
-    result._version = 0
+    # A view (reshape, transpose, basic indexing) shares its input's memory, so it shares
+    # its version counter too: changing either in place is seen by graphs that saved the other.
+    result._counter = inputs[0]._counter if op.makes_view and out.base is not None else [0]
     result.requires_grad = requires_grad = _Mode.grad_enabled and True in needs
     if requires_grad:
         node.parents = inputs
@@ -90,9 +95,11 @@ def anomaly_check(node, out) -> None:
     check_finite(out, "output (forward)", node)
 
 
-def shape_error(op, inputs, err) -> RuntimeError:
+def shape_error(op, inputs, err) -> Exception:
     shapes = " and ".join(str(x.shape) if isinstance(x, Tensor) else repr(x) for x in inputs)
     name = op.__name__.lower()
+    if isinstance(err, IndexError):  # stays an IndexError, as in PyTorch
+        return IndexError(f"{name}: index out of range for shape {shapes}: {err}")
     if "broadcast" in str(err):
         return RuntimeError(
             f"{name}: shapes {shapes} cannot be broadcast together. Broadcasting lines shapes up "
@@ -131,7 +138,7 @@ class Tensor:
     >>> x.grad
     tensor([2., 4., 6.])
     """
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_version", "_hooks", "name", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_counter", "_hooks", "name", "__weakref__")
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
@@ -139,7 +146,7 @@ class Tensor:
         self.grad = None
         self.requires_grad = False
         self._ctx = None
-        self._version = 0
+        self._counter = [0]
         self._hooks = None
         self.name = name
         if requires_grad:
@@ -152,7 +159,7 @@ class Tensor:
         t.data = array
         t.grad = t._ctx = t._hooks = t.name = None
         t.requires_grad = False
-        t._version = 0
+        t._counter = [0]
         return t
 
     # ------------------------------------------------------------ attributes
@@ -163,7 +170,11 @@ class Tensor:
                        doc="True for tensors made by the user, not by an op that tracks gradients.")
     grad_fn = property(lambda self: self._ctx, doc="The graph node that made this tensor (None for leaves).")
     T = property(lambda self: self.permute(*reversed(range(self.ndim))), doc="All axes reversed.")
-    mT = property(lambda self: self.transpose(-2, -1), doc="The last two axes swapped.")
+    mT = property(lambda self: self.transpose(-2, -1) if self.ndim >= 2 else self._mT_error(),
+                  doc="The last two axes swapped (a tensor of 2 or more dimensions).")
+
+    def _mT_error(self):
+        raise RuntimeError(f"mT: needs a tensor of at least 2 dimensions, got shape {self.shape}")
 
     def size(self, dim: int | None = None):
         return self.shape if dim is None else self.shape[dim]
@@ -245,8 +256,19 @@ class Tensor:
         return self
 
     def detach(self) -> "Tensor":
-        """The same data, cut off from the graph (shares memory, as PyTorch)."""
-        return Tensor._wrap(self.data)
+        """The same data, cut off from the graph (shares memory and the version counter, as PyTorch)."""
+        t = Tensor._wrap(self.data)
+        t._counter = self._counter
+        return t
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory was changed in place (shared with its views)."""
+        return self._counter[0]
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        self._counter[0] = value
 
     def retain_grad(self) -> None:
         """Keep .grad on this non-leaf tensor after backward (leaves always keep it)."""
@@ -324,7 +346,7 @@ class Tensor:
         except (TypeError, ValueError) as err:
             raise RuntimeError(f"{op}: cannot update a tensor of shape {self.shape} and dtype "
                                f"{self.dtype} in place with {np.shape(other)}: {err}") from None
-        self._version += 1
+        self._counter[0] += 1
         return self
 
     def add_(self, other, alpha=1) -> "Tensor":
@@ -549,6 +571,16 @@ class Tensor:
     def __getitem__(self, key):
         return apply(ops.GetItem, self, key=index_key(key))
 
+    def __setitem__(self, key, value) -> None:
+        """x[key] = value: an in-place write, allowed where other in-place ops are."""
+        self._check_inplace("__setitem__", value)
+        try:
+            self.data[index_key(key)] = value.data if isinstance(value, Tensor) else value
+        except ValueError as err:
+            raise RuntimeError(f"__setitem__: cannot write a value of shape {np.shape(value)} into "
+                               f"tensor{list(self.shape)}[{key!r}]: {err}") from None
+        self._counter[0] += 1
+
     def _add_at(self, shape, key):
         """zeros(shape) with self added at key: the gradient of indexing (see ops.AddAt)."""
         return apply(ops.AddAt, self, shape=shape, key=key)
@@ -614,4 +646,5 @@ def where(condition, input, other) -> Tensor:
         return input.where(condition, other)
     if isinstance(other, Tensor):
         return other.where(~condition, input)
-    return Tensor(np.where(condition.data, input, other))
+    result = np.where(condition.data, input, other)  # two Python numbers: floats give float32
+    return Tensor(result.astype(DEFAULT_FLOAT) if result.dtype == np.float64 else result)
