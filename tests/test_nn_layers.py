@@ -224,3 +224,18 @@ def test_loss_modules_match_functional():
     assert nn.CrossEntropyLoss(reduction="none")(logits, target).shape == (5,)
     with pytest.raises(ValueError, match="reduction"):
         nn.MSELoss(reduction="average")
+
+
+def test_loss_weights_are_buffers_with_torchs_names():
+    w = tg.tensor([1.0, 2.0, 0.5])
+    # torch: CrossEntropyLoss(weight=w).state_dict().keys() == ['weight'], and so on.
+    assert list(nn.CrossEntropyLoss(weight=w).state_dict()) == ["weight"]
+    assert list(nn.NLLLoss(weight=w).state_dict()) == ["weight"]
+    assert list(nn.BCELoss(weight=w).state_dict()) == ["weight"]
+    assert list(nn.BCEWithLogitsLoss(weight=w, pos_weight=w).state_dict()) == ["weight", "pos_weight"]
+    assert list(nn.BCEWithLogitsLoss(pos_weight=w).state_dict()) == ["pos_weight"]
+    assert list(nn.CrossEntropyLoss().state_dict()) == []
+    loss = nn.CrossEntropyLoss(weight=np.array([1.0, 2.0, 0.5]))  # an array becomes a Tensor buffer
+    assert isinstance(loss.weight, tg.Tensor) and list(dict(loss.named_buffers())) == ["weight"]
+    logits, target = tg.randn(4, 3), np.array([0, 2, 1, 1])
+    assert loss(logits, target).item() == nn.functional.cross_entropy(logits, target, weight=w).item()

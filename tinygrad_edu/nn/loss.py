@@ -16,6 +16,11 @@ class _Loss(Module):
             raise ValueError(f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
         self.reduction = reduction
 
+    def register_weight(self, name: str, value) -> None:
+        """Keep a class or element weight as a buffer, as PyTorch does: it is in state_dict()
+        under `name` (unless None) and follows .to(dtype). An array or list becomes a Tensor."""
+        self.register_buffer(name, value if value is None or isinstance(value, Tensor) else Tensor(value))
+
 
 class MSELoss(_Loss):
     """mean((input - target)**2)."""
@@ -36,7 +41,7 @@ class BCELoss(_Loss):
 
     def __init__(self, weight=None, reduction: str = "mean"):
         super().__init__(reduction)
-        self.weight = weight
+        self.register_weight("weight", weight)
 
     def forward(self, input: Tensor, target) -> Tensor:  # noqa: A002
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)
@@ -47,7 +52,8 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(self, weight=None, reduction: str = "mean", pos_weight=None):
         super().__init__(reduction)
-        self.weight, self.pos_weight = weight, pos_weight
+        self.register_weight("weight", weight)
+        self.register_weight("pos_weight", pos_weight)
 
     def forward(self, input: Tensor, target) -> Tensor:  # noqa: A002
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
@@ -58,7 +64,8 @@ class NLLLoss(_Loss):
 
     def __init__(self, weight=None, ignore_index: int = -100, reduction: str = "mean"):
         super().__init__(reduction)
-        self.weight, self.ignore_index = weight, ignore_index
+        self.register_weight("weight", weight)
+        self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target) -> Tensor:  # noqa: A002
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
