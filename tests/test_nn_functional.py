@@ -197,6 +197,28 @@ def test_conv_and_pool_errors_are_explained():
         F.avg_pool2d(tg.ones(4, 4), 2)
 
 
+@pytest.mark.parametrize("kernel", [1, 2, 3, 4, (2, 3)])
+def test_conv2d_padding_same_keeps_the_size_and_valid_pads_nothing(kernel):
+    x, conv = t64(2, 3, 5, 6), nn.Conv2d(3, 4, kernel, padding="same").double()
+    y = conv(x)
+    assert y.shape == (2, 4, 5, 6) and conv.padding == "same" and "padding=same" in repr(conv)
+    kh, kw = F.pair(kernel, "test")
+    # PyTorch's split: (k - 1) // 2 before, the rest (one more for an even kernel) after.
+    padded = F.pad(x, ((kw - 1) // 2, kw // 2, (kh - 1) // 2, kh // 2))
+    np.testing.assert_allclose(y.data, F.conv2d(padded, conv.weight, conv.bias).data, rtol=1e-12)
+    assert F.conv2d(x, conv.weight, padding="valid").shape == (2, 4, 6 - kh, 7 - kw)
+    assert gradcheck(lambda x, w: F.conv2d(x, w, padding="same"), (t64(1, 2, 3, 4), t64(2, 2, kh, kw)))
+
+
+def test_conv2d_padding_strings_are_checked():
+    with pytest.raises(ValueError, match="conv2d: padding='same' is not supported for strided convolutions"):
+        F.conv2d(tg.ones(1, 1, 5, 5), tg.ones(1, 1, 3, 3), stride=2, padding="same")
+    with pytest.raises(ValueError, match=r"conv2d: padding must be an int, a pair of ints, 'same' or 'valid'"):
+        F.conv2d(tg.ones(1, 1, 5, 5), tg.ones(1, 1, 3, 3), padding="full")
+    with pytest.raises(ValueError, match="Conv2d: padding='same' is not supported for strided convolutions"):
+        nn.Conv2d(1, 1, 3, stride=2, padding="same")
+
+
 @pytest.mark.parametrize("pool", ["MaxPool2d", "AvgPool2d"])
 def test_pool_on_a_too_small_input_says_so(pool):
     name = {"MaxPool2d": "max_pool2d", "AvgPool2d": "avg_pool2d"}[pool]

@@ -16,6 +16,7 @@ __all__ = ["Conv2d", "MaxPool2d", "AvgPool2d"]
 
 class Conv2d(Module):
     """2-D convolution (cross-correlation) with weight (out_channels, in_channels, kh, kw).
+    padding: an int, a pair, 'valid' (none) or 'same' (the output keeps H and W; stride 1).
 
     PyTorch's initialisation: weight from kaiming_uniform_(a=sqrt(5)), i.e.
     U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = in_channels * kh * kw; bias the same.
@@ -26,7 +27,9 @@ class Conv2d(Module):
         super().__init__()
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = F.pair(kernel_size, "Conv2d")
-        self.stride, self.padding = F.pair(stride, "Conv2d"), F.pair(padding, "Conv2d")
+        self.stride = F.pair(stride, "Conv2d")
+        padding_pair = F.conv_padding(padding, self.stride, "Conv2d")  # checks 'same' and 'valid'
+        self.padding = padding if isinstance(padding, str) else padding_pair  # PyTorch keeps the string
         self.weight = Parameter(np.empty((out_channels, in_channels) + self.kernel_size, dtype=dtype))
         self.bias = Parameter(np.empty(out_channels, dtype=dtype)) if bias else None
         self.reset_parameters()

@@ -116,18 +116,43 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
 
 # ---------------------------------------------------------------- convolution and pooling
 
+def conv_padding(padding, stride: tuple, name: str):
+    """'valid' -> (0, 0); 'same' stays (its amount depends on the kernel); 3 -> (3, 3)."""
+    if not isinstance(padding, str):
+        return pair(padding, name)
+    if padding == "valid":
+        return (0, 0)
+    if padding != "same":
+        raise ValueError(f"{name}: padding must be an int, a pair of ints, 'same' or 'valid', not {padding!r}")
+    if stride != (1, 1):
+        raise ValueError(f"{name}: padding='same' is not supported for strided convolutions (stride {stride}). "
+                         "Hint: stride=1, or give the padding as numbers.")
+    return padding
+
+
 def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
     """2-D cross-correlation on NCHW input with weight (out_channels, in_channels, kh, kw):
     y[n, o, i, j] = b[o] + sum_{c, a, b} xp[n, c, i*sh + a, j*sw + b] * w[o, c, a, b].
-    Output size per spatial dim: (H + 2*padding - k) // stride + 1."""
+    Output size per spatial dim: (H + 2*padding - k) // stride + 1.
+
+    padding='valid' is 0; padding='same' (stride 1 only) keeps H and W: k - 1 zeros per
+    dim, (k - 1) // 2 before and the rest after (one more after for an even k), as PyTorch."""
     if pair(dilation, "conv2d") != (1, 1) or groups != 1:
         raise NotImplementedError("conv2d: dilation and groups other than 1 are not supported")
-    stride, padding = pair(stride, "conv2d"), pair(padding, "conv2d")
+    stride = pair(stride, "conv2d")
+    padding = conv_padding(padding, stride, "conv2d")
     if x.ndim != 4 or weight.ndim != 4 or x.shape[1] != weight.shape[1]:
         raise RuntimeError(f"conv2d: input {x.shape} and weight {weight.shape} do not fit: the input must be "
                            "(N, C, H, W) and the weight (out_channels, C, kh, kw) with the same C. "
                            "Hint: add a batch dimension with x.unsqueeze(0), or check in_channels.")
+    if padding == "same":
+        kh, kw = weight.shape[2:]
+        top, left = (kh - 1) // 2, (kw - 1) // 2
+        if kh % 2 and kw % 2:  # odd kernels: the same amount on both sides, the primitive pads
+            padding = (top, left)
+        else:  # an even kernel pads one more after than before: pad here, the primitive is symmetric
+            x, padding = x.pad((left, kw - 1 - left, top, kh - 1 - top)), (0, 0)
     for size, k, p in zip(x.shape[2:], weight.shape[2:], padding):
         if size + 2 * p < k:
             raise RuntimeError(f"conv2d: the kernel {weight.shape[2:]} is larger than the padded input "
