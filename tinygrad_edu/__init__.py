@@ -12,6 +12,7 @@ from . import data, nn, optim
 from .autograd import detect_anomaly, enable_grad, grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
+    cat,
     empty,
     eye,
     full,
@@ -24,13 +25,15 @@ from .creation import (
     randint,
     randn,
     randn_like,
+    stack,
+    where,
     zeros,
     zeros_like,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import manual_seed
 from .serialization import load, save
-from .tensor import Tensor, cat, stack, tensor, where
+from .tensor import Tensor, tensor
 
 __version__ = "0.1.0"
 

@@ -384,6 +384,17 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     return tuple(results)
 
 
+class RemovableHandle:
+    """Returned by register_hook; `.remove()` takes the hook out again."""
+
+    def __init__(self, hooks: list, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self) -> None:
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
 def run_leaf_hooks(leaf, grad):
     """A leaf's hooks see its whole gradient, once every path has added its share."""
     for hook in leaf._hooks or ():

@@ -104,6 +104,13 @@ def transpose(x, dim0: int, dim1: int):
     return x.permute(*axes)
 
 
+def matrix_transpose(x):
+    """x.mT: the last two axes swapped."""
+    if x.ndim < 2:
+        raise RuntimeError(f"mT: needs a tensor of at least 2 dimensions, got shape {x.shape}")
+    return transpose(x, -2, -1)
+
+
 def unsqueeze(x, dim: int):
     """Insert an axis of size 1 at `dim` (a reshape)."""
     dim = axis_of(x.ndim + 1, dim, "unsqueeze")

@@ -1,4 +1,4 @@
-"""Functions that make new tensors: zeros, ones, arange, randn, ...
+"""Functions that make new tensors: zeros, ones, arange, randn, ..., and cat, stack, where.
 
 Floating results default to float32 as in PyTorch; every one takes
 `dtype=` and `requires_grad=`. Random ones draw from the library's
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import ops
 from .random import generator
-from .tensor import DEFAULT_FLOAT, Tensor
+from .tensor import DEFAULT_FLOAT, Tensor, apply, lift
 
 __all__ = ["zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn", "randint",
-           "zeros_like", "ones_like", "full_like", "rand_like", "randn_like"]
+           "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "cat", "stack", "where"]
 
 
 def shape_of(size) -> tuple:
@@ -106,3 +107,33 @@ def rand_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
 
 def randn_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
     return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+# ---------------------------------------------------------------- joining and choosing
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Join tensors along an existing dimension."""
+    tensors = [lift(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("cat: expected a non-empty list of tensors")
+    return apply(ops.Cat, *tensors, dim=dim % max(tensors[0].ndim, 1))
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Join tensors along a new dimension: unsqueeze each, then cat."""
+    tensors = [lift(t) for t in tensors]
+    if not tensors:
+        raise RuntimeError("stack: expected a non-empty list of tensors")
+    dim = dim if dim >= 0 else dim + tensors[0].ndim + 1
+    return cat([t.unsqueeze(dim) for t in tensors], dim)
+
+
+def where(condition, input, other) -> Tensor:
+    """input where condition is True, else other (either may be a Python number)."""
+    condition = lift(condition)
+    if isinstance(input, Tensor):
+        return input.where(condition, other)
+    if isinstance(other, Tensor):
+        return other.where(~condition, input)
+    result = np.where(condition.data, input, other)  # two Python numbers: floats give float32
+    return Tensor(result.astype(DEFAULT_FLOAT) if result.dtype == np.float64 else result)

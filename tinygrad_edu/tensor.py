@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 from . import composite, ops
-from .autograd import _Mode, grad, retain, run_backward, seed_gradient
+from .autograd import RemovableHandle, _Mode, grad, retain, run_backward, seed_gradient
 from .composite import axes_of
 from .tracing import trace_backward
 
@@ -119,17 +119,6 @@ def index_key(key):
     return key
 
 
-class RemovableHandle:
-    """Returned by register_hook; `.remove()` takes the hook out again."""
-
-    def __init__(self, hooks: list, hook):
-        self.hooks, self.hook = hooks, hook
-
-    def remove(self) -> None:
-        if self.hook in self.hooks:
-            self.hooks.remove(self.hook)
-
-
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
@@ -170,11 +159,7 @@ class Tensor:
                        doc="True for tensors made by the user, not by an op that tracks gradients.")
     grad_fn = property(lambda self: self._ctx, doc="The graph node that made this tensor (None for leaves).")
     T = property(lambda self: self.permute(*reversed(range(self.ndim))), doc="All axes reversed.")
-    mT = property(lambda self: self.transpose(-2, -1) if self.ndim >= 2 else self._mT_error(),
-                  doc="The last two axes swapped (a tensor of 2 or more dimensions).")
-
-    def _mT_error(self):
-        raise RuntimeError(f"mT: needs a tensor of at least 2 dimensions, got shape {self.shape}")
+    mT = property(composite.matrix_transpose, doc="The last two axes swapped (2 or more dimensions).")
 
     def size(self, dim: int | None = None):
         return self.shape if dim is None else self.shape[dim]
@@ -469,59 +454,29 @@ class Tensor:
         """A copy that stays in the graph (gradient passes straight through)."""
         return apply(ops.Cast, self, dtype=self.dtype)
 
-    # ------------------------------------------------------------ not differentiable
+    # ------------------------------------------------------------ not differentiable: constants
     def _compare(self, ufunc, other) -> "Tensor":
         return Tensor._wrap(ufunc(self.data, other.data if isinstance(other, Tensor) else other))
 
-    def __eq__(self, other):
-        return self._compare(np.equal, other)
+    def _index_reduce(self, fn, dim, keepdim) -> "Tensor":
+        return Tensor._wrap(np.asarray(fn(self.data, axis=dim, keepdims=keepdim)))
 
-    def __ne__(self, other):
-        return self._compare(np.not_equal, other)
-
-    def __lt__(self, other):
-        return self._compare(np.less, other)
-
-    def __le__(self, other):
-        return self._compare(np.less_equal, other)
-
-    def __gt__(self, other):
-        return self._compare(np.greater, other)
-
-    def __ge__(self, other):
-        return self._compare(np.greater_equal, other)
-
-    def __and__(self, other):
-        return self._compare(np.logical_and, other)
-
-    def __or__(self, other):
-        return self._compare(np.logical_or, other)
-
-    def __invert__(self):
-        return Tensor._wrap(np.logical_not(self.data) if self.dtype == np.bool_ else ~self.data)
-
-    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
-
-    def sign(self):
-        return Tensor._wrap(np.sign(self.data))
-
-    def isnan(self):
-        return Tensor._wrap(np.isnan(self.data))
-
-    def isinf(self):
-        return Tensor._wrap(np.isinf(self.data))
-
-    def argmax(self, dim=None, keepdim=False):
-        return Tensor._wrap(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim)))
-
-    def argmin(self, dim=None, keepdim=False):
-        return Tensor._wrap(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim)))
-
-    def any(self, dim=None, keepdim=False):
-        return Tensor._wrap(np.asarray(np.any(self.data, axis=dim, keepdims=keepdim)))
-
-    def all(self, dim=None, keepdim=False):
-        return Tensor._wrap(np.asarray(np.all(self.data, axis=dim, keepdims=keepdim)))
+    __eq__ = eq = lambda self, other: self._compare(np.equal, other)
+    __ne__ = ne = lambda self, other: self._compare(np.not_equal, other)
+    __lt__ = lt = lambda self, other: self._compare(np.less, other)
+    __le__ = le = lambda self, other: self._compare(np.less_equal, other)
+    __gt__ = gt = lambda self, other: self._compare(np.greater, other)
+    __ge__ = ge = lambda self, other: self._compare(np.greater_equal, other)
+    __and__ = lambda self, other: self._compare(np.logical_and, other)
+    __or__ = lambda self, other: self._compare(np.logical_or, other)
+    __invert__ = lambda self: Tensor._wrap(np.logical_not(self.data) if self.dtype == np.bool_ else ~self.data)
+    sign = lambda self: Tensor._wrap(np.sign(self.data))
+    isnan = lambda self: Tensor._wrap(np.isnan(self.data))
+    isinf = lambda self: Tensor._wrap(np.isinf(self.data))
+    argmax = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmax, dim, keepdim)
+    argmin = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmin, dim, keepdim)
+    any = lambda self, dim=None, keepdim=False: self._index_reduce(np.any, dim, keepdim)
+    all = lambda self, dim=None, keepdim=False: self._index_reduce(np.all, dim, keepdim)
 
     # ------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -620,31 +575,3 @@ def lift(x, like: Tensor | None = None):
 def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = None) -> Tensor:
     """Make a tensor from data (copied), like torch.tensor. `name` labels it in graph drawings and traces."""
     return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
-
-
-def cat(tensors, dim: int = 0) -> Tensor:
-    """Join tensors along an existing dimension."""
-    tensors = [lift(t) for t in tensors]
-    if not tensors:
-        raise RuntimeError("cat: expected a non-empty list of tensors")
-    return apply(ops.Cat, *tensors, dim=dim % max(tensors[0].ndim, 1))
-
-
-def stack(tensors, dim: int = 0) -> Tensor:
-    """Join tensors along a new dimension: unsqueeze each, then cat."""
-    tensors = [lift(t) for t in tensors]
-    if not tensors:
-        raise RuntimeError("stack: expected a non-empty list of tensors")
-    dim = dim if dim >= 0 else dim + tensors[0].ndim + 1
-    return cat([t.unsqueeze(dim) for t in tensors], dim)
-
-
-def where(condition, input, other) -> Tensor:
-    """input where condition is True, else other (either may be a Python number)."""
-    condition = lift(condition)
-    if isinstance(input, Tensor):
-        return input.where(condition, other)
-    if isinstance(other, Tensor):
-        return other.where(~condition, input)
-    result = np.where(condition.data, input, other)  # two Python numbers: floats give float32
-    return Tensor(result.astype(DEFAULT_FLOAT) if result.dtype == np.float64 else result)
