@@ -12,9 +12,15 @@ every array in it is stored as its own entry and referenced by name:
 
 Loading reads arrays with allow_pickle=False and builds only the types listed
 below, so a file can never run code (pickle can, which is why torch.load warns
-about untrusted files). Types survive the round trip: Tensor, Parameter,
-ndarray, NumPy scalars, int, float, bool, str, None, lists, tuples, and dicts
-with str, int, float, bool or tuple keys (an optimizer's state is keyed by int).
+about untrusted files). Types survive the round trip: Tensor (with its
+requires_grad flag), ndarray, NumPy scalars, int, float, bool, str, None, lists,
+tuples, and dicts with str, int, float, bool or tuple keys (an optimizer's state
+is keyed by int).
+
+An nn.Parameter is saved as a tensor and loads as a plain Tensor with
+requires_grad=True: this module sits below nn (imports run one way), so it
+does not know Parameter. model.load_state_dict copies the values into the
+model's own Parameters, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ import zipfile
 
 import numpy as np
 
-from .nn.module import Parameter
 from .tensor import Tensor
 
 __all__ = ["save", "load"]
@@ -45,9 +50,8 @@ def encode(obj, arrays: dict, where: str):
                             "can be saved without pickle")
         name = f"a{len(arrays)}"
         arrays[name] = array
-        if isinstance(obj, Tensor):
-            kind = "parameter" if isinstance(obj, Parameter) else "tensor"
-            return {"type": kind, "array": name, "requires_grad": bool(obj.requires_grad)}
+        if isinstance(obj, Tensor):  # a Parameter too: a tensor that requires grad
+            return {"type": "tensor", "array": name, "requires_grad": bool(obj.requires_grad)}
         return {"type": "ndarray" if isinstance(obj, np.ndarray) else "scalar", "array": name}
     if isinstance(obj, dict):
         return {"type": "dict", "items": [[encode(k, arrays, f"a key of {where}"), encode(v, arrays, f"{where}[{k!r}]")]
@@ -96,9 +100,9 @@ def decode(node, arrays, path: str):
             return array[()]
         if kind == "ndarray":
             return array
-        if kind == "parameter":
-            return Parameter(Tensor._wrap(array), requires_grad=bool(node.get("requires_grad", True)))
-        return Tensor._wrap(array).requires_grad_(bool(node.get("requires_grad", False)))
+        # "parameter": what files written before Parameters were saved as tensors call them.
+        requires_grad = bool(node.get("requires_grad", kind == "parameter"))
+        return Tensor._wrap(array).requires_grad_(requires_grad)
     if kind in ("list", "tuple"):
         items = [decode(v, arrays, path) for v in node.get("items", [])]
         return items if kind == "list" else tuple(items)
@@ -112,31 +116,58 @@ def decode(node, arrays, path: str):
     raise bad(f"unknown entry type {kind!r}")
 
 
+def first_bytes(path, count: int = 8) -> bytes:
+    """The first `count` bytes of a path or an open binary file (whose position is kept)."""
+    if isinstance(path, (str, os.PathLike)):
+        with open(path, "rb") as f:
+            return f.read(count)
+    position = path.tell()
+    head = path.read(count)
+    path.seek(position)
+    return head
+
+
+def check_magic(head: bytes, name: str) -> None:
+    """Say what the file is when it is not a zip (.npz): its first bytes tell."""
+    if head.startswith(b"PK"):  # a zip archive, as .npz files are
+        return
+    if not head:
+        raise FileFormatError(f"load: {name} is empty.")
+    if head.startswith(b"\x93NUMPY"):
+        raise FileFormatError(f"load: {name} is a single .npy array, not a tinygrad_edu save file "
+                              "(read it with numpy.load).")
+    if head.startswith(b"\x80"):  # pickle's PROTO opcode
+        raise FileFormatError(
+            f"load: {name} holds pickled Python objects (perhaps a pickle file, or an old-style torch.save). "
+            "tinygrad_edu never unpickles, because unpickling can run any code; "
+            "save the weights with tinygrad_edu.save instead.")
+    raise FileFormatError(f"load: {name} is not a .npz file (it starts with {head!r}; "
+                          "a .npz file, a zip archive, starts with b'PK').")
+
+
 def load(path):
     """Read what save() wrote. Never runs code from the file (allow_pickle=False);
-    a file that is not a tinygrad_edu save file raises an error saying so."""
+    a file that is not a tinygrad_edu save file raises an error saying what it is.
+    Tensors come back as Tensors (a saved Parameter as a Tensor with requires_grad=True)."""
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else getattr(path, "name", "the file")
     try:
+        check_magic(first_bytes(path), name)
         arrays = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise FileNotFoundError(f"load: no such file: {name}") from None
     except ValueError as err:
-        if "pickle" in str(err):
-            raise FileFormatError(
-                f"load: {name} holds pickled Python objects (perhaps a torch.save or pickle file). "
-                "tinygrad_edu never unpickles, because unpickling can run any code; "
-                "save the weights with tinygrad_edu.save instead.") from None
         raise FileFormatError(f"load: {name} is not a NumPy .npz file ({err}).") from None
     except (OSError, EOFError, zipfile.BadZipFile) as err:
         raise FileFormatError(f"load: {name} could not be read as a .npz file: {err}") from None
-    if not isinstance(arrays, np.lib.npyio.NpzFile):
-        raise FileFormatError(f"load: {name} is a single .npy array, not a tinygrad_edu save file "
-                              "(read it with numpy.load).")
     with arrays:
         try:
             if STRUCTURE not in arrays.files:
-                raise FileFormatError(f"load: {name} is an .npz file but not a tinygrad_edu save file "
-                                      f"(it has no {STRUCTURE} entry; its entries are {arrays.files[:5]}).")
+                torch_hint = (" It looks like a torch.save file (a zip holding a pickle): tinygrad_edu never "
+                              "unpickles, because unpickling can run any code."
+                              if any(entry.endswith("data.pkl") for entry in arrays.files) else "")
+                raise FileFormatError(f"load: {name} is a zip (.npz) archive but not a tinygrad_edu save file "
+                                      f"(it has no {STRUCTURE} entry; its entries are {arrays.files[:5]})."
+                                      + torch_hint)
             header = json.loads(bytes(arrays[STRUCTURE]).decode("utf-8"))
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 raise FileFormatError(f"load: {name} is not a tinygrad_edu save file (wrong format tag)")
