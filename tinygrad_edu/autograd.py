@@ -136,8 +136,9 @@ class Function:
     Gradients may come back in the broadcast shape: the engine sums them
     down to each input's shape in one place (`unbroadcast`).
 
-    An op whose derivative is easiest in terms of its output (exp, tanh)
-    keeps it in `self.out` and reads it back with `saved_output`.
+    An op may keep one array from its forward pass in `self.saved`: its output
+    (exp) or its local derivative (tanh: 1 - tanh(x)**2), and read it back as
+    a Tensor with `saved_tensor`.
 
     `makes_view = True` marks ops whose output may share the input's memory
     (reshape, permute, expand, indexing); it then shares the version counter.
@@ -145,7 +146,7 @@ class Function:
     `reads_inputs = False` marks ops whose backward never reads an input's
     value (add, reshape, ...): changing such an input in place is harmless.
     """
-    __slots__ = ("parents", "needs_input_grad", "versions", "out", "hooks", "retained", "trace",
+    __slots__ = ("parents", "needs_input_grad", "versions", "saved", "hooks", "retained", "trace",
                  "__dict__", "__weakref__")
     reads_inputs = True
     makes_view = False
@@ -156,16 +157,18 @@ class Function:
     def backward(self, grad_output):
         raise NotImplementedError
 
-    def saved_output(self, grad_output, recompute):
-        """The output forward saved in `self.out`, as a Tensor.
+    def saved_tensor(self, grad_output, recompute):
+        """The array forward kept in `self.saved`, as a Tensor.
 
         When the backward pass is itself being recorded (create_graph=True)
-        the output is recomputed from the inputs instead (`recompute()`), so
-        that it is part of the graph and second derivatives flow through it.
+        the same quantity is recomputed from the inputs instead (`recompute()`,
+        with Tensor ops), so that it is part of the graph and second
+        derivatives flow through it. gradcheck tests the first path and
+        gradgradcheck the second, so the two cannot drift apart.
         """
         if _Mode.grad_enabled:
             return recompute()
-        return grad_output._wrap(self.out)
+        return grad_output._wrap(self.saved)
 
     @classmethod
     def name(cls) -> str:
@@ -306,7 +309,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 trace.append({"node": node, "op": node.name(), "grad_output": grad, "sent": sent})
             if not retain_graph:
                 # Drop the inputs (and with them the saved arrays) now, not when the graph dies.
-                node.parents = node.versions = node.out = None
+                node.parents = node.versions = node.saved = None
     finally:
         _Mode.grad_enabled = prev_mode
 

@@ -146,12 +146,12 @@ class Exp(Function):
     """z = exp(x).   dz/dx = exp(x)."""
 
     def forward(self, x):
-        self.out = np.exp(x)
-        return self.out
+        self.saved = np.exp(x)  # the output is its own derivative
+        return self.saved
 
     def backward(self, g):
         (x,) = self.parents
-        return g * self.saved_output(g, x.exp)
+        return g * self.saved_tensor(g, x.exp)
 
 
 class Log(Function):
@@ -213,13 +213,13 @@ class Tanh(Function):
     """z = tanh(x).   dz/dx = 1 - tanh(x)**2."""
 
     def forward(self, x):
-        self.out = np.tanh(x)
-        return self.out
+        out = np.tanh(x)
+        self.saved = 1 - out * out  # dz/dx, while the output is at hand
+        return out
 
     def backward(self, g):
         (x,) = self.parents
-        t = self.saved_output(g, x.tanh)
-        return g * (1 - t * t)
+        return g * self.saved_tensor(g, lambda: 1 - x.tanh() ** 2)
 
 
 class Sigmoid(Function):
@@ -230,13 +230,13 @@ class Sigmoid(Function):
     """
 
     def forward(self, x):
-        self.out = np.exp(-np.logaddexp(0, -x))
-        return self.out
+        out = np.exp(-np.logaddexp(0, -x))
+        self.saved = out - out * out  # dz/dx = z (1 - z), while the output is at hand
+        return out
 
     def backward(self, g):
         (x,) = self.parents
-        s = self.saved_output(g, x.sigmoid)
-        return g * (s - s * s)
+        return g * self.saved_tensor(g, lambda: x.sigmoid() * (1 - x.sigmoid()))
 
 
 class Relu(Function):
@@ -357,12 +357,12 @@ class LogSoftmax(Function):
         self.dim = dim
         m = x.max(axis=dim, keepdims=True)
         shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
-        self.out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-        return self.out
+        self.saved = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))  # the output
+        return self.saved
 
     def backward(self, g):
         (x,) = self.parents
-        z = self.saved_output(g, lambda: x.log_softmax(self.dim))
+        z = self.saved_tensor(g, lambda: x.log_softmax(self.dim))
         return g - z.exp() * g.sum(self.dim, keepdim=True)
 
 

@@ -307,7 +307,7 @@ class Tensor:
     # ------------------------------------------------------------ in-place ops
     def _check_inplace(self, op: str, other=None) -> None:
         if not _Mode.grad_enabled:
-            if self._ctx is not None and getattr(self._ctx, "out", None) is not None:
+            if self._ctx is not None and getattr(self._ctx, "saved", None) is self.data:
                 raise RuntimeError(
                     f"{op}: {self._ctx.name()} saved this tensor (its output) for the backward "
                     "pass; changing it in place would make the gradient wrong. "
