@@ -240,3 +240,112 @@ def test_warns_when_stepped_before_the_optimizer():
 def test_not_an_optimizer():
     with pytest.raises(TypeError, match="is not an Optimizer"):
         lr_scheduler.StepLR([tg.tensor([1.0], requires_grad=True)], step_size=2)
+
+
+# ---------------------------------------------------------------- without torch: the formulas written out
+
+def one_cycle_formula(step, total, max_lr, pct_start=0.3, div_factor=25.0, final_div_factor=1e4,
+                      three_phase=False, linear=False, base_momentum=0.85, max_momentum=0.95):
+    """(lr, momentum) at `step` of PyTorch's OneCycleLR. Phases (end step, lr from -> to, momentum from -> to):
+    up to pct_start * total - 1 the lr rises initial -> max while momentum falls max -> base; then the lr
+    anneals max -> min and momentum rises back (three_phase: max -> initial by 2 pct_start total - 2, then
+    initial -> min with momentum held at max). initial = max_lr / div_factor, min = initial / final_div_factor."""
+    initial = max_lr / div_factor
+    minimum = initial / final_div_factor
+    up = pct_start * total - 1
+    if three_phase:
+        phases = [(up, initial, max_lr, max_momentum, base_momentum),
+                  (2 * pct_start * total - 2, max_lr, initial, base_momentum, max_momentum),
+                  (total - 1, initial, minimum, max_momentum, max_momentum)]
+    else:
+        phases = [(up, initial, max_lr, max_momentum, base_momentum),
+                  (total - 1, max_lr, minimum, base_momentum, max_momentum)]
+
+    def anneal(start, end, pct):
+        return start + (end - start) * pct if linear else end + (start - end) * (1 + math.cos(math.pi * pct)) / 2
+
+    begin = 0.0
+    for i, (end, lr_from, lr_to, momentum_from, momentum_to) in enumerate(phases):
+        if step <= end or i == len(phases) - 1:
+            pct = (step - begin) / (end - begin)
+            return anneal(lr_from, lr_to, pct), anneal(momentum_from, momentum_to, pct)
+        begin = end
+
+
+@pytest.mark.parametrize("optimizer, opt_options", [("SGD", dict(momentum=0.9)), ("Adam", {})])
+@pytest.mark.parametrize("options, formula_options", [
+    (dict(), dict()),
+    (dict(anneal_strategy="linear"), dict(linear=True)),
+    (dict(three_phase=True, pct_start=0.25, div_factor=10.0, final_div_factor=100.0),
+     dict(three_phase=True, pct_start=0.25, div_factor=10.0, final_div_factor=100.0))])
+def test_one_cycle_lr_and_momentum_follow_the_formula(optimizer, opt_options, options, formula_options):
+    opt = make_optimizer(optimizer, lrs=(0.1,), **opt_options)
+    scheduler = lr_scheduler.OneCycleLR(opt, max_lr=0.4, total_steps=EPOCHS, **options)
+    for step in range(EPOCHS):
+        lr, momentum = one_cycle_formula(step, EPOCHS, 0.4, **formula_options)
+        assert opt.param_groups[0]["lr"] == pytest.approx(lr, rel=1e-12)
+        assert momentum_of(opt.param_groups[0]) == pytest.approx(momentum, rel=1e-12)
+        if optimizer == "Adam":
+            assert opt.param_groups[0]["betas"][1] == 0.999  # only beta1 cycles
+        opt.step()
+        scheduler.step()
+    # the last step (total_steps - 1) ends at max_lr / div_factor / final_div_factor, momentum back at its max
+    final_lr = 0.4 / options.get("div_factor", 25.0) / options.get("final_div_factor", 1e4)
+    assert one_cycle_formula(EPOCHS - 1, EPOCHS, 0.4, **formula_options) == pytest.approx((final_lr, 0.95))
+
+
+def test_one_cycle_momentum_turning_points():
+    opt = make_optimizer(lrs=(0.1,), momentum=0.9)
+    scheduler = lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=11, pct_start=0.5)  # peak at step 4.5
+    momenta = [opt.param_groups[0]["momentum"]]
+    for _ in range(10):
+        opt.step()
+        scheduler.step()
+        momenta.append(opt.param_groups[0]["momentum"])
+    assert momenta[0] == pytest.approx(0.95) and momenta[-1] == pytest.approx(0.95)
+    assert min(momenta) > 0.85 and int(np.argmin(momenta)) in (4, 5)  # lowest where the lr peaks
+    assert all(a > b for a, b in zip(momenta[:5], momenta[1:5]))  # falls while the lr rises
+
+
+def test_chained_schedulers_multiply():
+    # Two schedulers on one optimizer compose: lr_t = lr_0 * 0.9**t * 0.5**(t // 3) (PyTorch's chaining).
+    opt = make_optimizer(lrs=(1.0,))
+    schedulers = [lr_scheduler.ExponentialLR(opt, gamma=0.9), lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)]
+    for t in range(1, 13):
+        opt.step()
+        for scheduler in schedulers:
+            scheduler.step()
+        assert opt.param_groups[0]["lr"] == pytest.approx(0.9 ** t * 0.5 ** (t // 3), rel=1e-13)
+
+
+def plateau_history(lrs, metrics, **options):
+    scheduler = lr_scheduler.ReduceLROnPlateau(make_optimizer(lrs=lrs), **options)
+    return lr_history(scheduler, steps=len(metrics), metrics=metrics)
+
+
+def test_reduce_on_plateau_cooldown_and_min_lr():
+    # patience 1: the 2nd bad epoch cuts; cooldown 2: the next two epochs count as neither good nor bad.
+    history = plateau_history((1.0,), [5] * 11, patience=1, cooldown=2, factor=0.5, min_lr=0.3)
+    #   epoch:          1  2  3   4   5   6   7   8   9   10  11
+    # bad epochs:       -  1  2*  cd  cd  1   2*  cd  cd  1   2* (floor: 0.15 -> 0.3, no change)
+    assert [h[0] for h in history] == [1, 1, 1, .5, .5, .5, .5, .3, .3, .3, .3, .3]
+
+
+def test_reduce_on_plateau_max_mode_absolute_threshold():
+    # mode='max', threshold_mode='abs': better means > best + 0.05 (0.54 is not better than 0.5).
+    history = plateau_history((1.0,), [0.5, 0.54, 0.56, 0.6, 0.62, 0.63, 0.64], mode="max", patience=1,
+                              threshold_mode="abs", threshold=0.05)
+    assert [h[0] for h in history] == [1, 1, 1, 1, 1, 1, 1, pytest.approx(0.1)]
+    # the same metrics in 'rel' mode (better means > best * 1.0001) keep improving: no cut
+    history = plateau_history((1.0,), [0.5, 0.54, 0.56, 0.6, 0.62, 0.63, 0.64], mode="max", patience=1)
+    assert [h[0] for h in history] == [1] * 8
+
+
+def test_reduce_on_plateau_relative_threshold_per_group_min_lr_and_eps():
+    # threshold 0.1 rel: better means < 0.9 * best. patience 0: every bad epoch cuts both groups by half,
+    # each group stops at its own min_lr.
+    history = plateau_history((1.0, 0.5), [10, 9.5, 8, 7.5, 7.4], patience=0, factor=0.5, threshold=0.1,
+                              min_lr=[0.2, 0.0])
+    assert history == [[1, .5], [1, .5], [.5, .25], [.5, .25], [.25, .125], [.2, .0625]]
+    # a cut smaller than eps is skipped: 1e-8 -> 1e-9 changes the lr by 9e-9 < eps = 1e-8
+    assert plateau_history((1e-8,), [1, 1, 1], patience=0) == [[1e-8]] * 4
