@@ -230,6 +230,15 @@ def test_noiseless_geometry():
         assert abs(X.data[y.data == k].std() - 0.5) < 0.1
 
 
+def test_make_blobs_takes_noise_as_cluster_std():
+    # issue 3 calls the spread "noise", as make_moons does; scikit-learn calls it cluster_std.
+    X, y = make_blobs(60, centers=3, noise=0.25, seed=4)
+    X_std, y_std = make_blobs(60, centers=3, cluster_std=0.25, seed=4)
+    np.testing.assert_array_equal(X.data, X_std.data)
+    np.testing.assert_array_equal(y.data, y_std.data)
+    assert not np.array_equal(make_blobs(60, centers=3, seed=4)[0].data, X.data)  # the default std is 1
+    with pytest.raises(ValueError, match="make_blobs: give either noise or cluster_std"):
+        make_blobs(10, noise=0.1, cluster_std=0.2)
 @pytest.mark.parametrize("name, options", [("make_moons", {}), ("make_circles", dict(factor=0.4))])
 def test_noiseless_points_match_scikit_learn(name, options):
     sklearn_datasets = pytest.importorskip("sklearn.datasets", reason="scikit-learn not installed")

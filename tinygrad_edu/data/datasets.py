@@ -112,10 +112,18 @@ def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.0, s
 
 def make_blobs(n_samples: int = 100, centers: int | np.ndarray = 3, n_features: int = 2, cluster_std: float = 1.0,
                center_box: tuple[float, float] = (-10.0, 10.0), seed: int | None = None,
-               shuffle: bool = True) -> tuple[Tensor, Tensor]:
+               shuffle: bool = True, *, noise: float | None = None) -> tuple[Tensor, Tensor]:
     """Gaussian blobs (scikit-learn's make_blobs): `centers` drawn uniformly in `center_box`
     (or given as an array of shape (n_centers, n_features)), samples split evenly between
-    them, each center + cluster_std * N(0, 1)."""
+    them, each center + cluster_std * N(0, 1).
+
+    `noise` is another name for cluster_std (the spread of each blob), so that every toy
+    generator here takes `noise=`; give one or the other."""
+    if noise is not None:
+        if cluster_std != 1.0 and cluster_std != noise:
+            raise ValueError(f"make_blobs: give either noise or cluster_std (they are the same thing), "
+                             f"not both (noise={noise}, cluster_std={cluster_std})")
+        cluster_std = noise
     rng = make_rng(seed=seed)
     if isinstance(centers, int):
         centers = rng.uniform(center_box[0], center_box[1], size=(centers, n_features))
