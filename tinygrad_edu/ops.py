@@ -247,7 +247,7 @@ class Relu(Function):
 
     def backward(self, g):
         (x,) = self.parents
-        return g.where(x > 0, 0.0)  # not g * mask: an Inf gradient must not become NaN
+        return g * (x > 0)
 
 
 class Clamp(Function):
@@ -260,9 +260,9 @@ class Clamp(Function):
     def backward(self, g):
         (x,) = self.parents
         if self.low is not None:
-            g = g.where(x >= self.low, 0.0)
+            g = g * (x >= self.low)
         if self.high is not None:
-            g = g.where(x <= self.high, 0.0)
+            g = g * (x <= self.high)
         return g
 
 
