@@ -3,7 +3,7 @@
 Every differentiable method goes through one entry point, `apply(Op, ...)`,
 which runs the op's NumPy forward and, when a gradient will be needed,
 links the result to a graph node. Composite ops (mean, var, softmax, ...)
-are written here from primitives, so they need no backward of their own.
+are written from primitives in composite.py and bound here as methods.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 from . import composite, ops
-from .autograd import RemovableHandle, _Mode, grad, retain, run_backward, seed_gradient
+from .autograd import RemovableHandle, _Mode, check_finite, grad, retain, run_backward, seed_gradient, user_frame
 from .composite import axes_of
 from .tracing import trace_backward
 
@@ -58,10 +58,12 @@ def apply(op: type, *inputs, **options) -> "Tensor":
             arrays.append(x.data)
             needs.append(x.requires_grad)
             versions.append(x._counter[0])
-        else:  # a Python number (NumPy keeps the tensor's dtype) or array-like data: a constant
-            if type(x) not in (float, int):
-                x = x.item() if isinstance(x, np.generic) else x if isinstance(x, numbers.Number) \
-                    else constant(x, inputs)  # np.float64(2) is a number too, as in PyTorch
+        else:  # not a tensor: a constant. A Python number keeps the tensor's dtype in NumPy.
+            if type(x) not in (float, int):  # (checked first: the common case, on every op)
+                if isinstance(x, np.generic):
+                    x = x.item()  # a NumPy scalar counts as a plain number, as in PyTorch
+                elif not isinstance(x, numbers.Number):
+                    x = constant(x, inputs)  # a list or an array
             arrays.append(x)
             needs.append(False)
             versions.append(None)
@@ -90,7 +92,6 @@ def apply(op: type, *inputs, **options) -> "Tensor":
 
 
 def anomaly_check(node, out) -> None:
-    from .autograd import check_finite, user_frame
     node.trace = user_frame()
     check_finite(out, "output (forward)", node)
 
