@@ -23,26 +23,23 @@ import tinygrad_edu as tg
 OPS_PER_LINK = 3
 
 
-def chain_tinygrad(depth: int) -> float:
-    x = tg.tensor(np.linspace(-1, 1, 4), requires_grad=True)
+def time_chain(leaf, depth: int) -> float:
+    """Seconds for the chain's forward and backward from `leaf` (a tinygrad_edu or torch tensor)."""
     start = time.perf_counter()
-    y = x
-    for _ in range(depth):
-        y = (y * 1.0001 + 0.001).tanh()
-    y.sum().backward()
-    elapsed = time.perf_counter() - start
-    return elapsed
-
-
-def chain_torch(depth: int) -> float:
-    import torch
-    x = torch.tensor(np.linspace(-1, 1, 4), requires_grad=True)
-    start = time.perf_counter()
-    y = x
+    y = leaf
     for _ in range(depth):
         y = (y * 1.0001 + 0.001).tanh()
     y.sum().backward()
     return time.perf_counter() - start
+
+
+def chain_tinygrad(depth: int) -> float:
+    return time_chain(tg.tensor(np.linspace(-1, 1, 4), requires_grad=True), depth)
+
+
+def chain_torch(depth: int) -> float:
+    import torch
+    return time_chain(torch.tensor(np.linspace(-1, 1, 4), requires_grad=True), depth)
 
 
 def best_us_per_op(run, depth: int, repeats: int) -> float:
