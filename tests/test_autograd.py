@@ -374,3 +374,14 @@ def test_setitem_is_an_inplace_write():
     with tg.no_grad():
         w[0] = 1.0
     assert w.tolist() == [1.0, 0.0]
+
+
+def test_nodes_record_the_module_whose_forward_made_them():
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    out = model(tg.randn(4, 2)).sum()
+    linear_node = out.grad_fn.parents[0].grad_fn
+    tanh_node = linear_node.parents[0].grad_fn
+    assert out.grad_fn.module is None  # made outside any module
+    assert linear_node.module[0] == "2" and isinstance(linear_node.module[1], nn.Linear)
+    assert tanh_node.module[0] == "1" and isinstance(tanh_node.module[1], nn.Tanh)

@@ -34,6 +34,13 @@ class _Mode:
     anomaly = False
 
 
+# (name, module) pairs whose forward is running, outermost first: nn.Module.__call__ pushes
+# and pops them, and each recorded node keeps the innermost one (`node.module`), so the graph
+# renderer can draw every module's ops in a box. A plain list here, so nn can write and the
+# core can read it without importing nn.
+module_stack: list = []
+
+
 def is_grad_enabled() -> bool:
     """True when new ops are recorded in the graph."""
     return _Mode.grad_enabled
@@ -146,7 +153,7 @@ class Function:
     `reads_inputs = False` marks ops whose backward never reads an input's
     value (add, reshape, ...): changing such an input in place is harmless.
     """
-    __slots__ = ("parents", "needs_input_grad", "versions", "saved", "hooks", "retained", "trace",
+    __slots__ = ("parents", "needs_input_grad", "versions", "saved", "hooks", "retained", "trace", "module",
                  "__dict__", "__weakref__")
     reads_inputs = True
     makes_view = False

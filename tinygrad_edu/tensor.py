@@ -13,7 +13,17 @@ import numbers
 import numpy as np
 
 from . import composite, ops
-from .autograd import RemovableHandle, _Mode, check_finite, grad, retain, run_backward, seed_gradient, user_frame
+from .autograd import (
+    RemovableHandle,
+    _Mode,
+    check_finite,
+    grad,
+    module_stack,
+    retain,
+    run_backward,
+    seed_gradient,
+    user_frame,
+)
 from .composite import axes_of
 from .tracing import trace_backward
 
@@ -85,6 +95,7 @@ def apply(op: type, *inputs, **options) -> "Tensor":
         node.needs_input_grad = needs
         node.versions = versions if op.reads_inputs else None
         node.hooks = node.retained = node.trace = None
+        node.module = module_stack[-1] if module_stack else None
         result._ctx = node
         if _Mode.anomaly:
             anomaly_check(node, out)

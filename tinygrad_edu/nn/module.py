@@ -26,8 +26,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from ..autograd import no_grad
-from ..tensor import RemovableHandle, Tensor
+from ..autograd import RemovableHandle, module_stack, no_grad
+from ..tensor import Tensor
 
 __all__ = ["Parameter", "Module", "forward_stack"]
 
@@ -54,7 +54,7 @@ class Parameter(Tensor):
 
 # ---------------------------------------------------------------- which modules are running
 
-_forward_stack: list = []
+_forward_stack = module_stack  # the core's list: each graph node records the innermost entry
 
 
 def forward_stack() -> list:
