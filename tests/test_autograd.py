@@ -385,3 +385,26 @@ def test_nodes_record_the_module_whose_forward_made_them():
     assert out.grad_fn.module is None  # made outside any module
     assert linear_node.module[0] == "2" and isinstance(linear_node.module[1], nn.Linear)
     assert tanh_node.module[0] == "1" and isinstance(tanh_node.module[1], nn.Tanh)
+
+
+def test_pow_with_a_tensor_exponent_at_base_zero():
+    a, b = f64([0.0, 2.0]), f64([2.0, 1.5])
+    (a ** b).sum().backward()
+    assert b.grad.data[0] == 0.0 and np.isclose(b.grad.data[1], 2 ** 1.5 * np.log(2))
+
+
+def test_clamp_with_tensor_bounds_sends_them_gradients():
+    x, lo, hi = f64([0.5, 1.0, 1.5]), f64([0.8] * 3), f64([1.2] * 3)
+    x.clamp(lo, hi).sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0, 0.0]
+    assert lo.grad.tolist() == [1.0, 0.0, 0.0] and hi.grad.tolist() == [0.0, 0.0, 1.0]
+
+
+def test_no_grad_works_as_a_bare_decorator():
+    x = f64([1.0])
+
+    @tg.no_grad
+    def predict(t):
+        return t * 2
+
+    assert not predict(x).requires_grad and predict.__name__ == "predict"

@@ -149,3 +149,8 @@ def test_mean_of_ints_and_random_ints_say_so():
 
 def test_where_of_two_numbers_is_float32():
     assert tg.where(tg.tensor([True, False]), 1.0, 0.0).dtype == np.float32
+
+
+def test_expand_names_both_shapes():
+    with pytest.raises(RuntimeError, match=r"expand: cannot expand shape \(2, 3\) to \(4, 3\)"):
+        tg.ones(2, 3).expand(4, 3)

@@ -47,8 +47,13 @@ def is_grad_enabled() -> bool:
 
 
 class _GradSwitch:
-    """Base for no_grad/enable_grad: a context manager that is also a decorator."""
+    """Base for no_grad/enable_grad: a context manager that is also a decorator,
+    with or without parentheses (`@no_grad()` and `@no_grad`, as PyTorch)."""
     value = True
+
+    def __new__(cls, func=None):
+        switch = super().__new__(cls)
+        return switch(func) if callable(func) else switch
 
     def __enter__(self):
         self.prev = _Mode.grad_enabled
@@ -77,6 +82,9 @@ class enable_grad(_GradSwitch):
 
 class set_grad_enabled(_GradSwitch):
     """`with set_grad_enabled(False): ...` -- switch recording on or off by a flag."""
+
+    def __new__(cls, mode: bool):
+        return object.__new__(cls)
 
     def __init__(self, mode: bool):
         self.value = bool(mode)

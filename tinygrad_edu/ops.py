@@ -87,8 +87,8 @@ class Pow(Function):
         if need_y:
             if isinstance(x, (int, float)):  # a number base, 2 ** y; 0 ** y is flat for y > 0
                 gy = g * x ** y * math.log(x) if x > 0 else g * 0.0 if x == 0 else g * math.nan
-            else:
-                gy = g * x ** y * x.log()
+            else:  # log x is taken where x != 0 only: at x = 0, x ** y is flat in y (PyTorch gives 0)
+                gy = g * x ** y * x.where(x != 0, 1.0).log()
         return gx, gy
 
 
@@ -406,7 +406,12 @@ class Expand(Function):
     makes_view = True
 
     def forward(self, x, shape):
-        return np.broadcast_to(x, shape)
+        try:
+            return np.broadcast_to(x, shape)
+        except ValueError:
+            raise RuntimeError(
+                f"expand: cannot expand shape {x.shape} to {shape}: each dimension must be equal or 1 "
+                "in the input (new dimensions go in front). Hint: unsqueeze the input first.") from None
 
     def backward(self, g):
         return g

@@ -439,6 +439,9 @@ class Tensor:
     def clamp(self, min=None, max=None):
         if min is None and max is None:
             raise ValueError("clamp: give at least one of min and max")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):  # tensor bounds get gradients too
+            out = self if min is None else self.maximum(min)
+            return out if max is None else out.minimum(max)
         return apply(ops.Clamp, self, low=min, high=max)
 
     clip = clamp
