@@ -114,25 +114,111 @@ def test_tensor_mlp_counts_and_names_from_a_dict():
     assert len(edges) == 7 + 12  # one edge per op output, one per op input (2 MatMul, 2 Add, Relu, Sum, Div 2)
 
 
-def test_module_names_and_clusters():
+CLUSTER_START = re.compile(r"^\s*subgraph (cluster_\w+) \{$")
+CLUSTER_LABEL = re.compile(r'^\s*color=.* label=("(?:[^"\\]|\\.)*"|\S+)')
+
+
+def boxes(dot: graphviz.Digraph) -> tuple[dict, dict, dict]:
+    """Read the module boxes back from the DOT source, legend left out.
+
+    ({box label: [node keys directly inside]}, {node key: box label or None}, {box label: enclosing box label or None}).
+    """
+    stack, members, where, parent, labels = [], {}, {}, {}, {}
+    for line in dot.source.splitlines():
+        start = CLUSTER_START.match(line)
+        if start:
+            parent[start.group(1)] = stack[-1] if stack else None
+            stack.append(start.group(1))
+            members[start.group(1)] = []
+        elif line.strip() == "}" and stack:
+            stack.pop()
+        elif CLUSTER_LABEL.match(line) and stack:
+            labels[stack[-1]] = CLUSTER_LABEL.match(line).group(1).strip('"')
+        elif NODE.match(line) and not NODE.match(line).group(1).startswith(("legend_", "node", "edge", "graph")):
+            key = NODE.match(line).group(1)
+            where[key] = stack[-1] if stack else None
+            if stack:
+                members[stack[-1]].append(key)
+    return ({labels[c]: keys for c, keys in members.items() if c != "cluster_legend"},
+            {key: labels.get(c) for key, c in where.items()},
+            {labels[c]: labels.get(p) for c, p in parent.items() if c != "cluster_legend"})
+
+
+def mlp_loss():
     nn = pytest.importorskip("tinygrad_edu.nn")
     tg.manual_seed(0)
     net = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
-    loss = net(tg.randn(4, 2)).pow(2).mean()
-    dot = draw_graph(loss, names=net)
+    return nn, net, net(tg.randn(4, 2)).pow(2).mean()
+
+
+def test_each_module_gets_a_box_without_names():
+    nn, net, loss = mlp_loss()
+    dot = draw_graph(loss)
     nodes, _ = parse(dot)
+    members, where, parent = boxes(dot)
+    assert set(members) == {"0: Linear", "1: Tanh", "2: Linear"}
+    assert all(up is None for up in parent.values())  # Sequential runs no op of its own: no outer box
+    for box, op in [("0: Linear", "Linear"), ("1: Tanh", "Tanh"), ("2: Linear", "Linear")]:
+        ops = [k for k in members[box] if "ellipse" in nodes[k]]
+        assert [label(nodes[k]) for k in ops] == [op]
+        outputs = [k for k in members[box] if "ellipse" not in nodes[k] and "#ffffff" in nodes[k]]
+        assert len(outputs) == 1  # the op's output tensor sits with it
+    for op in ("Pow", "Sum", "Div"):  # the loss: made outside any module
+        assert where[key_of(nodes, op)] is None
+    weight_key = key_of(nodes, "(3, 2) float32")  # the parameters sit with the module that holds them
+    assert where[weight_key] == "0: Linear"
+
+
+def test_names_label_parameters_inside_their_box():
+    nn, net, loss = mlp_loss()
+    nodes, _ = parse(draw_graph(loss, names=net))
+    _, where, _ = boxes(draw_graph(loss, names=net))
     for name in ("0.weight", "0.bias", "2.weight", "2.bias"):
-        assert key_of(nodes, name + "\\n")
-    source = dot.source
-    clusters = re.findall(r"subgraph (cluster_\d+) \{(.*?)\n\t\}", source, re.S)
-    assert len(clusters) == 2
-    by_label = {re.search(r'^\s*color=.* label="([^"]+)"', body, re.M).group(1): body for _, body in clusters}
-    assert set(by_label) == {"0: Linear", "2: Linear"}
-    tanh = key_of(nodes, "Tanh")
-    assert all(tanh + " " not in body for body in by_label.values())  # no parameters: outside
-    for layer in by_label.values():  # each Linear's op (F.linear is one primitive) sits inside
-        assert layer.count("ellipse") == 1 and re.search(r'label="?Linear[" \]]', layer)
-    assert "cluster_0" not in draw_graph(loss, names=net, group_modules=False).source
+        assert where[key_of(nodes, name + "\\n")] == name[0] + ": Linear"
+
+
+def test_group_modules_false_draws_no_boxes():
+    nn, net, loss = mlp_loss()
+    members, where, _ = boxes(draw_graph(loss, group_modules=False))
+    assert members == {} and set(where.values()) == {None}
+
+
+def nested_net(nn):
+    """A module with a Sequential inside it and a relu of its own (nn is imported only if present)."""
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.block = nn.Sequential(nn.Linear(2, 3), nn.Tanh())
+            self.head = nn.Linear(3, 1)
+
+        def forward(self, x):
+            return self.head(self.block(x).relu())
+    return Net()
+
+
+@pytest.mark.parametrize("with_names", [False, True])
+def test_nested_modules_give_nested_boxes(with_names):
+    nn = pytest.importorskip("tinygrad_edu.nn")
+    tg.manual_seed(0)
+    net = nested_net(nn)
+    loss = net(tg.randn(4, 2)).mean()
+    dot = draw_graph(loss, names=net if with_names else None)
+    nodes, _ = parse(dot)
+    members, where, parent = boxes(dot)
+    assert parent == {"Net": None, "head: Linear": "Net", "block: Sequential": "Net",
+                      "block.0: Linear": "block: Sequential", "block.1: Tanh": "block: Sequential"}
+    assert where[key_of(nodes, "Relu")] == "Net"  # Net's own forward made it
+    assert where[key_of(nodes, "Tanh")] == "block.1: Tanh"
+    assert members["block: Sequential"] == []  # Sequential's forward makes no op itself
+
+
+def test_boxes_survive_a_backward_that_frees_the_graph():
+    nn, net, loss = mlp_loss()
+    out = net(tg.randn(4, 2))
+    out.sum().backward()
+    nodes, _ = parse(draw_graph(out))
+    _, where, _ = boxes(draw_graph(out))
+    assert where[key_of(nodes, "Linear")] == "2: Linear"  # freed, but the node still knows its module
 
 
 def test_max_nodes_collapses_and_says_so():

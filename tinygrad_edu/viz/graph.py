@@ -44,15 +44,6 @@ FREED_NOTE = ("Parts of this graph were freed by backward(): call loss.backward(
               "to draw the whole graph with its gradients.")
 
 
-# ---------------------------------------------------------------- text helpers (shared with trace.py)
-
-def module_labels(names) -> dict:
-    """{dotted prefix: 'prefix: ClassName'} for a Module's submodules, so clusters say what they are."""
-    if not hasattr(names, "named_modules"):
-        return {}
-    return {prefix: f"{prefix}: {type(m).__name__}" for prefix, m in names.named_modules() if prefix}
-
-
 # ---------------------------------------------------------------- the walk
 
 def walk(roots: list) -> tuple[list, list]:
@@ -98,53 +89,87 @@ def walk(roots: list) -> tuple[list, list]:
     return nodes, edges
 
 
-def param_groups(nodes: list, table: dict) -> dict:
-    """{node key: module prefix} for the nodes that belong to one module.
+def module_groups(nodes: list, edges: list, names) -> tuple[dict, dict]:
+    """({node key: id(module)}, {id(module): (name, module)}): which module's box each node sits in.
 
-    Nodes do not record which module made them, so this reads the parameter
-    names instead: "encoder.fc1.weight" belongs to "encoder.fc1". An op goes
-    in a module's cluster when it consumes one of that module's parameters, or
-    a tensor computed from those parameters alone (weight.T in a Linear).
-    Its output tensor and the parameters go in the same cluster. Ops with no
-    parameters (a Tanh module's forward) stay outside: there is nothing in the
-    graph that says who called them.
+    Every op node records the module whose forward made it (`node.module`, a
+    (name, module) pair or None), so an op goes in that module's box, and so do
+    its output tensors and its Python-number inputs. A parameter goes in the box
+    of the module that holds it. The modules known are the recorded ones, their
+    submodules and, with `names=model`, all of model's. Ops made outside any
+    module's forward (the loss) stay outside.
     """
-    owner = {}  # id(tensor) -> prefix, for parameters and tensors made from one module's parameters only
-    for t_id, name in table.items():
-        if "." in name:
-            owner[t_id] = name.rsplit(".", 1)[0]
-    keys = {id(node): key for key, (_, node) in nodes}
+    known = {}  # id(module) -> (name, module)
+    if hasattr(names, "named_modules"):
+        known.update({id(m): (prefix, m) for prefix, m in names.named_modules() if prefix})
     groups = {}
-    ops = [node for _, (kind, node) in nodes if kind == "op"]
-    made_by = {}  # id(op) -> the drawn tensors it made
-    for _, (kind, t) in nodes:
-        if kind == "tensor" and t._ctx is not None:
-            made_by.setdefault(id(t._ctx), []).append(t)
-    changed = True
-    while changed:  # a few passes settle it: each pass reaches one more op into a parameter-only chain
-        changed = False
-        for fn in ops:
-            tensors = [p for p in (fn.parents or ()) if isinstance(p, Tensor)]
-            prefixes = {owner.get(id(p)) for p in tensors}
-            found = sorted(p for p in prefixes if p is not None)
-            if not found:
-                continue
-            key = keys[id(fn)]
-            if groups.get(key) != found[0]:
-                groups[key] = found[0]
-                changed = True
-            if prefixes == {found[0]}:  # made from this module's parameters alone
-                for t in made_by.get(id(fn), ()):
-                    if owner.get(id(t)) != found[0]:
-                        owner[id(t)] = found[0]
-                        changed = True
     for key, (kind, node) in nodes:
-        if kind == "tensor":
-            if id(node) in owner:
-                groups[key] = owner[id(node)]
-            elif id(node._ctx) in keys and keys[id(node._ctx)] in groups:
-                groups[key] = groups[keys[id(node._ctx)]]
-    return groups
+        if kind == "op" and node.module is not None:
+            groups[key] = id(node.module[1])
+            known.setdefault(id(node.module[1]), node.module)
+    for name, module in list(known.values()):  # a recorded module names its submodules: boxes can nest
+        for prefix, sub in module.named_modules():
+            if prefix:
+                outermost = name == type(module).__name__
+                known.setdefault(id(sub), (prefix if outermost else f"{name}.{prefix}", sub))
+    keys = {id(node): key for key, (_, node) in nodes}
+    owners = {id(p): module_id for module_id, (_, module) in known.items()
+              for p in module.parameters(recurse=False)}  # id(parameter) -> id(the module that holds it)
+    for key, (kind, node) in nodes:
+        if kind != "tensor":
+            continue
+        op_key = keys.get(id(node._ctx))
+        if op_key in groups:
+            groups[key] = groups[op_key]
+        elif id(node) in owners:
+            groups[key] = owners[id(node)]
+    for tail, head in edges:  # a number node feeds exactly one op
+        if tail.startswith("n") and head in groups:
+            groups[tail] = groups[head]
+    return groups, known
+
+
+def module_parent(module, known: dict):
+    """id of the known module that holds `module` as a direct child (its enclosing box), or None."""
+    for module_id, (_, candidate) in known.items():
+        if any(child is module for child in candidate._modules.values()):
+            return module_id
+    return None
+
+
+def cluster_label(name: str, module) -> str:
+    """'1: Tanh'; the outermost module is named by its class already, so just 'Sequential'."""
+    cls = type(module).__name__
+    return cls if name == cls else f"{name}: {cls}"
+
+
+def add_clusters(dot: graphviz.Digraph, boxes: dict, known: dict) -> None:
+    """Attach each module's box to its parent module's box (or to the graph), innermost first.
+
+    graphviz copies a subgraph's body when it is attached, so a box must be
+    complete (its own child boxes included) before it goes into its parent.
+    """
+    parents = {}
+    pending = list(boxes)
+    while pending:  # make a box for every enclosing module we know of, even one with no ops of its own
+        module_id = pending.pop()
+        parent = module_parent(known[module_id][1], known)
+        parents[module_id] = parent
+        if parent is not None and parent not in boxes:
+            boxes[parent] = graphviz.Digraph(f"cluster_{len(boxes)}")
+            pending.append(parent)
+
+    def depth(module_id) -> int:
+        steps = 0
+        while parents.get(module_id) is not None and steps < len(parents):  # steps: a shared module can't loop us
+            module_id, steps = parents[module_id], steps + 1
+        return steps
+
+    for module_id in sorted(boxes, key=depth, reverse=True):
+        name, module = known[module_id]
+        box = boxes[module_id]
+        box.attr(label=cluster_label(name, module), style="rounded,dashed", color="#888888")
+        (boxes[parents[module_id]] if parents[module_id] is not None else dot).subgraph(box)
 
 
 # ---------------------------------------------------------------- labels
@@ -183,10 +208,12 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
     `.grad` is set and `show_grads`, its gradient the same way. Ellipses are
     ops ("Mul", "MatMul"). Data flows along the arrows, from inputs to the root.
 
-    `group_modules` (with a Module as `names`) draws each module's ops inside
-    a labelled box. The nodes do not record which module made them, so the
-    grouping comes from parameter names: an op that consumes
-    "encoder.fc1.weight" (or weight.T) sits in the box "encoder.fc1".
+    `group_modules` draws each module's ops inside a labelled box ("1: Tanh"):
+    every op records the module whose forward made it, so no `names=` is
+    needed. A module inside another ("block.conv" in "block") gets a box inside
+    its parent's box. Output tensors sit with their op, parameters with the
+    module that holds them (`names=model` also labels them "block.conv.weight").
+    Ops made outside any module (the loss) stay outside.
 
     With more than `max_nodes` nodes, the ones nearest the root are kept and
     the rest become one "... N more nodes" box, and the picture says so.
@@ -203,8 +230,7 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
     kept_keys = {key for key, _ in kept}
     hidden = len(nodes) - len(kept)
     root_keys = {nodes[i][0] for i in range(len(roots))}
-    groups = param_groups(kept, table) if group_modules else {}
-    cluster_names = module_labels(names)
+    groups, known = module_groups(kept, edges, names) if group_modules else ({}, {})
 
     dot = graphviz.Digraph("computation_graph")
     dot.attr(rankdir=rankdir, fontname="Helvetica", fontsize="11")
@@ -226,9 +252,7 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
         if key in groups:
             target = clusters.setdefault(groups[key], graphviz.Digraph(f"cluster_{len(clusters)}"))
         target.node(key, label=label, **style)
-    for prefix, sub in clusters.items():
-        sub.attr(label=cluster_names.get(prefix, prefix), style="rounded,dashed", color="#888888")
-        dot.subgraph(sub)
+    add_clusters(dot, clusters, known)
 
     for tail, head in edges:
         if tail in kept_keys and head in kept_keys:
