@@ -74,6 +74,28 @@ def test_repr_matches_torch():
     assert repr(ours) == repr(theirs)
 
 
+def test_repr_is_written_like_torch():
+    """The same model as test_repr_matches_torch, its repr as PyTorch 2.x prints it, written out (no torch needed)."""
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4)),
+                          nn.Dropout(0.2), nn.LayerNorm(3), nn.Embedding(5, 2), nn.Flatten(), nn.Identity(),
+                          nn.LeakyReLU(0.2), nn.Softmax(dim=1))
+    assert repr(model) == """Sequential(
+  (0): Linear(in_features=2, out_features=3, bias=True)
+  (1): ReLU()
+  (2): Sequential(
+    (0): Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+    (1): BatchNorm2d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+  )
+  (3): Dropout(p=0.2, inplace=False)
+  (4): LayerNorm((3,), eps=1e-05, elementwise_affine=True, bias=True)
+  (5): Embedding(5, 2)
+  (6): Flatten(start_dim=1, end_dim=-1)
+  (7): Identity()
+  (8): LeakyReLU(negative_slope=0.2)
+  (9): Softmax(dim=1)
+)"""
+
+
 def test_parameter_is_a_tensor_that_requires_grad_and_shares_data():
     t = tg.randn(2, 2)
     p = nn.Parameter(t)
@@ -332,6 +354,17 @@ def test_calculate_gain_matches_torch():
         assert nn.init.calculate_gain(name, param) == pytest.approx(torch.nn.init.calculate_gain(name, param))
     with pytest.raises(ValueError, match="unsupported"):
         nn.init.calculate_gain("swish")
+
+
+@pytest.mark.parametrize("name, param, gain", [
+    ("linear", None, 1.0), ("conv1d", None, 1.0), ("conv2d", None, 1.0), ("conv_transpose2d", None, 1.0),
+    ("sigmoid", None, 1.0), ("tanh", None, 5 / 3), ("relu", None, math.sqrt(2.0)),
+    ("leaky_relu", None, math.sqrt(2 / (1 + 0.01 ** 2))),  # PyTorch's default negative slope: 0.01
+    ("leaky_relu", 0.2, math.sqrt(2 / (1 + 0.2 ** 2))), ("selu", None, 3 / 4),
+])
+def test_calculate_gain_is_pytorchs_table(name, param, gain):
+    """PyTorch's documented table for torch.nn.init.calculate_gain, written out (no torch needed)."""
+    assert nn.init.calculate_gain(name, param) == pytest.approx(gain, rel=1e-12)
 
 
 @pytest.mark.parametrize("fn, kwargs, kind, spread", [

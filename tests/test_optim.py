@@ -145,6 +145,24 @@ def test_default_hyperparameters_match_torch(name):
         assert theirs[key] == value, key
 
 
+ADAM_DEFAULTS = {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "amsgrad": False,
+                 "maximize": False, "decoupled_weight_decay": False}
+TORCH_DEFAULTS = {  # PyTorch 2.x's defaults, written out (its foreach/fused/capturable/differentiable left out)
+    "SGD": {"lr": 0.001, "momentum": 0, "dampening": 0, "weight_decay": 0, "nesterov": False, "maximize": False},
+    "Adam": ADAM_DEFAULTS,
+    "AdamW": {**ADAM_DEFAULTS, "weight_decay": 0.01, "decoupled_weight_decay": True},
+    "RMSprop": {"lr": 0.01, "momentum": 0, "alpha": 0.99, "eps": 1e-08, "centered": False, "weight_decay": 0,
+                "maximize": False},
+    "Adagrad": {"lr": 0.01, "lr_decay": 0, "eps": 1e-10, "weight_decay": 0, "initial_accumulator_value": 0,
+                "maximize": False},
+}
+
+
+@pytest.mark.parametrize("name", sorted(TORCH_DEFAULTS))
+def test_default_hyperparameters_are_pytorchs(name):
+    assert getattr(optim, name)([tg.tensor([1.0], requires_grad=True)]).defaults == TORCH_DEFAULTS[name]
+
+
 @pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad"])
 def test_maximize_is_descent_on_minus_gradient(name):
     x0, grads = initial(), gradients()
