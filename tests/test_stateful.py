@@ -4,6 +4,11 @@ It builds expressions from two leaves, calls backward with and without
 retain_graph, zeroes gradients, detaches, works under no_grad and updates
 the leaves in place, and after every step checks each leaf's accumulated
 .grad against finite differences of a NumPy model of the same expressions.
+
+The model knows what the engine must do after an in-place update: a graph
+in which an op read the updated leaf (mul, sin, ...) must refuse to
+backpropagate, while one that only added it (add, sub) still gives the
+gradient at the values it was built with.
 """
 
 from __future__ import annotations
@@ -29,19 +34,32 @@ BINARY = {"add": (lambda a, b: a + b, np.add), "sub": (lambda a, b: a - b, np.su
 @dataclass
 class Expr:
     tensor: tg.Tensor
-    fn: object            # dict of leaf values -> array: the same expression in NumPy
+    fn: object            # leaf perturbations {name: array} -> array: the same expression in NumPy
     leaves: frozenset     # leaves a gradient can flow to
     parts: frozenset      # ids of the graph pieces it is built from
+    reads: dict = None        # {leaf: its update count then} for each leaf an op of the graph read (and saved)
+    alias: str | None = None  # the leaf whose memory this tensor is (a leaf, or its detach())
 
 
-def numeric_grad(fn, values: dict, leaf: str, eps: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(values[leaf])
-    for i in range(grad.size):
-        plus = {k: v.copy() for k, v in values.items()}
-        minus = {k: v.copy() for k, v in values.items()}
-        plus[leaf].flat[i] += eps
-        minus[leaf].flat[i] -= eps
-        grad.flat[i] = (np.sum(fn(plus)) - np.sum(fn(minus))) / (2 * eps)
+NO_CHANGE = {name: 0.0 for name in LEAVES}
+
+
+def merged(*reads: dict) -> dict:
+    """Reads of combined graphs: the oldest read of each leaf decides whether it is stale."""
+    out = {}
+    for r in reads:
+        for leaf, count in r.items():
+            out[leaf] = min(count, out.get(leaf, count))
+    return out
+
+
+def numeric_grad(fn, leaf: str, eps: float = 1e-6) -> np.ndarray:
+    """d sum(fn) / d leaf by central differences around the values the expression was built with."""
+    grad = np.zeros(3)
+    for i in range(3):
+        plus, minus = dict(NO_CHANGE), dict(NO_CHANGE)
+        plus[leaf], minus[leaf] = np.eye(3)[i] * eps, -np.eye(3)[i] * eps
+        grad[i] = (np.sum(fn(plus)) - np.sum(fn(minus))) / (2 * eps)
     return grad
 
 
@@ -52,6 +70,7 @@ class AutogradMachine(RuleBasedStateMachine):
         self.values = {name: rng.uniform(-1, 1, 3) for name in LEAVES}
         self.leaves = {name: tg.tensor(self.values[name], requires_grad=True) for name in LEAVES}
         self.expected = {name: None for name in LEAVES}
+        self.updates = {name: 0 for name in LEAVES}
         self.pool: list[Expr] = []
         self.freed: set = set()
         self.next_id = 0
@@ -61,14 +80,20 @@ class AutogradMachine(RuleBasedStateMachine):
         return frozenset([self.next_id])
 
     def add(self, expr: Expr) -> None:
+        expr.reads = expr.reads or {}
         self.pool = (self.pool + [expr])[-12:]
 
-    def leaf_exprs(self) -> list:
-        return [Expr(self.leaves[n], lambda v, n=n: v[n], frozenset([n]), frozenset()) for n in LEAVES]
+    def leaf_expr(self, n: str) -> Expr:
+        base = self.values[n].copy()
+        return Expr(self.leaves[n], lambda d: base + d[n], frozenset([n]), frozenset(), alias=n)
 
     @initialize()
     def start_from_the_leaves(self):
-        self.pool = self.leaf_exprs()
+        for n in LEAVES:
+            self.add(self.leaf_expr(n))
+
+    def constant(self, tensor, value, alias=None) -> Expr:
+        return Expr(tensor, lambda d: value, frozenset(), frozenset(), alias=alias)
 
     @precondition(lambda self: self.pool)
     @rule(data=st.data(), op=st.sampled_from(sorted(UNARY)), under_no_grad=st.booleans())
@@ -77,45 +102,48 @@ class AutogradMachine(RuleBasedStateMachine):
         make, ref = UNARY[op]
         if under_no_grad:
             with tg.no_grad():
-                t = make(a.tensor)
-            value = ref(a.fn(self.values))
-            self.add(Expr(t, lambda v, c=value: c, frozenset(), frozenset()))
-        else:
-            self.add(Expr(make(a.tensor), lambda v: ref(a.fn(v)), a.leaves, a.parts | self.new_part()))
+                self.add(self.constant(make(a.tensor), ref(a.fn(NO_CHANGE))))
+        else:  # every unary op here reads its input
+            reads = merged(a.reads, {a.alias: self.updates[a.alias]} if a.alias else {})
+            self.add(Expr(make(a.tensor), lambda d: ref(a.fn(d)), a.leaves, a.parts | self.new_part(), reads))
 
     @precondition(lambda self: self.pool)
     @rule(data=st.data(), op=st.sampled_from(sorted(BINARY)))
     def binary(self, data, op):
         a, b = data.draw(st.sampled_from(self.pool)), data.draw(st.sampled_from(self.pool))
         make, ref = BINARY[op]
-        self.add(Expr(make(a.tensor, b.tensor), lambda v: ref(a.fn(v), b.fn(v)), a.leaves | b.leaves,
-                      a.parts | b.parts | self.new_part()))
+        reads = merged(a.reads, b.reads)
+        if op == "mul":  # mul saves both factors; add and sub read nothing
+            reads = merged(reads, {x.alias: self.updates[x.alias] for x in (a, b) if x.alias})
+        self.add(Expr(make(a.tensor, b.tensor), lambda d: ref(a.fn(d), b.fn(d)), a.leaves | b.leaves,
+                      a.parts | b.parts | self.new_part(), reads))
 
     @precondition(lambda self: self.pool)
     @rule(data=st.data())
     def detach(self, data):
         a = data.draw(st.sampled_from(self.pool))
-        value = a.fn(self.values)
-        self.add(Expr(a.tensor.detach(), lambda v, c=value: c, frozenset(), frozenset()))
+        self.add(self.constant(a.tensor.detach(), a.fn(NO_CHANGE), alias=a.alias))  # shares a's memory
 
     @precondition(lambda self: self.pool)
-    @rule(data=st.data(), retain=st.booleans())
-    def backward(self, data, retain):
-        e = data.draw(st.sampled_from(self.pool[-3:]))  # the newest: the deepest graphs
+    @rule(data=st.data(), retain=st.booleans(), newest=st.booleans())
+    def backward(self, data, retain, newest):
+        # The newest expression is the deepest graph; any other may be freed or stale by now.
+        e = self.pool[-1] if newest else data.draw(st.sampled_from(self.pool))
         loss = e.tensor.sum()
         if not e.leaves:
             with pytest.raises(RuntimeError, match="does not require grad"):
                 loss.backward()
             return
-        if e.parts & self.freed:
-            with pytest.raises(RuntimeError, match="retain_graph=True"):
+        changed = {n for n, count in e.reads.items() if self.updates[n] != count}
+        if e.parts & self.freed or changed:
+            with pytest.raises(RuntimeError, match="retain_graph=True|modified by an inplace operation"):
                 loss.backward(retain_graph=retain)
-            # How far that backward got before it hit the freed node is not modelled: forget its pieces.
+            # How far that backward got before it raised is not modelled: forget its pieces.
             self.pool = [x for x in self.pool if not (x.parts & e.parts)]
             return
         loss.backward(retain_graph=retain)
         for name in e.leaves:
-            g = numeric_grad(e.fn, self.values, name)
+            g = numeric_grad(e.fn, name)
             self.expected[name] = g if self.expected[name] is None else self.expected[name] + g
         if not retain:
             self.freed |= e.parts
@@ -131,9 +159,12 @@ class AutogradMachine(RuleBasedStateMachine):
         with tg.no_grad():
             self.leaves[name] -= step
         self.values[name] = self.values[name] - step
-        # Graphs built before the update saved the old values: backward through them now
-        # raises (checked in test_autograd); the machine starts from fresh expressions.
-        self.pool = self.leaf_exprs()
+        self.updates[name] += 1
+        # The leaf and its detached copies now hold new values: new ones replace them in the pool.
+        # Graphs built from them before stay; `reads` says which of those must now refuse backward.
+        fresh = self.leaf_expr(name)
+        fresh.reads = {}
+        self.pool = [fresh] + [x for x in self.pool if x.alias != name]  # the newest graph stays last
 
     @invariant()
     def gradients_match_finite_differences(self):
@@ -146,5 +177,5 @@ class AutogradMachine(RuleBasedStateMachine):
             np.testing.assert_array_equal(self.leaves[name].data, self.values[name])
 
 
-AutogradMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
+AutogradMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)
 TestAutograd = AutogradMachine.TestCase
