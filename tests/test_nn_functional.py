@@ -158,6 +158,51 @@ def test_conv_and_pools_match_torch(conv_case, pool_case):
     np.testing.assert_allclose(ours_avg, tf.avg_pool2d(theirs, k, pstride or k, ppad).numpy(), atol=1e-12)
 
 
+def np_pool(values, kernel, stride, padding, reduce, fill):
+    """The pooling definition as a loop: pad with `fill`, then reduce each window (stride None: the kernel)."""
+    (kh, kw), (ph, pw) = kernel, padding
+    sh, sw = stride or kernel
+    padded = np.pad(values, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill)
+    out_h, out_w = (padded.shape[2] - kh) // sh + 1, (padded.shape[3] - kw) // sw + 1
+    out = np.empty(values.shape[:2] + (out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            out[:, :, i, j] = reduce(padded[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw], axis=(2, 3))
+    return out
+
+
+@settings(max_examples=15)
+@given(pool_cases())
+def test_pools_match_a_numpy_loop(case):
+    """max pads with -inf (padding never wins); avg pads with 0 and divides by kh*kw (count_include_pad=True)."""
+    values, k, stride, padding = case
+    np.testing.assert_array_equal(F.max_pool2d(tg.tensor(values), k, stride, padding).data,
+                                  np_pool(values, k, stride, padding, np.max, -np.inf))
+    np.testing.assert_allclose(F.avg_pool2d(tg.tensor(values), k, stride, padding).data,
+                               np_pool(values, k, stride, padding, np.mean, 0.0), atol=1e-12)
+
+
+def test_max_pool2d_padding_never_wins_even_when_all_values_are_negative():
+    x = -1.0 - np.arange(16.0).reshape(1, 1, 4, 4)
+    out = F.max_pool2d(tg.tensor(x), 3, 2, 1).data
+    np.testing.assert_array_equal(out, [[[[-1.0, -2.0], [-5.0, -6.0]]]])  # a zero pad would have given 0
+
+
+def test_conv2d_float32_gradients_match_float64():
+    """The same backward in float32 and float64: float32 stays float32 and within 1e-4 of the float64 result."""
+    x = RNG.standard_normal((4, 3, 9, 9))
+    w = RNG.standard_normal((5, 3, 3, 3))
+    g = RNG.standard_normal((4, 5, 5, 5))
+    grads = {}
+    for dtype in (np.float32, np.float64):
+        X, W = tg.tensor(x, dtype=dtype, requires_grad=True), tg.tensor(w, dtype=dtype, requires_grad=True)
+        F.conv2d(X, W, stride=2, padding=1).backward(tg.tensor(g, dtype=dtype))
+        grads[dtype] = X.grad, W.grad
+    for low, high in zip(grads[np.float32], grads[np.float64]):
+        assert low.dtype == np.float32 and high.dtype == np.float64
+        np.testing.assert_allclose(low.data, high.data, rtol=1e-4, atol=1e-4)
+
+
 def test_conv2d_float32_gradients_match_torch():
     torch = pytest.importorskip("torch")
     x = RNG.standard_normal((4, 3, 9, 9)).astype(np.float32)
@@ -315,6 +360,24 @@ def test_cross_entropy_spatial_single_sample_and_ignore_all():
     np.testing.assert_allclose(F.cross_entropy(tg.tensor(x[0, :, 0, 0]), np.array(1)).data,
                                tf.cross_entropy(torch.tensor(x[0, :, 0, 0]), torch.tensor(1)).numpy(), rtol=1e-12)
     assert np.isnan(F.cross_entropy(tg.tensor(LOGITS), np.full(6, -100)).item())
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4), (2, 3, 2, 2)])
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_cross_entropy_spatial_matches_the_formula(shape, smoothing):
+    """(N, C, d...) logits: each position is one sample, and the mean runs over all N*d of them.
+
+    loss at a position = (1 - s) * -log p[target] + (s / C) * sum_c -log p[c],  log p = x - logsumexp_c(x).
+    """
+    x = RNG.standard_normal(shape)
+    target = RNG.integers(0, shape[1], (shape[0],) + shape[2:])
+    log_p = x - np.log(np.exp(x).sum(axis=1, keepdims=True))
+    picked = np.take_along_axis(log_p, target[:, None], axis=1)[:, 0]
+    per_position = -(1 - smoothing) * picked - smoothing / shape[1] * log_p.sum(axis=1)
+    np.testing.assert_allclose(F.cross_entropy(tg.tensor(x), target, label_smoothing=smoothing,
+                                               reduction="none").data, per_position, rtol=1e-12)
+    np.testing.assert_allclose(F.cross_entropy(tg.tensor(x), target, label_smoothing=smoothing).item(),
+                               per_position.mean(), rtol=1e-12)
 
 
 def test_cross_entropy_is_stable_for_huge_logits():

@@ -158,6 +158,18 @@ def test_torch_save_file_is_refused_without_running_it(tmp_path):
         tg.load(path)
 
 
+def test_torch_save_layout_is_refused_without_torch(tmp_path):
+    """The layout torch.save writes (a zip: archive/data.pkl, archive/data/0, ...), built by hand."""
+    path = tmp_path / "model.pt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("archive/data.pkl", pickle.dumps({"w": "storage 0"}, protocol=2))
+        archive.writestr("archive/byteorder", "little")
+        archive.writestr("archive/data/0", np.ones(2, dtype=np.float32).tobytes())
+        archive.writestr("archive/version", "3\n")
+    with pytest.raises(FileFormatError, match=r"model.pt is a zip .* looks like a torch.save file"):
+        tg.load(path)
+
+
 def write_structure(path, structure, **arrays):
     raw = json.dumps(structure).encode()
     np.savez(path, __structure__=np.frombuffer(raw, dtype=np.uint8), **arrays)
