@@ -381,11 +381,14 @@ def np_conv2d(x, w, b, stride, padding):
 def sample_max_pool(draw):
     k = draw(st.integers(1, 2))
     stride = draw(st.sampled_from([None, 1, 2]))
-    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(k, 4)), draw(st.integers(k, 4)))
-    return [values(draw, shape, "distinct")], {"kernel_size": k, "stride": stride}
+    padding = draw(st.integers(0, k // 2))  # PyTorch allows at most half the kernel
+    low = max(k - 2 * padding, 1)  # the padded input must hold one window
+    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(low, 4)), draw(st.integers(low, 4)))
+    return [values(draw, shape, "distinct")], {"kernel_size": k, "stride": stride, "padding": padding}
 
 
-def np_max_pool(x, kernel_size, stride):
+def np_max_pool(x, kernel_size, stride, padding=0):
+    x = np.pad(x, ((0, 0), (0, 0), (padding,) * 2, (padding,) * 2), constant_values=-np.inf)  # pads never win
     s = stride or kernel_size
     out_h, out_w = (x.shape[2] - kernel_size) // s + 1, (x.shape[3] - kernel_size) // s + 1
     out = np.zeros(x.shape[:2] + (out_h, out_w))
