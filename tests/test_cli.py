@@ -89,6 +89,25 @@ def test_tour_walks_through_every_lesson_in_order(tour):
     assert page.count("<table>") >= 5
 
 
+@pytest.mark.parametrize("argv", [["xor", "--quick"], ["--help"]])
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, argv):
+    """`tinygrad-edu xor | head -1`, made certain: the reading end is closed before the first write."""
+    proc = subprocess.Popen([sys.executable, "-m", "tinygrad_edu", *argv, "--out", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    code = proc.wait(timeout=120)
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr and "Broken pipe" not in stderr, stderr
+    assert code == (0 if argv == ["--help"] else 1)
+
+
+def test_piping_into_head_prints_nothing_on_stderr(tmp_path):
+    done = subprocess.run(f'"{sys.executable}" -m tinygrad_edu xor --quick --out "{tmp_path}" | head -1',
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert done.stdout.startswith("SimpleNN") and done.stderr == ""
+
+
 def test_no_command_prints_help(capsys):
     assert main([]) == 0
     assert "tour" in capsys.readouterr().out

@@ -5,11 +5,16 @@
     tinygrad-edu <lesson> --help     the options of one lesson
 
 Every lesson writes into --out (default ./tinygrad_edu_out/<command>).
+
+Piped into a reader that stops early (`tinygrad-edu xor | head -1`), the
+command stops quietly with exit code 1, as Python's docs recommend for a
+broken pipe (the lesson did not finish, so it is not a success); no traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -83,6 +88,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; 0 on success, 1 on an error (or when the reader of stdout went away), 2 on bad arguments."""
+    try:
+        code = run(argv)
+        sys.stdout.flush()  # a pipe buffers: flush here, where a broken pipe is caught, not at exit
+        return code
+    except BrokenPipeError:
+        # Python's docs ("Note on SIGPIPE" in the signal module): point stdout at devnull, so the
+        # interpreter's own flush at exit does not raise a second time, and stop.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -105,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                    if getattr(args, name) is not None}
         result = lesson.load().run(quick=args.quick, out_dir=args.out, seed=args.seed, log=log,
                                    progress_bar=not args.quiet, **options)
+    except BrokenPipeError:
+        raise  # not an error to report: main stops quietly
     except OSError as err:
         print(f"tinygrad-edu: error: {err}", file=sys.stderr)
         return 1
