@@ -11,6 +11,8 @@ from their 0s. Then the same Perceptron module is trained the modern way:
 a sigmoid instead of the step, a cross-entropy loss, and gradients from
 autograd (loss.backward()), stepped by optim.SGD.
 
+The code: tinygrad_edu/curriculum/perceptron.py (Perceptron, train_perceptron_rule, train_gradient_descent).
+
     python examples/01_perceptron.py       (TINYGRAD_EDU_QUICK=1 for a quick run)
 """
 

@@ -6,6 +6,8 @@ autograd computes them (one backward pass through f(x).sum()), and this
 script checks each one against the closed form from a calculus book, then
 plots every function beside its derivative.
 
+The code: tinygrad_edu/curriculum/activations.py (closed_form_derivative vs autograd_derivative).
+
     python examples/02_activations.py
 """
 

@@ -6,6 +6,8 @@ keeps the shape. The script feeds a random batch through the layers one at
 a time and prints each shape and parameter count, then draws the graph that
 autograd recorded with viz.save_graph.
 
+The code: tinygrad_edu/curriculum/forward.py (make_mlp, then run's layer-by-layer loop).
+
     python examples/03_forward.py
 """
 

@@ -6,6 +6,8 @@ everything in NumPy: forward, the chain rule layer by layer in backward,
 and the update. At every training step the script also asks autograd for
 the same gradients, and reports the largest difference: rounding error.
 
+The code: tinygrad_edu/curriculum/backprop.py (NeuralNetwork is the class to read).
+
     python examples/04_backprop_xor.py
 """
 

@@ -5,6 +5,8 @@ from (-2, 2), plain SGD with three learning rates (too small, good, nearly
 too big), SGD with momentum and Adam each take 100 steps, with gradients
 from autograd. The plot shows their paths over the contour lines.
 
+The code: tinygrad_edu/curriculum/descent.py (loss_fn and descend).
+
     python examples/05_gradient_descent.py
 """
 

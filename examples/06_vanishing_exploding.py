@@ -6,6 +6,8 @@ first layer; in a ReLU network with He initialisation it keeps its size.
 With weights drawn too large it explodes instead, and
 nn.utils.clip_grad_norm_ rescales it to a chosen norm.
 
+The code: tinygrad_edu/curriculum/vanishing.py (deep_network and layer_grad_norms).
+
     python examples/06_vanishing_exploding.py
 """
 

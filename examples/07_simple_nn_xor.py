@@ -15,6 +15,8 @@ The script trains it on the four XOR points, prints predictions against
 targets, tries new points near the corners and the centre, and saves the
 loss curve, predictions vs targets, the decision boundary and the graph.
 
+The code: tinygrad_edu/curriculum/xor.py (SimpleNN is the class to read).
+
     python examples/07_simple_nn_xor.py    (or: tinygrad-edu xor)
 """
 

@@ -5,6 +5,8 @@ DataLoader for shuffled mini-batches, Adam, cross-entropy, a progress bar.
 Then the test accuracy of both models, the CNN's confusion matrix, and the
 test images it got wrong.
 
+The code: tinygrad_edu/curriculum/digits.py (make_mlp, DigitCNN and train).
+
     python examples/08_digits.py           (TINYGRAD_EDU_QUICK=1: five epochs)
 """
 

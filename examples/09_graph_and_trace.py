@@ -6,6 +6,8 @@ backward, prints viz.trace_backward's step-by-step account of the engine
 (the op, its local derivative, the gradients in and out, where they add),
 then draws a tiny network's graph with its parameter names.
 
+The code: tinygrad_edu/curriculum/graph.py (expression, then run draws and traces it).
+
     python examples/09_graph_and_trace.py
 """
 

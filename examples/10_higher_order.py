@@ -6,6 +6,8 @@ graph, and grad(g . v, w) is the Hessian-vector product H v. On the
 quadratic of lesson 5 the Hessian is diag(2, 4); one Newton step
 w - H^-1 grad f lands exactly on the minimum (2, -1).
 
+The code: tinygrad_edu/curriculum/higher_order.py (hvp, hessian and newton_step).
+
     python examples/10_higher_order.py
 """
 
