@@ -347,7 +347,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         if not create_graph:
             # Keep each .grad its own array: a pass-through op (add) hands the
             # same gradient to both inputs, and a view may be read-only.
-            if id(grad.data) in given or not grad.data.flags.owndata:
+            if id(grad.data) in given or grad.data.base is not None:
                 grad = type(grad)._wrap(grad.data.copy())
             given.add(id(grad.data))
         if leaf.grad is None:

@@ -19,6 +19,8 @@ def axes_of(ndim: int, dim, axis=None, op: str = "dim"):
         dim = axis
     if dim is None:
         return None
+    if type(dim) is int and -ndim <= dim < ndim:  # the common case, quickly
+        return (dim % ndim,)
     dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
     axes = tuple(sorted({axis_of(ndim, d, op) for d in dims}))
     return axes if ndim else None
@@ -108,7 +110,7 @@ def matrix_transpose(x):
     """x.mT: the last two axes swapped."""
     if x.ndim < 2:
         raise RuntimeError(f"mT: needs a tensor of at least 2 dimensions, got shape {x.shape}")
-    return transpose(x, -2, -1)
+    return x.permute(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
 
 
 def unsqueeze(x, dim: int):

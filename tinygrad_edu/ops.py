@@ -320,7 +320,7 @@ class Sum(Function):
 
     def forward(self, x, axes=None, keepdim=False):
         self.axes = axes
-        return np.sum(x, axis=axes, keepdims=keepdim)
+        return x.sum(axis=axes, keepdims=keepdim)
 
     def backward(self, g):
         (x,) = self.parents
@@ -333,7 +333,7 @@ class Max(Function):
 
     def forward(self, x, axes=None, keepdim=False):
         self.axes = axes
-        return np.max(x, axis=axes, keepdims=keepdim)
+        return x.max(axis=axes, keepdims=keepdim)
 
     def backward(self, g):
         (x,) = self.parents
@@ -357,13 +357,15 @@ class LogSoftmax(Function):
         self.dim = dim
         m = x.max(axis=dim, keepdims=True)
         shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
-        self.saved = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))  # the output
-        return self.saved
+        e = np.exp(shifted)
+        total = e.sum(axis=dim, keepdims=True)
+        self.saved = e / total  # softmax(x): the derivative needs it, and here it is at hand
+        return shifted - np.log(total)
 
     def backward(self, g):
         (x,) = self.parents
-        z = self.saved_tensor(g, lambda: x.log_softmax(self.dim))
-        return g - z.exp() * g.sum(self.dim, keepdim=True)
+        p = self.saved_tensor(g, lambda: x.softmax(self.dim))
+        return g - p * g.sum(self.dim, keepdim=True)
 
 
 # ---------------------------------------------------------------- movement

@@ -527,10 +527,12 @@ class Tensor:
 
     def permute(self, *dims):
         dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
-        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
-            raise RuntimeError(f"permute: {tuple(dims)} is not an ordering of the {self.ndim} "
+        n = self.ndim
+        axes = tuple([int(d) % n for d in dims]) if n else tuple(dims)
+        if sorted(axes) != list(range(n)):
+            raise RuntimeError(f"permute: {tuple(dims)} is not an ordering of the {n} "
                                f"dimensions of a tensor of shape {self.shape}")
-        return apply(ops.Permute, self, axes=tuple(int(d) % self.ndim for d in dims))
+        return apply(ops.Permute, self, axes=axes)
 
     def expand(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
