@@ -352,11 +352,10 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             given.add(id(grad.data))
         if leaf.grad is None:
             leaf.grad = grad
+        elif create_graph:
+            leaf.grad = leaf.grad + grad  # recorded, so the sum can be differentiated too
         else:
-            if create_graph:
-                leaf.grad = leaf.grad + grad
-            else:
-                leaf.grad = type(grad)._wrap(leaf.grad.data + grad.data)
+            leaf.grad = type(grad)._wrap(leaf.grad.data + grad.data)
     return None
 
 
