@@ -85,7 +85,7 @@ def step_numpy(weights, x, y):
 def make_model(weights) -> nn.Sequential:
     model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
     for param, array in zip(model.parameters(), weights):
-        param.data[...] = array
+        param._data[...] = array
     return model
 
 
@@ -101,7 +101,7 @@ def step_tinygrad(weights, x, y):
         loss.backward()
         optimizer.step()
         return loss.item()
-    return step, [p.data for p in model.parameters()]
+    return step, [p._data for p in model.parameters()]
 
 
 def step_torch(weights, x, y):

@@ -131,10 +131,10 @@ def test_hessian_vector_product_and_newton_step():
     v = tg.tensor([1.0, 0.0], dtype=np.float64)
     (hv,) = tg.grad((g * v).sum(), w, retain_graph=True)
     assert hv.tolist() == [2.0, 0.0]
-    hessian = np.stack([tg.grad(g[i], w, retain_graph=True)[0].data for i in range(2)])
+    hessian = np.stack([tg.grad(g[i], w, retain_graph=True)[0]._data for i in range(2)])
     np.testing.assert_allclose(hessian, [[2, 0], [0, 4]])
-    step = np.linalg.solve(hessian, g.data)
-    np.testing.assert_allclose(w.data - step, [2.0, -1.0])
+    step = np.linalg.solve(hessian, g._data)
+    np.testing.assert_allclose(w._data - step, [2.0, -1.0])
 
 
 def test_third_derivative():
@@ -155,7 +155,7 @@ def test_backward_create_graph_gradient_penalty():
     x.grad = None
     penalty.backward()
     assert x_grad_first == [3.0, 12.0]
-    np.testing.assert_allclose(x.grad.data, 36 * x.data ** 3)
+    np.testing.assert_allclose(x.grad._data, 36 * x._data ** 3)
 
 
 def test_without_create_graph_backward_records_nothing():
@@ -283,8 +283,8 @@ def test_matches_torch_on_a_small_network():
     tout = torch.log_softmax(torch.tanh(tx @ tw1) @ tw2, -1)[:, 0].mean() + (tw1 ** 2).sum() * 0.01
     tout.backward()
     np.testing.assert_allclose(out.item(), tout.item(), rtol=1e-12)
-    np.testing.assert_allclose(w1.grad.data, tw1.grad.numpy(), rtol=1e-10)
-    np.testing.assert_allclose(w2.grad.data, tw2.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(w1.grad._data, tw1.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(w2.grad._data, tw2.grad.numpy(), rtol=1e-10)
 
 
 def test_backward_trace_prints_the_engine_steps(capsys):
@@ -390,7 +390,7 @@ def test_nodes_record_the_module_whose_forward_made_them():
 def test_pow_with_a_tensor_exponent_at_base_zero():
     a, b = f64([0.0, 2.0]), f64([2.0, 1.5])
     (a ** b).sum().backward()
-    assert b.grad.data[0] == 0.0 and np.isclose(b.grad.data[1], 2 ** 1.5 * np.log(2))
+    assert b.grad._data[0] == 0.0 and np.isclose(b.grad._data[1], 2 ** 1.5 * np.log(2))
 
 
 def test_clamp_with_tensor_bounds_sends_them_gradients():

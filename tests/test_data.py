@@ -101,7 +101,7 @@ def test_batches_in_order_and_last_batch(n, batch_size, drop_last, sizes):
     assert sum(labels_of(loader), []) == list(range(sum(sizes)))
     for xb, yb in batches:
         assert xb.dtype == np.float32 and yb.dtype == np.int64 and isinstance(xb, tg.Tensor)
-        np.testing.assert_array_equal(xb.data[:, 1], 10 * yb.data)  # rows stay with their labels
+        np.testing.assert_array_equal(xb._data[:, 1], 10 * yb._data)  # rows stay with their labels
 
 
 def test_shuffle_with_seed_is_a_reproducible_permutation_per_epoch():
@@ -135,8 +135,8 @@ def test_fast_path_equals_per_sample_collate():
     slow = list(DataLoader(ds, batch_size=5, shuffle=True, seed=3, collate_fn=default_collate))
     assert len(fast) == len(slow) == 4
     for (xf, yf), (xs, ys) in zip(fast, slow):
-        np.testing.assert_array_equal(xf.data, xs.data)
-        np.testing.assert_array_equal(yf.data, ys.data)
+        np.testing.assert_array_equal(xf._data, xs._data)
+        np.testing.assert_array_equal(yf._data, ys._data)
         assert xf.dtype == xs.dtype and yf.dtype == ys.dtype
 
 
@@ -171,8 +171,8 @@ def test_batch_size_must_be_positive():
 def test_batches_are_copies():
     ds = numbered(4)
     xb, _ = next(iter(DataLoader(ds, batch_size=2)))
-    xb.data[:] = -1
-    assert ds.tensors[0].data.min() == 0
+    xb._data[:] = -1
+    assert ds.tensors[0]._data.min() == 0
 
 
 # ---------------------------------------------------------------- generators
@@ -197,46 +197,46 @@ def test_generator_shapes_dtypes_balance_and_seed(make, options, n_classes):
     X, y = make(seed=0, **options)
     n = options["n_samples"]
     assert X.shape == (n, options.get("n_features", 2)) and X.dtype == np.float32 and y.dtype == np.int64
-    counts = np.bincount(y.data, minlength=n_classes)
+    counts = np.bincount(y._data, minlength=n_classes)
     assert len(counts) == n_classes and counts.max() - counts.min() <= 1  # balanced
     X2, y2 = make(seed=0, **options)
-    np.testing.assert_array_equal(X.data, X2.data)
-    np.testing.assert_array_equal(y.data, y2.data)
+    np.testing.assert_array_equal(X._data, X2._data)
+    np.testing.assert_array_equal(y._data, y2._data)
     X3, _ = make(seed=1, **options)
-    assert not np.array_equal(X.data, X3.data)
-    assert y.data[: n_classes * 3].tolist() != sorted(y.data[: n_classes * 3].tolist())  # shuffled
+    assert not np.array_equal(X._data, X3._data)
+    assert y._data[: n_classes * 3].tolist() != sorted(y._data[: n_classes * 3].tolist())  # shuffled
 
 
 def test_generators_follow_manual_seed():
     tg.manual_seed(5)
     X, _ = make_moons(20, noise=0.1)
     tg.manual_seed(5)
-    np.testing.assert_array_equal(make_moons(20, noise=0.1)[0].data, X.data)
+    np.testing.assert_array_equal(make_moons(20, noise=0.1)[0]._data, X._data)
 
 
 def test_noiseless_geometry():
     X, y = make_moons(50)
-    upper, lower = X.data[y.data == 0], X.data[y.data == 1]
+    upper, lower = X._data[y._data == 0], X._data[y._data == 1]
     np.testing.assert_allclose(np.hypot(*upper.T), 1, atol=1e-6)
     np.testing.assert_allclose(np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1, atol=1e-6)
     X, y = make_circles(40, factor=0.3)
-    np.testing.assert_allclose(np.hypot(*X.data.T), np.where(y.data == 0, 1.0, 0.3), atol=1e-6)
+    np.testing.assert_allclose(np.hypot(*X._data.T), np.where(y._data == 0, 1.0, 0.3), atol=1e-6)
     X, y = make_spirals(90, n_classes=3)
-    assert np.hypot(*X.data.T).max() <= 1 + 1e-6
+    assert np.hypot(*X._data.T).max() <= 1 + 1e-6
     centers = np.array([[0.0, 0.0], [50.0, 50.0]])
     X, y = make_blobs(400, centers=centers, cluster_std=0.5, seed=0)
     for k in range(2):
-        np.testing.assert_allclose(X.data[y.data == k].mean(0), centers[k], atol=0.15)
-        assert abs(X.data[y.data == k].std() - 0.5) < 0.1
+        np.testing.assert_allclose(X._data[y._data == k].mean(0), centers[k], atol=0.15)
+        assert abs(X._data[y._data == k].std() - 0.5) < 0.1
 
 
 def test_make_blobs_takes_noise_as_cluster_std():
     # issue 3 calls the spread "noise", as make_moons does; scikit-learn calls it cluster_std.
     X, y = make_blobs(60, centers=3, noise=0.25, seed=4)
     X_std, y_std = make_blobs(60, centers=3, cluster_std=0.25, seed=4)
-    np.testing.assert_array_equal(X.data, X_std.data)
-    np.testing.assert_array_equal(y.data, y_std.data)
-    assert not np.array_equal(make_blobs(60, centers=3, seed=4)[0].data, X.data)  # the default std is 1
+    np.testing.assert_array_equal(X._data, X_std._data)
+    np.testing.assert_array_equal(y._data, y_std._data)
+    assert not np.array_equal(make_blobs(60, centers=3, seed=4)[0]._data, X._data)  # the default std is 1
     with pytest.raises(ValueError, match="make_blobs: give either noise or cluster_std"):
         make_blobs(10, noise=0.1, cluster_std=0.2)
 @pytest.mark.parametrize("name, options", [("make_moons", {}), ("make_circles", dict(factor=0.4))])
@@ -244,8 +244,8 @@ def test_noiseless_points_match_scikit_learn(name, options):
     sklearn_datasets = pytest.importorskip("sklearn.datasets", reason="scikit-learn not installed")
     X, y = globals()[name](n_samples=31, shuffle=False, **options)
     X_ref, y_ref = getattr(sklearn_datasets, name)(n_samples=31, shuffle=False, **options)
-    np.testing.assert_allclose(X.data, X_ref, atol=1e-6)
-    np.testing.assert_array_equal(y.data, y_ref)
+    np.testing.assert_allclose(X._data, X_ref, atol=1e-6)
+    np.testing.assert_array_equal(y._data, y_ref)
 
 
 def test_make_circles_factor_must_be_below_one():
@@ -258,7 +258,7 @@ def test_load_digits():
     pytest.importorskip("sklearn", reason="scikit-learn not installed (the 'datasets' extra)")
     X, y = load_digits()
     assert X.shape == (1797, 64) and X.dtype == np.float32 and y.shape == (1797,) and y.dtype == np.int64
-    assert X.data.min() == 0.0 and X.data.max() == 1.0
+    assert X._data.min() == 0.0 and X._data.max() == 1.0
     assert sorted(set(y.tolist())) == list(range(10))
 
 
@@ -295,15 +295,15 @@ def test_load_mnist_reads_idx_files(tmp_path, gz, train):
     images, labels = fake_mnist(str(tmp_path), "train" if train else "t10k", n=6, gz=gz)
     X, y = load_mnist(str(tmp_path), train=train)
     assert X.shape == (6, 28, 28) and X.dtype == np.float32 and y.dtype == np.int64
-    np.testing.assert_allclose(X.data * 255, images, atol=1e-4)
-    np.testing.assert_array_equal(y.data, labels)
+    np.testing.assert_allclose(X._data * 255, images, atol=1e-4)
+    np.testing.assert_array_equal(y._data, labels)
 
 
 def test_load_mnist_finds_torchvision_layout(tmp_path):
     folder = tmp_path / "MNIST" / "raw"
     folder.mkdir(parents=True)
     _, labels = fake_mnist(str(folder), "t10k", n=3)
-    np.testing.assert_array_equal(load_mnist(str(tmp_path), train=False)[1].data, labels)
+    np.testing.assert_array_equal(load_mnist(str(tmp_path), train=False)[1]._data, labels)
 
 
 def test_load_mnist_missing_files_lists_where_it_looked(tmp_path):

@@ -119,7 +119,7 @@ def test_inplace_dtype_mismatch():
 def test_tensor_from_nonsense():
     with pytest.raises(TypeError, match="cannot make a tensor"):
         tg.tensor({"a": 1})
-    assert np.isfinite(tg.ones(1).data).all()
+    assert np.isfinite(tg.ones(1)._data).all()
 
 
 def test_dim_errors_name_the_op():

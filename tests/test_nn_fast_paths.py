@@ -24,7 +24,7 @@ def grads_of(fn, inputs):
         x.grad = None
     out = fn(*inputs)
     out.sum().backward()
-    return [out.data.copy()] + [x.grad.data.copy() for x in inputs]
+    return [out._data.copy()] + [x.grad._data.copy() for x in inputs]
 
 
 def composite_linear(x, w, b=None):
@@ -46,7 +46,7 @@ def test_linear_weight_gradient_is_its_own_array_in_the_weights_layout():
     """The point of the primitive: dL/dw is not a transposed view the engine has to copy."""
     w = tg.randn(5, 3, requires_grad=True)
     F.linear(tg.randn(4, 3), w).sum().backward()
-    assert w.grad.data.flags.c_contiguous and w.grad.data.flags.owndata
+    assert w.grad._data.flags.c_contiguous and w.grad._data.flags.owndata
 
 
 @pytest.mark.parametrize("dim", [0, 1, -1])

@@ -16,9 +16,9 @@ def test_leaky_relu_slope_at_zero_is_negative_slope():
     # PyTorch: x > 0 ? x : negative_slope * x, so at 0 the slope is negative_slope.
     x = tg.tensor([0.0, -1.0, 2.0], dtype=np.float64, requires_grad=True)
     y = F.leaky_relu(x, 0.2)
-    np.testing.assert_array_equal(y.data, [0.0, -0.2, 2.0])
+    np.testing.assert_array_equal(y._data, [0.0, -0.2, 2.0])
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0.2, 0.2, 1.0])
+    np.testing.assert_array_equal(x.grad._data, [0.2, 0.2, 1.0])
 
 
 # ---------------------------------------------------------------- activations
@@ -45,13 +45,13 @@ def test_activations_match_their_formulas():
         (nn.LeakyReLU(0.2)(tg.tensor(x)), np.where(x > 0, x, 0.2 * x)),
     ]
     for ours, expected in pairs:
-        np.testing.assert_allclose(ours.data, expected, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(ours._data, expected, rtol=1e-13, atol=1e-15)
 
 
 def test_gelu_known_values():
     # Phi(1) = 0.841344746068543 (the normal CDF), so gelu(1) = 0.841344746..., gelu(-1) = -0.158655253...
     x = tg.tensor([1.0, -1.0, 0.0], dtype=np.float64)
-    np.testing.assert_allclose(F.gelu(x).data, [0.841344746068543, -0.158655253931457, 0], rtol=1e-14, atol=1e-300)
+    np.testing.assert_allclose(F.gelu(x)._data, [0.841344746068543, -0.158655253931457, 0], rtol=1e-14, atol=1e-300)
 
 
 # ---------------------------------------------------------------- layer norm
@@ -61,11 +61,11 @@ def test_layer_norm_matches_the_formula():
     mean = x.mean((1, 2), keepdims=True)
     var = x.var((1, 2), keepdims=True)  # biased (ddof 0), as PyTorch's layer norm
     expected = (x - mean) / np.sqrt(var + 1e-5) * w + b
-    np.testing.assert_allclose(F.layer_norm(tg.tensor(x), (3, 4), tg.tensor(w), tg.tensor(b)).data, expected,
+    np.testing.assert_allclose(F.layer_norm(tg.tensor(x), (3, 4), tg.tensor(w), tg.tensor(b))._data, expected,
                                rtol=1e-12, atol=1e-12)
     layer = nn.LayerNorm(4, eps=1e-3).double()
     expected = (x - x.mean(2, keepdims=True)) / np.sqrt(x.var(2, keepdims=True) + 1e-3)
-    np.testing.assert_allclose(layer(tg.tensor(x)).data, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(layer(tg.tensor(x))._data, expected, rtol=1e-12, atol=1e-12)
 
 
 # ---------------------------------------------------------------- batch norm
@@ -99,21 +99,21 @@ def batch_norm_reference(batches, momentum, eps=1e-5, w=None, b=None):
 def test_batchnorm_running_statistics_match_the_formula(module, shape, momentum):
     bn = module(3, momentum=momentum).double()
     w, b = RNG.standard_normal(3), RNG.standard_normal(3)
-    bn.weight.data[:], bn.bias.data[:] = w, b
+    bn.weight._data[:], bn.bias._data[:] = w, b
     batches = [RNG.standard_normal(shape) * (step + 1) + step for step in range(3)]
     outputs, running_mean, running_var = batch_norm_reference(batches, momentum, w=w, b=b)
     for x, expected in zip(batches, outputs):
-        np.testing.assert_allclose(bn(tg.tensor(x)).data, expected, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(bn.running_mean.data, running_mean, rtol=1e-12)
-    np.testing.assert_allclose(bn.running_var.data, running_var, rtol=1e-12)
+        np.testing.assert_allclose(bn(tg.tensor(x))._data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(bn.running_mean._data, running_mean, rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var._data, running_var, rtol=1e-12)
     assert bn.num_batches_tracked.item() == 3 and bn.num_batches_tracked.dtype == np.int64
     # Eval: the running statistics replace the batch's, and nothing is updated or counted.
     x = RNG.standard_normal(shape)
     view = (1, -1) + (1,) * (len(shape) - 2)
     expected = ((x - running_mean.reshape(view)) / np.sqrt(running_var.reshape(view) + 1e-5) * w.reshape(view)
                 + b.reshape(view))
-    np.testing.assert_allclose(bn.eval()(tg.tensor(x)).data, expected, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(bn.running_mean.data, running_mean, rtol=1e-12)
+    np.testing.assert_allclose(bn.eval()(tg.tensor(x))._data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(bn.running_mean._data, running_mean, rtol=1e-12)
     assert bn.num_batches_tracked.item() == 3
 
 
@@ -122,7 +122,7 @@ def test_functional_batch_norm_updates_running_statistics_in_place():
     batches = [RNG.standard_normal((5, 3, 2, 2)) * (step + 1) + step for step in range(4)]
     outputs, running_mean, running_var = batch_norm_reference(batches, 0.3)
     for x, expected in zip(batches, outputs):
-        np.testing.assert_allclose(F.batch_norm(tg.tensor(x), mean, var, training=True, momentum=0.3).data,
+        np.testing.assert_allclose(F.batch_norm(tg.tensor(x), mean, var, training=True, momentum=0.3)._data,
                                    expected, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(mean.data, running_mean, rtol=1e-12)
-    np.testing.assert_allclose(var.data, running_var, rtol=1e-12)
+    np.testing.assert_allclose(mean._data, running_mean, rtol=1e-12)
+    np.testing.assert_allclose(var._data, running_var, rtol=1e-12)

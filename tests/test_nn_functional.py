@@ -147,12 +147,12 @@ def test_conv_and_pools_match_torch(conv_case, pool_case):
     x_shape, w_shape, stride, padding, seed = conv_case
     rng = np.random.default_rng(seed)
     x, w, b = (rng.standard_normal(s) for s in (x_shape, w_shape, w_shape[:1]))
-    np.testing.assert_allclose(F.conv2d(tg.tensor(x), tg.tensor(w), tg.tensor(b), stride, padding).data,
+    np.testing.assert_allclose(F.conv2d(tg.tensor(x), tg.tensor(w), tg.tensor(b), stride, padding)._data,
                                tf.conv2d(*map(torch.tensor, (x, w, b)), stride=stride, padding=padding).numpy(),
                                atol=1e-12)
     values, k, pstride, ppad = pool_case
-    ours_max = F.max_pool2d(tg.tensor(values), k, pstride, ppad).data
-    ours_avg = F.avg_pool2d(tg.tensor(values), k, pstride, ppad).data
+    ours_max = F.max_pool2d(tg.tensor(values), k, pstride, ppad)._data
+    ours_avg = F.avg_pool2d(tg.tensor(values), k, pstride, ppad)._data
     theirs = torch.tensor(values)
     np.testing.assert_array_equal(ours_max, tf.max_pool2d(theirs, k, pstride or k, ppad).numpy())
     np.testing.assert_allclose(ours_avg, tf.avg_pool2d(theirs, k, pstride or k, ppad).numpy(), atol=1e-12)
@@ -176,15 +176,15 @@ def np_pool(values, kernel, stride, padding, reduce, fill):
 def test_pools_match_a_numpy_loop(case):
     """max pads with -inf (padding never wins); avg pads with 0 and divides by kh*kw (count_include_pad=True)."""
     values, k, stride, padding = case
-    np.testing.assert_array_equal(F.max_pool2d(tg.tensor(values), k, stride, padding).data,
+    np.testing.assert_array_equal(F.max_pool2d(tg.tensor(values), k, stride, padding)._data,
                                   np_pool(values, k, stride, padding, np.max, -np.inf))
-    np.testing.assert_allclose(F.avg_pool2d(tg.tensor(values), k, stride, padding).data,
+    np.testing.assert_allclose(F.avg_pool2d(tg.tensor(values), k, stride, padding)._data,
                                np_pool(values, k, stride, padding, np.mean, 0.0), atol=1e-12)
 
 
 def test_max_pool2d_padding_never_wins_even_when_all_values_are_negative():
     x = -1.0 - np.arange(16.0).reshape(1, 1, 4, 4)
-    out = F.max_pool2d(tg.tensor(x), 3, 2, 1).data
+    out = F.max_pool2d(tg.tensor(x), 3, 2, 1)._data
     np.testing.assert_array_equal(out, [[[[-1.0, -2.0], [-5.0, -6.0]]]])  # a zero pad would have given 0
 
 
@@ -200,7 +200,7 @@ def test_conv2d_float32_gradients_match_float64():
         grads[dtype] = X.grad, W.grad
     for low, high in zip(grads[np.float32], grads[np.float64]):
         assert low.dtype == np.float32 and high.dtype == np.float64
-        np.testing.assert_allclose(low.data, high.data, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(low._data, high._data, rtol=1e-4, atol=1e-4)
 
 
 def test_conv2d_float32_gradients_match_torch():
@@ -213,18 +213,18 @@ def test_conv2d_float32_gradients_match_torch():
     tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
     torch.nn.functional.conv2d(tx, tw, stride=2, padding=1).backward(torch.tensor(g))
     assert X.grad.dtype == np.float32 and W.grad.dtype == np.float32
-    np.testing.assert_allclose(X.grad.data, tx.grad.numpy(), rtol=1e-4, atol=1e-4)
-    np.testing.assert_allclose(W.grad.data, tw.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(X.grad._data, tx.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(W.grad._data, tw.grad.numpy(), rtol=1e-4, atol=1e-4)
 
 
 def test_max_pool2d_routes_gradient_to_the_first_maximum_on_ties():
     x = tg.tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
     F.max_pool2d(x, 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.data.ravel(), [1, 0, 0, 0])
+    np.testing.assert_array_equal(x.grad._data.ravel(), [1, 0, 0, 0])
     y = tg.tensor(np.arange(16.0).reshape(1, 1, 4, 4), requires_grad=True)
     F.max_pool2d(y, 3, 1).sum().backward()  # overlapping windows add up at a shared maximum
-    np.testing.assert_array_equal(y.grad.data[0, 0, 2:, 2:], [[1, 1], [1, 1]])
-    np.testing.assert_array_equal(y.grad.data.sum(), 4)
+    np.testing.assert_array_equal(y.grad._data[0, 0, 2:, 2:], [[1, 1], [1, 1]])
+    np.testing.assert_array_equal(y.grad._data.sum(), 4)
 
 
 def test_conv_and_pool_errors_are_explained():
@@ -250,7 +250,7 @@ def test_conv2d_padding_same_keeps_the_size_and_valid_pads_nothing(kernel):
     kh, kw = F.pair(kernel, "test")
     # PyTorch's split: (k - 1) // 2 before, the rest (one more for an even kernel) after.
     padded = F.pad(x, ((kw - 1) // 2, kw // 2, (kh - 1) // 2, kh // 2))
-    np.testing.assert_allclose(y.data, F.conv2d(padded, conv.weight, conv.bias).data, rtol=1e-12)
+    np.testing.assert_allclose(y._data, F.conv2d(padded, conv.weight, conv.bias)._data, rtol=1e-12)
     assert F.conv2d(x, conv.weight, padding="valid").shape == (2, 4, 6 - kh, 7 - kw)
     assert gradcheck(lambda x, w: F.conv2d(x, w, padding="same"), (t64(1, 2, 3, 4), t64(2, 2, kh, kw)))
 
@@ -284,9 +284,9 @@ def test_activations_match_torch():
              (F.leaky_relu(tg.tensor(x), 0.3), tf.leaky_relu(tx, 0.3)), (F.softmax(tg.tensor(x), 0), tf.softmax(tx, 0)),
              (F.log_softmax(tg.tensor(x), 1), tf.log_softmax(tx, 1)), (F.sigmoid(tg.tensor(x)), torch.sigmoid(tx))]
     for ours, theirs in pairs:
-        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-14, atol=1e-15)
-    assert np.array_equal(F.erf(tg.tensor(x)).data, torch.erf(tx).numpy()) or \
-        np.allclose(F.erf(tg.tensor(x)).data, torch.erf(tx).numpy(), rtol=1e-15, atol=1e-16)
+        np.testing.assert_allclose(ours._data, theirs.numpy(), rtol=1e-14, atol=1e-15)
+    assert np.array_equal(F.erf(tg.tensor(x))._data, torch.erf(tx).numpy()) or \
+        np.allclose(F.erf(tg.tensor(x))._data, torch.erf(tx).numpy(), rtol=1e-15, atol=1e-16)
 
 
 def test_batch_norm_running_stats_match_torch_over_several_steps():
@@ -300,11 +300,11 @@ def test_batch_norm_running_stats_match_torch_over_several_steps():
         ours = F.batch_norm(tg.tensor(x), mean, var, tg.tensor(w), tg.tensor(b), training=True, momentum=0.3)
         theirs = tf.batch_norm(torch.tensor(x), tmean, tvar, torch.tensor(w), torch.tensor(b), training=True,
                                momentum=0.3)
-        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(mean.data, tmean.numpy(), rtol=1e-12)
-        np.testing.assert_allclose(var.data, tvar.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(ours._data, theirs.numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(mean._data, tmean.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(var._data, tvar.numpy(), rtol=1e-12)
     x = RNG.standard_normal((2, 3))
-    np.testing.assert_allclose(F.batch_norm(tg.tensor(x), mean, var, tg.tensor(w), tg.tensor(b)).data,
+    np.testing.assert_allclose(F.batch_norm(tg.tensor(x), mean, var, tg.tensor(w), tg.tensor(b))._data,
                                tf.batch_norm(torch.tensor(x), tmean, tvar, torch.tensor(w), torch.tensor(b)).numpy(),
                                rtol=1e-12)
     with pytest.raises(ValueError, match="more than 1 value per channel"):
@@ -314,7 +314,7 @@ def test_batch_norm_running_stats_match_torch_over_several_steps():
 def test_layer_norm_matches_torch():
     torch = pytest.importorskip("torch")
     x, w, b = RNG.standard_normal((2, 3, 4)), RNG.standard_normal((3, 4)), RNG.standard_normal((3, 4))
-    np.testing.assert_allclose(F.layer_norm(tg.tensor(x), (3, 4), tg.tensor(w), tg.tensor(b)).data,
+    np.testing.assert_allclose(F.layer_norm(tg.tensor(x), (3, 4), tg.tensor(w), tg.tensor(b))._data,
                                torch.nn.functional.layer_norm(*map(torch.tensor, (x,)), (3, 4), torch.tensor(w),
                                                               torch.tensor(b)).numpy(), rtol=1e-12, atol=1e-12)
     with pytest.raises(RuntimeError, match="normalized_shape"):
@@ -338,14 +338,14 @@ def test_cross_entropy_and_nll_match_torch(reduction, smoothing, weighted):
                            label_smoothing=smoothing)
     theirs = tf.cross_entropy(torch.tensor(LOGITS), torch.tensor(TARGET), weight=tweight, reduction=reduction,
                               label_smoothing=smoothing)
-    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(ours._data, theirs.numpy(), rtol=1e-12, atol=1e-14)
     ours = F.nll_loss(tg.tensor(LOGITS), TARGET, weight=weight, reduction=reduction)
     theirs = tf.nll_loss(torch.tensor(LOGITS), torch.tensor(TARGET), weight=tweight, reduction=reduction)
-    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours._data, theirs.numpy(), rtol=1e-12)
     probs = RNG.dirichlet(np.ones(4), 6)
     np.testing.assert_allclose(
         F.cross_entropy(tg.tensor(LOGITS), tg.tensor(probs), weight=weight, reduction=reduction,
-                        label_smoothing=smoothing).data,
+                        label_smoothing=smoothing)._data,
         tf.cross_entropy(torch.tensor(LOGITS), torch.tensor(probs), weight=tweight, reduction=reduction,
                          label_smoothing=smoothing).numpy(), rtol=1e-12)
 
@@ -354,10 +354,10 @@ def test_cross_entropy_spatial_single_sample_and_ignore_all():
     torch = pytest.importorskip("torch")
     tf = torch.nn.functional
     x, t = RNG.standard_normal((2, 3, 2, 2)), RNG.integers(0, 3, (2, 2, 2))
-    np.testing.assert_allclose(F.cross_entropy(tg.tensor(x), t, label_smoothing=0.1).data,
+    np.testing.assert_allclose(F.cross_entropy(tg.tensor(x), t, label_smoothing=0.1)._data,
                                tf.cross_entropy(torch.tensor(x), torch.tensor(t), label_smoothing=0.1).numpy(),
                                rtol=1e-12)
-    np.testing.assert_allclose(F.cross_entropy(tg.tensor(x[0, :, 0, 0]), np.array(1)).data,
+    np.testing.assert_allclose(F.cross_entropy(tg.tensor(x[0, :, 0, 0]), np.array(1))._data,
                                tf.cross_entropy(torch.tensor(x[0, :, 0, 0]), torch.tensor(1)).numpy(), rtol=1e-12)
     assert np.isnan(F.cross_entropy(tg.tensor(LOGITS), np.full(6, -100)).item())
 
@@ -375,7 +375,7 @@ def test_cross_entropy_spatial_matches_the_formula(shape, smoothing):
     picked = np.take_along_axis(log_p, target[:, None], axis=1)[:, 0]
     per_position = -(1 - smoothing) * picked - smoothing / shape[1] * log_p.sum(axis=1)
     np.testing.assert_allclose(F.cross_entropy(tg.tensor(x), target, label_smoothing=smoothing,
-                                               reduction="none").data, per_position, rtol=1e-12)
+                                               reduction="none")._data, per_position, rtol=1e-12)
     np.testing.assert_allclose(F.cross_entropy(tg.tensor(x), target, label_smoothing=smoothing).item(),
                                per_position.mean(), rtol=1e-12)
 
@@ -384,7 +384,7 @@ def test_cross_entropy_is_stable_for_huge_logits():
     x = tg.tensor([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]], dtype=np.float64, requires_grad=True)
     loss = F.cross_entropy(x, np.array([1, 2]), label_smoothing=0.1)
     loss.backward()
-    assert np.isfinite(loss.item()) and np.isfinite(x.grad.data).all()
+    assert np.isfinite(loss.item()) and np.isfinite(x.grad._data).all()
     # Row 0 is wrong by 2000, row 1 by 1 + log(1 + e**-1); the smoothing term adds (0.1/3)*sum(-log p).
     nll = (2000 + 1 + np.log1p(np.exp(-1.0))) / 2
     smooth = (3000 + 2001 + 3 * np.log1p(np.exp(-1.0))) / 2  # -sum(log p) per row: 0+2000+1000, 2000+L, L, 1+L
@@ -400,8 +400,8 @@ def test_bce_with_logits_is_stable_and_matches_torch():
         X = tg.tensor(x, dtype=dtype, requires_grad=True)
         loss = F.binary_cross_entropy_with_logits(X, tg.tensor(t, dtype=dtype), reduction="none")
         loss.sum().backward()
-        assert np.isfinite(loss.data).all() and np.isfinite(X.grad.data).all()
-        np.testing.assert_allclose(loss.data[0, :2], [500.0, 500.0], rtol=1e-6)
+        assert np.isfinite(loss._data).all() and np.isfinite(X.grad._data).all()
+        np.testing.assert_allclose(loss._data[0, :2], [500.0, 500.0], rtol=1e-6)
     for reduction in ("mean", "sum", "none"):
         for pos_weight in (None, np.array([2.0, 0.5, 1.0])):
             ours = F.binary_cross_entropy_with_logits(tg.tensor(x), tg.tensor(t), weight=tg.tensor(t + 1),
@@ -410,7 +410,7 @@ def test_bce_with_logits_is_stable_and_matches_torch():
                 torch.tensor(x), torch.tensor(t), weight=torch.tensor(t + 1), reduction=reduction,
                 pos_weight=None if pos_weight is None else torch.tensor(pos_weight))
             # atol: log(1 + e**-40) = 4e-18 comes out as 0 without a log1p
-            np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-16)
+            np.testing.assert_allclose(ours._data, theirs.numpy(), rtol=1e-12, atol=1e-16)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -426,7 +426,7 @@ def test_regression_and_bce_losses_match_torch(reduction):
                                                                             reduction=reduction)),
                          (F.binary_cross_entropy(tg.tensor(p), tg.tensor(t), tg.tensor(b), reduction),
                           tf.binary_cross_entropy(*map(torch.tensor, (p, t, b)), reduction=reduction))]:
-        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(ours._data, theirs.numpy(), rtol=1e-12)
 
 
 def test_loss_argument_errors():
@@ -452,12 +452,12 @@ def test_dropout_scaling_eval_and_seed():
     x = tg.ones(1000, dtype=np.float64)
     tg.manual_seed(0)
     y = F.dropout(x, 0.3)
-    kept = y.data != 0
-    assert 0.6 < kept.mean() < 0.8 and np.allclose(y.data[kept], 1 / 0.7)
+    kept = y._data != 0
+    assert 0.6 < kept.mean() < 0.8 and np.allclose(y._data[kept], 1 / 0.7)
     tg.manual_seed(0)
-    np.testing.assert_array_equal(F.dropout(x, 0.3).data, y.data)
+    np.testing.assert_array_equal(F.dropout(x, 0.3)._data, y._data)
     assert F.dropout(x, 0.3, training=False) is x
-    assert np.all(F.dropout(x, 1.0).data == 0)
+    assert np.all(F.dropout(x, 1.0)._data == 0)
     with pytest.raises(ValueError, match="between 0 and 1"):
         F.dropout(x, 1.5)
 
@@ -465,9 +465,9 @@ def test_dropout_scaling_eval_and_seed():
 def test_embedding_padding_idx_gets_no_gradient():
     w = tg.tensor(RNG.standard_normal((4, 2)), requires_grad=True)
     out = F.embedding(tg.tensor([[0, 3], [3, 1]]), w, padding_idx=3)
-    np.testing.assert_array_equal(out.data[0, 1], w.data[3])
+    np.testing.assert_array_equal(out._data[0, 1], w._data[3])
     out.sum().backward()
-    np.testing.assert_array_equal(w.grad.data, [[1, 1], [1, 1], [0, 0], [0, 0]])
+    np.testing.assert_array_equal(w.grad._data, [[1, 1], [1, 1], [0, 0], [0, 0]])
     with pytest.raises(IndexError, match="out of range"):
         F.embedding(np.array([4]), w)
     with pytest.raises(RuntimeError, match="integers"):

@@ -32,7 +32,7 @@ def module_function(module):
             for owner, leaf, original in saved:
                 owner._parameters[leaf] = original
 
-    params = tuple(tg.tensor(p.data.copy(), requires_grad=True) for _, p in named)
+    params = tuple(tg.tensor(p._data.copy(), requires_grad=True) for _, p in named)
     return fn, params
 
 
@@ -93,14 +93,14 @@ def test_default_initialisation_statistics(make, fan_in):
     tg.manual_seed(0)
     layer = make()
     bound = 1 / math.sqrt(fan_in)  # kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in))
-    w, b = layer.weight.data, layer.bias.data
+    w, b = layer.weight._data, layer.bias._data
     assert w.dtype == np.float32 and b.dtype == np.float32
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.99 * bound
     np.testing.assert_allclose(w.std(), bound / math.sqrt(3), rtol=0.02)  # uniform: std = bound / sqrt(3)
     assert abs(w.mean()) < 0.01 * bound
     assert np.abs(b).max() <= bound
     tg.manual_seed(0)
-    np.testing.assert_array_equal(make().weight.data, w)  # the library's generator: reproducible
+    np.testing.assert_array_equal(make().weight._data, w)  # the library's generator: reproducible
 
 
 def test_linear_init_matches_torch_bounds():
@@ -109,7 +109,7 @@ def test_linear_init_matches_torch_bounds():
     ours = nn.Linear(50, 40)
     for name in ("weight", "bias"):
         t = getattr(theirs, name).detach().numpy()
-        o = getattr(ours, name).data
+        o = getattr(ours, name)._data
         assert np.abs(o).max() <= 1 / math.sqrt(50) and np.abs(t).max() <= 1 / math.sqrt(50)
         assert o.shape == t.shape and o.dtype == t.dtype
 
@@ -117,7 +117,7 @@ def test_linear_init_matches_torch_bounds():
 def test_layer_forward_values():
     lin = nn.Linear(3, 2, bias=False)
     x = tg.randn(4, 3)
-    np.testing.assert_allclose(lin(x).data, x.data @ lin.weight.data.T, rtol=1e-6)
+    np.testing.assert_allclose(lin(x)._data, x._data @ lin.weight._data.T, rtol=1e-6)
     assert lin.bias is None and [n for n, _ in lin.named_parameters()] == ["weight"]
     assert nn.Flatten()(tg.ones(2, 3, 4)).shape == (2, 12)
     assert nn.Flatten(0, 1)(tg.ones(2, 3, 4)).shape == (6, 4)
@@ -125,12 +125,12 @@ def test_layer_forward_values():
     assert nn.Identity(5, some="arg")(x) is x
     drop = nn.Dropout(0.5)
     assert drop.eval()(x) is x
-    assert np.mean(drop.train()(tg.ones(1000)).data == 0) > 0.4
+    assert np.mean(drop.train()(tg.ones(1000))._data == 0) > 0.4
     conv = nn.Conv2d(3, 4, 3, padding=1, bias=False)
     assert conv(tg.ones(2, 3, 5, 5)).shape == (2, 4, 5, 5) and conv.bias is None
     assert nn.MaxPool2d(2)(tg.ones(1, 1, 5, 5)).shape == (1, 1, 2, 2)
     emb = nn.Embedding(10, 3, padding_idx=-1)
-    assert emb.padding_idx == 9 and np.all(emb.weight.data[9] == 0)
+    assert emb.padding_idx == 9 and np.all(emb.weight._data[9] == 0)
     assert emb(tg.tensor([[1, 2]])).shape == (1, 2, 3)
 
 
@@ -143,13 +143,13 @@ def test_batchnorm_module_matches_torch_train_and_eval():
         theirs.double()
         for step in range(3):
             x = RNG.standard_normal(shape) * (step + 1) + step
-            np.testing.assert_allclose(ours(tg.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(),
+            np.testing.assert_allclose(ours(tg.tensor(x))._data, theirs(torch.tensor(x)).detach().numpy(),
                                        rtol=1e-10, atol=1e-12)
         for key, value in theirs.state_dict().items():
-            np.testing.assert_allclose(ours.state_dict()[key].data, value.numpy(), rtol=1e-10, err_msg=key)
+            np.testing.assert_allclose(ours.state_dict()[key]._data, value.numpy(), rtol=1e-10, err_msg=key)
         assert ours.num_batches_tracked.item() == 3 and ours.num_batches_tracked.dtype == np.int64
         x = RNG.standard_normal(shape)
-        np.testing.assert_allclose(ours.eval()(tg.tensor(x)).data, theirs.eval()(torch.tensor(x)).detach().numpy(),
+        np.testing.assert_allclose(ours.eval()(tg.tensor(x))._data, theirs.eval()(torch.tensor(x)).detach().numpy(),
                                    rtol=1e-10, atol=1e-12)
         assert ours.num_batches_tracked.item() == 3  # eval does not count
 
@@ -158,7 +158,7 @@ def test_batchnorm_without_running_stats_and_shape_errors():
     bn = nn.BatchNorm1d(2, track_running_stats=False)
     assert list(bn.state_dict()) == ["weight", "bias"]
     x = tg.tensor([[1.0, 2.0], [3.0, 6.0]])
-    np.testing.assert_allclose(bn.eval()(x).data, [[-1, -1], [1, 1]], atol=1e-4)  # batch stats even in eval
+    np.testing.assert_allclose(bn.eval()(x)._data, [[-1, -1], [1, 1]], atol=1e-4)  # batch stats even in eval
     with pytest.raises(ValueError, match="2 channels"):
         nn.BatchNorm1d(2)(tg.ones(4, 3))
     with pytest.raises(ValueError, match="4D"):
@@ -174,7 +174,7 @@ def test_sequential_indexing_slicing_append_and_names():
     assert isinstance(head, nn.Sequential) and list(head) == layers[:2]
     assert seq[1:][0] is layers[1] and [n for n, _ in seq[1:].named_children()] == ["1", "2"]
     x = tg.randn(4, 2)
-    np.testing.assert_allclose(seq(x).data, layers[2](layers[1](layers[0](x))).data)
+    np.testing.assert_allclose(seq(x)._data, layers[2](layers[1](layers[0](x)))._data)
     seq.append(nn.Sigmoid())
     assert len(seq) == 4 and [n for n, _ in seq.named_children()] == ["0", "1", "2", "3"]
     seq[1] = nn.Tanh()

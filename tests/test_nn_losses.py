@@ -15,7 +15,7 @@ def test_bce_with_logits_gradient_at_zero_logit_is_sigmoid_minus_target():
     # d/dx [(1 - t) x + softplus(-x)] = sigmoid(x) - t = 0.5 - t at x = 0 (a kink of relu/abs must not leak in)
     x = tg.tensor([0.0, 0.0], dtype=np.float64, requires_grad=True)
     F.binary_cross_entropy_with_logits(x, tg.tensor([1.0, 0.0], dtype=np.float64), reduction="sum").backward()
-    np.testing.assert_allclose(x.grad.data, [-0.5, 0.5], rtol=1e-15)
+    np.testing.assert_allclose(x.grad._data, [-0.5, 0.5], rtol=1e-15)
 
 
 def test_bce_with_logits_is_stable_at_huge_logits():
@@ -23,8 +23,8 @@ def test_bce_with_logits_is_stable_at_huge_logits():
     t = tg.tensor([0.0, 1.0, 1.0, 0.0], dtype=np.float64)
     loss = F.binary_cross_entropy_with_logits(x, t, reduction="none")
     loss.sum().backward()
-    np.testing.assert_allclose(loss.data, [500.0, 500.0, 0.0, 0.0], atol=1e-200)
-    np.testing.assert_allclose(x.grad.data, [1.0, -1.0, 0.0, 0.0], atol=1e-200)
+    np.testing.assert_allclose(loss._data, [500.0, 500.0, 0.0, 0.0], atol=1e-200)
+    np.testing.assert_allclose(x.grad._data, [1.0, -1.0, 0.0, 0.0], atol=1e-200)
 
 
 # ---------------------------------------------------------------- binary cross-entropy on probabilities
@@ -41,11 +41,11 @@ def test_bce_at_zero_and_one_has_clamped_value_and_finite_gradient(dtype):
     t = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.3, 0.3, 0.3])
     P = tg.tensor(p, dtype=dtype, requires_grad=True)
     loss = F.binary_cross_entropy(P, tg.tensor(t, dtype=dtype), reduction="none")
-    np.testing.assert_allclose(loss.data, bce_formula(p, t), rtol=1e-6)
+    np.testing.assert_allclose(loss._data, bce_formula(p, t), rtol=1e-6)
     loss.sum().backward()
-    assert np.isfinite(P.grad.data).all()
+    assert np.isfinite(P.grad._data).all()
     # Where the clamp does not bite the slope is (p - t) / (p (1 - p)).
-    np.testing.assert_allclose(P.grad.data[2::3], (0.3 - t[2::3]) / (0.3 * 0.7), rtol=1e-5)
+    np.testing.assert_allclose(P.grad._data[2::3], (0.3 - t[2::3]) / (0.3 * 0.7), rtol=1e-5)
 
 
 # ---------------------------------------------------------------- cross-entropy and NLL
@@ -58,7 +58,7 @@ def test_every_target_ignored_gives_nan_value_and_zero_gradient(loss_fn, options
     loss = loss_fn(x, np.full(3, -100), **options)
     assert np.isnan(loss.item())
     loss.backward()
-    np.testing.assert_array_equal(x.grad.data, np.zeros((3, 4)))
+    np.testing.assert_array_equal(x.grad._data, np.zeros((3, 4)))
 
 
 LOGITS = RNG.standard_normal((6, 4)) * 2
@@ -96,11 +96,11 @@ def test_cross_entropy_and_nll_match_the_formula(reduction, smoothing, weighted)
     expected = cross_entropy_formula(LOGITS, TARGET, weight, reduction, smoothing)
     ours = F.cross_entropy(tg.tensor(LOGITS), tg.tensor(TARGET), weight=weight, reduction=reduction,
                            label_smoothing=smoothing)
-    np.testing.assert_allclose(ours.data, expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(ours._data, expected, rtol=1e-12, atol=1e-14)
     # nll_loss takes the log-probabilities; on raw scores it is -w[y] x[y], with the same ignore rule.
     expected_nll = cross_entropy_formula(LOGITS, TARGET, weight, reduction, 0.0)
     np.testing.assert_allclose(F.nll_loss(tg.tensor(log_softmax_formula(LOGITS)), TARGET, weight=weight,
-                                          reduction=reduction).data, expected_nll, rtol=1e-12, atol=1e-14)
+                                          reduction=reduction)._data, expected_nll, rtol=1e-12, atol=1e-14)
 
 
 def test_cross_entropy_ignore_index_other_than_default():
@@ -115,7 +115,7 @@ def test_cross_entropy_with_probability_targets_matches_the_formula():
     smoothed = probs * (1 - 0.2) + 0.2 / 4
     expected = -(log_softmax_formula(LOGITS) * smoothed * WEIGHT).sum(1)
     ours = F.cross_entropy(tg.tensor(LOGITS), tg.tensor(probs), weight=WEIGHT, reduction="none", label_smoothing=0.2)
-    np.testing.assert_allclose(ours.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(ours._data, expected, rtol=1e-12)
     # 'mean' with probabilities divides by N, not by the weights.
     np.testing.assert_allclose(F.cross_entropy(tg.tensor(LOGITS), tg.tensor(probs), weight=WEIGHT,
                                                label_smoothing=0.2).item(), expected.mean(), rtol=1e-12)
@@ -131,7 +131,7 @@ def test_bce_with_logits_pos_weight_and_weight_match_the_formula(reduction):
     expected = {"mean": expected.mean(), "sum": expected.sum(), "none": expected}[reduction]
     ours = F.binary_cross_entropy_with_logits(tg.tensor(x), tg.tensor(t), weight=tg.tensor(weight),
                                               reduction=reduction, pos_weight=tg.tensor(pos_weight))
-    np.testing.assert_allclose(ours.data, expected, rtol=1e-12, atol=1e-16)
+    np.testing.assert_allclose(ours._data, expected, rtol=1e-12, atol=1e-16)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -148,4 +148,4 @@ def test_regression_and_bce_losses_match_the_formula(reduction):
              (F.binary_cross_entropy(tg.tensor(p), tg.tensor(t), tg.tensor(b), reduction),
               reduce(b * bce_formula(p, t)))]
     for ours, expected in pairs:
-        np.testing.assert_allclose(ours.data, expected, rtol=1e-12)
+        np.testing.assert_allclose(ours._data, expected, rtol=1e-12)

@@ -44,7 +44,7 @@ def test_state_dict_keys_order_values_and_sharing():
                         "bn.running_var", "bn.num_batches_tracked", "fc2.weight", "fc2.bias"]
     assert not sd["fc1.weight"].requires_grad and type(sd["fc1.weight"]) is tg.Tensor
     assert sd["bn.num_batches_tracked"].dtype == np.int64
-    assert np.shares_memory(sd["fc1.weight"].data, net.fc1.weight.data)  # detached, not copied (PyTorch)
+    assert np.shares_memory(sd["fc1.weight"]._data, net.fc1.weight._data)  # detached, not copied (PyTorch)
     assert net.state_dict(keep_vars=True)["fc1.weight"] is net.fc1.weight
 
 
@@ -100,7 +100,7 @@ def test_parameter_is_a_tensor_that_requires_grad_and_shares_data():
     t = tg.randn(2, 2)
     p = nn.Parameter(t)
     assert isinstance(p, tg.Tensor) and p.requires_grad and p.is_leaf
-    assert p.data is t.data
+    assert p._data is t._data
     assert repr(p).startswith("Parameter containing:\ntensor(") and "requires_grad=True" in repr(p)
     assert not nn.Parameter(t, requires_grad=False).requires_grad
     assert type(p * 2) is tg.Tensor
@@ -178,7 +178,7 @@ def test_train_eval_requires_grad_zero_grad_apply():
     out.backward()
     assert all(p.grad is not None for p in net.parameters())
     net.zero_grad(set_to_none=False)
-    assert all(np.all(p.grad.data == 0) for p in net.parameters())
+    assert all(np.all(p.grad._data == 0) for p in net.parameters())
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
     net.requires_grad_(False)
@@ -194,12 +194,12 @@ def test_forward_hooks_and_removal():
     pre = layer.register_forward_pre_hook(lambda m, args: (args[0] * 0,))
     post = layer.register_forward_hook(lambda m, args, out: calls.append(out.shape) or out * 2)
     out = layer(tg.randn(3, 2))
-    np.testing.assert_allclose(out.data, np.broadcast_to(2 * layer.bias.data, (3, 2)), rtol=1e-6)
+    np.testing.assert_allclose(out._data, np.broadcast_to(2 * layer.bias._data, (3, 2)), rtol=1e-6)
     assert calls == [(3, 2)]
     pre.remove()
     post.remove()
     x = tg.randn(3, 2)
-    np.testing.assert_allclose(layer(x).data, layer.forward(x).data)
+    np.testing.assert_allclose(layer(x)._data, layer.forward(x)._data)
     assert calls == [(3, 2)]
 
 
@@ -227,21 +227,21 @@ def test_forward_stack_names_running_modules():
 
 def test_load_state_dict_round_trip_and_copies_values():
     a, b = Net(), Net()
-    a.bn.running_mean.data[:] = 3.0
+    a.bn.running_mean._data[:] = 3.0
     result = b.load_state_dict(a.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
     assert repr(result) == "<All keys matched successfully>"
     for key, value in a.state_dict().items():
-        np.testing.assert_array_equal(b.state_dict()[key].data, value.data)
-        assert not np.shares_memory(b.state_dict()[key].data, value.data)
+        np.testing.assert_array_equal(b.state_dict()[key]._data, value._data)
+        assert not np.shares_memory(b.state_dict()[key]._data, value._data)
     x = tg.randn(5, 3)
-    np.testing.assert_array_equal(a.eval()(x).data, b.eval()(x).data)
-    b.load_state_dict({k: v.data for k, v in a.state_dict().items()})  # NumPy arrays work too
+    np.testing.assert_array_equal(a.eval()(x)._data, b.eval()(x)._data)
+    b.load_state_dict({k: v._data for k, v in a.state_dict().items()})  # NumPy arrays work too
 
 
 def test_load_state_dict_reports_every_problem_at_once_and_changes_nothing():
     net = Net()
-    before = {k: v.data.copy() for k, v in net.state_dict().items()}
+    before = {k: v._data.copy() for k, v in net.state_dict().items()}
     sd = dict(Net().state_dict())
     del sd["fc1.bias"], sd["steps"]
     sd["fc3.weight"] = tg.ones(2)
@@ -255,7 +255,7 @@ def test_load_state_dict_reports_every_problem_at_once_and_changes_nothing():
     assert "size mismatch for fc2.weight: copying a param with shape (5, 5) from checkpoint, " \
            "the shape in current model is (2, 4)." in message
     for key, value in net.state_dict().items():
-        np.testing.assert_array_equal(value.data, before[key])
+        np.testing.assert_array_equal(value._data, before[key])
 
 
 def test_load_state_dict_non_strict_returns_keys_but_still_checks_shapes():
@@ -265,7 +265,7 @@ def test_load_state_dict_non_strict_returns_keys_but_still_checks_shapes():
     sd["other"] = tg.ones(1)
     result = net.load_state_dict(sd, strict=False)
     assert result.missing_keys == ["fc1.bias"] and result.unexpected_keys == ["other"]
-    np.testing.assert_array_equal(net.fc2.weight.data, sd["fc2.weight"].data)
+    np.testing.assert_array_equal(net.fc2.weight._data, sd["fc2.weight"]._data)
     sd["fc2.weight"] = tg.ones(1)
     with pytest.raises(RuntimeError, match="size mismatch for fc2.weight"):
         net.load_state_dict(sd, strict=False)
@@ -300,7 +300,7 @@ def grads_fixture():
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, float("inf")])
 def test_clip_grad_norm_against_formula(norm_type):
     params = grads_fixture()
-    grads = [p.grad.data.copy() for p in params]
+    grads = [p.grad._data.copy() for p in params]
     flat = np.concatenate([g.ravel() for g in grads]).astype(np.float64)
     expected = np.abs(flat).max() if norm_type == float("inf") else (np.abs(flat) ** norm_type).sum() ** (1 / norm_type)
     total = nn.utils.clip_grad_norm_(params, max_norm=1.0, norm_type=norm_type)
@@ -308,26 +308,26 @@ def test_clip_grad_norm_against_formula(norm_type):
     np.testing.assert_allclose(total.item(), expected, rtol=1e-5)
     coef = min(1.0 / (expected + 1e-6), 1.0)
     for p, g in zip(params, grads):
-        np.testing.assert_allclose(p.grad.data, g * coef, rtol=1e-5)
+        np.testing.assert_allclose(p.grad._data, g * coef, rtol=1e-5)
     params = grads_fixture()
-    before = [p.grad.data.copy() for p in params]
+    before = [p.grad._data.copy() for p in params]
     nn.utils.clip_grad_norm_(params, max_norm=1e6, norm_type=norm_type)  # coefficient clamped to 1
     for p, g in zip(params, before):
-        np.testing.assert_allclose(p.grad.data, g, rtol=1e-6)
+        np.testing.assert_allclose(p.grad._data, g, rtol=1e-6)
 
 
 def test_clip_grad_norm_matches_torch_and_nonfinite_error():
     torch = pytest.importorskip("torch")
     params = grads_fixture()
-    tparams = [torch.tensor(p.data, requires_grad=True) for p in params]
+    tparams = [torch.tensor(p._data, requires_grad=True) for p in params]
     for p, t in zip(params, tparams):
-        t.grad = torch.tensor(p.grad.data)
+        t.grad = torch.tensor(p.grad._data)
     ours = nn.utils.clip_grad_norm_(params, 0.5)
     theirs = torch.nn.utils.clip_grad_norm_(tparams, 0.5)
     np.testing.assert_allclose(ours.item(), theirs.item(), rtol=1e-6)
     for p, t in zip(params, tparams):
-        np.testing.assert_allclose(p.grad.data, t.grad.numpy(), rtol=1e-6)
-    params[0].grad.data[0, 0] = np.nan
+        np.testing.assert_allclose(p.grad._data, t.grad.numpy(), rtol=1e-6)
+    params[0].grad._data[0, 0] = np.nan
     with pytest.raises(RuntimeError, match="error_if_nonfinite"):
         nn.utils.clip_grad_norm_(params, 1.0, error_if_nonfinite=True)
 
@@ -335,12 +335,12 @@ def test_clip_grad_norm_matches_torch_and_nonfinite_error():
 def test_clip_grad_value_and_parameter_vectors():
     params = grads_fixture()
     nn.utils.clip_grad_value_(params, 0.5)
-    assert all(np.abs(p.grad.data).max() <= 0.5 for p in params)
+    assert all(np.abs(p.grad._data).max() <= 0.5 for p in params)
     vec = nn.utils.parameters_to_vector(params)
     assert vec.shape == (10,) and vec.requires_grad
-    np.testing.assert_array_equal(vec.data[:6], params[0].data.ravel())
+    np.testing.assert_array_equal(vec._data[:6], params[0]._data.ravel())
     nn.utils.vector_to_parameters(tg.arange(10).float(), params)
-    np.testing.assert_array_equal(params[1].data, [6, 7, 8, 9])
+    np.testing.assert_array_equal(params[1]._data, [6, 7, 8, 9])
     with pytest.raises(RuntimeError, match="10 elements"):
         nn.utils.vector_to_parameters(tg.ones(3), params)
 
@@ -382,22 +382,22 @@ def test_init_statistics_on_a_conv_weight(fn, kwargs, kind, spread):
     assert fn(w, **kwargs) is w
     expected = spread(fan_in, fan_out)
     if kind == "uniform":
-        assert np.abs(w.data).max() <= expected * (1 + 1e-6)
-        np.testing.assert_allclose(w.data.std(), expected / math.sqrt(3), rtol=0.02)
+        assert np.abs(w._data).max() <= expected * (1 + 1e-6)
+        np.testing.assert_allclose(w._data.std(), expected / math.sqrt(3), rtol=0.02)
     else:
-        np.testing.assert_allclose(w.data.std(), expected, rtol=0.02)
-    assert abs(w.data.mean()) < 0.02 * expected and w.requires_grad and w.dtype == np.float32
+        np.testing.assert_allclose(w._data.std(), expected, rtol=0.02)
+    assert abs(w._data.mean()) < 0.02 * expected and w.requires_grad and w.dtype == np.float32
 
 
 def test_simple_inits_and_seeding():
     w = nn.Parameter(tg.zeros(3, 4))
-    assert np.all(nn.init.ones_(w).data == 1) and np.all(nn.init.zeros_(w).data == 0)
-    assert np.all(nn.init.constant_(w, 2.5).data == 2.5)
+    assert np.all(nn.init.ones_(w)._data == 1) and np.all(nn.init.zeros_(w)._data == 0)
+    assert np.all(nn.init.constant_(w, 2.5)._data == 2.5)
     tg.manual_seed(1)
-    a = nn.init.normal_(w, 1.0, 0.1).data.copy()
+    a = nn.init.normal_(w, 1.0, 0.1)._data.copy()
     tg.manual_seed(1)
-    np.testing.assert_array_equal(nn.init.normal_(w, 1.0, 0.1).data, a)
-    u = nn.init.uniform_(w, -0.5, 0.5).data
+    np.testing.assert_array_equal(nn.init.normal_(w, 1.0, 0.1)._data, a)
+    u = nn.init.uniform_(w, -0.5, 0.5)._data
     assert u.min() >= -0.5 and u.max() < 0.5
     with pytest.raises(ValueError, match="fewer than 2 dimensions"):
         nn.init.xavier_uniform_(tg.zeros(3))
@@ -410,9 +410,9 @@ def test_deepcopy_gives_an_identical_independent_model():
     model.eval()
     twin = copy.deepcopy(model)
     x = tg.randn(2, 3)
-    np.testing.assert_array_equal(twin(x).data, model(x).data)
+    np.testing.assert_array_equal(twin(x)._data, model(x)._data)
     for (name, p), (twin_name, q) in zip(model.state_dict().items(), twin.state_dict().items()):
-        assert name == twin_name and p is not q and not np.shares_memory(p.data, q.data)
+        assert name == twin_name and p is not q and not np.shares_memory(p._data, q._data)
     assert all(isinstance(q, nn.Parameter) and q.requires_grad for q in twin.parameters())
-    twin[0].weight.data += 1
-    assert not np.array_equal(twin(x).data, model(x).data)
+    twin[0].weight._data += 1
+    assert not np.array_equal(twin(x)._data, model(x)._data)

@@ -31,7 +31,7 @@ def test_forward_matches_numpy(name, data):
     assert len(got) == len(want)
     for g, w in zip(got, want):
         assert g.shape == np.shape(w), f"{name}: shape {g.shape} vs numpy {np.shape(w)}"
-        np.testing.assert_allclose(g.data, w, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(g._data, w, rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize("name", SPECS)

@@ -28,7 +28,7 @@ def run(make_optimizer, x0, grads):
     for g in grads:
         p.grad = tg.tensor(g)
         opt.step()
-        history.append(p.data.copy())
+        history.append(p._data.copy())
     return history
 
 
@@ -180,8 +180,8 @@ def test_param_groups_with_their_own_lr():
     assert opt.param_groups[1]["momentum"] == 0.9  # the default fills what the group leaves out
     a.grad, b.grad = tg.tensor([1.0, 1.0]), tg.tensor([1.0])
     opt.step()
-    np.testing.assert_allclose(a.data, [0.9, 1.9])
-    np.testing.assert_allclose(b.data, [2.5])
+    np.testing.assert_allclose(a._data, [0.9, 1.9])
+    np.testing.assert_allclose(b._data, [2.5])
 
 
 def test_add_param_group_and_skip_params_without_grad():
@@ -192,17 +192,17 @@ def test_add_param_group_and_skip_params_without_grad():
     assert opt.param_groups[1]["betas"] == (0.9, 0.999)
     b.grad = tg.tensor([1.0])
     opt.step()
-    assert a.data[0] == 1.0 and a not in opt.state  # no grad: untouched, no state
-    np.testing.assert_allclose(b.data, [0.8], rtol=1e-6)  # Adam's first step moves by lr
+    assert a._data[0] == 1.0 and a not in opt.state  # no grad: untouched, no state
+    np.testing.assert_allclose(b._data, [0.8], rtol=1e-6)  # Adam's first step moves by lr
 
 
 def test_step_changes_parameter_in_place_and_keeps_dtype():
     p = tg.tensor(np.ones((2, 2), np.float32), requires_grad=True)
-    array, version = p.data, p._version
+    array, version = p._data, p._version
     opt = optim.Adam([p], lr=0.1, weight_decay=0.1)
     p.grad = tg.tensor(np.ones((2, 2), np.float32))
     opt.step()
-    assert p.data is array and p.dtype == np.float32
+    assert p._data is array and p.dtype == np.float32
     assert opt.state[p]["exp_avg"].dtype == np.float32
     assert p._version > version
 
@@ -214,7 +214,7 @@ def test_step_does_not_change_the_gradient():
     p.grad = tg.tensor(g.copy())
     opt.step()
     opt.step()
-    np.testing.assert_array_equal(p.grad.data, g)
+    np.testing.assert_array_equal(p.grad._data, g)
 
 
 def test_zero_grad():
@@ -222,7 +222,7 @@ def test_zero_grad():
     opt = optim.SGD([p], lr=0.1)
     (p * p).sum().backward()
     opt.zero_grad(set_to_none=False)
-    np.testing.assert_array_equal(p.grad.data, [0.0, 0.0])
+    np.testing.assert_array_equal(p.grad._data, [0.0, 0.0])
     opt.zero_grad()
     assert p.grad is None
 
@@ -240,7 +240,7 @@ def test_closure_is_evaluated_and_its_loss_returned():
     with tg.no_grad():  # closure() records a graph even so
         loss = opt.step(closure)
     assert loss.item() == 9.0
-    np.testing.assert_allclose(p.data, [1.5])  # 3 - 0.25 * 6
+    np.testing.assert_allclose(p._data, [1.5])  # 3 - 0.25 * 6
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
@@ -253,7 +253,7 @@ def test_minimises_a_quadratic_through_autograd(name):
         opt.zero_grad()
         ((p - tg.tensor(target)) ** 2).sum().backward()
         opt.step()
-    np.testing.assert_allclose(p.data, target, atol=0.05)
+    np.testing.assert_allclose(p._data, target, atol=0.05)
 
 
 def test_state_dict_format_is_pytorchs():
@@ -321,7 +321,7 @@ def test_state_dict_round_trip_continues_identically(name, options, through_file
         sd = {"state": {str(k): {n: np.asarray(v) for n, v in s.items()} for k, s in sd["state"].items()},
               "param_groups": [{k: list(v) if isinstance(v, tuple) else v for k, v in g.items()}
                                for g in sd["param_groups"]]}
-    q = tg.tensor(p.data.copy(), requires_grad=True)
+    q = tg.tensor(p._data.copy(), requires_grad=True)
     fresh = getattr(optim, name)([q], lr=123.0)  # options come back from the state_dict
     fresh.load_state_dict(copy.deepcopy(sd))
     assert fresh.param_groups[0]["lr"] == options["lr"]
@@ -329,7 +329,7 @@ def test_state_dict_round_trip_continues_identically(name, options, through_file
         p.grad, q.grad = tg.tensor(g), tg.tensor(g)
         opt.step()
         fresh.step()
-    np.testing.assert_array_equal(p.data, q.data)
+    np.testing.assert_array_equal(p._data, q._data)
     if "betas" in fresh.defaults:
         assert isinstance(fresh.param_groups[0]["betas"], tuple)
 
@@ -342,14 +342,14 @@ def test_state_dict_survives_save_and_load(tmp_path):
         p.grad = tg.tensor(g)
         opt.step()
     tg.save(opt.state_dict(), str(tmp_path / "opt.npz"))
-    q = tg.tensor(p.data.copy(), requires_grad=True)
+    q = tg.tensor(p._data.copy(), requires_grad=True)
     fresh = optim.Adam([q])
     fresh.load_state_dict(tg.load(str(tmp_path / "opt.npz")))
     for g in grads[3:]:
         p.grad, q.grad = tg.tensor(g), tg.tensor(g)
         opt.step()
         fresh.step()
-    np.testing.assert_array_equal(p.data, q.data)
+    np.testing.assert_array_equal(p._data, q._data)
 
 
 def test_load_state_dict_errors():

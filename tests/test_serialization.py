@@ -38,7 +38,7 @@ def test_types_survive_the_round_trip(tmp_path):
     back = round_trip(obj, tmp_path)
     assert list(back) == list(obj)
     assert type(back["tensor"]) is tg.Tensor and back["tensor"].dtype == np.float32
-    np.testing.assert_array_equal(back["tensor"].data, obj["tensor"].data)
+    np.testing.assert_array_equal(back["tensor"]._data, obj["tensor"]._data)
     assert back["grad_tensor"].requires_grad and back["grad_tensor"].dtype == np.float64
     # serialization sits below nn, so a Parameter comes back as a Tensor that requires grad
     # (load_state_dict copies it into the model's own Parameter anyway).
@@ -57,7 +57,7 @@ def test_optimizer_style_state_dict_round_trip(tmp_path):
              "param_groups": [{"lr": 0.01, "betas": (0.9, 0.999), "amsgrad": False, "params": [0, 1]}]}
     back = round_trip(state, tmp_path)
     assert list(back["state"]) == [0, 1] and back["state"][1]["momentum_buffer"] is None
-    np.testing.assert_array_equal(back["state"][0]["exp_avg"].data, state["state"][0]["exp_avg"].data)
+    np.testing.assert_array_equal(back["state"][0]["exp_avg"]._data, state["state"][0]["exp_avg"]._data)
     assert back["param_groups"] == [{"lr": 0.01, "betas": (0.9, 0.999), "amsgrad": False, "params": [0, 1]}]
 
 
@@ -75,9 +75,9 @@ def test_saved_model_loaded_into_a_fresh_model_gives_identical_outputs(tmp_path)
     tg.manual_seed(1)
     fresh = make().eval()
     x = tg.randn(2, 1, 4, 4)
-    assert not np.array_equal(fresh(x).data, model(x).data)
+    assert not np.array_equal(fresh(x)._data, model(x)._data)
     fresh.load_state_dict(tg.load(path))
-    np.testing.assert_array_equal(fresh(x).data, model(x).data)
+    np.testing.assert_array_equal(fresh(x)._data, model(x)._data)
     assert fresh[1].num_batches_tracked.item() == 1
 
 

@@ -173,8 +173,8 @@ class AutogradMachine(RuleBasedStateMachine):
             if want is None:
                 assert grad is None, f"{name}.grad should be None, got {grad}"
             else:
-                np.testing.assert_allclose(grad.data, want, rtol=1e-5, atol=1e-7)
-            np.testing.assert_array_equal(self.leaves[name].data, self.values[name])
+                np.testing.assert_allclose(grad._data, want, rtol=1e-5, atol=1e-7)
+            np.testing.assert_array_equal(self.leaves[name]._data, self.values[name])
 
 
 AutogradMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=30, deadline=None)

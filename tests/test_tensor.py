@@ -25,7 +25,7 @@ def test_tensor_copies_its_input():
     a = np.ones(3)
     t = tg.tensor(a)
     a[0] = 5
-    assert t.data[0] == 1
+    assert t._data[0] == 1
 
 
 def test_int_tensor_cannot_require_grad():
@@ -42,7 +42,7 @@ def test_attributes():
     assert x.is_leaf and x.grad_fn is None and x.requires_grad
     y = x * 2
     assert not y.is_leaf and y.grad_fn.name() == "MulBackward" and repr(y.grad_fn) == "<MulBackward>"
-    assert y.detach().requires_grad is False and y.detach().data is y.data
+    assert y.detach().requires_grad is False and y.detach()._data is y._data
     assert x.tolist() == [[1, 2, 3], [4, 5, 6]]
     assert x.sum().item() == 21.0
     assert isinstance(x.detach().numpy(), np.ndarray)
@@ -70,14 +70,14 @@ def test_creation_functions():
     assert tg.ones(2, dtype=np.float64).dtype == np.float64
     assert tg.full((2, 2), 7.0).tolist() == [[7, 7], [7, 7]]
     assert tg.full((2,), 3).dtype == np.int64
-    assert tg.eye(3).data.trace() == 3
+    assert tg.eye(3)._data.trace() == 3
     assert tg.arange(5).tolist() == [0, 1, 2, 3, 4] and tg.arange(5).dtype == np.int64
     assert tg.arange(0, 1, 0.25).dtype == np.float32
-    assert np.allclose(tg.linspace(0, 1, 5).data, [0, 0.25, 0.5, 0.75, 1])
+    assert np.allclose(tg.linspace(0, 1, 5)._data, [0, 0.25, 0.5, 0.75, 1])
     x = tg.randn(4, 5, requires_grad=True)
     assert x.requires_grad and x.dtype == np.float32
-    assert tg.zeros_like(x).shape == (4, 5) and tg.ones_like(x).data.sum() == 20
-    assert tg.randn_like(x).shape == (4, 5) and tg.rand(3).data.min() >= 0
+    assert tg.zeros_like(x).shape == (4, 5) and tg.ones_like(x)._data.sum() == 20
+    assert tg.randn_like(x).shape == (4, 5) and tg.rand(3)._data.min() >= 0
 
 
 def test_manual_seed_reproduces_every_draw():
@@ -156,11 +156,11 @@ def test_softmax_stable_for_huge_logits():
     logits = tg.tensor([[1000.0, 0.0, -1000.0], [5000.0, 5000.0, 0.0]], dtype=np.float64, requires_grad=True)
     p = logits.softmax(-1)
     logp = logits.log_softmax(-1)
-    assert np.isfinite(p.data).all() and np.isfinite(logp.data[:, :2]).all()
-    np.testing.assert_allclose(p.data[1], [0.5, 0.5, 0.0])
-    np.testing.assert_allclose(logp.data[0, :2], [0.0, -1000.0])
+    assert np.isfinite(p._data).all() and np.isfinite(logp._data[:, :2]).all()
+    np.testing.assert_allclose(p._data[1], [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(logp._data[0, :2], [0.0, -1000.0])
     logp[:, 0].sum().backward()
-    assert np.isfinite(logits.grad.data).all()
+    assert np.isfinite(logits.grad._data).all()
     assert tg.tensor([-np.inf, -np.inf]).logsumexp(0).item() == -np.inf
 
 
@@ -173,3 +173,18 @@ def test_tensor_in_numpy_expression():
     x = tg.tensor([1.0, 2.0])
     assert isinstance(np.ones(2) * x, Tensor)
     assert np.asarray(x).tolist() == [1.0, 2.0]
+
+
+def test_data_is_a_tensor_sharing_memory_outside_the_graph():
+    """PyTorch's `.data`: a tensor with no history over the same memory, so a learner's
+    hand-written SGD step `p.data += -lr * p.grad` updates p itself."""
+    p = tg.tensor([1.0, 2.0], requires_grad=True)
+    (p * p).sum().backward()
+    p.data += -0.5 * p.grad
+    np.testing.assert_allclose(p.detach().numpy(), [0.0, 0.0])
+    assert isinstance(p.data, tg.Tensor) and not p.data.requires_grad and p.data.grad_fn is None
+    p.data = tg.tensor([5.0, 6.0])
+    np.testing.assert_allclose(p.detach().numpy(), [5.0, 6.0])
+    assert p.requires_grad
+    with pytest.raises(TypeError, match="data: assign a Tensor"):
+        p.data = [1.0, 2.0]

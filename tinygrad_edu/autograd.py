@@ -307,15 +307,15 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             if _Mode.anomaly:
                 for g in grads:
                     if g is not None:
-                        check_finite(g.data, "gradient (backward)", node)
+                        check_finite(g._data, "gradient (backward)", node)
             sent = [] if trace is not None else None
             for parent, needed, g in zip(parents, node.needs_input_grad, grads):
                 if not needed or g is None:
                     continue
-                if g.data.shape != parent.data.shape:
-                    g = unbroadcast(g, parent.data.shape)
-                if g.data.dtype != parent.data.dtype:
-                    g = g.astype(parent.data.dtype)  # a float32 input gets a float32 gradient
+                if g._data.shape != parent._data.shape:
+                    g = unbroadcast(g, parent._data.shape)
+                if g._data.dtype != parent._data.dtype:
+                    g = g.astype(parent._data.dtype)  # a float32 input gets a float32 gradient
                 key = parent._ctx or parent  # a node is truthy; a leaf is its own key
                 if sent is not None:
                     sent.append({"input": parent, "grad": g, "adds_to_existing": key in pending})
@@ -341,33 +341,33 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                     f"grad: input {i} (shape {inputs[i].shape}) was not used to compute the "
                     "outputs, so it has no gradient. Pass allow_unused=True to get None for it.")
         return results
-    given = {id(g.data) for g in root_grads}
+    given = {id(g._data) for g in root_grads}
     for leaf, grad in pending.items():
         grad = run_leaf_hooks(leaf, grad)
         if not create_graph:
             # Keep each .grad its own array: a pass-through op (add) hands the
             # same gradient to both inputs, and a view may be read-only.
-            if id(grad.data) in given or grad.data.base is not None:
-                grad = type(grad)._wrap(grad.data.copy())
-            given.add(id(grad.data))
+            if id(grad._data) in given or grad._data.base is not None:
+                grad = type(grad)._wrap(grad._data.copy())
+            given.add(id(grad._data))
         if leaf.grad is None:
             leaf.grad = grad
         elif create_graph:
             leaf.grad = leaf.grad + grad  # recorded, so the sum can be differentiated too
         else:
-            leaf.grad = type(grad)._wrap(leaf.grad.data + grad.data)
+            leaf.grad = type(grad)._wrap(leaf.grad._data + grad._data)
     return None
 
 
 def seed_gradient(output, gradient, where: str):
     """dL/d(output) to start backward from: ones for a scalar, else the given gradient."""
     if gradient is None:
-        if output.data.size != 1:
+        if output._data.size != 1:
             raise RuntimeError(
                 f"{where}: grad can be implicitly created only for scalar outputs, but this "
                 f"output has shape {output.shape}. Reduce it first (loss = out.sum() or "
                 "out.mean()), or pass gradient=... of the same shape.")
-        return output._wrap(np.ones_like(output.data))
+        return output._wrap(np.ones_like(output._data))
     if not hasattr(gradient, "_ctx"):  # a list or an array: make it a tensor like the output
         gradient = output._wrap(np.array(gradient, dtype=output.dtype))
     if gradient.shape != output.shape:

@@ -37,7 +37,7 @@ def axis_of(ndim: int, dim: int, op: str = "dim") -> int:
 
 def count_of(x, axes) -> int:
     """How many elements a reduction over `axes` combines."""
-    return x.data.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+    return x._data.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
 
 
 # ---------------------------------------------------------------- reductions

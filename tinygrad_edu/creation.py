@@ -135,5 +135,5 @@ def where(condition, input, other) -> Tensor:
         return input.where(condition, other)
     if isinstance(other, Tensor):
         return other.where(~condition, input)
-    result = np.where(condition.data, input, other)  # two Python numbers: floats give float32
+    result = np.where(condition._data, input, other)  # two Python numbers: floats give float32
     return Tensor(result.astype(DEFAULT_FLOAT) if result.dtype == np.float64 else result)

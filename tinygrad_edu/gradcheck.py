@@ -37,7 +37,7 @@ def float64_copies(inputs) -> tuple:
     copies = []
     for x in inputs:
         if isinstance(x, Tensor) and np.issubdtype(x.dtype, np.floating):
-            copies.append(Tensor(x.data.astype(np.float64), requires_grad=x.requires_grad))
+            copies.append(Tensor(x._data.astype(np.float64), requires_grad=x.requires_grad))
         else:
             copies.append(x)
     return tuple(copies)
@@ -46,7 +46,7 @@ def float64_copies(inputs) -> tuple:
 def evaluate(fn, inputs) -> list:
     """fn's floating outputs, flattened to float64 arrays."""
     # np.array copies: an output may be a view of the input we are about to nudge again
-    return [np.array(o.data, dtype=np.float64).ravel() for o in as_tuple(fn(*inputs))
+    return [np.array(o._data, dtype=np.float64).ravel() for o in as_tuple(fn(*inputs))
             if isinstance(o, Tensor) and np.issubdtype(o.dtype, np.floating)]
 
 
@@ -54,7 +54,7 @@ def numerical_jacobians(fn, inputs, checked, eps: float, record: bool) -> list:
     """jac[i][k][:, j]: d output k / d element j of input i, by central differences."""
     jacobians = []
     for i in checked:
-        flat = inputs[i].data.reshape(-1)  # a view: we nudge the input's own data
+        flat = inputs[i]._data.reshape(-1)  # a view: we nudge the input's own data
         columns = []
         for j in range(flat.size):
             original = flat[j]
@@ -74,18 +74,18 @@ def analytic_jacobians(fn, inputs, checked) -> list:
     outputs = [o for o in as_tuple(fn(*inputs))
                if isinstance(o, Tensor) and np.issubdtype(o.dtype, np.floating)]
     wrt = [inputs[i] for i in checked]
-    jacobians = [[np.zeros((o.data.size, inputs[i].data.size)) for o in outputs] for i in checked]
+    jacobians = [[np.zeros((o._data.size, inputs[i]._data.size)) for o in outputs] for i in checked]
     for k, out in enumerate(outputs):
         if not out.requires_grad:
             continue  # a constant output: its Jacobian is zero
-        for r in range(out.data.size):
-            seed = np.zeros(out.data.size)
+        for r in range(out._data.size):
+            seed = np.zeros(out._data.size)
             seed[r] = 1.0
             grads = grad(out, wrt, Tensor(seed.reshape(out.shape).astype(out.dtype)),
                          retain_graph=True, allow_unused=True)
             for n, g in enumerate(grads):
                 if g is not None:
-                    jacobians[n][k][r] = g.data.reshape(-1)
+                    jacobians[n][k][r] = g._data.reshape(-1)
     return jacobians
 
 

@@ -44,7 +44,7 @@ def encode(obj, arrays: dict, where: str):
     if obj is None or isinstance(obj, (bool, int, float, str)) and not isinstance(obj, np.generic):
         return {"type": "value", "value": obj}  # wrapped, so a str can never pass for a type tag
     if isinstance(obj, (Tensor, np.ndarray, np.generic)):
-        array = obj.data if isinstance(obj, Tensor) else np.asarray(obj)
+        array = obj._data if isinstance(obj, Tensor) else np.asarray(obj)
         if array.dtype.hasobject:
             raise TypeError(f"save: {where} is an array of Python objects; only numeric and bool arrays "
                             "can be saved without pickle")

@@ -35,7 +35,7 @@ DEFAULT_FLOAT = np.float32
 def to_array(data, dtype=None) -> np.ndarray:
     """NumPy arrays keep their dtype; Python floats become float32, ints int64."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     if dtype is not None:
         return np.array(data, dtype=dtype)
     if isinstance(data, (np.ndarray, np.generic)):
@@ -65,7 +65,7 @@ def apply(op: type, *inputs, **options) -> "Tensor":
     arrays, needs, versions = [], [], []
     for x in inputs:
         if isinstance(x, Tensor):
-            arrays.append(x.data)
+            arrays.append(x._data)
             needs.append(x.requires_grad)
             versions.append(x._counter[0])
         else:  # not a tensor: a constant. A Python number keeps the tensor's dtype in NumPy.
@@ -84,7 +84,7 @@ def apply(op: type, *inputs, **options) -> "Tensor":
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     result = Tensor.__new__(Tensor)
-    result.data = out
+    result._data = out
     result.grad = result._ctx = result._hooks = result.name = None
     # A view (reshape, transpose, basic indexing) shares its input's memory, so it shares
     # its version counter too: changing either in place is seen by graphs that saved the other.
@@ -125,7 +125,7 @@ def index_key(key):
     if isinstance(key, tuple):
         return tuple(index_key(k) for k in key)
     if isinstance(key, Tensor):
-        return key.data
+        return key._data
     if isinstance(key, list):
         return np.asarray(key)
     return key
@@ -139,11 +139,11 @@ class Tensor:
     >>> x.grad
     tensor([2., 4., 6.])
     """
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_counter", "_hooks", "name", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_counter", "_hooks", "name", "__weakref__")
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
-        self.data = to_array(data, dtype)
+        self._data = to_array(data, dtype)
         self.grad = None
         self.requires_grad = False
         self._ctx = None
@@ -157,16 +157,31 @@ class Tensor:
     def _wrap(cls, array: np.ndarray) -> "Tensor":
         """A constant around an existing array, no copy: the fast path for ops."""
         t = cls.__new__(cls)
-        t.data = array
+        t._data = array
         t.grad = t._ctx = t._hooks = t.name = None
         t.requires_grad = False
         t._counter = [0]
         return t
 
     # ------------------------------------------------------------ attributes
-    shape = property(lambda self: self.data.shape, doc="The shape, a tuple of ints.")
-    dtype = property(lambda self: self.data.dtype, doc="The NumPy dtype.")
-    ndim = property(lambda self: self.data.ndim, doc="The number of dimensions.")
+    @property
+    def data(self) -> "Tensor":
+        """The same values as a tensor outside the graph, sharing memory (PyTorch's `.data`):
+        `p.data -= lr * p.grad` changes p itself. Unlike `.detach()` it does not share the
+        version counter, so the graph cannot notice such a change: prefer
+        `with no_grad(): p -= lr * p.grad`. The NumPy array itself is `.numpy()`."""
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data: assign a Tensor to .data, not {type(value).__name__}; "
+                            "wrap it first with tensor(...)")
+        self._data = value._data
+
+    shape = property(lambda self: self._data.shape, doc="The shape, a tuple of ints.")
+    dtype = property(lambda self: self._data.dtype, doc="The NumPy dtype.")
+    ndim = property(lambda self: self._data.ndim, doc="The number of dimensions.")
     is_leaf = property(lambda self: self._ctx is None,
                        doc="True for tensors made by the user, not by an op that tracks gradients.")
     grad_fn = property(lambda self: self._ctx, doc="The graph node that made this tensor (None for leaves).")
@@ -180,7 +195,7 @@ class Tensor:
         return self.ndim
 
     def numel(self) -> int:
-        return self.data.size
+        return self._data.size
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -193,26 +208,26 @@ class Tensor:
         return (self[i] for i in range(self.shape[0]))
 
     def item(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"item: a tensor with {self.data.size} elements (shape {self.shape}) cannot be "
+                f"item: a tensor with {self._data.size} elements (shape {self.shape}) cannot be "
                 "converted to a Python number; reduce it first (.sum(), .mean()) or use .tolist()")
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
         if self.requires_grad:
             raise RuntimeError("numpy: can't call numpy() on a tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
-        return self.data
+        return self._data
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
-            raise RuntimeError(f"the truth value of a tensor with {self.data.size} elements is "
+        if self._data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor with {self._data.size} elements is "
                                "ambiguous; use .any() or .all()")
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -228,10 +243,10 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extras = []
         if self.dtype not in (np.float32, np.int64, np.bool_):
             extras.append(f"dtype={self.dtype}")
@@ -254,7 +269,7 @@ class Tensor:
 
     def detach(self) -> "Tensor":
         """The same data, cut off from the graph (shares memory and the version counter, as PyTorch)."""
-        t = Tensor._wrap(self.data)
+        t = Tensor._wrap(self._data)
         t._counter = self._counter
         return t
 
@@ -319,7 +334,7 @@ class Tensor:
     # ------------------------------------------------------------ in-place ops
     def _check_inplace(self, op: str, other=None) -> None:
         if not _Mode.grad_enabled:
-            if self._ctx is not None and getattr(self._ctx, "saved", None) is self.data:
+            if self._ctx is not None and getattr(self._ctx, "saved", None) is self._data:
                 raise RuntimeError(
                     f"{op}: {self._ctx.name()} saved this tensor (its output) for the backward "
                     "pass; changing it in place would make the gradient wrong. "
@@ -337,9 +352,9 @@ class Tensor:
 
     def _inplace(self, op: str, ufunc, other) -> "Tensor":
         self._check_inplace(op, other)
-        other = other.data if isinstance(other, Tensor) else other
+        other = other._data if isinstance(other, Tensor) else other
         try:
-            ufunc(self.data, other, out=self.data)
+            ufunc(self._data, other, out=self._data)
         except (TypeError, ValueError) as err:
             raise RuntimeError(f"{op}: cannot update a tensor of shape {self.shape} and dtype "
                                f"{self.dtype} in place with {np.shape(other)}: {err}") from None
@@ -471,10 +486,10 @@ class Tensor:
 
     # ------------------------------------------------------------ not differentiable: constants
     def _compare(self, ufunc, other) -> "Tensor":
-        return Tensor._wrap(ufunc(self.data, other.data if isinstance(other, Tensor) else other))
+        return Tensor._wrap(ufunc(self._data, other._data if isinstance(other, Tensor) else other))
 
     def _index_reduce(self, fn, dim, keepdim) -> "Tensor":
-        return Tensor._wrap(np.asarray(fn(self.data, axis=dim, keepdims=keepdim)))
+        return Tensor._wrap(np.asarray(fn(self._data, axis=dim, keepdims=keepdim)))
 
     __eq__ = eq = lambda self, other: self._compare(np.equal, other)
     __ne__ = ne = lambda self, other: self._compare(np.not_equal, other)
@@ -484,10 +499,10 @@ class Tensor:
     __ge__ = ge = lambda self, other: self._compare(np.greater_equal, other)
     __and__ = lambda self, other: self._compare(np.logical_and, other)
     __or__ = lambda self, other: self._compare(np.logical_or, other)
-    __invert__ = lambda self: Tensor._wrap(np.logical_not(self.data) if self.dtype == np.bool_ else ~self.data)
-    sign = lambda self: Tensor._wrap(np.sign(self.data))
-    isnan = lambda self: Tensor._wrap(np.isnan(self.data))
-    isinf = lambda self: Tensor._wrap(np.isinf(self.data))
+    __invert__ = lambda self: Tensor._wrap(np.logical_not(self._data) if self.dtype == np.bool_ else ~self._data)
+    sign = lambda self: Tensor._wrap(np.sign(self._data))
+    isnan = lambda self: Tensor._wrap(np.isnan(self._data))
+    isinf = lambda self: Tensor._wrap(np.isinf(self._data))
     argmax = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmax, dim, keepdim)
     argmin = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmin, dim, keepdim)
     any = lambda self, dim=None, keepdim=False: self._index_reduce(np.any, dim, keepdim)
@@ -547,7 +562,7 @@ class Tensor:
         """x[key] = value: an in-place write, allowed where other in-place ops are."""
         self._check_inplace("__setitem__", value)
         try:
-            self.data[index_key(key)] = value.data if isinstance(value, Tensor) else value
+            self._data[index_key(key)] = value._data if isinstance(value, Tensor) else value
         except ValueError as err:
             raise RuntimeError(f"__setitem__: cannot write a value of shape {np.shape(value)} into "
                                f"tensor{list(self.shape)}[{key!r}]: {err}") from None

@@ -101,13 +101,13 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
     """
     if not hasattr(loss, "_ctx"):
         raise TypeError(f"trace_backward: expected a Tensor, got {type(loss).__name__}")
-    if loss.data.size != 1:
+    if loss._data.size != 1:
         raise RuntimeError(f"trace_backward: the loss must have one element, got shape {loss.shape}. "
                            "Hint: reduce it first, e.g. trace_backward(out.sum()) or out.mean().")
     if not loss.requires_grad:
         raise RuntimeError("trace_backward: the loss does not require grad, so there is nothing to trace. "
                            "Make an input with requires_grad=True, and don't compute the loss under no_grad().")
-    seed = loss._wrap(np.ones_like(loss.data))
+    seed = loss._wrap(np.ones_like(loss._data))
     steps = []
     run_backward([loss], [seed], retain_graph, False, trace=steps)
 
@@ -130,12 +130,12 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
             parent, grad = sent["input"], sent["grad"]
             if parent._ctx is None:
                 leaves.setdefault(id(parent), parent)
-            grads_out.append({"input": label(parent), "grad": summarize(grad.data), "value": plain(grad.data),
+            grads_out.append({"input": label(parent), "grad": summarize(grad._data), "value": plain(grad._data),
                               "adds": sent["adds_to_existing"]})
         records.append({"step": i, "op": type(s["node"]).__name__, "node": s["op"], "rule": rule_of(s["node"]),
-                        "grad_in": summarize(s["grad_output"].data), "grad_in_value": plain(s["grad_output"].data),
+                        "grad_in": summarize(s["grad_output"]._data), "grad_in_value": plain(s["grad_output"]._data),
                         "grads_out": grads_out, "adds": any(g["adds"] for g in grads_out)})
-    leaf_grads = [{"input": label(t), "grad": summarize(t.grad.data), "value": plain(t.grad.data), "adds": False}
+    leaf_grads = [{"input": label(t), "grad": summarize(t.grad._data), "value": plain(t.grad._data), "adds": False}
                   for t in leaves.values() if t.grad is not None]
     records.append({"step": len(steps) + 1, "op": "leaves", "node": "", "rule": "each leaf's accumulated .grad",
                     "grad_in": "", "grad_in_value": None, "grads_out": leaf_grads, "adds": False})

@@ -30,7 +30,7 @@ def default_collate(batch: list) -> Any:
     """
     sample = batch[0]
     if isinstance(sample, Tensor):
-        return Tensor._wrap(np.stack([s.data for s in batch]))
+        return Tensor._wrap(np.stack([s._data for s in batch]))
     if isinstance(sample, (np.ndarray, np.generic)):
         return Tensor._wrap(np.stack(batch))
     if isinstance(sample, numbers.Number):
@@ -57,7 +57,7 @@ def tensor_source(dataset: Dataset):
         dataset = dataset.dataset
     if not isinstance(dataset, TensorDataset):
         return None
-    return [t.data for t in dataset.tensors], index_map
+    return [t._data for t in dataset.tensors], index_map
 
 
 class DataLoader:

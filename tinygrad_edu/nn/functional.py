@@ -214,7 +214,7 @@ def batch_norm(x: Tensor, running_mean: Tensor | None, running_var: Tensor | Non
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, -1) + (1,) * (x.ndim - 2)
     if training:
-        count = x.data.size // x.shape[1]
+        count = x._data.size // x.shape[1]
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                              f"got input of shape {x.shape}")
@@ -259,7 +259,7 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None, bias: 
 
 def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     """Rows of weight: out[...] = weight[idx[...]]. The row at padding_idx gets no gradient."""
-    idx = idx.data if isinstance(idx, Tensor) else np.asarray(idx)
+    idx = idx._data if isinstance(idx, Tensor) else np.asarray(idx)
     if not np.issubdtype(idx.dtype, np.integer):
         raise RuntimeError(f"embedding: indices must be integers, got {idx.dtype}. Hint: .long()")
     if idx.size and (idx.min() < -weight.shape[0] or idx.max() >= weight.shape[0]):

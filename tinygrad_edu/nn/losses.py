@@ -58,9 +58,9 @@ def clamped_log(x: Tensor) -> Tensor:
     and the clamp's zero slope times inf is NaN. So where the clamp bites (x <= e**-100,
     raised to the smallest normal float so that g / x cannot overflow) the value is a
     constant (gradient 0) and x is swapped for 1 before the log, never dividing by 0."""
-    keep = x.data > max(math.exp(-100), np.finfo(x.dtype).tiny)
+    keep = x._data > max(math.exp(-100), np.finfo(x.dtype).tiny)
     with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100
-        clamped = Tensor._wrap(np.maximum(np.log(x.data), -100).astype(x.dtype))
+        clamped = Tensor._wrap(np.maximum(np.log(x._data), -100).astype(x.dtype))
     keep = Tensor._wrap(keep)
     return x.where(keep, 1.0).log().where(keep, clamped)
 
@@ -70,7 +70,7 @@ def binary_cross_entropy(input: Tensor, target, weight=None, reduction: str = "m
     (so p = 0 or 1 gives a large finite loss, not Inf). `input` holds probabilities:
     for raw scores use binary_cross_entropy_with_logits, which is more stable."""
     target = as_target(target, input, "binary_cross_entropy", same_shape=True)
-    if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
+    if input._data.size and (input._data.min() < 0 or input._data.max() > 1):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1. "
                            "Hint: apply sigmoid first, or use binary_cross_entropy_with_logits on the logits.")
     loss = -(target * clamped_log(input) + (1 - target) * clamped_log(1 - input))
@@ -98,7 +98,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target, weight=None, reducti
 
 
 def class_targets(target, name: str) -> np.ndarray:
-    target = target.data if isinstance(target, Tensor) else np.asarray(target)
+    target = target._data if isinstance(target, Tensor) else np.asarray(target)
     if not np.issubdtype(target.dtype, np.integer):
         raise RuntimeError(f"{name}: the target must hold class indices (integers), got dtype {target.dtype}. "
                            "Hint: target.long(); for class probabilities pass a float target of the "
@@ -135,7 +135,7 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
     picked = log_probs[np.arange(safe.size), safe.reshape(-1)].reshape(safe.shape)
     w = valid.astype(input.dtype)
     if weight is not None:
-        w = w * np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype)[safe]
+        w = w * np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=input.dtype)[safe]
     loss = -picked * w
     if reduction == "mean":
         total = float(w.sum())
@@ -163,8 +163,8 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
     log_probs = input.log_softmax(class_dim)  # one node (ops.LogSoftmax), not eleven
     w_shape = (-1,) + (1,) * (input.ndim - class_dim - 1)
     w = None if weight is None else Tensor._wrap(
-        np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype).reshape(w_shape))
-    target_array = target.data if isinstance(target, Tensor) else np.asarray(target)
+        np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=input.dtype).reshape(w_shape))
+    target_array = target._data if isinstance(target, Tensor) else np.asarray(target)
     if np.issubdtype(target_array.dtype, np.floating):  # class probabilities (differentiable too)
         if target_array.shape != input.shape:
             raise RuntimeError(f"cross_entropy: a probability target must have the input's shape {input.shape}, "
@@ -173,7 +173,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
         weighted = log_probs * probs if w is None else log_probs * probs * w
         loss = -weighted.sum(class_dim)
         if reduction == "mean":
-            return loss.sum() / max(loss.data.size, 1)
+            return loss.sum() / max(loss._data.size, 1)
         return reduce(loss, reduction, "cross_entropy")
     nll = nll_loss(log_probs, target_array, weight, ignore_index, reduction)
     if label_smoothing == 0:
@@ -183,7 +183,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
     smooth = smooth.where(~ignored, 0.0)
     if reduction == "mean":
         kept = target_array[target_array != ignore_index]
-        total = float(np.asarray(w.data).reshape(-1)[kept].sum()) if w is not None else float(kept.size)
+        total = float(np.asarray(w._data).reshape(-1)[kept].sum()) if w is not None else float(kept.size)
         smooth = smooth.sum() / total if total else smooth.sum() + float("nan")  # NaN, gradient 0: see nll_loss
     else:
         smooth = reduce(smooth, reduction, "cross_entropy")

@@ -45,7 +45,7 @@ class Parameter(Tensor):
             data = np.empty(0, dtype=np.float32)
         super().__init__(data)
         if isinstance(data, Tensor):
-            self.data = data.data  # share, do not copy
+            self._data = data._data  # share, do not copy
         self.requires_grad_(requires_grad)
 
     def __repr__(self) -> str:
@@ -326,7 +326,7 @@ class Module:
             if set_to_none or param.grad is None:
                 param.grad = None
             else:
-                param.grad = Tensor._wrap(np.zeros_like(param.data))
+                param.grad = Tensor._wrap(np.zeros_like(param._data))
 
     def apply(self, fn: Callable[["Module"], None]) -> "Module":
         """Call fn on every submodule (children first) and then on self; returns self.
@@ -341,9 +341,9 @@ class Module:
         dtype = np.dtype(dtype)
         for tensor in list(self.parameters()) + list(self.buffers()):
             if np.issubdtype(tensor.dtype, np.floating):
-                tensor.data = tensor.data.astype(dtype)
+                tensor._data = tensor._data.astype(dtype)
                 if tensor.grad is not None:
-                    tensor.grad = Tensor._wrap(tensor.grad.data.astype(dtype))
+                    tensor.grad = Tensor._wrap(tensor.grad._data.astype(dtype))
         return self
 
     def double(self) -> "Module":
@@ -435,4 +435,4 @@ class Module:
 
 def to_array(value) -> np.ndarray:
     """A state_dict value (Tensor, array or number) as an array."""
-    return value.data if isinstance(value, Tensor) else np.asarray(value)
+    return value._data if isinstance(value, Tensor) else np.asarray(value)

@@ -25,10 +25,10 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
         return Tensor(0.0)
     norm_type = float(norm_type)
     if norm_type == np.inf:
-        norms = [np.abs(g.data).max() for g in grads]
+        norms = [np.abs(g._data).max() for g in grads]
         total = np.max(norms)
     else:
-        norms = [np.linalg.norm(g.data.ravel(), norm_type) for g in grads]
+        norms = [np.linalg.norm(g._data.ravel(), norm_type) for g in grads]
         total = np.linalg.norm(np.asarray(norms), norm_type)
     total = np.asarray(total, dtype=grads[0].dtype)
     if error_if_nonfinite and not np.isfinite(total):
@@ -45,7 +45,7 @@ def clip_grad_value_(parameters, clip_value: float) -> None:
     """Clamp every gradient element into [-clip_value, clip_value], in place."""
     for p in as_list(parameters):
         if p.grad is not None:
-            np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+            np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
 
 
 def parameters_to_vector(parameters) -> Tensor:
@@ -56,11 +56,11 @@ def parameters_to_vector(parameters) -> Tensor:
 def vector_to_parameters(vec: Tensor, parameters) -> None:
     """Copy consecutive slices of `vec` into the parameters, in place."""
     params = as_list(parameters)
-    total = sum(p.data.size for p in params)
+    total = sum(p._data.size for p in params)
     if vec.ndim != 1 or vec.shape[0] != total:
         raise RuntimeError(f"vector_to_parameters: expected a vector of {total} elements, got shape {vec.shape}")
     start = 0
     with no_grad():
         for p in params:
-            p.copy_(vec.data[start:start + p.data.size].reshape(p.shape))
-            start += p.data.size
+            p.copy_(vec._data[start:start + p._data.size].reshape(p.shape))
+            start += p._data.size

@@ -106,10 +106,10 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p.grad = None
-                elif p.grad.data.flags.writeable:
-                    p.grad.data.fill(0)
+                elif p.grad._data.flags.writeable:
+                    p.grad._data.fill(0)
                 else:  # a broadcast view from the engine cannot be written
-                    p.grad = Tensor._wrap(np.zeros_like(p.data))
+                    p.grad = Tensor._wrap(np.zeros_like(p._data))
 
     def step(self, closure: Callable[[], Any] | None = None):
         """Update every parameter that has a gradient; returns closure() when one is given.
@@ -125,15 +125,15 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                grad = p.grad.data
-                if grad.shape != p.data.shape:
+                grad = p.grad._data
+                if grad.shape != p._data.shape:
                     raise RuntimeError(
                         f"{type(self).__name__}.step: a parameter of shape {p.shape} has a gradient of shape "
                         f"{grad.shape}. Hint: .grad must have the parameter's shape.")
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
-                self.update(p.data, grad, state, group)
+                self.update(p._data, grad, state, group)
                 p._version += 1  # the data changed: a graph that saved it can tell
         self._step_count += 1
         return loss
@@ -193,7 +193,7 @@ class Optimizer:
 def cast_like(value, param: Tensor):
     """A saved buffer as a fresh array of the parameter's dtype; numbers stay numbers."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value._data
     if isinstance(value, np.ndarray):
         if value.ndim == 0 and np.issubdtype(value.dtype, np.integer):
             return int(value)

@@ -182,9 +182,9 @@ def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool) ->
     shape = "scalar" if t.ndim == 0 else str(tuple(t.shape))
     lines.append(f"{shape} {t.dtype}")
     if show_values:
-        lines.append(f"value {summarize(t.data)}")
+        lines.append(f"value {summarize(t._data)}")
     if show_grads and t.grad is not None:
-        lines.append(f"grad {summarize(t.grad.data)}")
+        lines.append(f"grad {summarize(t.grad._data)}")
     return "\\n".join(lines)
 
 

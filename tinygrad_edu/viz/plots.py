@@ -40,7 +40,7 @@ def pyplot():
 def as_numpy(x) -> np.ndarray:
     """A Tensor (its values, no grad), an array or a list as a NumPy array."""
     if isinstance(x, Tensor):
-        return np.asarray(x.data)
+        return np.asarray(x._data)
     return np.asarray(x)
 
 
@@ -232,8 +232,8 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu", "gelu"), x_
         xt = Tensor(x, requires_grad=True)
         y = fn(xt)
         y.sum().backward()
-        ax.plot(x, y.data, label="f(x)")
-        ax.plot(x, xt.grad.data, "--", label="f'(x) (autograd)")
+        ax.plot(x, y._data, label="f(x)")
+        ax.plot(x, xt.grad._data, "--", label="f'(x) (autograd)")
         ax.axhline(0, color="grey", linewidth=0.5)
         ax.axvline(0, color="grey", linewidth=0.5)
         ax.set_title(name)
@@ -263,7 +263,7 @@ def plot_grad_flow(model, biases: bool = False, title: str | None = "Gradient no
     `biases=True`. Call it after loss.backward().
     """
     pairs = [(name, p) for name, p in named_grads(model) if biases or p.ndim > 1]
-    with_grads = [(name, float(np.linalg.norm(p.grad.data))) for name, p in pairs if p.grad is not None]
+    with_grads = [(name, float(np.linalg.norm(p.grad._data))) for name, p in pairs if p.grad is not None]
     if not with_grads:
         raise ValueError("plot_grad_flow: no parameter has a gradient yet. Call loss.backward() first "
                          "(and pass biases=True if the model has only 1-D parameters).")
