@@ -144,7 +144,8 @@ def test_grad_flow_bars_are_the_gradient_norms():
     pairs = trained_grads()
     ax = viz.plot_grad_flow(pairs).axes[0]
     heights = [bar.get_height() for bar in ax.patches]
-    np.testing.assert_allclose(heights, [np.linalg.norm(pairs[0][1].grad._data), np.linalg.norm(pairs[2][1].grad._data)])
+    expected = [np.linalg.norm(pairs[0][1].grad._data), np.linalg.norm(pairs[2][1].grad._data)]
+    np.testing.assert_allclose(heights, expected)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["W1", "W2"]  # 1-D b1 left out
     assert ax.get_yscale() == "log"
     assert len(viz.plot_grad_flow(pairs, biases=True).axes[0].patches) == 3
