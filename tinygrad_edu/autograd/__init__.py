@@ -118,7 +118,7 @@ def is_anomaly_enabled() -> bool:
 
 def user_frame() -> str:
     """The innermost line of the call stack that is not inside tinygrad_edu."""
-    package_dir = __file__.rsplit("/", 1)[0]
+    package_dir = __file__.rsplit("/", 2)[0]
     for frame in reversed(traceback.extract_stack()):
         if not frame.filename.startswith(package_dir):
             return f'File "{frame.filename}", line {frame.lineno}, in {frame.name}\n    {frame.line}'
