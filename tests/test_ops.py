@@ -58,6 +58,11 @@ NOT_DIFFERENTIABLE = {
     "__and__", "__or__", "__invert__", "__bool__", "__float__", "__int__", "__index__", "__len__", "__iter__",
     "__repr__", "__array__", "__hash__", "__init__",
     "add_", "sub_", "mul_", "div_", "copy_", "fill_", "zero_", "__iadd__", "__isub__", "__imul__", "__itruediv__",
+    # casts to non-floating dtypes, constants made by NumPy, and questions (test_tensor_api.py checks them)
+    "int", "bool", "byte", "cuda", "pin_memory", "is_pinned", "new_tensor", "new_full", "new_zeros", "new_ones",
+    "new_empty", "nelement", "element_size", "is_contiguous", "argsort", "floor", "ceil", "trunc", "round", "sgn",
+    "count_nonzero", "isclose", "allclose", "equal", "unique", "histc", "histogram",
+    "half",  # differentiable, but float16 is too coarse for finite differences
 }
 ARITHMETIC_DUNDERS = {"__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
                       "__rtruediv__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__", "__abs__",

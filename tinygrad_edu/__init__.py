@@ -8,32 +8,53 @@
 
 import numpy as np
 
-from . import data, nn, optim
+from . import accelerator, backends, cuda, data, linalg, nn, optim, return_types, utils
 from .autograd import detect_anomaly, enable_grad, grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
+    as_tensor,
     cat,
     empty,
+    empty_like,
     eye,
+    from_numpy,
     full,
     full_like,
     linspace,
+    multinomial,
     ones,
     ones_like,
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
+    randperm,
     stack,
     where,
     zeros,
     zeros_like,
 )
+from .device import device, get_default_device, set_default_device
+from .functions import *  # noqa: F403 -- exp, add, matmul, ...: the function forms of Tensor methods, with out=
+from .functions import __all__ as _function_names
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .random import manual_seed
+from .random import Generator, default_generator, initial_seed, manual_seed, seed
 from .serialization import load, save
-from .tensor import Tensor, tensor
+from .tensor import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Tensor,
+    tensor,
+)
 
 __version__ = "0.1.0"
 
@@ -42,26 +63,14 @@ int32, int64, bool_ = np.int32, np.int64, np.bool_
 float, double, long = np.float32, np.float64, np.int64
 
 
-def _method(name: str):
-    def call(input, *args, **kwargs):
-        return getattr(input, name)(*args, **kwargs)
-    call.__name__ = name
-    call.__doc__ = f"tinygrad_edu.{name}(x, ...) is x.{name}(...)."
-    return call
-
-
-# torch.exp(x) and friends: the function forms of Tensor methods.
-(exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, maximum, minimum, matmul, sum, mean,
- max, min, var, std, logsumexp, softmax, log_softmax, reshape, transpose, permute, flatten,
- unsqueeze, squeeze, split, chunk, argmax, argmin) = [_method(n) for n in (
-    "exp log sqrt abs sin cos tanh sigmoid relu clamp maximum minimum matmul sum mean max min var std "
-    "logsumexp softmax log_softmax reshape transpose permute flatten unsqueeze squeeze split chunk "
-    "argmax argmin").split()]
-
 __all__ = [
     "data", "nn", "optim",
     "Tensor", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
     "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",
     "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load",
-]
+    "accelerator", "backends", "cuda", "linalg", "return_types", "utils", "device", "get_default_device",
+    "set_default_device", "Generator", "default_generator", "initial_seed", "seed", "randint_like", "randperm",
+    "multinomial", "empty_like", "from_numpy", "as_tensor", "FloatTensor", "DoubleTensor", "HalfTensor",
+    "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
+] + _function_names

@@ -19,7 +19,7 @@ import matplotlib
 import numpy as np
 
 from ..autograd import no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, tensor
 
 __all__ = ["plot_loss", "plot_decision_boundary", "plot_predictions", "plot_activations", "plot_descent",
            "plot_grad_flow", "plot_confusion", "plot_images", "confusion_matrix"]
@@ -160,12 +160,12 @@ def evaluate_on_grid(loss_fn: Callable, w1: np.ndarray, w2: np.ndarray) -> np.nd
     points = np.stack([w1.ravel(), w2.ravel()])
     with no_grad():
         try:
-            values = as_numpy(loss_fn(Tensor(points)))
+            values = as_numpy(loss_fn(tensor(points)))
             if values.shape == (points.shape[1],):
                 return values.reshape(w1.shape)
         except (ValueError, RuntimeError, IndexError, TypeError):
             pass
-        values = [float(as_numpy(loss_fn(Tensor(points[:, i])))) for i in range(points.shape[1])]
+        values = [float(as_numpy(loss_fn(tensor(points[:, i])))) for i in range(points.shape[1])]
     return np.array(values).reshape(w1.shape)
 
 
@@ -229,7 +229,7 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu", "gelu"), x_
     fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.2), squeeze=False)
     for ax, name in zip(axes[0], names):
         fn = activation_function(name)
-        xt = Tensor(x, requires_grad=True)
+        xt = tensor(x, requires_grad=True)
         y = fn(xt)
         y.sum().backward()
         ax.plot(x, y._data, label="f(x)")
