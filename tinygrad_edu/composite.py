@@ -476,7 +476,9 @@ def rsqrt(x):
 
 
 def reciprocal(x):
-    """1 / x (ints become float, as in PyTorch)."""
+    """1 / x (ints become float32, as in PyTorch)."""
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float32)
     return 1.0 / x
 
 

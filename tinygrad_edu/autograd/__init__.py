@@ -20,6 +20,8 @@ import weakref
 
 import numpy as np
 
+from .variable import Variable as Variable  # PyTorch's pre-0.4 name: returns a Tensor
+
 __all__ = [
     "Function", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "run_backward", "grad",

@@ -272,6 +272,24 @@ def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     return out
 
 
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (int64) to one-hot rows: out[..., k] = 1 where tensor == k, an int64 tensor of
+    shape tensor.shape + (num_classes,). num_classes=-1 means max(tensor) + 1."""
+    labels = tensor._data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if labels.dtype != np.int64:
+        raise RuntimeError(f"one_hot: is only applicable to index tensor of type int64, got {labels.dtype}. "
+                           "Hint: labels.long()")
+    if num_classes == -1:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise RuntimeError(f"one_hot: class values must be in [0, {num_classes}), got values from {labels.min()} "
+                           f"to {labels.max()}")
+    return Tensor._wrap((labels[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+__all__ += ["one_hot"]
+
+
 def pad(x: Tensor, pad: tuple, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
     """Constant padding, PyTorch's order: (left, right) of the last dim, then of the one before..."""
     if mode != "constant":
