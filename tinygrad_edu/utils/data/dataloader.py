@@ -137,7 +137,7 @@ class DataLoader:
         if isinstance(self.dataset, IterableDataset):
             yield from self.iterate_stream()
             return
-        if self.batch_size is None:  # no batching: the samples themselves
+        if self.batch_size is None and self.batch_sampler is None:  # no batching: the samples themselves
             for indices in self.batch_indices():
                 yield self.dataset[int(indices[0])]
             return
