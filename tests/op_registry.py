@@ -550,6 +550,31 @@ def sample_same_size(draw):
                                                    "real")], {}
 
 
+def sample_prod_dim(draw):
+    shape = draw(shapes(max_side=4))
+    x = values(draw, shape, "real")
+    if x.size and draw(st.booleans()):
+        x.reshape(-1)[draw(st.integers(0, x.size - 1))] = 0.0
+    return [x], {"dim": draw(st.integers(-len(shape), len(shape) - 1)) if shape else 0}
+
+
+def sample_position(draw):
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    return [values(draw, shape, "real")], {"dim": dim, "index": draw(st.integers(0, shape[dim] - 1))}
+
+
+def sample_diagonal(draw):
+    shape = draw(shapes(min_dims=2))
+    dim1, dim2 = draw(st.permutations(range(len(shape))))[:2]
+    return [values(draw, shape, "real")], {"offset": draw(st.integers(-2, 2)), "dim1": dim1, "dim2": dim2}
+
+
+def sample_diag(draw):
+    shape = draw(shapes(1, 2))
+    return [values(draw, shape, "real")], {"k": draw(st.integers(-2, 2))}
+
+
 def np_tile(x, dims):
     return np.tile(x, dims)
 
@@ -605,6 +630,19 @@ register("expand_as", lambda x, y: x.expand_as(y) * y, lambda x, y: np.broadcast
 register("reshape_as", lambda x, y: x.reshape_as(y) + x.view_as(y) * y,
          lambda x, y: x.reshape(y.shape) + x.reshape(y.shape) * y, sample_same_size, covers=("reshape_as", "view_as"))
 register("t", lambda x: x.t(), lambda x: x.T, lambda draw: ([values(draw, draw(shapes(max_dims=2)), "real")], {}))
+register("cumprod", lambda x, dim: x.cumprod(dim), lambda x, dim: np.cumprod(x, axis=dim) if x.ndim else x.copy(),
+         lambda draw: sample_prod_dim(draw))
+register("select", lambda x, dim, index: x.select(dim, index), lambda x, dim, index: np.take(x, index, axis=dim),
+         lambda draw: sample_position(draw))
+register("unbind", lambda x, dim, index: x.unbind(dim), lambda x, dim, index: tuple(np.moveaxis(x, dim, 0)),
+         lambda draw: sample_position(draw))
+register("narrow", lambda x, dim, index: x.narrow(dim, index, 1),
+         lambda x, dim, index: np.take(x, [index], axis=dim), lambda draw: sample_position(draw))
+register("diagonal", lambda x, **kw: x.diagonal(**kw), lambda x, offset, dim1, dim2: np.diagonal(x, offset, dim1, dim2),
+         sample_diagonal)
+register("diag", lambda x, k: x.diag(k), np.diag, lambda draw: sample_diag(draw))
+register("trace", lambda x: x.trace(), np.trace, lambda draw: ([values(draw, draw(shapes(2, 2)), "real")], {}))
+
 # identities for a float64 CPU tensor: they must keep the tensor in the graph
 register("to", lambda x: x.to("cpu", np.float64).type(np.float64).type_as(x).contiguous().cpu().clone(
     memory_format=None), lambda x: x, unary(), covers=("to", "type", "type_as", "contiguous", "cpu"))

@@ -443,6 +443,56 @@ def test_linalg_values_and_missing_gradients():
         tg.linalg.inv(tg.zeros(2, 2))
 
 
+def test_nonzero_where_logical_bincount():
+    x = tg.tensor([[0, 3], [2, 0]])
+    assert x.nonzero().tolist() == [[0, 1], [1, 0]] and x.argwhere().tolist() == [[0, 1], [1, 0]]
+    rows, cols = tg.where(x > 0)
+    assert rows.tolist() == [0, 1] and cols.tolist() == [1, 0] and x[rows, cols].tolist() == [3, 2]
+    assert [t.tolist() for t in x.nonzero(as_tuple=True)] == [[0, 1], [1, 0]]
+    a, b = tg.tensor([True, True, False]), tg.tensor([True, False, False])
+    assert tg.logical_and(a, b).tolist() == [True, False, False] and a.logical_xor(b).tolist() == [False, True, False]
+    assert tg.logical_or(a, b).tolist() == [True, True, False] and a.logical_not().tolist() == [False, False, True]
+    assert tg.bincount(tg.tensor([1, 1, 3])).tolist() == [0, 2, 0, 1]
+    assert tg.tensor([0, 0]).bincount(minlength=3).tolist() == [2, 0, 0]
+    with pytest.raises(RuntimeError, match="bincount: expects a 1-D integer tensor"):
+        tg.tensor([0.5]).bincount()
+
+
+def test_slices_and_diagonals():
+    m = tg.arange(12.0).reshape(3, 4)
+    assert [t.tolist() for t in m.unbind(1)][:2] == [[0, 4, 8], [1, 5, 9]] and len(tg.unbind(m)) == 3
+    assert m.select(1, -1).tolist() == [3, 7, 11] and m.narrow(1, 1, 2).tolist() == [[1, 2], [5, 6], [9, 10]]
+    assert m.diagonal().tolist() == [0, 5, 10] and m.diagonal(1).tolist() == [1, 6, 11] and m.trace().item() == 15
+    assert tg.diag(tg.tensor([1.0, 2.0])).tolist() == [[1, 0], [0, 2]]
+    assert tg.diag(tg.tensor([1.0]), 1).tolist() == [[0, 1], [0, 0]] and tg.diag(m, -1).tolist() == [4, 9]
+    assert tg.cumprod(tg.tensor([2.0, 3.0, 0.0, 5.0]), 0).tolist() == [2, 6, 0, 0]
+    with pytest.raises(RuntimeError, match="exceeds dimension size"):
+        m.narrow(0, 2, 2)
+
+
+def test_meshgrid_matches_numpy():
+    a, b = tg.arange(3.0), tg.arange(2.0)
+    for indexing in ("ij", "xy"):
+        ours = tg.meshgrid(a, b, indexing=indexing)
+        for grid, want in zip(ours, np.meshgrid(a.numpy(), b.numpy(), indexing=indexing)):
+            assert np.array_equal(grid.numpy(), want)
+
+
+def test_bernoulli_and_normal():
+    g = tg.Generator().manual_seed(0)
+    coin = tg.bernoulli(tg.full((4000,), 0.25), generator=g)
+    assert coin.dtype == np.float32 and set(coin.unique().tolist()) == {0.0, 1.0}
+    assert abs(coin.mean().item() - 0.25) < 0.03
+    draws = tg.normal(2.0, 3.0, (20000,), generator=g)
+    assert draws.dtype == np.float32 and abs(draws.mean().item() - 2) < 0.1 and abs(draws.std().item() - 3) < 0.1
+    per_element = tg.normal(tg.tensor([0.0, 100.0]), tg.tensor([1e-6, 1e-6]))
+    assert per_element.tolist() == [pytest.approx(0, abs=1e-4), pytest.approx(100, abs=1e-3)]
+    with pytest.raises(RuntimeError, match="std >= 0"):
+        tg.normal(0.0, -1.0, (2,))
+    with pytest.raises(RuntimeError, match=r"in \[0, 1\]"):
+        tg.bernoulli(tg.tensor([1.5]))
+
+
 # ---------------------------------------------------------------- the same calls in PyTorch (when installed)
 def matrix(m):
     return m.tensor([[0.5, -2.0, 3.0], [4.0, 0.0, -1.5]])
@@ -522,6 +572,15 @@ TORCH_CASES = {
     "square": lambda m: m.square(matrix(m)),
     "add out": lambda m: m.add(matrix(m), 1.0, out=m.empty(0)),
     "expand_as": lambda m: m.tensor([1.0, 2.0, 3.0]).expand_as(matrix(m)),
+    "nonzero": lambda m: matrix(m).nonzero(),
+    "where(cond)": lambda m: m.where(matrix(m) > 0),
+    "bincount": lambda m: m.bincount(m.tensor([1, 1, 4])),
+    "logical": lambda m: (m.logical_xor(matrix(m) > 0, matrix(m) < 1), m.logical_not(matrix(m) > 0)),
+    "unbind narrow select": lambda m: (m.unbind(matrix(m), 1), matrix(m).narrow(1, 1, 2), matrix(m).select(0, -1)),
+    "diagonal trace diag": lambda m: (matrix(m).diagonal(1), m.trace(matrix(m)[:, :2]),
+                                      m.diag(m.tensor([1.0, 2.0]), -1)),
+    "cumprod": lambda m: matrix(m).cumprod(1),
+    "meshgrid xy": lambda m: m.meshgrid(m.arange(3), m.arange(2), indexing="xy"),
 }
 
 
@@ -563,6 +622,8 @@ GRADIENT_CASES = {
     "tril masked_fill": lambda m, x: (x.tril() + x.masked_fill(x > 1, 0.0)).sum(),
     "roll repeat": lambda m, x: (x.roll(1, 1).repeat(2, 1) * m.arange(6.0).reshape(2, 3).repeat(2, 1)).sum(),
     "log1p expm1": lambda m, x: ((x * x).log1p() + (x / 4).expm1()).sum(),
+    "cumprod diag trace": lambda m, x: x.cumprod(1).sum() + m.diag(x[0]).sum() * x.diagonal().sum() + x[:, :2].trace(),
+    "unbind meshgrid": lambda m, x: sum(t.prod() for t in x.unbind(1)) + (m.meshgrid(x[0], x[1], indexing="ij")[0] * x[1]).sum(),
 }
 
 

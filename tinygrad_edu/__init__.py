@@ -13,6 +13,7 @@ from .autograd import detect_anomaly, enable_grad, grad, is_anomaly_enabled, is_
 from .creation import (
     arange,
     as_tensor,
+    bernoulli,
     cat,
     empty,
     empty_like,
@@ -22,6 +23,7 @@ from .creation import (
     full_like,
     linspace,
     multinomial,
+    normal,
     ones,
     ones_like,
     rand,
@@ -71,6 +73,6 @@ __all__ = [
     "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load",
     "accelerator", "backends", "cuda", "linalg", "return_types", "utils", "device", "get_default_device",
     "set_default_device", "Generator", "default_generator", "initial_seed", "seed", "randint_like", "randperm",
-    "multinomial", "empty_like", "from_numpy", "as_tensor", "FloatTensor", "DoubleTensor", "HalfTensor",
-    "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
+    "multinomial", "bernoulli", "normal", "empty_like", "from_numpy", "as_tensor", "FloatTensor", "DoubleTensor",
+    "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
 ] + _function_names

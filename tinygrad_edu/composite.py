@@ -558,3 +558,74 @@ def contract(a, term_a: str, b, term_b: str, needed: str, sizes: dict):
                                                                               count(right))
     out = (a @ b).reshape(tuple(sizes[c] for c in batch + left + right))
     return out, "".join(batch + left + right)
+
+
+# ---------------------------------------------------------------- slicing helpers and diagonals
+
+def select(x, dim: int, index: int):
+    """x[..., index, ...] along `dim`: that dimension is removed."""
+    d = axis_of(x.ndim, dim, "select")
+    return x[(slice(None),) * d + (index,)]
+
+
+def unbind(x, dim: int = 0):
+    """The slices along `dim`, as a tuple (each without that dimension)."""
+    d = axis_of(x.ndim, dim, "unbind")
+    return tuple(select(x, d, i) for i in range(x.shape[d]))
+
+
+def narrow(x, dim: int, start: int, length: int):
+    """`length` elements along `dim` from `start` (a view)."""
+    d = axis_of(x.ndim, dim, "narrow")
+    start = start % x.shape[d] if start < 0 else start
+    if start + length > x.shape[d]:
+        raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds dimension size ({x.shape[d]}) "
+                           f"of shape {x.shape}")
+    return take(x, d, start, start + length)
+
+
+def diagonal(x, offset: int = 0, dim1: int = 0, dim2: int = 1):
+    """The elements x[i, i + offset] of the (dim1, dim2) plane, as a last dimension (indexing)."""
+    d1, d2 = axis_of(x.ndim, dim1, "diagonal"), axis_of(x.ndim, dim2, "diagonal")
+    rest = [i for i in range(x.ndim) if i not in (d1, d2)]
+    x = x.permute(*rest, d1, d2)
+    rows = np.arange(builtins.max(0, builtins.min(x.shape[-2], x.shape[-1] - offset) if offset >= 0
+                                  else builtins.min(x.shape[-2] + offset, x.shape[-1])))
+    row_index, col_index = (rows, rows + offset) if offset >= 0 else (rows - offset, rows)
+    return x[(Ellipsis, row_index, col_index)]
+
+
+def diag(x, diagonal_offset: int = 0):
+    """A 1-D x becomes the square matrix with x on its diagonal (x times the identity); a 2-D x gives
+    its diagonal."""
+    if x.ndim == 1:
+        square = x.reshape(-1, 1) * np.eye(x.shape[0], dtype=x.dtype)  # x on the main diagonal
+        k = diagonal_offset  # then shift it: pad columns on the left (k > 0) or rows on top (k < 0)
+        return square.pad((k, 0, 0, k) if k >= 0 else (0, -k, -k, 0))
+    if x.ndim == 2:
+        return diagonal(x, diagonal_offset)
+    raise RuntimeError(f"diag: expected a 1-D or 2-D tensor, got shape {x.shape}")
+
+
+def trace(x):
+    """The sum of the main diagonal of a matrix."""
+    if x.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, got shape {x.shape}")
+    return diagonal(x).sum()
+
+
+def cumprod(x, dim: int, *, dtype=None):
+    """Running products along `dim`, in log2(n) steps as cumsum (multiplying by x shifted by 1, 2,
+    4, ... places, padded with 1): only Mul, so zeros in x are handled exactly."""
+    if dtype is not None:
+        x = x.astype(dtype)
+    elif not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.int64)
+    if x.ndim == 0:
+        return x.clone()
+    d = axis_of(x.ndim, dim, "cumprod")
+    n, shift = x.shape[d], 1
+    while shift < n:
+        x = x * take(pad_dim(x, d, shift, 0, 1), d, 0, n)
+        shift *= 2
+    return x

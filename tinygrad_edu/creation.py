@@ -17,7 +17,7 @@ from .tensor import DEFAULT_FLOAT, Tensor, apply, lift, tensor
 
 __all__ = ["zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn", "randint", "randperm",
            "multinomial", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like", "randn_like",
-           "randint_like", "from_numpy", "as_tensor", "cat", "stack", "where"]
+           "randint_like", "bernoulli", "normal", "from_numpy", "as_tensor", "cat", "stack", "where"]
 
 
 def shape_of(size) -> tuple:
@@ -141,6 +141,30 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     return Tensor._wrap(out if weights.ndim == 2 else out[0])
 
 
+def bernoulli(input: Tensor, p: float | None = None, *, generator=None) -> Tensor:
+    """1 with probability `input` (or `p`), else 0, elementwise, in input's dtype."""
+    probs = input._data if p is None else np.full(input.shape, p)
+    if np.any(probs < 0) or np.any(probs > 1):
+        raise RuntimeError("bernoulli: expected all probabilities to be in [0, 1]")
+    drawn = numpy_rng(generator, "bernoulli").random(input.shape) < probs
+    return Tensor._wrap(drawn.astype(input.dtype))
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad: bool = False):
+    """Draws from N(mean, std^2): `mean` and `std` are numbers (then give `size`) or tensors that
+    broadcast together (one draw per element), as torch.normal."""
+    mean_array = mean._data if isinstance(mean, Tensor) else mean
+    std_array = std._data if isinstance(std, Tensor) else std
+    if np.any(np.asarray(std_array) < 0):
+        raise RuntimeError("normal: expects std >= 0.0")
+    if size is None:
+        size = np.broadcast_shapes(np.shape(mean_array), np.shape(std_array))
+    noise = numpy_rng(generator, "normal").standard_normal(shape_of((size,)))
+    like = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
+    dtype = dtype or (like.dtype if like is not None else DEFAULT_FLOAT)
+    return make(mean_array + std_array * noise, dtype, requires_grad, device, "normal")
+
+
 def zeros_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     return zeros(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 
@@ -207,9 +231,12 @@ def stack(tensors, dim: int = 0) -> Tensor:
     return cat([t.unsqueeze(dim) for t in tensors], dim)
 
 
-def where(condition, input, other) -> Tensor:
-    """input where condition is True, else other (either may be a Python number)."""
+def where(condition, input=None, other=None) -> Tensor:
+    """input where condition is True, else other (either may be a Python number).
+    where(condition) alone is condition.nonzero(as_tuple=True), as in PyTorch."""
     condition = lift(condition)
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
     if isinstance(input, Tensor):
         return input.where(condition, other)
     if isinstance(other, Tensor):

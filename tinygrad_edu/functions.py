@@ -50,11 +50,13 @@ def function(name: str, with_out: bool = False, public_name: str | None = None):
 
 WITH_OUT = ("add sub mul div pow matmul neg exp log sqrt abs sin cos tanh sigmoid clamp maximum minimum sum mean "
             "prod cumsum mm bmm dot outer eq ne lt le gt ge square rsqrt reciprocal log10 log2 log1p expm1 exp2 "
-            "floor ceil round trunc sign sgn tril triu cross lerp gather").split()
+            "floor ceil round trunc sign sgn tril triu cross lerp gather cumprod logical_and logical_or logical_not "
+            "logical_xor").split()
 WITHOUT_OUT = ("relu var std logsumexp softmax log_softmax reshape transpose permute flatten unsqueeze squeeze "
                "split chunk argmax argmin max min amax amin norm all any unique histc histogram sort argsort topk "
                "median flip roll tile masked_fill allclose isclose equal numel isnan isinf t index_select "
-               "masked_select clamp_min clamp_max clone count_nonzero").split()
+               "masked_select clamp_min clamp_max clone count_nonzero detach select unbind narrow diagonal diag trace "
+               "nonzero argwhere bincount expand_as").split()
 ALIASES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div", "clip": "clamp",
            "absolute": "abs", "negative": "neg", "greater": "gt", "less": "lt", "greater_equal": "ge",
            "less_equal": "le", "not_equal": "ne"}
@@ -65,7 +67,7 @@ for _name in WITH_OUT + WITHOUT_OUT:
 for _alias, _name in ALIASES.items():
     globals()[_alias] = function(_name, _name in WITH_OUT, _alias)
 __all__ += WITH_OUT + WITHOUT_OUT + list(ALIASES) + ["cat", "concat", "concatenate", "stack", "einsum", "svd", "det",
-                                                     "inverse", "is_tensor"]
+                                                     "inverse", "is_tensor", "meshgrid"]
 
 
 def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
@@ -100,3 +102,23 @@ det, inverse = linalg.det, linalg.inv
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
+
+
+def meshgrid(*tensors, indexing: str = "ij"):
+    """Coordinate grids from 1-D tensors: with indexing='ij' output k varies along dimension k
+    ('xy' swaps the first two, as NumPy and matplotlib). Each is its input reshaped and expanded,
+    so gradients flow back."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+    tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
+    order = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) >= 2:
+        order[0], order[1] = 1, 0
+    shape = tuple(tensors[k].reshape(-1).shape[0] for k in order)
+    grids = []
+    for k, t in enumerate(tensors):
+        axis = order.index(k)
+        grids.append(t.reshape([-1 if i == axis else 1 for i in range(len(shape))]).expand(shape))
+    return tuple(grids)

@@ -760,6 +760,8 @@ class Tensor:
     log10, log2, log1p, expm1, exp2 = composite.log10, composite.log2, composite.log1p, composite.expm1, \
         composite.exp2
     square, rsqrt, reciprocal = composite.square, composite.rsqrt, composite.reciprocal
+    select, unbind, narrow, diagonal, diag, trace, cumprod = composite.select, composite.unbind, composite.narrow, \
+        composite.diagonal, composite.diag, composite.trace, composite.cumprod
 
     # not differentiable: NumPy computes them and the result is a constant (PyTorch's
     # gradient of floor, round, sign, ... is 0 almost everywhere anyway)
@@ -778,6 +780,30 @@ class Tensor:
     trunc = lambda self: Tensor._wrap(np.trunc(self._data))  # noqa: E731
     sgn = lambda self: self.sign()  # noqa: E731
     count_nonzero = lambda self, dim=None: Tensor._wrap(np.asarray(np.count_nonzero(self._data, axis=dim)))  # noqa
+
+    logical_not = lambda self: Tensor._wrap(np.logical_not(self._data))  # noqa: E731
+    logical_and = lambda self, other: self._compare(np.logical_and, other)  # noqa: E731
+    logical_or = lambda self, other: self._compare(np.logical_or, other)  # noqa: E731
+    logical_xor = lambda self, other: self._compare(np.logical_xor, other)  # noqa: E731
+
+    def nonzero(self, *, as_tuple: bool = False):
+        """The indices of the non-zero elements: an (n, ndim) int64 tensor, or with as_tuple=True one
+        1-D index tensor per dimension (what x[...] takes)."""
+        found = np.nonzero(np.atleast_1d(self._data))
+        if as_tuple:
+            return tuple(Tensor._wrap(i.astype(np.int64)) for i in found)
+        return Tensor._wrap(np.stack(found, axis=1).astype(np.int64) if self.ndim else
+                            np.zeros((int(bool(self._data)), 0), dtype=np.int64))
+
+    argwhere = lambda self: self.nonzero()  # noqa: E731
+
+    def bincount(self, weights=None, minlength: int = 0) -> "Tensor":
+        """How often each value 0, 1, 2, ... occurs in a 1-D non-negative integer tensor (or the sum of
+        `weights` there)."""
+        if self.ndim != 1 or not np.issubdtype(self.dtype, np.integer):
+            raise RuntimeError(f"bincount: expects a 1-D integer tensor, got {self.dtype} of shape {self.shape}")
+        weights = weights._data if isinstance(weights, Tensor) else weights
+        return Tensor._wrap(np.bincount(self._data, weights=weights, minlength=minlength))
 
     def round(self, decimals: int = 0) -> "Tensor":
         """Round half to even (as PyTorch and NumPy): 0.5 -> 0, 1.5 -> 2."""
