@@ -644,3 +644,8 @@ def test_gradients_match_finite_differences(name):
     """The torch-free twin of the test above: every case against central differences."""
     x = tg.tensor([[0.5, -2.0, 3.0], [4.0, 0.25, -1.5]], dtype=np.float64, requires_grad=True)
     assert tg.gradcheck(lambda x: GRADIENT_CASES[name](tg, x), [x])
+
+
+def test_gpu_tensor_types_are_refused():
+    with pytest.raises(RuntimeError, match="GPU type.*CPU only"):
+        tg.ones(2).type("torch.cuda.FloatTensor")

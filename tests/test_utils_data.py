@@ -136,3 +136,11 @@ def test_concat_dataset():
     with pytest.raises(IndexError, match="out of range"):
         joined[5]
     assert [y.tolist() for _, y in DataLoader(joined, batch_size=5)] == [[0, 1, 2, 0, 1]]
+
+
+def test_reseeding_the_loaders_generator_restarts_its_order():
+    g = tg.Generator().manual_seed(0)
+    loader = DataLoader(numbered(10), batch_size=10, shuffle=True, generator=g)
+    first = labels(loader)
+    g.manual_seed(0)
+    assert labels(loader) == first

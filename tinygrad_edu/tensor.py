@@ -26,6 +26,7 @@ from .autograd import (
 )
 from .composite import axes_of
 from .device import CPU, CPU_ONLY_HINT, check_device
+from .device import device as device_type
 from .tracing import trace_backward
 
 __all__ = ["Tensor", "tensor", "apply", "grad", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
@@ -624,7 +625,7 @@ class Tensor:
         for arg in args:
             if isinstance(arg, Tensor):
                 dtype = arg.dtype
-            elif isinstance(arg, (str, int, type(CPU))) and not isinstance(arg, bool):
+            elif isinstance(arg, (str, int, device_type)) and not isinstance(arg, bool):
                 device = arg
             else:
                 dtype = arg
@@ -653,6 +654,8 @@ class Tensor:
             name = next((t.__name__ for t in LEGACY_TYPES if t.dtype == self.dtype), f"Tensor[{self.dtype}]")
             return f"tinygrad_edu.{name}"
         if isinstance(dtype, str):
+            if ".cuda." in dtype:
+                raise RuntimeError(f"type: {dtype!r} is a GPU type. {CPU_ONLY_HINT}")
             name = dtype.rpartition(".")[2]
             matches = [t for t in LEGACY_TYPES if t.__name__ == name]
             if not matches:

@@ -102,7 +102,8 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.num_workers, self.pin_memory, self.timeout = int(num_workers), pin_memory, timeout
         self.worker_init_fn = worker_init_fn
-        self.generator = None if generator is None and seed is None else make_rng(generator, seed)
+        # a Generator is kept as it is (so reseeding it later is seen); a seed makes a generator once
+        self.generator = make_rng(generator, seed) if seed is not None or isinstance(generator, int) else generator
         self.sampler = sampler
         self.batch_sampler = batch_sampler
 
