@@ -267,7 +267,7 @@ def gather(x, dim: int, index):
     """out[i][j][k] = x[index[i][j][k]][j][k] for dim=0 (and likewise for the other dims):
     fancy indexing, whose gradient scatters back (repeated indices add up)."""
     d = axis_of(x.ndim, dim, "gather")
-    index = np.asarray(index._data if hasattr(index, "_data") else index)
+    index = np.asarray(index)  # a Tensor too (through its __array__)
     if index.ndim != x.ndim or not np.issubdtype(index.dtype, np.integer):
         raise RuntimeError(f"gather: index must be an integer tensor with as many dimensions as the input; "
                            f"got index {index.dtype} of shape {index.shape} for input of shape {x.shape}")
@@ -377,7 +377,7 @@ def triu(x, diagonal: int = 0):
 
 def masked_fill(x, mask, value):
     """x with `value` wherever `mask` is True (mask broadcasts against x). `value` may be a 0-d tensor."""
-    mask = mask._data if hasattr(mask, "_data") else np.asarray(mask)
+    mask = np.asarray(mask)  # a Tensor too (through its __array__)
     if mask.dtype != np.bool_:
         raise RuntimeError(f"masked_fill: expected a boolean mask, got {mask.dtype}. Hint: compare first, "
                            "e.g. x.masked_fill(mask == 0, value)")
@@ -457,13 +457,13 @@ def log1p(x):
     """log(1 + x). For |x| tiny, 1 + x rounds to 1 and log gives 0: the exact value np.log1p is
     added as a constant correction, so the value is exact and the derivative 1/(1 + x) comes from Log."""
     out = (x + 1).log()
-    return out + (np.log1p(x._data) - out._data)
+    return out + (np.log1p(x.detach().numpy()) - out.detach().numpy())
 
 
 def expm1(x):
     """exp(x) - 1, exact for tiny x the same way as log1p (derivative exp(x) from Exp)."""
     out = x.exp() - 1
-    return out + (np.expm1(x._data) - out._data)
+    return out + (np.expm1(x.detach().numpy()) - out.detach().numpy())
 
 
 def square(x):
