@@ -649,3 +649,58 @@ def test_gradients_match_finite_differences(name):
 def test_gpu_tensor_types_are_refused():
     with pytest.raises(RuntimeError, match="GPU type.*CPU only"):
         tg.ones(2).type("torch.cuda.FloatTensor")
+
+
+# ---------------------------------------------------------------- a lecture's code, as it is written for PyTorch
+BIGRAM_LECTURE = """
+F = torch.nn.functional
+words = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia", "harper"] * 4
+stoi = {s: i + 1 for i, s in enumerate(sorted(set("".join(words))))}
+stoi["."] = 0
+itos = {i: s for s, i in stoi.items()}
+V = len(stoi)
+N = torch.zeros((V, V), dtype=torch.int32)
+xs, ys = [], []
+for w in words:
+    cs = ["."] + list(w) + ["."]
+    for a, b in zip(cs, cs[1:]):
+        N[stoi[a], stoi[b]] += 1
+        xs.append(stoi[a])
+        ys.append(stoi[b])
+P = (N + 1).float()
+P /= P.sum(1, keepdims=True)
+g = torch.Generator().manual_seed(2147483647)
+sample, ix = [], 0
+while True:
+    ix = torch.multinomial(P[ix], num_samples=1, replacement=True, generator=g).item()
+    sample.append(itos[ix])
+    if ix == 0:
+        break
+xs, ys = torch.tensor(xs), torch.tensor(ys)
+W = torch.randn((V, V), generator=g, requires_grad=True)
+losses = []
+for k in range(30):
+    logits = F.one_hot(xs, num_classes=V).float() @ W
+    counts = logits.exp()
+    probs = counts / counts.sum(1, keepdims=True)
+    loss = -probs[torch.arange(xs.nelement()), ys].log().mean()
+    losses.append(loss.item())
+    W.grad = None
+    loss.backward()
+    W.data += -10 * W.grad
+batch = torch.randint(0, xs.shape[0], (8,), generator=g)
+top = probs.max(1)
+order = torch.randperm(V, generator=g)
+"""
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_a_bigram_lecture_runs_unchanged(library):
+    """Karpathy-style makemore code (counts, sampling with a Generator, one_hot, a manual SGD step through
+    .data), run as written for torch, with `torch` bound to tinygrad_edu or to the real torch."""
+    ns = {"torch": tg if library == "tinygrad_edu" else pytest.importorskip("torch")}
+    exec(BIGRAM_LECTURE, ns)
+    assert ns["sample"][-1] == "." and ns["losses"][-1] < 0.7 * ns["losses"][0]
+    assert tuple(ns["batch"].shape) == (8,) and str(ns["batch"].dtype).endswith("int64")
+    assert tuple(ns["top"].values.shape) == (ns["xs"].nelement(),) and str(ns["top"].indices.dtype).endswith("int64")
+    assert sorted(ns["order"].tolist()) == list(range(ns["V"]))
