@@ -575,6 +575,39 @@ def sample_diag(draw):
     return [values(draw, shape, "real")], {"k": draw(st.integers(-2, 2))}
 
 
+def sample_scatter(draw):
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(0, len(shape) - 1))
+    index_shape = tuple(draw(st.integers(1, n)) for n in shape)
+    index = draw(hnp.arrays(np.int64, index_shape, elements=st.integers(0, shape[dim] - 1)))  # repeats too
+    src_shape = tuple(n + draw(st.integers(0, 1)) for n in index_shape)  # src may be larger than index
+    return [values(draw, shape, "real"), values(draw, src_shape, "real")], {"dim": dim, "index": index}
+
+
+def scatter_positions(x, dim, index):
+    """(target position in x, source position) for every element of index."""
+    for position in np.ndindex(*index.shape):
+        target = list(position)
+        target[dim] = index[position]
+        yield tuple(target), position
+
+
+def np_scatter_add(x, src, dim, index):
+    out = x.copy()
+    for target, source in scatter_positions(x, dim, index):
+        out[target] += src[source]
+    return out
+
+
+def np_scatter(x, src, dim, index):
+    """Written values replace x; a position written several times gets their mean."""
+    total, count = np.zeros_like(x), np.zeros_like(x)
+    for target, source in scatter_positions(x, dim, index):
+        total[target] += src[source]
+        count[target] += 1
+    return np.where(count > 0, total / np.maximum(count, 1), x)
+
+
 def np_tile(x, dims):
     return np.tile(x, dims)
 
@@ -642,6 +675,10 @@ register("diagonal", lambda x, **kw: x.diagonal(**kw), lambda x, offset, dim1, d
          sample_diagonal)
 register("diag", lambda x, k: x.diag(k), np.diag, lambda draw: sample_diag(draw))
 register("trace", lambda x: x.trace(), np.trace, lambda draw: ([values(draw, draw(shapes(2, 2)), "real")], {}))
+
+register("scatter_add", lambda x, src, dim, index: x.scatter_add(dim, tg.tensor(index), src), np_scatter_add,
+         sample_scatter)
+register("scatter", lambda x, src, dim, index: x.scatter(dim, tg.tensor(index), src), np_scatter, sample_scatter)
 
 # identities for a float64 CPU tensor: they must keep the tensor in the graph
 register("to", lambda x: x.to("cpu", np.float64).type(np.float64).type_as(x).contiguous().cpu().clone(

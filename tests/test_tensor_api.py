@@ -470,6 +470,13 @@ def test_slices_and_diagonals():
         m.narrow(0, 2, 2)
 
 
+def test_scatter_errors():
+    with pytest.raises(RuntimeError, match="index 3 is out of bounds for dimension 1 with size 3"):
+        tg.zeros(2, 3).scatter_add(1, tg.tensor([[3]]), tg.ones(1, 1))
+    with pytest.raises(RuntimeError, match="index must be an integer tensor"):
+        tg.zeros(2, 3).scatter(1, tg.tensor([0.0]), value=1.0)
+
+
 def test_meshgrid_matches_numpy():
     a, b = tg.arange(3.0), tg.arange(2.0)
     for indexing in ("ij", "xy"):
@@ -581,6 +588,10 @@ TORCH_CASES = {
                                       m.diag(m.tensor([1.0, 2.0]), -1)),
     "cumprod": lambda m: matrix(m).cumprod(1),
     "meshgrid xy": lambda m: m.meshgrid(m.arange(3), m.arange(2), indexing="xy"),
+    "scatter_add": lambda m: m.zeros(3, 4).scatter_add(0, m.tensor([[0, 1, 2, 0], [2, 0, 0, 1]]),
+                                                       m.arange(1.0, 9.0).reshape(2, 4)),
+    "scatter value": lambda m: m.zeros(2, 5).scatter(1, m.tensor([[1], [3]]), value=1.0),
+    "scatter src": lambda m: m.ones(3, 4).scatter(1, m.tensor([[0, 1], [2, 3]]), m.arange(10.0, 16.0).reshape(3, 2)),
 }
 
 
@@ -623,6 +634,8 @@ GRADIENT_CASES = {
     "roll repeat": lambda m, x: (x.roll(1, 1).repeat(2, 1) * m.arange(6.0).reshape(2, 3).repeat(2, 1)).sum(),
     "log1p expm1": lambda m, x: ((x * x).log1p() + (x / 4).expm1()).sum(),
     "cumprod diag trace": lambda m, x: x.cumprod(1).sum() + m.diag(x[0]).sum() * x.diagonal().sum() + x[:, :2].trace(),
+    "scatter": lambda m, x: (x.scatter(1, m.tensor([[2], [0]]), x[:, 1:] * 3) * x).sum()
+    + m.zeros(2, 3).scatter_add(1, m.tensor([[0, 0], [2, 1]]), (x * x)[:, :2]).sum(),
     "unbind meshgrid": lambda m, x: (sum(t.prod() for t in x.unbind(1))
                                      + (m.meshgrid(x[0], x[1], indexing="ij")[0] * x[1]).sum()),
 }

@@ -629,3 +629,55 @@ def cumprod(x, dim: int, *, dtype=None):
         x = x * take(pad_dim(x, d, shift, 0, 1), d, 0, n)
         shift *= 2
     return x
+
+
+# ---------------------------------------------------------------- scatter (out of place)
+
+def scattered(dim: int, index: np.ndarray, src, shape: tuple, op: str):
+    """An array or tensor of `shape` holding, at each position along `dim`, the sum of the src elements
+    whose index points there: src times a constant one-hot table, summed over `dim`, so a src
+    tensor's gradient is read back through the same table (gather's adjoint, from Mul and Sum)."""
+    if index.ndim != len(shape) or not np.issubdtype(index.dtype, np.integer):
+        raise RuntimeError(f"{op}: index must be an integer tensor with as many dimensions as the input "
+                           f"(shape {shape}); got {index.dtype} of shape {index.shape}")
+    if index.size and (index.min() < 0 or index.max() >= shape[dim]):
+        raise RuntimeError(f"{op}: index {int(index.max())} is out of bounds for dimension {dim} with size "
+                           f"{shape[dim]}")
+    hits = (index[..., None] == np.arange(shape[dim]))  # index.shape + (n,): where each element lands
+    if hasattr(src, "_data"):
+        src = src[tuple(slice(0, n) for n in index.shape)]  # PyTorch reads src only where index is defined
+        added = (src.unsqueeze(-1) * hits.astype(src.dtype)).sum(dim)
+    else:
+        added = (np.broadcast_to(np.asarray(src, dtype=float), index.shape)[..., None] * hits).sum(dim)
+    order = list(range(added.ndim - 1))
+    order.insert(dim, added.ndim - 1)  # the new last axis goes back to position dim
+    added = added.permute(*order) if hasattr(added, "_data") else added.transpose(order)
+    pads = tuple(p for k in reversed(range(len(shape))) for p in (0, shape[k] - added.shape[k]))
+    if hasattr(added, "_data"):
+        return added.pad(pads) if any(pads) else added
+    return np.pad(added, [(0, shape[k] - added.shape[k]) for k in range(len(shape))])
+
+
+def scatter_add(x, dim: int, index, src):
+    """x with each src element added at the position `index` names along `dim`:
+    out[index[i][j]][j] += src[i][j] for dim=0. Repeated indices add up."""
+    d = axis_of(x.ndim, dim, "scatter_add")
+    return x + scattered(d, np.asarray(index), src, x.shape, "scatter_add")
+
+
+def scatter(x, dim: int, index, src=None, *, value=None, reduce=None):
+    """x with src elements (or one `value`) written at the positions `index` names along `dim`:
+    out[index[i][j]][j] = src[i][j] for dim=0. Where one position is written twice, PyTorch leaves
+    the result undefined; here it is the mean of the values written there."""
+    if reduce is not None:
+        raise RuntimeError(f"scatter: reduce={reduce!r} is not supported; use scatter_add for sums")
+    d = axis_of(x.ndim, dim, "scatter")
+    index = np.asarray(index)
+    src = value if src is None else src
+    if src is None:
+        raise TypeError("scatter: give src (a tensor) or value (a number)")
+    counts = scattered(d, index, 1.0, x.shape, "scatter")
+    written = scattered(d, index, src, x.shape, "scatter") / np.maximum(counts, 1)
+    if not hasattr(written, "_data"):
+        written = written.astype(x.dtype)
+    return x.where(counts == 0, written)

@@ -765,6 +765,7 @@ class Tensor:
     square, rsqrt, reciprocal = composite.square, composite.rsqrt, composite.reciprocal
     select, unbind, narrow, diagonal, diag, trace, cumprod = composite.select, composite.unbind, composite.narrow, \
         composite.diagonal, composite.diag, composite.trace, composite.cumprod
+    scatter, scatter_add = composite.scatter, composite.scatter_add
 
     # not differentiable: NumPy computes them and the result is a constant (PyTorch's
     # gradient of floor, round, sign, ... is 0 almost everywhere anyway)
