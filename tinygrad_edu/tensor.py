@@ -610,7 +610,6 @@ class Tensor:
             widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
         return apply(ops.Pad, self, widths=tuple(widths), value=value)
 
-
     # ------------------------------------------------------------ PyTorch's wider API (the on-ramp)
     # Devices: only the CPU exists (device.py). Dtype casts go through astype, so the graph sees them.
     device = property(lambda self: CPU, doc="Where the tensor lives: always device(type='cpu').")
@@ -694,7 +693,7 @@ class Tensor:
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> "Tensor":
         check_device(device, "new_full")
-        out = Tensor._wrap(np.full(tuple(size), fill_value, dtype=dtype or self.dtype))
+        out = Tensor._wrap(np.full(size_of((size,)), fill_value, dtype=dtype or self.dtype))
         return out.requires_grad_() if requires_grad else out
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad: bool = False) -> "Tensor":
@@ -857,6 +856,7 @@ class Tensor:
         weight = weight._data if isinstance(weight, Tensor) else weight
         hist, edges = np.histogram(self._data, bins=bins, range=range, weights=weight, density=density)
         return return_types.histogram(Tensor._wrap(hist.astype(self.dtype)), Tensor._wrap(edges.astype(self.dtype)))
+
 
 def constant(data, inputs) -> np.ndarray:
     """Array-like data given to an op (a list, a NumPy array): an array, in the dtype of the
