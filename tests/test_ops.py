@@ -62,7 +62,7 @@ NOT_DIFFERENTIABLE = {
     "int", "bool", "byte", "cuda", "pin_memory", "is_pinned", "new_tensor", "new_full", "new_zeros", "new_ones",
     "new_empty", "nelement", "element_size", "is_contiguous", "argsort", "floor", "ceil", "trunc", "round", "sgn",
     "count_nonzero", "isclose", "allclose", "equal", "unique", "histc", "histogram", "logical_not", "logical_and",
-    "logical_or", "logical_xor", "nonzero", "argwhere", "bincount",
+    "logical_or", "logical_xor", "nonzero", "argwhere", "bincount", "is_floating_point", "data_ptr", "stride",
     "half",  # differentiable, but float16 is too coarse for finite differences
 }
 ARITHMETIC_DUNDERS = {"__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",

@@ -254,6 +254,13 @@ def test_new_tensor_family_keeps_dtype():
     assert x.nelement() == x.numel() == 2 and x.element_size() == 8
 
 
+def test_memory_questions():
+    x = tg.arange(6.0).reshape(2, 3)
+    assert x.stride() == (3, 1) and x.T.stride() == (1, 3) and x.stride(-1) == 1
+    assert x.view(6).data_ptr() == x.data_ptr() and x.clone().data_ptr() != x.data_ptr()
+    assert x.is_floating_point() and not tg.is_floating_point(tg.tensor([1]))
+
+
 def test_numpy_force():
     x = tg.ones(2, requires_grad=True)
     with pytest.raises(RuntimeError, match="detach"):
@@ -579,6 +586,8 @@ TORCH_CASES = {
     "square": lambda m: m.square(matrix(m)),
     "add out": lambda m: m.add(matrix(m), 1.0, out=m.empty(0)),
     "expand_as": lambda m: m.tensor([1.0, 2.0, 3.0]).expand_as(matrix(m)),
+    "stride": lambda m: (matrix(m).stride(), matrix(m).t().stride(), matrix(m).is_floating_point()),
+    "argmax keepdim": lambda m: m.argmax(matrix(m), dim=1, keepdim=True),
     "nonzero": lambda m: matrix(m).nonzero(),
     "where(cond)": lambda m: m.where(matrix(m) > 0),
     "bincount": lambda m: m.bincount(m.tensor([1, 1, 4])),

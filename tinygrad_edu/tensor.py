@@ -713,6 +713,18 @@ class Tensor:
         """Bytes per element."""
         return self._data.itemsize
 
+    def is_floating_point(self) -> bool:
+        return is_float(self.dtype)
+
+    def data_ptr(self) -> int:
+        """The address of the first element: equal for tensors that share memory from the same start."""
+        return self._data.__array_interface__["data"][0]
+
+    def stride(self, dim: int | None = None):
+        """How many elements to step in memory to move one place along each dimension."""
+        strides = tuple(step // self._data.itemsize for step in self._data.strides)
+        return strides if dim is None else strides[composite.axis_of(self.ndim, dim, "stride")]
+
     def contiguous(self, memory_format=None) -> "Tensor":
         """x itself: NumPy takes care of memory layout, so there is nothing to rearrange."""
         return self
