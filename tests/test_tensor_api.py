@@ -137,6 +137,11 @@ def test_generator_keyword_reproduces_every_draw(draw):
     assert draw(tg.Generator().manual_seed(5)).tolist() == draw(tg.Generator().manual_seed(5)).tolist()
 
 
+def test_size_keyword():
+    assert tg.zeros(size=(2, 3)).shape == (2, 3) and tg.ones(size=[4]).shape == (4,) and tg.empty(size=(1,)).shape == (1,)
+    assert tg.rand(size=(2,)).shape == (2,) and tg.randn(size=(3, 1)).shape == (3, 1) and tg.zeros(2, 3).shape == (2, 3)
+
+
 def test_randint_forms():
     tg.manual_seed(0)
     a = tg.randint(10, (200,))
@@ -588,6 +593,7 @@ TORCH_CASES = {
     "expand_as": lambda m: m.tensor([1.0, 2.0, 3.0]).expand_as(matrix(m)),
     "stride": lambda m: (matrix(m).stride(), matrix(m).t().stride(), matrix(m).is_floating_point()),
     "argmax keepdim": lambda m: m.argmax(matrix(m), dim=1, keepdim=True),
+    "size keyword": lambda m: (m.zeros(size=(2, 3)), m.ones(size=[2])),
     "nonzero": lambda m: matrix(m).nonzero(),
     "where(cond)": lambda m: m.where(matrix(m) > 0),
     "bincount": lambda m: m.bincount(m.tensor([1, 1, 4])),

@@ -20,8 +20,10 @@ __all__ = ["zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand"
            "randint_like", "bernoulli", "normal", "from_numpy", "as_tensor", "cat", "stack", "where"]
 
 
-def shape_of(size) -> tuple:
-    """zeros(2, 3) and zeros((2, 3)) mean the same."""
+def shape_of(size, keyword=None) -> tuple:
+    """zeros(2, 3), zeros((2, 3)) and zeros(size=(2, 3)) (the `keyword`) mean the same."""
+    if keyword is not None:
+        size = (keyword,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     return tuple(int(n) for n in size)
@@ -33,17 +35,17 @@ def make(array: np.ndarray, dtype, requires_grad: bool, device=None, op: str = "
     return t.requires_grad_() if requires_grad else t
 
 
-def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return make(np.zeros(shape_of(size), dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "zeros")
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return make(np.zeros(shape_of(sizes, size), dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "zeros")
 
 
-def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return make(np.ones(shape_of(size), dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "ones")
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return make(np.ones(shape_of(sizes, size), dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "ones")
 
 
-def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """PyTorch leaves the memory uninitialised; here it is zeros, so a bug that reads it is reproducible."""
-    return make(np.zeros(shape_of(size), dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "empty")
+    return make(np.zeros(shape_of(sizes, size), dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "empty")
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -77,16 +79,16 @@ def floating(dtype, name: str):
     return dtype or DEFAULT_FLOAT
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1), drawn from `generator` (default: the library's, see manual_seed)."""
     dtype = floating(dtype, "rand")
-    return make(numpy_rng(generator, "rand").random(shape_of(size)), dtype, requires_grad, device, "rand")
+    return make(numpy_rng(generator, "rand").random(shape_of(sizes, size)), dtype, requires_grad, device, "rand")
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Standard normal, drawn from `generator` (default: the library's, see manual_seed)."""
     dtype = floating(dtype, "randn")
-    return make(numpy_rng(generator, "randn").standard_normal(shape_of(size)), dtype, requires_grad, device,
+    return make(numpy_rng(generator, "randn").standard_normal(shape_of(sizes, size)), dtype, requires_grad, device,
                 "randn")
 
 
