@@ -183,8 +183,8 @@ def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool) ->
     lines.append(f"{shape} {t.dtype}")
     if show_values:
         lines.append(f"value {summarize(t._data)}")
-    if show_grads and t.grad is not None:
-        lines.append(f"grad {summarize(t.grad._data)}")
+    if show_grads and t._grad is not None:
+        lines.append(f"grad {summarize(t._grad._data)}")
     return "\\n".join(lines)
 
 
