@@ -114,29 +114,87 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None):
         """Update every parameter that has a gradient; returns closure() when one is given.
 
-        `closure` re-evaluates the model and returns the loss (needed by
-        methods that look at the loss several times per step).
+        All or nothing: every gradient, parameter, per-parameter state and group
+        option is checked first, so a bad one raises before any parameter, state
+        or step count has changed. `closure` re-evaluates the model and returns the
+        loss (needed by methods that look at the loss several times per step).
         """
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = p.grad._data
-                if grad.shape != p._data.shape:
-                    raise RuntimeError(
-                        f"{type(self).__name__}.step: a parameter of shape {p.shape} has a gradient of shape "
-                        f"{grad.shape}. Hint: .grad must have the parameter's shape.")
-                state = self.state.get(p)
-                if state is None:
-                    state = self.state[p] = {}
-                self.update(p._data, grad, state, group)
-                p._version += 1  # the data changed: a graph that saved it can tell
+        for param, grad, group in self.checked_work():
+            state = self.state.get(param)
+            if state is None:
+                state = self.state[param] = {}
+            self.update(param._data, grad, state, group)
+            param._version += 1  # the data changed: a graph that saved it can tell
         self._step_count += 1
         return loss
+
+    def checked_work(self) -> list[tuple[Tensor, np.ndarray, dict[str, Any]]]:
+        """(parameter, gradient array, group) for every parameter that has a gradient, once all
+        of them have passed the checks PyTorch makes (on assignment to .grad, or in its step)."""
+        work = []
+        for g, group in enumerate(self.param_groups):
+            self.check_group(g, group)
+            for i, param in enumerate(group["params"]):
+                if param.grad is None:
+                    continue
+                work.append((param, self.checked_grad(param, f"parameter {i} of param group {g}"), group))
+        return work
+
+    def check_group(self, index: int, group: dict[str, Any]) -> None:
+        """Each option must still have its default's type (a scheduler or a user may have set it)."""
+        for key, default in self.defaults.items():
+            value = group.get(key, default)
+            if isinstance(default, bool):
+                ok, kind = isinstance(value, (bool, np.bool_)), "True or False"
+            elif isinstance(default, numbers.Real):
+                ok, kind = isinstance(value, numbers.Real), "a number"
+            elif isinstance(default, tuple):
+                ok = (isinstance(value, (tuple, list)) and len(value) == len(default)
+                      and all(isinstance(v, numbers.Real) for v in value))
+                kind = f"a tuple of {len(default)} numbers"
+            else:
+                continue
+            if not ok:
+                raise TypeError(f"{type(self).__name__}.step: param group {index} has {key}={value!r}; it must be "
+                                f"{kind} (default {default!r}). Nothing was changed.")
+
+    def checked_grad(self, param: Tensor, where: str) -> np.ndarray:
+        """param.grad's array, after checking that it can update param in place."""
+        name = f"{type(self).__name__}.step: {where} (shape {param.shape}, dtype {param.dtype})"
+        grad = param.grad
+        if not isinstance(grad, Tensor):
+            raise TypeError(f"{name} has a .grad of type {type(grad).__name__}; a gradient must be a Tensor or "
+                            "None. Hint: p.grad = tg.tensor(array). Nothing was changed.")
+        if not np.issubdtype(param.dtype, np.floating):
+            raise TypeError(f"{name}: only floating-point parameters can be optimized (and require grad). "
+                            "Nothing was changed.")
+        if grad.shape != param.shape:
+            raise RuntimeError(f"{name} has a gradient of shape {grad.shape}. Hint: .grad must have the "
+                               "parameter's shape. Nothing was changed.")
+        if grad.dtype != param.dtype:
+            raise RuntimeError(f"{name} has a gradient of dtype {grad.dtype}; the gradient and the parameter "
+                               "must have the same dtype, as in PyTorch. Hint: p.grad = p.grad.astype(p.dtype). "
+                               "Nothing was changed.")
+        if not param._data.flags.writeable:
+            raise RuntimeError(f"{name} is read-only (a read-only NumPy array), so it cannot be updated in "
+                               "place. Hint: make it writable first: p.data = p.data.clone(). Nothing was changed.")
+        for key, value in self.state.get(param, {}).items():
+            if value is None or isinstance(value, numbers.Real):
+                continue
+            fits = (isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
+                    and (value.shape == () or (value.shape == param.shape and value.dtype.kind == "f"
+                                               and value.flags.writeable)))
+            if not fits:
+                described = f"an array of shape {value.shape} and dtype {value.dtype}" \
+                    if isinstance(value, np.ndarray) else f"a {type(value).__name__}"
+                raise RuntimeError(f"{name}: its optimizer state {key!r} is {described}, which cannot update it. "
+                                   "Hint: the state was loaded from another model; build the optimizer on the "
+                                   "same model, or start a fresh one. Nothing was changed.")
+        return grad._data
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         """Change `param` in place from `grad`; the subclass's update rule."""
