@@ -531,3 +531,41 @@ def test_step_is_all_or_nothing(kind, hows):
         opt.step()
         assert opt._step_count == before[2] + 1
         assert all(not np.array_equal(p._data, old) for p, old in zip(params, before[0]))
+
+
+@pytest.mark.parametrize("make, change, key", [
+    (lambda ps: optim.Adam(ps, lr=0.1), lambda opt: opt.param_groups[0].update(amsgrad=True), "max_exp_avg_sq"),
+    (lambda ps: optim.RMSprop(ps, lr=0.1), lambda opt: opt.param_groups[0].update(momentum=0.9), "momentum_buffer"),
+    (lambda ps: optim.RMSprop(ps, lr=0.1), lambda opt: opt.param_groups[0].update(centered=True), "grad_avg"),
+    (lambda ps: optim.Adagrad(ps, lr=0.1), lambda opt: opt.state[opt.param_groups[0]["params"][1]].pop("sum"),
+     "sum"),
+])
+def test_state_that_the_options_now_need_but_the_state_lacks_is_refused_before_the_step(make, change, key):
+    """Options changed after the first step (or a state saved with other options): PyTorch fails with a
+    KeyError part-way; here the step refuses before it changes anything."""
+    params = [tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)]
+    opt = make(params)
+    for p in params:
+        p.grad = tg.ones(*p.shape)
+    opt.step()
+    change(opt)
+    before = optimizer_snapshot(opt, params)
+    with pytest.raises(RuntimeError, match=f"its optimizer state '{key}' is missing, not a writable float array"):
+        opt.step()
+    assert_same_snapshot(before, optimizer_snapshot(opt, params))
+
+
+def test_a_momentum_buffer_of_another_shape_or_a_step_that_is_not_a_number_is_refused():
+    p, q = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([1.0, 2.0], requires_grad=True)
+    sgd = optim.SGD([p], lr=0.1, momentum=0.9)
+    p.grad = tg.ones(2)
+    sgd.step()
+    sgd.state[p]["momentum_buffer"] = np.array(1.0)  # 0-d: would broadcast into the update part-way
+    with pytest.raises(RuntimeError, match=r"'momentum_buffer' is an array of shape \(\) and dtype float64"):
+        sgd.step()
+    adam = optim.Adam([q], lr=0.1)
+    q.grad = tg.ones(2)
+    adam.step()
+    adam.state[q]["step"] = "1"
+    with pytest.raises(RuntimeError, match="'step' is a str, not a number"):
+        adam.step()

@@ -2,8 +2,10 @@
 
 An optimizer holds `param_groups` (lists of parameters, each with its own
 options such as `lr`) and `state` (per-parameter buffers such as momentum,
-keyed by the parameter). `step()` walks every parameter that has a gradient
-and hands its NumPy arrays to the subclass's `update`, which changes the
+keyed by the parameter). `step()` first checks every parameter that has a
+gradient (the gradient's type, shape and dtype, the state the update will read,
+the group's options), so a bad one raises before anything changes; then it
+hands each one's NumPy arrays to the subclass's `update`, which changes the
 parameter in place. Working on the arrays directly, not through Tensor ops,
 keeps a step as cheap as hand-written NumPy and records nothing in the graph.
 
@@ -141,7 +143,7 @@ class Optimizer:
             for i, param in enumerate(group["params"]):
                 if param.grad is None:
                     continue
-                work.append((param, self.checked_grad(param, f"parameter {i} of param group {g}"), group))
+                work.append((param, self.checked_grad(param, group, f"parameter {i} of param group {g}"), group))
         return work
 
     def check_group(self, index: int, group: dict[str, Any]) -> None:
@@ -162,7 +164,7 @@ class Optimizer:
                 raise TypeError(f"{type(self).__name__}.step: param group {index} has {key}={value!r}; it must be "
                                 f"{kind} (default {default!r}). Nothing was changed.")
 
-    def checked_grad(self, param: Tensor, where: str) -> np.ndarray:
+    def checked_grad(self, param: Tensor, group: dict[str, Any], where: str) -> np.ndarray:
         """param.grad's array, after checking that it can update param in place."""
         name = f"{type(self).__name__}.step: {where} (shape {param.shape}, dtype {param.dtype})"
         grad = param.grad
@@ -182,19 +184,39 @@ class Optimizer:
         if not param._data.flags.writeable:
             raise RuntimeError(f"{name} is read-only (a read-only NumPy array), so it cannot be updated in "
                                "place. Hint: make it writable first: p.data = p.data.clone(). Nothing was changed.")
-        for key, value in self.state.get(param, {}).items():
-            if value is None or isinstance(value, numbers.Real):
-                continue
-            fits = (isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
-                    and (value.shape == () or (value.shape == param.shape and value.dtype.kind == "f"
-                                               and value.flags.writeable)))
-            if not fits:
-                described = f"an array of shape {value.shape} and dtype {value.dtype}" \
-                    if isinstance(value, np.ndarray) else f"a {type(value).__name__}"
-                raise RuntimeError(f"{name}: its optimizer state {key!r} is {described}, which cannot update it. "
-                                   "Hint: the state was loaded from another model; build the optimizer on the "
-                                   "same model, or start a fresh one. Nothing was changed.")
+        self.check_state(param, group, name)
         return grad._data
+
+    def check_state(self, param: Tensor, group: dict[str, Any], name: str) -> None:
+        """param's state, if it has one, must hold what `update` reads (see state_spec)."""
+        state = self.state.get(param)
+        if not state:  # the first step makes it
+            return
+        for key, kind in self.state_spec(group).items():
+            value = state.get(key)
+            if value is None and kind == "optional buffer":
+                continue
+            if kind == "count":
+                fits = isinstance(value, numbers.Real) or (
+                    isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "biuf")
+            else:
+                fits = (isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.shape == param.shape
+                        and value.flags.writeable)
+            if not fits:
+                described = "missing" if key not in state else (
+                    f"an array of shape {value.shape} and dtype {value.dtype}" if isinstance(value, np.ndarray)
+                    else f"a {type(value).__name__}")
+                wanted = "a number" if kind == "count" else f"a writable float array of shape {param.shape}"
+                raise RuntimeError(f"{name}: its optimizer state {key!r} is {described}, not {wanted}. Hint: the "
+                                   "state was loaded from another model or made with other options; build the "
+                                   "optimizer on the same model with the same options, or start a fresh one. "
+                                   "Nothing was changed.")
+
+    def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
+        """What `update` reads from a parameter's state once it has one: {key: "count" (a number),
+        "buffer" (a float array of the parameter's shape) or "optional buffer" (a buffer or None)}.
+        step() checks it, so a state loaded from elsewhere fails before anything changes."""
+        return {}
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         """Change `param` in place from `grad`; the subclass's update rule."""
