@@ -447,3 +447,14 @@ def test_a_damaged_file_loads_correctly_or_raises_file_format_error(data):
     except FileFormatError:
         return
     assert same(back, original)
+
+
+def test_a_flipped_byte_inside_an_array_is_caught_by_the_checksum(tmp_path):
+    path = tmp_path / "model.npz"
+    tg.save({"w": tg.tensor(np.arange(1000, dtype=np.float32))}, path)
+    raw = bytearray(path.read_bytes())
+    at = raw.find(np.arange(1000, dtype=np.float32)[500:502].tobytes())
+    raw[at] ^= 1  # the header, sizes and structure are all intact: only the checksum can tell
+    path.write_bytes(bytes(raw))
+    with pytest.raises(FileFormatError, match="model.npz is damaged .*CRC"):
+        tg.load(path)

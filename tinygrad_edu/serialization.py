@@ -56,7 +56,7 @@ __all__ = ["save", "load", "FileFormatError", "DEFAULT_MAX_BYTES", "MAX_DEPTH"]
 FORMAT, VERSION = "tinygrad_edu", 1
 STRUCTURE = "__structure__"
 DEFAULT_MAX_BYTES = 2 * 1024 ** 3  # 2 GiB of arrays: far above any model a learner trains on a CPU
-MAX_DEPTH = 64  # levels of nested lists/dicts; a state_dict has 3
+MAX_DEPTH = 64  # levels of nested lists/dicts; checkpoints nest a handful
 
 STATE_DICT_WAY = ("    tg.save(model.state_dict(), \"model.npz\")\n"
                   "    model.load_state_dict(tg.load(\"model.npz\"))")
