@@ -392,6 +392,6 @@ def load(f, map_location=None, *, weights_only=True, max_bytes: int | None = DEF
                 return read_archive(archive, name, max_bytes)
         except FileFormatError:
             raise
-        except Exception as err:  # noqa: BLE001 -- damaged bytes can trip any parser; all of it means "damaged"
+        except Exception as err:  # damaged bytes can trip any parser; all of it means "damaged"
             raise FileFormatError(f"load: {name} is damaged or is not a .npz file "
                                   f"({type(err).__name__}: {err})") from None
