@@ -569,3 +569,24 @@ def test_a_momentum_buffer_of_another_shape_or_a_step_that_is_not_a_number_is_re
     adam.state[q]["step"] = "1"
     with pytest.raises(RuntimeError, match="'step' is a str, not a number"):
         adam.step()
+
+
+def test_optimizer_load_state_dict_is_all_or_nothing():
+    opt, params = trained("Adam")
+    other, _ = trained("Adam")
+    other.param_groups[1]["lr"] = 0.5
+    sd = other.state_dict()
+    sd["state"][2]["exp_avg"] = tg.zeros(7)  # another model's parameter 2, after the good entries 0 and 1
+    before = optimizer_snapshot(opt, params)
+    with pytest.raises(RuntimeError, match=r"Adam.load_state_dict: parameter 0 of param group 1 \(shape \(3,\)\): "
+                                           r"its optimizer state 'exp_avg' is an array of shape \(7,\)"):
+        opt.load_state_dict(sd)
+    assert_same_snapshot(before, optimizer_snapshot(opt, params))
+    assert opt.param_groups[1]["lr"] == 0.05  # the options are not half-loaded either
+    sd = other.state_dict()
+    sd["state"][9] = sd["state"][0]
+    with pytest.raises(ValueError, match="an entry for parameter 9, but this optimizer has parameters 0 to 2"):
+        opt.load_state_dict(sd)
+    assert_same_snapshot(before, optimizer_snapshot(opt, params))
+    opt.load_state_dict(other.state_dict())  # and the intact one loads
+    assert opt.param_groups[1]["lr"] == 0.5

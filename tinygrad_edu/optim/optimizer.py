@@ -184,12 +184,11 @@ class Optimizer:
         if not param._data.flags.writeable:
             raise RuntimeError(f"{name} is read-only (a read-only NumPy array), so it cannot be updated in "
                                "place. Hint: make it writable first: p.data = p.data.clone(). Nothing was changed.")
-        self.check_state(param, group, name)
+        self.check_state(param, self.state.get(param), group, name)
         return grad._data
 
-    def check_state(self, param: Tensor, group: dict[str, Any], name: str) -> None:
+    def check_state(self, param: Tensor, state: dict[str, Any] | None, group: dict[str, Any], name: str) -> None:
         """param's state, if it has one, must hold what `update` reads (see state_spec)."""
-        state = self.state.get(param)
         if not state:  # the first step makes it
             return
         for key, kind in self.state_spec(group).items():
@@ -245,7 +244,8 @@ class Optimizer:
 
         Floating buffers are cast to their parameter's dtype. Keys that came
         back from a file as strings ('0') or tuples that came back as lists
-        are accepted.
+        are accepted. All or nothing: a state that does not fit the parameters
+        (another model's, or other options') raises and changes nothing.
         """
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups):
@@ -259,16 +259,24 @@ class Optimizer:
                     f"optimizer's group has {len(mine['params'])}. Hint: build the optimizer on the same model.")
             for p, i in zip(mine["params"], saved["params"]):
                 params_by_index[int(i)] = p
-        self.state = {}
+        # Everything is built and checked first, then swapped in: a bad state_dict changes nothing.
+        options = [{key: tuple(value) if isinstance(self.defaults.get(key), tuple) else value
+                    for key, value in saved.items() if key != "params"} for saved in groups]
+        state = {}
         for key, saved in state_dict["state"].items():
+            if int(key) not in params_by_index:
+                raise ValueError(f"load_state_dict: the loaded state has an entry for parameter {int(key)}, but this "
+                                 f"optimizer has parameters 0 to {len(params_by_index) - 1}. Hint: build the "
+                                 "optimizer on the same model.")
             p = params_by_index[int(key)]
-            self.state[p] = {name: cast_like(value, p) for name, value in saved.items()}
-        for mine, saved in zip(self.param_groups, groups):
-            for key, value in saved.items():
-                if key != "params":
-                    default = self.defaults.get(key)
-                    mine[key] = tuple(value) if isinstance(default, tuple) else value
-
+            state[p] = {name: cast_like(value, p) for name, value in saved.items()}
+        for g, (mine, new_options) in enumerate(zip(self.param_groups, options)):
+            for i, p in enumerate(mine["params"]):
+                name = f"{type(self).__name__}.load_state_dict: parameter {i} of param group {g} (shape {p.shape})"
+                self.check_state(p, state.get(p), {**mine, **new_options}, name)
+        self.state = state
+        for mine, new_options in zip(self.param_groups, options):
+            mine.update(new_options)
 
 def cast_like(value, param: Tensor):
     """A saved buffer as a fresh array of the parameter's dtype; numbers stay numbers."""
