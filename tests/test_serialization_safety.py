@@ -181,6 +181,15 @@ def test_save_keeps_the_file_mode_and_writes_through_a_symlink(tmp_path):
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
 
 
+def test_a_read_only_file_is_not_replaced(tmp_path):
+    path = tmp_path / "keep.npz"
+    tg.save({"a": 1}, path)
+    os.chmod(path, 0o444)
+    with pytest.raises(PermissionError, match=r"keep.npz is read-only \(mode -r--r--r--\)"):
+        tg.save({"a": 2}, path)  # even as root (as in Colab or Docker), where open() would not refuse
+    assert tg.load(path) == {"a": 1} and os.listdir(tmp_path) == ["keep.npz"]
+
+
 def test_save_into_a_missing_folder_says_so(tmp_path):
     with pytest.raises(FileNotFoundError, match="the folder .*nope does not exist"):
         tg.save({"a": 1}, tmp_path / "nope" / "model.npz")

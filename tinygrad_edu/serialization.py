@@ -133,6 +133,10 @@ def save(obj, f) -> None:
 def write_atomically(path: str, arrays: dict) -> None:
     if os.path.islink(path):  # replace what the link points to, not the link itself
         path = os.path.realpath(path)
+    if os.path.isfile(path) and not os.stat(path).st_mode & 0o222:
+        # open(path, "wb") would refuse (for anyone but root); a rename would not, so ask first
+        raise PermissionError(f"save: {path} is read-only (mode {stat.filemode(os.stat(path).st_mode)}); "
+                              "make it writable (chmod u+w) to replace it, or save under another name")
     folder, base = os.path.split(os.path.abspath(path))
     temp = os.path.join(folder, f".{base}.{secrets.token_hex(4)}.tmp")
     try:
