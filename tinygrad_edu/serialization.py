@@ -131,6 +131,7 @@ def save(obj, f) -> None:
 
 
 def write_atomically(path: str, arrays: dict) -> None:
+    """Write to a temporary file beside `path`, flush it to the disk, rename it over `path`."""
     if os.path.islink(path):  # replace what the link points to, not the link itself
         path = os.path.realpath(path)
     if os.path.isfile(path) and not os.stat(path).st_mode & 0o222:
