@@ -130,7 +130,7 @@ class Optimizer:
             if state is None:
                 state = self.state[param] = {}
             self.update(param._data, grad, state, group)
-            param._version += 1  # the data changed: a graph that saved it can tell
+            param._bump_version()  # the data changed: a graph that saved it can tell
         self._step_count += 1
         return loss
 
