@@ -394,7 +394,7 @@ def test_constructor_errors():
 
 def test_gradient_of_the_wrong_shape_is_reported():
     p = tg.tensor([1.0, 2.0], requires_grad=True)
-    p.grad = tg.tensor([1.0, 2.0, 3.0])
+    p._grad = tg.tensor([1.0, 2.0, 3.0])  # (assigning .grad would refuse it already: see test_autograd)
     with pytest.raises(RuntimeError, match=r"SGD.step: parameter 0 of param group 0 \(shape \(2,\), dtype float32\) "
                                            r"has a gradient of shape \(3,\)"):
         optim.SGD([p], lr=0.1).step()
@@ -448,15 +448,15 @@ def trained(kind):
 
 def breakage(how, opt, params):
     last = params[-1]  # updated last: a step that checks as it goes would have changed the others already
-    if how == "shape":
-        last.grad = tg.ones(4)
+    if how == "shape":  # the .grad setter refuses this; a grad set before p.data was replaced gets here
+        last._grad = tg.ones(4)
         return RuntimeError, r"parameter 0 of param group 1 \(shape \(3,\), dtype float32\) has a gradient of " \
                              r"shape \(4,\)"
     if how == "dtype":
         last.grad = tg.ones(3, dtype=tg.float64)
         return RuntimeError, "has a gradient of dtype float64; the gradient and the parameter must have the same dtype"
-    if how == "not a tensor":
-        last.grad = np.ones(3, dtype=np.float32)
+    if how == "not a tensor":  # past the .grad setter, which refuses it too
+        last._grad = np.ones(3, dtype=np.float32)
         return TypeError, "has a .grad of type ndarray; a gradient must be a Tensor or None"
     if how == "read-only":
         last._data.flags.writeable = False
@@ -505,7 +505,7 @@ def test_a_step_after_a_refused_one_is_the_step_that_would_have_been():
         twin, twin_params = trained(kind)
         for p, q in zip(params, twin_params):
             p.grad, q.grad = tg.full(p.shape, 0.25), tg.full(q.shape, 0.25)
-        params[-1].grad = tg.ones(1)
+        params[-1].grad = tg.ones(*params[-1].shape, dtype=tg.float64)
         with pytest.raises(RuntimeError):
             opt.step()
         params[-1].grad = tg.full(params[-1].shape, 0.25)
@@ -590,3 +590,15 @@ def test_optimizer_load_state_dict_is_all_or_nothing():
     assert_same_snapshot(before, optimizer_snapshot(opt, params))
     opt.load_state_dict(other.state_dict())  # and the intact one loads
     assert opt.param_groups[1]["lr"] == 0.5
+
+
+def test_a_gradient_left_from_before_the_data_was_replaced_is_refused():
+    """The public way to a gradient of the wrong shape: set .grad, then give the parameter new data."""
+    a, b = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([1.0, 2.0], requires_grad=True)
+    opt = optim.SGD([a, b], lr=0.1)
+    a.grad, b.grad = tg.ones(2), tg.ones(2)
+    b.data = tg.zeros(3)
+    with pytest.raises(RuntimeError, match=r"parameter 1 of param group 0 \(shape \(3,\), dtype float32\) has a "
+                                           r"gradient of shape \(2,\)"):
+        opt.step()
+    assert a.tolist() == [1.0, 2.0] and b.tolist() == [0.0, 0.0, 0.0]
