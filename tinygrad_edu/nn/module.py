@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 from typing import Callable, Iterator
 
 import numpy as np
@@ -388,34 +389,39 @@ class Module:
     def load_state_dict(self, state_dict, strict: bool = True) -> _IncompatibleKeys:
         """Copy the values in `state_dict` into this model's parameters and buffers.
 
-        Nothing is changed unless every key can be loaded: missing keys and
-        unexpected keys (when strict) and shape mismatches (always) are all
-        reported in one error. Returns (missing_keys, unexpected_keys).
+        All or nothing: every entry is checked first (missing and unexpected keys
+        when strict; always the shape, the dtype and that the value is a Tensor or
+        array), every problem is reported in one error, and nothing is copied unless
+        all of it loads. (PyTorch copies the entries that fit before it raises.)
+        Returns (missing_keys, unexpected_keys).
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
-        mismatched = []
-        for key, target in own.items():
-            if key in state_dict and np.shape(to_array(state_dict[key])) != target.shape:
-                mismatched.append(f"size mismatch for {key}: copying a param with shape "
-                                  f"{np.shape(to_array(state_dict[key]))} from checkpoint, the shape "
-                                  f"in current model is {target.shape}.")
         errors = []
         if strict and missing:
             errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
         if strict and unexpected:
             errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
-        errors.extend(mismatched)
+        copies = []  # (target, array): made only once every entry has passed
+        for key, target in own.items():
+            if key in state_dict:
+                array, problem = checked_entry(key, state_dict[key], target)
+                if problem:
+                    errors.append(problem)
+                else:
+                    copies.append((target, array))
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                                + "\n\t".join(errors)
-                               + "\nHint: the checkpoint must come from the same architecture; "
-                                 "strict=False ignores missing and unexpected keys (not shapes).")
+                               + "\nNothing was loaded: the model is unchanged. Hint: the checkpoint must come "
+                                 "from the same architecture; strict=False ignores missing and unexpected keys "
+                                 "(not shapes or dtypes).")
         with no_grad():
-            for key, target in own.items():
-                if key in state_dict:
-                    target.copy_(to_array(state_dict[key]).astype(target.dtype))
+            for target, array in copies:  # same shape, and a cast that cannot fail: these copies cannot raise
+                target.copy_(array.astype(target.dtype, copy=False))
         return _IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------ printing
@@ -438,6 +444,29 @@ class Module:
         return f"{type(self).__name__}({body})"
 
 
-def to_array(value) -> np.ndarray:
-    """A state_dict value (Tensor, array or number) as an array."""
-    return value._data if isinstance(value, Tensor) else np.asarray(value)
+def checked_entry(key: str, value, target: Tensor) -> tuple[np.ndarray | None, str | None]:
+    """A state_dict value as an array that can be copied into `target`, or what is wrong with it
+    (in PyTorch's words where PyTorch has them)."""
+    if isinstance(value, Tensor):
+        array = value._data
+    elif isinstance(value, (np.ndarray, np.generic)):
+        array = np.asarray(value)
+    else:
+        return None, (f'While copying the parameter named "{key}", expected a Tensor (or NumPy array) from '
+                      f"checkpoint but received {type(value)}. Hint: wrap numbers with tg.tensor(...).")
+    if array.shape != target.shape:
+        return None, (f"size mismatch for {key}: copying a param with shape {array.shape} from checkpoint, "
+                      f"the shape in current model is {target.shape}.")
+    source, into = array.dtype, target.dtype
+    if source.kind not in "biufc":
+        return None, (f"dtype mismatch for {key}: copying a param of dtype {source} from checkpoint into dtype "
+                      f"{into} in current model; only numbers (bool, int, float) can be loaded.")
+    if source.kind == "c" and into.kind != "c":
+        return None, (f"dtype mismatch for {key}: copying a complex param ({source}) from checkpoint into "
+                      f"dtype {into} in current model would drop the imaginary part.")
+    if source.kind == "f" and into.kind in "iu":
+        bounds = np.iinfo(into)
+        if not (np.isfinite(array).all() and (array >= bounds.min).all() and (array <= bounds.max).all()):
+            return None, (f"value error for {key}: copying a float param with values that dtype {into} in "
+                          "current model cannot hold (nan, inf, or out of its range) from checkpoint.")
+    return array, None
