@@ -254,7 +254,8 @@ def common_factor(expected: np.ndarray, got: np.ndarray, rtol: float = 1e-4) -> 
 def factor_hint(c: float, n: int | None = None) -> str:
     """What a constant factor between got and expected usually means."""
     if np.isclose(c, -1):
-        return "the sign is flipped: a gradient points uphill, and the update subtracts it (W -= lr * dW)."
+        return ("the sign is flipped: check the order of a difference (prediction minus target, y_hat - y), "
+                "and that the update subtracts the gradient (W -= lr * dW).")
     if n is not None and np.isclose(c, n):
         return f"off by a factor {n} = N, the number of samples: the mean's 1/N is missing."
     if n is not None and np.isclose(c, 1 / n):
