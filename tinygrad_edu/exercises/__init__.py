@@ -65,3 +65,50 @@ def check(name: str, target, seconds: float = 60.0) -> CheckResult:
     report = CheckResult(name, source)
     grader.grade(target, report, seconds=seconds)
     return report
+
+
+# ---------------------------------------------------------------- the commands `exercise` and `check`
+
+def add_commands(sub) -> None:
+    """Add `exercise` and `check` to the `tinygrad-edu` command's subparsers."""
+    exercise = sub.add_parser("exercise", help="list the exercises, or write one's skeleton: exercise NAME --out DIR",
+                              description="Without NAME: list the exercises. With NAME: write DIR/NAME.py, a "
+                              "skeleton to fill in, then grade it with `tinygrad-edu check NAME DIR/NAME.py`.")
+    exercise.add_argument("name", nargs="?", choices=list(EXERCISES), metavar="NAME",
+                          help="one of: " + ", ".join(EXERCISES))
+    exercise.add_argument("--out", default=".", metavar="DIR", help="folder to write NAME.py into (default: .)")
+    exercise.add_argument("--force", action="store_true", help="overwrite DIR/NAME.py if it exists")
+    grade_it = sub.add_parser("check", help="grade your solution of an exercise: check NAME FILE",
+                              description="Run FILE's code through the exercise's checks; one line per check. "
+                              "Exit code 0 only when every check passes.")
+    grade_it.add_argument("name", choices=list(EXERCISES), metavar="NAME", help="one of: " + ", ".join(EXERCISES))
+    grade_it.add_argument("file", metavar="FILE", help="your solution, e.g. simple_nn.py")
+    grade_it.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                          help="time limit of each check (default: 60)")
+
+
+def run_command(args) -> int:
+    """`tinygrad-edu exercise [NAME]` or `tinygrad-edu check NAME FILE`; returns the exit code."""
+    import sys
+
+    if args.command == "exercise" and args.name is None:
+        width = max(map(len, EXERCISES))
+        for name, grader in EXERCISES.items():
+            print(f"{name:<{width}}  {grader.SUMMARY}")
+        print("\nGet one with `tinygrad-edu exercise NAME --out DIR`, grade it with `tinygrad-edu check NAME FILE`.")
+        return 0
+    if args.command == "exercise":
+        try:
+            path = write_skeleton(args.name, args.out, force=args.force)
+        except (FileExistsError, OSError) as err:
+            print(f"tinygrad-edu: error: {err}", file=sys.stderr)
+            return 1
+        print(f"wrote {path}: fill in its TODOs, then run `tinygrad-edu check {args.name} {path}`")
+        return 0
+    if not Path(args.file).is_file():
+        print(f"tinygrad-edu: error: no such file: {args.file} (get a skeleton with "
+              f"`tinygrad-edu exercise {args.name}`)", file=sys.stderr)
+        return 1
+    result = check(args.name, args.file, seconds=args.timeout)
+    print(result)
+    return 0 if result.passed else 1

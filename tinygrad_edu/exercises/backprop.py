@@ -88,7 +88,7 @@ def check_gradients(cls, sizes, X, y, line) -> None:
             where = first_difference(want, got, rtol=1e-5, atol=1e-10)
             if where is not None:
                 line.fail(f"{key}{list(where)} is wrong: expected {fmt(want[where])}, got {fmt(got[where])}"
-                          + (f" ({', '.join(checked)} are right)" if checked else ""),
+                          + (f" ({', '.join(checked)} {'is' if len(checked) == 1 else 'are'} right)" if checked else ""),
                           gradient_hint(key, kind, l, L, want, got, checked))
             checked.append(key)
     line.note(f"{', '.join(checked)} match autograd")

@@ -52,9 +52,7 @@ def slip_steps(x0: np.ndarray, grads: list, setting: dict, slip: str) -> list:
         g = g + (-wd if slip == "decay sign" else wd) * x
         if m != 0:
             if buf is None:
-                buf = {"damp first": (1 - d) * g, "lr in buffer": lr * g}.get(slip, g)
-            elif slip == "lr in buffer":
-                buf = m * buf + lr * g
+                buf = (1 - d) * g if slip == "damp first" else g
             elif slip == "average":
                 buf = m * buf + (1 - m) * g
             elif slip == "no dampening":
@@ -65,9 +63,7 @@ def slip_steps(x0: np.ndarray, grads: list, setting: dict, slip: str) -> list:
                 g = g + m * buf
             else:
                 g = buf
-        if slip == "lr in buffer" and m != 0:
-            x = x - g  # lr is inside the buffer already
-        elif slip == "sign":
+        if slip == "sign":
             x = x + lr * g
         else:
             x = x - lr * g
@@ -78,8 +74,6 @@ def slip_steps(x0: np.ndarray, grads: list, setting: dict, slip: str) -> list:
 SLIPS = {
     "sign": "the step goes uphill: x = x - lr * g (minus).",
     "damp first": "on the first step the buffer is the gradient itself, b = g, without (1 - dampening).",
-    "lr in buffer": "that is the other textbook form, b = momentum b + lr g, x = x - b; PyTorch keeps lr out of the "
-                    "buffer: b = momentum b + (1 - dampening) g, x = x - lr b.",
     "average": "that is an average, b = momentum b + (1 - momentum) g; PyTorch's buffer is "
                "b = momentum b + (1 - dampening) g (a sum when dampening = 0).",
     "no dampening": "dampening is ignored: later steps use b = momentum b + (1 - dampening) g.",
