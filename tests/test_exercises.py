@@ -100,7 +100,7 @@ def test_simple_nn_wrong_solution_fails_with_its_message(tmp_path, edits, messag
 
 
 def test_simple_nn_flat_target_message_names_the_fix(tmp_path):
-    edit = ("        y = np.asarray(y).reshape(len(X), -1)  # flat targets (N,) would broadcast against y_hat (N, 1)\n", "")
+    edit = ("y = np.asarray(y).reshape(len(X), -1)", "pass")
     line = next(line for line in check("simple_nn", mutate(tmp_path, "simple_nn", edit)).lines
                 if line.name == "flat targets")
     assert line.status == "FAIL" and "shape (4,)" in line.message and "y.reshape(len(X), -1)" in line.hint

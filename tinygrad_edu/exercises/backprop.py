@@ -28,9 +28,9 @@ def autograd_gradients(params: dict, num_layers: int, X: np.ndarray, y: np.ndarr
     """(A_L, {'dW1': ..., 'db1': ...}) for the BCE loss, from tinygrad_edu's autograd."""
     leaves = {name: tg.tensor(np.array(value, dtype=np.float64), requires_grad=True) for name, value in params.items()}
     A = tg.tensor(X)
-    for l in range(1, num_layers + 1):
-        Z = A @ leaves[f"W{l}"] + leaves[f"b{l}"]
-        A = Z.sigmoid() if l == num_layers else Z.relu()
+    for layer in range(1, num_layers + 1):
+        Z = A @ leaves[f"W{layer}"] + leaves[f"b{layer}"]
+        A = Z.sigmoid() if layer == num_layers else Z.relu()
     target = tg.tensor(y)
     loss = -(target * A.log() + (1 - target) * (1 - A).log()).mean()
     loss.backward()
@@ -70,41 +70,42 @@ def check_gradients(cls, sizes, X, y, line) -> None:
     returned = net.backward(y)
     grads = returned if isinstance(returned, dict) else net.gradients
     checked = []
-    for l in range(L, 0, -1):
+    for layer in range(L, 0, -1):
         for kind in ("W", "b"):
-            key = f"d{kind}{l}"
+            key = f"d{kind}{layer}"
             want = expected[key]
             if key not in grads:
                 hint = "keep each gradient under its name: self.gradients['dW1'], self.gradients['db1'], ..."
                 if kind == "b":
-                    hint = (f"the bias gradient is missing: db{l} is the sum of dZ{l} over the samples, "
-                            f"shape {params[f'b{l}'].shape}.")
+                    hint = (f"the bias gradient is missing: db{layer} is the sum of dZ{layer} over the samples, "
+                            f"shape {params[f'b{layer}'].shape}.")
                 line.fail(f"self.gradients has no '{key}' (it has {sorted(grads)})", hint)
             got = to_numpy(grads[key])
             if got.shape != want.shape:
-                hint = f"{key} has the shape of b{l}: sum over the samples with keepdims=True." if kind == "b" \
-                    else f"{key} has the shape of W{l}, {want.shape}: A{l - 1}^T dZ{l}."
+                hint = f"{key} has the shape of b{layer}: sum over the samples with keepdims=True." if kind == "b" \
+                    else f"{key} has the shape of W{layer}, {want.shape}: A{layer - 1}^T dZ{layer}."
                 line.fail(f"{key} has shape {got.shape}, expected {want.shape}", hint)
             where = first_difference(want, got, rtol=1e-5, atol=1e-10)
             if where is not None:
-                line.fail(f"{key}{list(where)} is wrong: expected {fmt(want[where])}, got {fmt(got[where])}"
-                          + (f" ({', '.join(checked)} {'is' if len(checked) == 1 else 'are'} right)" if checked else ""),
-                          gradient_hint(key, kind, l, L, want, got, checked))
+                right = f" ({', '.join(checked)} {'is' if len(checked) == 1 else 'are'} right)" if checked else ""
+                line.fail(f"{key}{list(where)} is wrong: expected {fmt(want[where])}, got {fmt(got[where])}{right}",
+                          gradient_hint(key, kind, layer, L, want, got, checked))
             checked.append(key)
     line.note(f"{', '.join(checked)} match autograd")
 
 
-def gradient_hint(key: str, kind: str, l: int, L: int, want: np.ndarray, got: np.ndarray, checked: list) -> str:
+def gradient_hint(key: str, kind: str, layer: int, L: int, want: np.ndarray, got: np.ndarray, checked: list) -> str:
     if not np.any(got):
         return f"{key} is all zeros: it is never computed (is the bias gradient forgotten?)."
     c = common_factor(want, got)
     if c is not None:
         return factor_hint(c, BATCH)
     if checked:
-        return (f"the gradients of layer {l + 1} are right, so the mistake is on the way from layer {l + 1} back "
-                f"to layer {l}: dA{l} = dZ{l + 1} W{l + 1}^T, then dZ{l} = dA{l} * relu'(Z{l}) (1 where Z{l} > 0).")
+        up, here = layer + 1, layer
+        return (f"the gradients of layer {up} are right, so the mistake is on the way from layer {up} back to layer "
+                f"{here}: dA{here} = dZ{up} W{up}^T, then dZ{here} = dA{here} * relu'(Z{here}) (1 where Z{here} > 0).")
     if kind == "b":
-        return f"db{l} is the sum of dZ{l} over the samples (axis 0)."
+        return f"db{layer} is the sum of dZ{layer} over the samples (axis 0)."
     return f"at the output, dZ{L} = (A{L} - y) / m; then dW{L} = A{L - 1}^T dZ{L}."
 
 

@@ -42,20 +42,20 @@ class NeuralNetwork:
         self.layer_sizes = list(layer_sizes)
         self.num_layers = len(layer_sizes) - 1
         self.params = {}
-        for l in range(1, self.num_layers + 1):
-            fan_in = layer_sizes[l - 1]
-            self.params[f"W{l}"] = rng.standard_normal((fan_in, layer_sizes[l])) * np.sqrt(2 / fan_in)
-            self.params[f"b{l}"] = np.zeros((1, layer_sizes[l]))
+        for layer in range(1, self.num_layers + 1):
+            fan_in = layer_sizes[layer - 1]
+            self.params[f"W{layer}"] = rng.standard_normal((fan_in, layer_sizes[layer])) * np.sqrt(2 / fan_in)
+            self.params[f"b{layer}"] = np.zeros((1, layer_sizes[layer]))
         self.cache = {}
         self.gradients = {}
 
     def forward(self, X):
         self.cache = {"A0": X}
         A = X
-        for l in range(1, self.num_layers + 1):
-            Z = A @ self.params[f"W{l}"] + self.params[f"b{l}"]
-            A = sigmoid(Z) if l == self.num_layers else relu(Z)
-            self.cache[f"Z{l}"], self.cache[f"A{l}"] = Z, A
+        for layer in range(1, self.num_layers + 1):
+            Z = A @ self.params[f"W{layer}"] + self.params[f"b{layer}"]
+            A = sigmoid(Z) if layer == self.num_layers else relu(Z)
+            self.cache[f"Z{layer}"], self.cache[f"A{layer}"] = Z, A
         return A
 
     def compute_loss(self, y):
@@ -66,18 +66,18 @@ class NeuralNetwork:
         m = y.shape[0]
         L = self.num_layers
         dZ = (self.cache[f"A{L}"] - y) / m
-        for l in range(L, 0, -1):
-            self.gradients[f"dW{l}"] = self.cache[f"A{l - 1}"].T @ dZ
-            self.gradients[f"db{l}"] = dZ.sum(axis=0, keepdims=True)
-            if l > 1:
-                dA = dZ @ self.params[f"W{l}"].T
-                dZ = dA * (self.cache[f"Z{l - 1}"] > 0)
+        for layer in range(L, 0, -1):
+            self.gradients[f"dW{layer}"] = self.cache[f"A{layer - 1}"].T @ dZ
+            self.gradients[f"db{layer}"] = dZ.sum(axis=0, keepdims=True)
+            if layer > 1:
+                dA = dZ @ self.params[f"W{layer}"].T
+                dZ = dA * (self.cache[f"Z{layer - 1}"] > 0)
         return self.gradients
 
     def update_weights(self, learning_rate):
-        for l in range(1, self.num_layers + 1):
-            self.params[f"W{l}"] -= learning_rate * self.gradients[f"dW{l}"]
-            self.params[f"b{l}"] -= learning_rate * self.gradients[f"db{l}"]
+        for layer in range(1, self.num_layers + 1):
+            self.params[f"W{layer}"] -= learning_rate * self.gradients[f"dW{layer}"]
+            self.params[f"b{layer}"] -= learning_rate * self.gradients[f"db{layer}"]
 
     def train(self, X, y, epochs=1000, learning_rate=0.5):
         losses = []
