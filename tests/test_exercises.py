@@ -195,11 +195,11 @@ def test_an_error_in_the_learners_code_names_their_line(tmp_path):
     (('dZ = (self.cache[f"A{L}"] - y) / m', 'dZ = (y - self.cache[f"A{L}"]) / m'),
      "dW2[0, 0] is wrong: expected 0.109873, got -0.109873 Hint: the sign is flipped"),
     (('dZ = (self.cache[f"A{L}"] - y) / m', 'dZ = self.cache[f"A{L}"] - y'), "the mean's 1/N is missing"),
-    (('self.gradients[f"db{l}"] = dZ.sum(axis=0, keepdims=True)', 'pass'),
+    (('self.gradients[f"db{layer}"] = dZ.sum(axis=0, keepdims=True)', 'pass'),
      "self.gradients has no 'db2' (it has ['dW1', 'dW2']) Hint: the bias gradient is missing"),
-    (('self.gradients[f"db{l}"] = dZ.sum(axis=0, keepdims=True)', 'self.gradients[f"db{l}"] = 0 * dZ[:1]'),
+    (('self.gradients[f"db{layer}"] = dZ.sum(axis=0, keepdims=True)', 'self.gradients[f"db{layer}"] = 0 * dZ[:1]'),
      "is wrong: expected -0.0990215, got 0 (dW2 is right) Hint: db2 is all zeros"),
-    (('dZ = dA * (self.cache[f"Z{l - 1}"] > 0)', 'dZ = dA'),
+    (('dZ = dA * (self.cache[f"Z{layer - 1}"] > 0)', 'dZ = dA'),
      "dW1[0, 0] is wrong: expected 0.0337279, got 0.0622079 (dW2, db2 are right) Hint: the gradients of layer 2 "
      "are right, so the mistake is on the way from layer 2 back to layer 1"),
     (('dZ.sum(axis=0, keepdims=True)', 'dZ.sum(axis=0)'), "db2 has shape (1,), expected (1, 1)"),
@@ -213,7 +213,8 @@ def test_backprop_wrong_solution_names_the_first_wrong_gradient(tmp_path, edit, 
 
 def test_backprop_checks_every_layer_of_a_deeper_network(tmp_path):
     # Right for one hidden layer, wrong below the second: only the [3, 5, 4, 1] network shows it.
-    edit = ('dZ = dA * (self.cache[f"Z{l - 1}"] > 0)', 'dZ = dA * (self.cache[f"Z{l - 1}"] > 0) * (1 + (l == 3))')
+    relu_grad = 'dZ = dA * (self.cache[f"Z{layer - 1}"] > 0)'
+    edit = (relu_grad, relu_grad + " * (1 + (layer == 3))")
     result = check("backprop", mutate(tmp_path, "backprop", edit))
     assert [line.status for line in result.lines] == ["PASS", "PASS", "FAIL", "SKIP"]
     assert "dW2" in result.lines[2].message and "dW3, db3 are right" in result.lines[2].message
