@@ -150,6 +150,16 @@ def test_simple_nn_in_tinygrad_with_any_names_and_cross_entropy_passes(tmp_path)
     assert "params['first'] (2, 5)" in str(result) and "binary cross-entropy" in str(result)
 
 
+@pytest.mark.parametrize("learner, found", [
+    ("numpy_relu_linear_mse.py", "params['W1'] (2, 5), params['b1'] (1, 5)"),
+    ("module_tanh_bce.py", "hidden.weight (5, 2), hidden.bias (5,), out.weight (1, 5), out.bias (1,)"),
+])
+def test_simple_nn_other_learners_choices_pass(learner, found):
+    result = check("simple_nn", Path(__file__).parent / "exercise_learners" / learner)
+    assert result.passed, str(result)
+    assert found in str(result)
+
+
 def test_simple_nn_in_tinygrad_with_a_step_too_large_fails(tmp_path):
     path = tmp_path / "mine.py"
     path.write_text(TINYGRAD_SIMPLE_NN.replace("SCALE", "3"))
