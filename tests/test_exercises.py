@@ -331,3 +331,21 @@ def test_python_dash_m_check_in_a_terminal(tmp_path):
                           capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 1 and done.stderr == ""
     assert "FAIL lr=0.1: not implemented yet: fill in TODO 1: the SGD step in sgd_step" in done.stdout
+
+
+def test_check_in_a_jupyter_kernel_shows_a_table_and_stops_an_endless_loop(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    endless = mutate(tmp_path, "simple_nn", ("for _ in range(epochs):", "while True:"))
+    cells = [
+        "from tinygrad_edu.exercises import check\n"
+        f"exec(open({str(PACKAGE / 'solutions' / 'perceptron.py')!r}).read())  # the class, defined in the notebook\n"
+        "check('perceptron', Perceptron)",
+        f"check('simple_nn', {str(endless)!r}, seconds=0.5)",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3",
+                            resources={"metadata": {"path": str(Path(__file__).resolve().parents[1])}}).execute()
+    first, second = (cell.outputs[0]["data"] for cell in notebook.cells)
+    assert first["text/html"].startswith("<table>") and "perceptron: all 4 checks passed." in first["text/plain"]
+    assert "FAIL one training step: still running after 0.5 s" in second["text/plain"]

@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 import traceback
+import types
 from pathlib import Path
 
 import numpy as np
@@ -204,7 +205,7 @@ def find_target(report: CheckResult, target, name: str, kind: type | None = None
             except SyntaxError as err:
                 line.fail(f"{Path(err.filename or str(target)).name}, line {err.lineno}: syntax error: {err.msg}",
                           "fix the line shown (a missing bracket or colon, or mixed-up indentation).")
-        if hasattr(target, "__dict__") and type(target).__name__ == "module":
+        if isinstance(target, types.ModuleType):
             found = getattr(target, name, None)
             if found is None:
                 line.fail(f"the file defines no `{name}`",
