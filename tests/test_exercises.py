@@ -160,6 +160,13 @@ def test_simple_nn_other_learners_choices_pass(learner, found):
     assert found in str(result)
 
 
+def test_simple_nn_weights_rebound_by_the_update_are_followed(tmp_path):
+    edits = [(f"self.{w} -= self.learning_rate * d{w}", f"self.{w} = self.{w} - self.learning_rate * d{w}")
+             for w in ("W1", "b1", "W2", "b2")]
+    result = check("simple_nn", mutate(tmp_path, "simple_nn", *edits))
+    assert result.passed, str(result)
+
+
 def test_simple_nn_in_tinygrad_with_a_step_too_large_fails(tmp_path):
     path = tmp_path / "mine.py"
     path.write_text(TINYGRAD_SIMPLE_NN.replace("SCALE", "3"))

@@ -77,13 +77,10 @@ def all_losses(y_hat: np.ndarray, y: np.ndarray) -> dict:
 # ---------------------------------------------------------------- finding the weights
 
 class Weight:
-    """Where one weight lives (an attribute, or a key of a dict attribute), read and written in place."""
+    """One weight, found again on every read (train may rebind self.W1 or self.params), read and written in place."""
 
-    def __init__(self, owner, key, label: str):
-        self.owner, self.key, self.label = owner, key, label
-
-    def get(self):
-        return self.owner[self.key] if isinstance(self.owner, dict) else getattr(self.owner, self.key)
+    def __init__(self, label: str, get):
+        self.label, self.get = label, get
 
     def read(self) -> np.ndarray:
         return to_numpy(self.get())
@@ -117,28 +114,26 @@ def find_weights(net, sizes: tuple) -> list:
     """The learner's weights: float arrays/Tensors among the attributes, dict attributes and modules."""
     found, seen = [], set()
 
-    def consider(owner, key, label, value):
+    def consider(label, value, get):
         if is_float_array(value) and fits(tuple(value.shape), sizes) and id(value) not in seen:
             seen.add(id(value))
-            found.append(Weight(owner, key, label))
+            found.append(Weight(label, get))
 
-    def consider_module(module, prefix):
-        for key, param in module.named_parameters():
-            path, _, leaf = key.rpartition(".")
-            owner = module.get_submodule(path) if path else module
-            consider(owner._parameters, leaf, prefix + key, param)
+    def consider_module(get_module, prefix):
+        for key, param in get_module().named_parameters():
+            consider(prefix + key, param, lambda key=key: dict(get_module().named_parameters())[key])
 
     if isinstance(net, Module):  # an nn.Module: its parameters, by their dotted names
-        consider_module(net, "")
+        consider_module(lambda: net, "")
         return found
     for name, value in list(vars(net).items()):
         if isinstance(value, dict):
             for key, item in value.items():
-                consider(value, key, f"{name}[{key!r}]", item)
+                consider(f"{name}[{key!r}]", item, lambda name=name, key=key: getattr(net, name)[key])
         elif isinstance(value, Module):
-            consider_module(value, name + ".")
+            consider_module(lambda name=name: getattr(net, name), name + ".")
         else:
-            consider(net, name, name, value)
+            consider(name, value, lambda name=name: getattr(net, name))
     return found
 
 
