@@ -192,6 +192,14 @@ def test_an_endless_train_is_stopped_and_reported(tmp_path):
     assert line.status == "FAIL" and "still running after 0.3 s" in line.message
 
 
+def test_slow_top_level_code_is_stopped_with_its_own_hint(tmp_path):
+    path = tmp_path / "perceptron.py"
+    path.write_text("import time\nwhile True:\n    time.sleep(0.01)\n")
+    line = check("perceptron", path, seconds=0.3).lines[0]
+    assert line.status == "FAIL" and line.message == "still running after 0.3 s"
+    assert 'if __name__ == "__main__":' in line.hint
+
+
 def test_a_syntax_error_names_the_line(tmp_path):
     path = mutate(tmp_path, "simple_nn", ("def forward(self, X):", "def forward(self, X)"))
     line = path.read_text().splitlines().index("    def forward(self, X)") + 1

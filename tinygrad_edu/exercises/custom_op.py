@@ -41,7 +41,7 @@ SLIPS = {  # dy/dx a learner may write instead of s (1 + x (1 - s))
 
 
 def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
-    op = find_target(report, target, "SiLU", kind=Function)
+    op = find_target(report, target, "SiLU", kind=Function, seconds=seconds)
     if op is None:
         return
     steps = (("forward", check_forward), ("the graph node", check_node), ("gradcheck", check_gradient),

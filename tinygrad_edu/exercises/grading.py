@@ -108,7 +108,8 @@ class CheckResult:
     # ---- used by the graders
 
     @contextlib.contextmanager
-    def check(self, name: str, seconds: float = 60.0):
+    def check(self, name: str, seconds: float = 60.0,
+              slow_hint: str = "look for a loop that never ends (a while loop, or epochs counted the wrong way)."):
         """One check's block: a PASS unless `fail` is called or the learner's code raises."""
         line = Line(name)
         self.lines.append(line)
@@ -118,8 +119,7 @@ class CheckResult:
         except Failed:
             pass
         except TimeLimit:
-            line.status, line.message = FAIL, f"still running after {seconds:g} s"
-            line.hint = "look for a loop that never ends (a while loop, or epochs counted the wrong way)."
+            line.status, line.message, line.hint = FAIL, f"still running after {seconds:g} s", slow_hint
         except NotImplementedError as err:
             line.status, line.message = FAIL, f"not implemented yet: fill in {todo_name(err)}"
         except Exception as err:  # the learner's code raised: say what and where
@@ -196,9 +196,10 @@ def load_module(path) -> object:
     return module
 
 
-def find_target(report: CheckResult, target, name: str, kind: type | None = None):
+def find_target(report: CheckResult, target, name: str, kind: type | None = None, seconds: float = 60.0):
     """The object `name` (a class or function) from a path, a module, or the object itself; None on failure."""
-    with report.check(f"load {name}", seconds=30) as line:
+    with report.check(f"load {name}", seconds, slow_hint="importing your file runs its top-level code: put your own "
+                      "experiments under `if __name__ == \"__main__\":`, which the grader does not run.") as line:
         if isinstance(target, (str, Path)):
             try:
                 target = load_module(target)

@@ -27,7 +27,7 @@ INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 
 
 def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
-    cls = find_target(report, target, "Perceptron")
+    cls = find_target(report, target, "Perceptron", seconds=seconds)
     if cls is None:
         return
     steps = (("predict", check_predict), ("update", check_update), ("fit learns OR and AND", check_fit))

@@ -83,7 +83,7 @@ SLIPS = {
 
 
 def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
-    step = find_target(report, target, "sgd_step")
+    step = find_target(report, target, "sgd_step", seconds=seconds)
     if step is None:
         return
     rng = np.random.default_rng(0)

@@ -201,7 +201,7 @@ def step_matches(steps: list, expected: list, rtol: float = 2e-2) -> list:
 # ---------------------------------------------------------------- the checks
 
 def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
-    cls = find_target(report, target, "SimpleNN")
+    cls = find_target(report, target, "SimpleNN", seconds=seconds)
     if cls is None:
         return
     sizes = (2, HIDDEN, 1)
