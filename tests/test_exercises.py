@@ -73,6 +73,15 @@ SIMPLE_NN_UPDATES = [("self.W1 -= self.learning_rate * dW1", "self.W1 += self.le
     ([("dz2 = d_y_hat * self.y_hat * (1 - self.y_hat)", "dz2 = (self.y_hat - y) / len(X)")],
      "your update is the gradient of the binary cross-entropy, -mean(y log y_hat + (1 - y) log(1 - y_hat)), "
      "but train reports the mean squared error"),
+    # The same without the 1/N: the summed cross-entropy's gradient.
+    ([("dz2 = d_y_hat * self.y_hat * (1 - self.y_hat)", "dz2 = self.y_hat - y")],
+     "your update is the gradient of the summed binary cross-entropy, the BCE without its 1/N, but train reports "
+     "the mean squared error"),
+    # The other way round: the cross-entropy reported, the MSE's gradient applied.
+    ([("return float(np.mean((self.y_hat - y) ** 2))",
+       "return float(-np.mean(y * np.log(self.y_hat) + (1 - y) * np.log(1 - self.y_hat)))")],
+     "your update is the gradient of the mean squared error, mean((y_hat - y)^2), but train reports the binary "
+     "cross-entropy"),
     (SIMPLE_NN_UPDATES, "the sign is flipped"),
     ([("d_y_hat = 2 * (self.y_hat - y) / y.size", "d_y_hat = (self.y_hat - y) / y.size")],
      "your update is the gradient of half the mean squared error"),
