@@ -313,6 +313,48 @@ def test_sgd_momentum_reference_agrees_with_the_formulas_written_out():
     assert np.allclose(x2, x1 - 0.1 * (d2 + 0.9 * b2))
 
 
+# ---------------------------------------------------------------- custom_op
+
+SILU_GRAD = "return grad_output * s * (1 + x * (1 - s))"
+
+
+@pytest.mark.parametrize("edit, check_name, message", [
+    ((SILU_GRAD, "return grad_output * s"), "gradcheck",
+     "at x = -3, SiLU.backward with grad_output = 1 returns 0.0474259, but central differences of your forward give "
+     "dy/dx = -0.0881041 Hint: that is sigmoid(x) alone, the first term of the product rule"),
+    ((SILU_GRAD, "return grad_output * s * (1 - s)"), "gradcheck", "that is the sigmoid's derivative s (1 - s)"),
+    ((SILU_GRAD, "return s * (1 + x * (1 - s))"), "gradcheck", "grad_output is left out"),
+    ((SILU_GRAD, "return -grad_output * s * (1 + x * (1 - s))"), "gradcheck", "the sign is flipped"),
+    # Right first derivative, computed in NumPy: autograd cannot differentiate it again.
+    ((SILU_GRAD, "import numpy as np\n        import tinygrad_edu as tg\n        a = x.detach().numpy()\n"
+                 "        sn = 1 / (1 + np.exp(-a))\n        return grad_output * tg.tensor(sn * (1 + a * (1 - sn)))"),
+     "gradgradcheck", "backward must be built from tensor operations"),
+    ([("ctx.save_for_backward(x)", "ctx.x = x"), ("x, = ctx.saved_tensors", "x = ctx.x")], "the graph node",
+     "keep x for backward with ctx.save_for_backward(x)"),
+    (("return x * x.sigmoid()", "return x.sigmoid()"), "forward",
+     "silu(-3) is 0.0474259, expected -0.142278 Hint: that is sigmoid(x); silu multiplies it by x"),
+])
+def test_custom_op_wrong_solution_fails_with_its_message(tmp_path, edit, check_name, message):
+    edits = edit if isinstance(edit, list) else [edit]
+    result = check("custom_op", mutate(tmp_path, "custom_op", *edits))
+    line = next(line for line in result.lines if line.status == "FAIL")
+    assert line.name == check_name and message in str(line), str(result)
+
+
+def test_custom_op_is_a_node_like_the_librarys_own():
+    import numpy as np
+
+    import tinygrad_edu as tg
+    from tinygrad_edu.exercises.solutions.custom_op import SiLU
+    x = tg.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+    y = SiLU.apply(x)
+    assert y.grad_fn.name() == "SiLUBackward0" and y.grad_fn.saved_tensors[0] is x
+    (y * y).sum().backward()  # the op inside a larger graph
+    s = 1 / (1 + np.exp(-x.detach().numpy()))
+    silu, dsilu = x.detach().numpy() * s, s * (1 + x.detach().numpy() * (1 - s))
+    assert np.allclose(x.grad.numpy(), 2 * silu * dsilu)
+
+
 # ---------------------------------------------------------------- the commands
 
 def test_exercise_lists_every_exercise_one_line_each(capsys):

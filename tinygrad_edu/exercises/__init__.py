@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import backprop, perceptron, sgd_momentum, simple_nn
+from . import backprop, custom_op, perceptron, sgd_momentum, simple_nn
 from .grading import CheckResult
 
 __all__ = ["EXERCISES", "check", "skeleton", "write_skeleton"]
 
-EXERCISES = {grader.NAME: grader for grader in (perceptron, simple_nn, backprop, sgd_momentum)}
+EXERCISES = {grader.NAME: grader for grader in (perceptron, simple_nn, backprop, sgd_momentum, custom_op)}
 SKELETONS = Path(__file__).parent / "skeletons"
 
 

@@ -96,9 +96,25 @@ def check_gradient(op, line) -> None:
     try:
         gradcheck(op.apply, (x,))
     except GradcheckError as err:
-        line.fail(f"autograd and finite differences disagree ({str(err).removeprefix('gradcheck: ')})",
-                  derivative_hint(op))
+        line.fail(describe_difference(op) or f"autograd and finite differences disagree "
+                  f"({str(err).removeprefix('gradcheck: ')})", derivative_hint(op))
     line.note("dy/dx matches central differences at " + ", ".join(f"{v:g}" for v in POINTS))
+
+
+def describe_difference(op) -> str:
+    """'at x = -3 your backward gives ..., central differences of your forward give ...' (or '')."""
+    x = tg.tensor(POINTS, requires_grad=True)
+    op.apply(x).backward(tg.tensor(np.ones(POINTS.shape)))
+    got = to_numpy(x.grad)
+    eps = 1e-6
+    with tg.no_grad():
+        plus, minus = to_numpy(op.apply(tg.tensor(POINTS + eps))), to_numpy(op.apply(tg.tensor(POINTS - eps)))
+    numeric = (plus - minus) / (2 * eps)
+    where = first_difference(numeric, got, rtol=1e-4, atol=1e-6)
+    if where is None:
+        return ""
+    return (f"at x = {POINTS[where]:g}, SiLU.backward with grad_output = 1 returns {fmt(got[where])}, but central "
+            f"differences of your forward give dy/dx = {fmt(numeric[where])}")
 
 
 def derivative_hint(op) -> str:
