@@ -341,6 +341,11 @@ def test_custom_op_wrong_solution_fails_with_its_message(tmp_path, edit, check_n
     assert line.name == check_name and message in str(line), str(result)
 
 
+def test_custom_op_under_another_name_is_found(tmp_path):
+    result = check("custom_op", mutate(tmp_path, "custom_op", ("class SiLU(Function):", "class MySwish(Function):")))
+    assert result.passed and result.lines[0].message == "found MySwish"
+
+
 def test_custom_op_is_a_node_like_the_librarys_own():
     import numpy as np
 

@@ -208,6 +208,10 @@ def find_target(report: CheckResult, target, name: str, kind: type | None = None
                           "fix the line shown (a missing bracket or colon, or mixed-up indentation).")
         if isinstance(target, types.ModuleType):
             found = getattr(target, name, None)
+            if found is None and kind is not None:  # a renamed class: the one subclass of `kind` it defines
+                own = [value for value in vars(target).values() if isinstance(value, type) and
+                       issubclass(value, kind) and value is not kind and value.__module__ == target.__name__]
+                found = own[0] if len(own) == 1 else None
             if found is None:
                 line.fail(f"the file defines no `{name}`",
                           f"keep the name from the skeleton: `{name}` (get a fresh one with "
@@ -215,7 +219,7 @@ def find_target(report: CheckResult, target, name: str, kind: type | None = None
             target = found
         if kind is not None and not (isinstance(target, type) and issubclass(target, kind)) and target is not kind:
             line.fail(f"`{name}` should be a subclass of {kind.__module__}.{kind.__name__}")
-        line.note(f"found {name}")
+        line.note(f"found {getattr(target, '__name__', name)}")
         return target
     return None
 

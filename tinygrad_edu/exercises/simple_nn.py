@@ -65,6 +65,17 @@ LOSSES = {  # key: (what to call it, the loss of the predictions)
 }
 
 
+# What backward starts from, for the loss train reports (N = the number of elements of y).
+DERIVATIVES = {
+    "mse": "for the MSE, dL/dy_hat = 2 (y_hat - y) / N, then through the output's activation",
+    "sse": "for the summed squared error, dL/dy_hat = 2 (y_hat - y), then through the output's activation",
+    "half_mse": "for half the MSE, dL/dy_hat = (y_hat - y) / N, then through the output's activation",
+    "half_sse": "for half the summed squared error, dL/dy_hat = y_hat - y, then through the output's activation",
+    "bce": "for the cross-entropy with a sigmoid output, dL/dz2 = (y_hat - y) / N, z2 being the sigmoid's input",
+    "bce_sum": "for the summed cross-entropy with a sigmoid output, dL/dz2 = y_hat - y",
+}
+
+
 def all_losses(y_hat: np.ndarray, y: np.ndarray) -> dict:
     """Every candidate loss of these predictions (NaN where it is undefined: BCE outside (0, 1))."""
     values = {}
@@ -313,8 +324,7 @@ def check_step(cls, learner: Learner, line) -> None:
         if other != kind and np.isfinite(candidates[other]) and all(step_matches(steps, other_steps, rtol)):
             line.fail(f"your update is the gradient of {LOSSES[other][0]}, but train reports {LOSSES[kind][0]}",
                       "report the loss your backward differentiates, or change backward to the derivative of "
-                      "the loss you report (for the MSE, dL/dy_hat = 2 (y_hat - y) / N, then through the "
-                      "output's sigmoid).")
+                      f"the loss you report ({DERIVATIVES[kind]}).")
     # One factor for every weight: the learning rate, a sign, a 2 or a 1/N.
     together = common_factor(np.concatenate([e.ravel() for e in expected]),
                              np.concatenate([s.ravel() for s in steps]))
