@@ -70,7 +70,7 @@ class Tensor(TensorBase):
 
     def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
         self._data = to_array(data, dtype)
-        self.grad = None
+        self._grad = None
         self.requires_grad = False
         self._ctx = None
         self._counter = None
