@@ -99,6 +99,10 @@ SIMPLE_NN_UPDATES = [("self.W1 -= self.learning_rate * dW1", "self.W1 += self.le
        "self.backward(X, y)\n            self.forward(X)\n            losses.append(self.loss(y))")],
      "the loss after the update"),
     ([("return self.y_hat", "return self.y_hat.T")], "keep samples in rows"),
+    # Right for XOR's 4 samples only: the batch size written in.
+    ([("d_y_hat = 2 * (self.y_hat - y) / y.size", "d_y_hat = 2 * (self.y_hat - y) / 4")],
+     "on a batch of 6 samples (XOR's 4 passed): every weight moved 1.5 times -learning_rate x the gradient of the "
+     "mean squared error, mean((y_hat - y)^2) Hint: off by a factor 6/4: the number of samples is written in as 4"),
 ])
 def test_simple_nn_wrong_solution_fails_with_its_message(tmp_path, edits, message):
     result = check("simple_nn", mutate(tmp_path, "simple_nn", *edits))

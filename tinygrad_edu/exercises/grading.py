@@ -266,6 +266,8 @@ def factor_hint(c: float, n: int | None = None) -> str:
         return f"off by a factor {n} = N, the number of samples: the mean's 1/N is missing."
     if n is not None and np.isclose(c, 1 / n):
         return f"off by a factor 1/{n} = 1/N: the 1/N is applied twice (or to a sum that is already a mean)."
+    if n is not None and n != 4 and np.isclose(c, n / 4):
+        return f"off by a factor {n}/4: the number of samples is written in as 4 (XOR's); use len(X)."
     if np.isclose(c, 0.5):
         return "off by a factor 1/2: the 2 from the derivative of the square, d(e^2)/de = 2e, is missing."
     if np.isclose(c, 2):

@@ -30,7 +30,7 @@ import tinygrad_edu as tg
 
 from ..nn import Module
 from ..tensor import Tensor
-from .grading import CheckResult, common_factor, factor_hint, find_target, fmt, to_numpy
+from .grading import CheckResult, Failed, common_factor, factor_hint, find_target, fmt, to_numpy
 
 NAME = "simple_nn"
 SUMMARY = "a 2-layer network from scratch (forward, backward, train) that learns XOR"
@@ -277,7 +277,18 @@ def check_forward(cls, learner: Learner, line) -> None:
 
 
 def check_step(cls, learner: Learner, line) -> None:
-    X, y = XOR_X, XOR_Y
+    """On XOR's 4 samples, then on 6 random ones (a batch size written in as 4 shows there)."""
+    check_one_step(learner, XOR_X, XOR_Y, line)
+    rng = np.random.default_rng(0)
+    X, y = rng.random((6, 2)).astype(np.float32), rng.integers(0, 2, (6, 1)).astype(np.float32)
+    try:
+        check_one_step(learner, X, y, line)
+    except Failed:
+        line.message = f"on a batch of 6 samples (XOR's 4 passed): {line.message}"
+        raise
+
+
+def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None:
     start = learner.read()
     losses = learner.train(X, y, 1)
     if len(losses) != 1:
