@@ -3,6 +3,8 @@
     tinygrad-edu xor                 train SimpleNN on XOR, print a table, write the figures
     tinygrad-edu tour --out DIR      run the whole curriculum and write DIR/index.html
     tinygrad-edu <lesson> --help     the options of one lesson
+    tinygrad-edu exercise [NAME]     list the exercises, or write NAME.py, a skeleton to fill in
+    tinygrad-edu check NAME FILE     grade your solution: one line per check, exit 0 when all pass
 
 Every lesson writes into --out (default ./tinygrad_edu_out/<command>).
 
@@ -19,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import exercises
 from .curriculum import LESSONS
 from .curriculum.common import DEFAULT_OUT, out_folder, quiet
 
@@ -84,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Run the whole curriculum (quick mode) and write DIR/index.html.")
     add_common(tour, "tour")
     tour.add_argument("--full", action="store_true", help="full-length training instead of quick mode")
+    exercises.add_commands(sub)
     return parser
 
 
@@ -107,6 +111,8 @@ def run(argv: list[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command in ("exercise", "check"):
+        return exercises.run_command(args)
     log = quiet if args.quiet else print
     started = time.perf_counter()
     try:
