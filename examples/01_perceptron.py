@@ -167,7 +167,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     result["table"] = table(["gate", "rule stopped after", "rule acc", "rule's line", "closest point",
                              "GD acc", "GD closest point"], rows, log)
     figure = out / "gd_loss.png"
-    viz.plot_loss(gd_losses, title="Perceptron by gradient descent: BCE loss", save=figure)
+    viz.plot_loss(gd_losses, title="Perceptron by gradient descent: BCE loss", xlabel="epoch (all 4 examples)",
+                  save=figure)
     figures.append(figure)
     result["gd_losses"] = gd_losses
     result["figures"] = figures

@@ -203,3 +203,10 @@ def test_tour_shows_a_dot_graph_as_source(tmp_path):
     assert "<img" not in html and "digraph" in html and "&lt;x&gt;" in html
     png = tmp_path / "lesson" / "loss.png"
     assert 'src="lesson/loss.png"' in render_figure(png, tmp_path)
+
+
+def test_a_lesson_help_names_its_file(capsys):
+    with pytest.raises(SystemExit):
+        main(["gradients", "--help"])
+    out = capsys.readouterr().out
+    assert "examples/06_vanishing_exploding.py" in out and "--depth" in out

@@ -54,6 +54,38 @@ def test_examples_are_notebooks_in_percent_format():
         assert all(line.startswith("#") for line in text), lesson.example
 
 
+def cells(path: Path) -> list[str]:
+    """The code cells of a percent-format file (markdown cells left out)."""
+    chunks, current, kind = [], [], None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# %%"):
+            if kind == "code":
+                chunks.append("\n".join(current))
+            current, kind = [], "markdown" if "[markdown]" in line else "code"
+        else:
+            current.append(line)
+    if kind == "code":
+        chunks.append("\n".join(current))
+    return chunks
+
+
+def test_every_code_cell_compiles_on_its_own():
+    """A notebook compiles each cell alone: `from __future__` must open its cell, and so on."""
+    for lesson in LESSONS:
+        for i, cell in enumerate(cells(EXAMPLES / lesson.example)):
+            compile(cell, f"{lesson.example} cell {i}", "exec")
+
+
+@pytest.mark.parametrize("name", ["05_gradient_descent", "07_simple_nn_xor"])
+def test_an_example_runs_cell_by_cell_as_a_notebook(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TINYGRAD_EDU_QUICK", "1")
+    namespace = {"__name__": "__main__"}
+    for i, cell in enumerate(cells(EXAMPLES / f"{name}.py")):
+        exec(compile(cell, f"{name} cell {i}", "exec"), namespace)
+    assert any((tmp_path / "tinygrad_edu_out").rglob("*.png"))
+
+
 @pytest.mark.parametrize("name", ["01_perceptron", "07_simple_nn_xor"])
 def test_an_example_runs_as_a_script(name, tmp_path):
     env = {"TINYGRAD_EDU_QUICK": "1", "MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin",

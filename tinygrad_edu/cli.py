@@ -76,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for lesson in sorted(LESSONS, key=lambda lesson: lesson.command != "xor"):
         command = sub.add_parser(lesson.command, help=f"lesson {lesson.number}: {lesson.title}",
-                                 description=lesson.summary)
+                                 description=lesson.summary,
+                                 epilog=f"The lesson's code, text and all: examples/{lesson.example} "
+                                        f"(runs alone too: python examples/{lesson.example}).")
         add_common(command, lesson.command)
         command.add_argument("--quick", action="store_true", help="fewer epochs (as in the test suite)")
         add_training(command, OPTIONS.get(lesson.command, ()))
