@@ -73,9 +73,11 @@ def backward_once(model: nn.Module, x: tg.Tensor) -> list[float]:
 
 def growth_per_layer(norms: list[float]) -> float:
     """How much the gradient norm grows per layer from the output back to the input (geometric mean of
-    layer i's norm / layer i+1's norm). Below 1: it shrinks towards the input."""
+    layer i's norm / layer i+1's norm). Below 1: it shrinks towards the input. Layers whose norm
+    underflowed to 0 (a very deep sigmoid network) are left out."""
     norms = np.asarray(norms)
-    return float(np.exp(np.mean(np.log(norms[:-1] / norms[1:]))))
+    both = (norms[:-1] > 0) & (norms[1:] > 0)
+    return float(np.exp(np.mean(np.log(norms[:-1][both] / norms[1:][both]))))
 
 # %% [markdown]
 # ## Run the lesson
@@ -98,9 +100,17 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     rows = [[name, n[0], n[-1], n[0] / n[-1], growth[name]] for name, n in norms.items()]
     log(f"Gradient norms in a {depth}-layer network, first (input) layer vs last:")
     result_table = table(["network", "first layer", "last layer", "first / last", "growth per layer"], rows, log)
+    underflowed = {name: sum(v == 0 for v in n) for name, n in norms.items() if 0 in n}
+    for name, count in underflowed.items():
+        log(f"{name}: in {count} layers the gradient is below float64's smallest number and shows as 0.")
 
     exploding = list(nets.values())[-1]
     max_norm = 1.0
+    total = float(np.sqrt(sum((p.grad.numpy() ** 2).sum() for p in exploding.parameters())))
+    if not np.isfinite(total):
+        raise ValueError(f"gradients: at depth {depth} the exploding network's gradient overflows even float64 "
+                         f"(norm {total}); no clipping can rescale an infinite norm. Use a smaller --depth "
+                         f"(up to a few hundred layers).")
     before = float(nn.utils.clip_grad_norm_(exploding.parameters(), max_norm))
     after = float(np.sqrt(sum((p.grad.numpy() ** 2).sum() for p in exploding.parameters())))
     clipped = weight_grad_norms(exploding)

@@ -323,15 +323,15 @@ def plot_grad_norms(norms: dict, title: str | None = "Gradient norm per layer", 
     """
     plt = pyplot()
     depth = max(len(values) for values in norms.values())
-    fig, ax = plt.subplots(figsize=(max(7.0, 0.25 * depth + 4), 4.8))
+    fig, ax = plt.subplots(figsize=(min(12.0, max(7.0, 0.25 * depth + 4)), 4.8))
     markers = "osD^v<>"
     for k, (label, values) in enumerate(norms.items()):
         values = as_numpy(values).astype(np.float64)
         drawable = np.isfinite(values) & (values > 0)
         if not drawable.all():
             label = f"{label} ({int((~drawable).sum())} layers at 0 or not finite, not drawn)"
-        ax.plot(np.arange(1, len(values) + 1), np.where(drawable, values, np.nan), marker=markers[k % len(markers)],
-                markersize=4, label=label)
+        ax.plot(np.arange(1, len(values) + 1), np.where(drawable, values, np.nan), label=label,
+                marker=markers[k % len(markers)] if depth <= 40 else None, markersize=4)
     ax.set_yscale("log")
     ax.set_xlabel("layer (1 = next to the input; the last = next to the loss)")
     ax.set_ylabel("gradient norm of the layer's weight (log scale)")
