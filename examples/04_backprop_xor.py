@@ -109,17 +109,18 @@ FORMULAS = {
 
 
 class OutputLayer(Function):
-    """loss(sigmoid(Z), y) forward; a hand-written dloss/dZ backward, to be checked."""
+    """Forward: loss(sigmoid(Z), y). Backward: a hand-written dloss/dZ, the formula to be checked.
+    (`loss` and `formula` are options, passed by keyword; Z and y are the inputs.)"""
 
     @staticmethod
     def forward(ctx, Z, y, loss, formula):
-        A = 1 / (1 + np.exp(-Z))
-        ctx.gradient = formula(A, y)
-        return np.asarray(loss(A, y))
+        A = 1 / (1 + np.exp(-Z.detach().numpy()))
+        ctx.gradient = formula(A, y)        # dloss/dZ as we claim it is
+        return tg.tensor(loss(A, y))
 
     @staticmethod
     def backward(ctx, grad_output):
-        return grad_output * tg.tensor(ctx.gradient), None, None, None
+        return grad_output * tg.tensor(ctx.gradient), None   # one gradient per input: Z's, and none for y
 
 
 def which_gradient_is_which(log: Log = print, seed: int = 0) -> dict:
@@ -132,7 +133,7 @@ def which_gradient_is_which(log: Log = print, seed: int = 0) -> dict:
         for loss_name, loss in LOSSES.items():
             try:
                 passed[formula_name, loss_name] = tg.gradcheck(
-                    lambda Z, loss=loss, formula=formula: OutputLayer.apply(Z, y, loss, formula), (Z,))
+                    lambda Z, loss=loss, formula=formula: OutputLayer.apply(Z, y, loss=loss, formula=formula), (Z,))
             except tg.GradcheckError:
                 passed[formula_name, loss_name] = False
     rows = [[formula] + ["passes" if passed[formula, loss] else "fails" for loss in LOSSES] for formula in FORMULAS]
