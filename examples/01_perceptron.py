@@ -172,6 +172,16 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     figures.append(figure)
     result["gd_losses"] = gd_losses
     result["figures"] = figures
+    result["captions"] = {"gd_loss.png": "Gradient descent's cross-entropy loss for OR and AND, one step per "
+                                         "epoch of all four examples: it keeps falling as the line moves away "
+                                         "from the points."}
+    for gate in GATES:
+        result["captions"][f"{gate.lower()}_rule.png"] = (
+            f"{gate} by the perceptron rule: a hard step, class 0 or 1 and nothing between (so no probability "
+            f"scale). Every point is off the line; the closest is {result['margin'][gate]['rule']:.2f} away.")
+        result["captions"][f"{gate.lower()}_gradient_descent.png"] = (
+            f"{gate} by gradient descent: the colour is sigmoid(z), the probability of class 1, and the black line "
+            f"is where it is 0.5; the closest point is {result['margin'][gate]['gradient_descent']:.2f} away.")
     return result
 
 # %%

@@ -114,7 +114,10 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     figure = out / "activations.png"
     fig.savefig(figure, dpi=100)
     viz.plots.pyplot().close(fig)
-    return {"max_error": errors, "table": result_table, "figures": [figure]}
+    caption = (f"Each activation (solid), its derivative from autograd (dashed) and the closed form (dots), which "
+               f"agree to {max(errors.values()):.0e}. Sigmoid's slope peaks at 0.25; the last panel shows leaky "
+               f"ReLU's slope {LEAK} for x < 0, where ReLU is flat.")
+    return {"max_error": errors, "table": result_table, "figures": [figure], "captions": {figure.name: caption}}
 
 # %%
 if __name__ == "__main__":

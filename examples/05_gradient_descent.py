@@ -80,8 +80,11 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     figure = out / "descent.png"
     viz.plot_descent(loss_fn, paths, minimum=MINIMUM, save=figure,
                      title=r"Gradient descent on $f(w) = (w_1 - 2)^2 + 2\,(w_2 + 1)^2$")
+    caption = (f"{steps} steps of each optimizer from {START}, drawn to scale: each SGD step leaves its contour "
+               "at a right angle. lr=0.05 crawls, lr=0.45 zig-zags across the narrow direction, momentum overshoots "
+               "and curls in; each path ends in a star, the minimum (2, -1) is the red cross.")
     return {"paths": paths, "final_points": {n: p[-1] for n, p in paths.items()},
-            "table": result_table, "figures": [figure]}
+            "table": result_table, "figures": [figure], "captions": {figure.name: caption}}
 
 # %%
 if __name__ == "__main__":

@@ -121,7 +121,12 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     figure = out / "grad_norms.png"
     viz.plot_grad_norms({**norms, f"exploding, after clip_grad_norm_(max_norm={max_norm:g})": clipped},
                         title=f"Gradient norm per layer, {depth}-layer networks, one shared log axis", save=figure)
-    return {"norms": norms, "clipped_norms": clipped, "growth": growth,
+    sigmoid, exploding_growth = list(growth.values())[0], list(growth.values())[2]
+    caption = (f"All four on one log axis, input on the left. Sigmoid's gradient shrinks {1 / sigmoid:.1f}x per layer "
+               f"towards the input (vanishing); ReLU with He init stays level; the large-weight tanh network's grows "
+               f"{exploding_growth:.1f}x per layer (exploding); clipping moves that whole line down to total norm "
+               f"{max_norm:g}, same shape.")
+    return {"captions": {figure.name: caption}, "norms": norms, "clipped_norms": clipped, "growth": growth,
             "ratio": {name: n[0] / n[-1] for name, n in norms.items()},
             "clip_before": before, "clip_after": after, "max_norm": max_norm,
             "table": result_table, "figures": [figure]}

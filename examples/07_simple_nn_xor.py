@@ -24,6 +24,8 @@
 # %%
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 import tinygrad_edu as tg
@@ -151,7 +153,15 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     loss.backward(retain_graph=True)  # keep the graph to draw it, gradients and all
     names = {net.W1: "W1", net.b1: "b1", net.W2: "W2", net.b2: "b2"}
     figures.append(save_graph(loss, out / "graph.svg", log=log, names=names))
-    return {"losses": losses, "final_loss": losses[-1], "predictions": preds,
+    captions = {
+        "loss.png": f"The mean squared error over {epochs} epochs: a plateau near 0.25 (every output near 0.5), "
+                    f"then the drop once the hidden units split the points; it ends at {losses[-1]:.4f}.",
+        "predictions.png": "Each XOR point's prediction (dot) beside its target (circle); the red bar is the error.",
+        "decision_boundary.png": "What the trained network predicts everywhere in the square: the black line is "
+                                 "P = 0.5, and the region of class 1 is two bands, a shape no single line can draw.",
+        Path(figures[-1]).name: "One training step's graph after backward: inputs, weights and the loss, each with "
+                                "its value and gradient."}
+    return {"captions": captions, "losses": losses, "final_loss": losses[-1], "predictions": preds,
             "solved": bool(np.all((preds > 0.5) == (np.array(XOR_TARGETS)[:, 0] == 1))),
             "new_inputs": NEW_INPUTS, "new_predictions": new_preds, "table": result_table,
             "new_table": new_table, "figures": figures}

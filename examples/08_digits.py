@@ -135,6 +135,12 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         f"{' (the figure shows the first 24)' if len(np.flatnonzero(preds != targets)) > 24 else ''}.")
     result["losses"] = losses
     result["figures"] = figures
+    result["captions"] = {
+        "loss.png": f"Cross-entropy per mini-batch ({batches} per epoch, {epochs} epochs): noisy, because each "
+                    "batch is a different sample of the data.",
+        "confusion.png": "The CNN on the test set: rows are the true digits, columns its predictions; "
+                         "off-diagonal counts are its mistakes.",
+        "misclassified.png": "Test images the CNN got wrong, true digit → its guess: several are hard for people too."}
     return result
 
 # %%

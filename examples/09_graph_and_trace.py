@@ -59,7 +59,13 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     figures.append(save_graph(loss, out / "network_after.svg", log=log, names=net))
     log(f"A tiny network Linear(2, 3) -> Tanh -> Linear(3, 1) with MSE: loss = {loss.item():.4f}; "
         "its graph before and after backward is drawn with parameter names and gradients.")
-    return {"a_grad": a.grad.item(), "b_grad": b.grad.item(), "trace": records, "figures": figures}
+    what = ["c = a * b + a before backward: values only. a feeds two ops, so two paths lead back to it.",
+            f"The same graph after backward: a's gradient is the sum of its two paths, b + 1 = {a.grad.item():g}.",
+            "The tiny network before backward: each module's ops in a box named after the module.",
+            "The same network after backward: every parameter carries its gradient."]
+    captions = {figure.name: text for figure, text in zip(figures, what)}
+    return {"a_grad": a.grad.item(), "b_grad": b.grad.item(), "trace": records, "figures": figures,
+            "captions": captions}
 
 # %%
 if __name__ == "__main__":

@@ -96,6 +96,16 @@ def test_an_example_runs_as_a_script(name, tmp_path):
     assert "figures:" in done.stdout
 
 
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.command)
+def test_every_figure_has_a_caption_from_its_lesson(lesson, tmp_path):
+    if lesson.command == "digits":
+        pytest.skip("run in test_08")
+    result = load(lesson.command).run(quick=True, out_dir=tmp_path, log=quiet, epochs=5) if lesson.command in (
+        "xor", "backprop", "perceptron") else load(lesson.command).run(quick=True, out_dir=tmp_path, log=quiet)
+    assert set(result["captions"]) == {Path(f).name for f in result["figures"]}
+    assert all(len(text) > 40 for text in result["captions"].values())
+
+
 def test_01_perceptron_learns_or_and_and(tmp_path):
     result = run_example("perceptron", tmp_path)
     for gate in ("OR", "AND"):
@@ -404,6 +414,7 @@ def test_08_digits_accuracy_and_true_labels(tmp_path, monkeypatch):
     width, height = wrong_fig.get_size_inches() * 100
     assert width >= 600 and height >= 150  # readable, whatever the number of mistakes
     assert "true → predicted" in wrong_title
+    assert set(result["captions"]) == {Path(f).name for f in result["figures"]}
 
 
 def test_images_title_fits_even_for_two_images():
