@@ -12,10 +12,9 @@
 #   weights ~ N(0, 2 / fan_in), is the scale at which each layer keeps the gradient's size.
 # - **Exploding.** A tanh network whose weights are too large, N(0, 10^2 / width): tanh keeps every
 #   activation between -1 and 1, so the forward pass stays bounded, but on the way back each layer
-#   multiplies the gradient by more than 2 (large W^T times a tanh' that is not small enough; the
-#   table's "growth per layer" column gives the factor). The
-#   gradient grows layer by layer towards the input; one SGD step would throw the first layers far
-#   away.
+#   multiplies the gradient by about 2 (large W^T times a tanh' that is not small enough; the table's
+#   "growth per layer" column gives the average factor). The gradient grows layer by layer towards
+#   the input; one SGD step would throw the first layers far away.
 #
 # `clip_grad_norm_(parameters, max_norm)` rescales all gradients together so their total norm is at
 # most max_norm, keeping their direction:
