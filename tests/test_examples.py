@@ -468,3 +468,26 @@ def test_default_output_folder_is_named_after_the_command(command, tmp_path, mon
     result = load(command).run(quick=True, log=quiet)
     folder = tmp_path / "tinygrad_edu_out" / command
     assert all(Path(f).resolve().parent == folder.resolve() for f in result["figures"])
+
+
+def test_a_wheel_carries_the_lessons_as_tinygrad_edu_lessons(tmp_path):
+    """A normal install has no examples/ beside it: the wheel must hold the same files (setup.py maps them)."""
+    import shutil
+    import zipfile
+    pytest.importorskip("setuptools")
+    source = tmp_path / "src"
+    skip = shutil.ignore_patterns(".git", "*.egg-info", "build", "__pycache__", "tinygrad_edu_out", "notebooks",
+                                  "benchmarks")
+    shutil.copytree(EXAMPLES.parent, source, ignore=skip)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           str(source), "-w", str(tmp_path / "dist")], capture_output=True, text=True, timeout=300)
+    if done.returncode != 0 and "No module named pip" in done.stderr:
+        pytest.skip("pip is not available")
+    assert done.returncode == 0, done.stderr
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for lesson in LESSONS:
+        packed = f"tinygrad_edu/lessons/{lesson.example}"
+        assert packed in names, packed
+        assert zipfile.ZipFile(wheel).read(packed) == (EXAMPLES / lesson.example).read_bytes()
+    assert "tinygrad_edu/curriculum/__init__.py" in names
