@@ -21,6 +21,8 @@ tensors each module makes.
 from __future__ import annotations
 
 import difflib
+import sys
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 from typing import Callable, Iterator
@@ -99,6 +101,33 @@ def not_initialised(module: "Module") -> RuntimeError:
         f"of {name}.__init__, before assigning parameters, buffers or submodules.")
 
 
+def warn_if_hidden(module: "Module", name: str, value) -> None:
+    """Warn when a plain list, tuple or dict holds modules or parameters: Module registers only what is
+    assigned to it directly, so these are invisible to .parameters(), state_dict() and .to(), and an
+    optimizer built from model.parameters() never trains them (PyTorch silently does the same)."""
+    items = value.values() if isinstance(value, dict) else value
+    if not any(isinstance(item, (Module, Parameter)) for item in items):
+        return
+    if any(isinstance(item, Module) for item in items):
+        kind, container = "modules", "ModuleDict" if isinstance(value, dict) else "ModuleList"
+        fix = f"Use nn.{container}: self.{name} = nn.{container}(...)"
+    else:
+        kind = "parameters"
+        fix = "Assign each one as its own attribute, or register it: self.register_parameter(name, parameter)"
+    warnings.warn(
+        f"{type(module).__name__}.{name} is a plain {type(value).__name__} of {kind}: their parameters are "
+        f"invisible to .parameters() and state_dict(), so an optimizer built from .parameters() will not "
+        f"train them. {fix}", UserWarning, stacklevel=frames_inside_this_file())
+
+
+def frames_inside_this_file() -> int:
+    """How many frames up the stack the first caller outside module.py is (a warning's stacklevel)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 class Module:
     """Base class of every layer and model. Subclass it, call `super().__init__()`,
     assign layers and parameters in `__init__`, and write `forward`.
@@ -169,6 +198,8 @@ class Module:
                                 "(Tensor or None expected)")
             buffers[name] = value
         else:
+            if type(value) in (list, tuple, dict) and value:
+                warn_if_hidden(self, name, value)
             object.__setattr__(self, name, value)
 
     def _forget(self, name: str, keep: dict | None = None) -> None:
@@ -294,7 +325,14 @@ class Module:
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
     def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
-        """(dotted name, parameter) pairs, e.g. ("0.weight", ...); a shared parameter comes once."""
+        """(dotted name, parameter) pairs, e.g. ("0.weight", ...); a shared parameter comes once.
+
+        Layers appended to a plain list after it was assigned (`self.layers = []`, then
+        `self.layers.append(nn.Linear(...))`) are looked for here too, and named in a warning."""
+        for module in (self.modules() if recurse else [self]):
+            for name, value in module.__dict__.items():
+                if type(value) in (list, tuple, dict) and value and name[0] != "_":
+                    warn_if_hidden(module, name, value)
         return self._named_members("_parameters", prefix, recurse)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:

@@ -14,6 +14,7 @@ from .plots import (
     plot_decision_boundary,
     plot_descent,
     plot_grad_flow,
+    plot_grad_norms,
     plot_images,
     plot_loss,
     plot_predictions,
@@ -26,5 +27,6 @@ Mode.record_modules = True
 
 __all__ = [
     "draw_graph", "save_graph", "trace_backward", "plot_loss", "plot_decision_boundary", "plot_predictions",
-    "plot_activations", "plot_descent", "plot_grad_flow", "plot_confusion", "plot_images", "confusion_matrix",
+    "plot_activations", "plot_descent", "plot_grad_flow", "plot_grad_norms", "plot_confusion", "plot_images",
+    "confusion_matrix",
 ]
