@@ -79,17 +79,56 @@ def test_kinds_look_different_root_leaf_constant_number():
     assert "#c6e2ff" in nodes[key_of(nodes, "w\\n")]  # a leaf that requires grad
     assert "dashed" in nodes[key_of(nodes, "c\\n")]  # a constant tensor
     assert "dashed" in nodes[key_of(nodes, "2")]  # a Python number
-    assert "value min 1  mean 2  max 3" in label(nodes[key_of(nodes, "w\\n")])
+    assert "value [1, 2, 3]" in label(nodes[key_of(nodes, "w\\n")])  # small: the values themselves
     assert "(3,) float32" in label(nodes[key_of(nodes, "w\\n")])
 
 
-def test_legend_explains_the_styles():
-    x, y, z = diamond()
+def test_small_tensors_show_values_large_ones_a_summary():
+    small = tg.Tensor([[1.0, 2.5], [-3.0, 0.125]], requires_grad=True, name="small")
+    large = tg.Tensor(np.arange(7.0), requires_grad=True, name="large")
+    nodes, _ = parse(draw_graph([small.sum(), large.sum()]))
+    assert "value [[1, 2.5], [-3, 0.125]]" in label(nodes[key_of(nodes, "small\\n")])
+    assert "value min 0  mean 3  max 6" in label(nodes[key_of(nodes, "large\\n")])
+
+
+def legend_entries(source: str) -> set:
+    return set(re.findall(r"^\s*legend_(\w+) \[", source, re.M))
+
+
+def test_legend_lists_only_the_kinds_in_the_picture():
+    x, y, z = diamond()  # root, leaves, an intermediate, ops; no constant
     source = draw_graph(z).source
     assert "cluster_legend" in source
-    for text in ("root", "leaf, requires grad", "constant", "op"):
-        assert text in source
+    assert legend_entries(source) == {"root", "leaf", "tensor", "op"}
+    assert "leaf, requires grad" in source and "constant (no grad)" not in source
+    out = (x * 2).sum()  # a Python number: a constant box appears, and its legend entry
+    assert legend_entries(draw_graph(out).source) == {"root", "leaf", "tensor", "constant", "op"}
+    assert legend_entries(draw_graph(x).source) == {"root"}  # a lone leaf drawn as the root
     assert "legend" not in draw_graph(z, legend=False).source
+
+
+def test_retain_grads_shows_a_gradient_on_every_tensor():
+    from tinygrad_edu.viz import retain_grads
+    x, y, z = diamond()
+    retain_grads(z)
+    z.backward(retain_graph=True)
+    nodes, _ = parse(draw_graph(z))
+    tensors = [label(a) for a in nodes.values() if "float32" in label(a)]
+    assert len(tensors) == 4 and all("\\ngrad " in t for t in tensors)
+    product = [t for t in tensors if t.startswith("scalar")]  # the unnamed x * y
+    assert product == ["scalar float32\\nvalue -6\\ngrad 1"]  # dz/d(xy) = 1
+    assert "retain_grads" not in draw_graph(z).source  # nothing missing: no note
+
+
+def test_without_retain_grads_the_picture_says_how_to_see_them():
+    x, y, z = diamond()
+    z.backward(retain_graph=True)
+    nodes, _ = parse(draw_graph(z))
+    assert label(nodes[key_of(nodes, "scalar")]) == "scalar float32\\nvalue -6"  # the intermediate: no grad
+    assert "viz.retain_grads(loss)" in draw_graph(z).source
+    assert "retain_grads" not in draw_graph(z, show_grads=False).source
+    x2, y2, z2 = diamond()
+    assert "retain_grads" not in draw_graph(z2).source  # before backward: nothing to say
 
 
 def tensor_mlp():

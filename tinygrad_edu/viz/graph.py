@@ -4,8 +4,12 @@
     draw_graph(loss, names=model)          # a graphviz.Digraph: shows inline in Jupyter
     save_graph(loss, "graph.svg")          # or .png / .pdf / .dot
 
+    retain_grads(loss)                     # keep every intermediate tensor's gradient too
+    loss.backward(retain_graph=True)       # keep the graph, to draw it after backward
+    draw_graph(loss)                       # value and gradient on every tensor, as micrograd draws
+
 A tensor `t` made by an op holds that op's node in `t._ctx`; the node holds
-its inputs in `node.parents`. Nodes never point at their output tensor, so the
+its inputs (read through tracing.inputs_of). Nodes never point at their output tensor, so the
 walk draws the root tensor and every parent tensor: an intermediate tensor is
 always the parent of some later op.
 
@@ -26,9 +30,9 @@ from pathlib import Path
 import graphviz
 
 from ..tensor import Tensor
-from ..tracing import name_table, summarize, tensor_name
+from ..tracing import inputs_of, name_table, summarize, tensor_name
 
-__all__ = ["draw_graph", "save_graph"]
+__all__ = ["draw_graph", "save_graph", "retain_grads"]
 
 STYLES = {
     "root": {"shape": "box", "style": "filled,bold", "fillcolor": "#ffd59e", "peripheries": "2"},
@@ -40,6 +44,8 @@ STYLES = {
 }
 LEGEND = [("root", "root (output)"), ("leaf", "leaf, requires grad"), ("tensor", "intermediate tensor"),
           ("constant", "constant (no grad)"), ("op", "op")]
+GRADS_NOTE = ("Intermediate tensors show no gradient: backward keeps only the leaves'. "
+              "Call viz.retain_grads(loss) before loss.backward() to see every gradient.")
 FREED_NOTE = ("Parts of this graph were freed by backward(): call loss.backward(retain_graph=True) "
               "to draw the whole graph with its gradients.")
 
@@ -77,7 +83,7 @@ def walk(roots: list) -> tuple[list, list]:
         edges.append((op_key, keys[id(t)]))
         if not is_new:
             continue
-        for parent in fn.parents or ():
+        for parent in inputs_of(fn):
             if isinstance(parent, Tensor):
                 key = visit("tensor", parent)
             elif parent is None:  # an optional input left out
@@ -236,18 +242,21 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
     dot.attr(rankdir=rankdir, fontname="Helvetica", fontsize="11")
     dot.attr("node", fontname="Helvetica", fontsize="10")
     freed = False
+    used = set()  # the styles in the picture: the legend explains only those
     clusters = {}
     for key, (kind, node) in kept:
         if kind == "tensor":
-            style = STYLES[tensor_kind(node, key in root_keys)]
+            style_name = tensor_kind(node, key in root_keys)
             label = tensor_label(node, table, show_values, show_grads)
         elif kind == "number":
-            style, label = STYLES["constant"], f"{node:.4g}" if isinstance(node, float) else str(node)
+            style_name, label = "constant", f"{node:.4g}" if isinstance(node, float) else str(node)
         else:
-            style, label = STYLES["op"], type(node).__name__
-            if node.parents is None:
+            style_name, label = "op", type(node).__name__
+            if not inputs_of(node):
                 freed = True
                 label += "\\n(freed by backward)"
+        used.add(style_name)
+        style = STYLES[style_name]
         target = dot
         if key in groups:
             target = clusters.setdefault(groups[key], graphviz.Digraph(f"cluster_{len(clusters)}"))
@@ -266,20 +275,47 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
                      f"{hidden} more collapsed (raise max_nodes to see them).")
     if freed:
         notes.append(FREED_NOTE)
+    if show_grads and missing_intermediate_grads([node for _, (kind, node) in kept if kind == "tensor"]):
+        notes.append(GRADS_NOTE)
     if notes:
         dot.attr(label="\\n".join(notes), labelloc="t")
     if legend:
-        add_legend(dot)
+        add_legend(dot, used)
     return dot
 
 
-def add_legend(dot: graphviz.Digraph) -> None:
+def missing_intermediate_grads(tensors: list) -> bool:
+    """True after a backward that kept the leaves' gradients but not the intermediates'."""
+    some_leaf_has_grad = any(t._ctx is None and t.grad is not None for t in tensors)
+    return some_leaf_has_grad and any(t._ctx is not None and t.requires_grad and t.grad is None for t in tensors)
+
+
+def add_legend(dot: graphviz.Digraph, used) -> None:
+    """A legend with one entry for each kind of box in `used` (in the order of LEGEND)."""
+    entries = [(kind, text) for kind, text in LEGEND if kind in used]
+    if not entries:
+        return
     with dot.subgraph(name="cluster_legend") as legend:
         legend.attr(label="legend", fontsize="9", style="rounded", color="#bbbbbb")
-        for kind, text in LEGEND:
+        for kind, text in entries:
             legend.node(f"legend_{kind}", label=text, fontsize="8", **STYLES[kind])
-        for (a, _), (b, _) in zip(LEGEND, LEGEND[1:]):  # invisible edges keep the legend in one column
+        for (a, _), (b, _) in zip(entries, entries[1:]):  # invisible edges keep the legend in one column
             legend.edge(f"legend_{a}", f"legend_{b}", style="invis")
+
+
+def retain_grads(root) -> "Tensor":
+    """Make backward keep the gradient of every intermediate tensor in root's graph
+    (`retain_grad()` on each), so that draw_graph after backward shows a gradient on
+    every box, intermediates too. Call it before backward; returns root.
+
+        retain_grads(loss); loss.backward(retain_graph=True); draw_graph(loss)
+    """
+    roots = list(root) if isinstance(root, (list, tuple)) else [root]
+    nodes, _ = walk(roots)
+    for _, (kind, t) in nodes:
+        if kind == "tensor" and t._ctx is not None and t.requires_grad:
+            t.retain_grad()
+    return root
 
 
 def save_graph(root, path, **opts) -> Path:
