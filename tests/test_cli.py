@@ -67,7 +67,8 @@ def test_tour_writes_one_page_whose_images_all_exist(tour):
     assert code == 0
     page = (out / "index.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "</html>" in page
-    assert "http://" not in page and "https://" not in page  # self-contained: no network
+    names = re.sub(r'xmlns(:\w+)?="http://www\.w3\.org/[^"]*"', "", page)  # SVG namespaces are names, not fetches
+    assert "http://" not in names and "https://" not in names  # self-contained: no network
     sources = re.findall(r'<img src="([^"]+)"', page)
     assert len(sources) >= 8
     for source in sources:
@@ -173,7 +174,8 @@ def test_tour_shows_a_dot_graph_as_source(tmp_path):
     dot = tmp_path / "lesson" / "graph.dot"
     dot.parent.mkdir()
     dot.write_text('digraph { a -> b [label="<x>"] }')
-    html = render_figure(dot, tmp_path)
+    html = render_figure(dot, None, tmp_path, 7, 1)
     assert "<img" not in html and "digraph" in html and "&lt;x&gt;" in html
     png = tmp_path / "lesson" / "loss.png"
-    assert 'src="lesson/loss.png"' in render_figure(png, tmp_path)
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(8) + (400).to_bytes(4, "big") + (300).to_bytes(4, "big"))
+    assert 'src="lesson/loss.png"' in render_figure(png, "The loss.", tmp_path, 7, 2)

@@ -297,10 +297,12 @@ def add_legend(dot: graphviz.Digraph, used) -> None:
         return
     with dot.subgraph(name="cluster_legend") as legend:
         legend.attr(label="legend", fontsize="9", style="rounded", color="#bbbbbb")
-        for kind, text in entries:
-            legend.node(f"legend_{kind}", label=text, fontsize="8", **STYLES[kind])
-        for (a, _), (b, _) in zip(entries, entries[1:]):  # invisible edges keep the legend in one column
-            legend.edge(f"legend_{a}", f"legend_{b}", style="invis")
+        with legend.subgraph() as column:  # one rank: a column beside a left-to-right graph, not a long row
+            column.attr(rank="same")
+            for kind, text in entries:
+                column.node(f"legend_{kind}", label=text, fontsize="8", **STYLES[kind])
+        for (a, _), (b, _) in zip(entries, entries[1:]):  # invisible edges keep the entries in order
+            legend.edge(f"legend_{b}", f"legend_{a}", style="invis")
 
 
 def retain_grads(root) -> "Tensor":

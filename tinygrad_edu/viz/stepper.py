@@ -213,7 +213,7 @@ class Stepper:
 
     def data(self) -> dict:
         """Everything the script needs, as plain JSON."""
-        return {"prefix": self.prefix, "start": self.start, "steps": self.steps}
+        return {"prefix": self.prefix, "root": self.nodes[0][0], "start": self.start, "steps": self.steps}
 
     def _repr_html_(self) -> str:
         return self.html_fragment()
@@ -228,6 +228,7 @@ class Stepper:
                 '<button data-go="prev" title="left arrow">&#x25C0; back</button>'
                 '<button data-go="next" title="right arrow">step &#x25B6;</button>'
                 '<button data-go="last" title="End">end &raquo;</button>'
+                '<button data-go="fit" title="fit the graph to the width, or back to full size">fit width</button>'
                 '<span class="tg-count"></span></div>'
                 '<div class="tg-panel">The loss starts with gradient 1 (dL/dL = 1). Press <b>step</b> (or the '
                 "right arrow key) to let the engine process one node.</div>"
@@ -263,6 +264,7 @@ STEPPER_CSS = """
 #P .tg-panel .tg-adds { color: #c05621; font-weight: bold; }
 #P .tg-graph { overflow: auto; max-height: 80vh; }
 #P .tg-graph svg { max-width: none; height: auto; }
+#P.tg-fit .tg-graph svg { width: 100%; }
 #P .tg-active ellipse { fill: #ffd43b; stroke: #b7791f; stroke-width: 3px; }
 #P .tg-done ellipse { fill: #e2e8f0; }
 #P .tg-out polygon { stroke: #b7791f; stroke-width: 3px; }
@@ -301,12 +303,14 @@ STEPPER_JS = r"""
     var panel = root.querySelector(".tg-panel");
     root.querySelector(".tg-count").textContent = "step " + at + " of " + data.steps.length;
     if (at === 0) {
+      if (el(data.root)) reveal(el(data.root));
       panel.innerHTML = "The loss starts with gradient 1 (dL/dL = 1). Press <b>step</b> (or the right arrow " +
         "key) to let the engine process one node.";
       return;
     }
     var s = data.steps[at - 1];
     el(s.op).classList.add("tg-active");
+    reveal(el(s.op));
     if (s.out && el(s.out)) el(s.out).classList.add("tg-out");
     for (i = 0; i < s.inputs.length; i++) {
       var edge = el(s.inputs[i] + "_" + s.op); if (edge) edge.classList.add("tg-flow");
@@ -330,7 +334,16 @@ STEPPER_JS = r"""
     var go = e.target.getAttribute && e.target.getAttribute("data-go");
     if (go === "next") show(at + 1); else if (go === "prev") show(at - 1);
     else if (go === "first") show(0); else if (go === "last") show(data.steps.length);
+    else if (go === "fit") {
+      root.classList.toggle("tg-fit");
+      e.target.textContent = root.classList.contains("tg-fit") ? "full size" : "fit width";
+    }
   });
+  function reveal(node) {  // scroll the graph (not the page) so the node being processed is in view
+    var box = root.querySelector(".tg-graph"), r = node.getBoundingClientRect(), b = box.getBoundingClientRect();
+    if (r.left < b.left || r.right > b.right) box.scrollLeft += (r.left + r.right - b.left - b.right) / 2;
+    if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += (r.top + r.bottom - b.top - b.bottom) / 2;
+  }
   function key(e) {
     if (e.key === "ArrowRight" || e.key === " ") { show(at + 1); e.preventDefault(); }
     else if (e.key === "ArrowLeft") { show(at - 1); e.preventDefault(); }
