@@ -149,3 +149,14 @@ def test_a_browser_runs_the_steps(tmp_path, layout):
     assert "Step 2: MulBackward" in done and "now -2" in done and "Done: every leaf" in done
     assert done.count("tg-meet") >= 1  # a's box shows the sum of two paths
     assert sorted(re.findall(r">(grad -?\d+)<", done)) == ["grad -2", "grad 1", "grad 1", "grad 2"]
+
+
+def test_the_readme_example_runs(tmp_path, monkeypatch):
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    code = re.search(r"## Step through backward\n.*?```python\n(.*?)```", readme, re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    scope = {"tg": tg}
+    exec(compile(code, "README step through backward", "exec"), scope)
+    page = (tmp_path / "backward.html").read_text()
+    assert 'class="tg-stepper"' in page and scope["a"].grad.item() == -4.0  # two backward passes, -2 each
