@@ -141,3 +141,14 @@ def test_regeneration_is_one_command(tmp_path):
     for path in NOTEBOOKS:
         fresh = json.loads((out / path.name).read_text())
         assert notebooks.sources(fresh) == notebooks.sources(json.loads(path.read_text()))
+
+
+def test_kept_outputs_drop_bars_widgets_and_giants_and_join_split_text():
+    bar = {"output_type": "stream", "name": "stderr", "text": "50%|#####     |"}
+    widget = {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": {}}}
+    giant = {"output_type": "display_data", "data": {"image/png": "x" * (notebooks.MAX_OUTPUT + 1)}}
+    plot = {"output_type": "display_data", "data": {"image/png": "iVBOR"}}
+    text = [{"output_type": "stream", "name": "stdout", "text": "trained\n"},
+            {"output_type": "stream", "name": "stdout", "text": "solved\n"}]
+    kept = notebooks.joined_streams([o for o in [text[0], bar, widget, text[1], giant, plot] if notebooks.keep(o)])
+    assert kept == [{"output_type": "stream", "name": "stdout", "text": "trained\nsolved\n"}, plot]

@@ -81,7 +81,7 @@ def test_every_key_the_script_uses_is_in_the_svg(layout):
     a, b, c = diamond()
     s = viz.step_backward(c, layout=layout)
     svg = s.svg()
-    ids = set(re.findall(r'id="(tgs\d+_\w+)"', svg))
+    ids = set(re.findall(r'id="(tgs\d+_[0-9a-f]+_\w+)"', svg))
     wanted = {f"{s.prefix}_{k}" for step in s.steps for k in [step["op"], step["out"]] + step["inputs"]}
     wanted |= {f"{s.prefix}_{i}_{step['op']}" for step in s.steps for i in step["inputs"]}
     assert wanted <= ids
@@ -160,3 +160,23 @@ def test_the_readme_example_runs(tmp_path, monkeypatch):
     exec(compile(code, "README step through backward", "exec"), scope)
     page = (tmp_path / "backward.html").read_text()
     assert 'class="tg-stepper"' in page and scope["a"].grad.item() == -4.0  # two backward passes, -2 each
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_keys_and_buttons_drive_it(tmp_path):
+    a, b, c = diamond()
+    s = viz.step_backward(c)
+    presses = ("var box = document.querySelector('.tg-stepper'), seen = [];"
+               "function count() { seen.push(box.querySelector('.tg-count').textContent.split(' ')[1]); }"
+               "['ArrowRight', 'ArrowRight', 'ArrowRight', 'Home', 'End', 'ArrowLeft', ' '].forEach(function (k) {"
+               "  box.dispatchEvent(new KeyboardEvent('keydown', {key: k, bubbles: true})); count(); });"
+               "['first', 'next', 'last', 'prev'].forEach(function (go) {"
+               "  box.querySelector('[data-go=' + go + ']').click(); count(); });"
+               "document.body.insertAdjacentHTML('beforeend', '<p id=seen>' + seen.join(',') + '</p>');")
+    page = s.page().replace("</body>", f"<script>{presses}</script></body>")
+    path = tmp_path / "keys.html"
+    path.write_text(page)
+    dom = chromium_dom(path.as_uri())
+    seen = re.search(r'<p id="seen">([^<]*)</p>', dom).group(1)
+    assert seen == "1,2,2,0,2,1,2,0,1,2,1"  # stops at the last step; Home/End/space; the four buttons
+    assert "Step 1: AddBackward" in dom

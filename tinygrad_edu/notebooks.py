@@ -143,9 +143,22 @@ def run(nb: dict, timeout: int = 1200) -> dict:
     result = json.loads(nbformat.writes(node))
     for cell in result["cells"]:
         if cell["cell_type"] == "code":
-            cell["outputs"] = [o for o in cell["outputs"] if keep(o)]
+            cell["outputs"] = joined_streams([o for o in cell["outputs"] if keep(o)])
         cell.get("metadata", {}).pop("execution", None)
     return result
+
+
+def joined_streams(outputs: list[dict]) -> list[dict]:
+    """Printed text that a dropped progress bar had split in two becomes one output again."""
+    joined: list[dict] = []
+    for output in outputs:
+        previous = joined[-1] if joined else {}
+        if output["output_type"] == "stream" and previous.get("output_type") == "stream" \
+                and previous["name"] == output["name"]:
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            joined.append(output)
+    return joined
 
 
 def keep(output: dict) -> bool:

@@ -300,7 +300,8 @@ def add_legend(dot: graphviz.Digraph, used) -> None:
         with legend.subgraph() as column:  # one rank: a column beside a left-to-right graph, not a long row
             column.attr(rank="same")
             for kind, text in entries:
-                column.node(f"legend_{kind}", label=text, fontsize="8", **STYLES[kind])
+                column.node(f"legend_{kind}", label=text, fontsize="8", height="0.3", margin="0.05,0.03",
+                            **STYLES[kind])
         for (a, _), (b, _) in zip(entries, entries[1:]):  # invisible edges keep the entries in order
             legend.edge(f"legend_{b}", f"legend_{a}", style="invis")
 

@@ -26,6 +26,7 @@ import itertools
 import json
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import graphviz
@@ -64,7 +65,8 @@ class Stepper:
     """The graph of one backward pass and its steps; shows itself in a notebook (_repr_html_)."""
 
     def __init__(self, nodes: list, edges: list, steps: list, names: dict, layout: str = "auto"):
-        self.prefix = f"tgs{next(_ids)}"
+        # unique on a page, even beside a stepper drawn before the kernel restarted
+        self.prefix = f"tgs{next(_ids)}_{uuid.uuid4().hex[:6]}"
         self.nodes, self.edges, self.names = nodes, edges, names
         keys = {id(obj): key for key, (kind, obj) in nodes if kind != "number"}
         out_of = {op: t for op, t in edges if op.startswith("op") and t.startswith("t")}  # op key -> output key
@@ -345,10 +347,11 @@ STEPPER_JS = r"""
     if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += (r.top + r.bottom - b.top - b.bottom) / 2;
   }
   function key(e) {
-    if (e.key === "ArrowRight" || e.key === " ") { show(at + 1); e.preventDefault(); }
-    else if (e.key === "ArrowLeft") { show(at - 1); e.preventDefault(); }
-    else if (e.key === "Home") { show(0); e.preventDefault(); }
-    else if (e.key === "End") { show(data.steps.length); e.preventDefault(); }
+    var moves = {ArrowRight: at + 1, " ": at + 1, ArrowLeft: at - 1, Home: 0, End: data.steps.length};
+    if (!(e.key in moves)) return;
+    show(moves[e.key]);
+    e.preventDefault();
+    e.stopPropagation();  // in Jupyter, the arrow keys would otherwise move between cells
   }
   root.addEventListener("keydown", key);
   if (document.body && document.body.getAttribute("data-stepper-page") !== null)
