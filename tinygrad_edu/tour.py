@@ -190,8 +190,19 @@ def expression_stepper(module, seed: int):
     if not hasattr(module, "expression"):
         return None
     _, _, c = module.expression()
-    return step_backward(c), ("Step through backward on c = a * b + a. Watch step 2: a already holds 1 from "
-                              "the Add, Mul sends b = -3, and the two paths add up to b + 1 = -2.")
+    stepper = step_backward(c)
+    return stepper, "Step through backward on c = a * b + a. " + where_paths_meet(stepper)
+
+
+def where_paths_meet(stepper: Stepper) -> str:
+    """'Watch step 2: a already holds 1, Mul sends -3, and the two paths add up to -2.' from the stepper's data."""
+    for number, step in enumerate(stepper.steps, 1):
+        for sent in step["sent"]:
+            if sent["adds"]:
+                op = step["node"].removesuffix("Backward")
+                return (f"Watch step {number}: {sent['to_label']} already holds {sent['before']}, {op} sends "
+                        f"{sent['grad']}, and the two paths add up to {sent['total']}.")
+    return "No two paths meet in this graph."
 
 
 def simple_nn_stepper(module, seed: int):

@@ -4,9 +4,13 @@
     draw_graph(loss, names=model)          # a graphviz.Digraph: shows inline in Jupyter
     save_graph(loss, "graph.svg")          # or .png / .pdf / .dot
 
-    retain_grads(loss)                     # keep every intermediate tensor's gradient too
     loss.backward(retain_graph=True)       # keep the graph, to draw it after backward
     draw_graph(loss)                       # value and gradient on every tensor, as micrograd draws
+
+backward() keeps only the leaves' .grad; for the root and the intermediate
+tensors the drawing asks the engine for d(root)/d(tensor) over the kept graph
+(intermediate_grads), so every box shows its gradient. retain_grads(loss)
+before backward keeps them as .grad instead, as PyTorch's retain_grad does.
 
 A tensor `t` made by an op holds that op's node in `t._ctx`; the node holds
 its inputs (read through tracing.inputs_of). Nodes never point at their output tensor, so the
@@ -28,7 +32,9 @@ from collections import deque
 from pathlib import Path
 
 import graphviz
+import numpy as np
 
+from ..autograd import run_backward
 from ..tensor import Tensor
 from ..tracing import inputs_of, name_table, summarize, tensor_name
 
@@ -44,8 +50,6 @@ STYLES = {
 }
 LEGEND = [("root", "root (output)"), ("leaf", "leaf, requires grad"), ("tensor", "intermediate tensor"),
           ("constant", "constant (no grad)"), ("op", "op")]
-GRADS_NOTE = ("Intermediate tensors show no gradient: backward keeps only the leaves'. "
-              "Call viz.retain_grads(loss) before loss.backward() to see every gradient.")
 FREED_NOTE = ("Parts of this graph were freed by backward(): call loss.backward(retain_graph=True) "
               "to draw the whole graph with its gradients.")
 
@@ -180,7 +184,8 @@ def add_clusters(dot: graphviz.Digraph, boxes: dict, known: dict) -> None:
 
 # ---------------------------------------------------------------- labels
 
-def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool) -> str:
+def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool, grad=None) -> str:
+    """name, shape and dtype, value, gradient (t.grad, or `grad` worked out for the picture)."""
     lines = []
     name = tensor_name(t, table)
     if name:
@@ -191,7 +196,27 @@ def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool) ->
         lines.append(f"value {summarize(t._data)}")
     if show_grads and t.grad is not None:
         lines.append(f"grad {summarize(t.grad._data)}")
+    elif show_grads and grad is not None:
+        lines.append(f"grad {summarize(grad)}")
     return "\\n".join(lines)
+
+
+def intermediate_grads(roots: list, tensors: list) -> dict:
+    """{id(tensor): gradient} for the root and the intermediate tensors, after a backward pass that kept
+    the graph: backward() fills only the leaves' .grad, so the picture asks the engine once more for
+    d(root)/d(tensor), as torch.autograd.grad would (no .grad changes). Empty before backward (no leaf
+    has a .grad yet), for several roots or a non-scalar root, and when backward freed the graph."""
+    if len(roots) != 1 or roots[0]._data.size != 1 or not roots[0].requires_grad:
+        return {}
+    if not any(t._ctx is None and t.grad is not None for t in tensors):
+        return {}
+    wanted = [t for t in tensors if t._ctx is not None and t.requires_grad and t.grad is None]
+    if not wanted or any(not inputs_of(t._ctx) for t in wanted):
+        return {}
+    root = roots[0]
+    grads = run_backward([root], [root._wrap(np.ones_like(root._data))], True, False, inputs=wanted,
+                         allow_unused=True)
+    return {id(t): g._data for t, g in zip(wanted, grads) if g is not None}
 
 
 def tensor_kind(t: Tensor, is_root: bool) -> str:
@@ -244,10 +269,11 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
     freed = False
     used = set()  # the styles in the picture: the legend explains only those
     clusters = {}
+    computed = intermediate_grads(roots, [node for _, (kind, node) in nodes if kind == "tensor"]) if show_grads else {}
     for key, (kind, node) in kept:
         if kind == "tensor":
             style_name = tensor_kind(node, key in root_keys)
-            label = tensor_label(node, table, show_values, show_grads)
+            label = tensor_label(node, table, show_values, show_grads, computed.get(id(node)))
         elif kind == "number":
             style_name, label = "constant", f"{node:.4g}" if isinstance(node, float) else str(node)
         else:
@@ -275,8 +301,6 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
                      f"{hidden} more collapsed (raise max_nodes to see them).")
     if freed:
         notes.append(FREED_NOTE)
-    if show_grads and missing_intermediate_grads([node for _, (kind, node) in kept if kind == "tensor"]):
-        notes.append(GRADS_NOTE)
     if notes:
         dot.attr(label="\\n".join(notes), labelloc="t")
     if legend:
@@ -284,26 +308,22 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
     return dot
 
 
-def missing_intermediate_grads(tensors: list) -> bool:
-    """True after a backward that kept the leaves' gradients but not the intermediates'."""
-    some_leaf_has_grad = any(t._ctx is None and t.grad is not None for t in tensors)
-    return some_leaf_has_grad and any(t._ctx is not None and t.requires_grad and t.grad is None for t in tensors)
-
-
 def add_legend(dot: graphviz.Digraph, used) -> None:
-    """A legend with one entry for each kind of box in `used` (in the order of LEGEND)."""
-    entries = [(kind, text) for kind, text in LEGEND if kind in used]
-    if not entries:
-        return
-    with dot.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="legend", fontsize="9", style="rounded", color="#bbbbbb")
-        with legend.subgraph() as column:  # one rank: a column beside a left-to-right graph, not a long row
-            column.attr(rank="same")
-            for kind, text in entries:
-                column.node(f"legend_{kind}", label=text, fontsize="8", height="0.3", margin="0.05,0.03",
-                            **STYLES[kind])
-        for (a, _), (b, _) in zip(entries, entries[1:]):  # invisible edges keep the entries in order
-            legend.edge(f"legend_{b}", f"legend_{a}", style="invis")
+    """A small legend, one swatch for each kind of box in `used` (in the order of LEGEND):
+    one node holding a table, so it stays compact beside a graph of any direction."""
+    rows = []
+    for kind, text in LEGEND:
+        if kind not in used:
+            continue
+        style = STYLES[kind]
+        border = ' STYLE="dashed"' if "dashed" in style["style"] else ""
+        width = "2" if "bold" in style["style"] else "1"
+        shape = " (ellipse)" if style["shape"] == "ellipse" else ""
+        rows.append(f'<TR><TD ID="legend_{kind}" BGCOLOR="{style["fillcolor"]}" BORDER="{width}"{border}>'
+                    f"{text}{shape}</TD></TR>")
+    if rows:
+        table = '<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3"><TR><TD>legend</TD></TR>' + "".join(rows)
+        dot.node("legend", label=f"<{table}</TABLE>>", shape="plaintext", fontsize="8")
 
 
 def retain_grads(root) -> "Tensor":
