@@ -262,7 +262,8 @@ def render_section(lesson: Lesson, blocks: list[Block], error: str | None, out: 
             halves: list[str] = []  # small plots in a row go two to a line
             for block in group:
                 figure_number += 1
-                figure = render_figure(*block.content, out, lesson.number, figure_number)
+                path, caption = block.content
+                figure = render_figure(path, out, caption, f"Figure {lesson.number}.{figure_number}.")
                 if figure.startswith('<figure class="half"'):
                     halves.append(figure)
                     continue
@@ -304,12 +305,12 @@ def render_table(data: dict) -> str:
     return f'<div class="tablewrap"><table><tr>{head}</tr>{body}</table></div>'
 
 
-def render_figure(path: Path, caption: str | None, out: Path, lesson_number: int, number: int) -> str:
-    """A figure at a readable size linking to its full-size file, with its caption.
-    Graphs (.svg) keep their natural size in a scrolling box; a .dot graph (no Graphviz) shows its source."""
+def render_figure(path: Path, out: Path, caption: str | None = None, label: str = "") -> str:
+    """A figure at a readable size linking to its full-size file, with its caption after `label`
+    ("Figure 7.2."). Graphs (.svg) keep their natural size in a scrolling box; a .dot graph (no
+    Graphviz) shows its source."""
     relative = html.escape(path.resolve().relative_to(out.resolve()).as_posix())
     name = html.escape(path.name)
-    label = f"Figure {lesson_number}.{number}."
     what = html.escape(caption) if caption else name_to_words(path.stem)
     if path.suffix == ".dot":
         source = html.escape(path.read_text(encoding="utf-8"))
@@ -337,9 +338,12 @@ WIDE_FIGURE = 1000  # pixels: a figure this wide leaves the text column
 
 
 def png_width(path: Path) -> int:
-    """The width in pixels from a PNG's header (bytes 16-20 of the IHDR chunk)."""
-    with open(path, "rb") as f:
-        header = f.read(24)
+    """The width in pixels from a PNG's header (bytes 16-20 of the IHDR chunk); 0 if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(24)
+    except OSError:
+        return 0
     if header[:8] != b"\x89PNG\r\n\x1a\n":
         return 10**6
     return int.from_bytes(header[16:20], "big")
