@@ -125,3 +125,25 @@ def test_png_width_reads_the_header(tmp_path):
     path.write_bytes(b"not a png at all, really not")
     assert tour.png_width(path) > tour.WIDE_FIGURE
     assert Path(tour.__file__).name == "tour.py"
+
+
+def test_show_puts_a_lessons_figures_in_a_notebook_cell(tmp_path):
+    from tinygrad_edu import viz
+    png, svg = tmp_path / "loss.png", tmp_path / "graph.svg"
+    png.write_bytes(PNG_400)
+    svg.write_text('<?xml version="1.0"?>\n<svg width="10pt"><g id="x"></g></svg>')
+    c = viz.step_backward(tg_expression())
+    shown = tour.show({"figures": [png, svg, tmp_path / "gone.png"], "captions": {"loss.png": "It falls."},
+                       "stepper": c})
+    page = shown._repr_html_()
+    assert page.count("<figure") == 2  # the missing file is left out
+    assert '<img src="data:image/png;base64,iVBORw0KGgo' in page and "<b>Figure 1.</b> It falls." in page
+    assert '<svg width="10pt">' in page and "<?xml" not in page and "Graph." in page
+    assert 'class="tg-stepper"' in page
+    assert repr(shown).splitlines() == [f"{png}: It falls.", f"{svg}: Graph."]
+
+
+def tg_expression():
+    import tinygrad_edu as tg
+    a = tg.tensor(2.0, requires_grad=True)
+    return a * a
