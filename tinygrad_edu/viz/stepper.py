@@ -172,14 +172,26 @@ class Stepper:
                         depth[tail] = depth[head] + 1
                         changed = True
         columns = max(depth.values()) + 1
+        members = [[] for _ in range(columns)]
+        for key, _ in self.nodes:
+            members[columns - 1 - depth.get(key, 0)].append(key)
+        rank = {key: i for i, key in enumerate(members[-1])}
+        feeds = {}
+        for tail, head in self.edges:
+            feeds.setdefault(tail, []).append(head)
+        for column in range(columns - 2, -1, -1):  # right to left: a box sits level with the boxes it feeds
+            members[column].sort(key=lambda k: sum(rank.get(h, 0) for h in feeds.get(k, [0])) / len(feeds.get(k, [0])))
+            rank.update({key: i for i, key in enumerate(members[column])})
+        kinds = dict(self.nodes)
         boxes, heights = {}, [0] * columns
-        for key, (kind, obj) in self.nodes:
-            lines = self.node_lines(key, kind, obj)
-            width = 16 + 6.6 * max(len(line) for line in lines)
-            height = 10 + 14 * len(lines)
-            column = columns - 1 - depth.get(key, 0)
-            boxes[key] = (column, heights[column], width, height, lines, kind)
-            heights[column] += height + 24
+        for column, keys in enumerate(members):
+            for key in keys:
+                kind, obj = kinds[key]
+                lines = self.node_lines(key, kind, obj)
+                width = 16 + 6.2 * max(len(line) for line in lines)
+                height = 10 + 14 * len(lines)
+                boxes[key] = (column, heights[column], width, height, lines, kind)
+                heights[column] += height + 24
         widths = [max([b[2] for b in boxes.values() if b[0] == c] + [40]) for c in range(columns)]
         lefts = [20 + sum(widths[:c]) + 60 * c for c in range(columns)]
         total_w, total_h = lefts[-1] + widths[-1] + 20, max(heights) + 20
