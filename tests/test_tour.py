@@ -147,3 +147,39 @@ def tg_expression():
     import tinygrad_edu as tg
     a = tg.tensor(2.0, requires_grad=True)
     return a * a
+
+
+def test_at_1280_pixels_nothing_is_cut_off_and_figures_are_readable(page_7_and_9, tmp_path):
+    import shutil
+    import subprocess
+    import tempfile
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed")
+    page, _, out = page_7_and_9
+    probe = """<script>window.addEventListener('load', function () {
+      var report = {page: document.documentElement.scrollWidth, pre: 0, small: [], hidden: 0};
+      document.querySelectorAll('pre').forEach(function (p) { if (p.scrollWidth > p.clientWidth + 1) report.pre++; });
+      document.querySelectorAll('figure img').forEach(function (img) {
+        var w = img.getBoundingClientRect().width;
+        if (w < Math.min(img.naturalWidth, 380)) report.small.push(img.getAttribute('src') + ':' + w); });
+      document.querySelectorAll('.tg-stepper').forEach(function (s) {
+        var node = s.querySelector('.tg-active'), box = s.querySelector('.tg-graph');
+        var r = node.getBoundingClientRect(), b = box.getBoundingClientRect();
+        if (r.left < b.left - 1 || r.right > b.right + 1) report.hidden++; });
+      document.body.insertAdjacentHTML('beforeend', '<p id="report">' + JSON.stringify(report) + '</p>');
+    });</script>"""
+    probed = out / "probe.html"
+    probed.write_text(page.replace("</body>", probe + "</body>"), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as profile:
+        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              "--disable-background-networking", f"--user-data-dir={profile}",
+                              "--window-size=1280,3000", "--virtual-time-budget=5000", "--dump-dom",
+                              probed.as_uri() + "#step=3"], capture_output=True, text=True, timeout=120).stdout
+    import json
+    written = re.findall(r'<p id="report">(\{[^<]*)</p>', dom)  # the script's own text has no {
+    report = json.loads(written[-1].replace("&quot;", '"'))
+    assert report["page"] <= 1280  # nothing sticks out sideways: wide graphs scroll inside their own box
+    assert report["pre"] == 0  # long printed lines wrap
+    assert report["small"] == []  # no figure shrunk below its own size (or 380 px)
+    assert report["hidden"] == 0  # at step 3 the node being processed is in view in each stepper
