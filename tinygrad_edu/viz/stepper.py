@@ -67,36 +67,35 @@ class Stepper:
     def __init__(self, nodes: list, edges: list, steps: list, names: dict, layout: str = "auto"):
         # unique on a page, even beside a stepper drawn before the kernel restarted
         self.prefix = f"tgs{next(_ids)}_{uuid.uuid4().hex[:6]}"
-        self.nodes, self.edges, self.names = nodes, edges, names
-        keys = {id(obj): key for key, (kind, obj) in nodes if kind != "number"}
-        out_of = {op: t for op, t in edges if op.startswith("op") and t.startswith("t")}  # op key -> output key
+        self.nodes, self.edges, self.names, self.layout = nodes, edges, names, layout
         tensors = {key: t for key, (kind, t) in nodes if kind == "tensor"}
         self.labels = {key: self.tensor_text(t, names) for key, t in tensors.items()}
         root = nodes[0][0]
-        totals = {root: np.ones_like(tensors[root]._data, dtype=np.float64)}  # the seed: dL/dL = 1
-        self.steps = []
-        for s in steps:
-            op_key = keys[id(s["node"])]
-            sent, changed = [], {}
-            for record in s["sent"]:
-                key = keys[id(record["input"])]
-                grad = np.asarray(record["grad"]._data, dtype=np.float64)
-                before = totals.get(key)
-                totals[key] = grad if before is None else before + grad
-                sent.append({"to": key, "to_label": self.labels[key], "grad": summarize(grad),
-                             "adds": before is not None, "before": None if before is None else summarize(before),
-                             "total": summarize(totals[key])})
-                changed[key] = "grad " + summarize(totals[key])
-            out = out_of.get(op_key)
-            self.steps.append({"op": op_key, "node": s["op"], "rule": rule_of(s["node"]),
-                               "out": out, "out_label": self.labels.get(out),
-                               "grad_in": summarize(s["grad_output"]._data),
-                               "inputs": [t for t, op in edges if op == op_key], "sent": sent, "set": changed})
-        self.final = {key: "grad " + summarize(total) for key, total in totals.items()}
+        self.kinds = {key: tensor_kind(t, key == root) for key, t in tensors.items()}
         self.start = {key: NOTHING_YET for key, t in tensors.items() if t.requires_grad}
         self.start[root] = "grad 1"
-        self.kinds = {key: tensor_kind(t, key == root) for key, t in tensors.items()}
-        self.layout = layout
+        totals = {root: np.ones_like(tensors[root]._data, dtype=np.float64)}  # the seed: dL/dL = 1
+        self.steps = [self.step(s, totals) for s in steps]
+        self.final = {key: "grad " + summarize(total) for key, total in totals.items()}
+
+    def step(self, record: dict, totals: dict) -> dict:
+        """One engine record as plain data for the page. `totals` holds each tensor's gradient so far
+        (by key); the gradients this step sends are added to it, as the engine adds them."""
+        keys = {id(obj): key for key, (kind, obj) in self.nodes if kind != "number"}
+        op_key = keys[id(record["node"])]
+        out = next((t for op, t in self.edges if op == op_key), None)  # the op's output tensor
+        sent, changed = [], {}
+        for given in record["sent"]:
+            key = keys[id(given["input"])]
+            grad = np.asarray(given["grad"]._data, dtype=np.float64)
+            before = totals.get(key)
+            totals[key] = grad if before is None else before + grad
+            sent.append({"to": key, "to_label": self.labels[key], "grad": summarize(grad), "adds": before is not None,
+                         "before": None if before is None else summarize(before), "total": summarize(totals[key])})
+            changed[key] = "grad " + summarize(totals[key])
+        return {"op": op_key, "node": record["op"], "rule": rule_of(record["node"]), "out": out,
+                "out_label": self.labels.get(out), "grad_in": summarize(record["grad_output"]._data),
+                "inputs": [t for t, op in self.edges if op == op_key], "sent": sent, "set": changed}
 
     @staticmethod
     def tensor_text(t, names: dict) -> str:
