@@ -110,6 +110,8 @@ def test_in_a_notebook_graphs_traces_plots_steppers_and_bars_show_once(tmp_path,
         "fig = viz.plot_loss([3.0, 2.0])",
         "viz.step_backward(a * b + a)",
         "from tinygrad_edu.viz.progress import progress\nfor i in progress(range(3), desc='bar'):\n    pass",
+        "viz.plot_loss([2.0, 1.0], save='loss.png');\n"
+        "if __name__ == '__main__':\n    viz.show({'figures': ['loss.png'], 'captions': {'loss.png': 'Falls.'}})",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -125,6 +127,8 @@ def test_in_a_notebook_graphs_traces_plots_steppers_and_bars_show_once(tmp_path,
     stepper = outputs[5][0]["data"]["text/html"]
     assert 'class="tg-stepper"' in stepper and "<script>" in stepper
     assert any(o.get("name") == "stderr" and "bar" in o["text"] for o in outputs[6])  # a progress bar
+    assert len(outputs[7]) == 1 and "data:image/png;base64," in outputs[7][0]["data"]["text/html"]
+    assert "Falls." in outputs[7][0]["data"]["text/html"]  # a lesson's saved figure, shown once with its caption
 
 
 def test_no_progress_bar_when_nobody_watches(capsys):

@@ -17,7 +17,6 @@ CAPTIONS below, else from the file's name.
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 import time
@@ -352,48 +351,6 @@ def png_width(path: Path) -> int:
 
 def name_to_words(stem: str) -> str:
     return html.escape(stem.replace("_", " ").capitalize() + ".")
-
-
-# ---------------------------------------------------------------- a lesson's pictures in a notebook
-
-def show(result: dict) -> "Shown":
-    """A lesson's figures (and any stepper it returned) for a notebook cell, each with its caption:
-
-        result = run()          # prints the lesson's text and tables, writes its figures
-        show(result)            # the last line of a cell: the figures inline
-    """
-    return Shown(result)
-
-
-class Shown:
-    """The figures of a lesson's result, embedded (PNG as data, SVG inline): `_repr_html_` for Jupyter."""
-
-    def __init__(self, result: dict):
-        self.result = result
-
-    def figures(self) -> list[tuple[Path, str]]:
-        captions = self.result.get("captions", {})
-        return [(Path(p), captions.get(Path(p).name) or name_to_words(Path(p).stem))
-                for p in self.result.get("figures", []) if Path(p).exists()]
-
-    def __repr__(self) -> str:
-        return "\n".join(f"{path}: {caption}" for path, caption in self.figures()) or "(no figures)"
-
-    def _repr_html_(self) -> str:
-        parts = []
-        for number, (path, caption) in enumerate(self.figures(), 1):
-            if path.suffix == ".png":
-                data = base64.b64encode(path.read_bytes()).decode("ascii")
-                picture = f'<img src="data:image/png;base64,{data}" style="max-width:100%">'
-            elif path.suffix == ".svg":
-                svg = path.read_text(encoding="utf-8")
-                picture = f'<div style="overflow:auto;max-height:640px">{svg[svg.find("<svg"):]}</div>'
-            else:
-                picture = f"<pre>{html.escape(path.read_text(encoding='utf-8'))}</pre>"
-            parts.append(f"<figure style='margin:14px 0'>{picture}<figcaption><b>Figure {number}.</b> "
-                         f"{html.escape(caption)}</figcaption></figure>")
-        parts += [value.html_fragment() for value in self.result.values() if isinstance(value, Stepper)]
-        return "".join(parts)
 
 
 # ---------------------------------------------------------------- the lesson's introduction

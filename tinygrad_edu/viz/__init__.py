@@ -3,6 +3,7 @@
     draw_graph / save_graph    the computation graph (Graphviz); retain_grads to see every gradient
     trace_backward             the backward pass, step by step, printed and returned as records
     step_backward              the backward pass to click through, one engine step at a time (HTML)
+    show                       a lesson's figures inline in a notebook (their paths elsewhere)
     plot_*                     matplotlib figures for the lessons (loss, decision boundary, ...)
 """
 
@@ -18,11 +19,12 @@ from .plots import (
     plot_loss,
     plot_predictions,
 )
+from .show import show
 from .stepper import Stepper, step_backward
 from .trace import trace_backward
 
 __all__ = [
-    "draw_graph", "save_graph", "retain_grads", "trace_backward", "step_backward", "Stepper",
+    "draw_graph", "save_graph", "retain_grads", "trace_backward", "step_backward", "Stepper", "show",
     "plot_loss", "plot_decision_boundary", "plot_predictions", "plot_activations", "plot_descent",
     "plot_grad_flow", "plot_confusion", "plot_images", "confusion_matrix",
 ]
