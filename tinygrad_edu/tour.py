@@ -11,8 +11,8 @@ Each lesson section reads like a textbook page:
     figures (placed by the time each file was written), each figure at a readable size,
     a click away from full size, with a caption saying what to look at,
   - for lessons 7 and 9, the backward pass to click through (viz.step_backward).
-A caption comes from the lesson's result (`result["captions"][file name]`), else from
-CAPTIONS below, else from the file's name.
+A caption comes from the lesson's result (`result["captions"][file name]`: the lesson
+knows what its figure shows), else from the file's name.
 """
 
 from __future__ import annotations
@@ -30,41 +30,6 @@ from .curriculum import LESSONS, Lesson
 from .curriculum.common import Log, out_folder
 from .notebooks import REPO, read_cells
 from .viz.stepper import Stepper, step_backward
-
-CAPTIONS = {  # (lesson number, file stem): what to look at
-    (1, "or_rule"): "OR by Rosenblatt's rule: one straight line puts the three 1s on one side and (0, 0) on the "
-                    "other.",
-    (1, "and_rule"): "AND by Rosenblatt's rule: now only (1, 1) is on the positive side of the line.",
-    (1, "or_gradient_descent"): "OR by gradient descent: the colour is the predicted probability of class 1; "
-                                "the 0.5 contour is the decision line.",
-    (1, "and_gradient_descent"): "AND by gradient descent: the same model, a different line.",
-    (1, "gd_loss"): "The cross-entropy loss of the gradient-descent perceptron falling as it trains.",
-    (2, "activations"): "Each activation with its derivative computed by autograd: see where a slope is near "
-                        "zero (the function saturates) and where it stays at 1.",
-    (3, "graph"): "What autograd recorded for one example: each layer's op sits in a box named after its module, "
-                  "with the weight and bias it used; follow the shapes from the input on the left to the output.",
-    (4, "hand_vs_autograd"): "Gradients written out by hand against autograd's, step by step: the differences "
-                             "stay at rounding level.",
-    (5, "descent"): "Paths on the contours of (w1 - 2)² + 2(w2 + 1)²: see which steps crawl, which zig-zag and "
-                    "which reach the minimum.",
-    (6, "grad_norms"): "Gradient norm per layer on one shared log axis, input on the left: compare how fast each "
-                       "network's gradients shrink or grow.",
-    (7, "loss"): "The training loss of SimpleNN on XOR: a plateau, then the drop when the hidden units split the "
-                 "points.",
-    (7, "predictions"): "Predictions next to the targets for the four XOR points.",
-    (7, "decision_boundary"): "What the trained network predicts everywhere in the square: a curved region "
-                              "no single straight line could draw.",
-    (7, "graph"): "One training step's graph after backward: every weight shows its value and its gradient.",
-    (8, "loss"): "The loss per mini-batch while training: noisy, because each batch is a different sample.",
-    (8, "confusion"): "Rows are the true digits, columns the predictions: off-diagonal counts are the mistakes.",
-    (8, "misclassified"): "Test images the CNN got wrong, with its guess and the truth: many are hard for people "
-                          "too.",
-    (9, "expression_before"): "c = a * b + a before backward: values only. a feeds two ops, so two paths lead "
-                              "back to it.",
-    (9, "expression_after"): "The same graph after backward: a's gradient is the sum of its two paths, b + 1.",
-    (9, "network_before"): "A tiny network's graph; each module's ops sit in a box named after the module.",
-    (9, "network_after"): "After backward: every parameter carries its gradient.",
-}
 
 CSS = """
 body { font: 17px/1.6 Georgia, "Times New Roman", serif; color: #1d2330; background: #fcfcfa;
@@ -120,7 +85,7 @@ def build_tour(out_dir, seed: int = 0, quick: bool = True, log: Log = print,
             module = lesson.load()
             result = module.run(quick=quick, out_dir=out / lesson.folder, seed=seed, log=collect(blocks),
                                 progress_bar=progress_bar)
-            blocks = ordered(blocks, result, lesson)
+            blocks = ordered(blocks, result)
             blocks += steppers(lesson, module, result, seed)
         except OSError:
             raise  # an unwritable folder is the user's to fix, not a lesson failure
@@ -143,7 +108,7 @@ def collect(blocks: list[Block]) -> Log:
 
 # ---------------------------------------------------------------- putting the output in order
 
-def ordered(blocks: list[Block], result: dict, lesson: Lesson) -> list[Block]:
+def ordered(blocks: list[Block], result: dict) -> list[Block]:
     """The printed lines with each table in place of the lines that printed it, and each figure after
     the last line printed before its file was written."""
     for data in tables_in(result):
@@ -152,7 +117,7 @@ def ordered(blocks: list[Block], result: dict, lesson: Lesson) -> list[Block]:
     for path in result.get("figures", []):
         path = Path(path)
         if path.exists():
-            caption = captions.get(path.name) or CAPTIONS.get((lesson.number, path.stem))
+            caption = captions.get(path.name)
             blocks.append(Block("figure", (path, caption), path.stat().st_mtime))
     return sorted(blocks, key=lambda b: b.time)  # stable: lines printed together stay together
 
