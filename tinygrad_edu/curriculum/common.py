@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import Callable, Iterable
+
+from ..viz.progress import progress as progress_bar
 
 QUICK_ENV = "TINYGRAD_EDU_QUICK"
 DEFAULT_OUT = Path("tinygrad_edu_out")
@@ -45,12 +46,10 @@ def quiet(*args, **kwargs) -> None:
 
 
 def progress(iterable: Iterable, enabled: bool, desc: str, total: int | None = None):
-    """A tqdm progress bar over `iterable` when enabled and stderr is a terminal, else the
-    iterable itself. Call `show_loss(bar, loss)` inside the loop to put the loss on the bar."""
-    if not (enabled and sys.stderr.isatty()):
-        return iterable
-    from tqdm import tqdm
-    return tqdm(iterable, desc=desc, total=total, leave=False, dynamic_ncols=True)
+    """A tqdm progress bar over `iterable` when enabled and watched (a notebook or a terminal; see
+    viz/progress.py), else the iterable itself. Call `show_loss(bar, loss)` inside the loop to put
+    the loss on the bar."""
+    return progress_bar(iterable, enabled, desc, total)
 
 
 def show_loss(bar, loss: float, every: int = 1, step: int = 0) -> None:

@@ -3,9 +3,9 @@
 Inputs may be Tensors, NumPy arrays or lists. With `save=`, the figure is written
 (the format from the extension) and closed in pyplot, so a script that makes
 many figures does not pile them up; it is still returned. Nothing here calls
-plt.show(): in Jupyter the figure shows itself (end the line with `;` or assign
-it, `fig = plot_loss(...)`, so it is not shown a second time as the cell's
-value); in a script call plt.show() yourself.
+plt.show(): in Jupyter the returned figure shows itself once as the cell's value
+(it is closed in pyplot, so the inline backend does not draw it again; assign it
+and end the cell with `fig` to show it later); in a script call plt.show() yourself.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..tensor import Tensor
+from .progress import in_notebook
 
 __all__ = ["plot_loss", "plot_decision_boundary", "plot_predictions", "plot_activations", "plot_descent",
            "plot_grad_flow", "plot_grad_norms", "plot_confusion", "plot_images", "confusion_matrix"]
@@ -45,12 +46,15 @@ def as_numpy(x) -> np.ndarray:
 
 
 def finish(fig, title: str | None, save) -> "matplotlib.figure.Figure":
-    """Title, tidy layout, and (with save=) write the file and close the figure in pyplot."""
+    """Title, tidy layout, and (with save=) write the file. The figure is closed in pyplot when
+    saved, and always in a notebook: there the returned Figure shows itself once as the cell's
+    value, where an open one would be drawn a second time by the inline backend."""
     if title:
         fig.suptitle(title)
     fig.tight_layout()
     if save is not None:
         fig.savefig(save, dpi=100)
+    if save is not None or in_notebook():
         pyplot().close(fig)
     return fig
 
