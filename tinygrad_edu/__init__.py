@@ -43,7 +43,7 @@ from .functions import *  # noqa: F403 -- exp, add, matmul, ...: the function fo
 from .functions import __all__ as _function_names
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
-from .serialization import load, save
+from .serialization import FileFormatError, load, save
 from .tensor import (
     BoolTensor,
     ByteTensor,
@@ -70,7 +70,7 @@ __all__ = [
     "Tensor", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
     "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",
-    "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load",
+    "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load", "FileFormatError",
     "accelerator", "backends", "cuda", "linalg", "return_types", "utils", "device", "get_default_device",
     "set_default_device", "Generator", "default_generator", "initial_seed", "seed", "randint_like", "randperm",
     "multinomial", "bernoulli", "normal", "empty_like", "from_numpy", "as_tensor", "FloatTensor", "DoubleTensor",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import composite, creation, linalg, return_types
-from .autograd import _Mode
+from .autograd import Mode
 from .tensor import Tensor, tensor
 
 __all__ = ["write_out"]
@@ -19,7 +19,7 @@ def write_out(out: Tensor, result, op: str):
     """Copy `result` into `out` (PyTorch's out= argument); returns out."""
     if not isinstance(out, Tensor):
         raise TypeError(f"{op}: out= must be a Tensor, got {type(out).__name__}")
-    if out.requires_grad and _Mode.grad_enabled:
+    if out.requires_grad and Mode.grad_enabled:
         raise RuntimeError(f"{op}(): functions with out=... arguments don't support automatic differentiation, "
                            "but the out tensor requires grad. Drop out= and write out = {op}(...) instead.")
     array = result._data if isinstance(result, Tensor) else np.asarray(result)
@@ -27,7 +27,7 @@ def write_out(out: Tensor, result, op: str):
         np.copyto(out._data, array, casting="unsafe")
     else:  # PyTorch resizes an out tensor of the wrong shape
         out._data = array.astype(out.dtype)
-    out._counter[0] += 1
+    out._bump_version()
     return out
 
 

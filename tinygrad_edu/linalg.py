@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import composite, return_types
-from .autograd import _Mode
+from .autograd import Mode
 from .tensor import Tensor
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "svd", "svdvals", "inv", "det", "slogdet", "solve", "eigh",
@@ -22,7 +22,7 @@ def constant_of(x: Tensor, op: str) -> np.ndarray:
     """x's array, refusing a tensor whose gradient would be silently lost."""
     if not isinstance(x, Tensor):
         x = Tensor._wrap(np.asarray(x))
-    if x.requires_grad and _Mode.grad_enabled:
+    if x.requires_grad and Mode.grad_enabled:
         raise RuntimeError(f"{op}: has no gradient in tinygrad_edu (it is NumPy's numpy.linalg). If you only "
                            f"need the values, call it on x.detach() or inside no_grad().")
     if x.ndim < 2:
@@ -102,7 +102,7 @@ def slogdet(x: Tensor):
 def solve(a: Tensor, b: Tensor) -> Tensor:
     """x with a @ x = b (no gradient)."""
     b_array = b._data if isinstance(b, Tensor) else np.asarray(b)
-    if isinstance(b, Tensor) and b.requires_grad and _Mode.grad_enabled:
+    if isinstance(b, Tensor) and b.requires_grad and Mode.grad_enabled:
         constant_of(b.reshape(1, -1), "solve")
     return Tensor._wrap(np.linalg.solve(constant_of(a, "solve"), b_array))
 
