@@ -62,7 +62,7 @@ def test_bool_of_many_elements():
 
 def test_gradient_shape_mismatch():
     x = tg.ones(2, requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"gradient has shape \(3,\) but the output has shape \(2,\)"):
+    with pytest.raises(RuntimeError, match=r"gradient has shape (\(3,\)|tinygrad_edu\.Size\(\[3\]\)) but the output has shape"):
         (x * 2).backward(tg.ones(3))
 
 
@@ -111,7 +111,7 @@ def test_clamp_needs_a_bound():
 
 def test_inplace_dtype_mismatch():
     x = tg.tensor([1, 2])
-    with pytest.raises(RuntimeError, match=r"add_: cannot update a tensor of shape \(2,\) and dtype int64"):
+    with pytest.raises(RuntimeError, match=r"add_: cannot update a tensor of shape \(2,\) and dtype (tinygrad_edu\.)?int64"):
         x.add_(0.5)
     assert x.tolist() == [1, 2]  # bad input loses nothing
 
@@ -136,14 +136,14 @@ def test_dim_errors_name_the_op():
 
 
 def test_index_out_of_range_is_an_index_error():
-    with pytest.raises(IndexError, match=r"getitem: index out of range for shape \(3,\)"):
+    with pytest.raises(IndexError, match=r"getitem: index 5 is out of range for a tensor of shape \(3,\) \(dim 0 has size 3"):
         tg.ones(3)[5]
 
 
 def test_mean_of_ints_and_random_ints_say_so():
-    with pytest.raises(RuntimeError, match=r"mean: the input is int64.*\.float\(\)"):
+    with pytest.raises(RuntimeError, match=r"mean: the input is tinygrad_edu\.int64.*\.float\(\)"):
         tg.tensor([1, 2]).mean()
-    with pytest.raises(RuntimeError, match="randn: .*floating dtype, not int64"):
+    with pytest.raises(RuntimeError, match="randn: .*floating dtype, not tinygrad_edu\.int64"):
         tg.randn_like(tg.tensor([1, 2]))
 
 

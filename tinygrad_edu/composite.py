@@ -109,7 +109,7 @@ def transpose(x, dim0: int, dim1: int):
 def matrix_transpose(x):
     """x.mT: the last two axes swapped."""
     if x.ndim < 2:
-        raise RuntimeError(f"mT: needs a tensor of at least 2 dimensions, got shape {x.shape}")
+        raise RuntimeError(f"mT: needs a tensor of at least 2 dimensions, got shape {tuple(x.shape)}")
     return x.permute(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
 
 
@@ -133,7 +133,7 @@ def flatten(x, start_dim: int = 0, end_dim: int = -1):
     start, end = axis_of(x.ndim, start_dim, "flatten"), axis_of(x.ndim, end_dim, "flatten")
     if start > end:
         raise RuntimeError(f"flatten: start_dim {start_dim} cannot come after end_dim {end_dim} "
-                           f"for a tensor of shape {x.shape}")
+                           f"for a tensor of shape {tuple(x.shape)}")
     return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1:])
 
 
@@ -149,7 +149,7 @@ def split(x, split_size_or_sections, dim: int = 0):
         sizes = list(split_size_or_sections)
         if sum(sizes) != n:
             raise RuntimeError(f"split: sizes {sizes} add up to {sum(sizes)}, but dimension "
-                               f"{dim} of shape {x.shape} has {n}")
+                               f"{dim} of shape {tuple(x.shape)} has {n}")
     pieces, start = [], 0
     for size in sizes:
         pieces.append(x[(slice(None),) * dim + (slice(start, start + size),)])

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from . import composite, ops
+from . import composite, dtypes, ops, printing
 from .autograd import (
     RemovableHandle,
     _Mode,
@@ -24,29 +24,39 @@ from .autograd import (
     seed_gradient,
     user_frame,
 )
-from .composite import axes_of
+from .composite import axes_of, axis_of
+from .dtypes import Size
 from .tracing import trace_backward
 
 __all__ = ["Tensor", "tensor", "apply", "grad"]
 
-DEFAULT_FLOAT = np.float32
+DEFAULT_FLOAT = np.float32  # the initial default; the current one is dtypes.get_default_dtype()
 
 
 def to_array(data, dtype=None) -> np.ndarray:
-    """NumPy arrays keep their dtype; Python floats become float32, ints int64."""
+    """NumPy arrays keep their dtype; Python floats become the default dtype (float32), ints int64."""
     if isinstance(data, Tensor):
         data = data._data
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"tensor: cannot make a tensor from the string {data!r:.60}; give numbers "
+                        "(a Python number, a list of numbers or a NumPy array)")
     if dtype is not None:
-        return np.array(data, dtype=dtype)
-    if isinstance(data, (np.ndarray, np.generic)):
-        return np.array(data)
-    array = np.array(data)
-    if array.dtype == np.float64:
-        return array.astype(DEFAULT_FLOAT)
-    if array.dtype.kind in "iu":
-        return array.astype(np.int64)
-    if array.dtype == object:
-        raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__} {data!r:.60}")
+        dtype = dtypes.to_dtype(dtype).dtype
+    if isinstance(data, (np.ndarray, np.generic)) or dtype is not None:
+        try:
+            array = np.array(data, dtype=dtype)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"tensor: cannot make a {dtype} tensor from {type(data).__name__} "
+                            f"{data!r:.60}: {err}") from None
+    else:
+        array = np.array(data)
+        if array.dtype == np.float64:
+            return array.astype(dtypes.default_float())
+        if array.dtype.kind in "iu":
+            return array.astype(np.int64)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__} {data!r:.60}; "
+                        "give numbers (a Python number, a list of numbers or a NumPy array)")
     return array
 
 
@@ -77,15 +87,19 @@ def apply(op: type, *inputs, **options) -> "Tensor":
             arrays.append(x)
             needs.append(False)
             versions.append(None)
+    arrays = dtypes.promote(op.__name__, arrays)  # PyTorch's type promotion, for every op
+    token = dtypes.quiet_numpy()  # nan and inf without NumPy's RuntimeWarnings, as PyTorch
     try:
         out = node.forward(*arrays, **options)
     except (ValueError, IndexError) as err:
         raise shape_error(op, inputs, err) from None
+    finally:
+        dtypes.restore_numpy(token)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     result = Tensor.__new__(Tensor)
     result._data = out
-    result.grad = result._ctx = result._hooks = result.name = None
+    result._grad = result._ctx = result._hooks = result.name = None
     # A view (reshape, transpose, basic indexing) shares its input's memory, so it shares
     # its version counter too: changing either in place is seen by graphs that saved the other.
     result._counter = inputs[0]._counter if op.makes_view and out.base is not None else [0]
@@ -108,10 +122,11 @@ def anomaly_check(node, out) -> None:
 
 
 def shape_error(op, inputs, err) -> Exception:
-    shapes = " and ".join(str(x.shape) if isinstance(x, Tensor) else repr(x) for x in inputs)
-    name = op.__name__.lower()
+    """The error for an op (a class, or a public name) that NumPy refused: names the op and shapes."""
+    shapes = " and ".join(str(x._data.shape) if isinstance(x, Tensor) else repr(x) for x in inputs)
+    name = op if isinstance(op, str) else op.__name__.lower()
     if isinstance(err, IndexError):  # stays an IndexError, as in PyTorch
-        return IndexError(f"{name}: index out of range for shape {shapes}: {err}")
+        return index_error(name, inputs[0]._data.shape, err)
     if "broadcast" in str(err):
         return RuntimeError(
             f"{name}: shapes {shapes} cannot be broadcast together. Broadcasting lines shapes up "
@@ -120,11 +135,40 @@ def shape_error(op, inputs, err) -> Exception:
     return RuntimeError(f"{name}: invalid arguments for shape {shapes}: {err}")
 
 
+def index_error(name: str, shape: tuple, err: Exception) -> IndexError:
+    """An out-of-range index, for reads (x[5]) and writes (x[5] = 1.) alike:
+    "__getitem__: index 5 is out of range for a tensor of shape (3,) (dim 0 has size 3; ...)"."""
+    text = str(err)
+    words = text.split()
+    if text.startswith("index ") and "axis" in words and "size" in words:  # NumPy's "index 5 is out of bounds..."
+        index, axis, size = words[1], words[words.index("axis") + 1], words[-1]
+        return IndexError(f"{name}: index {index} is out of range for a tensor of shape {tuple(shape)} "
+                          f"(dim {axis} has size {size}, so valid indices are {-int(size)} to "
+                          f"{int(size) - 1})")
+    return IndexError(f"{name}: invalid index for a tensor of shape {tuple(shape)}: {text}")
+
+
+def check_grad(tensor: "Tensor", grad) -> None:
+    """`x.grad = g` must give a Tensor of x's shape and dtype, as PyTorch checks."""
+    if not isinstance(grad, Tensor):
+        raise TypeError(f"grad: assigned grad expected to be a Tensor or None but got grad of type "
+                        f"{type(grad).__name__}")
+    if grad._data.shape != tensor._data.shape:
+        raise RuntimeError(f"grad: assigned grad has data of a different size: the tensor has shape "
+                           f"{tensor._data.shape}, the grad {grad._data.shape}. Give a gradient of the "
+                           "tensor's own shape (zeros_like(x)).")
+    if grad._data.dtype != tensor._data.dtype:
+        raise RuntimeError(f"grad: assigned grad has data of a different type: the tensor is "
+                           f"{tensor.dtype}, the grad {grad.dtype}. Convert it: g.to(x.dtype)")
+
+
 def index_key(key):
     """Tensors and lists inside an index become NumPy arrays."""
     if isinstance(key, tuple):
         return tuple(index_key(k) for k in key)
     if isinstance(key, Tensor):
+        if key._data.dtype == np.uint8:  # PyTorch reads a uint8 index as a mask (a deprecated form)
+            return key._data.astype(bool)
         return key._data
     if isinstance(key, list):
         return np.asarray(key)
@@ -139,12 +183,12 @@ class Tensor:
     >>> x.grad
     tensor([2., 4., 6.])
     """
-    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_counter", "_hooks", "name", "__weakref__")
+    __slots__ = ("_data", "_grad", "requires_grad", "_ctx", "_counter", "_hooks", "name", "__weakref__")
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
         self._data = to_array(data, dtype)
-        self.grad = None
+        self._grad = None
         self.requires_grad = False
         self._ctx = None
         self._counter = [0]
@@ -158,10 +202,22 @@ class Tensor:
         """A constant around an existing array, no copy: the fast path for ops."""
         t = cls.__new__(cls)
         t._data = array
-        t.grad = t._ctx = t._hooks = t.name = None
+        t._grad = t._ctx = t._hooks = t.name = None
         t.requires_grad = False
         t._counter = [0]
         return t
+
+    @property
+    def grad(self) -> "Tensor | None":
+        """The gradient backward accumulated here (None until then). Assigning checks it is a
+        Tensor (or None) of this tensor's shape and dtype, as PyTorch does."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            check_grad(self, value)
+        self._grad = value
 
     # ------------------------------------------------------------ attributes
     @property
@@ -179,8 +235,9 @@ class Tensor:
                             "wrap it first with tensor(...)")
         self._data = value._data
 
-    shape = property(lambda self: self._data.shape, doc="The shape, a tuple of ints.")
-    dtype = property(lambda self: self._data.dtype, doc="The NumPy dtype.")
+    shape = property(lambda self: Size(self._data.shape), doc="The shape: a Size, PyTorch's tuple of ints.")
+    dtype = property(lambda self: dtypes.of_array(self._data),
+                     doc="The element type: tinygrad_edu.float32 and friends (equal to NumPy's too).")
     ndim = property(lambda self: self._data.ndim, doc="The number of dimensions.")
     is_leaf = property(lambda self: self._ctx is None,
                        doc="True for tensors made by the user, not by an op that tracks gradients.")
@@ -189,13 +246,27 @@ class Tensor:
     mT = property(composite.matrix_transpose, doc="The last two axes swapped (2 or more dimensions).")
 
     def size(self, dim: int | None = None):
-        return self.shape if dim is None else self.shape[dim]
+        """The shape (a Size), or the length of dimension `dim`."""
+        if dim is None:
+            return Size(self._data.shape)
+        if self.ndim == 0:
+            raise IndexError(f"size: dimension specified as {dim} but the tensor has no dimensions")
+        return self._data.shape[axis_of(self.ndim, dim, "size")]
 
     def dim(self) -> int:
         return self.ndim
 
     def numel(self) -> int:
         return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        """Bytes per element (4 for float32)."""
+        return self._data.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -210,7 +281,7 @@ class Tensor:
     def item(self):
         if self._data.size != 1:
             raise RuntimeError(
-                f"item: a tensor with {self._data.size} elements (shape {self.shape}) cannot be "
+                f"item: a tensor with {self._data.size} elements (shape {tuple(self.shape)}) cannot be "
                 "converted to a Python number; reduce it first (.sum(), .mean()) or use .tolist()")
         return self._data.item()
 
@@ -246,15 +317,18 @@ class Tensor:
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
-        extras = []
-        if self.dtype not in (np.float32, np.int64, np.bool_):
-            extras.append(f"dtype={self.dtype}")
-        if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.name()}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extras) + ")"
+        """As PyTorch prints: tensor([1.0000, 2.5000], requires_grad=True) (see printing.py)."""
+        return printing.tensor_repr(self)
+
+    def __format__(self, spec: str) -> str:
+        """f"{t:.4f}" formats a 0-d tensor's number, as PyTorch; an empty spec is repr."""
+        if self.ndim == 0:
+            return format(self.item(), spec)
+        if spec:
+            raise TypeError(f"unsupported format string passed to Tensor.__format__: a tensor of shape "
+                            f"{self._data.shape} is not one number; format t.item() (one element) or "
+                            "each element of t.tolist()")
+        return repr(self)
 
     # ------------------------------------------------------------ autograd
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
@@ -356,7 +430,7 @@ class Tensor:
         try:
             ufunc(self._data, other, out=self._data)
         except (TypeError, ValueError) as err:
-            raise RuntimeError(f"{op}: cannot update a tensor of shape {self.shape} and dtype "
+            raise RuntimeError(f"{op}: cannot update a tensor of shape {tuple(self.shape)} and dtype "
                                f"{self.dtype} in place with {np.shape(other)}: {err}") from None
         self._counter[0] += 1
         return self
@@ -469,7 +543,30 @@ class Tensor:
         return apply(ops.Where, condition, self, other)
 
     def astype(self, dtype):
-        return self if self.dtype == dtype else apply(ops.Cast, self, dtype=np.dtype(dtype))
+        dtype = dtypes.to_dtype(dtype).dtype
+        return self if self._data.dtype == dtype else apply(ops.Cast, self, dtype=dtype)
+
+    def to(self, *args, dtype=None, **kwargs):
+        """t.to(dtype), t.to(other_tensor) (its dtype) or t.to("cpu"): a converted tensor
+        (the same tensor when nothing changes). CPU is the only device."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, str) and arg.split(":")[0] == "cpu" or getattr(arg, "type", None) == "cpu":
+                continue
+            else:
+                dtype = arg
+        device = kwargs.pop("device", None)
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise RuntimeError(f"to: tinygrad_edu runs on the CPU only, so device {device!r} is not "
+                               "available; leave the tensor on 'cpu'")
+        return self if dtype is None else self.astype(dtype)
+
+    def type(self, dtype=None):
+        """Without an argument, PyTorch's type name ('tinygrad_edu.FloatTensor'); else .to(dtype)."""
+        if dtype is None:
+            return f"tinygrad_edu.{self.dtype.legacy_name}Tensor"
+        return self.astype(dtype)
 
     def float(self):
         return self.astype(np.float32)
@@ -477,36 +574,70 @@ class Tensor:
     def double(self):
         return self.astype(np.float64)
 
+    def half(self):
+        return self.astype(np.float16)
+
     def long(self):
         return self.astype(np.int64)
+
+    def int(self):
+        return self.astype(np.int32)
+
+    def bool(self):
+        return self.astype(np.bool_)
 
     def clone(self):
         """A copy that stays in the graph (gradient passes straight through)."""
         return apply(ops.Cast, self, dtype=self.dtype)
 
     # ------------------------------------------------------------ not differentiable: constants
-    def _compare(self, ufunc, other) -> "Tensor":
-        return Tensor._wrap(ufunc(self._data, other._data if isinstance(other, Tensor) else other))
+    def _compare(self, ufunc, other, name: str = "", reverse: bool = False) -> "Tensor":
+        other_array = other._data if isinstance(other, Tensor) else other
+        left, right = (other_array, self._data) if reverse else (self._data, other_array)
+        try:
+            return Tensor._wrap(np.asarray(ufunc(left, right)))
+        except ValueError as err:
+            raise shape_error(name, (self, other), err) from None
 
-    def _index_reduce(self, fn, dim, keepdim) -> "Tensor":
-        return Tensor._wrap(np.asarray(fn(self._data, axis=dim, keepdims=keepdim)))
+    def _bitwise(self, ufunc, other, name: str, reverse: bool = False) -> "Tensor":
+        """&, |, ^: bitwise on integer tensors, logical on bool ones (as PyTorch); floats refused."""
+        for x in (self, other):
+            kind = x._data.dtype.kind if isinstance(x, Tensor) else np.asarray(x).dtype.kind
+            if kind not in "biu":
+                raise TypeError(f"{name}: bitwise ops need integer or bool tensors, got "
+                                f"{x.dtype if isinstance(x, Tensor) else type(x).__name__}. "
+                                "Hint: compare first (x > 0) to get bool tensors")
+        return self._compare(ufunc, other, name, reverse)
 
-    __eq__ = eq = lambda self, other: self._compare(np.equal, other)
-    __ne__ = ne = lambda self, other: self._compare(np.not_equal, other)
-    __lt__ = lt = lambda self, other: self._compare(np.less, other)
-    __le__ = le = lambda self, other: self._compare(np.less_equal, other)
-    __gt__ = gt = lambda self, other: self._compare(np.greater, other)
-    __ge__ = ge = lambda self, other: self._compare(np.greater_equal, other)
-    __and__ = lambda self, other: self._compare(np.logical_and, other)
-    __or__ = lambda self, other: self._compare(np.logical_or, other)
-    __invert__ = lambda self: Tensor._wrap(np.logical_not(self._data) if self.dtype == np.bool_ else ~self._data)
+    def _index_reduce(self, fn, dim, keepdim, name: str) -> "Tensor":
+        axis = None if dim is None else axis_of(self.ndim, dim, name)
+        if self._data.size == 0 and fn in (np.argmax, np.argmin) and (axis is None or self.shape[axis] == 0):
+            raise IndexError(f"{name}: expected a non-empty tensor (or dim of size > 0), got shape "
+                             f"{self._data.shape}")
+        if self.ndim == 0:
+            axis = None
+        return Tensor._wrap(np.asarray(fn(self._data, axis=axis, keepdims=keepdim)))
+
+    __eq__ = eq = lambda self, other: self._compare(np.equal, other, "eq")
+    __ne__ = ne = lambda self, other: self._compare(np.not_equal, other, "ne")
+    __lt__ = lt = lambda self, other: self._compare(np.less, other, "lt")
+    __le__ = le = lambda self, other: self._compare(np.less_equal, other, "le")
+    __gt__ = gt = lambda self, other: self._compare(np.greater, other, "gt")
+    __ge__ = ge = lambda self, other: self._compare(np.greater_equal, other, "ge")
+    __and__ = bitwise_and = lambda self, other: self._bitwise(np.bitwise_and, other, "bitwise_and")
+    __or__ = bitwise_or = lambda self, other: self._bitwise(np.bitwise_or, other, "bitwise_or")
+    __xor__ = bitwise_xor = lambda self, other: self._bitwise(np.bitwise_xor, other, "bitwise_xor")
+    __rand__ = lambda self, other: self._bitwise(np.bitwise_and, other, "bitwise_and", True)
+    __ror__ = lambda self, other: self._bitwise(np.bitwise_or, other, "bitwise_or", True)
+    __rxor__ = lambda self, other: self._bitwise(np.bitwise_xor, other, "bitwise_xor", True)
+    __invert__ = bitwise_not = lambda self: self._bitwise(lambda x, _: np.invert(x), 0, "bitwise_not")
     sign = lambda self: Tensor._wrap(np.sign(self._data))
     isnan = lambda self: Tensor._wrap(np.isnan(self._data))
     isinf = lambda self: Tensor._wrap(np.isinf(self._data))
-    argmax = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmax, dim, keepdim)
-    argmin = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmin, dim, keepdim)
-    any = lambda self, dim=None, keepdim=False: self._index_reduce(np.any, dim, keepdim)
-    all = lambda self, dim=None, keepdim=False: self._index_reduce(np.all, dim, keepdim)
+    argmax = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmax, dim, keepdim, "argmax")
+    argmin = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmin, dim, keepdim, "argmin")
+    any = lambda self, dim=None, keepdim=False: self._index_reduce(np.any, dim, keepdim, "any")
+    all = lambda self, dim=None, keepdim=False: self._index_reduce(np.all, dim, keepdim, "all")
 
     # ------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -546,7 +677,7 @@ class Tensor:
         axes = tuple([int(d) % n for d in dims]) if n else tuple(dims)
         if sorted(axes) != list(range(n)):
             raise RuntimeError(f"permute: {tuple(dims)} is not an ordering of the {n} "
-                               f"dimensions of a tensor of shape {self.shape}")
+                               f"dimensions of a tensor of shape {tuple(self.shape)}")
         return apply(ops.Permute, self, axes=axes)
 
     def expand(self, *shape):

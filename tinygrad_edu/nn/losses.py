@@ -31,7 +31,7 @@ def as_target(target, input: Tensor, name: str, same_shape: bool) -> Tensor:  # 
     target = lift(target, input)
     target = target if isinstance(target, Tensor) else Tensor._wrap(np.asarray(target, dtype=input.dtype))
     if target.shape != input.shape:
-        message = (f"{name}: the target's shape {target.shape} differs from the input's {input.shape}. "
+        message = (f"{name}: the target's shape {tuple(target.shape)} differs from the input's {tuple(input.shape)}. "
                    "Hint: a (N, 1) output against an (N,) target broadcasts to (N, N); "
                    "use output.squeeze(1) or target.unsqueeze(1).")
         if same_shape:
@@ -118,9 +118,9 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
         target = target.reshape(1)
     n_classes = log_probs.shape[1]
     if target.shape != (log_probs.shape[0],) + log_probs.shape[2:]:
-        raise RuntimeError(f"nll_loss: input {input.shape} needs a target of shape "
+        raise RuntimeError(f"nll_loss: input {tuple(input.shape)} needs a target of shape "
                            f"{(log_probs.shape[0],) + log_probs.shape[2:]} (one class index per sample), "
-                           f"got {target.shape}")
+                           f"got {tuple(target.shape)}")
     valid = target != ignore_index
     bad = valid & ((target < 0) | (target >= n_classes))
     if bad.any():
@@ -167,7 +167,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
     target_array = target._data if isinstance(target, Tensor) else np.asarray(target)
     if np.issubdtype(target_array.dtype, np.floating):  # class probabilities (differentiable too)
         if target_array.shape != input.shape:
-            raise RuntimeError(f"cross_entropy: a probability target must have the input's shape {input.shape}, "
+            raise RuntimeError(f"cross_entropy: a probability target must have the input's shape {tuple(input.shape)}, "
                                f"got {target_array.shape}")
         probs = lift(target, input) * (1 - label_smoothing) + label_smoothing / n_classes
         weighted = log_probs * probs if w is None else log_probs * probs * w

@@ -395,7 +395,7 @@ class Module:
             if key in state_dict and np.shape(to_array(state_dict[key])) != target.shape:
                 mismatched.append(f"size mismatch for {key}: copying a param with shape "
                                   f"{np.shape(to_array(state_dict[key]))} from checkpoint, the shape "
-                                  f"in current model is {target.shape}.")
+                                  f"in current model is {tuple(target.shape)}.")
         errors = []
         if strict and missing:
             errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")

@@ -40,7 +40,7 @@ class _BatchNorm(Module):
         name = type(self).__name__
         if x.ndim not in self.expected_dims or x.shape[1] != self.num_features:
             raise ValueError(f"{name}: expected a {' or '.join(f'{d}D' for d in self.expected_dims)} input with "
-                             f"{self.num_features} channels in dim 1, got shape {x.shape}")
+                             f"{self.num_features} channels in dim 1, got shape {tuple(x.shape)}")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             with no_grad():

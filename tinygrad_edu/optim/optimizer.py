@@ -49,7 +49,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 f"{type(self).__name__}: params should be an iterable of Tensors or dicts, but got a "
-                f"Tensor of shape {params.shape}. Hint: pass [tensor] or model.parameters().")
+                f"Tensor of shape {tuple(params.shape)}. Hint: pass [tensor] or model.parameters().")
         groups = list(params)
         if not groups:
             raise ValueError(f"{type(self).__name__} got an empty parameter list. Hint: model.parameters() "
@@ -83,7 +83,7 @@ class Optimizer:
                 raise TypeError(f"{type(self).__name__} can only optimize Tensors, but one of the params "
                                 f"is {type(p).__name__}")
             if not p.is_leaf:
-                raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {p.shape}, "
+                raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {tuple(p.shape)}, "
                                  f"made by {p.grad_fn.name()}). Hint: optimize the leaf it was computed "
                                  "from, or .detach().requires_grad_() it into a new leaf.")
         seen = {id(p) for group in self.param_groups for p in group["params"]}
@@ -128,8 +128,8 @@ class Optimizer:
                 grad = p.grad._data
                 if grad.shape != p._data.shape:
                     raise RuntimeError(
-                        f"{type(self).__name__}.step: a parameter of shape {p.shape} has a gradient of shape "
-                        f"{grad.shape}. Hint: .grad must have the parameter's shape.")
+                        f"{type(self).__name__}.step: a parameter of shape {tuple(p.shape)} has a gradient of shape "
+                        f"{tuple(grad.shape)}. Hint: .grad must have the parameter's shape.")
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
