@@ -139,7 +139,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
         if t.ndim == 0:
             raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated; "
                                "use stack, or unsqueeze it first")
-    return apply(ops.Cat, *tensors, dim=axis_of(tensors[0].ndim, dim, "cat"))
+    return apply(ops.Cat, *tensors, dim=axis_of(tensors[0]._data.shape, dim, "cat"))
 
 
 def stack(tensors, dim: int = 0) -> Tensor:
@@ -147,7 +147,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
     tensors = [lift(t) for t in tensors]
     if not tensors:
         raise RuntimeError("stack: expected a non-empty list of tensors")
-    dim = axis_of(tensors[0].ndim + 1, dim, "stack")
+    dim = axis_of(tensors[0]._data.shape, dim, "stack", new_dims=1)
     shapes = {t._data.shape for t in tensors}
     if len(shapes) > 1:
         raise RuntimeError(f"stack: expects each tensor to be equal size, but got shapes "

@@ -311,17 +311,26 @@ def promote(op_name: str, values: list) -> list:
 
 
 def check_same_dtype(op_name: str, values: list) -> None:
-    """matmul, linear and conv2d refuse mixed dtypes, as PyTorch does (no silent promotion)."""
+    """matmul, linear and conv2d refuse mixed dtypes, as PyTorch does (no silent promotion):
+    a float64 or integer input to a float32 layer is a mistake worth hearing about."""
     arrays = [x for x in values if isinstance(x, np.ndarray)]
     first = arrays[0].dtype
     for other in arrays[1:]:
         if other.dtype != first:
             a, b = of_array(arrays[0]), of_array(other)
-            raise RuntimeError(
-                f"{PUBLIC_NAMES.get(op_name, op_name.lower())}: mat1 and mat2 must have the same dtype, "
-                f"but got {a.legacy_name} and {b.legacy_name} ({a} and {b}). Hint: convert the input "
-                f"with x.to({b}) (x.float() for float32), or the model with model.to({a}) "
-                "(model.double() for float64).")
+            if op_name == "Conv2d":
+                problem = f"Input type ({a.name}) and weight type ({b.name}) should be the same"
+            else:
+                problem = f"mat1 and mat2 must have the same dtype, but got {a.legacy_name} and {b.legacy_name}"
+            hint = f"convert the input with x.to({b})"
+            if b == float32:
+                hint += " or x.float()"
+            if a.is_floating_point and b.is_floating_point:
+                hint += f", or the model with model.to({a})"
+                if a == float64:
+                    hint += " or model.double()"
+            raise RuntimeError(f"{PUBLIC_NAMES.get(op_name, op_name.lower())}: {problem} ({a} and {b}). "
+                               f"Hint: {hint}.")
 
 
 # ---------------------------------------------------------------- quiet NumPy at the op entry point

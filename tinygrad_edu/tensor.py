@@ -128,10 +128,7 @@ def shape_error(op, inputs, err) -> Exception:
     if isinstance(err, IndexError):  # stays an IndexError, as in PyTorch
         return index_error(name, inputs[0]._data.shape, err)
     if "broadcast" in str(err):
-        return RuntimeError(
-            f"{name}: shapes {shapes} cannot be broadcast together. Broadcasting lines shapes up "
-            "from the right; each pair of sizes must be equal or one of them 1. "
-            "Hint: reshape or unsqueeze one operand so the sizes line up.")
+        return RuntimeError(f"{name}: shapes {shapes} cannot be broadcast together. {composite.BROADCAST_HINT}")
     return RuntimeError(f"{name}: invalid arguments for shape {shapes}: {err}")
 
 
@@ -251,7 +248,7 @@ class Tensor:
             return Size(self._data.shape)
         if self.ndim == 0:
             raise IndexError(f"size: dimension specified as {dim} but the tensor has no dimensions")
-        return self._data.shape[axis_of(self.ndim, dim, "size")]
+        return self._data.shape[axis_of(self._data.shape, dim, "size")]
 
     def dim(self) -> int:
         return self.ndim
@@ -610,7 +607,7 @@ class Tensor:
         return self._compare(ufunc, other, name, reverse)
 
     def _index_reduce(self, fn, dim, keepdim, name: str) -> "Tensor":
-        axis = None if dim is None else axis_of(self.ndim, dim, name)
+        axis = None if dim is None else axis_of(self._data.shape, dim, name)
         if self._data.size == 0 and fn in (np.argmax, np.argmin) and (axis is None or self.shape[axis] == 0):
             raise IndexError(f"{name}: expected a non-empty tensor (or dim of size > 0), got shape "
                              f"{self._data.shape}")
@@ -642,20 +639,23 @@ class Tensor:
     # ------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Sum over `dim` (int or tuple; None for all). NumPy's axis/keepdims work too."""
-        return apply(ops.Sum, self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
+        return apply(ops.Sum, self, axes=axes_of(self._data.shape, dim, axis, "sum"), keepdim=keepdim or bool(keepdims))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The largest value over `dim`. Returns values only (PyTorch's max(dim) also
         returns indices: use argmax for those). `x.max(y)` with a tensor is maximum."""
         if isinstance(dim, Tensor):
             return self.maximum(dim)
-        return apply(ops.Max, self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
+        return apply(ops.Max, self, axes=axes_of(self._data.shape, dim, axis, "max"), keepdim=keepdim or bool(keepdims))
 
     def log_softmax(self, dim: int = -1):
         """x - logsumexp(x) along dim, stable for logits of 1e3 and more (a primitive for speed)."""
         if self.ndim == 0:
             return self - self  # one element is its whole distribution: log 1 = 0
-        return apply(ops.LogSoftmax, self, dim=axes_of(self.ndim, dim)[0])
+        dim = axis_of(self._data.shape, dim, "log_softmax")
+        if self._data.size == 0:  # no max to shift by; the composite handles the empty case
+            return self - self.logsumexp(dim, keepdim=True)
+        return apply(ops.LogSoftmax, self, dim=axis_of(self._data.shape, dim, "log_softmax"))
 
     # composites (composite.py): built from the primitives above, no backward of their own
     mean, min, minimum, var, std = composite.mean, composite.min, composite.minimum, composite.var, composite.std
