@@ -31,8 +31,8 @@ def test_reshape_element_count():
 
 
 def test_bad_dim():
-    with pytest.raises(IndexError,
-                       match=r"sum: dim 2 is out of range for a tensor of shape \(2, 3\) \(expected a dim in \[-2, 1\]\)"):
+    with pytest.raises(IndexError, match=r"sum: dim 2 is out of range for a tensor of shape \(2, 3\) "
+                                         r"\(expected a dim in \[-2, 1\]\)"):
         tg.ones(2, 3).sum(2)
 
 

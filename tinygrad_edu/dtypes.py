@@ -286,6 +286,7 @@ RULES = {
     "Where": "after_first",
     "MatMul": "same", "Linear": "same", "Conv2d": "same",
 }
+_NDARRAY, _PY_FLOAT, _PY_INT = np.ndarray, builtins.float, builtins.int
 PUBLIC_NAMES = {"MatMul": "matmul", "Linear": "linear", "Conv2d": "conv2d"}
 
 
@@ -296,6 +297,21 @@ def promote(op_name: str, values: list) -> list:
     Arrays are cast; Python numbers stay numbers (NumPy keeps them from widening a
     float32 array). The engine casts each gradient back to its input's dtype.
     """
+    # The common case, quickly (this runs on every op): arrays of one floating dtype, with
+    # perhaps Python numbers, which cannot widen it. Nothing to cast, whatever the op.
+    first = None
+    for x in values:
+        kind = type(x)
+        if kind is _NDARRAY:
+            if first is None:
+                first = x.dtype
+            elif x.dtype is not first:
+                break
+        elif kind is not _PY_FLOAT and kind is not _PY_INT:
+            break
+    else:
+        if first is not None and first.kind == "f":
+            return values
     rule = RULES.get(op_name)
     if rule is None:
         return values
@@ -307,7 +323,20 @@ def promote(op_name: str, values: list) -> list:
     target = _numpy_result_type(values)
     if rule == "floating" and target.kind not in "fc":
         target = _Default.float
-    return [x.astype(target) if isinstance(x, np.ndarray) and x.dtype != target else x for x in values]
+    return [cast(x, target) for x in values]
+
+
+def cast(x, target: np.dtype):
+    """One input of an op in the promoted dtype. Arrays are converted; Python numbers stay
+    numbers, except an int that does not fit an integer dtype (uint8 tensor * -2), which
+    wraps around as in PyTorch (NumPy would refuse it)."""
+    if isinstance(x, np.ndarray):
+        return x if x.dtype == target else x.astype(target)
+    if target.kind in "iu" and isinstance(x, builtins.int) and not isinstance(x, builtins.bool):
+        info = np.iinfo(target)
+        if not info.min <= x <= info.max:
+            return np.array(x).astype(target)
+    return x
 
 
 def check_same_dtype(op_name: str, values: list) -> None:
