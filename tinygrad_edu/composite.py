@@ -106,12 +106,17 @@ def minimum(x, other):
 
 def var(x, dim=None, keepdim=False, *, correction=1, unbiased=None, axis=None, keepdims=None):
     """sum((x - mean)^2) / (N - correction); PyTorch's default correction=1 is the unbiased estimate."""
+    return variance(x, dim, keepdim, correction, unbiased, axis, keepdims, "var")
+
+
+def variance(x, dim, keepdim, correction, unbiased, axis, keepdims, op: str):
+    """var, for var and std (`op` names the caller in errors and warnings)."""
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    axes = axes_of(x._data.shape, dim, axis, "var")
+    axes = axes_of(x._data.shape, dim, axis, op)
     dof = count_of(x, axes) - correction
     if dof <= 0:  # one element with correction=1: 0 / 0 = nan, as PyTorch (which warns the same)
-        warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the "
+        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less than the "
                       "reduction factor (input numel divided by output numel).", stacklevel=3)
     deviation = x - x.mean(axes, keepdim=True)
     return (deviation * deviation).sum(axes, keepdim or bool(keepdims)) / builtins.max(dof, 0)
@@ -121,7 +126,7 @@ def std(x, dim=None, keepdim=False, *, correction=1, unbiased=None, axis=None, k
     """sqrt(var(x)). Where var is 0 (a constant slice) the gradient is 0, as in PyTorch, not 0/0:
     the square root is not taken of the zero variances. NaN (NaN data, or one element with
     correction=1) stays NaN, as in PyTorch."""
-    v = var(x, dim, keepdim, correction=correction, unbiased=unbiased, axis=axis, keepdims=keepdims)
+    v = variance(x, dim, keepdim, correction, unbiased, axis, keepdims, "std")
     nonzero = v != 0
     return v.where(nonzero, 1.0).sqrt().where(nonzero, 0.0)
 
