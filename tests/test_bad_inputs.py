@@ -47,6 +47,7 @@ def test_a_dim_given_twice_is_refused(op, dims):
     (lambda: tg.cat([tg.ones(2), tg.ones(2)], dim=-2), r"^cat: dim -2 is out of range"),
     (lambda: tg.stack([tg.ones(2), tg.ones(2)], dim=3), r"^stack: dim 3 is out of range .* \[-2, 1\]"),
     (lambda: tg.ones(3, 4).transpose(0, 2), r"^transpose: dim 2"),
+    (lambda: tg.ones(3, 4).permute(0, 5), r"^permute: dim 5 is out of range"),  # once wrapped to (0, 1)
     (lambda: tg.ones(3, 4).split(2, dim=2), r"^split: dim 2"),
 ])
 def test_dim_errors_start_with_the_op_and_give_the_shape_and_range(call, message):

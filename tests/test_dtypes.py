@@ -268,3 +268,18 @@ def test_result_type_matches_torch(a, b):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # and no NumPy warning escapes
         assert repr((ours_a * ours_b).dtype) == expected, (a, b)
+
+
+def test_the_readme_promotion_example_prints_what_its_comments_say():
+    import contextlib
+    import io
+    import re
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Dtypes, sizes and type promotion", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    expected = [line.split("# ", 1)[1].strip() for line in code.splitlines() if line.startswith("print(")]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README dtypes", "exec"), {})
+    assert out.getvalue().splitlines() == expected

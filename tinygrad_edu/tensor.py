@@ -674,7 +674,7 @@ class Tensor:
     def permute(self, *dims):
         dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
         n = self.ndim
-        axes = tuple([int(d) % n for d in dims]) if n else tuple(dims)
+        axes = tuple([axis_of(self._data.shape, d, "permute") for d in dims])  # range-checked, no wrapping
         if sorted(axes) != list(range(n)):
             raise RuntimeError(f"permute: {tuple(dims)} is not an ordering of the {n} "
                                f"dimensions of a tensor of shape {tuple(self.shape)}")
