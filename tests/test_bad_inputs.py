@@ -264,3 +264,17 @@ def test_numpy_warnings_never_reach_the_user(values, op):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any warning fails the test
         calls[op]()
+
+
+@pytest.mark.parametrize("call,error,message", [
+    (lambda: tg.ones(2, 3).reshape(2.5, 2), TypeError, r"^reshape: the shape must be ints"),
+    (lambda: tg.tensor([[1, 2], [3]]), ValueError, r"^tensor: the data must be rectangular"),
+    (lambda: tg.arange(0, 5, 0), RuntimeError, r"^arange: step must be nonzero"),
+    (lambda: tg.cat([tg.ones(2, 3), tg.ones(3, 2)]), RuntimeError,
+     r"^cat: sizes of tensors must match except in dimension 0: tensor 0 has shape \(2, 3\) and tensor 1"),
+    (lambda: tg.ones(2).to("cuda"), RuntimeError, r"^to: tinygrad_edu runs on the CPU only"),
+    (lambda: tg.ones(2, 3).sum("a"), TypeError, r"^sum: dim must be an int, got str"),
+])
+def test_no_bare_numpy_or_python_error_escapes(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -74,6 +74,8 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     """Like torch.arange: int64 when every argument is an int, else float32."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
     if dtype is None:
         whole = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = np.int64 if whole else dtypes.default_float()
@@ -139,7 +141,14 @@ def cat(tensors, dim: int = 0) -> Tensor:
         if t.ndim == 0:
             raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated; "
                                "use stack, or unsqueeze it first")
-    return apply(ops.Cat, *tensors, dim=axis_of(tensors[0]._data.shape, dim, "cat"))
+    dim = axis_of(tensors[0]._data.shape, dim, "cat")
+    first = tensors[0]._data.shape
+    for i, t in enumerate(tensors[1:], 1):
+        shape = t._data.shape
+        if len(shape) != len(first) or any(a != b for k, (a, b) in enumerate(zip(first, shape)) if k != dim):
+            raise RuntimeError(f"cat: sizes of tensors must match except in dimension {dim}: tensor 0 has shape "
+                               f"{first} and tensor {i} has shape {shape}")
+    return apply(ops.Cat, *tensors, dim=dim)
 
 
 def stack(tensors, dim: int = 0) -> Tensor:

@@ -9,6 +9,7 @@ are written from primitives in composite.py and bound here as methods.
 from __future__ import annotations
 
 import numbers
+import operator
 
 import numpy as np
 
@@ -49,7 +50,10 @@ def to_array(data, dtype=None) -> np.ndarray:
             raise TypeError(f"tensor: cannot make a {dtype} tensor from {type(data).__name__} "
                             f"{data!r:.60}: {err}") from None
     else:
-        array = np.array(data)
+        try:
+            array = np.array(data)
+        except ValueError as err:  # ragged lists: [[1, 2], [3]]
+            raise ValueError(f"tensor: the data must be rectangular (every row the same length): {err}") from None
         if array.dtype == np.float64:
             return array.astype(dtypes.default_float())
         if array.dtype.kind in "iu":
@@ -549,11 +553,13 @@ class Tensor:
         for arg in args:
             if isinstance(arg, Tensor):
                 dtype = arg.dtype
-            elif isinstance(arg, str) and arg.split(":")[0] == "cpu" or getattr(arg, "type", None) == "cpu":
-                continue
             else:
-                dtype = arg
+                try:
+                    dtype = dtypes.to_dtype(arg)
+                except TypeError:  # not a dtype, so a device: "cpu", "cuda:0", device("cpu")
+                    kwargs["device"] = arg
         device = kwargs.pop("device", None)
+        device = getattr(device, "type", device)
         if device is not None and str(device).split(":")[0] != "cpu":
             raise RuntimeError(f"to: tinygrad_edu runs on the CPU only, so device {device!r} is not "
                                "available; leave the tensor on 'cpu'")
@@ -667,7 +673,11 @@ class Tensor:
     # ------------------------------------------------------------ movement
     def reshape(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-        return apply(ops.Reshape, self, shape=tuple(int(n) for n in shape))
+        try:
+            shape = tuple([operator.index(n) for n in shape])
+        except TypeError:
+            raise TypeError(f"reshape: the shape must be ints, got {tuple(shape)!r}") from None
+        return apply(ops.Reshape, self, shape=shape)
 
     view = reshape
 
