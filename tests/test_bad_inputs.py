@@ -252,18 +252,27 @@ def test_layers_with_no_weights_construct_as_pytorch():
 @given(values=hnp.arrays(np.float32, hnp.array_shapes(max_dims=2, max_side=4),
                          elements=st.sampled_from([0.0, -1.0, 1.0, np.inf, -np.inf, np.nan, 1e38, -1e-45])),
        op=st.sampled_from(["log", "sqrt", "exp", "reciprocal", "square", "pow", "div0", "sigmoid", "tanh",
-                           "softmax", "log_softmax", "std", "var", "mean", "int_cast"]))
+                           "softmax", "log_softmax", "std", "var", "mean", "int_cast", "bce", "bce_logits",
+                           "cross_entropy", "logsumexp"]))
 def test_numpy_warnings_never_reach_the_user(values, op):
-    x = tg.tensor(values)
+    """Forward and backward on nan, inf, 0, huge and tiny values: nan and inf come out, no warning."""
+    x = tg.tensor(values, requires_grad=True)
+    probabilities = tg.tensor(np.clip(np.nan_to_num(values), 0, 1))
     calls = {"log": lambda: x.log(), "sqrt": lambda: x.sqrt(), "exp": lambda: x.exp(),
              "reciprocal": lambda: 1 / x, "square": lambda: x * x, "pow": lambda: x ** 2.5,
              "div0": lambda: x / 0, "sigmoid": lambda: x.sigmoid(), "tanh": lambda: x.tanh(),
              "softmax": lambda: x.softmax(-1) if x.ndim else x, "log_softmax": lambda: x.log_softmax(-1),
              "std": lambda: x.std() if x.numel() > 1 else x, "var": lambda: x.var() if x.numel() > 1 else x,
-             "mean": lambda: x.mean(), "int_cast": lambda: x.long()}
+             "mean": lambda: x.mean(), "int_cast": lambda: x.long(),
+             "bce": lambda: F.binary_cross_entropy(x.sigmoid(), probabilities),
+             "bce_logits": lambda: F.binary_cross_entropy_with_logits(x, probabilities),
+             "cross_entropy": lambda: F.cross_entropy(x.reshape(1, -1), tg.tensor([0])) if x.numel() else x,
+             "logsumexp": lambda: x.logsumexp(-1) if x.ndim else x}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any warning fails the test
-        calls[op]()
+        out = calls[op]()
+        if out.requires_grad:
+            out.sum().backward()
 
 
 @pytest.mark.parametrize("call,error,message", [
@@ -278,3 +287,44 @@ def test_numpy_warnings_never_reach_the_user(values, op):
 def test_no_bare_numpy_or_python_error_escapes(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_pytorch_refuses_the_same_inputs():
+    """The refusals above are PyTorch's own (checked where torch is installed)."""
+    torch = pytest.importorskip("torch")
+    tF = torch.nn.functional
+    refused = [
+        lambda: torch.nn.Embedding(4, 2)(torch.tensor([1, -1])),
+        lambda: torch.arange(6.0).split(-1),
+        lambda: torch.arange(6.0).split([3, -1]),
+        lambda: torch.arange(6.0).chunk(-1),
+        lambda: torch.nn.MaxPool2d(2, stride=0)(torch.zeros(1, 1, 4, 4)),
+        lambda: tF.binary_cross_entropy(torch.tensor([0.5, 0.5]), torch.tensor([2.0, -1.0])),
+        lambda: torch.tensor("abc"),
+        lambda: torch.ones(2.5),
+        lambda: torch.zeros("3"),
+        lambda: torch.tensor([1.0, 2.0]) == torch.tensor([1.0, 2.0, 3.0]),
+        lambda: torch.ones(2, 3).argmax(2),
+        lambda: torch.ones(3, 4).sum(dim=(0, 0)),
+        lambda: torch.ones(3, 4).sum(dim=(0, -2)),
+        lambda: torch.cat([torch.ones(2), torch.ones(2)], dim=1),
+        lambda: torch.stack([torch.ones(2), torch.ones(2)], dim=3),
+        lambda: torch.nn.Linear(3, 2)(torch.tensor(1.0)),
+        lambda: torch.nn.Linear(2, 2)(torch.ones(2, dtype=torch.float64)),
+        lambda: torch.ones(2) & torch.ones(2),
+        lambda: torch.ones(3, 4).permute(0, 5),
+    ]
+    for i, call in enumerate(refused):
+        with pytest.raises((RuntimeError, IndexError, TypeError, ValueError, NotImplementedError)):
+            call()
+    x = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError):
+        x.grad = torch.zeros(5)
+    assert torch.ones(3, 4).sum(dim=()).item() == 12.0
+    assert torch.tensor([1.0]).std().isnan() and torch.tensor([1.0, float("nan")]).std().isnan()
+    assert torch.tensor([10, 20, 30])[torch.tensor([1, 0, 1], dtype=torch.uint8)].tolist() == [10, 30]
+    assert (torch.tensor([6, 5]) & torch.tensor([3, 1])).tolist() == [2, 1]
+    assert torch.zeros(3, 0).logsumexp(-1).tolist() == [-float("inf")] * 3
+    p = torch.tensor([1.0, 0.0], requires_grad=True)
+    tF.binary_cross_entropy(p, torch.tensor([0.0, 1.0]), reduction="sum").backward()
+    assert p.grad.tolist() == pytest.approx([1e12, -1e12])
