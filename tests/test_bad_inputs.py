@@ -314,7 +314,7 @@ def test_pytorch_refuses_the_same_inputs():
         lambda: torch.ones(2) & torch.ones(2),
         lambda: torch.ones(3, 4).permute(0, 5),
     ]
-    for i, call in enumerate(refused):
+    for call in refused:
         with pytest.raises((RuntimeError, IndexError, TypeError, ValueError, NotImplementedError)):
             call()
     x = torch.ones(3, requires_grad=True)
