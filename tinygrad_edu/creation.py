@@ -146,8 +146,8 @@ def cat(tensors, dim: int = 0) -> Tensor:
     for i, t in enumerate(tensors[1:], 1):
         shape = t._data.shape
         if len(shape) != len(first) or any(a != b for k, (a, b) in enumerate(zip(first, shape)) if k != dim):
-            raise RuntimeError(f"cat: sizes of tensors must match except in dimension {dim}: tensor 0 has shape "
-                               f"{first} and tensor {i} has shape {shape}")
+            raise RuntimeError(f"cat: sizes of tensors must match except in dimension {dim}, but tensors 0 "
+                               f"and {i} have shapes {first} and {shape}")
     return apply(ops.Cat, *tensors, dim=dim)
 
 
