@@ -283,3 +283,16 @@ def test_the_readme_promotion_example_prints_what_its_comments_say():
     with contextlib.redirect_stdout(out):
         exec(compile(code, "README dtypes", "exec"), {})
     assert out.getvalue().splitlines() == expected
+
+
+def test_promote_leaves_ops_without_a_rule_and_tensor_inputs_alone():
+    ints, floats = np.ones(2, np.int64), np.ones(2, np.float32)
+    assert dtypes.promote("Reshape", [ints])[0] is ints
+    tensors = [tg.tensor([1, 2]), tg.tensor([0.5])]  # a learner's Function named Add gets Tensors
+    assert dtypes.promote("Add", tensors) == tensors
+    promoted = dtypes.promote("Add", [ints, floats])
+    assert promoted[0].dtype == np.float32 and promoted[1] is floats
+    assert dtypes.promote("Exp", [ints])[0].dtype == np.float32
+    where = dtypes.promote("Where", [np.array([True, False]), ints, 0.5])
+    assert where[0].dtype == np.bool_ and where[1].dtype == np.float32 and where[2] == 0.5
+    assert dtypes.promote("Mul", [np.ones(2, np.uint8), -2])[1] == 254  # wraps, as PyTorch

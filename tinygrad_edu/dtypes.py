@@ -314,8 +314,8 @@ def promote(op_name: str, values: list) -> list:
         if first is not None and first.kind == "f":
             return values
     rule = RULES.get(op_name)
-    if rule is None:
-        return values
+    if rule is None or not all(isinstance(x, (np.ndarray, numbers.Number)) for x in values):
+        return values  # an op with no rule, or a user's Function that gets Tensors: left alone
     if rule == "same":
         check_same_dtype(op_name, values)
         return values
