@@ -296,3 +296,18 @@ def test_promote_leaves_ops_without_a_rule_and_tensor_inputs_alone():
     where = dtypes.promote("Where", [np.array([True, False]), ints, 0.5])
     assert where[0].dtype == np.bool_ and where[1].dtype == np.float32 and where[2] == 0.5
     assert dtypes.promote("Mul", [np.ones(2, np.uint8), -2])[1] == 254  # wraps, as PyTorch
+
+
+def test_layers_are_made_in_the_default_dtype_as_pytorch():
+    assert nn.Linear(2, 3).weight.dtype is tg.float32
+    try:
+        tg.set_default_dtype(tg.float64)
+        layers = [nn.Linear(2, 3), nn.Conv2d(1, 2, 3), nn.BatchNorm1d(4), nn.LayerNorm(4), nn.Embedding(5, 2)]
+        for layer in layers:
+            for name, tensor in list(layer.named_parameters()) + list(layer.named_buffers()):
+                expected = tg.int64 if name == "num_batches_tracked" else tg.float64
+                assert tensor.dtype is expected, (layer, name)
+        assert layers[0](tg.ones(1, 2)).dtype is tg.float64
+    finally:
+        tg.set_default_dtype(tg.float32)
+    assert nn.Linear(2, 3, dtype=tg.float16).weight.dtype is tg.float16
