@@ -138,7 +138,7 @@ def shape_error(op, inputs, err) -> Exception:
 
 def index_error(name: str, shape: tuple, err: Exception) -> IndexError:
     """An out-of-range index, for reads (x[5]) and writes (x[5] = 1.) alike:
-    "__getitem__: index 5 is out of range for a tensor of shape (3,) (dim 0 has size 3; ...)"."""
+    "getitem: index 5 is out of range for a tensor of shape (3,) (dim 0 has size 3, ...)"."""
     text = str(err)
     words = text.split()
     if text.startswith("index ") and "axis" in words and "size" in words:  # NumPy's "index 5 is out of bounds..."
