@@ -247,9 +247,9 @@ def test_result_type_rules_hold_on_generated_inputs(specs):
         assert result is tg.float32  # only Python floats bring the category: the default dtype
 
 
-@settings(max_examples=200, deadline=None)
-@given(a=inputs, b=inputs)
-def test_result_type_matches_torch(a, b):
+@settings(max_examples=300, deadline=None)
+@given(a=inputs, b=inputs, op=st.sampled_from(["add", "mul", "truediv", "maximum", "where"]))
+def test_result_type_matches_torch(a, b, op):
     torch = pytest.importorskip("torch")
     if a[0] == "number" and b[0] == "number":
         return
@@ -263,11 +263,20 @@ def test_result_type_matches_torch(a, b):
 
     if a[0] == "number":  # torch.result_type wants a tensor first
         ours_a, ours_b, a, b = ours_b, ours_a, b, a
-    expected = str(torch.result_type(to_torch(a), to_torch(b))).replace("torch.", "tinygrad_edu.")
+    theirs_a, theirs_b = to_torch(a), to_torch(b)
+    expected = str(torch.result_type(theirs_a, theirs_b)).replace("torch.", "tinygrad_edu.")
     assert repr(tg.result_type(ours_a, ours_b)) == expected, (a, b)
+    if op == "maximum" and not isinstance(ours_b, tg.Tensor):
+        return  # torch.maximum takes two tensors
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # and no NumPy warning escapes
-        assert repr((ours_a * ours_b).dtype) == expected, (a, b)
+        if op == "where":
+            ours = tg.where(tg.tensor([True, False]), ours_a, ours_b)
+            theirs = torch.where(torch.tensor([True, False]), theirs_a, theirs_b)
+        else:
+            ours = getattr(ours_a, op if op != "truediv" else "div")(ours_b)
+            theirs = getattr(torch, op if op != "truediv" else "true_divide")(theirs_a, theirs_b)
+    assert repr(ours.dtype) == str(theirs.dtype).replace("torch.", "tinygrad_edu."), (a, b, op)
 
 
 def test_the_readme_promotion_example_prints_what_its_comments_say():
