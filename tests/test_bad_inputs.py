@@ -93,18 +93,21 @@ def test_sum_follows_the_dim_rule(shape, dims):
     np.testing.assert_allclose(x.sum(dims)._data, x._data.sum(axis=expected))
 
 
-@settings(max_examples=200, deadline=None)
-@given(shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3), dims=dims_strategy)
-def test_sum_raises_and_returns_as_torch(shape, dims):
+@settings(max_examples=300, deadline=None)
+@given(shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3), dims=dims_strategy,
+       op=st.sampled_from(["sum", "mean", "max"]))
+def test_reductions_raise_and_return_as_torch(shape, dims, op):
     torch = pytest.importorskip("torch")
     array = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    theirs = getattr(torch.from_numpy(array), "amax" if op == "max" else op)  # amax: max over several dims
+    ours = getattr(tg.tensor(array), op)
     try:
-        expected = torch.from_numpy(array).sum(dims) if dims is not None else torch.from_numpy(array).sum()
+        expected = theirs(dims) if dims is not None else theirs()
     except (IndexError, RuntimeError) as err:
-        with pytest.raises(type(err)):
-            tg.tensor(array).sum(dims)
+        with pytest.raises(type(err), match=f"^{op}: dim"):
+            ours(dims)
         return
-    np.testing.assert_allclose(tg.tensor(array).sum(dims)._data, expected.numpy())
+    np.testing.assert_allclose(ours(dims)._data, expected.numpy(), rtol=1e-6)
 
 
 # ---------------------------------------------------------------- silent answers now refused
