@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from strategies import any_dims
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
@@ -78,7 +79,7 @@ def dim_rule(shape, dims):
     return tuple(sorted(axes)) if shape else None
 
 
-dims_strategy = st.one_of(st.none(), st.integers(-4, 4), st.lists(st.integers(-4, 4), max_size=3).map(tuple))
+dims_strategy = any_dims()
 
 
 @settings(max_examples=200, deadline=None)

@@ -11,13 +11,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import DTYPE_NAMES, promotion_inputs
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 from tinygrad_edu import dtypes
 
-NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+NAMES = DTYPE_NAMES
 
 
 # ---------------------------------------------------------------- dtype objects
@@ -202,12 +203,7 @@ def test_layers_refuse_another_dtype_as_pytorch_does():
 
 # ---------------------------------------------------------------- promotion: generated cases
 
-dtype_names = st.sampled_from(NAMES)
-inputs = st.one_of(
-    st.tuples(st.just("tensor"), dtype_names),
-    st.tuples(st.just("zero"), dtype_names),
-    st.tuples(st.just("number"), st.sampled_from([True, 3, -2, 0.5, 1e3])),
-)
+inputs = promotion_inputs()
 
 
 def build(spec):
