@@ -17,7 +17,7 @@ from strategies import any_dims
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
-from tinygrad_edu.tensor import index_error
+from tinygrad_edu.errors import index_error
 
 # ---------------------------------------------------------------- dims
 
@@ -153,13 +153,11 @@ def test_bad_input_raises_naming_the_op(call, error, message):
         call()
 
 
-def test_assigning_a_grad_checks_type_shape_and_dtype_as_pytorch():
+def test_assigning_a_grad_checks_type_and_shape_as_pytorch():
     x = tg.ones(3, requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"^grad: assigned grad has data of a different size.*\(3,\).*\(5,\)"):
+    with pytest.raises(RuntimeError, match=r"^grad: assigned grad has shape \(5,\) but the tensor has shape \(3,\)"):
         x.grad = tg.zeros(5)
-    with pytest.raises(RuntimeError, match=r"^grad: assigned grad has data of a different type"):
-        x.grad = tg.zeros(3, dtype=tg.float64)
-    with pytest.raises(TypeError, match=r"^grad: assigned grad expected to be a Tensor or None"):
+    with pytest.raises(TypeError, match=r"^grad: assigned grad must be a Tensor or None"):
         x.grad = np.zeros(3)
     assert x.grad is None  # nothing was stored
     x.grad = tg.ones(3)

@@ -83,21 +83,23 @@ def test_grad_of_non_graph_tensor():
 def test_gradcheck_reports_input_element_and_values():
     from tinygrad_edu import GradcheckError
     from tinygrad_edu.autograd import Function
-    from tinygrad_edu.tensor import apply
 
     class WrongSquare(Function):
         """z = x**2 with a deliberately wrong derivative (3x instead of 2x)."""
 
-        def forward(self, x):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
             return x * x
 
-        def backward(self, g):
-            (x,) = self.parents
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
             return g * 3 * x
 
     x = tg.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
     with pytest.raises(GradcheckError, match=r"input 0 element \(0,\).*analytic 3 vs numeric 2"):
-        tg.gradcheck(lambda t: apply(WrongSquare, t), (x,))
+        tg.gradcheck(WrongSquare.apply, (x,))
     assert tg.gradcheck(lambda t: t * t, (x,))
 
 

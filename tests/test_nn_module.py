@@ -211,6 +211,7 @@ def test_forward_stack_names_running_modules():
             seen.append([name for name, _ in forward_stack()])
             return x
 
+    import tinygrad_edu.viz  # noqa: F401  (the graph renderer switches the recording of modules on)
     model = nn.Sequential(nn.Linear(2, 2), nn.Sequential(Probe()))
     model(tg.randn(1, 2))
     assert seen == [["Sequential", "1", "1.0"]]

@@ -13,6 +13,8 @@ import warnings
 
 import numpy as np
 
+from .errors import broadcast_error
+
 
 def axes_of(shape, dim, axis=None, op: str = "dim"):
     """The one dim-normaliser for ops that reduce over dims (sum, mean, max, var, ...).
@@ -61,10 +63,6 @@ def axis_of(shape, dim, op: str = "dim", new_dims: int = 0) -> int:
     return int(dim) % size if ndim else 0
 
 
-BROADCAST_HINT = ("Broadcasting lines shapes up from the right; each pair of sizes must be equal or "
-                  "one of them 1. Hint: reshape or unsqueeze one operand so the sizes line up.")
-
-
 def check_broadcast(op: str, *operands) -> None:
     """Raise, naming `op`, when the operands' shapes cannot be broadcast together (for
     composites whose primitives would otherwise name themselves, e.g. minimum's maximum)."""
@@ -72,8 +70,7 @@ def check_broadcast(op: str, *operands) -> None:
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
-        raise RuntimeError(f"{op}: shapes {' and '.join(map(str, shapes))} cannot be broadcast "
-                           f"together. {BROADCAST_HINT}") from None
+        raise broadcast_error(op, shapes) from None
 
 
 def count_of(x, axes) -> int:

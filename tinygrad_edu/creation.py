@@ -14,7 +14,7 @@ import numpy as np
 from . import dtypes, ops
 from .composite import axis_of
 from .random import generator
-from .tensor import Tensor, apply, lift
+from .tensor import Tensor, lift
 
 __all__ = ["zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn", "randint",
            "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "cat", "stack", "where"]
@@ -148,7 +148,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
         if len(shape) != len(first) or any(a != b for k, (a, b) in enumerate(zip(first, shape)) if k != dim):
             raise RuntimeError(f"cat: sizes of tensors must match except in dimension {dim}, but tensors 0 "
                                f"and {i} have shapes {first} and {shape}")
-    return apply(ops.Cat, *tensors, dim=dim)
+    return ops.Cat.apply(*tensors, dim=dim)
 
 
 def stack(tensors, dim: int = 0) -> Tensor:

@@ -282,13 +282,13 @@ RULES = {
     "Add": "elementwise", "Sub": "elementwise", "Mul": "elementwise", "Pow": "elementwise",
     "Maximum": "elementwise", "Cat": "elementwise",
     "Div": "floating", "Exp": "floating", "Log": "floating", "Sqrt": "floating", "Sin": "floating",
-    "Cos": "floating", "Tanh": "floating", "Sigmoid": "floating", "LogSoftmax": "floating",
-    "Erf": "floating",
+    "Cos": "floating", "TanhFunction": "floating", "SigmoidFunction": "floating",
+    "LogSoftmaxFunction": "floating", "Erf": "floating",
     "Where": "after_first",
-    "MatMul": "same", "Linear": "same", "Conv2d": "same",
+    "MatMul": "same", "LinearFunction": "same", "Conv2dFunction": "same",
 }
 _NDARRAY, _PY_FLOAT, _PY_INT = np.ndarray, builtins.float, builtins.int
-PUBLIC_NAMES = {"MatMul": "matmul", "Linear": "linear", "Conv2d": "conv2d"}
+PUBLIC_NAMES = {"MatMul": "matmul", "LinearFunction": "linear", "Conv2dFunction": "conv2d"}
 
 
 def promote(op_name: str, values: list) -> list:
@@ -348,7 +348,7 @@ def check_same_dtype(op_name: str, values: list) -> None:
     for other in arrays[1:]:
         if other.dtype != first:
             a, b = of_array(arrays[0]), of_array(other)
-            if op_name == "Conv2d":
+            if op_name == "Conv2dFunction":
                 problem = f"Input type ({a.name}) and weight type ({b.name}) should be the same"
             else:
                 problem = f"mat1 and mat2 must have the same dtype, but got {a.legacy_name} and {b.legacy_name}"

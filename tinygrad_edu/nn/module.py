@@ -26,7 +26,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from ..autograd import RemovableHandle, module_stack, no_grad
+from ..autograd import Mode, RemovableHandle, module_stack, no_grad
 from ..tensor import Tensor
 
 __all__ = ["Parameter", "Module", "forward_stack"]
@@ -47,6 +47,8 @@ class Parameter(Tensor):
         if isinstance(data, Tensor):
             self._data = data._data  # share, do not copy
         self.requires_grad_(requires_grad)
+
+    _wrap = staticmethod(Tensor._wrap)  # an op on a Parameter gives a plain Tensor, as in PyTorch
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
@@ -121,11 +123,14 @@ class Module:
             new = hook(self, args)
             if new is not None:
                 args = new if isinstance(new, tuple) else (new,)
-        _forward_stack.append((qualified_name(self), self))
-        try:
+        if Mode.record_modules:  # tinygrad_edu.viz is in use: let each graph node know its module
+            _forward_stack.append((qualified_name(self), self))
+            try:
+                output = self.forward(*args, **kwargs)
+            finally:
+                _forward_stack.pop()
+        else:
             output = self.forward(*args, **kwargs)
-        finally:
-            _forward_stack.pop()
         for hook in self._forward_hooks:
             new = hook(self, args, output)
             if new is not None:

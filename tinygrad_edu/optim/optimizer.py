@@ -134,7 +134,7 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = {}
                 self.update(p._data, grad, state, group)
-                p._version += 1  # the data changed: a graph that saved it can tell
+                p._bump_version()  # the data changed: a graph that saved it can tell
         self._step_count += 1
         return loss
 

@@ -5,6 +5,7 @@
     plot_*                     matplotlib figures for the lessons (loss, decision boundary, ...)
 """
 
+from ..autograd import Mode
 from .graph import draw_graph, save_graph
 from .plots import (
     confusion_matrix,
@@ -18,6 +19,10 @@ from .plots import (
     plot_predictions,
 )
 from .trace import trace_backward
+
+# Drawing boxes around each module's ops needs every node to know its module: from the moment
+# viz is imported, nn.Module.__call__ records that (it costs nothing before).
+Mode.record_modules = True
 
 __all__ = [
     "draw_graph", "save_graph", "trace_backward", "plot_loss", "plot_decision_boundary", "plot_predictions",

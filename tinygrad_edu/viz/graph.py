@@ -1,11 +1,11 @@
-"""Draw the computation graph: the same `_ctx` / `parents` structure the engine walks.
+"""Draw the computation graph: the same `_ctx` / `inputs` structure the engine walks.
 
     loss = model(x).pow(2).mean()
     draw_graph(loss, names=model)          # a graphviz.Digraph: shows inline in Jupyter
     save_graph(loss, "graph.svg")          # or .png / .pdf / .dot
 
 A tensor `t` made by an op holds that op's node in `t._ctx`; the node holds
-its inputs in `node.parents`. Nodes never point at their output tensor, so the
+its inputs in `node.inputs`. Nodes never point at their output tensor, so the
 walk draws the root tensor and every parent tensor: an intermediate tensor is
 always the parent of some later op.
 
@@ -77,7 +77,7 @@ def walk(roots: list) -> tuple[list, list]:
         edges.append((op_key, keys[id(t)]))
         if not is_new:
             continue
-        for parent in fn.parents or ():
+        for parent in fn.inputs or ():
             if isinstance(parent, Tensor):
                 key = visit("tensor", parent)
             elif parent is None:  # an optional input left out
@@ -244,8 +244,8 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
         elif kind == "number":
             style, label = STYLES["constant"], f"{node:.4g}" if isinstance(node, float) else str(node)
         else:
-            style, label = STYLES["op"], type(node).__name__
-            if node.parents is None:
+            style, label = STYLES["op"], type(node).__name__.removesuffix("Function")
+            if node.inputs is None:
                 freed = True
                 label += "\\n(freed by backward)"
         target = dot
