@@ -8,88 +8,113 @@ so `manual_seed` makes them reproducible.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
-from . import ops
+from . import dtypes, ops
+from .composite import axis_of
 from .device import check_device
 from .random import numpy_rng
-from .tensor import DEFAULT_FLOAT, Tensor, lift, tensor
+from .tensor import Tensor, lift, tensor
 
 __all__ = ["zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn", "randint", "randperm",
            "multinomial", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like", "randn_like",
            "randint_like", "bernoulli", "normal", "from_numpy", "as_tensor", "cat", "stack", "where"]
 
 
-def shape_of(size, keyword=None) -> tuple:
-    """zeros(2, 3), zeros((2, 3)) and zeros(size=(2, 3)) (the `keyword`) mean the same."""
+def shape_of(size, name: str = "size", keyword=None) -> tuple:
+    """zeros(2, 3), zeros((2, 3)) and zeros(size=(2, 3)) (the `keyword`) mean the same. Sizes must be
+    whole numbers, as in PyTorch: ones(2.5) and zeros('3') raise TypeError."""
     if keyword is not None:
         size = (keyword,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    return tuple(int(n) for n in size)
+    try:
+        dims = tuple(operator.index(n) for n in size)
+    except TypeError:
+        raise TypeError(f"{name}: the size must be a tuple of ints, but got {tuple(size)!r}. "
+                        f"Hint: {name}(2, 3) or {name}((2, 3))") from None
+    for n in dims:
+        if n < 0:
+            raise RuntimeError(f"{name}: trying to create a tensor with negative dimension {n}: {dims}")
+    return dims
+
+
+def float_dtype(dtype):
+    """The NumPy dtype for `dtype` (one of ours, NumPy's or a name), or the default float."""
+    return dtypes.default_float() if dtype is None else dtypes.to_dtype(dtype).dtype
 
 
 def make(array: np.ndarray, dtype, requires_grad: bool, device=None, op: str = "tensor") -> Tensor:
     check_device(device, op)
+    dtype = None if dtype is None else dtypes.to_dtype(dtype).dtype
     t = Tensor._wrap(array if dtype is None else array.astype(dtype, copy=False))
     return t.requires_grad_() if requires_grad else t
 
 
 def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return make(np.zeros(shape_of(sizes, size), dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "zeros")
+    return make(np.zeros(shape_of(sizes, "zeros", size), dtype=float_dtype(dtype)), None, requires_grad, device,
+                "zeros")
 
 
 def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return make(np.ones(shape_of(sizes, size), dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "ones")
+    return make(np.ones(shape_of(sizes, "ones", size), dtype=float_dtype(dtype)), None, requires_grad, device,
+                "ones")
 
 
 def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """PyTorch leaves the memory uninitialised; here it is zeros, so a bug that reads it is reproducible."""
-    return make(np.zeros(shape_of(sizes, size), dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "empty")
+    return make(np.zeros(shape_of(sizes, "empty", size), dtype=float_dtype(dtype)), None, requires_grad, device,
+                "empty")
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     if dtype is None:
         dtype = np.int64 if isinstance(fill_value, (int, np.integer)) and not isinstance(fill_value, bool) \
-            else np.bool_ if isinstance(fill_value, bool) else DEFAULT_FLOAT
-    return make(np.full(shape_of((size,)), fill_value, dtype=dtype), None, requires_grad, device, "full")
+            else np.bool_ if isinstance(fill_value, bool) else dtypes.default_float()
+    return make(np.full(shape_of((size,), "full"), fill_value, dtype=dtypes.to_dtype(dtype).dtype), None,
+                requires_grad, device, "full")
 
 
 def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return make(np.eye(n, m, dtype=dtype or DEFAULT_FLOAT), None, requires_grad, device, "eye")
+    return make(np.eye(n, m, dtype=float_dtype(dtype)), None, requires_grad, device, "eye")
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Like torch.arange: int64 when every argument is an int, else float32."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
     if dtype is None:
         whole = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
-        dtype = np.int64 if whole else DEFAULT_FLOAT
+        dtype = np.int64 if whole else dtypes.default_float()
     return make(np.arange(start, end, step), dtype, requires_grad, device, "arange")
 
 
 def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return make(np.linspace(start, end, steps), dtype or DEFAULT_FLOAT, requires_grad, device, "linspace")
+    return make(np.linspace(start, end, steps), float_dtype(dtype), requires_grad, device, "linspace")
 
 
 def floating(dtype, name: str):
-    if dtype is not None and not np.issubdtype(dtype, np.floating):
-        raise RuntimeError(f"{name}: draws real numbers, so it needs a floating dtype, not {np.dtype(dtype)}")
-    return dtype or DEFAULT_FLOAT
+    if dtype is not None and not dtypes.to_dtype(dtype).is_floating_point:
+        raise RuntimeError(f"{name}: draws real numbers, so it needs a floating dtype, not {dtypes.to_dtype(dtype)}")
+    return float_dtype(dtype)
 
 
 def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1), drawn from `generator` (default: the library's, see manual_seed)."""
     dtype = floating(dtype, "rand")
-    return make(numpy_rng(generator, "rand").random(shape_of(sizes, size)), dtype, requires_grad, device, "rand")
+    drawn = numpy_rng(generator, "rand").random(shape_of(sizes, "rand", size))
+    return make(drawn, dtype, requires_grad, device, "rand")
 
 
 def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Standard normal, drawn from `generator` (default: the library's, see manual_seed)."""
     dtype = floating(dtype, "randn")
-    return make(numpy_rng(generator, "randn").standard_normal(shape_of(sizes, size)), dtype, requires_grad, device,
-                "randn")
+    drawn = numpy_rng(generator, "randn").standard_normal(shape_of(sizes, "randn", size))
+    return make(drawn, dtype, requires_grad, device, "randn")
 
 
 def randint(*bounds, size=None, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -106,7 +131,7 @@ def randint(*bounds, size=None, generator=None, dtype=None, device=None, require
     low, high = (0, bounds[0]) if len(bounds) == 1 else bounds
     if not low < high:
         raise RuntimeError(f"randint: random_ expects 'from' < 'to', but got low={low} >= high={high}")
-    array = numpy_rng(generator, "randint").integers(int(low), int(high), size=shape_of((size,)))
+    array = numpy_rng(generator, "randint").integers(int(low), int(high), size=shape_of((size,), "randint"))
     return make(array, dtype or np.int64, requires_grad, device, "randint")
 
 
@@ -161,9 +186,9 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
         raise RuntimeError("normal: expects std >= 0.0")
     if size is None:
         size = np.broadcast_shapes(np.shape(mean_array), np.shape(std_array))
-    noise = numpy_rng(generator, "normal").standard_normal(shape_of((size,)))
+    noise = numpy_rng(generator, "normal").standard_normal(shape_of((size,), "normal"))
     like = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
-    dtype = dtype or (like.dtype if like is not None else DEFAULT_FLOAT)
+    dtype = dtype or (like.dtype if like is not None else dtypes.default_float())
     return make(mean_array + std_array * noise, dtype, requires_grad, device, "normal")
 
 
@@ -221,7 +246,18 @@ def cat(tensors, dim: int = 0) -> Tensor:
     tensors = [lift(t) for t in tensors]
     if not tensors:
         raise RuntimeError("cat: expected a non-empty list of tensors")
-    return ops.Cat.apply(*tensors, dim=dim % max(tensors[0].ndim, 1))
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated; "
+                               "use stack, or unsqueeze it first")
+    dim = axis_of(tensors[0]._data.shape, dim, "cat")
+    first = tensors[0]._data.shape
+    for i, t in enumerate(tensors[1:], 1):
+        shape = t._data.shape
+        if len(shape) != len(first) or any(a != b for k, (a, b) in enumerate(zip(first, shape)) if k != dim):
+            raise RuntimeError(f"cat: sizes of tensors must match except in dimension {dim}, but tensors 0 "
+                               f"and {i} have shapes {first} and {shape}")
+    return ops.Cat.apply(*tensors, dim=dim)
 
 
 def stack(tensors, dim: int = 0) -> Tensor:
@@ -229,7 +265,11 @@ def stack(tensors, dim: int = 0) -> Tensor:
     tensors = [lift(t) for t in tensors]
     if not tensors:
         raise RuntimeError("stack: expected a non-empty list of tensors")
-    dim = dim if dim >= 0 else dim + tensors[0].ndim + 1
+    dim = axis_of(tensors[0]._data.shape, dim, "stack", new_dims=1)
+    shapes = {t._data.shape for t in tensors}
+    if len(shapes) > 1:
+        raise RuntimeError(f"stack: expects each tensor to be equal size, but got shapes "
+                           f"{[t._data.shape for t in tensors]}")
     return cat([t.unsqueeze(dim) for t in tensors], dim)
 
 
@@ -244,4 +284,4 @@ def where(condition, input=None, other=None) -> Tensor:
     if isinstance(other, Tensor):
         return other.where(~condition, input)
     result = np.where(condition._data, input, other)  # two Python numbers: floats give float32
-    return Tensor._wrap(result.astype(DEFAULT_FLOAT) if result.dtype == np.float64 else result)
+    return Tensor._wrap(result.astype(dtypes.default_float()) if result.dtype == np.float64 else result)
