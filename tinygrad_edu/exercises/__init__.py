@@ -20,6 +20,7 @@ tinygrad_edu.optim, or the formula in the skeleton's docstring.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from . import backprop, custom_op, perceptron, sgd_momentum, simple_nn
@@ -89,8 +90,6 @@ def add_commands(sub) -> None:
 
 def run_command(args) -> int:
     """`tinygrad-edu exercise [NAME]` or `tinygrad-edu check NAME FILE`; returns the exit code."""
-    import sys
-
     if args.command == "exercise" and args.name is None:
         width = max(map(len, EXERCISES))
         for name, grader in EXERCISES.items():
