@@ -505,7 +505,10 @@ class Tensor(TensorBase):
             return
         try:
             self._data[key] = value._data if isinstance(value, Tensor) else value
-        except ValueError as err:
+        except IndexError as err:
+            raise IndexError(f"__setitem__: index {key!r} is out of range for a tensor of shape "
+                             f"{tuple(self.shape)} ({err})") from None
+        except (ValueError, TypeError) as err:
             raise RuntimeError(f"__setitem__: cannot write a value of shape {np.shape(value)} into "
                                f"tensor{list(self.shape)}[{key!r}]: {err}") from None
         self._changed()

@@ -315,6 +315,8 @@ def keep_saved(ctx, inputs, arrays, out, returned) -> None:
 
 
 def resolve(item, inputs, arrays, out, returned):
+    if item is None or type(item) in (float, int, bool):  # Mul saving (None, 2.0): nothing to look up
+        return item
     for x, a in zip(inputs, arrays):
         if item is x or (item is a and isinstance(x, TensorBase)):
             return x
