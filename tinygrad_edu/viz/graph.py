@@ -210,7 +210,7 @@ def intermediate_grads(roots: list, tensors: list) -> dict:
         return {}
     if not any(t._ctx is None and t.grad is not None for t in tensors):
         return {}
-    wanted = [t for t in tensors if t._ctx is not None and t.requires_grad and t._grad is None]
+    wanted = [t for t in tensors if t._ctx is not None and t.requires_grad and t.grad is None]
     if not wanted or any(not inputs_of(t._ctx) for t in wanted):
         return {}
     root = roots[0]
