@@ -164,8 +164,7 @@ def where_paths_meet(stepper: Stepper) -> str:
     for number, step in enumerate(stepper.steps, 1):
         for sent in step["sent"]:
             if sent["adds"]:
-                op = step["node"].removesuffix("Backward")
-                return (f"Watch step {number}: {sent['to_label']} already holds {sent['before']}, {op} sends "
+                return (f"Watch step {number}: {sent['to_label']} already holds {sent['before']}, {step['name']} sends "
                         f"{sent['grad']}, and the two paths add up to {sent['total']}.")
     return "No two paths meet in this graph."
 

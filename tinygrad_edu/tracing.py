@@ -63,7 +63,7 @@ def number_list(array: np.ndarray) -> str:
 def inputs_of(node) -> tuple:
     """A graph node's inputs (Tensors, numbers, None), or () once backward has freed them.
     Every reader of the graph (the drawing, the stepper) asks here."""
-    return node.parents or ()
+    return node.inputs or ()
 
 
 def name_table(names) -> dict:
@@ -158,7 +158,7 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
         if name:
             return name
         if t._ctx is not None and id(t._ctx) in step_of:
-            return f"the output of step {step_of[id(t._ctx)]} ({type(t._ctx).__name__})"
+            return f"the output of step {step_of[id(t._ctx)]} ({type(t._ctx).__name__.removesuffix('Function')})"
         return f"a leaf of shape {tuple(t.shape)}"
 
     records = Trace()
@@ -170,7 +170,7 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
                 leaves.setdefault(id(parent), parent)
             grads_out.append({"input": label(parent), "grad": summarize(grad._data), "value": plain(grad._data),
                               "adds": sent["adds_to_existing"]})
-        records.append({"step": i, "op": type(s["node"]).__name__, "node": s["op"], "rule": rule_of(s["node"]),
+        records.append({"step": i, "op": s["op"].removesuffix("Backward0"), "node": s["op"], "rule": rule_of(s["node"]),
                         "grad_in": summarize(s["grad_output"]._data), "grad_in_value": plain(s["grad_output"]._data),
                         "grads_out": grads_out, "adds": any(g["adds"] for g in grads_out)})
     leaf_grads = [{"input": label(t), "grad": summarize(t.grad._data), "value": plain(t.grad._data), "adds": False}

@@ -9,6 +9,7 @@ the tour and the tests all call. The dict holds what the lesson claims
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -77,3 +78,19 @@ def fmt(value) -> str:
 
 
 Log = Callable[..., None]
+
+
+def save_graph(root, path, log: Log = print, **options) -> Path:
+    """Draw `root`'s graph to `path` (.svg) with Graphviz's `dot`. Without `dot` on the PATH, write the
+    graph's DOT source next to it (.dot) and say, through `log` (silent under --quiet), which file
+    was written and the command that turns it into the picture. Returns the file written."""
+    from tinygrad_edu import viz
+    path = Path(path)
+    if shutil.which("dot") is not None:
+        return viz.save_graph(root, path, **options)
+    source = path.with_suffix(".dot")
+    viz.save_graph(root, source, **options)
+    log(f"Graphviz's `dot` program was not found, so the graph was written as {source} (DOT source). "
+        f"To see it, install Graphviz (apt-get install graphviz / brew install graphviz / conda install "
+        f"graphviz) and run: dot -T{path.suffix.lstrip('.')} {source} -o {path}")
+    return source

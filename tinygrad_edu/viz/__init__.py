@@ -7,6 +7,7 @@
     plot_*                     matplotlib figures for the lessons (loss, decision boundary, ...)
 """
 
+from ..autograd import Mode
 from .graph import draw_graph, retain_grads, save_graph
 from .plots import (
     confusion_matrix,
@@ -15,6 +16,7 @@ from .plots import (
     plot_decision_boundary,
     plot_descent,
     plot_grad_flow,
+    plot_grad_norms,
     plot_images,
     plot_loss,
     plot_predictions,
@@ -23,8 +25,12 @@ from .show import show
 from .stepper import Stepper, step_backward
 from .trace import trace_backward
 
+# Drawing boxes around each module's ops needs every node to know its module: from the moment
+# viz is imported, nn.Module.__call__ records that (it costs nothing before).
+Mode.record_modules = True
+
 __all__ = [
     "draw_graph", "save_graph", "retain_grads", "trace_backward", "step_backward", "Stepper", "show",
     "plot_loss", "plot_decision_boundary", "plot_predictions", "plot_activations", "plot_descent",
-    "plot_grad_flow", "plot_confusion", "plot_images", "confusion_matrix",
+    "plot_grad_flow", "plot_grad_norms", "plot_confusion", "plot_images", "confusion_matrix",
 ]

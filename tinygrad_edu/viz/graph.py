@@ -1,4 +1,4 @@
-"""Draw the computation graph: the same `_ctx` / `parents` structure the engine walks.
+"""Draw the computation graph: the same `_ctx` / `inputs` structure the engine walks.
 
     loss = model(x).pow(2).mean()
     draw_graph(loss, names=model)          # a graphviz.Digraph: shows inline in Jupyter
@@ -13,7 +13,7 @@ tensors the drawing asks the engine for d(root)/d(tensor) over the kept graph
 before backward keeps them as .grad instead, as PyTorch's retain_grad does.
 
 A tensor `t` made by an op holds that op's node in `t._ctx`; the node holds
-its inputs (read through tracing.inputs_of). Nodes never point at their output tensor, so the
+its inputs in `node.inputs`. Nodes never point at their output tensor, so the
 walk draws the root tensor and every parent tensor: an intermediate tensor is
 always the parent of some later op.
 
@@ -194,8 +194,8 @@ def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool, gr
     lines.append(f"{shape} {t.dtype}")
     if show_values:
         lines.append(f"value {summarize(t._data)}")
-    if show_grads and t.grad is not None:
-        lines.append(f"grad {summarize(t.grad._data)}")
+    if show_grads and t._grad is not None:  # _grad: a non-leaf's .grad warns, as in PyTorch
+        lines.append(f"grad {summarize(t._grad._data)}")
     elif show_grads and grad is not None:
         lines.append(f"grad {summarize(grad)}")
     return "\\n".join(lines)
@@ -208,9 +208,9 @@ def intermediate_grads(roots: list, tensors: list) -> dict:
     has a .grad yet), for several roots or a non-scalar root, and when backward freed the graph."""
     if len(roots) != 1 or roots[0]._data.size != 1 or not roots[0].requires_grad:
         return {}
-    if not any(t._ctx is None and t.grad is not None for t in tensors):
+    if not any(t._ctx is None and t._grad is not None for t in tensors):
         return {}
-    wanted = [t for t in tensors if t._ctx is not None and t.requires_grad and t.grad is None]
+    wanted = [t for t in tensors if t._ctx is not None and t.requires_grad and t._grad is None]
     if not wanted or any(not inputs_of(t._ctx) for t in wanted):
         return {}
     root = roots[0]
@@ -277,8 +277,8 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
         elif kind == "number":
             style_name, label = "constant", f"{node:.4g}" if isinstance(node, float) else str(node)
         else:
-            style_name, label = "op", type(node).__name__
-            if not inputs_of(node):
+            style_name, label = "op", type(node).__name__.removesuffix("Function")
+            if node.inputs is None:
                 freed = True
                 label += "\\n(freed by backward)"
         used.add(style_name)
