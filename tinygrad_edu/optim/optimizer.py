@@ -166,7 +166,7 @@ class Optimizer:
 
     def checked_grad(self, param: Tensor, group: dict[str, Any], where: str) -> np.ndarray:
         """param.grad's array, after checking that it can update param in place."""
-        name = f"{type(self).__name__}.step: {where} (shape {tuple(param.shape)}, dtype {param.dtype})"
+        name = f"{type(self).__name__}.step: {where} (shape {tuple(param.shape)}, dtype {param._data.dtype})"
         grad = param.grad
         if not isinstance(grad, Tensor):
             raise TypeError(f"{name} has a .grad of type {type(grad).__name__}; a gradient must be a Tensor or "
@@ -178,7 +178,7 @@ class Optimizer:
             raise RuntimeError(f"{name} has a gradient of shape {tuple(grad.shape)}. Hint: .grad must have the "
                                "parameter's shape. Nothing was changed.")
         if grad.dtype != param.dtype:
-            raise RuntimeError(f"{name} has a gradient of dtype {grad.dtype}; the gradient and the parameter "
+            raise RuntimeError(f"{name} has a gradient of dtype {grad._data.dtype}; the gradient and the parameter "
                                "must have the same dtype, as in PyTorch. Hint: p.grad = p.grad.astype(p.dtype). "
                                "Nothing was changed.")
         if not param._data.flags.writeable:
@@ -272,7 +272,8 @@ class Optimizer:
             state[p] = {name: cast_like(value, p) for name, value in saved.items()}
         for g, (mine, new_options) in enumerate(zip(self.param_groups, options)):
             for i, p in enumerate(mine["params"]):
-                name = f"{type(self).__name__}.load_state_dict: parameter {i} of param group {g} (shape {tuple(p.shape)})"
+                name = (f"{type(self).__name__}.load_state_dict: parameter {i} of param group {g} "
+                        f"(shape {tuple(p.shape)})")
                 self.check_state(p, state.get(p), {**mine, **new_options}, name)
         self.state = state
         for mine, new_options in zip(self.param_groups, options):
