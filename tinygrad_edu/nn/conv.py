@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -23,8 +24,9 @@ class Conv2d(Module):
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 bias: bool = True, dtype=np.float32):
+                 bias: bool = True, dtype=None):
         super().__init__()
+        dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = F.pair(kernel_size, "Conv2d")
         self.stride = F.pair(stride, "Conv2d")
@@ -56,7 +58,8 @@ class MaxPool2d(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride or kernel_size, padding
+        self.kernel_size, self.padding = kernel_size, padding
+        self.stride = kernel_size if stride is None or stride == [] else stride  # 0 is an error, not the default
 
     def forward(self, x: Tensor) -> Tensor:
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)

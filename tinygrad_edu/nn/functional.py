@@ -39,9 +39,13 @@ def pair(value, name: str) -> tuple[int, int]:
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x @ weight.T + bias, with weight of shape (out_features, in_features)."""
+    if x.ndim == 0:
+        raise RuntimeError(f"linear: the input is 0-d (one number), but a Linear layer with weight "
+                           f"{tuple(weight.shape)} needs at least 1 dimension of {weight.shape[-1]} features. "
+                           f"Hint: give shape ({weight.shape[-1]},) or (batch, {weight.shape[-1]}).")
     if x.shape[-1] != weight.shape[-1]:
-        raise RuntimeError(f"linear: input of shape {x.shape} has {x.shape[-1]} features but the weight "
-                           f"{weight.shape} expects {weight.shape[-1]} (weight is (out_features, in_features)). "
+        raise RuntimeError(f"linear: input of shape {tuple(x.shape)} has {x.shape[-1]} features but the weight "
+                           f"{tuple(weight.shape)} expects {weight.shape[-1]} (weight is (out_features, in_features)). "
                            "Hint: check in_features of the layer, or flatten the input first.")
     return ops.LinearFunction.apply(x, weight) if bias is None else ops.LinearFunction.apply(x, weight, bias)
 
@@ -94,11 +98,7 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
 
 def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
     """x_i - logsumexp(x) along dim: stable for logits in the thousands (see ops.LogSoftmaxFunction)."""
-    dim = softmax_dim(x.ndim, dim)
-    if x.ndim and not -x.ndim <= dim < x.ndim:
-        raise IndexError(f"log_softmax: dim {dim} is out of range for a tensor of shape {x.shape} "
-                         f"(valid: {-x.ndim} to {x.ndim - 1})")
-    return x.log_softmax(dim)
+    return x.log_softmax(softmax_dim(x.ndim, dim))
 
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
@@ -143,7 +143,8 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
     stride = pair(stride, "conv2d")
     padding = conv_padding(padding, stride, "conv2d")
     if x.ndim != 4 or weight.ndim != 4 or x.shape[1] != weight.shape[1]:
-        raise RuntimeError(f"conv2d: input {x.shape} and weight {weight.shape} do not fit: the input must be "
+        raise RuntimeError(f"conv2d: input {tuple(x.shape)} and weight {tuple(weight.shape)} do not fit: the input "
+                           "must be "
                            "(N, C, H, W) and the weight (out_channels, C, kh, kw) with the same C. "
                            "Hint: add a batch dimension with x.unsqueeze(0), or check in_channels.")
     if padding == "same":
@@ -165,14 +166,19 @@ def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
     kernel = pair(kernel_size, name)
     stride = kernel if stride is None or stride == [] else pair(stride, name)
     padding = pair(padding, name)
+    if min(kernel) <= 0 or min(stride) <= 0:
+        what = "stride" if min(kernel) > 0 else "kernel_size"
+        raise RuntimeError(f"{name}: {what} should be greater than zero, got kernel_size {kernel} and "
+                           f"stride {stride}")
     if x.ndim != 4:
-        raise RuntimeError(f"{name}: expected NCHW input (4 dimensions), got shape {x.shape}. "
+        raise RuntimeError(f"{name}: expected NCHW input (4 dimensions), got shape {tuple(x.shape)}. "
                            "Hint: add a batch dimension with x.unsqueeze(0).")
     if any(2 * p > k for p, k in zip(padding, kernel)):
         raise RuntimeError(f"{name}: padding {padding} should be at most half of the kernel {kernel}")
     out = tuple((size + 2 * p - k) // s + 1 for size, k, s, p in zip(x.shape[2:], kernel, stride, padding))
     if min(out) < 1:
-        raise RuntimeError(f"{name}: input of shape {x.shape} is too small for kernel {kernel}, stride {stride}, "
+        raise RuntimeError(f"{name}: input of shape {tuple(x.shape)} is too small for kernel {kernel}, "
+                           f"stride {stride}, "
                            f"padding {padding}: the output size would be {out} "
                            "((size + 2*padding - kernel) // stride + 1). Hint: a smaller kernel, or more padding.")
     return kernel, stride, padding
@@ -217,7 +223,7 @@ def batch_norm(x: Tensor, running_mean: Tensor | None, running_var: Tensor | Non
         count = x._data.size // x.shape[1]
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
-                             f"got input of shape {x.shape}")
+                             f"got input of shape {tuple(x.shape)}")
         mean = x.mean(axes, keepdim=True)
         var = ((x - mean) * (x - mean)).mean(axes, keepdim=True)
         if running_mean is not None:
@@ -242,7 +248,7 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None, bias: 
     last len(normalized_shape) dims."""
     normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if tuple(x.shape[x.ndim - len(normalized_shape):]) != normalized_shape:
-        raise RuntimeError(f"layer_norm: the input's last dims {x.shape} must equal normalized_shape "
+        raise RuntimeError(f"layer_norm: the input's last dims {tuple(x.shape)} must equal normalized_shape "
                            f"{normalized_shape}")
     axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
     mean = x.mean(axes, keepdim=True)
@@ -262,9 +268,11 @@ def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     idx = idx._data if isinstance(idx, Tensor) else np.asarray(idx)
     if not np.issubdtype(idx.dtype, np.integer):
         raise RuntimeError(f"embedding: indices must be integers, got {idx.dtype}. Hint: .long()")
-    if idx.size and (idx.min() < -weight.shape[0] or idx.max() >= weight.shape[0]):
-        raise IndexError(f"embedding: index {int(idx.max())} is out of range for a weight with "
-                         f"{weight.shape[0]} rows")
+    rows = weight.shape[0]
+    if idx.size and (idx.min() < 0 or idx.max() >= rows):
+        bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+        raise IndexError(f"embedding: index {bad} is out of range for a weight with {rows} rows "
+                         f"(valid: 0 to {rows - 1}; negative indices are refused, as in PyTorch)")
     out = weight[idx]
     if padding_idx is not None:
         is_padding = Tensor._wrap((idx == padding_idx % weight.shape[0])[..., None])

@@ -191,7 +191,7 @@ def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool, gr
     if name:
         lines.append(name)
     shape = "scalar" if t.ndim == 0 else str(tuple(t.shape))
-    lines.append(f"{shape} {t.dtype}")
+    lines.append(f"{shape} {t._data.dtype}")
     if show_values:
         lines.append(f"value {summarize(t._data)}")
     if show_grads and t._grad is not None:  # _grad: a non-leaf's .grad warns, as in PyTorch
