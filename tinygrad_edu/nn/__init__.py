@@ -14,6 +14,7 @@ from .linear import Flatten, Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, Parameter
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Flatten",
     "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "Conv2d", "MaxPool2d", "AvgPool2d",
+    "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
 ]
