@@ -54,12 +54,15 @@ def test_import_torch_gives_tinygrad_edu():
         from torch import optim
         assert torch is tinygrad_edu and nn is tinygrad_edu.nn and F is tinygrad_edu.nn.functional
         assert optim is tinygrad_edu.optim
+        import torch.functional
+        assert torch.functional is tinygrad_edu  # torch.functional holds top-level functions (split, norm, ...)
         assert torch.__spec__.name == "tinygrad_edu"  # the alias did not rename the real module
         with pytest.raises(NotAvailableError, match="torchvision is not available in tinygrad_edu"):
             import torchvision  # noqa: F401
         with pytest.raises(NotAvailableError, match=r"torch\.fft is not available in tinygrad_edu"):
             import torch.fft  # noqa: F401
     assert "torch" not in sys.modules or sys.modules["torch"] is not tinygrad_edu
+    assert not hasattr(tinygrad_edu, "functional")  # the alias left nothing behind
     import json  # other imports are untouched
     assert json.dumps([1]) == "[1]"
 

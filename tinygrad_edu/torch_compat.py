@@ -35,6 +35,10 @@ from .tensor import Tensor
 
 __all__ = ["NotAvailableError", "torch_imports", "LastLoss", "run_script", "run_command"]
 
+# torch modules whose tinygrad_edu counterpart has another path. torch.functional holds
+# top-level functions (torch.split, torch.norm, ...), which tinygrad_edu keeps at its top.
+ALIASES = {"torch.functional": "tinygrad_edu"}
+
 # Packages of the PyTorch family (they need the real torch); anything named torch* counts too.
 TORCH_FAMILY = ("functorch", "lightning", "pytorch_lightning", "timm", "transformers")
 
@@ -74,7 +78,7 @@ class TorchFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname: str, path=None, target=None):
         top = fullname.partition(".")[0]
         if top == "torch":
-            target_name = "tinygrad_edu" + fullname[len("torch"):]
+            target_name = ALIASES.get(fullname, "tinygrad_edu" + fullname[len("torch"):])
             try:
                 module = importlib.import_module(target_name)
             except ModuleNotFoundError as err:
@@ -101,6 +105,12 @@ def torch_imports():
         for name in [n for n in sys.modules if n.partition(".")[0] == "torch"]:
             del sys.modules[name]
         sys.modules.update(set_aside)
+        for alias, target in ALIASES.items():
+            # importing torch.functional set tinygrad_edu.functional = tinygrad_edu: take it back
+            parent, _, child = alias.rpartition(".")
+            owner = sys.modules.get("tinygrad_edu" + parent[len("torch"):])
+            if owner is not None and owner.__dict__.get(child) is sys.modules.get(target):
+                del owner.__dict__[child]
 
 
 def is_loss(value) -> bool:
