@@ -125,9 +125,10 @@ def test_unmapped_module_is_one_clear_line(tmp_path, capsys):
     path = script(tmp_path, "import torch\nimport torchvision.datasets as datasets\n")
     assert main(["run", str(path)]) == 1
     err = capsys.readouterr().err
-    assert err.strip().splitlines() == [
-        "tinygrad-edu run: torchvision is not available in tinygrad_edu (it is a package for the real PyTorch); "
-        "replace its datasets with synthetic tensors of the same shapes (tinygrad_edu.randn, randint)"]
+    line = ("tinygrad-edu run: torchvision is not available in tinygrad_edu (it is a package for the real PyTorch); "
+            "replace its datasets with synthetic tensors of the same shapes (tinygrad_edu.randn, randint)")
+    assert err.strip().splitlines() == [line]
+    assert line in (ROOT / "README.md").read_text()  # the README quotes it as it is
 
 
 def test_script_errors_show_the_scripts_traceback(tmp_path, capsys):
