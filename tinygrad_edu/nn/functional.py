@@ -147,9 +147,9 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
     if x.ndim == 3 and weight.ndim == 4:  # unbatched (C, H, W), as PyTorch accepts: add N, run, drop it
         return conv2d(x.unsqueeze(0), weight, bias, stride, padding).squeeze(0)
     if x.ndim != 4 or weight.ndim != 4 or x.shape[1] != weight.shape[1]:
-        raise RuntimeError(f"conv2d: input {x.shape} and weight {weight.shape} do not fit: the input must be "
-                           "(N, C, H, W) or (C, H, W) and the weight (out_channels, C, kh, kw) with the same C. "
-                           "Hint: check in_channels, or the order of the input's dimensions.")
+        raise RuntimeError(f"conv2d: input {tuple(x.shape)} and weight {tuple(weight.shape)} do not fit: the input "
+                           "must be (N, C, H, W) or (C, H, W) and the weight (out_channels, C, kh, kw) with the same "
+                           "C. Hint: check in_channels, or the order of the input's dimensions.")
     if padding == "same":
         kh, kw = weight.shape[2:]
         top, left = (kh - 1) // 2, (kw - 1) // 2
@@ -170,7 +170,7 @@ def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
     stride = kernel if stride is None or stride == [] else pair(stride, name)
     padding = pair(padding, name)
     if x.ndim != 4:
-        raise RuntimeError(f"{name}: expected (N, C, H, W) or unbatched (C, H, W) input, got shape {x.shape}. "
+        raise RuntimeError(f"{name}: expected (N, C, H, W) or unbatched (C, H, W) input, got shape {tuple(x.shape)}. "
                            "Hint: check the order of the input's dimensions.")
     if any(2 * p > k for p, k in zip(padding, kernel)):
         raise RuntimeError(f"{name}: padding {padding} should be at most half of the kernel {kernel}")
@@ -219,7 +219,7 @@ def adaptive_pool2d(x: Tensor, output_size, reduce, name: str) -> Tensor:
     if x.ndim == 3:  # unbatched (C, H, W)
         return adaptive_pool2d(x.unsqueeze(0), output_size, reduce, name).squeeze(0)
     if x.ndim != 4:
-        raise RuntimeError(f"{name}: expected (N, C, H, W) or unbatched (C, H, W) input, got shape {x.shape}")
+        raise RuntimeError(f"{name}: expected (N, C, H, W) or unbatched (C, H, W) input, got shape {tuple(x.shape)}")
     if not isinstance(output_size, (tuple, list)):
         output_size = (output_size, output_size)
     if len(output_size) != 2:

@@ -137,7 +137,7 @@ class RNNBase(Module):
         name = type(self).__name__
         if x.ndim not in (2, 3):
             raise ValueError(f"{name}: expected input to be 2-D (L, input_size) or 3-D (L, N, input_size), "
-                             f"got {x.ndim}-D with shape {x.shape}")
+                             f"got {x.ndim}-D with shape {tuple(x.shape)}")
         check_size(name, "input's last dim (input_size)", x.shape[-1], self.input_size)
         batched = x.ndim == 3
         states = hx if isinstance(hx, tuple) else (hx,)
@@ -310,7 +310,7 @@ class RNNCellBase(Module):
         name = type(self).__name__
         if x.ndim not in (1, 2):
             raise ValueError(f"{name}: expected input to be 1-D (input_size,) or 2-D (N, input_size), "
-                             f"got shape {x.shape}")
+                             f"got shape {tuple(x.shape)}")
         check_size(name, "input's last dim (input_size)", x.shape[-1], self.input_size)
         batched = x.ndim == 2
         if not batched:
