@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import broadcastable_shapes, dims, shapes, values
@@ -337,6 +338,31 @@ register("squeeze", lambda x, dim: x.squeeze(dim), np_squeeze, sample_squeeze)
 register("flatten", lambda x, **kw: x.flatten(**kw), np_flatten, sample_flatten)
 register("expand", lambda x, shape: x.expand(*shape), lambda x, shape: np.broadcast_to(x, shape), sample_expand)
 register("getitem", lambda x, key: x[key], lambda x, key: x[key], sample_getitem, covers=("__getitem__",))
+
+
+def index_put(x, value, key):
+    """x[key] = value on a tensor in the graph: recorded as IndexPut (x's clone keeps x a leaf)."""
+    out = x.clone()
+    out[key] = value
+    return out
+
+
+def np_index_put(x, value, key):
+    out = x.copy()
+    out[key] = value
+    return out
+
+
+def sample_index_put(draw):
+    shape = draw(shapes(min_dims=1))
+    key = draw(index_keys(shape))
+    positions = np.arange(int(np.prod(shape))).reshape(shape)[key]
+    assume(np.unique(positions).size == positions.size)  # a repeated index: the last write wins, undefined
+    target = positions.shape
+    return [values(draw, shape, "real"), values(draw, target, "real")], {"key": key}
+
+
+register("index_put", index_put, np_index_put, sample_index_put, covers=("__setitem__",))
 register("cat", lambda *xs, dim: tg.cat(xs, dim), lambda *xs, dim: np.concatenate(xs, axis=dim), sample_cat)
 register("stack", lambda *xs, dim: tg.stack(xs, dim), lambda *xs, dim: np.stack(xs, axis=dim), sample_stack)
 register("split", lambda x, **kw: x.split(**kw), np_split, sample_split)

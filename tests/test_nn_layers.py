@@ -239,3 +239,21 @@ def test_loss_weights_are_buffers_with_torchs_names():
     assert isinstance(loss.weight, tg.Tensor) and list(dict(loss.named_buffers())) == ["weight"]
     logits, target = tg.randn(4, 3), np.array([0, 2, 1, 1])
     assert loss(logits, target).item() == nn.functional.cross_entropy(logits, target, weight=w).item()
+
+
+def test_linear_and_conv_initial_distributions_are_pytorchs():
+    """Weights and biases ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform with a = sqrt(5)):
+    the bounds hold and the spread is a uniform's (std = bound / sqrt(3)), not zeros."""
+    tg.manual_seed(0)
+    layer = nn.Linear(400, 300)
+    bound = 1 / np.sqrt(400)
+    for p in (layer.weight, layer.bias):
+        values = p.detach().numpy()
+        assert np.abs(values).max() <= bound
+        assert abs(values.std() - bound / np.sqrt(3)) < 0.1 * bound / np.sqrt(3)
+        assert abs(values.mean()) < 0.1 * bound
+    conv = nn.Conv2d(8, 16, 3)
+    bound = 1 / np.sqrt(8 * 9)
+    for p in (conv.weight, conv.bias):
+        values = p.detach().numpy()
+        assert np.abs(values).max() <= bound and values.std() > 0.4 * bound

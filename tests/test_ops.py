@@ -80,7 +80,8 @@ def test_every_primitive_is_exercised(data):
     from tinygrad_edu import autograd, ops
     from tinygrad_edu.nn import ops as nn_ops
     primitives = {c for module in (ops, nn_ops) for c in vars(module).values()
-                  if isinstance(c, type) and issubclass(c, autograd.Function) and c is not autograd.Function}
+                  if isinstance(c, type) and issubclass(c, autograd.Function)
+                  and c not in (autograd.Function, ops.Primitive)}
     seen = set()
     for spec in REGISTRY:
         arrays, kwargs = spec.sample(data.draw)
@@ -89,7 +90,7 @@ def test_every_primitive_is_exercised(data):
         while nodes:
             node = nodes.pop()
             seen.add(type(node))
-            nodes.extend(p._ctx for p in node.parents if isinstance(p, tg.Tensor) and p._ctx is not None)
+            nodes.extend(p._ctx for p in node.inputs if isinstance(p, tg.Tensor) and p._ctx is not None)
         # backward with create_graph reaches the ops used only inside backward rules (AddAt)
         if out[0].requires_grad:
             seed = tg.ones(out[0].shape, dtype=np.float64, requires_grad=True)
@@ -105,7 +106,54 @@ def leaves_of(t):
     found, stack = [], [t._ctx]
     while stack:
         node = stack.pop()
-        for p in node.parents:
+        for p in node.inputs:
             if isinstance(p, tg.Tensor) and p.requires_grad:
                 (found.append(p) if p._ctx is None else stack.append(p._ctx))
     return list({id(f): f for f in found}.values())
+
+
+@pytest.mark.parametrize("name", SPECS)
+@given(data=st.data())
+def test_recorded_first_derivative_equals_the_plain_one(name, data):
+    """Backward runs one way when it is recorded (create_graph=True: saved outputs come back
+    as tensors in the graph) and another when it is not; both must give the same gradient."""
+    spec = SPECS[name]
+    arrays, kwargs = spec.sample(data.draw)
+    grads = []
+    for create_graph in (False, True):
+        xs = leaves(arrays)
+        outs = [o for o in as_tuple(spec.fn(*xs, **kwargs)) if o.requires_grad]
+        seeds = [tg.tensor(np.cos(np.arange(o.numel())).reshape(o.shape), dtype=np.float64) for o in outs]
+        grads.append(tg.grad(outs, xs, seeds, create_graph=create_graph, allow_unused=True))
+    for plain, recorded in zip(*grads):
+        assert (plain is None) == (recorded is None)
+        if plain is not None:
+            np.testing.assert_allclose(recorded.detach().numpy(), plain.numpy(), rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------- corners that sampled domains avoid
+
+def grad_of(fn, values):
+    x = tg.tensor(values, dtype=np.float64, requires_grad=True)
+    fn(x).sum().backward()
+    return x.grad.numpy()
+
+
+def test_relu_abs_clamp_derivatives_at_their_kinks():
+    np.testing.assert_array_equal(grad_of(lambda x: x.relu(), [-1.0, 0.0, 2.0]), [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(grad_of(lambda x: x.abs(), [-1.0, 0.0, 2.0]), [-1.0, 0.0, 1.0])
+    # PyTorch: clamp passes the gradient at its bounds (min <= x <= max)
+    np.testing.assert_array_equal(grad_of(lambda x: x.clamp(0.0, 1.0), [-0.5, 0.0, 0.5, 1.0, 1.5]),
+                                  [0.0, 1.0, 1.0, 1.0, 0.0])
+
+
+def test_max_ties_share_the_gradient_and_maximum_halves_it():
+    np.testing.assert_allclose(grad_of(lambda x: x.max(), [1.0, 3.0, 3.0, 2.0]), [0.0, 0.5, 0.5, 0.0])
+    np.testing.assert_allclose(grad_of(lambda x: x.max(dim=1).values if hasattr(x.max(dim=1), "values")
+                                       else x.max(dim=1), [[2.0, 2.0, 2.0], [0.0, 1.0, 0.0]]),
+                               [[1 / 3, 1 / 3, 1 / 3], [0.0, 1.0, 0.0]])
+    y = tg.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    x = tg.tensor([1.0, 3.0], dtype=np.float64, requires_grad=True)
+    x.maximum(y).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [0.5, 1.0])
+    np.testing.assert_allclose(y.grad.numpy(), [0.5, 0.0])

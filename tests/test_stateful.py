@@ -103,8 +103,8 @@ class AutogradMachine(RuleBasedStateMachine):
         if under_no_grad:
             with tg.no_grad():
                 self.add(self.constant(make(a.tensor), ref(a.fn(NO_CHANGE))))
-        else:  # every unary op here reads its input
-            reads = merged(a.reads, {a.alias: self.updates[a.alias]} if a.alias else {})
+        else:  # sin saves its input; tanh and sigmoid their output; half (x * 0.5) nothing of x
+            reads = merged(a.reads, {a.alias: self.updates[a.alias]} if a.alias and op == "sin" else {})
             self.add(Expr(make(a.tensor), lambda d: ref(a.fn(d)), a.leaves, a.parts | self.new_part(), reads))
 
     @precondition(lambda self: self.pool)
@@ -113,8 +113,9 @@ class AutogradMachine(RuleBasedStateMachine):
         a, b = data.draw(st.sampled_from(self.pool)), data.draw(st.sampled_from(self.pool))
         make, ref = BINARY[op]
         reads = merged(a.reads, b.reads)
-        if op == "mul":  # mul saves both factors; add and sub read nothing
-            reads = merged(reads, {x.alias: self.updates[x.alias] for x in (a, b) if x.alias})
+        if op == "mul":  # mul saves each factor that the other's gradient needs; add and sub nothing
+            saved = [x for x, other in ((a, b), (b, a)) if x.alias and other.tensor.requires_grad]
+            reads = merged(reads, {x.alias: self.updates[x.alias] for x in saved})
         self.add(Expr(make(a.tensor, b.tensor), lambda d: ref(a.fn(d), b.fn(d)), a.leaves | b.leaves,
                       a.parts | b.parts | self.new_part(), reads))
 

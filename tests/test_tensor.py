@@ -41,7 +41,7 @@ def test_attributes():
     assert len(x) == 2 and x.numel() == 6 and x.dim() == 2
     assert x.is_leaf and x.grad_fn is None and x.requires_grad
     y = x * 2
-    assert not y.is_leaf and y.grad_fn.name() == "MulBackward" and repr(y.grad_fn) == "<MulBackward>"
+    assert not y.is_leaf and y.grad_fn.name() == "MulBackward0" and repr(y.grad_fn) == "<MulBackward0 object>"
     assert y.detach().requires_grad is False and y.detach()._data is y._data
     assert x.tolist() == [[1, 2, 3], [4, 5, 6]]
     assert x.sum().item() == 21.0
@@ -60,7 +60,7 @@ def test_repr_like_pytorch():
     assert repr(tg.tensor([1.0, 2.0])) == "tensor([1., 2.])"
     assert repr(tg.tensor([1.0, 2.0], requires_grad=True)) == "tensor([1., 2.], requires_grad=True)"
     x = tg.tensor([1.0, 2.0], requires_grad=True)
-    assert repr(x + 1) == "tensor([2., 3.], grad_fn=<AddBackward>)"
+    assert repr(x + 1) == "tensor([2., 3.], grad_fn=<AddBackward0>)"
     assert repr(tg.tensor([1, 2])) == "tensor([1, 2])"
     assert "dtype=float64" in repr(tg.tensor(np.ones(2)))
 

@@ -64,8 +64,6 @@ def test_examples_tensor_polynomial_with_hand_written_gradients(tmp_path):
     assert ns["x"].dtype == ns["torch"].float32 and ns["w"][0].shape == ()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "needs the Function protocol: staticmethod forward(ctx, ...), ctx.save_for_backward, Cube.apply"))
 def test_examples_autograd_custom_function_and_manual_sgd(tmp_path):
     ns = run(tmp_path, """
         import math

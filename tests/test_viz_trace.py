@@ -21,7 +21,7 @@ def test_diamond_records_order_values_and_the_two_paths():
     assert [r["op"] for r in records] == ["Add", "Mul", "leaves"]
     assert [r["step"] for r in records] == [1, 2, 3]
     add, mul, leaves = records
-    assert add["node"] == "AddBackward" and add["grad_in_value"] == 1.0
+    assert add["node"] == "AddBackward0" and add["grad_in_value"] == 1.0
     assert [(g["input"], g["value"], g["adds"]) for g in add["grads_out"]] == [
         ("the output of step 2 (Mul)", 1.0, False), ("x", 1.0, False)]
     assert not add["adds"]

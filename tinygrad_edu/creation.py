@@ -11,7 +11,7 @@ import numpy as np
 
 from . import ops
 from .random import generator
-from .tensor import DEFAULT_FLOAT, Tensor, apply, lift
+from .tensor import DEFAULT_FLOAT, Tensor, lift
 
 __all__ = ["zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn", "randint",
            "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "cat", "stack", "where"]
@@ -116,7 +116,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
     tensors = [lift(t) for t in tensors]
     if not tensors:
         raise RuntimeError("cat: expected a non-empty list of tensors")
-    return apply(ops.Cat, *tensors, dim=dim % max(tensors[0].ndim, 1))
+    return ops.Cat.apply(*tensors, dim=dim % max(tensors[0].ndim, 1))
 
 
 def stack(tensors, dim: int = 0) -> Tensor:

@@ -1,17 +1,22 @@
 """Every primitive op: forward in NumPy beside its derivative.
 
-Read any class top to bottom: the docstring states the maths, `forward`
-computes the value with NumPy, `backward` turns the gradient of the output
-(`g`, a Tensor) into the gradient of each input, with Tensor ops so that the
-backward pass can itself be differentiated (create_graph=True).
+Each op is a `Function`, written in PyTorch's protocol for custom ops (see
+autograd/function.py): the docstring states the maths, `forward(ctx, ...)`
+computes the value with NumPy and saves what the derivative needs,
+`backward(ctx, grad_output)` turns the gradient of the output (`g`, a Tensor)
+into the gradient of each input, with Tensor ops so that the backward pass
+can itself be differentiated (create_graph=True). Each derivative is written
+once, here.
 
 Conventions:
-- `self.parents` are the inputs as given (Tensors, or Python numbers).
-- A gradient is returned only where `self.needs_input_grad[i]` is True.
+- `Primitive` is `Function` with `numpy_forward = True`: forward receives the
+  inputs' NumPy arrays (or Python numbers) and returns an array.
+- A gradient is returned for each positional input, None where
+  `ctx.needs_input_grad[i]` is False; options (axes, dim) are ctx attributes.
 - Gradients may keep the broadcast shape; the engine sums them back down
-  to each input's shape (autograd.unbroadcast), so no op does that itself.
-- Everything not listed here (mean, var, softmax, losses, layers) is built
-  from these primitives in tensor.py and nn/.
+  to each input's shape (autograd.engine.unbroadcast), so no op does that itself.
+- Everything not here (mean, var, softmax, losses, layers) is built from
+  these primitives in composite.py and nn/.
 """
 
 from __future__ import annotations
@@ -22,64 +27,81 @@ import numpy as np
 
 from .autograd import Function
 
+
+class Primitive(Function):
+    """An op of the library: its forward computes with NumPy on the inputs' arrays."""
+    numpy_forward = True
+
+
 # ---------------------------------------------------------------- arithmetic
 
-class Add(Function):
+class Add(Primitive):
     """z = x + y.   dz/dx = 1, dz/dy = 1."""
-    reads_inputs = False
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
         return x + y
 
-    def backward(self, g):
+    @staticmethod
+    def backward(ctx, g):
         return g, g
 
 
-class Sub(Function):
+class Sub(Primitive):
     """z = x - y.   dz/dx = 1, dz/dy = -1."""
-    reads_inputs = False
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
         return x - y
 
-    def backward(self, g):
-        need_x, need_y = self.needs_input_grad
-        return (g if need_x else None), (-g if need_y else None)
+    @staticmethod
+    def backward(ctx, g):
+        return g, (-g if ctx.needs_input_grad[1] else None)
 
 
-class Mul(Function):
+class Mul(Primitive):
     """z = x * y.   dz/dx = y, dz/dy = x."""
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
+        need_x, need_y = ctx.needs_input_grad
+        ctx.save_for_backward(x if need_y else None, y if need_x else None)  # only what backward reads
         return x * y
 
-    def backward(self, g):
-        x, y = self.parents
-        need_x, need_y = self.needs_input_grad
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
         return (g * y if need_x else None), (g * x if need_y else None)
 
 
-class Div(Function):
+class Div(Primitive):
     """z = x / y.   dz/dx = 1 / y, dz/dy = -x / y**2."""
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, y)  # only what backward reads
         return x / y
 
-    def backward(self, g):
-        x, y = self.parents
-        need_x, need_y = self.needs_input_grad
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
         return (g / y if need_x else None), (-g * x / (y * y) if need_y else None)
 
 
-class Pow(Function):
+class Pow(Primitive):
     """z = x ** y.   dz/dx = y * x**(y-1), dz/dy = x**y * log(x)."""
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
         return x ** y
 
-    def backward(self, g):
-        x, y = self.parents
-        need_x, need_y = self.needs_input_grad
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
         gx = gy = None
         if need_x:
             # x ** 0 is constant; x ** -1 would put an Inf into 0 * Inf at x = 0.
@@ -92,25 +114,27 @@ class Pow(Function):
         return gx, gy
 
 
-class Neg(Function):
+class Neg(Primitive):
     """z = -x.   dz/dx = -1."""
-    reads_inputs = False
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
         return -x
 
-    def backward(self, g):
+    @staticmethod
+    def backward(ctx, g):
         return -g
 
 
-class MatMul(Function):
+class MatMul(Primitive):
     """Z = X @ Y (NumPy's matmul: 1-D, 2-D and batched, batch dims broadcast).
 
     dL/dX = dL/dZ @ Y^T,   dL/dY = X^T @ dL/dZ   (on the last two axes).
     A 1-D X acts as a row (1, n) and a 1-D Y as a column (n, 1).
     """
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
         inner_x = x.shape[-1] if x.ndim else None
         inner_y = (y.shape[-2] if y.ndim > 1 else y.shape[0]) if y.ndim else None
         if x.ndim == 0 or y.ndim == 0 or inner_x != inner_y:
@@ -121,11 +145,13 @@ class MatMul(Function):
                     f"inner dimensions {inner_x} and {inner_y} differ. The last dimension of "
                     "the left operand must equal the first (or second-to-last) of the right; "
                     "check the order of the operands or transpose one with .T"))
+        ctx.save_for_backward(x, y)
         return np.matmul(x, y)
 
-    def backward(self, g):
-        x, y = self.parents
-        need_x, need_y = self.needs_input_grad
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
         x2 = x.unsqueeze(0) if x.ndim == 1 else x    # (n,) -> (1, n)
         y2 = y.unsqueeze(-1) if y.ndim == 1 else y   # (n,) -> (n, 1)
         batch = np.broadcast_shapes(x2.shape[:-2], y2.shape[:-2])
@@ -142,167 +168,202 @@ class MatMul(Function):
 
 # ---------------------------------------------------------------- elementwise functions
 
-class Exp(Function):
-    """z = exp(x).   dz/dx = exp(x)."""
+class Exp(Primitive):
+    """z = exp(x).   dz/dx = exp(x) = z."""
 
-    def forward(self, x):
-        self.saved = np.exp(x)  # the output is its own derivative
-        return self.saved
+    @staticmethod
+    def forward(ctx, x):
+        z = np.exp(x)
+        ctx.save_for_backward(z)
+        return z
 
-    def backward(self, g):
-        (x,) = self.parents
-        return g * self.saved_tensor(g, x.exp)
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * z
 
 
-class Log(Function):
+class Log(Primitive):
     """z = log(x).   dz/dx = 1 / x."""
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
         return np.log(x)
 
-    def backward(self, g):
-        (x,) = self.parents
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
         return g / x
 
 
-class Sqrt(Function):
-    """z = sqrt(x).   dz/dx = 1 / (2 sqrt(x))."""
+class Sqrt(Primitive):
+    """z = sqrt(x).   dz/dx = 1 / (2 sqrt(x)) = 1 / (2 z)."""
 
-    def forward(self, x):
-        return np.sqrt(x)
+    @staticmethod
+    def forward(ctx, x):
+        z = np.sqrt(x)
+        ctx.save_for_backward(z)
+        return z
 
-    def backward(self, g):
-        (x,) = self.parents
-        return g * 0.5 / x.sqrt()
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * 0.5 / z
 
 
-class Abs(Function):
+class Abs(Primitive):
     """z = |x|.   dz/dx = sign(x) (0 at x = 0, as PyTorch)."""
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
         return np.abs(x)
 
-    def backward(self, g):
-        (x,) = self.parents
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
         return g * x.sign()
 
 
-class Sin(Function):
+class Sin(Primitive):
     """z = sin(x).   dz/dx = cos(x)."""
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
         return np.sin(x)
 
-    def backward(self, g):
-        (x,) = self.parents
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
         return g * x.cos()
 
 
-class Cos(Function):
+class Cos(Primitive):
     """z = cos(x).   dz/dx = -sin(x)."""
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
         return np.cos(x)
 
-    def backward(self, g):
-        (x,) = self.parents
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
         return -g * x.sin()
 
 
-class Tanh(Function):
-    """z = tanh(x).   dz/dx = 1 - tanh(x)**2."""
+class TanhFunction(Primitive):
+    """z = tanh(x).   dz/dx = 1 - tanh(x)**2 = 1 - z**2."""
 
-    def forward(self, x):
-        out = np.tanh(x)
-        self.saved = 1 - out * out  # dz/dx, while the output is at hand
-        return out
+    @staticmethod
+    def forward(ctx, x):
+        z = np.tanh(x)
+        ctx.save_for_backward(z)
+        return z
 
-    def backward(self, g):
-        (x,) = self.parents
-        return g * self.saved_tensor(g, lambda: 1 - x.tanh() ** 2)
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * (1 - z * z)
 
 
-class Sigmoid(Function):
+class SigmoidFunction(Primitive):
     """z = 1 / (1 + exp(-x)).   dz/dx = z * (1 - z).
 
     Computed as exp(-log(1 + exp(-x))) so that neither large positive nor
     large negative x overflows.
     """
 
-    def forward(self, x):
-        out = np.exp(-np.logaddexp(0, -x))
-        self.saved = out - out * out  # dz/dx = z (1 - z), while the output is at hand
-        return out
+    @staticmethod
+    def forward(ctx, x):
+        z = np.exp(-np.logaddexp(0, -x))
+        ctx.save_for_backward(z)
+        return z
 
-    def backward(self, g):
-        (x,) = self.parents
-        return g * self.saved_tensor(g, lambda: x.sigmoid() * (1 - x.sigmoid()))
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * (z - z * z)
 
 
-class Relu(Function):
-    """z = max(x, 0).   dz/dx = 1 where x > 0, else 0."""
+class Relu(Primitive):
+    """z = max(x, 0).   dz/dx = 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
 
-    def forward(self, x):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
         return np.maximum(x, 0)
 
-    def backward(self, g):
-        (x,) = self.parents
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
         return g * (x > 0)  # a mask multiply: 10x faster than np.where on big arrays (Inf * 0 gives NaN)
 
 
-class Clamp(Function):
+class Clamp(Primitive):
     """z = min(max(x, low), high).   dz/dx = 1 where low <= x <= high, else 0."""
 
-    def forward(self, x, low=None, high=None):
-        self.low, self.high = low, high
+    @staticmethod
+    def forward(ctx, x, low=None, high=None):
+        ctx.save_for_backward(x)
+        ctx.low, ctx.high = low, high
         return np.clip(x, low, high)
 
-    def backward(self, g):
-        (x,) = self.parents
-        if self.low is not None:
-            g = g * (x >= self.low)
-        if self.high is not None:
-            g = g * (x <= self.high)
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        if ctx.low is not None:
+            g = g * (x >= ctx.low)
+        if ctx.high is not None:
+            g = g * (x <= ctx.high)
         return g
 
 
-class Maximum(Function):
+class Maximum(Primitive):
     """z = max(x, y) elementwise.   dz/dx = 1 where x > y, 1/2 where x == y, else 0."""
 
-    def forward(self, x, y):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
         return np.maximum(x, y)
 
-    def backward(self, g):
-        x, y = self.parents
-        need_x, need_y = self.needs_input_grad
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
         half_ties = g * (x == y) * 0.5
         return ((g * (x > y) + half_ties) if need_x else None,
                 (g * (y > x) + half_ties) if need_y else None)
 
 
-class Where(Function):
+class Where(Primitive):
     """z = x where cond else y.   dz/dx = cond, dz/dy = not cond (cond gets no gradient)."""
-    reads_inputs = False
 
-    def forward(self, cond, x, y):
+    @staticmethod
+    def forward(ctx, cond, x, y):
+        ctx.save_for_backward(cond)
         return np.where(cond, x, y)
 
-    def backward(self, g):
-        cond, _, _ = self.parents
-        _, need_x, need_y = self.needs_input_grad
+    @staticmethod
+    def backward(ctx, g):
+        (cond,) = ctx.saved_tensors
+        _, need_x, need_y = ctx.needs_input_grad
         return None, (g.where(cond, 0.0) if need_x else None), (g.where(~cond, 0.0) if need_y else None)
 
 
-class Cast(Function):
+class Cast(Primitive):
     """z = x converted to another dtype (also `clone`, a copy).   dz/dx = 1, in x's dtype."""
-    reads_inputs = False
 
-    def forward(self, x, dtype):
-        self.in_dtype = x.dtype
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.in_dtype = x.dtype
         return x.astype(dtype)  # astype copies
 
-    def backward(self, g):
-        return g.astype(self.in_dtype)
+    @staticmethod
+    def backward(ctx, g):
+        return g.astype(ctx.in_dtype)
 
 
 # ---------------------------------------------------------------- reductions
@@ -314,35 +375,38 @@ def kept_shape(shape: tuple, axes) -> tuple:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-class Sum(Function):
+class Sum(Primitive):
     """z = sum of x over `axes`.   dz/dx = 1: the gradient is copied back along the axes."""
-    reads_inputs = False
 
-    def forward(self, x, axes=None, keepdim=False):
-        self.axes = axes
+    @staticmethod
+    def forward(ctx, x, axes=None, keepdim=False):
+        ctx.shape, ctx.axes = x.shape, axes
         return x.sum(axis=axes, keepdims=keepdim)
 
-    def backward(self, g):
-        (x,) = self.parents
-        return g.reshape(kept_shape(x.shape, self.axes)).expand(x.shape)
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(kept_shape(ctx.shape, ctx.axes)).expand(ctx.shape)
 
 
-class Max(Function):
+class Max(Primitive):
     """z = max of x over `axes`.   dz/dx = 1 at the maximum, 0 elsewhere;
     when several elements tie for the maximum they share the gradient equally."""
 
-    def forward(self, x, axes=None, keepdim=False):
-        self.axes = axes
+    @staticmethod
+    def forward(ctx, x, axes=None, keepdim=False):
+        ctx.save_for_backward(x)
+        ctx.axes = axes
         return x.max(axis=axes, keepdims=keepdim)
 
-    def backward(self, g):
-        (x,) = self.parents
-        is_max = (x == x.max(dim=self.axes, keepdim=True)).astype(g.dtype)
-        ties = is_max.sum(dim=self.axes, keepdim=True)
-        return g.reshape(kept_shape(x.shape, self.axes)) * is_max / ties
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        is_max = (x == x.max(dim=ctx.axes, keepdim=True)).astype(g.dtype)
+        ties = is_max.sum(dim=ctx.axes, keepdim=True)
+        return g.reshape(kept_shape(x.shape, ctx.axes)) * is_max / ties
 
 
-class LogSoftmax(Function):
+class LogSoftmaxFunction(Primitive):
     """z = x - log(sum(exp(x))) along `dim`, computed as (x - m) - log(sum(exp(x - m)))
     with m = max(x) (0 where the max is infinite), so exp never overflows.
 
@@ -350,64 +414,66 @@ class LogSoftmax(Function):
 
     Why a primitive: the composite x - logsumexp(x) is eleven nodes (max, where, sub,
     exp, sum, log, add, sub, ...) on the (batch, classes) logits of every classifier;
-    this is one, and its backward is three Tensor ops.
+    this is one, and its backward is four Tensor ops.
     """
 
-    def forward(self, x, dim):
-        self.dim = dim
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
         m = x.max(axis=dim, keepdims=True)
         shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
-        e = np.exp(shifted)
-        total = e.sum(axis=dim, keepdims=True)
-        self.saved = e / total  # softmax(x): the derivative needs it, and here it is at hand
-        return shifted - np.log(total)
+        z = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        ctx.save_for_backward(z)
+        return z
 
-    def backward(self, g):
-        (x,) = self.parents
-        p = self.saved_tensor(g, lambda: x.softmax(self.dim))
-        return g - p * g.sum(self.dim, keepdim=True)
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g - z.exp() * g.sum(ctx.dim, keepdim=True)
 
 
 # ---------------------------------------------------------------- movement
 
-class Reshape(Function):
+class Reshape(Primitive):
     """z = x with a new shape, same elements in the same order.   dz/dx: reshape back."""
-    reads_inputs = False
     makes_view = True
 
-    def forward(self, x, shape):
+    @staticmethod
+    def forward(ctx, x, shape):
         if -1 not in shape and math.prod(shape) != x.size:
             raise RuntimeError(
                 f"reshape: cannot reshape {x.shape} ({x.size} elements) into {shape} "
                 f"({math.prod(shape)} elements). The number of elements must stay the "
                 "same; use -1 for one dimension to have it worked out.")
+        ctx.shape = x.shape
         return x.reshape(shape)
 
-    def backward(self, g):
-        (x,) = self.parents
-        return g.reshape(x.shape)
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape)
 
 
-class Permute(Function):
+class Permute(Primitive):
     """z = x with its axes reordered (transpose, .T).   dz/dx: the inverse reordering."""
-    reads_inputs = False
     makes_view = True
 
-    def forward(self, x, axes):
-        self.axes = axes
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.axes = axes
         return np.transpose(x, axes)
 
-    def backward(self, g):
-        return g.permute(*np.argsort(self.axes))
+    @staticmethod
+    def backward(ctx, g):
+        return g.permute(*np.argsort(ctx.axes))
 
 
-class Expand(Function):
+class Expand(Primitive):
     """z = x broadcast to a larger shape (a view, no copy).
     dz/dx: sum over the copies, which the engine's unbroadcast does."""
-    reads_inputs = False
     makes_view = True
 
-    def forward(self, x, shape):
+    @staticmethod
+    def forward(ctx, x, shape):
         try:
             return np.broadcast_to(x, shape)
         except ValueError:
@@ -415,67 +481,89 @@ class Expand(Function):
                 f"expand: cannot expand shape {x.shape} to {shape}: each dimension must be equal or 1 "
                 "in the input (new dimensions go in front). Hint: unsqueeze the input first.") from None
 
-    def backward(self, g):
+    @staticmethod
+    def backward(ctx, g):
         return g
 
 
-class GetItem(Function):
+class GetItem(Primitive):
     """z = x[key] (ints, slices, None, ..., integer arrays, boolean masks).
     dz/dx: a zero tensor of x's shape with g added at `key` (AddAt);
     repeated indices get the sum of their gradients."""
-    reads_inputs = False
     makes_view = True
 
-    def forward(self, x, key):
-        self.key = key
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.shape, ctx.key = x.shape, key
         return x[key]
 
-    def backward(self, g):
-        (x,) = self.parents
-        return g._add_at(x.shape, self.key)
+    @staticmethod
+    def backward(ctx, g):
+        return AddAt.apply(g, shape=ctx.shape, key=ctx.key)
 
 
-class AddAt(Function):
+class AddAt(Primitive):
     """z = zeros(shape) with x added at `key` (NumPy's np.add.at): the adjoint of
     indexing, so GetItem's backward. dz/dx = z[key], i.e. GetItem again."""
-    reads_inputs = False
 
-    def forward(self, x, shape, key):
-        self.key = key
+    @staticmethod
+    def forward(ctx, x, shape, key):
+        ctx.key = key
         out = np.zeros(shape, dtype=x.dtype)
         np.add.at(out, key, x)
         return out
 
-    def backward(self, g):
-        return g[self.key]
+    @staticmethod
+    def backward(ctx, g):
+        return GetItem.apply(g, key=ctx.key)
 
 
-class Cat(Function):
+class IndexPut(Primitive):
+    """z = x with the elements at `key` replaced by `value` (x[key] = value, recorded).
+    dz/dx = 1 except at key, where it is 0;  dz/dvalue = 1 at key: g[key]
+    (summed back to value's shape by the engine where value was broadcast)."""
+
+    @staticmethod
+    def forward(ctx, x, value, key):
+        ctx.key = key
+        out = x.copy()
+        out[key] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        need_x, need_value = ctx.needs_input_grad
+        gx = IndexPut.apply(g, 0.0, key=ctx.key) if need_x else None
+        return gx, (GetItem.apply(g, key=ctx.key) if need_value else None)
+
+
+class Cat(Primitive):
     """z = the inputs joined along `dim`.   dz/dx_i: the slice of g that came from x_i."""
-    reads_inputs = False
 
-    def forward(self, *xs, dim=0):
-        self.dim = dim
+    @staticmethod
+    def forward(ctx, *xs, dim=0):
+        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
         return np.concatenate(xs, axis=dim)
 
-    def backward(self, g):
+    @staticmethod
+    def backward(ctx, g):
         grads, start = [], 0
-        for x, needed in zip(self.parents, self.needs_input_grad):
-            stop = start + x.shape[self.dim]
-            key = (slice(None),) * self.dim + (slice(start, stop),)
+        for size, needed in zip(ctx.sizes, ctx.needs_input_grad):
+            key = (slice(None),) * ctx.dim + (slice(start, start + size),)
             grads.append(g[key] if needed else None)
-            start = stop
+            start += size
         return tuple(grads)
 
 
-class Pad(Function):
+class Pad(Primitive):
     """z = x with `widths[i] = (before, after)` constant values added around axis i.
     dz/dx: g with the padding cut off again."""
-    reads_inputs = False
 
-    def forward(self, x, widths, value=0.0):
-        self.widths = widths
+    @staticmethod
+    def forward(ctx, x, widths, value=0.0):
+        ctx.widths = widths
         return np.pad(x, widths, mode="constant", constant_values=value)
 
-    def backward(self, g):
-        return g[tuple(slice(before, g.shape[i] - after) for i, (before, after) in enumerate(self.widths))]
+    @staticmethod
+    def backward(ctx, g):
+        return g[tuple(slice(before, g.shape[i] - after) for i, (before, after) in enumerate(ctx.widths))]

@@ -1,9 +1,10 @@
 """Tensor: a NumPy array that remembers how it was made.
 
-Every differentiable method goes through one entry point, `apply(Op, ...)`,
-which runs the op's NumPy forward and, when a gradient will be needed,
-links the result to a graph node. Composite ops (mean, var, softmax, ...)
-are written from primitives in composite.py and bound here as methods.
+Every differentiable method calls one op through the one entry point,
+`Op.apply(...)` (autograd/function.py), which runs the op's forward and, when
+a gradient will be needed, keeps the op's ctx as the result's graph node.
+Composite ops (mean, var, softmax, ...) are written from primitives in
+composite.py and bound here as methods.
 """
 
 from __future__ import annotations
@@ -13,21 +14,12 @@ import numbers
 import numpy as np
 
 from . import composite, ops
-from .autograd import (
-    RemovableHandle,
-    _Mode,
-    check_finite,
-    grad,
-    module_stack,
-    retain,
-    run_backward,
-    seed_gradient,
-    user_frame,
-)
+from .autograd import Mode, RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
+from .autograd.function import as_constant
 from .composite import axes_of
 from .tracing import trace_backward
 
-__all__ = ["Tensor", "tensor", "apply", "grad"]
+__all__ = ["Tensor", "tensor", "grad"]
 
 DEFAULT_FLOAT = np.float32
 
@@ -54,72 +46,6 @@ def is_float(dtype) -> bool:
     return np.issubdtype(dtype, np.floating)
 
 
-def apply(op: type, *inputs, **options) -> "Tensor":
-    """Run primitive `op` on `inputs` (Tensors or Python numbers): the one entry point.
-
-    The node is linked into the graph only when grad mode is on and some
-    input requires grad; otherwise the result is a plain constant. This runs
-    for every op, so it is kept lean.
-    """
-    node = op()
-    arrays, needs, versions = [], [], []
-    for x in inputs:
-        if isinstance(x, Tensor):
-            arrays.append(x._data)
-            needs.append(x.requires_grad)
-            versions.append(x._counter[0])
-        else:  # not a tensor: a constant. A Python number keeps the tensor's dtype in NumPy.
-            if type(x) not in (float, int):  # (checked first: the common case, on every op)
-                if isinstance(x, np.generic):
-                    x = x.item()  # a NumPy scalar counts as a plain number, as in PyTorch
-                elif not isinstance(x, numbers.Number):
-                    x = constant(x, inputs)  # a list or an array
-            arrays.append(x)
-            needs.append(False)
-            versions.append(None)
-    try:
-        out = node.forward(*arrays, **options)
-    except (ValueError, IndexError) as err:
-        raise shape_error(op, inputs, err) from None
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)
-    result = Tensor.__new__(Tensor)
-    result._data = out
-    result.grad = result._ctx = result._hooks = result.name = None
-    # A view (reshape, transpose, basic indexing) shares its input's memory, so it shares
-    # its version counter too: changing either in place is seen by graphs that saved the other.
-    result._counter = inputs[0]._counter if op.makes_view and out.base is not None else [0]
-    result.requires_grad = requires_grad = _Mode.grad_enabled and True in needs
-    if requires_grad:
-        node.parents = inputs
-        node.needs_input_grad = needs
-        node.versions = versions if op.reads_inputs else None
-        node.hooks = node.retained = node.trace = None
-        node.module = module_stack[-1] if module_stack else None
-        result._ctx = node
-        if _Mode.anomaly:
-            anomaly_check(node, out)
-    return result
-
-
-def anomaly_check(node, out) -> None:
-    node.trace = user_frame()
-    check_finite(out, "output (forward)", node)
-
-
-def shape_error(op, inputs, err) -> Exception:
-    shapes = " and ".join(str(x.shape) if isinstance(x, Tensor) else repr(x) for x in inputs)
-    name = op.__name__.lower()
-    if isinstance(err, IndexError):  # stays an IndexError, as in PyTorch
-        return IndexError(f"{name}: index out of range for shape {shapes}: {err}")
-    if "broadcast" in str(err):
-        return RuntimeError(
-            f"{name}: shapes {shapes} cannot be broadcast together. Broadcasting lines shapes up "
-            "from the right; each pair of sizes must be equal or one of them 1. "
-            "Hint: reshape or unsqueeze one operand so the sizes line up.")
-    return RuntimeError(f"{name}: invalid arguments for shape {shapes}: {err}")
-
-
 def index_key(key):
     """Tensors and lists inside an index become NumPy arrays."""
     if isinstance(key, tuple):
@@ -131,7 +57,7 @@ def index_key(key):
     return key
 
 
-class Tensor:
+class Tensor(TensorBase):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -139,29 +65,20 @@ class Tensor:
     >>> x.grad
     tensor([2., 4., 6.])
     """
-    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_counter", "_hooks", "name", "__weakref__")
+    __slots__ = ()  # the fields are TensorBase's (autograd/function.py)
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
         self._data = to_array(data, dtype)
-        self.grad = None
+        self._grad = None
         self.requires_grad = False
         self._ctx = None
-        self._counter = [0]
+        self._counter = None
         self._hooks = None
+        self._before = None
         self.name = name
         if requires_grad:
             self.requires_grad_(True)
-
-    @classmethod
-    def _wrap(cls, array: np.ndarray) -> "Tensor":
-        """A constant around an existing array, no copy: the fast path for ops."""
-        t = cls.__new__(cls)
-        t._data = array
-        t.grad = t._ctx = t._hooks = t.name = None
-        t.requires_grad = False
-        t._counter = [0]
-        return t
 
     # ------------------------------------------------------------ attributes
     @property
@@ -270,17 +187,8 @@ class Tensor:
     def detach(self) -> "Tensor":
         """The same data, cut off from the graph (shares memory and the version counter, as PyTorch)."""
         t = Tensor._wrap(self._data)
-        t._counter = self._counter
+        t._counter = self._shared_counter()
         return t
-
-    @property
-    def _version(self) -> int:
-        """How many times this tensor's memory was changed in place (shared with its views)."""
-        return self._counter[0]
-
-    @_version.setter
-    def _version(self, value: int) -> None:
-        self._counter[0] = value
 
     def retain_grad(self) -> None:
         """Keep .grad on this non-leaf tensor after backward (leaves always keep it)."""
@@ -323,61 +231,92 @@ class Tensor:
             retain_graph = create_graph
         if inputs is not None:
             inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-            grads = run_backward([self], [gradient], retain_graph, create_graph, inputs, True)
-            for t, g in zip(inputs, grads):
-                if g is not None:
-                    g = g if create_graph else g.detach()
-                    t.grad = g if t.grad is None else t.grad + g
-            return
-        run_backward([self], [gradient], retain_graph, create_graph)
+        run_backward([self], [gradient], retain_graph, create_graph, inputs, allow_unused=True)
 
     # ------------------------------------------------------------ in-place ops
-    def _check_inplace(self, op: str, other=None) -> None:
-        if not _Mode.grad_enabled:
-            if self._ctx is not None and getattr(self._ctx, "saved", None) is self._data:
-                raise RuntimeError(
-                    f"{op}: {self._ctx.name()} saved this tensor (its output) for the backward "
-                    "pass; changing it in place would make the gradient wrong. "
-                    "Use an out-of-place op, or .detach().clone() it first.")
-            return
-        if self.requires_grad and self._ctx is None:
-            raise RuntimeError(
-                f"{op}: a leaf Variable that requires grad is being used in an in-place operation. "
-                "Update parameters inside `with no_grad():` (that is what optimizers do).")
-        if self.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
-            raise RuntimeError(
-                f"{op}: in-place ops on tensors that are part of the graph are not supported by "
-                "tinygrad_edu (they would rewrite the graph). Write the out-of-place form, "
-                "e.g. y = y + 1 instead of y += 1.")
+    def _inplace(self, name: str, other, op, numpy_op) -> "Tensor":
+        """Change self in place to op(self, other).
 
-    def _inplace(self, op: str, ufunc, other) -> "Tensor":
-        self._check_inplace(op, other)
-        other = other._data if isinstance(other, Tensor) else other
+        Outside the graph (nothing requires grad, or under no_grad) NumPy writes into
+        the array itself (`numpy_op(array, other)`): what optimizers do. Inside it,
+        as in PyTorch, the op is recorded on the old value and self's history moves
+        onto it (`record_inplace`).
+        """
+        if Mode.grad_enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)):
+            self._record_inplace(name, lambda old: op(old, other))
+            return self
+        value = other._data if isinstance(other, Tensor) else other
         try:
-            ufunc(self._data, other, out=self._data)
+            numpy_op(self._data, value)
         except (TypeError, ValueError) as err:
-            raise RuntimeError(f"{op}: cannot update a tensor of shape {self.shape} and dtype "
-                               f"{self.dtype} in place with {np.shape(other)}: {err}") from None
-        self._counter[0] += 1
+            raise RuntimeError(f"{name}: cannot update a tensor of shape {tuple(self.shape)} and dtype "
+                               f"{self.dtype} in place with {np.shape(value)}: {err}") from None
+        self._changed()
         return self
 
+    def _record_inplace(self, name: str, compute) -> None:
+        """self = compute(old self), recorded: the value is written into self's memory, version
+        bumped, and self's grad_fn becomes the new op's node (PyTorch "rebases" the history).
+        A slice of a tensor in the graph writes through to that tensor: base[key] = new value."""
+        ctx = self._ctx
+        if ctx is None and self.requires_grad:
+            raise RuntimeError(
+                f"{name}: a leaf Variable that requires grad is being used in an in-place operation. "
+                "Update parameters inside `with no_grad():` (that is what optimizers do).")
+        shares_memory = (ctx is not None and ctx.makes_view and ctx.inputs is not None
+                         and self._counter is not None and self._counter is getattr(ctx.inputs[0], "_counter", None))
+        if shares_memory and not isinstance(ctx, ops.GetItem):
+            raise RuntimeError(
+                f"{name}: in-place change of a {ctx.name()} view of a tensor in the graph is not supported; "
+                "change the tensor itself, or make the view a copy first with .clone()")
+        old = self._snapshot()
+        new = compute(old)
+        if new.shape != self.shape:
+            raise RuntimeError(f"{name}: the result has shape {tuple(new.shape)} but the tensor changed in "
+                               f"place has shape {tuple(self.shape)}; an in-place op cannot change the shape")
+        if shares_memory:  # a slice: write into the base, then read the slice back from it
+            base = ctx.inputs[0]
+            base[ctx.key] = new
+            self._before = old
+            self._ctx, self.requires_grad = base[ctx.key]._ctx, True
+            return
+        np.copyto(self._data, new._data, casting="same_kind")
+        self._changed()
+        self._before = old
+        self._ctx, self.requires_grad = new._ctx, new.requires_grad
+
+    def _snapshot(self) -> "Tensor":
+        """Self before an in-place change: its history, and a copy of its value (PyTorch, too,
+        keeps the original when the op's derivative needs it: x *= w needs the old x)."""
+        old = Tensor._wrap(self._data.copy())
+        old._ctx, old.requires_grad, old._before = self._ctx, self.requires_grad, self._before
+        return old
+
+    def _changed(self) -> None:
+        """Self's memory was changed in place: graphs that saved it must be able to tell."""
+        self._bump_version()
+        if self._ctx is not None and self._ctx.output is self._data:
+            self._ctx.output = None  # the op saved this very array as its output: now it is stale
+
     def add_(self, other, alpha=1) -> "Tensor":
-        return self._inplace("add_", np.add, other if alpha == 1 else other * alpha)
+        other = other if alpha == 1 else other * alpha
+        return self._inplace("add_", other, Tensor.add, lambda a, b: np.add(a, b, out=a))
 
     def sub_(self, other, alpha=1) -> "Tensor":
-        return self._inplace("sub_", np.subtract, other if alpha == 1 else other * alpha)
+        other = other if alpha == 1 else other * alpha
+        return self._inplace("sub_", other, Tensor.sub, lambda a, b: np.subtract(a, b, out=a))
 
     def mul_(self, other) -> "Tensor":
-        return self._inplace("mul_", np.multiply, other)
+        return self._inplace("mul_", other, Tensor.mul, lambda a, b: np.multiply(a, b, out=a))
 
     def div_(self, other) -> "Tensor":
-        return self._inplace("div_", np.divide, other)
+        return self._inplace("div_", other, Tensor.div, lambda a, b: np.divide(a, b, out=a))
 
     def copy_(self, src) -> "Tensor":
-        return self._inplace("copy_", lambda a, b, out: np.copyto(out, b), src)
+        return self._inplace("copy_", src, lambda old, new: ops.IndexPut.apply(old, new, key=...), np.copyto)
 
     def fill_(self, value) -> "Tensor":
-        return self._inplace("fill_", lambda a, b, out: np.copyto(out, b), value)
+        return self._inplace("fill_", value, lambda old, new: ops.IndexPut.apply(old, new, key=...), np.copyto)
 
     def zero_(self) -> "Tensor":
         return self.fill_(0)
@@ -386,70 +325,70 @@ class Tensor:
 
     # ------------------------------------------------------------ arithmetic
     def add(self, other, alpha=1) -> "Tensor":
-        return apply(ops.Add, self, other if alpha == 1 else other * alpha)
+        return ops.Add.apply(self, other if alpha == 1 else other * alpha)
 
     def sub(self, other, alpha=1) -> "Tensor":
-        return apply(ops.Sub, self, other if alpha == 1 else other * alpha)
+        return ops.Sub.apply(self, other if alpha == 1 else other * alpha)
 
     def mul(self, other) -> "Tensor":
-        return apply(ops.Mul, self, other)
+        return ops.Mul.apply(self, other)
 
     def div(self, other) -> "Tensor":
-        return apply(ops.Div, self, other)
+        return ops.Div.apply(self, other)
 
     def pow(self, exponent) -> "Tensor":
-        return apply(ops.Pow, self, exponent)
+        return ops.Pow.apply(self, exponent)
 
     def matmul(self, other) -> "Tensor":
-        return apply(ops.MatMul, self, other)
+        return ops.MatMul.apply(self, other)
 
     def neg(self) -> "Tensor":
-        return apply(ops.Neg, self)
+        return ops.Neg.apply(self)
 
     __add__ = __radd__ = add
     __sub__, __mul__, __rmul__, __truediv__, __pow__, __matmul__, __neg__ = sub, mul, mul, div, pow, matmul, neg
 
     def __rsub__(self, other):
-        return apply(ops.Sub, other, self)
+        return ops.Sub.apply(other, self)
 
     def __rtruediv__(self, other):
-        return apply(ops.Div, other, self)
+        return ops.Div.apply(other, self)
 
     def __rpow__(self, other):
-        return apply(ops.Pow, other, self)
+        return ops.Pow.apply(other, self)
 
     def __rmatmul__(self, other):
-        return apply(ops.MatMul, other, self)
+        return ops.MatMul.apply(other, self)
 
     # ------------------------------------------------------------ elementwise
     def exp(self):
-        return apply(ops.Exp, self)
+        return ops.Exp.apply(self)
 
     def log(self):
-        return apply(ops.Log, self)
+        return ops.Log.apply(self)
 
     def sqrt(self):
-        return apply(ops.Sqrt, self)
+        return ops.Sqrt.apply(self)
 
     def abs(self):
-        return apply(ops.Abs, self)
+        return ops.Abs.apply(self)
 
     __abs__ = abs
 
     def sin(self):
-        return apply(ops.Sin, self)
+        return ops.Sin.apply(self)
 
     def cos(self):
-        return apply(ops.Cos, self)
+        return ops.Cos.apply(self)
 
     def tanh(self):
-        return apply(ops.Tanh, self)
+        return ops.TanhFunction.apply(self)
 
     def sigmoid(self):
-        return apply(ops.Sigmoid, self)
+        return ops.SigmoidFunction.apply(self)
 
     def relu(self):
-        return apply(ops.Relu, self)
+        return ops.Relu.apply(self)
 
     def clamp(self, min=None, max=None):
         if min is None and max is None:
@@ -457,19 +396,19 @@ class Tensor:
         if isinstance(min, Tensor) or isinstance(max, Tensor):  # tensor bounds get gradients too
             out = self if min is None else self.maximum(min)
             return out if max is None else out.minimum(max)
-        return apply(ops.Clamp, self, low=min, high=max)
+        return ops.Clamp.apply(self, low=min, high=max)
 
     clip = clamp
 
     def maximum(self, other):
-        return apply(ops.Maximum, self, other)
+        return ops.Maximum.apply(self, other)
 
     def where(self, condition, other):
         """`x.where(cond, y)`: x where cond is True, else y (PyTorch's Tensor.where)."""
-        return apply(ops.Where, condition, self, other)
+        return ops.Where.apply(condition, self, other)
 
     def astype(self, dtype):
-        return self if self.dtype == dtype else apply(ops.Cast, self, dtype=np.dtype(dtype))
+        return self if self.dtype == dtype else ops.Cast.apply(self, dtype=np.dtype(dtype))
 
     def float(self):
         return self.astype(np.float32)
@@ -482,7 +421,7 @@ class Tensor:
 
     def clone(self):
         """A copy that stays in the graph (gradient passes straight through)."""
-        return apply(ops.Cast, self, dtype=self.dtype)
+        return ops.Cast.apply(self, dtype=self.dtype)
 
     # ------------------------------------------------------------ not differentiable: constants
     def _compare(self, ufunc, other) -> "Tensor":
@@ -511,20 +450,20 @@ class Tensor:
     # ------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Sum over `dim` (int or tuple; None for all). NumPy's axis/keepdims work too."""
-        return apply(ops.Sum, self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
+        return ops.Sum.apply(self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The largest value over `dim`. Returns values only (PyTorch's max(dim) also
         returns indices: use argmax for those). `x.max(y)` with a tensor is maximum."""
         if isinstance(dim, Tensor):
             return self.maximum(dim)
-        return apply(ops.Max, self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
+        return ops.Max.apply(self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
 
     def log_softmax(self, dim: int = -1):
         """x - logsumexp(x) along dim, stable for logits of 1e3 and more (a primitive for speed)."""
         if self.ndim == 0:
             return self - self  # one element is its whole distribution: log 1 = 0
-        return apply(ops.LogSoftmax, self, dim=axes_of(self.ndim, dim)[0])
+        return ops.LogSoftmaxFunction.apply(self, dim=axes_of(self.ndim, dim)[0])
 
     # composites (composite.py): built from the primitives above, no backward of their own
     mean, min, minimum, var, std = composite.mean, composite.min, composite.minimum, composite.var, composite.std
@@ -536,7 +475,7 @@ class Tensor:
     # ------------------------------------------------------------ movement
     def reshape(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-        return apply(ops.Reshape, self, shape=tuple(int(n) for n in shape))
+        return ops.Reshape.apply(self, shape=tuple(int(n) for n in shape))
 
     view = reshape
 
@@ -547,30 +486,32 @@ class Tensor:
         if sorted(axes) != list(range(n)):
             raise RuntimeError(f"permute: {tuple(dims)} is not an ordering of the {n} "
                                f"dimensions of a tensor of shape {self.shape}")
-        return apply(ops.Permute, self, axes=axes)
+        return ops.Permute.apply(self, axes=axes)
 
     def expand(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         lead = len(shape) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-        return apply(ops.Expand, self, shape=shape)
+        return ops.Expand.apply(self, shape=shape)
 
     def __getitem__(self, key):
-        return apply(ops.GetItem, self, key=index_key(key))
+        return ops.GetItem.apply(self, key=index_key(key))
 
     def __setitem__(self, key, value) -> None:
-        """x[key] = value: an in-place write, allowed where other in-place ops are."""
-        self._check_inplace("__setitem__", value)
+        """x[key] = value: an in-place write. In the graph it is recorded (IndexPut), as in PyTorch."""
+        key = index_key(key)
+        if Mode.grad_enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
+            self._record_inplace("__setitem__", lambda old: ops.IndexPut.apply(old, value, key=key))
+            return
         try:
-            self._data[index_key(key)] = value._data if isinstance(value, Tensor) else value
-        except ValueError as err:
+            self._data[key] = value._data if isinstance(value, Tensor) else value
+        except IndexError as err:
+            raise IndexError(f"__setitem__: index {key!r} is out of range for a tensor of shape "
+                             f"{tuple(self.shape)} ({err})") from None
+        except (ValueError, TypeError) as err:
             raise RuntimeError(f"__setitem__: cannot write a value of shape {np.shape(value)} into "
                                f"tensor{list(self.shape)}[{key!r}]: {err}") from None
-        self._counter[0] += 1
-
-    def _add_at(self, shape, key):
-        """zeros(shape) with self added at key: the gradient of indexing (see ops.AddAt)."""
-        return apply(ops.AddAt, self, shape=shape, key=key)
+        self._changed()
 
     def pad(self, pad, value: float = 0.0):
         """PyTorch's F.pad order: (left, right) for the last dim, then (top, bottom) for the one
@@ -583,17 +524,7 @@ class Tensor:
         widths = [(0, 0)] * self.ndim
         for i in range(len(pad) // 2):
             widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
-        return apply(ops.Pad, self, widths=tuple(widths), value=value)
-
-
-def constant(data, inputs) -> np.ndarray:
-    """Array-like data given to an op (a list, a NumPy array): an array, in the dtype of the
-    op's first floating tensor when both are floating, so [0.5, 1.5] does not turn float32 into float64."""
-    array = np.asarray(data)
-    like = next((x for x in inputs if isinstance(x, Tensor)), None)
-    if like is not None and is_float(like.dtype) and is_float(array.dtype):
-        return array.astype(like.dtype, copy=False)
-    return array
+        return ops.Pad.apply(self, widths=tuple(widths), value=value)
 
 
 def lift(x, like: Tensor | None = None):
@@ -601,7 +532,7 @@ def lift(x, like: Tensor | None = None):
     (in `like`'s dtype when both are floating)."""
     if isinstance(x, (Tensor, numbers.Number)):
         return x
-    return Tensor._wrap(constant(x, (like,)))
+    return Tensor._wrap(as_constant(x, None if like is None else like._data))
 
 
 def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = None) -> Tensor:

@@ -145,7 +145,8 @@ class LastLoss:
                 setattr(node, name, value)
         for leaf, values, version in self.leaves:
             leaf._data[...] = values  # in place, so views of the leaf in the graph see it too
-            leaf._version = version
+            if leaf._counter is not None:  # and the version the graph saw, so backward accepts it again
+                leaf._counter[0] = version
 
     def profile(self, frame, event, arg) -> None:
         if event == "call" and frame.f_code is self.BACKWARD:

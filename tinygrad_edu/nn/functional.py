@@ -15,7 +15,7 @@ import numpy as np
 from ..autograd import no_grad
 from ..creation import stack
 from ..random import generator
-from ..tensor import Tensor, apply
+from ..tensor import Tensor
 from . import ops
 from .losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss
 
@@ -45,7 +45,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"linear: input of shape {x.shape} has {x.shape[-1]} features but the weight "
                            f"{weight.shape} expects {weight.shape[-1]} (weight is (out_features, in_features)). "
                            "Hint: check in_features of the layer, or flatten the input first.")
-    return apply(ops.Linear, x, weight) if bias is None else apply(ops.Linear, x, weight, bias)
+    return ops.LinearFunction.apply(x, weight) if bias is None else ops.LinearFunction.apply(x, weight, bias)
 
 
 def relu(x: Tensor) -> Tensor:
@@ -60,7 +60,7 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 def erf(x: Tensor) -> Tensor:
     """The error function (exact: see nn.ops.Erf)."""
-    return apply(ops.Erf, x)
+    return ops.Erf.apply(x)
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
@@ -95,7 +95,7 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
 
 
 def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
-    """x_i - logsumexp(x) along dim: stable for logits in the thousands (see ops.LogSoftmax)."""
+    """x_i - logsumexp(x) along dim: stable for logits in the thousands (see ops.LogSoftmaxFunction)."""
     dim = softmax_dim(x.ndim, dim)
     if x.ndim and not -x.ndim <= dim < x.ndim:
         raise IndexError(f"log_softmax: dim {dim} is out of range for a tensor of shape {x.shape} "
@@ -161,7 +161,7 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
         if size + 2 * p < k:
             raise RuntimeError(f"conv2d: the kernel {weight.shape[2:]} is larger than the padded input "
                                f"{x.shape[2:]} (padding {padding})")
-    y = apply(ops.Conv2d, x, weight, stride=stride, padding=padding)
+    y = ops.Conv2dFunction.apply(x, weight, stride=stride, padding=padding)
     return y if bias is None else y + bias.reshape(1, -1, 1, 1)
 
 
@@ -187,7 +187,7 @@ def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
     if x.ndim == 3:  # unbatched (C, H, W)
         return max_pool2d(x.unsqueeze(0), kernel_size, stride, padding).squeeze(0)
     kernel, stride, padding = pool_args(x, kernel_size, stride, padding, "max_pool2d")
-    return apply(ops.MaxPool2d, x, kernel=kernel, stride=stride, padding=padding)
+    return ops.MaxPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding)
 
 
 def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:

@@ -160,7 +160,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
-    log_probs = input.log_softmax(class_dim)  # one node (ops.LogSoftmax), not eleven
+    log_probs = input.log_softmax(class_dim)  # one node (ops.LogSoftmaxFunction), not eleven
     w_shape = (-1,) + (1,) * (input.ndim - class_dim - 1)
     w = None if weight is None else Tensor._wrap(
         np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=input.dtype).reshape(w_shape))

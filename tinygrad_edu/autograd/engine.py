@@ -1,0 +1,294 @@
+"""The backward engine: walk the graph from the loss to the leaves, once.
+
+The core loop (`run_backward`) fits on a screen: take the nodes in
+topological order (every consumer before what it consumes), pop the gradient
+waiting for a node, call its backward, fit each input's gradient to that
+input (the one place where broadcast gradients are summed back down) and add
+it to what is waiting for the input. What is left at the end belongs to the
+leaves. Hooks, retain_grad, anomaly checks and the tracer sit around the loop
+as named helpers.
+
+The pending gradients live in one dict: keyed by node for tensors an op made,
+by the tensor itself for leaves.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from .function import _FREED, FREED_MESSAGE, Function, TensorBase, input_key
+from .mode import Mode, check_finite
+
+__all__ = ["run_backward", "grad", "seed_gradient", "topological_order", "unbroadcast", "RemovableHandle"]
+
+
+def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
+                 inputs=None, allow_unused: bool = False, trace: list | None = None, accumulate: bool = True):
+    """Reverse-mode differentiation from `roots` (Tensors) seeded with `root_grads`.
+
+    With `inputs=None` the gradients go into the `.grad` of every leaf that requires
+    grad (`Tensor.backward`). With `inputs`, the gradients of those tensors are
+    returned (`grad()`), and with `accumulate=True` also added to their `.grad` only
+    (`backward(inputs=...)`). `trace`, a list, receives one record per step (tracing.py).
+    """
+    pending = {}
+    for root, g in zip(roots, root_grads):
+        add_to(pending, key_of(root), g)
+    wanted = None if inputs is None else {key_of(t): [] for t in inputs}
+    previous, Mode.grad_enabled = Mode.grad_enabled, create_graph
+    try:
+        for node in topological_order([r._ctx for r in roots]):
+            grad_output = pending.pop(node, None)
+            if grad_output is None:
+                continue
+            if node.hooks is not None or node.retained is not None:
+                grad_output = run_node_hooks(node, grad_output)
+            if wanted is not None and node in wanted:
+                wanted[node].append(grad_output)
+            grads = call_backward(node, grad_output)
+            sent = [] if trace is not None else None
+            for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
+                if needed and g is not None:
+                    add_to(pending, input_key(x, node), fit(g, x, node), sent, x)
+            if trace is not None:
+                trace.append({"node": node, "op": node.name(), "grad_output": grad_output, "sent": sent})
+            if not retain_graph:  # drop the inputs and saved arrays now, not when the graph dies
+                node.inputs, node.saved, node.output = None, _FREED, None
+    finally:
+        Mode.grad_enabled = previous
+    given = {id(r._data) for r in root_grads}  # arrays a .grad must not share
+    if wanted is None:
+        for leaf, g in pending.items():
+            deliver(leaf, run_leaf_hooks(leaf, g), create_graph, given)
+        return None
+    return collect(inputs, wanted, pending, allow_unused, accumulate, create_graph, given)
+
+
+def key_of(t):
+    """Where a tensor's gradient waits: at its node, or at the tensor itself for a leaf."""
+    return t._ctx if t._ctx is not None else t
+
+
+def add_to(pending: dict, key, g, sent: list | None = None, x=None) -> None:
+    """Add gradient `g` to what waits at `key` (two paths meeting add up)."""
+    if sent is not None:
+        sent.append({"input": x, "grad": g, "adds_to_existing": key in pending})
+    pending[key] = pending[key] + g if key in pending else g
+
+
+def call_backward(node, grad_output) -> tuple:
+    """The node's backward, with its result checked: one gradient per input, each a tensor or None."""
+    if node.inputs is None:
+        raise RuntimeError(FREED_MESSAGE.format(op=node.name()))
+    grads = type(node).backward(node, grad_output)
+    if type(grads) is not tuple:
+        grads = tuple(grads) if isinstance(grads, list) else (grads,)
+    if len(grads) != len(node.inputs):
+        if len(grads) < len(node.inputs) or any(g is not None for g in grads[len(node.inputs):]):
+            raise RuntimeError(
+                f"{node.name()}: backward returned {len(grads)} gradients but forward had "
+                f"{len(node.inputs)} inputs. Return one gradient per input of forward, None for "
+                "inputs that are not tensors or need no gradient.")
+    if Mode.anomaly:
+        for g in grads:
+            if g is not None:
+                check_finite(g._data, "gradient (backward)", node)
+    return grads
+
+
+def fit(g, x, node):
+    """The gradient `g` fitted to input `x`: summed down from its broadcast shape (the only place
+    in the library that does it) and in x's dtype (a float32 input gets a float32 gradient)."""
+    if not isinstance(g, TensorBase):
+        raise TypeError(f"{node.name()}: backward must return Tensors (or None), not {type(g).__name__}")
+    if g._data.shape != x._data.shape:
+        g = unbroadcast(g, x._data.shape, node)
+    if g._data.dtype != x._data.dtype:
+        g = g.astype(x._data.dtype)
+    return g
+
+
+def unbroadcast(grad, shape: tuple, node=None):
+    """Sum a gradient that was broadcast up back down to `shape`.
+
+    Broadcasting copies an input along new leading axes and along axes of
+    size 1, so its gradient is the sum over those axes.
+    """
+    extra = grad.ndim - len(shape)
+    if extra < 0 or any(n != 1 and n != m for n, m in zip(shape, grad.shape[extra:])):
+        op = node.name() if node is not None else "backward"
+        raise RuntimeError(f"{op}: returned a gradient of shape {tuple(grad.shape)} for an input of "
+                           f"shape {tuple(shape)}; the gradient must have the input's shape "
+                           "(or a shape that broadcasting made from it)")
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    if axes:
+        grad = grad.sum(dim=axes, keepdim=True)
+    return grad.reshape(shape)
+
+
+def topological_order(roots: list) -> list:
+    """Nodes reachable from `roots`, each before every node it sends gradients to.
+
+    An iterative depth-first search with a Python list as the stack (no
+    recursion, so a chain of 100,000 ops is fine). A node is emitted after
+    all its inputs' nodes (post-order); reversed, that puts every consumer
+    before what it consumes.
+    """
+    order, visited, emitted = [], set(), set()
+    stack = [node for node in roots if node is not None]
+    while stack:
+        node = stack[-1]
+        if node in visited:  # second time on top: its inputs are all emitted
+            stack.pop()
+            if node not in emitted:
+                emitted.add(node)
+                order.append(node)
+            continue
+        visited.add(node)
+        if node.inputs is None:
+            continue
+        for x, needed in zip(node.inputs, node.needs_input_grad):
+            if needed:
+                key = input_key(x, node)
+                if isinstance(key, Function) and key not in visited:
+                    stack.append(key)
+    order.reverse()
+    return order
+
+
+# ---------------------------------------------------------------- around the loop
+
+def deliver(leaf, g, create_graph: bool, given: set) -> None:
+    """Add a leaf's gradient into its .grad (a recorded sum under create_graph)."""
+    if leaf._ctx is not None:  # a non-leaf asked for by backward(inputs=...)
+        leaf._grad = g if leaf._grad is None else leaf._grad + g
+        return
+    if not create_graph:
+        g = g.detach()
+        # Keep each .grad its own array: a pass-through op (add) hands the same gradient to
+        # several inputs (and back the seed itself), and a view may be read-only.
+        if g._data.base is not None or id(g._data) in given:
+            g = type(g)._wrap(g._data.copy())
+        given.add(id(g._data))
+    if leaf._grad is None:
+        leaf._grad = g
+    elif create_graph:
+        leaf._grad = leaf._grad + g
+    else:
+        leaf._grad = type(g)._wrap(leaf._grad._data + g._data)
+
+
+def collect(inputs, wanted, pending, allow_unused, accumulate, create_graph, given) -> list:
+    """The gradients of `inputs`: from the node of a non-leaf, from what is left for a leaf."""
+    results = []
+    for i, t in enumerate(inputs):
+        key = key_of(t)
+        if key in pending:
+            g = run_leaf_hooks(key, pending[key])
+        elif wanted[key]:
+            g = wanted[key][0]
+        else:
+            g = None
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {tuple(t.shape)}) was not used to compute the outputs, so "
+                "it has no gradient. Pass allow_unused=True to get None for it.")
+        results.append(g)
+    if accumulate:
+        for t, g in zip(inputs, results):
+            if g is not None:
+                deliver(t, g, create_graph, given)
+    return results
+
+
+def seed_gradient(output, gradient, where: str):
+    """dL/d(output) to start backward from: ones for a scalar, else the given gradient."""
+    if gradient is None:
+        if output._data.size != 1:
+            raise RuntimeError(
+                f"{where}: grad can be implicitly created only for scalar outputs, but this "
+                f"output has shape {tuple(output.shape)}. Reduce it first (loss = out.sum() or "
+                "out.mean()), or pass gradient=... of the same shape.")
+        return output._wrap(np.ones_like(output._data))
+    if not isinstance(gradient, TensorBase):  # a list or an array: make it a tensor like the output
+        gradient = output._wrap(np.array(gradient, dtype=output._data.dtype))
+    if gradient._data.shape != output._data.shape:
+        raise RuntimeError(f"{where}: the gradient has shape {tuple(gradient.shape)} but the output has "
+                           f"shape {tuple(output.shape)}; they must match")
+    return gradient
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False):
+    """d(outputs)/d(inputs), returned as a tuple; nothing is accumulated into .grad.
+
+    Like torch.autograd.grad. With create_graph=True the result is itself in a
+    graph and can be differentiated again.
+    """
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    if not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs] * len(outputs)
+    for i, t in enumerate(list(outputs) + inputs):
+        if not t.requires_grad:
+            kind = "output" if i < len(outputs) else "input"
+            raise RuntimeError(f"grad: {kind} of shape {tuple(t.shape)} does not require grad; every "
+                               "output and input must be part of the graph")
+    seeds = [seed_gradient(o, g, "grad") for o, g in zip(outputs, grad_outputs)]
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = run_backward(outputs, seeds, retain_graph, create_graph, inputs, allow_unused, accumulate=False)
+    if not create_graph:
+        results = [None if r is None else r.detach() for r in results]
+    return tuple(results)
+
+
+class RemovableHandle:
+    """Returned by register_hook; `.remove()` takes the hook out again."""
+
+    def __init__(self, hooks: list, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self) -> None:
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+def run_hooks(hooks, grad, where: str):
+    """Each hook sees the gradient; a returned tensor replaces it, and must keep its shape."""
+    for hook in hooks:
+        new = hook(grad)
+        if new is not None:
+            if not isinstance(new, TensorBase) or new._data.shape != grad._data.shape:
+                shape = getattr(new, "shape", type(new).__name__)
+                raise RuntimeError(f"hook on {where}: returned a gradient of shape {tuple(shape)} for a "
+                                   f"gradient of shape {tuple(grad.shape)}; a hook may replace the "
+                                   "gradient only with a tensor of the same shape")
+            grad = new
+    return grad
+
+
+def run_leaf_hooks(leaf, grad):
+    """A leaf's hooks see its whole gradient, once every path has added its share."""
+    if isinstance(leaf, TensorBase) and leaf._hooks:
+        return run_hooks(leaf._hooks, grad, f"a leaf of shape {tuple(leaf.shape)}")
+    return grad
+
+
+def run_node_hooks(node, grad):
+    """Hooks and retain_grad() of a non-leaf tensor live on its node."""
+    if node.hooks:
+        grad = run_hooks(node.hooks, grad, f"the output of {node.name()}")
+    if node.retained is not None:
+        tensor = node.retained()
+        if tensor is not None:
+            kept = grad if Mode.grad_enabled else grad.detach()
+            tensor._grad = kept if tensor._grad is None else tensor._grad + kept
+    return grad
+
+
+def retain(node, tensor) -> None:
+    node.retained = weakref.ref(tensor)

@@ -1,0 +1,383 @@
+"""Function: PyTorch's protocol for an op, and the one way a graph node is made.
+
+Every op, the library's and yours, is a subclass written the way PyTorch
+teaches custom ops (`torch.autograd.Function`):
+
+    class Mul(Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.save_for_backward(x, y)
+            return x * y
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            x, y = ctx.saved_tensors
+            return grad_output * y, grad_output * x
+
+    z = Mul.apply(a, b)
+
+`apply` runs `forward` and, when a gradient will be needed, keeps `ctx` as the
+graph node of the result (`z.grad_fn`). The node is the ctx: it holds the op's
+`inputs`, `needs_input_grad`, what forward saved, and any option forward put
+on it (`ctx.dim = dim`). `backward` returns one gradient per positional input
+(None where `ctx.needs_input_grad[i]` is False or the input is not a tensor),
+written with Tensor ops so that the engine can record it (create_graph=True)
+and differentiate it again.
+
+One difference from PyTorch, and why: the library's own primitives (ops.py)
+set `numpy_forward = True`. Their forward receives the inputs' NumPy arrays and
+returns an array, because they are where the computing happens: a primitive
+cannot compute with Tensor ops, which would call the primitive again. Your op's
+forward receives Tensors, as in PyTorch, and runs with recording off.
+
+Saving for backward: `ctx.save_for_backward(...)` takes the inputs (or, in a
+primitive, their arrays), the output, or anything else. `ctx.saved_tensors`
+gives them back as Tensors still in the graph, so a backward written with
+them can be differentiated again; it raises if one of them was changed in
+place since (the version counters), as PyTorch does.
+
+This module knows tensors only through `TensorBase`, the slots every Tensor
+has; tensor.py builds the user's Tensor on top of it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+import warnings
+
+import numpy as np
+
+from .mode import Mode, check_finite, module_stack, user_frame
+
+__all__ = ["Function", "TensorBase", "version_error", "as_constant", "input_key", "FREED_MESSAGE"]
+
+
+class TensorBase:
+    """What the engine needs of a tensor: its array, its node and its gradient bookkeeping.
+
+    `_counter` is the version counter, a one-element list shared by a tensor and
+    its views; it is made only when a view, `detach` or an in-place op needs it
+    (a tensor without one is at version 0), so most tensors carry none.
+
+    `_before` is set by an in-place op recorded in the graph: the tensor as it was
+    before (its value and history), for the ops that had already used it.
+    """
+    __slots__ = ("_data", "_grad", "requires_grad", "_ctx", "_counter", "_hooks", "name", "_before", "__weakref__")
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray):
+        """A constant around an existing array, no copy: the fast path for ops."""
+        t = cls.__new__(cls)
+        t._data = array
+        t._grad = t._ctx = t._hooks = t.name = t._counter = t._before = None
+        t.requires_grad = False
+        return t
+
+    @property
+    def grad(self):
+        """dL/d(this tensor), filled in by backward for leaves that require grad (None before).
+
+        A tensor made by an op (not a leaf) gets no .grad unless you call .retain_grad() on it
+        first; reading it then warns, as PyTorch does, because that is a common slip:
+        `w = randn(3, 2, requires_grad=True) * 0.01` makes w the output of a multiply."""
+        if self._grad is None and self._ctx is not None and self._ctx.retained is None:
+            warnings.warn(
+                "The .grad attribute of a tensor that is not a leaf is being read; backward fills "
+                "in .grad only for leaves (tensors you made, not results of ops). Call .retain_grad() on "
+                "it before backward to keep its gradient. If you meant it to be a weight, make it a leaf: "
+                "w = (randn(3, 2) * 0.01).requires_grad_() instead of randn(3, 2, requires_grad=True) * 0.01.",
+                UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, TensorBase):
+                raise TypeError(f"grad: assigned grad must be a Tensor or None, not {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"grad: assigned grad has shape {tuple(value._data.shape)} but the tensor "
+                                   f"has shape {tuple(self._data.shape)}; they must match")
+        self._grad = value
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory was changed in place (shared with its views)."""
+        return 0 if self._counter is None else self._counter[0]
+
+    def _bump_version(self) -> None:
+        """Record that this tensor's memory was just changed in place."""
+        self._shared_counter()[0] += 1
+
+    def _shared_counter(self) -> list:
+        """The version counter, made now if this tensor had none, to be shared with a view."""
+        if self._counter is None:
+            self._counter = [0]
+        return self._counter
+
+
+class _Output:
+    """Marks the op's own output among the saved tensors. The node must not hold its output
+    tensor (that would be a reference cycle), so it keeps the array and rebuilds the tensor."""
+
+    def __repr__(self) -> str:
+        return "<the output>"
+
+
+OUTPUT = _Output()
+_JUST_OUTPUT = (OUTPUT,)
+_FREED = ("freed",)
+_ZEROS = [(0,) * n for n in range(9)]
+_NEEDS: dict = {}  # interned needs_input_grad tuples: (True, False) is made once, not once per op
+_SEQUENCE = itertools.count(1)  # nodes are numbered in the order they are made
+
+FREED_MESSAGE = (
+    "{op}: trying to backward through the graph a second time (or to use its saved "
+    "values after they were freed). A backward pass frees what ops saved, to save memory; "
+    "call .backward(retain_graph=True) the first time if you need to go through it again, "
+    "or recompute the forward pass.")
+
+
+class Function:
+    """Base class of every op. See the module docstring for the protocol."""
+    numpy_forward = False   # True for the library's primitives: forward gets and returns NumPy arrays
+    makes_view = False      # True when the output may share the input's memory (reshape, indexing)
+
+    # The node's fields, as class defaults so that a node sets only what it uses.
+    inputs = None           # the positional inputs as given: Tensors, or constants (numbers, arrays)
+    needs_input_grad = ()
+    saved = None            # what save_for_backward kept, resolved by apply (see saved_tensors)
+    saved_versions = None   # the saved tensors' versions when saved
+    output = None           # the output array, when forward saved it
+    hooks = None            # register_hook on the output tensor
+    retained = None         # weakref to the output tensor after retain_grad()
+    trace = None            # where the op was created, under detect_anomaly
+    module = None           # the nn.Module whose forward made it, while one is being recorded
+    seq = 0                 # when it was made: tells an input's history before an in-place change from after
+
+    @staticmethod
+    def forward(ctx, *inputs, **options):
+        raise NotImplementedError("forward(ctx, *inputs): compute the output; "
+                                  "save what backward needs with ctx.save_for_backward(...)")
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise NotImplementedError("backward(ctx, grad_output): return one gradient per input of forward")
+
+    # ------------------------------------------------------------ the ctx API
+    def save_for_backward(self, *tensors) -> None:
+        """Keep these for backward; read them back with `ctx.saved_tensors`."""
+        self.saved = tensors
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """What forward saved, as Tensors in the graph; raises if one was changed in place since."""
+        saved = self.saved
+        if saved is _FREED:
+            raise RuntimeError(FREED_MESSAGE.format(op=self.name()))
+        if saved is None:
+            return ()
+        if self.saved_versions is not None:
+            for i, (t, version) in enumerate(zip(saved, self.saved_versions)):
+                if isinstance(t, TensorBase) and t._version != version:
+                    raise version_error(self, t, version, i)
+        if self.output is None:  # no output saved (or it was changed in place: see below)
+            if any(t is OUTPUT for t in saved):
+                raise version_error(self, None, 0, 0)
+            return saved
+        return tuple(self._saved_output() if t is OUTPUT else t for t in saved)
+
+    def _saved_output(self):
+        """The output rebuilt as a tensor; in the graph (its node is this one) when backward is recorded."""
+        tensor_type = type(next(t for t in self.inputs if isinstance(t, TensorBase)))
+        out = tensor_type._wrap(self.output)
+        if Mode.grad_enabled:
+            out._ctx, out.requires_grad = self, True
+        return out
+
+    @classmethod
+    def name(cls) -> str:
+        """PyTorch's name for the node: `MulBackward0` (TanhFunction: `TanhBackward0`)."""
+        return cls.__name__.removesuffix("Function") + "Backward0"
+
+    @property
+    def next_functions(self) -> tuple:
+        """(node, 0) for each input: the node that made it, an AccumulateGrad for a leaf that
+        requires grad, None for a constant; as PyTorch's grad_fn.next_functions."""
+        if self.inputs is None:
+            return ()
+        return tuple((next_node(x, self), 0) for x in self.inputs)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object>"
+
+    # ------------------------------------------------------------ making a node
+    @classmethod
+    def apply(cls, *inputs, **options):
+        """Run the op on `inputs` (Tensors or constants) and return the output Tensor.
+
+        The ctx becomes the output's graph node only when grad mode is on and some
+        input requires grad; otherwise it is dropped and the output is a constant.
+        This runs for every op, so it is kept lean.
+        """
+        ctx = cls.__new__(cls)
+        tensor_type, needs, arrays, other_data = None, [], [], False
+        for x in inputs:
+            if isinstance(x, TensorBase):
+                tensor_type = tensor_type or type(x)
+                needs.append(x.requires_grad)
+                arrays.append(x._data)
+            else:
+                needs.append(False)
+                arrays.append(x)
+                other_data = other_data or type(x) not in (float, int, bool)
+        if tensor_type is None:
+            raise TypeError(f"{cls.__name__}.apply: at least one input must be a tensor")
+        if other_data:
+            inputs, arrays = constants(inputs, arrays)
+        needs = _NEEDS.setdefault(tuple(needs), tuple(needs))
+        ctx.needs_input_grad = needs
+        try:
+            if cls.numpy_forward:
+                out = cls.forward(ctx, *arrays, **options)
+            else:
+                out = custom_forward(ctx, inputs, options)
+        except (ValueError, IndexError) as err:
+            raise shape_error(cls, inputs, err) from None
+        returned = out  # NumPy gives a 0-d input's result as a scalar: forward may have saved that
+        if type(out) is not np.ndarray:
+            out = out._data if isinstance(out, TensorBase) else np.asarray(out)
+        result = tensor_type._wrap(out)
+        if cls.makes_view and out.base is not None:
+            # A view shares its input's memory, so it shares its version counter too: changing
+            # either in place is seen by the graphs that saved the other.
+            result._counter = inputs[0]._shared_counter()
+        if Mode.grad_enabled and True in needs:
+            ctx.inputs, ctx.seq = inputs, next(_SEQUENCE)
+            if ctx.saved is not None:
+                keep_saved(ctx, inputs, arrays, out, returned)
+            if module_stack:
+                ctx.module = module_stack[-1]
+            result._ctx, result.requires_grad = ctx, True
+            if Mode.anomaly:
+                ctx.trace = user_frame()
+                check_finite(out, "output (forward)", ctx)
+        return result
+
+
+def custom_forward(ctx, inputs, options):
+    """A user's op: forward gets the Tensors themselves and runs with recording off, as in PyTorch."""
+    previous, Mode.grad_enabled = Mode.grad_enabled, False
+    try:
+        return type(ctx).forward(ctx, *inputs, **options)
+    finally:
+        Mode.grad_enabled = previous
+
+
+def constants(inputs, arrays):
+    """Inputs that are neither tensors nor Python numbers become constants (as_constant)."""
+    like = next((a for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"), None)
+    new_inputs = tuple(x if isinstance(x, TensorBase) or type(x) in (float, int, bool) else as_constant(x, like)
+                       for x in inputs)
+    return new_inputs, [x._data if isinstance(x, TensorBase) else x for x in new_inputs]
+
+
+def as_constant(x, like):
+    """Data given to an op as a constant: a NumPy scalar becomes a plain number (as in PyTorch),
+    a list or an array an array, floating data in the dtype of the floating array `like`
+    (so [0.5, 1.5] does not turn float32 into float64)."""
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, numbers.Number):
+        return x
+    array = np.asarray(x)
+    if like is not None and like.dtype.kind == "f" and array.dtype.kind == "f":
+        return array.astype(like.dtype, copy=False)
+    return array
+
+
+def keep_saved(ctx, inputs, arrays, out, returned) -> None:
+    """Turn what forward passed to save_for_backward into what backward will read: the input
+    tensors themselves (so second derivatives flow through them), OUTPUT for the output, and
+    anything else as a constant; with the saved tensors' versions, to check at backward."""
+    saved = ctx.saved
+    if len(saved) == len(inputs) and all(s is x or s is a for s, x, a in zip(saved, inputs, arrays)):
+        resolved = inputs  # the common case, Mul's (x, y): no new tuple
+    elif len(saved) == 1 and (saved[0] is returned or saved[0] is out):
+        resolved = _JUST_OUTPUT
+    else:
+        resolved = tuple(resolve(s, inputs, arrays, out, returned) for s in saved)
+    if resolved is _JUST_OUTPUT or any(s is OUTPUT for s in resolved):
+        ctx.output = out
+    ctx.saved = resolved
+    versions = tuple(s._version if isinstance(s, TensorBase) else 0 for s in resolved)
+    ctx.saved_versions = _ZEROS[len(versions)] if len(versions) < 9 and not any(versions) else versions
+
+
+def resolve(item, inputs, arrays, out, returned):
+    if item is None or type(item) in (float, int, bool):  # Mul saving (None, 2.0): nothing to look up
+        return item
+    for x, a in zip(inputs, arrays):
+        if item is x or (item is a and isinstance(x, TensorBase)):
+            return x
+    if item is out or item is returned:
+        return OUTPUT
+    if isinstance(item, np.ndarray):
+        tensor_type = type(next(x for x in inputs if isinstance(x, TensorBase)))
+        return tensor_type._wrap(item)
+    return item
+
+
+def shape_error(op, inputs, err) -> Exception:
+    """NumPy's error from a forward, said with the op's name and the shapes it was given."""
+    shapes = " and ".join(str(tuple(x.shape)) if isinstance(x, TensorBase) else repr(x) for x in inputs)
+    name = op.__name__.lower()
+    if isinstance(err, IndexError):  # stays an IndexError, as in PyTorch
+        return IndexError(f"{name}: index out of range for shape {shapes}: {err}")
+    if "broadcast" in str(err):
+        return RuntimeError(
+            f"{name}: shapes {shapes} cannot be broadcast together. Broadcasting lines shapes up "
+            "from the right; each pair of sizes must be equal or one of them 1. "
+            "Hint: reshape or unsqueeze one operand so the sizes line up.")
+    return RuntimeError(f"{name}: invalid arguments for shape {shapes}: {err}")
+
+
+def input_key(x, node):
+    """Where input `x` of `node` sends its gradient: the node that made x, or x itself for a leaf.
+    If x was changed in place (in the graph) after `node` used it, x's history from before."""
+    while x._before is not None and x._ctx.seq > node.seq:
+        x = x._before
+    return x._ctx if x._ctx is not None else x
+
+
+def next_node(x, node):
+    """The node an input sends its gradient to: its op's node, or an AccumulateGrad for a leaf."""
+    if not isinstance(x, TensorBase) or not x.requires_grad:
+        return None
+    key = input_key(x, node)
+    return key if isinstance(key, Function) else AccumulateGrad(key)
+
+
+class AccumulateGrad:
+    """PyTorch's node for a leaf in `next_functions`: it adds the gradient into `variable.grad`."""
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+
+    @staticmethod
+    def name() -> str:
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad object>"
+
+
+def version_error(node: Function, tensor, version: int, index: int) -> RuntimeError:
+    what = "its output" if tensor is None else f"saved tensor {index} (shape {tuple(tensor.shape)})"
+    now = "" if tensor is None else f" is at version {tensor._version}; expected version {version} instead. "
+    return RuntimeError(
+        f"{node.name()}: one of the variables needed for gradient computation has been "
+        f"modified by an inplace operation: {what}{now or ' was changed after the op saved it. '}"
+        "Hint: do not change a tensor in place (+=, add_, x[i] = ...) after an op used it, "
+        "or use an out-of-place op (x = x + 1) instead.")

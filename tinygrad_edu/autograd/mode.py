@@ -1,0 +1,124 @@
+"""Grad modes, anomaly mode and the stack of running modules: the switches every op reads.
+
+`Mode` holds plain class attributes because `Function.apply` reads them on
+every op. `no_grad`, `enable_grad` and `set_grad_enabled` are context
+managers and decorators, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+
+import numpy as np
+
+__all__ = ["Mode", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
+           "is_anomaly_enabled", "module_stack", "user_frame", "check_finite"]
+
+
+class Mode:
+    """Global switches. Read on every op, so they are plain attributes."""
+    grad_enabled = True
+    anomaly = False
+    record_modules = False  # nn.Module.__call__ pushes onto module_stack only while viz is in use
+
+
+# (name, module) pairs whose forward is running, outermost first: nn.Module.__call__ pushes
+# and pops them, and each recorded node keeps the innermost one (`node.module`), so the graph
+# renderer can draw every module's ops in a box. A plain list here, so nn can write and the
+# core can read it without importing nn.
+module_stack: list = []
+
+
+def is_grad_enabled() -> bool:
+    """True when new ops are recorded in the graph."""
+    return Mode.grad_enabled
+
+
+class _GradSwitch:
+    """Base for no_grad/enable_grad: a context manager that is also a decorator,
+    with or without parentheses (`@no_grad()` and `@no_grad`, as PyTorch)."""
+    value = True
+
+    def __new__(cls, func=None):
+        switch = super().__new__(cls)
+        return switch(func) if callable(func) else switch
+
+    def __enter__(self):
+        self.prev = Mode.grad_enabled
+        Mode.grad_enabled = self.value
+
+    def __exit__(self, *exc):
+        Mode.grad_enabled = self.prev
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradSwitch):
+    """Record nothing inside: `with no_grad(): p -= lr * p.grad`, or `@no_grad()`."""
+    value = False
+
+
+class enable_grad(_GradSwitch):
+    """Record ops again inside a `no_grad` block."""
+    value = True
+
+
+class set_grad_enabled(_GradSwitch):
+    """`with set_grad_enabled(False): ...` -- switch recording on or off by a flag."""
+
+    def __new__(cls, mode: bool):
+        return object.__new__(cls)
+
+    def __init__(self, mode: bool):
+        self.value = bool(mode)
+
+    def __call__(self, fn):
+        mode = self.value
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class detect_anomaly:
+    """Inside this block every op checks its output, and every backward step its
+    gradients, for NaN or Inf, and raises naming the op and the line of your code
+    that created it. Slow; use it to hunt a NaN, then take it out."""
+
+    def __enter__(self):
+        self.prev = Mode.anomaly
+        Mode.anomaly = True
+
+    def __exit__(self, *exc):
+        Mode.anomaly = self.prev
+
+
+def is_anomaly_enabled() -> bool:
+    return Mode.anomaly
+
+
+def user_frame() -> str:
+    """The innermost line of the call stack that is not inside tinygrad_edu."""
+    package_dir = __file__.rsplit("/", 2)[0]
+    for frame in reversed(traceback.extract_stack()):
+        if not frame.filename.startswith(package_dir):
+            return f'File "{frame.filename}", line {frame.lineno}, in {frame.name}\n    {frame.line}'
+    return "<unknown>"
+
+
+def check_finite(array, what: str, node) -> None:
+    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+        bad = "NaN" if np.isnan(array).any() else "Inf"
+        raise RuntimeError(
+            f"detect_anomaly: {node.name()} produced {bad} in its {what}.\n" + (
+                f"The op was created at:\n  {node.trace}" if node.trace else
+                "It was created outside detect_anomaly(); put the forward pass inside the block "
+                "too to see the line of your code that made it."))
