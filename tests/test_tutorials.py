@@ -424,7 +424,7 @@ LOOPS = """
 
 @pytest.mark.xfail(strict=False, reason=(
     "needs torch.utils.data, torch.Generator and generator=, torch.cuda, "
-    "Module.to/Tensor.to(device), Tensor.type, load(weights_only=True)"))
+    "Module.to/Tensor.to(device), Tensor.type"))
 def test_basics_quickstart(tmp_path):
     ns = run(tmp_path, FASHION, NETWORK, LOOPS, """
         train_dataloader = DataLoader(training_data, batch_size=32)
@@ -581,7 +581,7 @@ def test_basics_optimization(tmp_path):
     assert falls(losses) and ns["history"][-1][1] > ns["history"][0][1]
 
 
-@pytest.mark.xfail(strict=False, reason="needs load(weights_only=True) and torch.allclose")
+@pytest.mark.xfail(strict=False, reason="needs torch.allclose")
 def test_basics_saveloadrun(tmp_path):
     path = tmp_path / "model_weights.pth"
     ns = run(tmp_path, f"""
