@@ -13,9 +13,10 @@ inside a package that expected the real PyTorch.
 
 `LastLoss` remembers the graph of the last scalar the script called
 .backward() on, for `--graph` and `--trace`. A plain backward frees the graph as
-it goes, so the graph's nodes are copied just before the engine starts (the
-copy is shallow: the same tensors, the nodes' fields as they were) and put back
-at the end, when the script is done with them.
+it goes, and optimizer.step() then changes the weights in place, so just before
+the engine starts the graph's nodes are copied (shallowly: the nodes' fields as
+they were) and so are the values of its leaves; both are put back at the end,
+when the script is done with them.
 """
 
 from __future__ import annotations
