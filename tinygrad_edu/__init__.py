@@ -8,6 +8,7 @@
 
 from . import data, nn, optim
 from .autograd import detect_anomaly, enable_grad, grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import functional as _autograd_functional  # noqa: F401 -- tinygrad_edu.autograd.functional, as torch's
 from .creation import (
     arange,
     cat,
