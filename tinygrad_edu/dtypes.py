@@ -300,6 +300,16 @@ def promote(op_name: str, values: list) -> list:
     """
     # The common case, quickly (this runs on every op): arrays of one floating dtype, with
     # perhaps Python numbers, which cannot widen it. Nothing to cast, whatever the op.
+    # One or two inputs (nearly every op) are checked without a loop.
+    x = values[0] if values else None
+    if type(x) is _NDARRAY and x.dtype.kind == "f":
+        if len(values) == 1:
+            return values
+        if len(values) == 2:
+            y = values[1]
+            kind = type(y)
+            if (kind is _NDARRAY and y.dtype is x.dtype) or kind is _PY_FLOAT or kind is _PY_INT:
+                return values
     first = None
     for x in values:
         kind = type(x)

@@ -1,4 +1,4 @@
-"""Conv2d, MaxPool2d and AvgPool2d on NCHW batches."""
+"""Conv2d, MaxPool2d, AvgPool2d and the adaptive pools, on (N, C, H, W) batches or one (C, H, W) image."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["Conv2d", "MaxPool2d", "AvgPool2d"]
+__all__ = ["Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]
 
 
 class Conv2d(Module):
@@ -77,3 +77,31 @@ class AvgPool2d(MaxPool2d):
 
     def forward(self, x: Tensor) -> Tensor:
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size, whatever the input's height and width
+    (output (i, j) averages rows floor(i*H/out_h) to ceil((i+1)*H/out_h), and the same for columns).
+    AdaptiveAvgPool2d(1) is global average pooling; an int means a square output, None keeps a dim."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
+    """Max pooling to a fixed output size; the windows are AdaptiveAvgPool2d's."""
+
+    def __init__(self, output_size, return_indices: bool = False):
+        if return_indices:
+            raise NotImplementedError("AdaptiveMaxPool2d: return_indices=True is not supported")
+        super().__init__(output_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.adaptive_max_pool2d(x, self.output_size)
