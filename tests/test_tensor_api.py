@@ -189,6 +189,7 @@ def test_legacy_tensor_constructor():
     assert tg.Tensor(np.arange(3)).dtype == np.float32 and tg.Tensor(np.zeros(2, np.float64)).dtype == np.float32
     assert tg.Tensor(2, 3).shape == (2, 3) and tg.Tensor(2, 3).dtype == np.float32 and tg.Tensor(4).shape == (4,)
     assert tg.Tensor().shape == (0,) and tg.Tensor(2.5).item() == 2.5
+    assert tg.Tensor(tg.ones(2, 3).shape).shape == (2, 3) and tg.Tensor((2, 3)).tolist() == [2.0, 3.0]
     t = tg.tensor([1, 2])
     assert np.shares_memory(tg.Tensor(t)._data, t._data) and tg.Tensor(t).dtype == np.int64
     with pytest.raises(TypeError, match="data .* or sizes"):

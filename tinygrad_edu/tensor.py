@@ -64,6 +64,8 @@ def legacy_array(data: tuple, dtype=None) -> np.ndarray:
     """The array `Tensor(*data)` holds, by PyTorch's rules for its legacy constructor."""
     if not data:
         return np.zeros(0, dtype=dtype or DEFAULT_FLOAT)
+    if len(data) == 1 and isinstance(data[0], Size):  # Tensor(x.shape): a size, as in PyTorch
+        data = tuple(data[0])
     if all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in data):
         return np.zeros(tuple(int(n) for n in data), dtype=dtype or DEFAULT_FLOAT)  # Tensor(2, 3): a size
     if len(data) > 1:
