@@ -177,7 +177,7 @@ def check_float32(weights, x, y) -> list[str]:
         if node is None or node in seen:
             continue
         seen.add(node)
-        for parent in node.parents:
+        for parent in node.inputs:
             if isinstance(parent, tg.Tensor):
                 if parent.dtype.kind == "f" and parent.dtype != np.float32:
                     found.append(f"{node.name()} input {parent.dtype}")

@@ -101,6 +101,7 @@ OUTPUT = _Output()
 _JUST_OUTPUT = (OUTPUT,)
 _FREED = ("freed",)
 _ZEROS = [(0,) * n for n in range(9)]
+_VERSIONS: dict = {}  # interned saved_versions of zeros and Nones, as _NEEDS
 _NEEDS: dict = {}  # interned needs_input_grad tuples: (True, False) is made once, not once per op
 _SEQUENCE = itertools.count(1)  # nodes are numbered in the order they are made
 
@@ -150,10 +151,13 @@ class Function:
             raise RuntimeError(FREED_MESSAGE.format(op=self.name()))
         if saved is None:
             return ()
-        if self.saved_versions is not None:
-            for i, (t, version) in enumerate(zip(saved, self.saved_versions)):
-                if isinstance(t, TensorBase) and t._version != version:
+        versions = self.saved_versions
+        if versions is not None:
+            for i, (t, version) in enumerate(zip(saved, versions)):
+                if version is not None and isinstance(t, TensorBase) and t._version != version:
                     raise version_error(self, t, version, i)
+            if None in versions:  # saved is the inputs tuple, of which forward saved only some
+                return tuple(None if version is None else t for t, version in zip(saved, versions))
         if self.output is None:  # no output saved (or it was changed in place: see below)
             if any(t is OUTPUT for t in saved):
                 raise version_error(self, None, 0, 0)
@@ -274,9 +278,15 @@ def keep_saved(ctx, inputs, arrays, out, returned) -> None:
     tensors themselves (so second derivatives flow through them), OUTPUT for the output, and
     anything else as a constant; with the saved tensors' versions, to check at backward."""
     saved = ctx.saved
-    if len(saved) == len(inputs) and all(s is x or s is a for s, x, a in zip(saved, inputs, arrays)):
-        resolved = inputs  # the common case, Mul's (x, y): no new tuple
-    elif len(saved) == 1 and (saved[0] is returned or saved[0] is out):
+    if len(saved) == len(inputs) and all(s is x or s is a or s is None for s, x, a in zip(saved, inputs, arrays)):
+        # The common case, Mul's (x, y) or (None, y): keep the inputs tuple, not a new one per op
+        # (one object less for the cycle collector); a version of None marks an input not saved.
+        ctx.saved = inputs
+        versions = tuple(None if s is None else x._version if isinstance(x, TensorBase) else 0
+                         for s, x in zip(saved, inputs))
+        ctx.saved_versions = _VERSIONS.setdefault(versions, versions) if not any(versions) else versions
+        return
+    if len(saved) == 1 and (saved[0] is returned or saved[0] is out):
         resolved = _JUST_OUTPUT
     else:
         resolved = tuple(resolve(s, inputs, arrays, out, returned) for s in saved)
