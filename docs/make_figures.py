@@ -17,10 +17,10 @@ import numpy as np  # noqa: E402
 
 import tinygrad_edu as tg  # noqa: E402
 from tinygrad_edu import viz  # noqa: E402
-from tinygrad_edu.curriculum import activations, xor  # noqa: E402
-from tinygrad_edu.curriculum.graph import expression  # noqa: E402
+from tinygrad_edu.curriculum import load  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
+xor, activations, expression = load("xor"), load("activations"), load("graph").expression
 
 
 def save_small(figure, name: str, size=(4.6, 3.3), dpi: int = 80) -> None:
@@ -37,7 +37,8 @@ def main() -> None:
     X, y = np.array(xor.XOR_INPUTS, dtype=np.float32), np.array(xor.XOR_TARGETS)[:, 0]
     save_small(viz.plot_loss(losses, title="SimpleNN on XOR: loss"), "loss.png")
     save_small(viz.plot_decision_boundary(net, X, y, title="XOR: decision boundary"), "decision_boundary.png")
-    save_small(viz.plot_activations(activations.NAMES), "activations.png", size=(12.0, 3.0))
+    save_small(viz.plot_activations(list(activations.ACTIVATIONS.items()), closed_forms=activations.CLOSED_FORMS),
+               "activations.png", size=(10.8, 6.2))
 
     a, b, c = expression()
     c.backward(retain_graph=True)  # keep the graph so it can be drawn with its gradients

@@ -1,35 +1,171 @@
-"""Lesson 7, the practical exercise: a SimpleNN that solves XOR.
+# %% [markdown]
+# # Lesson 7, the exercise: SimpleNN solves XOR
+#
+# XOR is the function no single straight line can separate: (0, 0) and (1, 1) give 0, (0, 1) and
+# (1, 0) give 1, so the perceptron of lesson 1 cannot learn it. One hidden layer is enough:
+#
+#     hidden = sigmoid(X W1 + b1)          hidden features, shape (N, hidden_size)
+#     output = sigmoid(hidden W2 + b2)     the prediction, between 0 and 1, shape (N, output_size)
+#     loss   = mean((output - y)^2)        mean squared error
+#
+# `SimpleNN(input_size, hidden_size, output_size, learning_rate)` is the exercise's class:
+#
+#     net = SimpleNN(input_size=2, hidden_size=4, output_size=1, learning_rate=2.0)
+#     losses = net.train(X, y, epochs=3000)     # forward, backward, repeat; returns the losses
+#     net.forward(X)                            # the predictions
+#
+# `backward(X, y)` asks autograd for dloss/dW1, dloss/db1, dloss/dW2, dloss/db2 (`loss.backward()`)
+# and takes one gradient-descent step, `W <- W - learning_rate * dloss/dW`. Lesson 4 wrote that
+# gradient by hand; here autograd does the calculus. Targets have one row per example, like the
+# predictions: `y = [[0], [1], [1], [0]]`, shape (4, 1).
+#
+# Run it: `tinygrad-edu xor` or `python examples/07_simple_nn_xor.py`.
 
-    from tinygrad_edu.curriculum.xor import SimpleNN
+# %%
+from __future__ import annotations
 
-    net = SimpleNN(input_size=2, hidden_size=4, output_size=1, learning_rate=2.0)
-    losses = net.train(X, y, epochs=3000)     # forward, MSE loss, backward, update
-    net.predict([[0.9, 0.1]])                 # close to 1
+from pathlib import Path
 
-SimpleNN keeps four tensors (W1, b1, W2, b2). `forward` is two layers of
-sigmoid(x W + b); `backward` calls loss.backward() so autograd fills each
-.grad, then steps W <- W - learning_rate * W.grad under no_grad(). Read it
-in tinygrad_edu/curriculum/xor.py: the class is under sixty lines.
+import numpy as np
 
-The script trains it on the four XOR points, prints predictions against
-targets, tries new points near the corners and the centre, and saves the
-loss curve, predictions vs targets, the decision boundary and the graph.
+import tinygrad_edu as tg
+from tinygrad_edu import viz
+from tinygrad_edu.curriculum.common import Log, is_quick, out_folder, progress, save_graph, show_loss, table
 
-The code: tinygrad_edu/curriculum/xor.py (SimpleNN is the class to read).
+XOR_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]]
+XOR_TARGETS = [[0], [1], [1], [0]]
+# Points the network never saw: near each corner, and the centre (where XOR is undecided).
+NEW_INPUTS = [[0.1, 0.1], [0.1, 0.9], [0.9, 0.1], [0.9, 0.9], [0.5, 0.5]]
 
-    python examples/07_simple_nn_xor.py    (or: tinygrad-edu xor)
-"""
+# %% [markdown]
+# ## The network
 
-from tinygrad_edu.curriculum import xor
+# %%
+class SimpleNN:
+    """A one-hidden-layer network trained by gradient descent, with autograd doing the calculus."""
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int, learning_rate: float = 2.0):
+        # Weights ~ N(0, 1): large enough that the sigmoids start away from their flat middle.
+        self.W1 = tg.randn(input_size, hidden_size, requires_grad=True)
+        self.b1 = tg.zeros(hidden_size, requires_grad=True)
+        self.W2 = tg.randn(hidden_size, output_size, requires_grad=True)
+        self.b2 = tg.zeros(output_size, requires_grad=True)
+        self.learning_rate = learning_rate
+        self.output = None
+
+    def parameters(self) -> list[tg.Tensor]:
+        return [self.W1, self.b1, self.W2, self.b2]
+
+    def forward(self, X) -> tg.Tensor:
+        """X (N, input_size) -> predictions (N, output_size), each in (0, 1); kept as self.output."""
+        X = as_tensor(X)
+        self.hidden = (X @ self.W1 + self.b1).sigmoid()
+        self.output = (self.hidden @ self.W2 + self.b2).sigmoid()
+        return self.output
+
+    __call__ = forward
+
+    def loss(self, output: tg.Tensor, y) -> tg.Tensor:
+        """Mean squared error, after checking that y has one row per prediction."""
+        y = as_tensor(y)
+        if y.shape != output.shape:
+            raise ValueError(
+                f"SimpleNN: the targets y have shape {tuple(y.shape)} but the predictions have shape "
+                f"{tuple(output.shape)}; output - y would broadcast to "
+                f"{np.broadcast_shapes(tuple(output.shape), tuple(y.shape))} and compare every prediction with "
+                f"every target. Give one row per example, like the predictions: y = [[0], [1], [1], [0]] "
+                f"(or y.reshape(-1, {output.shape[-1]})).")
+        return ((output - y) ** 2).mean()
+
+    def backward(self, X, y) -> float:
+        """The loss of the last forward(X) against y; its gradients by autograd; one gradient-descent
+        step on every parameter. Returns the loss."""
+        if self.output is None:
+            self.forward(X)
+        loss = self.loss(self.output, y)
+        for p in self.parameters():
+            p.grad = None        # gradients accumulate: start each step from zero
+        loss.backward()
+        with tg.no_grad():       # the update itself must not be recorded in the graph
+            for p in self.parameters():
+                p -= self.learning_rate * p.grad
+        self.output = None       # the weights moved: that output is stale now
+        return loss.item()
+
+    def train(self, X, y, epochs: int = 2000, progress_bar: bool = False) -> list[float]:
+        """forward, backward `epochs` times; returns the loss of every epoch."""
+        X, y = as_tensor(X), as_tensor(y)
+        losses = []
+        bar = progress(range(epochs), progress_bar, "SimpleNN on XOR")
+        for epoch in bar:
+            self.forward(X)
+            losses.append(self.backward(X, y))
+            show_loss(bar, losses[-1], 50, epoch)
+        return losses
+
+    def predict(self, X) -> np.ndarray:
+        """Predictions as a NumPy array, without recording a graph."""
+        with tg.no_grad():
+            return self.forward(X).numpy()
 
 
-def main(quick: bool = False, out_dir=None, seed: int = 0) -> dict:
-    """Run the lesson (quick: fewer epochs; TINYGRAD_EDU_QUICK=1 does the same); returns its results."""
-    result = xor.run(quick=quick, out_dir=out_dir, seed=seed, progress_bar=True)
-    print(f"XOR solved: {result['solved']} (final loss {result['final_loss']:.5f})")
-    print("figures:", ", ".join(str(path) for path in result["figures"]))
-    return result
+def as_tensor(data) -> tg.Tensor:
+    return data if isinstance(data, tg.Tensor) else tg.tensor(np.asarray(data, dtype=np.float32))
 
+# %% [markdown]
+# ## Run the lesson
+#
+# Train on the four XOR points, print predictions against targets, try new points near the corners
+# and in the centre, and draw the loss curve, the predictions against the targets, the decision
+# boundary (curved: no straight line does it), and the graph of one training step.
 
+# %%
+def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, progress_bar: bool = False,
+        epochs: int | None = None, lr: float = 2.0, hidden: int = 4) -> dict:
+    tg.manual_seed(seed)
+    out = out_folder(out_dir, "xor")
+    epochs = epochs or (1500 if is_quick(quick) else 3000)
+    X, y = as_tensor(XOR_INPUTS), as_tensor(XOR_TARGETS)
+
+    net = SimpleNN(input_size=2, hidden_size=hidden, output_size=1, learning_rate=lr)
+    losses = net.train(X, y, epochs, progress_bar=progress_bar)
+    preds = net.predict(X)[:, 0]
+
+    log(f"SimpleNN(2, {hidden}, 1, learning_rate={lr}) trained for {epochs} epochs on XOR.")
+    rows = [[f"{a} {b}", float(p), t[0], "yes" if (p > 0.5) == (t[0] == 1) else "NO"]
+            for (a, b), p, t in zip(XOR_INPUTS, preds, XOR_TARGETS)]
+    result_table = table(["x1 x2", "prediction", "target", "correct"], rows, log)
+    log(f"final loss {losses[-1]:.5f}")
+    new_preds = net.predict(NEW_INPUTS)[:, 0]
+    log("New inputs (near the corners and the centre):")
+    new_table = table(["x1 x2", "prediction"], [[f"{a} {b}", float(p)] for (a, b), p in zip(NEW_INPUTS, new_preds)],
+                      log)
+
+    figures = [out / "loss.png", out / "predictions.png", out / "decision_boundary.png"]
+    viz.plot_loss(losses, title="SimpleNN on XOR: training loss (MSE)", xlabel="epoch (all 4 examples)",
+                  save=figures[0])
+    viz.plot_predictions(preds, np.array(XOR_TARGETS)[:, 0], title="Predictions vs targets", save=figures[1])
+    viz.plot_decision_boundary(net, X.numpy(), np.array(XOR_TARGETS)[:, 0], title="Decision boundary",
+                               save=figures[2])
+    X.name, y.name = "X", "y"
+    loss = net.loss(net.forward(X), y)
+    loss.name = "loss"
+    loss.backward(retain_graph=True)  # keep the graph to draw it, gradients and all
+    names = {net.W1: "W1", net.b1: "b1", net.W2: "W2", net.b2: "b2"}
+    figures.append(save_graph(loss, out / "graph.svg", log=log, names=names))
+    captions = {
+        "loss.png": f"The mean squared error over {epochs} epochs: a plateau near 0.25 (every output near 0.5), "
+                    f"then the drop once the hidden units split the points; it ends at {losses[-1]:.4f}.",
+        "predictions.png": "Each XOR point's prediction (dot) beside its target (circle); the red bar is the error.",
+        "decision_boundary.png": "What the trained network predicts everywhere in the square: the black line is "
+                                 "P = 0.5, and the region of class 1 is two bands, a shape no single line can draw.",
+        Path(figures[-1]).name: "One training step's graph after backward: inputs, weights and the loss, each with "
+                                "its value and gradient."}
+    return {"captions": captions, "losses": losses, "final_loss": losses[-1], "predictions": preds,
+            "solved": bool(np.all((preds > 0.5) == (np.array(XOR_TARGETS)[:, 0] == 1))),
+            "new_inputs": NEW_INPUTS, "new_predictions": new_preds, "table": result_table,
+            "new_table": new_table, "figures": figures}
+
+# %%
 if __name__ == "__main__":
-    main()
+    print("figures:", *run(progress_bar=True)["figures"])

@@ -33,8 +33,29 @@ def test_intermediates_keep_no_grad_unless_retained():
     w = x + 1
     (z.sum() + w.sum()).backward()
     assert y.grad.tolist() == [4.0, 8.0]
-    assert w.grad is None
+    with pytest.warns(UserWarning, match="not a leaf.*retain_grad.*requires_grad_"):
+        assert w.grad is None
     assert x.grad.tolist() == [2 * 4.0 + 1, 2 * 8.0 + 1]
+
+
+def test_the_tutorials_slip_of_a_scaled_random_weight_is_explained():
+    """randn(..., requires_grad=True) * 0.01 is the output of a multiply, not a leaf."""
+    w = tg.randn(3, 2, requires_grad=True) * 0.01
+    (w * w).sum().backward()
+    with pytest.warns(UserWarning, match="randn\\(3, 2\\) \\* 0.01\\).requires_grad_\\(\\)"):
+        assert w.grad is None
+    leaf = (tg.randn(3, 2) * 0.01).requires_grad_()
+    (leaf * leaf).sum().backward()
+    assert leaf.grad is not None
+
+
+def test_assigning_a_grad_of_another_shape_is_refused():
+    x = tg.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"grad: assigned grad has shape \(5,\) but the tensor has shape \(3,\)"):
+        x.grad = tg.zeros(5)
+    with pytest.raises(TypeError, match="must be a Tensor or None"):
+        x.grad = [0.0, 0.0, 0.0]
+    assert x.grad is None
 
 
 def test_diamond_gradients_add_up():

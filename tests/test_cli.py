@@ -11,6 +11,9 @@ import pytest
 from tinygrad_edu.cli import main
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+REPO = Path(__file__).resolve().parent.parent
+# Subprocesses import this checkout's tinygrad_edu, whatever copy is installed.
+CHECKOUT_ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
 def check_graph(folder: Path, stem: str = "graph") -> Path:
@@ -48,7 +51,7 @@ def test_xor_options_and_quiet(tmp_path, capsys):
 
 def test_python_dash_m_runs_xor(tmp_path):
     done = subprocess.run([sys.executable, "-m", "tinygrad_edu", "xor", "--quick", "--out", str(tmp_path)],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env=CHECKOUT_ENV)
     assert done.returncode == 0, done.stderr
     assert "final loss" in done.stdout
     assert "\r" not in done.stderr  # no progress bar when stderr is not a terminal
@@ -67,7 +70,8 @@ def test_tour_writes_one_page_whose_images_all_exist(tour):
     assert code == 0
     page = (out / "index.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "</html>" in page
-    assert "http://" not in page and "https://" not in page  # self-contained: no network
+    names = re.sub(r'xmlns(:\w+)?="http://www\.w3\.org/[^"]*"', "", page)  # SVG namespaces are names, not fetches
+    assert "http://" not in names and "https://" not in names  # self-contained: no network
     sources = re.findall(r'<img src="([^"]+)"', page)
     assert len(sources) >= 8
     for source in sources:
@@ -93,7 +97,7 @@ def test_tour_walks_through_every_lesson_in_order(tour):
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, argv):
     """`tinygrad-edu xor | head -1`, made certain: the reading end is closed before the first write."""
     proc = subprocess.Popen([sys.executable, "-m", "tinygrad_edu", *argv, "--out", str(tmp_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=CHECKOUT_ENV)
     proc.stdout.close()
     stderr = proc.stderr.read().decode()
     proc.stderr.close()
@@ -104,7 +108,7 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, argv):
 
 def test_piping_into_head_prints_nothing_on_stderr(tmp_path):
     done = subprocess.run(f'"{sys.executable}" -m tinygrad_edu xor --quick --out "{tmp_path}" | head -1',
-                          shell=True, capture_output=True, text=True, timeout=120)
+                          shell=True, capture_output=True, text=True, timeout=120, env=CHECKOUT_ENV)
     assert done.stdout.startswith("SimpleNN") and done.stderr == ""
 
 
@@ -116,6 +120,7 @@ def test_no_command_prints_help(capsys):
 @pytest.mark.parametrize("argv", [
     ["xor", "--epochs", "many"], ["xor", "--epochs", "0"], ["xor", "--lr", "-1"], ["xor", "--hidden", "2.5"],
     ["xor", "--no-such-option"], ["no-such-command"], ["activations", "--epochs", "3"], ["tour", "--seed", "x"],
+    ["gradients", "--depth", "301"],
 ])
 def test_bad_arguments_exit_2_with_argparse_message(argv, capsys):
     with pytest.raises(SystemExit) as exc:
@@ -158,14 +163,37 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     assert bar is not steps and list(bar) == [0, 1, 2]
 
 
-def test_xor_without_graphviz_writes_dot_with_a_hint(tmp_path, monkeypatch, capsys):
-    import tinygrad_edu.viz.graph as graph_module
-    monkeypatch.setattr(graph_module.shutil, "which", lambda name: None)
+def test_xor_without_graphviz_writes_dot_with_a_hint_naming_the_file(tmp_path, monkeypatch, capsys):
+    import shutil
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
     assert main(["xor", "--out", str(tmp_path), "--epochs", "20"]) == 0
     assert not (tmp_path / "graph.svg").exists()
     assert check_graph(tmp_path).suffix == ".dot"
     out = capsys.readouterr().out
-    assert "graphviz" in out.lower() and "graph.dot" in out
+    hint = next(line for line in out.splitlines() if "Graphviz" in line)
+    assert str(tmp_path / "graph.dot") in hint
+    assert f"dot -Tsvg {tmp_path / 'graph.dot'} -o {tmp_path / 'graph.svg'}" in hint
+    assert main(["xor", "--out", str(tmp_path), "--epochs", "20", "--quiet"]) == 0
+    assert capsys.readouterr().out == ""  # --quiet is quiet, dot or no dot
+
+
+def test_graph_lesson_without_dot_on_the_path(tmp_path):
+    """A real machine without Graphviz: PATH holds python's folder but no `dot`."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    env = {**CHECKOUT_ENV, "PATH": str(bin_dir), "MPLBACKEND": "Agg"}
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "tinygrad_edu", "graph", "--out", str(out), "--quiet"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""
+    assert sorted(p.name for p in out.iterdir()) == ["expression_after.dot", "expression_before.dot",
+                                                      "network_after.dot", "network_before.dot"]
+    done = subprocess.run([sys.executable, "-m", "tinygrad_edu", "graph", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, env=env)
+    for stem in ("expression_before", "network_after"):
+        assert f"dot -Tsvg {out / stem}.dot -o {out / stem}.svg" in done.stdout
 
 
 def test_tour_shows_a_dot_graph_as_source(tmp_path):
@@ -177,3 +205,10 @@ def test_tour_shows_a_dot_graph_as_source(tmp_path):
     assert "<img" not in html and "digraph" in html and "&lt;x&gt;" in html
     png = tmp_path / "lesson" / "loss.png"
     assert 'src="lesson/loss.png"' in render_figure(png, tmp_path)
+
+
+def test_a_lesson_help_names_its_file(capsys):
+    with pytest.raises(SystemExit):
+        main(["gradients", "--help"])
+    out = capsys.readouterr().out
+    assert "examples/06_vanishing_exploding.py" in out and "--depth" in out

@@ -156,3 +156,21 @@ def test_where_of_two_numbers_is_float32():
 def test_expand_names_both_shapes():
     with pytest.raises(RuntimeError, match=r"expand: cannot expand shape \(2, 3\) to \(4, 3\)"):
         tg.ones(2, 3).expand(4, 3)
+
+
+def test_failed_inplace_and_setitem_change_nothing():
+    x = tg.tensor([1.0, 2.0, 3.0])
+    with pytest.raises(IndexError, match=r"__setitem__: index 5 is out of range for a tensor of shape \(3,\)"):
+        x[5] = 1.0
+    with pytest.raises(RuntimeError, match=r"__setitem__: cannot write a value of shape \(2,\)"):
+        x[:] = [1.0, 2.0]
+    with pytest.raises(RuntimeError, match=r"add_: cannot update a tensor of shape \(3,\)"):
+        x += tg.ones(2, 3)
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0, 3.0])
+    assert x._version == 0
+    w = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    h = w * 1.0
+    with pytest.raises(RuntimeError, match=r"add_: the result has shape \(2, 3\)"):
+        h += tg.ones(2, 3)   # in the graph: the result is computed first, then refused
+    np.testing.assert_array_equal(h.detach().numpy(), [1.0, 2.0, 3.0])
+    assert h.grad_fn.name() == "MulBackward0" and h._version == 0

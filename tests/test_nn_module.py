@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
@@ -211,6 +213,7 @@ def test_forward_stack_names_running_modules():
             seen.append([name for name, _ in forward_stack()])
             return x
 
+    import tinygrad_edu.viz  # noqa: F401  (the graph renderer switches the recording of modules on)
     model = nn.Sequential(nn.Linear(2, 2), nn.Sequential(Probe()))
     model(tg.randn(1, 2))
     assert seen == [["Sequential", "1", "1.0"]]
@@ -269,6 +272,134 @@ def test_load_state_dict_non_strict_returns_keys_but_still_checks_shapes():
     sd["fc2.weight"] = tg.ones(1)
     with pytest.raises(RuntimeError, match="size mismatch for fc2.weight"):
         net.load_state_dict(sd, strict=False)
+
+
+def snapshot(module):
+    return {key: value._data.copy() for key, value in module.state_dict().items()}
+
+
+def assert_unchanged(module, before):
+    for key, value in module.state_dict().items():
+        assert value._data.dtype == before[key].dtype, key
+        np.testing.assert_array_equal(value._data, before[key], err_msg=key)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("abc", 'While copying the parameter named "fc2.bias", expected a Tensor (or NumPy array) from checkpoint '
+            "but received <class 'str'>"),
+    (None, 'While copying the parameter named "fc2.bias", expected a Tensor'),
+    (0.5, 'While copying the parameter named "fc2.bias"'),
+    (np.array([object(), object()]), "dtype mismatch for fc2.bias: copying a param of dtype object"),
+    (np.array(["a", "b"]), "dtype mismatch for fc2.bias: copying a param of dtype <U1"),
+    (np.array([1j, 2j]), "dtype mismatch for fc2.bias: copying a complex param (complex128) from checkpoint "
+                         "into dtype float32 in current model would drop the imaginary part"),
+])
+def test_a_bad_last_entry_changes_nothing(bad, message):
+    """fc2.bias comes last: every entry before it would already have been copied by a copy-as-you-go loop."""
+    net = Net()
+    sd = dict(Net().state_dict())
+    assert list(sd)[-1] == "fc2.bias"
+    sd["fc2.bias"] = bad
+    before = snapshot(net)
+    with pytest.raises(RuntimeError) as info:
+        net.load_state_dict(sd)
+    text = str(info.value)
+    assert text.startswith("Error(s) in loading state_dict for Net:\n\t") and message in text
+    assert "Nothing was loaded: the model is unchanged." in text
+    assert_unchanged(net, before)
+
+
+def test_floats_that_an_integer_buffer_cannot_hold_are_refused_before_copying():
+    net = Net()
+    before = snapshot(net)
+    for bad in (np.array(np.nan), np.array(np.inf), np.array(1e30)):
+        sd = dict(Net().state_dict())
+        sd["steps"] = bad
+        with pytest.raises(RuntimeError, match="value error for steps: copying a float param with values that "
+                                               "dtype int64 in current model cannot hold"):
+            net.load_state_dict(sd)
+        assert_unchanged(net, before)
+    sd = dict(Net().state_dict())
+    sd["steps"] = np.array(7.0)  # a float that fits is copied, as PyTorch's copy_ does
+    net.load_state_dict(sd)
+    assert net.steps.item() == 7 and net.steps.dtype == np.int64
+
+
+def test_load_state_dict_casts_like_pytorch_copy():
+    net = Net()
+    sd = {key: value._data.astype(np.float64) if value.dtype == np.float32 else value
+          for key, value in Net().state_dict().items()}
+    net.load_state_dict(sd)
+    assert net.fc1.weight.dtype == np.float32
+    np.testing.assert_array_equal(net.fc1.weight._data, sd["fc1.weight"].astype(np.float32))
+
+
+def test_load_state_dict_wants_a_mapping():
+    with pytest.raises(TypeError, match="Expected state_dict to be dict-like, got <class 'list'>"):
+        Net().load_state_dict([("fc1.weight", tg.ones(4, 3))])
+
+
+LINEAR_MISMATCH = ("Error(s) in loading state_dict for Linear:\n\tsize mismatch for weight: copying a param with "
+                   "shape {0} from checkpoint, the shape in current model is {1}.")
+
+
+def test_error_text_has_pytorchs_shape():
+    """The same sentences as PyTorch's (shapes printed as tuples), then our hint."""
+    layer = nn.Linear(4, 2)
+    with pytest.raises(RuntimeError) as info:
+        layer.load_state_dict({"weight": tg.zeros(5, 5), "bias": tg.zeros(2)})
+    assert str(info.value).startswith(LINEAR_MISMATCH.format((5, 5), (2, 4)) + "\nNothing was loaded")
+
+
+def test_error_text_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError) as theirs:
+        torch.nn.Linear(4, 2).load_state_dict({"weight": torch.zeros(5, 5), "bias": torch.zeros(2),
+                                               "extra": torch.zeros(1)})
+    with pytest.raises(RuntimeError) as ours:
+        nn.Linear(4, 2).load_state_dict({"weight": tg.zeros(5, 5), "bias": tg.zeros(2), "extra": tg.zeros(1)})
+    expected = str(theirs.value).replace("torch.Size([5, 5])", "(5, 5)").replace("torch.Size([2, 4])", "(2, 4)")
+    expected = expected.replace(". \n", ".\n")  # PyTorch ends its key lists with a stray space
+    assert str(ours.value).startswith(expected.rstrip())
+
+
+BREAKAGES = ["shape", "str", "objects", "complex", "nan_into_int", "missing", "unexpected"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(BREAKAGES), st.integers(0, 9)), max_size=4))
+def test_load_state_dict_is_all_or_nothing(breakages):
+    """Break any entries in any ways: the load either succeeds completely or raises and changes nothing."""
+    net, source = Net(), Net()
+    source.bn.running_mean._data[:] = 3.0
+    sd = dict(source.state_dict())
+    keys = list(sd)
+    for how, index in breakages:
+        key = keys[index % len(keys)]
+        if key not in sd:
+            continue
+        if how == "shape":
+            sd[key] = tg.zeros(*(sd[key].shape + (2,)))
+        elif how == "str":
+            sd[key] = "weights"
+        elif how == "objects":
+            sd[key] = np.full(sd[key].shape, None, dtype=object)
+        elif how == "complex":
+            sd[key] = np.ones(sd[key].shape, dtype=np.complex64)
+        elif how == "nan_into_int":
+            sd["steps"] = np.array(np.nan)
+        elif how == "missing":
+            del sd[key]
+        else:
+            sd[f"extra{index}"] = tg.ones(1)
+    before = snapshot(net)
+    try:
+        net.load_state_dict(sd)
+    except RuntimeError:
+        assert breakages
+        assert_unchanged(net, before)
+        return
+    assert not breakages
+    assert_unchanged(net, {key: value._data for key, value in source.state_dict().items()})
 
 
 def test_non_persistent_buffer_and_to_double():

@@ -4,6 +4,8 @@ import copy
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 import tinygrad_edu.optim as optim
@@ -209,7 +211,7 @@ def test_step_changes_parameter_in_place_and_keeps_dtype():
 
 def test_step_does_not_change_the_gradient():
     p = tg.tensor([1.0, 2.0], requires_grad=True)
-    g = np.array([0.5, -0.5])
+    g = np.array([0.5, -0.5], dtype=np.float32)
     opt = optim.SGD([p], lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True)
     p.grad = tg.tensor(g.copy())
     opt.step()
@@ -392,11 +394,211 @@ def test_constructor_errors():
 
 def test_gradient_of_the_wrong_shape_is_reported():
     p = tg.tensor([1.0, 2.0], requires_grad=True)
-    p.grad = tg.tensor([1.0, 2.0, 3.0])
-    with pytest.raises(RuntimeError, match=r"shape \(2,\) has a gradient of shape \(3,\)"):
+    p._grad = tg.tensor([1.0, 2.0, 3.0])  # (assigning .grad would refuse it already: see test_autograd)
+    with pytest.raises(RuntimeError, match=r"SGD.step: parameter 0 of param group 0 \(shape \(2,\), dtype float32\) "
+                                           r"has a gradient of shape \(3,\)"):
         optim.SGD([p], lr=0.1).step()
 
 
 def test_repr_lists_groups():
     text = repr(optim.SGD([tg.tensor([1.0], requires_grad=True)], lr=0.1, momentum=0.9))
     assert text.startswith("SGD (") and "Parameter Group 0" in text and "momentum: 0.9" in text
+
+
+# ---------------------------------------------------------------- a step is all or nothing
+
+OPTIMIZERS = {
+    "SGD": lambda params: optim.SGD(params, lr=0.1, momentum=0.9, nesterov=True),
+    "Adam": lambda params: optim.Adam(params, lr=0.1, amsgrad=True),
+    "AdamW": lambda params: optim.AdamW(params, lr=0.1),
+    "RMSprop": lambda params: optim.RMSprop(params, lr=0.1, momentum=0.5, centered=True),
+    "Adagrad": lambda params: optim.Adagrad(params, lr=0.1, lr_decay=0.01),
+}
+
+
+def optimizer_snapshot(opt, params):
+    """Everything a step may change: the parameters, every state entry (copied) and the step count."""
+    state = [{key: np.copy(value) if isinstance(value, np.ndarray) else value
+              for key, value in opt.state.get(p, {}).items()} for p in params]
+    return [p._data.copy() for p in params], state, opt._step_count, [p._version for p in params]
+
+
+def assert_same_snapshot(before, after):
+    (params_a, state_a, count_a, versions_a), (params_b, state_b, count_b, versions_b) = before, after
+    assert count_a == count_b and versions_a == versions_b
+    for a, b in zip(params_a, params_b):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(state_a, state_b):
+        assert list(a) == list(b)
+        for key in a:
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
+def trained(kind):
+    """An optimizer over three parameters, two groups, after two good steps (so it has state)."""
+    params = [tg.tensor([1.0, -2.0], requires_grad=True), tg.tensor([[0.5]], requires_grad=True),
+              tg.tensor([3.0, 1.0, 2.0], requires_grad=True)]
+    opt = OPTIMIZERS[kind]([{"params": params[:2]}, {"params": params[2:], "lr": 0.05}])
+    for _ in range(2):
+        for p in params:
+            p.grad = tg.ones(*p.shape)
+        opt.step()
+    return opt, params
+
+
+def breakage(how, opt, params):
+    last = params[-1]  # updated last: a step that checks as it goes would have changed the others already
+    if how == "shape":  # the .grad setter refuses this; a grad set before p.data was replaced gets here
+        last._grad = tg.ones(4)
+        return RuntimeError, r"parameter 0 of param group 1 \(shape \(3,\), dtype float32\) has a gradient of " \
+                             r"shape \(4,\)"
+    if how == "dtype":
+        last.grad = tg.ones(3, dtype=tg.float64)
+        return RuntimeError, "has a gradient of dtype float64; the gradient and the parameter must have the same dtype"
+    if how == "not a tensor":  # past the .grad setter, which refuses it too
+        last._grad = np.ones(3, dtype=np.float32)
+        return TypeError, "has a .grad of type ndarray; a gradient must be a Tensor or None"
+    if how == "read-only":
+        last._data.flags.writeable = False
+        return RuntimeError, "is read-only"
+    if how == "option":
+        opt.param_groups[1]["lr"] = "0.1"
+        return TypeError, r"param group 1 has lr='0.1'; it must be a number"
+    if how == "state":
+        key = next(k for k, v in opt.state[last].items() if isinstance(v, np.ndarray) and v.ndim)
+        opt.state[last][key] = np.zeros(7, dtype=np.float32)
+        return RuntimeError, f"its optimizer state '{key}' is an array of shape \\(7,\\)"
+    raise AssertionError(how)
+
+
+BREAKAGES = ["shape", "dtype", "not a tensor", "read-only", "option", "state"]
+
+
+@pytest.mark.parametrize("how", BREAKAGES)
+@pytest.mark.parametrize("kind", list(OPTIMIZERS))
+def test_a_bad_gradient_or_state_changes_nothing(kind, how):
+    opt, params = trained(kind)
+    for p in params:
+        p.grad = tg.full(p.shape, 0.5)
+    error, message = breakage(how, opt, params)
+    before = optimizer_snapshot(opt, params)
+    with pytest.raises(error, match=message) as info:
+        opt.step()
+    assert str(info.value).startswith(f"{kind}.step: ") and "Nothing was changed." in str(info.value)
+    assert_same_snapshot(before, optimizer_snapshot(opt, params))
+
+
+def test_an_integer_parameter_is_refused_before_the_step():
+    good, counts = tg.tensor([1.0], requires_grad=True), tg.tensor([1, 2])
+    opt = optim.SGD([good, counts], lr=0.1)
+    good.grad, counts.grad = tg.ones(1), tg.ones(2)
+    with pytest.raises(TypeError, match=r"parameter 1 of param group 0 \(shape \(2,\), dtype int64\): only "
+                                        "floating-point parameters can be optimized"):
+        opt.step()
+    assert good.item() == 1.0 and counts.tolist() == [1, 2] and opt._step_count == 0
+
+
+def test_a_step_after_a_refused_one_is_the_step_that_would_have_been():
+    """Refused and then fixed, the optimizer goes on exactly as if the bad step had never been tried."""
+    for kind in OPTIMIZERS:
+        opt, params = trained(kind)
+        twin, twin_params = trained(kind)
+        for p, q in zip(params, twin_params):
+            p.grad, q.grad = tg.full(p.shape, 0.25), tg.full(q.shape, 0.25)
+        params[-1].grad = tg.ones(*params[-1].shape, dtype=tg.float64)
+        with pytest.raises(RuntimeError):
+            opt.step()
+        params[-1].grad = tg.full(params[-1].shape, 0.25)
+        opt.step()
+        twin.step()
+        assert_same_snapshot(optimizer_snapshot(twin, twin_params), optimizer_snapshot(opt, params))
+
+
+@given(st.sampled_from(list(OPTIMIZERS)), st.lists(st.sampled_from(BREAKAGES), max_size=3))
+def test_step_is_all_or_nothing(kind, hows):
+    """Any breakages in any combination: the step raises and changes nothing, or (none) it steps."""
+    opt, params = trained(kind)
+    for p in params:
+        p.grad = tg.full(p.shape, -0.5)
+    for how in hows:
+        breakage(how, opt, params)
+    before = optimizer_snapshot(opt, params)
+    if hows:
+        with pytest.raises((RuntimeError, TypeError), match="Nothing was changed"):
+            opt.step()
+        assert_same_snapshot(before, optimizer_snapshot(opt, params))
+    else:
+        opt.step()
+        assert opt._step_count == before[2] + 1
+        assert all(not np.array_equal(p._data, old) for p, old in zip(params, before[0]))
+
+
+@pytest.mark.parametrize("make, change, key", [
+    (lambda ps: optim.Adam(ps, lr=0.1), lambda opt: opt.param_groups[0].update(amsgrad=True), "max_exp_avg_sq"),
+    (lambda ps: optim.RMSprop(ps, lr=0.1), lambda opt: opt.param_groups[0].update(momentum=0.9), "momentum_buffer"),
+    (lambda ps: optim.RMSprop(ps, lr=0.1), lambda opt: opt.param_groups[0].update(centered=True), "grad_avg"),
+    (lambda ps: optim.Adagrad(ps, lr=0.1), lambda opt: opt.state[opt.param_groups[0]["params"][1]].pop("sum"),
+     "sum"),
+])
+def test_state_that_the_options_now_need_but_the_state_lacks_is_refused_before_the_step(make, change, key):
+    """Options changed after the first step (or a state saved with other options): PyTorch fails with a
+    KeyError part-way; here the step refuses before it changes anything."""
+    params = [tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0], requires_grad=True)]
+    opt = make(params)
+    for p in params:
+        p.grad = tg.ones(*p.shape)
+    opt.step()
+    change(opt)
+    before = optimizer_snapshot(opt, params)
+    with pytest.raises(RuntimeError, match=f"its optimizer state '{key}' is missing, not a writable float array"):
+        opt.step()
+    assert_same_snapshot(before, optimizer_snapshot(opt, params))
+
+
+def test_a_momentum_buffer_of_another_shape_or_a_step_that_is_not_a_number_is_refused():
+    p, q = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([1.0, 2.0], requires_grad=True)
+    sgd = optim.SGD([p], lr=0.1, momentum=0.9)
+    p.grad = tg.ones(2)
+    sgd.step()
+    sgd.state[p]["momentum_buffer"] = np.array(1.0)  # 0-d: would broadcast into the update part-way
+    with pytest.raises(RuntimeError, match=r"'momentum_buffer' is an array of shape \(\) and dtype float64"):
+        sgd.step()
+    adam = optim.Adam([q], lr=0.1)
+    q.grad = tg.ones(2)
+    adam.step()
+    adam.state[q]["step"] = "1"
+    with pytest.raises(RuntimeError, match="'step' is a str, not a number"):
+        adam.step()
+
+
+def test_optimizer_load_state_dict_is_all_or_nothing():
+    opt, params = trained("Adam")
+    other, _ = trained("Adam")
+    other.param_groups[1]["lr"] = 0.5
+    sd = other.state_dict()
+    sd["state"][2]["exp_avg"] = tg.zeros(7)  # another model's parameter 2, after the good entries 0 and 1
+    before = optimizer_snapshot(opt, params)
+    with pytest.raises(RuntimeError, match=r"Adam.load_state_dict: parameter 0 of param group 1 \(shape \(3,\)\): "
+                                           r"its optimizer state 'exp_avg' is an array of shape \(7,\)"):
+        opt.load_state_dict(sd)
+    assert_same_snapshot(before, optimizer_snapshot(opt, params))
+    assert opt.param_groups[1]["lr"] == 0.05  # the options are not half-loaded either
+    sd = other.state_dict()
+    sd["state"][9] = sd["state"][0]
+    with pytest.raises(ValueError, match="an entry for parameter 9, but this optimizer has parameters 0 to 2"):
+        opt.load_state_dict(sd)
+    assert_same_snapshot(before, optimizer_snapshot(opt, params))
+    opt.load_state_dict(other.state_dict())  # and the intact one loads
+    assert opt.param_groups[1]["lr"] == 0.5
+
+
+def test_a_gradient_left_from_before_the_data_was_replaced_is_refused():
+    """The public way to a gradient of the wrong shape: set .grad, then give the parameter new data."""
+    a, b = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([1.0, 2.0], requires_grad=True)
+    opt = optim.SGD([a, b], lr=0.1)
+    a.grad, b.grad = tg.ones(2), tg.ones(2)
+    b.data = tg.zeros(3)
+    with pytest.raises(RuntimeError, match=r"parameter 1 of param group 0 \(shape \(3,\), dtype float32\) has a "
+                                           r"gradient of shape \(2,\)"):
+        opt.step()
+    assert a.tolist() == [1.0, 2.0] and b.tolist() == [0.0, 0.0, 0.0]

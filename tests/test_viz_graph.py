@@ -19,7 +19,7 @@ def parse(dot: graphviz.Digraph) -> tuple[dict, list]:
     """{node key: attribute text} and [(tail, head)] of the drawn graph, legend left out."""
     source = dot.source
     nodes = {key: attrs for key, attrs in NODE.findall(source)
-             if not key.startswith("legend_") and key not in ("node", "edge", "graph")}
+             if not key.startswith("legend") and key not in ("node", "edge", "graph")}
     edges = [(a, b) for a, b, _ in EDGE.findall(source) if not a.startswith("legend_")]
     return nodes, edges
 
@@ -79,17 +79,80 @@ def test_kinds_look_different_root_leaf_constant_number():
     assert "#c6e2ff" in nodes[key_of(nodes, "w\\n")]  # a leaf that requires grad
     assert "dashed" in nodes[key_of(nodes, "c\\n")]  # a constant tensor
     assert "dashed" in nodes[key_of(nodes, "2")]  # a Python number
-    assert "value min 1  mean 2  max 3" in label(nodes[key_of(nodes, "w\\n")])
+    assert "value [1, 2, 3]" in label(nodes[key_of(nodes, "w\\n")])  # small: the values themselves
     assert "(3,) float32" in label(nodes[key_of(nodes, "w\\n")])
 
 
-def test_legend_explains_the_styles():
-    x, y, z = diamond()
+def test_small_tensors_show_values_large_ones_a_summary():
+    small = tg.Tensor([[1.0, 2.5], [-3.0, 0.125]], requires_grad=True, name="small")
+    large = tg.Tensor(np.arange(7.0), requires_grad=True, name="large")
+    nodes, _ = parse(draw_graph([small.sum(), large.sum()]))
+    assert "value [[1, 2.5], [-3, 0.125]]" in label(nodes[key_of(nodes, "small\\n")])
+    assert "value min 0  mean 3  max 6" in label(nodes[key_of(nodes, "large\\n")])
+
+
+def legend_entries(source: str) -> set:
+    return set(re.findall(r'ID="legend_(\w+)"', source))
+
+
+def test_legend_lists_only_the_kinds_in_the_picture():
+    x, y, z = diamond()  # root, leaves, an intermediate, ops; no constant
     source = draw_graph(z).source
-    assert "cluster_legend" in source
-    for text in ("root", "leaf, requires grad", "constant", "op"):
-        assert text in source
+    assert legend_entries(source) == {"root", "leaf", "tensor", "op"}
+    assert "leaf, requires grad" in source and "constant (no grad)" not in source
+    out = (x * 2).sum()  # a Python number: a constant box appears, and its legend entry
+    assert legend_entries(draw_graph(out).source) == {"root", "leaf", "tensor", "constant", "op"}
+    assert legend_entries(draw_graph(x).source) == {"root"}  # a lone leaf drawn as the root
     assert "legend" not in draw_graph(z, legend=False).source
+
+
+def test_retain_grads_shows_a_gradient_on_every_tensor():
+    from tinygrad_edu.viz import retain_grads
+    x, y, z = diamond()
+    retain_grads(z)
+    z.backward(retain_graph=True)
+    nodes, _ = parse(draw_graph(z))
+    tensors = [label(a) for a in nodes.values() if "float32" in label(a)]
+    assert len(tensors) == 4 and all("\\ngrad " in t for t in tensors)
+    product = [t for t in tensors if t.startswith("scalar")]  # the unnamed x * y
+    assert product == ["scalar float32\\nvalue -6\\ngrad 1"]  # dz/d(xy) = 1
+
+
+def test_after_backward_every_tensor_shows_its_gradient_without_retain_grads():
+    x, y, z = diamond()
+    nodes, _ = parse(draw_graph(z))
+    assert not any("grad" in label(a) for a in nodes.values())  # before backward: values only
+    z.backward(retain_graph=True)
+    nodes, _ = parse(draw_graph(z))
+    assert label(nodes[key_of(nodes, "scalar")]) == "scalar float32\\nvalue -6\\ngrad 1"  # dz/d(x*y) = 1
+    assert label(nodes[key_of(nodes, "z\\n")]).endswith("grad 1")  # dz/dz
+    assert label(nodes[key_of(nodes, "x\\n")]).endswith("grad -2")
+    assert x.grad.item() == -2.0 and y.grad.item() == 2.0  # drawing does not touch .grad
+
+
+def test_intermediate_gradients_are_the_true_ones_on_a_network():
+    tg.manual_seed(0)
+    W = tg.randn(3, 2, requires_grad=True)
+    x = tg.randn(4, 3)
+    hidden = (x @ W).tanh()
+    loss = (hidden ** 2).mean()
+    loss.backward(retain_graph=True)
+    nodes, _ = parse(draw_graph(loss, show_values=False))
+    h = hidden._data
+    expected = 2 * h / h.size  # d mean(h^2) / dh
+    from tinygrad_edu.tracing import summarize
+    assert f"(4, 2) float32\\ngrad {summarize(expected)}" in [label(a) for a in nodes.values()]
+    pre = expected * (1 - h ** 2)  # through tanh
+    assert f"(4, 2) float32\\ngrad {summarize(pre)}" in [label(a) for a in nodes.values()]
+
+
+def test_no_gradients_drawn_once_backward_freed_the_graph():
+    x, y, z = diamond()
+    z.backward()
+    source = draw_graph(z).source
+    assert "freed by backward" in source and "retain_graph=True" in source
+    nodes, _ = parse(draw_graph(z))
+    assert label(nodes[key_of(nodes, "z\\n")]) == "z\\nscalar float32\\nvalue -4"
 
 
 def tensor_mlp():
@@ -134,7 +197,7 @@ def boxes(dot: graphviz.Digraph) -> tuple[dict, dict, dict]:
             stack.pop()
         elif CLUSTER_LABEL.match(line) and stack:
             labels[stack[-1]] = CLUSTER_LABEL.match(line).group(1).strip('"')
-        elif NODE.match(line) and not NODE.match(line).group(1).startswith(("legend_", "node", "edge", "graph")):
+        elif NODE.match(line) and not NODE.match(line).group(1).startswith(("legend", "node", "edge", "graph")):
             key = NODE.match(line).group(1)
             where[key] = stack[-1] if stack else None
             if stack:

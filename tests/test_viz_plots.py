@@ -47,6 +47,7 @@ CASES = {
     "descent": lambda save: viz.plot_descent(quadratic, np.array([[-2.0, 2.0], [2.0, -1.0]]), resolution=20,
                                              save=save),
     "grad_flow": lambda save: viz.plot_grad_flow(trained_grads(), save=save),
+    "grad_norms": lambda save: viz.plot_grad_norms({"a": [1e-3, 1e-1, 1.0], "b": [5.0, 2.0, 1.0]}, save=save),
     "confusion": lambda save: viz.plot_confusion([0, 1, 1], [0, 1, 0], save=save),
     "images": lambda save: viz.plot_images(np.random.default_rng(0).random((3, 4, 4)), [1, 2, 3], save=save),
 }
@@ -187,3 +188,24 @@ def test_agg_backend_without_a_display():
             "print(matplotlib.get_backend().lower())")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "agg"
+
+
+def test_grad_norms_share_one_log_axis_and_leave_out_what_a_log_cannot_show():
+    norms = {"vanishing": [1e-9, 1e-4, 0.3], "exploding": [5e3, 60.0, 4.0], "dead": [0.0, float("inf"), 2.0]}
+    fig = viz.plot_grad_norms(norms)
+    (ax,) = fig.axes  # one axis for all: comparable
+    assert ax.get_yscale() == "log"
+    lines = ax.lines
+    np.testing.assert_array_equal(lines[0].get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(lines[1].get_ydata(), [5e3, 60.0, 4.0])
+    assert np.isnan(lines[2].get_ydata()[:2]).all() and lines[2].get_ydata()[2] == 2.0
+    assert "2 layers at 0 or not finite" in lines[2].get_label()
+
+
+def test_descent_marks_the_minimum_and_keeps_equal_aspect():
+    ax = viz.plot_descent(quadratic, {"a": [[-2.0, 2.0], [1.0, 0.0]]}, minimum=(2.0, -1.0), resolution=15).axes[0]
+    assert ax.get_aspect() == 1.0
+    lines = {line.get_label(): line for line in ax.lines}
+    assert list(lines["minimum (2, -1)"].get_xydata()[0]) == [2.0, -1.0]
+    low, high = ax.get_xlim()
+    assert low < 2.0 < high  # the view includes the minimum, though no path reaches it

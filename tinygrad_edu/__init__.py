@@ -32,7 +32,7 @@ from .creation import (
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import manual_seed
-from .serialization import load, save
+from .serialization import FileFormatError, load, save
 from .tensor import Tensor, tensor
 
 __version__ = "0.1.0"
@@ -63,5 +63,5 @@ __all__ = [
     "Tensor", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
     "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",
-    "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load",
+    "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load", "FileFormatError",
 ]

@@ -3,6 +3,8 @@
     tinygrad-edu xor                 train SimpleNN on XOR, print a table, write the figures
     tinygrad-edu tour --out DIR      run the whole curriculum and write DIR/index.html
     tinygrad-edu <lesson> --help     the options of one lesson
+    tinygrad-edu exercise [NAME]     list the exercises, or write NAME.py, a skeleton to fill in
+    tinygrad-edu check NAME FILE     grade your solution: one line per check, exit 0 when all pass
 
 Every lesson writes into --out (default ./tinygrad_edu_out/<command>).
 
@@ -19,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import exercises
 from .curriculum import LESSONS
 from .curriculum.common import DEFAULT_OUT, out_folder, quiet
 
@@ -61,11 +64,24 @@ def add_common(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors; no progress bar")
 
 
+def depth(text: str) -> int:
+    """--depth: deeper than MAX_DEPTH, the exploding network's gradient overflows even float64."""
+    value = positive_int(text)
+    if value > MAX_DEPTH:
+        raise argparse.ArgumentTypeError(f"at most {MAX_DEPTH}, got {value}: deeper, the exploding network's "
+                                         "gradient overflows float64")
+    return value
+
+
+MAX_DEPTH = 300
+
+
 def add_training(parser: argparse.ArgumentParser, options: tuple) -> None:
     help_for = {"epochs": "training epochs (steps for gd)", "lr": "learning rate", "hidden": "hidden units",
-                "depth": "number of layers", "batch_size": "mini-batch size"}
+                "depth": f"number of layers (default 10, at most {MAX_DEPTH})", "batch_size": "mini-batch size"}
+    kinds = {"lr": positive_float, "depth": depth}
     for option in options:
-        kind = positive_float if option == "lr" else positive_int
+        kind = kinds.get(option, positive_int)
         parser.add_argument("--" + option.replace("_", "-"), type=kind, default=None, help=help_for[option])
 
 
@@ -76,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for lesson in sorted(LESSONS, key=lambda lesson: lesson.command != "xor"):
         command = sub.add_parser(lesson.command, help=f"lesson {lesson.number}: {lesson.title}",
-                                 description=lesson.summary)
+                                 description=lesson.summary,
+                                 epilog=f"The lesson's code, text and all: examples/{lesson.example} "
+                                        f"(runs alone too: python examples/{lesson.example}).")
         add_common(command, lesson.command)
         command.add_argument("--quick", action="store_true", help="fewer epochs (as in the test suite)")
         add_training(command, OPTIONS.get(lesson.command, ()))
@@ -84,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Run the whole curriculum (quick mode) and write DIR/index.html.")
     add_common(tour, "tour")
     tour.add_argument("--full", action="store_true", help="full-length training instead of quick mode")
+    exercises.add_commands(sub)
     return parser
 
 
@@ -107,6 +126,8 @@ def run(argv: list[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command in ("exercise", "check"):
+        return exercises.run_command(args)
     log = quiet if args.quiet else print
     started = time.perf_counter()
     try:

@@ -70,7 +70,7 @@ class Tensor(TensorBase):
 
     def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
         self._data = to_array(data, dtype)
-        self.grad = None
+        self._grad = None
         self.requires_grad = False
         self._ctx = None
         self._counter = None
@@ -505,7 +505,10 @@ class Tensor(TensorBase):
             return
         try:
             self._data[key] = value._data if isinstance(value, Tensor) else value
-        except ValueError as err:
+        except IndexError as err:
+            raise IndexError(f"__setitem__: index {key!r} is out of range for a tensor of shape "
+                             f"{tuple(self.shape)} ({err})") from None
+        except (ValueError, TypeError) as err:
             raise RuntimeError(f"__setitem__: cannot write a value of shape {np.shape(value)} into "
                                f"tensor{list(self.shape)}[{key!r}]: {err}") from None
         self._changed()

@@ -25,6 +25,7 @@ renderer shares its value summaries and names.
 
 from __future__ import annotations
 
+import html
 import inspect
 import re
 from typing import Callable
@@ -33,18 +34,36 @@ import numpy as np
 
 from .autograd import run_backward
 
-__all__ = ["trace_backward", "format_trace", "summarize", "name_table", "tensor_name"]
+__all__ = ["trace_backward", "format_trace", "summarize", "name_table", "tensor_name", "inputs_of", "Trace"]
+
+SMALL = 6  # tensors with at most this many elements are shown in full
 
 
 def summarize(array) -> str:
-    """The number itself for a one-element array, else 'min a  mean b  max c'."""
+    """The values themselves for a small array ('-2', '[1, 2.5]', '[[1, 2], [3, 4]]'),
+    else 'min a  mean b  max c'."""
     array = np.asarray(array)
-    if array.size == 1:
-        return f"{array.item():.4g}"
     if array.size == 0:
         return "(empty)"
+    if array.size <= SMALL:
+        return number_list(array)
     values = array.astype(np.float64)
     return f"min {values.min():.4g}  mean {values.mean():.4g}  max {values.max():.4g}"
+
+
+def number_list(array: np.ndarray) -> str:
+    """A nested list written with 4 significant digits: [[1, 2], [3, 0.5]]."""
+    if array.ndim == 0:
+        if array.dtype == np.bool_:
+            return str(bool(array))
+        return f"{array.item():.4g}"
+    return "[" + ", ".join(number_list(row) for row in array) + "]"
+
+
+def inputs_of(node) -> tuple:
+    """A graph node's inputs (Tensors, numbers, None), or () once backward has freed them.
+    Every reader of the graph (the drawing, the stepper) asks here."""
+    return node.inputs or ()
 
 
 def name_table(names) -> dict:
@@ -85,20 +104,21 @@ def plain(array):
     return array.item() if array.size == 1 else array.tolist()
 
 
-def trace_backward(loss, retain_graph: bool = False, names=None,
-                   print_fn: Callable[[str], None] | None = print) -> list[dict]:
-    """Run loss.backward() and print, node by node in the order the engine runs:
-    the op, its local derivative rule, the gradient arriving at it, the gradient
-    it sends to each input, and where a gradient is added to one that another
-    path already delivered (the chain rule's sum over paths).
+class Trace(list):
+    """The records trace_backward returns: a plain list of dicts, that prints as the trace
+    (repr) and shows itself as a table in a notebook (_repr_html_)."""
 
-    Returns one plain dict per step (strings and numbers, ready for a table):
-      step, op ("Mul"), node ("MulBackward"), rule, grad_in, grad_in_value,
-      grads_out (a list of {input, grad, value, adds}), adds (True when any
-      gradient this step sent met another path's).
-    The last record has op "leaves": the accumulated .grad of each leaf.
-    `names` is as for draw_graph (a Module or {tensor: name}); print_fn=None prints nothing.
-    """
+    def __repr__(self) -> str:
+        return format_trace(self) if self else "Trace([])"
+
+    def _repr_html_(self) -> str:
+        return trace_html(self)
+
+
+def traced_backward(loss, retain_graph: bool = False) -> list[dict]:
+    """Run the engine on a scalar `loss` and return its own step records
+    ({node, op, grad_output, sent: [{input, grad, adds_to_existing}]}, in the order it ran).
+    Leaves get their .grad as with loss.backward()."""
     if not hasattr(loss, "_ctx"):
         raise TypeError(f"trace_backward: expected a Tensor, got {type(loss).__name__}")
     if loss._data.size != 1:
@@ -110,10 +130,28 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
     seed = loss._wrap(np.ones_like(loss._data))
     steps = []
     run_backward([loss], [seed], retain_graph, False, trace=steps)
+    return steps
 
+
+def trace_backward(loss, retain_graph: bool = False, names=None,
+                   print_fn: Callable[[str], None] | None = print) -> Trace:
+    """Run loss.backward() and print, node by node in the order the engine runs:
+    the op, its local derivative rule, the gradient arriving at it, the gradient
+    it sends to each input, and where a gradient is added to one that another
+    path already delivered (the chain rule's sum over paths).
+
+    Returns one plain dict per step (strings and numbers, ready for a table):
+      step, op ("Mul"), node ("MulBackward"), rule, grad_in, grad_in_value,
+      grads_out (a list of {input, grad, value, adds}), adds (True when any
+      gradient this step sent met another path's).
+    The last record has op "leaves": the accumulated .grad of each leaf.
+    The list is a `Trace`: its repr is the printed text, and in a notebook it shows as a table.
+    `names` is as for draw_graph (a Module or {tensor: name}); print_fn=None prints nothing.
+    """
+    steps = traced_backward(loss, retain_graph)
     table = name_table(names)
     step_of = {id(s["node"]): i + 1 for i, s in enumerate(steps)}
-    leaves = {}  # id -> (label, tensor): the leaves that received a gradient, in order
+    leaves = {}  # id -> tensor: the leaves that received a gradient, in order
 
     def label(t) -> str:
         name = tensor_name(t, table)
@@ -123,7 +161,7 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
             return f"the output of step {step_of[id(t._ctx)]} ({type(t._ctx).__name__.removesuffix('Function')})"
         return f"a leaf of shape {tuple(t.shape)}"
 
-    records = []
+    records = Trace()
     for i, s in enumerate(steps, 1):
         grads_out = []
         for sent in s["sent"]:
@@ -142,6 +180,21 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
     if print_fn is not None:
         print_fn(format_trace(records))
     return records
+
+
+def trace_html(records: list[dict]) -> str:
+    """The records as an HTML table: one row per step, the gradients sent as lines in one cell."""
+    rows = []
+    for r in records[:-1]:
+        sent = "<br>".join(f"{html.escape(g['grad'])} &rarr; {html.escape(g['input'])}"
+                           + (" <b>(adds: two paths meet)</b>" if g["adds"] else "") for g in r["grads_out"])
+        rows.append(f"<tr><td>{r['step']}</td><td>{html.escape(r['node'])}</td><td style='text-align:left'>"
+                    f"{html.escape(r['rule'])}</td><td>{html.escape(r['grad_in'])}</td>"
+                    f"<td style='text-align:left'>{sent}</td></tr>")
+    leaves = ", ".join(f"{html.escape(g['input'])}.grad = {html.escape(g['grad'])}" for g in records[-1]["grads_out"])
+    return ("<table><thead><tr><th>step</th><th>node</th><th>rule</th><th>gradient in</th>"
+            "<th>gradients sent</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+            f"<p>leaf gradients: {leaves or '(none)'}</p>")
 
 
 def format_trace(records: list[dict]) -> str:

@@ -164,7 +164,7 @@ def topological_order(roots: list) -> list:
 def deliver(leaf, g, create_graph: bool, given: set) -> None:
     """Add a leaf's gradient into its .grad (a recorded sum under create_graph)."""
     if leaf._ctx is not None:  # a non-leaf asked for by backward(inputs=...)
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        leaf._grad = g if leaf._grad is None else leaf._grad + g
         return
     if not create_graph:
         g = g.detach()
@@ -173,12 +173,12 @@ def deliver(leaf, g, create_graph: bool, given: set) -> None:
         if g._data.base is not None or id(g._data) in given:
             g = type(g)._wrap(g._data.copy())
         given.add(id(g._data))
-    if leaf.grad is None:
-        leaf.grad = g
+    if leaf._grad is None:
+        leaf._grad = g
     elif create_graph:
-        leaf.grad = leaf.grad + g
+        leaf._grad = leaf._grad + g
     else:
-        leaf.grad = type(g)._wrap(leaf.grad._data + g._data)
+        leaf._grad = type(g)._wrap(leaf._grad._data + g._data)
 
 
 def collect(inputs, wanted, pending, allow_unused, accumulate, create_graph, given) -> list:
@@ -286,7 +286,7 @@ def run_node_hooks(node, grad):
         tensor = node.retained()
         if tensor is not None:
             kept = grad if Mode.grad_enabled else grad.detach()
-            tensor.grad = kept if tensor.grad is None else tensor.grad + kept
+            tensor._grad = kept if tensor._grad is None else tensor._grad + kept
     return grad
 
 

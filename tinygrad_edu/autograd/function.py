@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+import warnings
 
 import numpy as np
 
@@ -62,16 +63,42 @@ class TensorBase:
     `_before` is set by an in-place op recorded in the graph: the tensor as it was
     before (its value and history), for the ops that had already used it.
     """
-    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_counter", "_hooks", "name", "_before", "__weakref__")
+    __slots__ = ("_data", "_grad", "requires_grad", "_ctx", "_counter", "_hooks", "name", "_before", "__weakref__")
 
     @classmethod
     def _wrap(cls, array: np.ndarray):
         """A constant around an existing array, no copy: the fast path for ops."""
         t = cls.__new__(cls)
         t._data = array
-        t.grad = t._ctx = t._hooks = t.name = t._counter = t._before = None
+        t._grad = t._ctx = t._hooks = t.name = t._counter = t._before = None
         t.requires_grad = False
         return t
+
+    @property
+    def grad(self):
+        """dL/d(this tensor), filled in by backward for leaves that require grad (None before).
+
+        A tensor made by an op (not a leaf) gets no .grad unless you call .retain_grad() on it
+        first; reading it then warns, as PyTorch does, because that is a common slip:
+        `w = randn(3, 2, requires_grad=True) * 0.01` makes w the output of a multiply."""
+        if self._grad is None and self._ctx is not None and self._ctx.retained is None:
+            warnings.warn(
+                "The .grad attribute of a tensor that is not a leaf is being read; backward fills "
+                "in .grad only for leaves (tensors you made, not results of ops). Call .retain_grad() on "
+                "it before backward to keep its gradient. If you meant it to be a weight, make it a leaf: "
+                "w = (randn(3, 2) * 0.01).requires_grad_() instead of randn(3, 2, requires_grad=True) * 0.01.",
+                UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, TensorBase):
+                raise TypeError(f"grad: assigned grad must be a Tensor or None, not {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"grad: assigned grad has shape {tuple(value._data.shape)} but the tensor "
+                                   f"has shape {tuple(self._data.shape)}; they must match")
+        self._grad = value
 
     @property
     def _version(self) -> int:
@@ -298,6 +325,8 @@ def keep_saved(ctx, inputs, arrays, out, returned) -> None:
 
 
 def resolve(item, inputs, arrays, out, returned):
+    if item is None or type(item) in (float, int, bool):  # Mul saving (None, 2.0): nothing to look up
+        return item
     for x, a in zip(inputs, arrays):
         if item is x or (item is a and isinstance(x, TensorBase)):
             return x

@@ -9,9 +9,11 @@ the tour and the tests all call. The dict holds what the lesson claims
 from __future__ import annotations
 
 import os
-import sys
+import shutil
 from pathlib import Path
 from typing import Callable, Iterable
+
+from ..viz.progress import progress as progress_bar
 
 QUICK_ENV = "TINYGRAD_EDU_QUICK"
 DEFAULT_OUT = Path("tinygrad_edu_out")
@@ -44,12 +46,10 @@ def quiet(*args, **kwargs) -> None:
 
 
 def progress(iterable: Iterable, enabled: bool, desc: str, total: int | None = None):
-    """A tqdm progress bar over `iterable` when enabled and stderr is a terminal, else the
-    iterable itself. Call `show_loss(bar, loss)` inside the loop to put the loss on the bar."""
-    if not (enabled and sys.stderr.isatty()):
-        return iterable
-    from tqdm import tqdm
-    return tqdm(iterable, desc=desc, total=total, leave=False, dynamic_ncols=True)
+    """A tqdm progress bar over `iterable` when enabled and watched (a notebook or a terminal; see
+    viz/progress.py), else the iterable itself. Call `show_loss(bar, loss)` inside the loop to put
+    the loss on the bar."""
+    return progress_bar(iterable, enabled, desc, total)
 
 
 def show_loss(bar, loss: float, every: int = 1, step: int = 0) -> None:
@@ -78,3 +78,19 @@ def fmt(value) -> str:
 
 
 Log = Callable[..., None]
+
+
+def save_graph(root, path, log: Log = print, **options) -> Path:
+    """Draw `root`'s graph to `path` (.svg) with Graphviz's `dot`. Without `dot` on the PATH, write the
+    graph's DOT source next to it (.dot) and say, through `log` (silent under --quiet), which file
+    was written and the command that turns it into the picture. Returns the file written."""
+    from tinygrad_edu import viz
+    path = Path(path)
+    if shutil.which("dot") is not None:
+        return viz.save_graph(root, path, **options)
+    source = path.with_suffix(".dot")
+    viz.save_graph(root, source, **options)
+    log(f"Graphviz's `dot` program was not found, so the graph was written as {source} (DOT source). "
+        f"To see it, install Graphviz (apt-get install graphviz / brew install graphviz / conda install "
+        f"graphviz) and run: dot -T{path.suffix.lstrip('.')} {source} -o {path}")
+    return source

@@ -21,7 +21,10 @@ tensors each module makes.
 from __future__ import annotations
 
 import difflib
+import sys
+import warnings
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 from typing import Callable, Iterator
 
 import numpy as np
@@ -98,6 +101,33 @@ def not_initialised(module: "Module") -> RuntimeError:
         f"of {name}.__init__, before assigning parameters, buffers or submodules.")
 
 
+def warn_if_hidden(module: "Module", name: str, value) -> None:
+    """Warn when a plain list, tuple or dict holds modules or parameters: Module registers only what is
+    assigned to it directly, so these are invisible to .parameters(), state_dict() and .to(), and an
+    optimizer built from model.parameters() never trains them (PyTorch silently does the same)."""
+    items = value.values() if isinstance(value, dict) else value
+    if not any(isinstance(item, (Module, Parameter)) for item in items):
+        return
+    if any(isinstance(item, Module) for item in items):
+        kind, container = "modules", "ModuleDict" if isinstance(value, dict) else "ModuleList"
+        fix = f"Use nn.{container}: self.{name} = nn.{container}(...)"
+    else:
+        kind = "parameters"
+        fix = "Assign each one as its own attribute, or register it: self.register_parameter(name, parameter)"
+    warnings.warn(
+        f"{type(module).__name__}.{name} is a plain {type(value).__name__} of {kind}: their parameters are "
+        f"invisible to .parameters() and state_dict(), so an optimizer built from .parameters() will not "
+        f"train them. {fix}", UserWarning, stacklevel=frames_inside_this_file())
+
+
+def frames_inside_this_file() -> int:
+    """How many frames up the stack the first caller outside module.py is (a warning's stacklevel)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 class Module:
     """Base class of every layer and model. Subclass it, call `super().__init__()`,
     assign layers and parameters in `__init__`, and write `forward`.
@@ -168,6 +198,8 @@ class Module:
                                 "(Tensor or None expected)")
             buffers[name] = value
         else:
+            if type(value) in (list, tuple, dict) and value:
+                warn_if_hidden(self, name, value)
             object.__setattr__(self, name, value)
 
     def _forget(self, name: str, keep: dict | None = None) -> None:
@@ -293,7 +325,14 @@ class Module:
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
     def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
-        """(dotted name, parameter) pairs, e.g. ("0.weight", ...); a shared parameter comes once."""
+        """(dotted name, parameter) pairs, e.g. ("0.weight", ...); a shared parameter comes once.
+
+        Layers appended to a plain list after it was assigned (`self.layers = []`, then
+        `self.layers.append(nn.Linear(...))`) are looked for here too, and named in a warning."""
+        for module in (self.modules() if recurse else [self]):
+            for name, value in module.__dict__.items():
+                if type(value) in (list, tuple, dict) and value and name[0] != "_":
+                    warn_if_hidden(module, name, value)
         return self._named_members("_parameters", prefix, recurse)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
@@ -388,34 +427,39 @@ class Module:
     def load_state_dict(self, state_dict, strict: bool = True) -> _IncompatibleKeys:
         """Copy the values in `state_dict` into this model's parameters and buffers.
 
-        Nothing is changed unless every key can be loaded: missing keys and
-        unexpected keys (when strict) and shape mismatches (always) are all
-        reported in one error. Returns (missing_keys, unexpected_keys).
+        All or nothing: every entry is checked first (missing and unexpected keys
+        when strict; always the shape, the dtype and that the value is a Tensor or
+        array), every problem is reported in one error, and nothing is copied unless
+        all of it loads. (PyTorch copies the entries that fit before it raises.)
+        Returns (missing_keys, unexpected_keys).
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
-        mismatched = []
-        for key, target in own.items():
-            if key in state_dict and np.shape(to_array(state_dict[key])) != target.shape:
-                mismatched.append(f"size mismatch for {key}: copying a param with shape "
-                                  f"{np.shape(to_array(state_dict[key]))} from checkpoint, the shape "
-                                  f"in current model is {target.shape}.")
         errors = []
         if strict and missing:
             errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
         if strict and unexpected:
             errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
-        errors.extend(mismatched)
+        copies = []  # (target, array): made only once every entry has passed
+        for key, target in own.items():
+            if key in state_dict:
+                array, problem = checked_entry(key, state_dict[key], target)
+                if problem:
+                    errors.append(problem)
+                else:
+                    copies.append((target, array))
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                                + "\n\t".join(errors)
-                               + "\nHint: the checkpoint must come from the same architecture; "
-                                 "strict=False ignores missing and unexpected keys (not shapes).")
+                               + "\nNothing was loaded: the model is unchanged. Hint: the checkpoint must come "
+                                 "from the same architecture; strict=False ignores missing and unexpected keys "
+                                 "(not shapes or dtypes).")
         with no_grad():
-            for key, target in own.items():
-                if key in state_dict:
-                    target.copy_(to_array(state_dict[key]).astype(target.dtype))
+            for target, array in copies:  # same shape, and a cast that cannot fail: these copies cannot raise
+                target.copy_(array.astype(target.dtype, copy=False))
         return _IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------ printing
@@ -438,6 +482,29 @@ class Module:
         return f"{type(self).__name__}({body})"
 
 
-def to_array(value) -> np.ndarray:
-    """A state_dict value (Tensor, array or number) as an array."""
-    return value._data if isinstance(value, Tensor) else np.asarray(value)
+def checked_entry(key: str, value, target: Tensor) -> tuple[np.ndarray | None, str | None]:
+    """A state_dict value as an array that can be copied into `target`, or what is wrong with it
+    (in PyTorch's words where PyTorch has them)."""
+    if isinstance(value, Tensor):
+        array = value._data
+    elif isinstance(value, (np.ndarray, np.generic)):
+        array = np.asarray(value)
+    else:
+        return None, (f'While copying the parameter named "{key}", expected a Tensor (or NumPy array) from '
+                      f"checkpoint but received {type(value)}. Hint: wrap numbers with tg.tensor(...).")
+    if array.shape != target.shape:
+        return None, (f"size mismatch for {key}: copying a param with shape {array.shape} from checkpoint, "
+                      f"the shape in current model is {target.shape}.")
+    source, into = array.dtype, target.dtype
+    if source.kind not in "biufc":
+        return None, (f"dtype mismatch for {key}: copying a param of dtype {source} from checkpoint into dtype "
+                      f"{into} in current model; only numbers (bool, int, float) can be loaded.")
+    if source.kind == "c" and into.kind != "c":
+        return None, (f"dtype mismatch for {key}: copying a complex param ({source}) from checkpoint into "
+                      f"dtype {into} in current model would drop the imaginary part.")
+    if source.kind == "f" and into.kind in "iu":
+        bounds = np.iinfo(into)
+        if not (np.isfinite(array).all() and (array >= bounds.min).all() and (array <= bounds.max).all()):
+            return None, (f"value error for {key}: copying a float param with values that dtype {into} in "
+                          "current model cannot hold (nan, inf, or out of its range) from checkpoint.")
+    return array, None

@@ -35,6 +35,12 @@ class Adam(Optimizer):
                                       amsgrad=amsgrad, maximize=maximize,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
+    def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
+        spec = {"step": "count", "exp_avg": "buffer", "exp_avg_sq": "buffer"}
+        if group["amsgrad"]:
+            spec["max_exp_avg_sq"] = "buffer"
+        return spec
+
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         if not state:
             state["step"] = 0

@@ -2,8 +2,10 @@
 
 An optimizer holds `param_groups` (lists of parameters, each with its own
 options such as `lr`) and `state` (per-parameter buffers such as momentum,
-keyed by the parameter). `step()` walks every parameter that has a gradient
-and hands its NumPy arrays to the subclass's `update`, which changes the
+keyed by the parameter). `step()` first checks every parameter that has a
+gradient (the gradient's type, shape and dtype, the state the update will read,
+the group's options), so a bad one raises before anything changes; then it
+hands each one's NumPy arrays to the subclass's `update`, which changes the
 parameter in place. Working on the arrays directly, not through Tensor ops,
 keeps a step as cheap as hand-written NumPy and records nothing in the graph.
 
@@ -114,29 +116,106 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None):
         """Update every parameter that has a gradient; returns closure() when one is given.
 
-        `closure` re-evaluates the model and returns the loss (needed by
-        methods that look at the loss several times per step).
+        All or nothing: every gradient, parameter, per-parameter state and group
+        option is checked first, so a bad one raises before any parameter, state
+        or step count has changed. `closure` re-evaluates the model and returns the
+        loss (needed by methods that look at the loss several times per step).
         """
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = p.grad._data
-                if grad.shape != p._data.shape:
-                    raise RuntimeError(
-                        f"{type(self).__name__}.step: a parameter of shape {p.shape} has a gradient of shape "
-                        f"{grad.shape}. Hint: .grad must have the parameter's shape.")
-                state = self.state.get(p)
-                if state is None:
-                    state = self.state[p] = {}
-                self.update(p._data, grad, state, group)
-                p._bump_version()  # the data changed: a graph that saved it can tell
+        for param, grad, group in self.checked_work():
+            state = self.state.get(param)
+            if state is None:
+                state = self.state[param] = {}
+            self.update(param._data, grad, state, group)
+            param._bump_version()  # the data changed: a graph that saved it can tell
         self._step_count += 1
         return loss
+
+    def checked_work(self) -> list[tuple[Tensor, np.ndarray, dict[str, Any]]]:
+        """(parameter, gradient array, group) for every parameter that has a gradient, once all
+        of them have passed the checks PyTorch makes (on assignment to .grad, or in its step)."""
+        work = []
+        for g, group in enumerate(self.param_groups):
+            self.check_group(g, group)
+            for i, param in enumerate(group["params"]):
+                if param.grad is None:
+                    continue
+                work.append((param, self.checked_grad(param, group, f"parameter {i} of param group {g}"), group))
+        return work
+
+    def check_group(self, index: int, group: dict[str, Any]) -> None:
+        """Each option must still have its default's type (a scheduler or a user may have set it)."""
+        for key, default in self.defaults.items():
+            value = group.get(key, default)
+            if isinstance(default, bool):
+                ok, kind = isinstance(value, (bool, np.bool_)), "True or False"
+            elif isinstance(default, numbers.Real):
+                ok, kind = isinstance(value, numbers.Real), "a number"
+            elif isinstance(default, tuple):
+                ok = (isinstance(value, (tuple, list)) and len(value) == len(default)
+                      and all(isinstance(v, numbers.Real) for v in value))
+                kind = f"a tuple of {len(default)} numbers"
+            else:
+                continue
+            if not ok:
+                raise TypeError(f"{type(self).__name__}.step: param group {index} has {key}={value!r}; it must be "
+                                f"{kind} (default {default!r}). Nothing was changed.")
+
+    def checked_grad(self, param: Tensor, group: dict[str, Any], where: str) -> np.ndarray:
+        """param.grad's array, after checking that it can update param in place."""
+        name = f"{type(self).__name__}.step: {where} (shape {param.shape}, dtype {param.dtype})"
+        grad = param.grad
+        if not isinstance(grad, Tensor):
+            raise TypeError(f"{name} has a .grad of type {type(grad).__name__}; a gradient must be a Tensor or "
+                            "None. Hint: p.grad = tg.tensor(array). Nothing was changed.")
+        if not np.issubdtype(param.dtype, np.floating):
+            raise TypeError(f"{name}: only floating-point parameters can be optimized (and require grad). "
+                            "Nothing was changed.")
+        if grad.shape != param.shape:
+            raise RuntimeError(f"{name} has a gradient of shape {grad.shape}. Hint: .grad must have the "
+                               "parameter's shape. Nothing was changed.")
+        if grad.dtype != param.dtype:
+            raise RuntimeError(f"{name} has a gradient of dtype {grad.dtype}; the gradient and the parameter "
+                               "must have the same dtype, as in PyTorch. Hint: p.grad = p.grad.astype(p.dtype). "
+                               "Nothing was changed.")
+        if not param._data.flags.writeable:
+            raise RuntimeError(f"{name} is read-only (a read-only NumPy array), so it cannot be updated in "
+                               "place. Hint: make it writable first: p.data = p.data.clone(). Nothing was changed.")
+        self.check_state(param, self.state.get(param), group, name)
+        return grad._data
+
+    def check_state(self, param: Tensor, state: dict[str, Any] | None, group: dict[str, Any], name: str) -> None:
+        """param's state, if it has one, must hold what `update` reads (see state_spec)."""
+        if not state:  # the first step makes it
+            return
+        for key, kind in self.state_spec(group).items():
+            value = state.get(key)
+            if value is None and kind == "optional buffer":
+                continue
+            if kind == "count":
+                fits = isinstance(value, numbers.Real) or (
+                    isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "biuf")
+            else:
+                fits = (isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.shape == param.shape
+                        and value.flags.writeable)
+            if not fits:
+                described = "missing" if key not in state else (
+                    f"an array of shape {value.shape} and dtype {value.dtype}" if isinstance(value, np.ndarray)
+                    else f"a {type(value).__name__}")
+                wanted = "a number" if kind == "count" else f"a writable float array of shape {param.shape}"
+                raise RuntimeError(f"{name}: its optimizer state {key!r} is {described}, not {wanted}. Hint: the "
+                                   "state was loaded from another model or made with other options; build the "
+                                   "optimizer on the same model with the same options, or start a fresh one. "
+                                   "Nothing was changed.")
+
+    def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
+        """What `update` reads from a parameter's state once it has one: {key: "count" (a number),
+        "buffer" (a float array of the parameter's shape) or "optional buffer" (a buffer or None)}.
+        step() checks it, so a state loaded from elsewhere fails before anything changes."""
+        return {}
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         """Change `param` in place from `grad`; the subclass's update rule."""
@@ -165,7 +244,8 @@ class Optimizer:
 
         Floating buffers are cast to their parameter's dtype. Keys that came
         back from a file as strings ('0') or tuples that came back as lists
-        are accepted.
+        are accepted. All or nothing: a state that does not fit the parameters
+        (another model's, or other options') raises and changes nothing.
         """
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups):
@@ -179,16 +259,24 @@ class Optimizer:
                     f"optimizer's group has {len(mine['params'])}. Hint: build the optimizer on the same model.")
             for p, i in zip(mine["params"], saved["params"]):
                 params_by_index[int(i)] = p
-        self.state = {}
+        # Everything is built and checked first, then swapped in: a bad state_dict changes nothing.
+        options = [{key: tuple(value) if isinstance(self.defaults.get(key), tuple) else value
+                    for key, value in saved.items() if key != "params"} for saved in groups]
+        state = {}
         for key, saved in state_dict["state"].items():
+            if int(key) not in params_by_index:
+                raise ValueError(f"load_state_dict: the loaded state has an entry for parameter {int(key)}, but this "
+                                 f"optimizer has parameters 0 to {len(params_by_index) - 1}. Hint: build the "
+                                 "optimizer on the same model.")
             p = params_by_index[int(key)]
-            self.state[p] = {name: cast_like(value, p) for name, value in saved.items()}
-        for mine, saved in zip(self.param_groups, groups):
-            for key, value in saved.items():
-                if key != "params":
-                    default = self.defaults.get(key)
-                    mine[key] = tuple(value) if isinstance(default, tuple) else value
-
+            state[p] = {name: cast_like(value, p) for name, value in saved.items()}
+        for g, (mine, new_options) in enumerate(zip(self.param_groups, options)):
+            for i, p in enumerate(mine["params"]):
+                name = f"{type(self).__name__}.load_state_dict: parameter {i} of param group {g} (shape {p.shape})"
+                self.check_state(p, state.get(p), {**mine, **new_options}, name)
+        self.state = state
+        for mine, new_options in zip(self.param_groups, options):
+            mine.update(new_options)
 
 def cast_like(value, param: Tensor):
     """A saved buffer as a fresh array of the parameter's dtype; numbers stay numbers."""

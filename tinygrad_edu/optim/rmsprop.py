@@ -32,6 +32,14 @@ class RMSprop(Optimizer):
         super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                                       weight_decay=weight_decay, maximize=maximize))
 
+    def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
+        spec = {"step": "count", "square_avg": "buffer"}
+        if group["momentum"] > 0:
+            spec["momentum_buffer"] = "buffer"
+        if group["centered"]:
+            spec["grad_avg"] = "buffer"
+        return spec
+
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         if not state:
             state["step"] = 0

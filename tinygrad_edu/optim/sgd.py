@@ -33,6 +33,9 @@ class SGD(Optimizer):
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
                                       nesterov=nesterov, maximize=maximize))
 
+    def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
+        return {"momentum_buffer": "optional buffer"}
+
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         momentum = group["momentum"]
         if group["maximize"]:

@@ -1,12 +1,14 @@
 """tinygrad_edu.viz: see what autograd does.
 
-    draw_graph / save_graph    the computation graph (Graphviz)
+    draw_graph / save_graph    the computation graph (Graphviz); retain_grads to see every gradient
     trace_backward             the backward pass, step by step, printed and returned as records
+    step_backward              the backward pass to click through, one engine step at a time (HTML)
+    show                       a lesson's figures inline in a notebook (their paths elsewhere)
     plot_*                     matplotlib figures for the lessons (loss, decision boundary, ...)
 """
 
 from ..autograd import Mode
-from .graph import draw_graph, save_graph
+from .graph import draw_graph, retain_grads, save_graph
 from .plots import (
     confusion_matrix,
     plot_activations,
@@ -14,10 +16,13 @@ from .plots import (
     plot_decision_boundary,
     plot_descent,
     plot_grad_flow,
+    plot_grad_norms,
     plot_images,
     plot_loss,
     plot_predictions,
 )
+from .show import show
+from .stepper import Stepper, step_backward
 from .trace import trace_backward
 
 # Drawing boxes around each module's ops needs every node to know its module: from the moment
@@ -25,6 +30,7 @@ from .trace import trace_backward
 Mode.record_modules = True
 
 __all__ = [
-    "draw_graph", "save_graph", "trace_backward", "plot_loss", "plot_decision_boundary", "plot_predictions",
-    "plot_activations", "plot_descent", "plot_grad_flow", "plot_confusion", "plot_images", "confusion_matrix",
+    "draw_graph", "save_graph", "retain_grads", "trace_backward", "step_backward", "Stepper", "show",
+    "plot_loss", "plot_decision_boundary", "plot_predictions", "plot_activations", "plot_descent",
+    "plot_grad_flow", "plot_grad_norms", "plot_confusion", "plot_images", "confusion_matrix",
 ]

@@ -4,8 +4,16 @@
     draw_graph(loss, names=model)          # a graphviz.Digraph: shows inline in Jupyter
     save_graph(loss, "graph.svg")          # or .png / .pdf / .dot
 
+    loss.backward(retain_graph=True)       # keep the graph, to draw it after backward
+    draw_graph(loss)                       # value and gradient on every tensor, as micrograd draws
+
+backward() keeps only the leaves' .grad; for the root and the intermediate
+tensors the drawing asks the engine for d(root)/d(tensor) over the kept graph
+(intermediate_grads), so every box shows its gradient. retain_grads(loss)
+before backward keeps them as .grad instead, as PyTorch's retain_grad does.
+
 A tensor `t` made by an op holds that op's node in `t._ctx`; the node holds
-its inputs in `node.inputs`. Nodes never point at their output tensor, so the
+its inputs (read through tracing.inputs_of). Nodes never point at their output tensor, so the
 walk draws the root tensor and every parent tensor: an intermediate tensor is
 always the parent of some later op.
 
@@ -24,11 +32,13 @@ from collections import deque
 from pathlib import Path
 
 import graphviz
+import numpy as np
 
+from ..autograd import run_backward
 from ..tensor import Tensor
-from ..tracing import name_table, summarize, tensor_name
+from ..tracing import inputs_of, name_table, summarize, tensor_name
 
-__all__ = ["draw_graph", "save_graph"]
+__all__ = ["draw_graph", "save_graph", "retain_grads"]
 
 STYLES = {
     "root": {"shape": "box", "style": "filled,bold", "fillcolor": "#ffd59e", "peripheries": "2"},
@@ -77,7 +87,7 @@ def walk(roots: list) -> tuple[list, list]:
         edges.append((op_key, keys[id(t)]))
         if not is_new:
             continue
-        for parent in fn.inputs or ():
+        for parent in inputs_of(fn):
             if isinstance(parent, Tensor):
                 key = visit("tensor", parent)
             elif parent is None:  # an optional input left out
@@ -174,7 +184,8 @@ def add_clusters(dot: graphviz.Digraph, boxes: dict, known: dict) -> None:
 
 # ---------------------------------------------------------------- labels
 
-def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool) -> str:
+def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool, grad=None) -> str:
+    """name, shape and dtype, value, gradient (t.grad, or `grad` worked out for the picture)."""
     lines = []
     name = tensor_name(t, table)
     if name:
@@ -183,9 +194,29 @@ def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool) ->
     lines.append(f"{shape} {t.dtype}")
     if show_values:
         lines.append(f"value {summarize(t._data)}")
-    if show_grads and t.grad is not None:
-        lines.append(f"grad {summarize(t.grad._data)}")
+    if show_grads and t._grad is not None:
+        lines.append(f"grad {summarize(t._grad._data)}")
+    elif show_grads and grad is not None:
+        lines.append(f"grad {summarize(grad)}")
     return "\\n".join(lines)
+
+
+def intermediate_grads(roots: list, tensors: list) -> dict:
+    """{id(tensor): gradient} for the root and the intermediate tensors, after a backward pass that kept
+    the graph: backward() fills only the leaves' .grad, so the picture asks the engine once more for
+    d(root)/d(tensor), as torch.autograd.grad would (no .grad changes). Empty before backward (no leaf
+    has a .grad yet), for several roots or a non-scalar root, and when backward freed the graph."""
+    if len(roots) != 1 or roots[0]._data.size != 1 or not roots[0].requires_grad:
+        return {}
+    if not any(t._ctx is None and t.grad is not None for t in tensors):
+        return {}
+    wanted = [t for t in tensors if t._ctx is not None and t.requires_grad and t.grad is None]
+    if not wanted or any(not inputs_of(t._ctx) for t in wanted):
+        return {}
+    root = roots[0]
+    grads = run_backward([root], [root._wrap(np.ones_like(root._data))], True, False, inputs=wanted,
+                         allow_unused=True)
+    return {id(t): g._data for t, g in zip(wanted, grads) if g is not None}
 
 
 def tensor_kind(t: Tensor, is_root: bool) -> str:
@@ -236,18 +267,22 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
     dot.attr(rankdir=rankdir, fontname="Helvetica", fontsize="11")
     dot.attr("node", fontname="Helvetica", fontsize="10")
     freed = False
+    used = set()  # the styles in the picture: the legend explains only those
     clusters = {}
+    computed = intermediate_grads(roots, [node for _, (kind, node) in nodes if kind == "tensor"]) if show_grads else {}
     for key, (kind, node) in kept:
         if kind == "tensor":
-            style = STYLES[tensor_kind(node, key in root_keys)]
-            label = tensor_label(node, table, show_values, show_grads)
+            style_name = tensor_kind(node, key in root_keys)
+            label = tensor_label(node, table, show_values, show_grads, computed.get(id(node)))
         elif kind == "number":
-            style, label = STYLES["constant"], f"{node:.4g}" if isinstance(node, float) else str(node)
+            style_name, label = "constant", f"{node:.4g}" if isinstance(node, float) else str(node)
         else:
-            style, label = STYLES["op"], type(node).__name__.removesuffix("Function")
-            if node.inputs is None:
+            style_name, label = "op", type(node).__name__
+            if not inputs_of(node):
                 freed = True
                 label += "\\n(freed by backward)"
+        used.add(style_name)
+        style = STYLES[style_name]
         target = dot
         if key in groups:
             target = clusters.setdefault(groups[key], graphviz.Digraph(f"cluster_{len(clusters)}"))
@@ -269,17 +304,41 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
     if notes:
         dot.attr(label="\\n".join(notes), labelloc="t")
     if legend:
-        add_legend(dot)
+        add_legend(dot, used)
     return dot
 
 
-def add_legend(dot: graphviz.Digraph) -> None:
-    with dot.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="legend", fontsize="9", style="rounded", color="#bbbbbb")
-        for kind, text in LEGEND:
-            legend.node(f"legend_{kind}", label=text, fontsize="8", **STYLES[kind])
-        for (a, _), (b, _) in zip(LEGEND, LEGEND[1:]):  # invisible edges keep the legend in one column
-            legend.edge(f"legend_{a}", f"legend_{b}", style="invis")
+def add_legend(dot: graphviz.Digraph, used) -> None:
+    """A small legend, one swatch for each kind of box in `used` (in the order of LEGEND):
+    one node holding a table, so it stays compact beside a graph of any direction."""
+    rows = []
+    for kind, text in LEGEND:
+        if kind not in used:
+            continue
+        style = STYLES[kind]
+        border = ' STYLE="dashed"' if "dashed" in style["style"] else ""
+        width = "2" if "bold" in style["style"] else "1"
+        shape = " (ellipse)" if style["shape"] == "ellipse" else ""
+        rows.append(f'<TR><TD ID="legend_{kind}" BGCOLOR="{style["fillcolor"]}" BORDER="{width}"{border}>'
+                    f"{text}{shape}</TD></TR>")
+    if rows:
+        table = '<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="3"><TR><TD>legend</TD></TR>' + "".join(rows)
+        dot.node("legend", label=f"<{table}</TABLE>>", shape="plaintext", fontsize="8")
+
+
+def retain_grads(root) -> "Tensor":
+    """Make backward keep the gradient of every intermediate tensor in root's graph
+    (`retain_grad()` on each), so that draw_graph after backward shows a gradient on
+    every box, intermediates too. Call it before backward; returns root.
+
+        retain_grads(loss); loss.backward(retain_graph=True); draw_graph(loss)
+    """
+    roots = list(root) if isinstance(root, (list, tuple)) else [root]
+    nodes, _ = walk(roots)
+    for _, (kind, t) in nodes:
+        if kind == "tensor" and t._ctx is not None and t.requires_grad:
+            t.retain_grad()
+    return root
 
 
 def save_graph(root, path, **opts) -> Path:

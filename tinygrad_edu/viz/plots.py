@@ -3,9 +3,9 @@
 Inputs may be Tensors, NumPy arrays or lists. With `save=`, the figure is written
 (the format from the extension) and closed in pyplot, so a script that makes
 many figures does not pile them up; it is still returned. Nothing here calls
-plt.show(): in Jupyter the figure shows itself (end the line with `;` or assign
-it, `fig = plot_loss(...)`, so it is not shown a second time as the cell's
-value); in a script call plt.show() yourself.
+plt.show(): in Jupyter the returned figure shows itself once as the cell's value
+(it is closed in pyplot, so the inline backend does not draw it again; assign it
+and end the cell with `fig` to show it later); in a script call plt.show() yourself.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..tensor import Tensor
+from .progress import in_notebook
 
 __all__ = ["plot_loss", "plot_decision_boundary", "plot_predictions", "plot_activations", "plot_descent",
-           "plot_grad_flow", "plot_confusion", "plot_images", "confusion_matrix"]
+           "plot_grad_flow", "plot_grad_norms", "plot_confusion", "plot_images", "confusion_matrix"]
 
 
 def pyplot():
@@ -45,12 +46,15 @@ def as_numpy(x) -> np.ndarray:
 
 
 def finish(fig, title: str | None, save) -> "matplotlib.figure.Figure":
-    """Title, tidy layout, and (with save=) write the file and close the figure in pyplot."""
+    """Title, tidy layout, and (with save=) write the file. The figure is closed in pyplot when
+    saved, and always in a notebook: there the returned Figure shows itself once as the cell's
+    value, where an open one would be drawn a second time by the inline backend."""
     if title:
         fig.suptitle(title)
     fig.tight_layout()
     if save is not None:
         fig.savefig(save, dpi=100)
+    if save is not None or in_notebook():
         pyplot().close(fig)
     return fig
 
@@ -119,7 +123,10 @@ def plot_decision_boundary(model: Callable, X, y, resolution: int = 200, title: 
     `model` is any callable Tensor (N, 2) -> Tensor (an nn.Module, or an
     object with .forward). One output column: a probability when all outputs
     lie in [0, 1], else a score turned into one by sigmoid; the boundary is
-    drawn where it is 0.5. Several columns: the class with the largest output.
+    drawn where it is 0.5. A model whose outputs are only 0 and 1 (a hard
+    step) gets two flat regions and no colour bar: it gives no probability.
+    Several columns: the class with the largest output. Both axes have the
+    same scale, so distances and angles in the plane look as they are.
     """
     X, y = as_numpy(X).astype(np.float64), as_numpy(y).ravel()
     if X.ndim != 2 or X.shape[1] != 2:
@@ -136,10 +143,14 @@ def plot_decision_boundary(model: Callable, X, y, resolution: int = 200, title: 
         p = out[:, 0]
         if p.min() < 0 or p.max() > 1:
             p = 1 / (1 + np.exp(-p))
+        hard = bool(np.isin(p, (0.0, 1.0)).all())
         p = p.reshape(gx.shape)
-        filled = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.75)
+        if hard:  # a step: class 0 or class 1, nothing in between
+            ax.contourf(gx, gy, p, levels=[-0.5, 0.5, 1.5], colors=["#9ec5e8", "#f0a9a0"], alpha=0.75)
+        else:
+            filled = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.75)
+            fig.colorbar(filled, ax=ax, label="P(class 1)")
         ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.5)
-        fig.colorbar(filled, ax=ax, label="P(class 1)")
     else:
         classes = out.argmax(axis=1).reshape(gx.shape)
         colors = [plt.cm.tab10(k % 10) for k in range(out.shape[1])]
@@ -151,6 +162,7 @@ def plot_decision_boundary(model: Callable, X, y, resolution: int = 200, title: 
         ax.legend(*points.legend_elements(), title="label", loc="best", fontsize=8)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
+    ax.set_aspect("equal")
     return finish(fig, title, save)
 
 
@@ -170,18 +182,23 @@ def evaluate_on_grid(loss_fn: Callable, w1: np.ndarray, w2: np.ndarray) -> np.nd
 
 
 def plot_descent(loss_fn: Callable, paths, resolution: int = 80, levels: int = 30,
-                 title: str | None = "Gradient descent", save=None):
+                 title: str | None = "Gradient descent", minimum=None, save=None):
     """Contours of a 2-parameter loss with the path(s) an optimizer took.
 
     `loss_fn` takes a Tensor w of shape (2,) and returns the loss. `paths` is
-    one (steps, 2) array of visited points, or a dict {label: path}. The view
-    covers every path plus a margin.
+    one (steps, 2) array of visited points, or a dict {label: path}. Each path
+    ends in a star of its colour; `minimum=(w1, w2)` marks the minimum. Both
+    axes have the same scale, so each gradient step, which points straight
+    down the slope, crosses its contour at a right angle as it does on paper.
+    The view covers every path (and the minimum) plus a margin.
     """
     paths = {label: as_numpy(p).astype(np.float64).reshape(-1, 2) for label, p in labelled(paths).items()}
-    w1, w2 = grid_over(np.concatenate(list(paths.values())), resolution, margin=0.2)
+    points = list(paths.values()) + ([np.asarray(minimum, dtype=np.float64).reshape(1, 2)] if minimum is not None
+                                     else [])
+    w1, w2 = grid_over(np.concatenate(points), resolution, margin=0.2)
     surface = evaluate_on_grid(loss_fn, w1, w2)
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.5, 5))
+    fig, ax = plt.subplots(figsize=(7, 6))
     finite = surface[np.isfinite(surface)]
     if finite.size and finite.min() > 0 and finite.max() / finite.min() > 100:
         contour_levels = np.geomspace(finite.min(), finite.max(), levels)  # a long range reads better in log steps
@@ -190,12 +207,19 @@ def plot_descent(loss_fn: Callable, paths, resolution: int = 80, levels: int = 3
     ax.contour(w1, w2, surface, levels=contour_levels, cmap="viridis", linewidths=0.8)
     for label, path in paths.items():
         line, = ax.plot(path[:, 0], path[:, 1], "o-", markersize=3, linewidth=1.3, label=label)
-        ax.plot(path[-1, 0], path[-1, 1], "*", markersize=12, color=line.get_color())
+        ax.plot(path[-1, 0], path[-1, 1], "*", markersize=13, color=line.get_color(), markeredgecolor="black",
+                markeredgewidth=0.5, zorder=4)
     start = next(iter(paths.values()))[0]
     ax.plot(start[0], start[1], "ks", markersize=7, label="start")
-    ax.set_xlabel("w1")
-    ax.set_ylabel("w2")
-    ax.legend(fontsize=8)
+    ax.plot([], [], "*", markersize=11, color="grey", markeredgecolor="black", markeredgewidth=0.5,
+            label="end of a path (its colour)")
+    if minimum is not None:
+        ax.plot(minimum[0], minimum[1], "x", markersize=14, markeredgewidth=3, color="red",
+                label=f"minimum ({minimum[0]:g}, {minimum[1]:g})", zorder=3)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.set_aspect("equal")
+    ax.legend(fontsize=8, loc="best", framealpha=0.9)
     return finish(fig, title, save)
 
 
@@ -216,29 +240,41 @@ def activation_function(name: str) -> Callable:
 
 def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu", "gelu"), x_range=(-4.0, 4.0),
                      points: int = 401, title: str | None = "Activations and their derivatives (by autograd)",
-                     save=None):
-    """Each activation f and its derivative f', side by side.
+                     closed_forms: dict | None = None, ncols: int = 3, save=None):
+    """Each activation f and its derivative f', one panel each, `ncols` panels to a row.
 
+    `names` holds activation names (nn.functional's, or Tensor methods) or
+    (label, function) pairs, e.g. ("leaky_relu, slope 0.1", lambda x: F.leaky_relu(x, 0.1)).
     f' comes from autograd, not a formula: one backward through sum(f(x))
     over the whole grid gives df(x_i)/dx_i at every point, because each
-    output depends on its own input only.
+    output depends on its own input only. `closed_forms` {label: g} draws
+    g(x) (NumPy in, NumPy out) as dots over autograd's curve, to compare.
     """
     names = [names] if isinstance(names, str) else list(names)
     x = np.linspace(x_range[0], x_range[1], points)
     plt = pyplot()
-    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.2), squeeze=False)
-    for ax, name in zip(axes[0], names):
-        fn = activation_function(name)
+    cols = max(1, min(ncols, len(names)))
+    rows = math.ceil(len(names) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 3.1 * rows), squeeze=False)
+    for ax in axes.flat[len(names):]:
+        ax.axis("off")
+    for ax, entry in zip(axes.flat, names):
+        label, fn = entry if isinstance(entry, tuple) else (entry, activation_function(entry))
         xt = Tensor(x, requires_grad=True)
         y = fn(xt)
         y.sum().backward()
         ax.plot(x, y._data, label="f(x)")
-        ax.plot(x, xt.grad._data, "--", label="f'(x) (autograd)")
+        ax.plot(x, xt.grad._data, "--", label="f'(x), autograd")
+        if closed_forms and label in closed_forms:
+            every = slice(None, None, max(1, points // 25))
+            ax.plot(x[every], np.asarray(closed_forms[label](x[every])), "o", markersize=3.5, color="black",
+                    label="f'(x), closed form")
         ax.axhline(0, color="grey", linewidth=0.5)
         ax.axvline(0, color="grey", linewidth=0.5)
-        ax.set_title(name)
+        ax.set_title(label)
+        ax.set_xlabel("x")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7, loc="upper left")
     return finish(fig, title, save)
 
 
@@ -278,6 +314,34 @@ def plot_grad_flow(model, biases: bool = False, title: str | None = "Gradient no
     ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=8)
     ax.set_ylabel("gradient norm (log scale)")
     ax.grid(alpha=0.3, axis="y")
+    return finish(fig, title, save)
+
+
+def plot_grad_norms(norms: dict, title: str | None = "Gradient norm per layer", save=None):
+    """Several networks' gradient norms per layer on ONE log axis, so they can be compared.
+
+    `norms` is {label: [norm of layer 1 (input side), ..., norm of the last layer]}.
+    One line per network, layer 1 on the left. A norm of 0 (or inf/nan)
+    cannot sit on a log axis: it is left out of its line, and the legend
+    says how many were left out.
+    """
+    plt = pyplot()
+    depth = max(len(values) for values in norms.values())
+    fig, ax = plt.subplots(figsize=(min(12.0, max(7.0, 0.25 * depth + 4)), 4.8))
+    markers = "osD^v<>"
+    for k, (label, values) in enumerate(norms.items()):
+        values = as_numpy(values).astype(np.float64)
+        drawable = np.isfinite(values) & (values > 0)
+        if not drawable.all():
+            label = f"{label} ({int((~drawable).sum())} layers at 0 or not finite, not drawn)"
+        ax.plot(np.arange(1, len(values) + 1), np.where(drawable, values, np.nan), label=label,
+                marker=markers[k % len(markers)] if depth <= 40 else None, markersize=4)
+    ax.set_yscale("log")
+    ax.set_xlabel("layer (1 = next to the input; the last = next to the loss)")
+    ax.set_ylabel("gradient norm of the layer's weight (log scale)")
+    ax.set_xticks(np.arange(1, depth + 1, max(1, depth // 15)))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
     return finish(fig, title, save)
 
 
@@ -360,7 +424,8 @@ def plot_images(images, labels, preds=None, ncols: int = 8, title: str | None = 
     cols = max(1, min(ncols, n))
     rows = max(1, math.ceil(n / cols))
     plt = pyplot()
-    fig, axes = plt.subplots(rows, cols, figsize=(1.2 * cols, 1.4 * rows), squeeze=False)
+    # At least 6 inches wide, whatever the count, so a title fits above even two images.
+    fig, axes = plt.subplots(rows, cols, figsize=(max(6.0, 1.3 * cols), 1.5 * rows + 0.5), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i >= n:
@@ -369,5 +434,5 @@ def plot_images(images, labels, preds=None, ncols: int = 8, title: str | None = 
         if preds is None:
             ax.set_title(labels[i], fontsize=8)
         else:
-            ax.set_title(f"{labels[i]} → {preds[i]}", fontsize=9, color="black" if labels[i] == preds[i] else "red")
+            ax.set_title(f"{labels[i]} → {preds[i]}", fontsize=11, color="black" if labels[i] == preds[i] else "red")
     return finish(fig, title, save)

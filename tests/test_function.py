@@ -1,0 +1,121 @@
+"""tinygrad_edu.autograd.Function: PyTorch's protocol for custom ops, the same one the library's ops use."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu import ops
+from tinygrad_edu.autograd import Function
+
+
+class LegendreP3(Function):
+    """P3(x) = (5x^3 - 3x) / 2,   dP3/dx = 1.5 (5x^2 - 1): the shape of PyTorch's own example."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return 0.5 * (5 * x ** 3 - 3 * x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * 1.5 * (5 * x ** 2 - 1)
+
+
+class ScaledExp(Function):
+    """y = exp(x) * scale, saving its output and a non-tensor option on ctx."""
+
+    @staticmethod
+    def forward(ctx, x, scale):
+        y = x.exp() * scale       # Tensor ops inside forward: recorded? no, forward runs without recording
+        ctx.scale = scale
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        assert ctx.needs_input_grad == (True, False)
+        return grad_output * y, None
+
+
+def f64(values):
+    return tg.tensor(values, dtype=tg.float64, requires_grad=True)
+
+
+def test_a_learners_op_runs_and_gradchecks_to_second_order():
+    x = f64([0.3, -1.2, 2.0])
+    y = LegendreP3.apply(x)
+    np.testing.assert_allclose(y.detach().numpy(), 0.5 * (5 * x.detach().numpy() ** 3 - 3 * x.detach().numpy()))
+    assert y.grad_fn.name() == "LegendreP3Backward0" and isinstance(y.grad_fn, LegendreP3)
+    assert tg.gradcheck(LegendreP3.apply, (x,))
+    assert tg.gradgradcheck(LegendreP3.apply, (x,))
+
+
+def test_forward_runs_without_recording_and_saved_output_is_in_the_graph():
+    x = f64([0.5, 1.0])
+    y = ScaledExp.apply(x, 3.0)
+    assert y.grad_fn.inputs == (x, 3.0)  # one node, not the exp and mul made inside forward
+    assert tg.gradcheck(lambda t: ScaledExp.apply(t, 3.0), (x,))
+    assert tg.gradgradcheck(lambda t: ScaledExp.apply(t, 3.0), (x,))
+
+
+def test_next_functions_name_the_nodes_and_accumulate_grad_for_leaves():
+    x, w = f64([1.0]), f64([2.0])
+    h = x * w
+    y = h.exp() + 1.0
+    (exp_node, _), (constant, _) = y.grad_fn.next_functions
+    assert exp_node.name() == "ExpBackward0" and constant is None
+    ((mul_node, _),) = exp_node.next_functions
+    leaves = [node for node, _ in mul_node.next_functions]
+    assert [n.name() for n in leaves] == ["AccumulateGrad", "AccumulateGrad"]
+    assert leaves[0].variable is x and leaves[1].variable is w
+
+
+def test_backward_returning_the_wrong_number_of_gradients_is_explained():
+    class TwoInputs(Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x * y
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output  # forgot the second one
+
+    out = TwoInputs.apply(f64([1.0]), f64([2.0]))
+    with pytest.raises(RuntimeError, match="TwoInputsBackward0: backward returned 1 gradients but forward had 2"):
+        out.sum().backward()
+
+
+def test_saved_tensor_changed_in_place_is_refused_at_backward():
+    x = f64([1.0, 2.0])
+    h = x * 1.0
+    y = LegendreP3.apply(h)
+    with tg.no_grad():
+        h += 1
+    with pytest.raises(RuntimeError, match="LegendreP3Backward0.*modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_second_backward_through_freed_saved_tensors_says_retain_graph():
+    x = f64([1.0])
+    y = LegendreP3.apply(x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+    z = LegendreP3.apply(x).sum()
+    z.backward(retain_graph=True)
+    z.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3 * 6.0])  # three backward passes of 1.5 * (5 - 1)
+
+
+def test_library_primitives_use_the_same_protocol():
+    for op in (ops.Add, ops.Mul, ops.TanhFunction, ops.Sum, ops.GetItem):
+        assert issubclass(op, Function) and op.numpy_forward
+        assert isinstance(op.__dict__["forward"], staticmethod) and isinstance(op.__dict__["backward"], staticmethod)
+    x = f64([0.5])
+    y = ops.Mul.apply(x, x)
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0])

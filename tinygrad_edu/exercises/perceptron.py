@@ -1,0 +1,126 @@
+"""Grader of perceptron: Rosenblatt's rule, w <- w + lr (y - y_hat) x, b <- b + lr (y - y_hat).
+
+The learner's predict and update are run from set weights on three examples
+(one predicted too low, one too high, one right) and the change of w and b is
+compared with the rule. A wrong change is matched against the usual slips (no
+learning rate, the sign flipped, the bias left out, the raw score z used
+instead of the prediction) to say which one it is. Then fit must learn OR and AND.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .grading import CheckResult, find_target
+
+NAME = "perceptron"
+SUMMARY = "Rosenblatt's rule: predict, and w += lr (y - y_hat) x, b += lr (y - y_hat)"
+
+LR, W, B = 0.25, np.array([0.5, -1.0]), 0.25
+CASES = [  # x, y, the prediction at (W, B), what the case is
+    (np.array([0.5, 1.0]), 1, 0, "predicted 0 for a 1 (z = -0.5)"),
+    (np.array([1.0, 0.5]), 0, 1, "predicted 1 for a 0 (z = 0.25)"),
+    (np.array([1.0, 0.0]), 1, 1, "predicted right (z = 0.75)"),
+]
+GATES = {"OR": [0, 1, 1, 1], "AND": [0, 0, 0, 1]}
+INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+
+
+def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
+    cls = find_target(report, target, "Perceptron", seconds=seconds)
+    if cls is None:
+        return
+    steps = (("predict", check_predict), ("update", check_update), ("fit learns OR and AND", check_fit))
+    for name, run in steps:
+        if not report.ok():
+            report.skip(name, "runs once the checks above pass")
+            continue
+        with report.check(name, seconds) as line:
+            run(cls, line)
+
+
+def fresh(cls, w=W, b=B):
+    p = cls(2, learning_rate=LR)
+    p.w, p.b = np.array(w, dtype=float), float(b)
+    return p
+
+
+def check_predict(cls, line) -> None:
+    for w, b, x, expected in ((W, B, [1.0, 0.0], 1), (W, B, [0.0, 1.0], 0), (W, B, [1.0, 1.0], 0),
+                              ([0.5, -0.5], 0.0, [1.0, 1.0], 0), ([0.0, 0.0], 0.0, [1.0, 0.0], 0)):
+        got = fresh(cls, w, b).predict(np.array(x))
+        z = float(np.dot(x, w) + b)
+        if not np.isscalar(got) and np.ndim(got) != 0:
+            line.fail(f"predict({x}) returned {got!r}, not one number", "return 1 or 0 for one example.")
+        if float(got) not in (0.0, 1.0):
+            line.fail(f"predict({x}) with w = {list(w)}, b = {b} returned {float(got):g}, not 0 or 1",
+                      "threshold the score: 1 if z > 0 else 0.")
+        if float(got) != expected:
+            hint = "z = x . w + b; the answer is 1 only when z > 0."
+            if z == 0:
+                hint = "at exactly z = 0 the answer is 0: use z > 0, not z >= 0."
+            line.fail(f"predict({x}) with w = {list(w)}, b = {b} (z = {z:g}) returned {float(got):g}, "
+                      f"expected {expected}", hint)
+    line.note("1 when x . w + b > 0, else 0 (also at exactly 0)")
+
+
+def check_update(cls, line) -> None:
+    for x, y, y_hat, what in CASES:
+        p = fresh(cls)
+        error = p.update(x.copy(), y)
+        dw, db = np.asarray(p.w, dtype=float) - W, float(p.b) - B
+        e = y - y_hat
+        setup = f"update(x={x.tolist()}, y={y}) from w = {W.tolist()}, b = {B}, lr = {LR} ({what})"
+        if e == 0:
+            if np.any(dw) or db:
+                line.fail(f"{setup} changed w by {dw.tolist()} and b by {db:g}, though the prediction was right",
+                          "the error is y - y_hat with y_hat the 0/1 prediction (not the score z), so a right "
+                          "answer moves nothing.")
+        else:
+            line_w, line_b = LR * e * x, LR * e
+            if not np.allclose(dw, line_w):
+                line.fail(f"{setup} changed w by {dw.tolist()}, expected {line_w.tolist()}", w_hint(dw, e, x, y))
+            if not np.isclose(db, line_b):
+                line.fail(f"{setup} changed b by {db:g}, expected {line_b:g}", b_hint(db, e))
+        if error is None or float(error) != e:
+            line.fail(f"{setup} returned {error!r}, expected the error y - y_hat = {e}",
+                      "return y - y_hat (fit counts the mistakes with it).")
+    line.note("w and b move by lr (y - y_hat) x and lr (y - y_hat), and not at all when the prediction is right")
+
+
+def w_hint(dw, e, x, y) -> str:
+    if np.allclose(dw, e * x):
+        return "the learning rate is missing: w += lr * (y - y_hat) * x."
+    if np.allclose(dw, -LR * e * x):
+        return "the sign is flipped: the error is y - y_hat (target minus prediction), and it is added to w."
+    if not np.any(dw):
+        return "w did not move: update self.w."
+    z = float(np.dot(x, W) + B)
+    if np.allclose(dw, LR * (y - z) * x):
+        return "that is lr (y - z) x with the raw score z: use the prediction y_hat (0 or 1) instead."
+    return "the change of w is lr * (y - y_hat) * x, one entry per input."
+
+
+def b_hint(db, e) -> str:
+    if db == 0:
+        return "b did not move: the bias learns too, b += lr * (y - y_hat)."
+    if np.isclose(db, e):
+        return "the learning rate is missing from the bias update: b += lr * (y - y_hat)."
+    if np.isclose(db, -LR * e):
+        return "the sign is flipped: b += lr * (y - y_hat)."
+    return "the change of b is lr * (y - y_hat) (no x: the bias's input is always 1)."
+
+
+def check_fit(cls, line) -> None:
+    notes = []
+    for gate, y in GATES.items():
+        p = cls(2, learning_rate=0.1)
+        mistakes = p.fit(INPUTS, np.array(y), epochs=50)
+        predictions = [int(p.predict(x)) for x in INPUTS]
+        if predictions != y:
+            line.fail(f"after fit on {gate} the predictions are {predictions}, targets {y} "
+                      f"(mistakes per epoch: {list(mistakes)[:10]})",
+                      "fit repeats update over the examples; with the rule right, OR and AND are learnt in a few "
+                      "epochs.")
+        notes.append(f"{gate} in {len(mistakes)} epochs")
+    line.note(", ".join(notes))

@@ -1,0 +1,438 @@
+"""Grader of simple_nn: a learner's SimpleNN(input_size, hidden_size, output_size, learning_rate).
+
+The learner may write NumPy or tinygrad_edu, any hidden activation, MSE or
+cross-entropy, and keep the weights under any names. So the grader assumes
+nothing about the inside; it measures:
+
+1. the weights: every float array or Tensor attribute (or entry of a dict
+   attribute such as `params`) whose shape fits a layer of the network;
+2. forward's output shape, for several batch sizes;
+3. one training step. `train(X, y, epochs=1)` reports a loss L and moves the
+   weights by a step s. The grader finds which loss L is (MSE, BCE, with or
+   without the 1/N mean, with or without a 1/2) by recomputing each from the
+   learner's own forward output, then measures the true gradient g of that
+   loss by central differences, nudging one weight at a time and calling the
+   learner's forward:  g_j = (L(w + eps e_j) - L(w - eps e_j)) / (2 eps).
+   Gradient descent must give s = -learning_rate * g for every weight. When it
+   does not, the step is compared with the gradients of the other losses, to
+   say which loss it belongs to (the tutorial's `dz2 = y_hat - y` reported with
+   the MSE is the cross-entropy's gradient);
+4. flat targets [0, 1, 1, 0] of shape (4,) train exactly as [[0], [1], [1], [0]]
+   (or are refused with an error), instead of broadcasting to a (4, 4) table;
+5. XOR is solved (every prediction within 0.4 of its target); 6. inputs it never saw get the answer of their corner.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tinygrad_edu as tg
+
+from ..nn import Module
+from ..tensor import Tensor
+from .grading import CheckResult, Failed, common_factor, factor_hint, find_target, fmt, to_numpy
+
+NAME = "simple_nn"
+SUMMARY = "a 2-layer network from scratch (forward, backward, train) that learns XOR"
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float32)
+# Near each corner: the answer of the corner. (The centre is undecided, so it is not asked.)
+NEW_X = np.array([[0.1, 0.1], [0.1, 0.9], [0.9, 0.1], [0.9, 0.9], [0.05, 0.95]], dtype=np.float32)
+NEW_Y = np.array([0, 1, 1, 0, 1])
+
+STEP_LR = 0.3          # not 1/2, 2 or 1/4, so a missing learning rate is not mistaken for another factor
+HIDDEN = 5             # a size unlike 1, 2 and 4, so every weight's shape says which layer it is
+XOR_EPOCHS, XOR_CHUNK, XOR_LRS, XOR_HIDDEN, XOR_SEEDS = 4000, 250, (1.0, 0.3, 0.1), 8, (0, 1)
+
+
+# ---------------------------------------------------------------- the losses a step may belong to
+
+def _bce(y_hat, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat))
+
+
+LOSSES = {  # key: (what to call it, the loss of the predictions)
+    "mse": ("the mean squared error, mean((y_hat - y)^2)", lambda p, y: np.mean((p - y) ** 2)),
+    "sse": ("the summed squared error, sum((y_hat - y)^2), the MSE without its 1/N",
+            lambda p, y: np.sum((p - y) ** 2)),
+    "half_mse": ("half the mean squared error, mean((y_hat - y)^2) / 2", lambda p, y: np.mean((p - y) ** 2) / 2),
+    "half_sse": ("half the summed squared error, sum((y_hat - y)^2) / 2", lambda p, y: np.sum((p - y) ** 2) / 2),
+    "bce": ("the binary cross-entropy, -mean(y log y_hat + (1 - y) log(1 - y_hat))",
+            lambda p, y: np.mean(_bce(p, y))),
+    "bce_sum": ("the summed binary cross-entropy, the BCE without its 1/N", lambda p, y: np.sum(_bce(p, y))),
+}
+
+
+# What backward starts from, for the loss train reports (N = the number of elements of y).
+DERIVATIVES = {
+    "mse": "for the MSE, dL/dy_hat = 2 (y_hat - y) / N, then through the output's activation",
+    "sse": "for the summed squared error, dL/dy_hat = 2 (y_hat - y), then through the output's activation",
+    "half_mse": "for half the MSE, dL/dy_hat = (y_hat - y) / N, then through the output's activation",
+    "half_sse": "for half the summed squared error, dL/dy_hat = y_hat - y, then through the output's activation",
+    "bce": "for the cross-entropy with a sigmoid output, dL/dz2 = (y_hat - y) / N, z2 being the sigmoid's input",
+    "bce_sum": "for the summed cross-entropy with a sigmoid output, dL/dz2 = y_hat - y",
+}
+
+
+def all_losses(y_hat: np.ndarray, y: np.ndarray) -> dict:
+    """Every candidate loss of these predictions (NaN where it is undefined: BCE outside (0, 1))."""
+    values = {}
+    for key, (_, loss) in LOSSES.items():
+        with np.errstate(all="ignore"):
+            values[key] = float(loss(y_hat, y))
+    return values
+
+
+# ---------------------------------------------------------------- finding the weights
+
+class Weight:
+    """One weight, found again on every read (train may rebind self.W1 or self.params), read and written in place."""
+
+    def __init__(self, label: str, get):
+        self.label, self.get = label, get
+
+    def read(self) -> np.ndarray:
+        return to_numpy(self.get())
+
+    def write(self, values: np.ndarray) -> None:
+        value = self.get()
+        target = value._data if isinstance(value, Tensor) else value
+        target[...] = values  # in place, cast to the learner's dtype
+
+    def is_float32(self) -> bool:
+        value = self.get()
+        return (value._data if isinstance(value, Tensor) else value).dtype != np.float64
+
+
+def is_float_array(value) -> bool:
+    if isinstance(value, Tensor):
+        value = value._data
+    return isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating) and value.ndim in (1, 2)
+
+
+def fits(shape: tuple, sizes: tuple) -> bool:
+    """A weight matrix or bias of a network with these layer sizes (either orientation)."""
+    layers = list(zip(sizes[:-1], sizes[1:]))
+    if len(shape) == 2 and any(set(shape) == {a, b} or shape == (a, b) for a, b in layers):
+        return True
+    outs = {b for _, b in layers}
+    return shape in {(n,) for n in outs} | {(1, n) for n in outs} | {(n, 1) for n in outs}
+
+
+def find_weights(net, sizes: tuple) -> list:
+    """The learner's weights: float arrays/Tensors among the attributes, dict attributes and modules."""
+    found, seen = [], set()
+
+    def consider(label, value, get):
+        if is_float_array(value) and fits(tuple(value.shape), sizes) and id(value) not in seen:
+            seen.add(id(value))
+            found.append(Weight(label, get))
+
+    def consider_module(get_module, prefix):
+        for key, param in get_module().named_parameters():
+            consider(prefix + key, param, lambda key=key: dict(get_module().named_parameters())[key])
+
+    if isinstance(net, Module):  # an nn.Module: its parameters, by their dotted names
+        consider_module(lambda: net, "")
+        return found
+    for name, value in list(vars(net).items()):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                consider(f"{name}[{key!r}]", item, lambda name=name, key=key: getattr(net, name)[key])
+        elif isinstance(value, Module):
+            consider_module(lambda name=name: getattr(net, name), name + ".")
+        else:
+            consider(name, value, lambda name=name: getattr(net, name))
+    return found
+
+
+# ---------------------------------------------------------------- running the learner's code
+
+class Learner:
+    """The learner's network and how to talk to it (NumPy in, or Tensors in when the weights are Tensors)."""
+
+    def __init__(self, cls, sizes: tuple, learning_rate: float, seed: int = 0):
+        np.random.seed(seed)
+        tg.manual_seed(seed)
+        self.net = cls(*sizes, learning_rate)
+        self.sizes, self.learning_rate = sizes, learning_rate
+        self.weights = find_weights(self.net, sizes)
+        self.tensors = any(isinstance(w.get(), Tensor) for w in self.weights)
+
+    def wrap(self, array: np.ndarray):
+        return tg.tensor(array) if self.tensors else array.copy()
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        if self.tensors:
+            with tg.no_grad():
+                return to_numpy(self.net.forward(self.wrap(X)))
+        return to_numpy(self.net.forward(self.wrap(X)))
+
+    def train(self, X, y, epochs: int) -> list:
+        losses = self.net.train(self.wrap(X), self.wrap(y), epochs)
+        if not hasattr(losses, "__len__"):
+            raise TypeError(f"train returned {type(losses).__name__}, not the list of the losses (one per epoch)")
+        return [float(to_numpy(loss)) for loss in losses]
+
+    def read(self) -> list:
+        return [w.read() for w in self.weights]
+
+    def write(self, values: list) -> None:
+        for w, v in zip(self.weights, values):
+            w.write(v)
+
+
+def numerical_gradients(learner: Learner, X, y, eps: float) -> dict:
+    """d(loss)/d(weight) for every candidate loss, by central differences on the learner's forward."""
+    start = learner.read()
+    grads = {key: [np.zeros_like(w) for w in start] for key in LOSSES}
+    for i, weight in enumerate(learner.weights):
+        flat = start[i].ravel()
+        for j in range(flat.size):
+            nudged = flat.copy()
+            values = []
+            for sign in (1, -1):
+                nudged[j] = flat[j] + sign * eps
+                weight.write(nudged.reshape(start[i].shape))
+                values.append(all_losses(learner.forward(X), y))
+            weight.write(start[i])
+            for key in LOSSES:
+                grads[key][i].flat[j] = (values[0][key] - values[1][key]) / (2 * eps)
+    return grads
+
+
+def step_matches(steps: list, expected: list, rtol: float = 2e-2) -> list:
+    """For each weight: does the step equal the expected step (to rtol of that weight's largest element)?"""
+    return [bool(np.all(np.abs(s - e) <= rtol * np.abs(e).max() + 1e-7)) and np.isfinite(s).all()
+            for s, e in zip(steps, expected)]
+
+
+# ---------------------------------------------------------------- the checks
+
+def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
+    cls = find_target(report, target, "SimpleNN", seconds=seconds)
+    if cls is None:
+        return
+    sizes = (2, HIDDEN, 1)
+    learner = None
+    with report.check("weights") as line:
+        learner = Learner(cls, sizes, STEP_LR)
+        check_weights(learner, line)
+    if not report.ok():
+        learner = None
+    for name, run in (("forward shapes", check_forward), ("one training step", check_step),
+                      ("flat targets", check_flat_targets)):
+        if learner is None:
+            report.skip(name, "runs once the weights are found")
+            continue
+        with report.check(name, seconds) as line:
+            run(cls, learner, line)
+    if not report.ok():
+        report.skip("XOR solved", "runs once the checks above pass")
+        report.skip("new inputs", "runs once XOR is solved")
+        return
+    trained = None
+    with report.check("XOR solved", seconds) as line:
+        trained = check_xor(cls, line)
+    if not report.ok():
+        report.skip("new inputs", "runs once XOR is solved")
+        return
+    with report.check("new inputs", seconds) as line:
+        check_new_inputs(trained, line)
+
+
+def check_weights(learner: Learner, line) -> None:
+    sizes = learner.sizes
+    if not learner.weights:
+        line.fail(f"SimpleNN{sizes + (STEP_LR,)} has no weights the grader can find",
+                  "keep them as attributes (self.W1 = np.random.randn(input_size, hidden_size)) or in a dict "
+                  "self.params, as NumPy float arrays or tinygrad_edu tensors.")
+    shapes = [tuple(w.get().shape) for w in learner.weights]
+    if not any(sizes[0] in s for s in shapes if len(s) == 2) or not any(len(s) == 2 and sizes[1] in s
+                                                                       for s in shapes):
+        line.fail(f"found only {', '.join(f'{w.label} {s}' for w, s in zip(learner.weights, shapes))}: "
+                  f"no weight matrix from the {sizes[0]} inputs to the {sizes[1]} hidden units",
+                  "W1 should have shape (input_size, hidden_size).")
+    line.note("found " + ", ".join(f"{w.label} {s}" for w, s in zip(learner.weights, shapes)))
+
+
+def check_forward(cls, learner: Learner, line) -> None:
+    rng = np.random.default_rng(0)
+    for n in (4, 7, 1):
+        X = rng.random((n, 2)).astype(np.float32)
+        before = learner.read()
+        y_hat = learner.forward(X)
+        if y_hat.shape != (n, 1):
+            hint = "return one row per sample: y_hat = sigmoid(h W2 + b2) with W2 (hidden_size, output_size)."
+            if y_hat.shape == (1, n) or y_hat.shape == (n,):
+                hint = "keep samples in rows, shape (N, output_size), like y; no transpose, no flattening."
+            line.fail(f"forward(X) with X of shape {X.shape} returned shape {y_hat.shape}, expected {(n, 1)}", hint)
+        if not np.isfinite(y_hat).all():
+            line.fail(f"forward(X) returned {y_hat.ravel()[:4]} (NaN or inf) for X of shape {X.shape}")
+        if any(not np.array_equal(a, b) for a, b in zip(before, learner.read())):
+            line.fail("forward changed the weights", "forward only computes; the update belongs in backward.")
+    line.note("(4, 2) -> (4, 1), (7, 2) -> (7, 1), (1, 2) -> (1, 1)")
+
+
+def check_step(cls, learner: Learner, line) -> None:
+    """On XOR's 4 samples, then on 6 random ones (a batch size written in as 4 shows there)."""
+    check_one_step(learner, XOR_X, XOR_Y, line)
+    rng = np.random.default_rng(0)
+    X, y = rng.random((6, 2)).astype(np.float32), rng.integers(0, 2, (6, 1)).astype(np.float32)
+    try:
+        check_one_step(learner, X, y, line)
+    except Failed:
+        line.message = f"on a batch of 6 samples (XOR's 4 passed): {line.message}"
+        raise
+
+
+def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None:
+    start = learner.read()
+    losses = learner.train(X, y, 1)
+    if len(losses) != 1:
+        line.fail(f"train(X, y, epochs=1) returned {len(losses)} losses, expected 1",
+                  "append one loss per epoch and return the list.")
+    reported = losses[0]
+    after = learner.read()
+    for w, a, b in zip(learner.weights, start, after):
+        if a.shape != b.shape:
+            line.fail(f"one step of train changed the shape of {w.label} from {a.shape} to {b.shape}",
+                      "a gradient must have its weight's shape; check the shapes of y and y_hat (both (N, 1)).")
+    steps = [b - a for a, b in zip(start, after)]
+
+    # Which loss is the reported number? Recompute each candidate from the learner's forward at the start.
+    learner.write(start)
+    candidates = all_losses(learner.forward(X), y)
+    kind = min((key for key in LOSSES if np.isfinite(candidates[key])),
+               key=lambda key: abs(candidates[key] - reported) / max(abs(reported), 1e-12))
+    if not np.isclose(candidates[kind], reported, rtol=1e-3, atol=1e-7):
+        learner.write(after)
+        later = all_losses(learner.forward(X), y)
+        learner.write(start)
+        if any(np.isclose(v, reported, rtol=1e-3) for v in later.values() if np.isfinite(v)):
+            line.fail(f"train reported {fmt(reported)}, the loss after the update, not before it",
+                      "compute the loss from this epoch's forward pass, before backward changes the weights.")
+        line.fail(f"train reported the loss {fmt(reported)}, but your forward's output gives "
+                  f"MSE {fmt(candidates['mse'])}, BCE {fmt(candidates['bce'])}",
+                  "report the loss of this epoch's forward pass, mean((y_hat - y)^2) or the cross-entropy.")
+    eps = 1e-3 if any(w.is_float32() for w in learner.weights) else 1e-5
+    grads = numerical_gradients(learner, X, y, eps)
+    lr = learner.learning_rate
+    expected = [-lr * g for g in grads[kind]]
+    # float64 differences are good to ~1e-9; float32 ones (eps 1e-3, rounding 6e-8) to ~1e-3 of the step.
+    rtol = 1e-2 if eps > 1e-5 else 1e-4
+    ok = step_matches(steps, expected, rtol)
+    if all(ok):
+        line.note(f"train reports {LOSSES[kind][0].split(',')[0]}, and the step is -learning_rate x its gradient "
+                  f"for every weight")
+        return
+
+    # The step belongs to another loss: say which (the tutorial's mix-up lands here).
+    for other in LOSSES:
+        other_steps = [-lr * g for g in grads[other]]
+        if other != kind and np.isfinite(candidates[other]) and all(step_matches(steps, other_steps, rtol)):
+            line.fail(f"your update is the gradient of {LOSSES[other][0]}, but train reports {LOSSES[kind][0]}",
+                      "report the loss your backward differentiates, or change backward to the derivative of "
+                      f"the loss you report ({DERIVATIVES[kind]}).")
+    # One factor for every weight: the learning rate, a sign, a 2 or a 1/N.
+    together = common_factor(np.concatenate([e.ravel() for e in expected]),
+                             np.concatenate([s.ravel() for s in steps]))
+    if together is not None:
+        if np.isclose(together, 1 / lr, rtol=1e-3):
+            line.fail(f"every step is {together:.4g} times the expected one, which is 1 / learning_rate",
+                      "multiply the gradient by self.learning_rate in the update.")
+        line.fail(f"every weight moved {together:.4g} times -learning_rate x the gradient of {LOSSES[kind][0]}",
+                  factor_hint(together, len(X)))
+    i = ok.index(False)
+    w = learner.weights[i]
+    if not np.any(steps[i]):
+        line.fail(f"{w.label} did not move, though the gradient of the loss with respect to it is "
+                  f"{np.array2string(grads[kind][i].ravel()[:3], precision=4)}...",
+                  f"backward must update {w.label} too" + (" (did you forget the bias gradient, the sum of dL/dz "
+                                                          "over the samples?)" if steps[i].ndim == 1 or 1 in
+                                                          steps[i].shape else "."))
+    c = common_factor(expected[i], steps[i])
+    if c is not None:
+        line.fail(f"{w.label} moved {c:.4g} times -learning_rate x its gradient (the other weights may be right)",
+                  factor_hint(c, len(X)))
+    j = np.unravel_index(np.argmax(np.abs(steps[i] - expected[i])), steps[i].shape)
+    right = [v.label for v, good in zip(learner.weights, ok) if good]
+    line.fail(f"{w.label}{list(map(int, j))} moved by {fmt(steps[i][j])}, but -learning_rate x the gradient "
+              f"of {LOSSES[kind][0].split(',')[0]} is {fmt(expected[i][j])}"
+              + (f" ({', '.join(right)} moved right)" if right else ""),
+              "follow the chain rule from the loss back to this weight; check each activation's derivative.")
+
+
+def check_flat_targets(cls, learner: Learner, line) -> None:
+    """y = [0, 1, 1, 0] (shape (4,)) must train like [[0], [1], [1], [0]], or be refused by the learner's check."""
+    column, flat = Learner(cls, learner.sizes, STEP_LR), Learner(cls, learner.sizes, STEP_LR)
+    flat.write(column.read())
+    loss_column = column.train(XOR_X, XOR_Y, 1)[0]
+    cause = ("y_hat (4, 1) - y (4,) broadcasts to a (4, 4) table that compares every prediction with every target")
+    fix = ("in train, reshape the targets to one column, y = y.reshape(len(X), -1), or raise an error when "
+           "y.shape != y_hat.shape (and write XOR's targets as [[0], [1], [1], [0]]).")
+    try:
+        loss_flat = flat.train(XOR_X, XOR_Y.ravel(), 1)[0]
+    except (ValueError, AssertionError, TypeError, IndexError) as err:
+        text = str(err)
+        if isinstance(err, AssertionError) or not any(word in text for word in ("broadcast", "aligned", "operand")):
+            line.note(f"flat targets of shape (4,) are refused ({type(err).__name__}: {text[:60]})")
+            return
+        line.fail(f"with flat targets y = [0, 1, 1, 0] (shape (4,)) train raised {type(err).__name__}: "
+                  f"{text.splitlines()[0]}; the cause: {cause}", fix)
+    same = np.isclose(loss_flat, loss_column, rtol=1e-5) and all(
+        a.shape == b.shape and np.allclose(a, b, rtol=1e-5, atol=1e-7) for a, b in zip(column.read(), flat.read()))
+    if not same:
+        line.fail(f"with flat targets y = [0, 1, 1, 0] (shape (4,)) train reports {fmt(loss_flat)}, with "
+                  f"[[0], [1], [1], [0]] (shape (4, 1)) {fmt(loss_column)}: {cause}", fix)
+    line.note("flat targets of shape (4,) train as a column (4, 1)")
+
+
+def check_xor(cls, line):
+    """Train in chunks of XOR_CHUNK epochs (train continues from the weights it has) until every prediction
+    is within 0.4 of its target, up to XOR_EPOCHS. A few learning rates and seeds are tried, as the right
+    rate depends on the learner's choices (a linear output with the MSE wants a smaller one than a sigmoid)."""
+    tries = []
+    for lr in XOR_LRS:
+        for seed in XOR_SEEDS:
+            learner = Learner(cls, (2, XOR_HIDDEN, 1), lr, seed)
+            losses = []
+            while len(losses) < XOR_EPOCHS:
+                chunk = learner.train(XOR_X, XOR_Y, XOR_CHUNK)
+                if len(chunk) != XOR_CHUNK:
+                    line.fail(f"train(X, y, epochs={XOR_CHUNK}) returned {len(chunk)} losses",
+                              "return one loss per epoch.")
+                losses += chunk
+                predictions = learner.forward(XOR_X).ravel()
+                if np.all(np.abs(predictions - XOR_Y.ravel()) < 0.4) and losses[-1] < losses[0]:
+                    line.note(f"predictions {np.round(predictions, 2).tolist()} after {len(losses)} epochs "
+                              f"(learning_rate {lr}, hidden_size {XOR_HIDDEN}, seed {seed}); loss "
+                              f"{fmt(losses[0])} -> {fmt(losses[-1])}")
+                    return learner
+                if not np.isfinite(losses[-1]) or losses[-1] > 10 * losses[0]:
+                    break  # diverged: a smaller learning rate next
+            tries.append((lr, predictions, losses))
+    lr, predictions, losses = tries[0]
+    hint = "an output above 0.5 means 1; a network that learns XOR needs random starting weights."
+    if np.ptp(predictions) < 1e-3:
+        hint = ("every input gets the same answer: if all W's start equal (zeros) every hidden unit learns the same "
+                "thing; start them random (and with ReLU, check the units are not all dead).")
+    elif not losses[-1] < losses[0]:
+        hint = (f"the loss grew, even with learning_rate {XOR_LRS[-1]}: smaller starting weights (randn * 0.5) "
+                f"keep the first steps small.")
+    line.fail(f"XOR not solved with learning rates {list(XOR_LRS)} and seeds {list(XOR_SEEDS)}: with learning_rate "
+              f"{lr}, after {len(losses)} epochs the predictions are {np.round(predictions, 2).tolist()} for targets "
+              f"[0, 1, 1, 0] (loss {fmt(losses[0])} -> {fmt(losses[-1])})", hint)
+
+
+def check_new_inputs(learner: Learner, line) -> None:
+    predictions = learner.forward(NEW_X).ravel()
+    wrong = [i for i, (p, t) in enumerate(zip(predictions, NEW_Y)) if (p > 0.5) != bool(t)]
+    if wrong:
+        i = wrong[0]
+        line.fail(f"for the new input {NEW_X[i].tolist()} the network says {fmt(predictions[i])}, "
+                  f"but it is next to a corner whose answer is {NEW_Y[i]}",
+                  "a network that learnt XOR (not just the 4 points) answers like the nearest corner.")
+    line.note(", ".join(f"{[round(float(v), 2) for v in x]} -> {p:.2f}" for x, p in zip(NEW_X, predictions)))
