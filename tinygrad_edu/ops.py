@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from .autograd import Function
+from .autograd import Function, Mode
 
 
 class Primitive(Function):
@@ -255,37 +255,67 @@ class Cos(Primitive):
 
 
 class TanhFunction(Primitive):
-    """z = tanh(x).   dz/dx = 1 - tanh(x)**2 = 1 - z**2."""
+    """z = tanh(x).   dz/dx = 1 - tanh(x)**2 = 1 - z**2   (`derivative`).
+
+    `derivative` is written once and runs on NumPy arrays and on Tensors alike:
+    forward computes it from z while z is at hand (kept_derivative), so a plain
+    backward is one multiply; a recorded backward (create_graph=True) computes it
+    from z in the graph, so it can be differentiated again. tests/test_ops.py
+    checks that both give the same gradient.
+    """
+
+    @staticmethod
+    def derivative(z):
+        return 1 - z * z
 
     @staticmethod
     def forward(ctx, x):
         z = np.tanh(x)
         ctx.save_for_backward(z)
+        keep_derivative(ctx, TanhFunction.derivative, z)
         return z
 
     @staticmethod
     def backward(ctx, g):
-        (z,) = ctx.saved_tensors
-        return g * (1 - z * z)
+        return g * kept_derivative(ctx, TanhFunction.derivative)
 
 
 class SigmoidFunction(Primitive):
-    """z = 1 / (1 + exp(-x)).   dz/dx = z * (1 - z).
+    """z = 1 / (1 + exp(-x)).   dz/dx = z * (1 - z) = z - z**2   (`derivative`, kept as TanhFunction's).
 
     Computed as exp(-log(1 + exp(-x))) so that neither large positive nor
     large negative x overflows.
     """
 
     @staticmethod
+    def derivative(z):
+        return z - z * z
+
+    @staticmethod
     def forward(ctx, x):
         z = np.exp(-np.logaddexp(0, -x))
         ctx.save_for_backward(z)
+        keep_derivative(ctx, SigmoidFunction.derivative, z)
         return z
 
     @staticmethod
     def backward(ctx, g):
-        (z,) = ctx.saved_tensors
-        return g * (z - z * z)
+        return g * kept_derivative(ctx, SigmoidFunction.derivative)
+
+
+def keep_derivative(ctx, derivative, z: np.ndarray) -> None:
+    """Compute the local derivative from the output array now, if a backward will need it."""
+    if Mode.grad_enabled and ctx.needs_input_grad[0]:
+        ctx.local = derivative(z)
+
+
+def kept_derivative(ctx, derivative):
+    """The local derivative as a Tensor: the one kept by forward, or, when this backward is
+    recorded (create_graph=True), the same formula applied to the saved output in the graph."""
+    (z,) = ctx.saved_tensors  # also checks that the output was not changed in place since
+    if Mode.grad_enabled:
+        return derivative(z)
+    return z._wrap(ctx.local)
 
 
 class Relu(Primitive):
