@@ -3,6 +3,7 @@
 The timing rule: a figure is the MEAN over timed runs, and Python's cycle
 collector runs whenever it would in a training loop (no gc.collect() before a
 run, no minimum), so the collector's cost is in the figure as it is in yours.
+Each is given as wall-clock time and as CPU time (see mean_ms).
 
 Thread counts: each script runs itself once per thread count in a fresh Python
 process, with OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and MKL_NUM_THREADS set
@@ -77,18 +78,17 @@ def machine_line() -> str:
             f"NumPy {np.__version__} ({blas_threads()} BLAS threads)")
 
 
-def mean_ms(step, runs: int, iters: int, warmup: int = 3) -> list[float]:
-    """Milliseconds per call of `step`, one mean per run of `iters` calls. No gc.collect():
-    collections happen when they would in a real loop, and are part of the figure."""
+def mean_ms(step, iters: int, warmup: int = 3) -> tuple[float, float]:
+    """One run of `iters` calls of `step`: the mean wall-clock and CPU milliseconds per call.
+    No gc.collect(): collections happen when they would in a real loop, and are part of the
+    figure. The CPU time (this process's, all its threads) is the steadier figure on a busy
+    machine, where the wall clock also counts the time other processes held the cores."""
     for _ in range(warmup):
         step()
-    means = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        for _ in range(iters):
-            step()
-        means.append((time.perf_counter() - start) / iters * 1e3)
-    return means
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(iters):
+        step()
+    return (time.perf_counter() - wall) / iters * 1e3, (time.process_time() - cpu) / iters * 1e3
 
 
 def table(rows: list[tuple], headers: tuple) -> str:

@@ -34,14 +34,15 @@ DEPTHS = (300, 5000)
 BIG_LIBRARIES = ("sklearn.ensemble", "sklearn.linear_model", "scipy.stats", "matplotlib.pyplot", "pandas")
 
 
-def time_chain(leaf, depth: int) -> float:
-    """Seconds for the chain's forward and backward from `leaf` (a tinygrad_edu or torch tensor)."""
-    start = time.perf_counter()
+def time_chain(leaf, depth: int) -> tuple[float, float]:
+    """Wall-clock and CPU seconds for the chain's forward and backward from `leaf` (a tinygrad_edu
+    or torch tensor). CPU time is the steadier figure on a busy machine (see common.mean_ms)."""
+    wall, cpu = time.perf_counter(), time.process_time()
     y = leaf
     for _ in range(depth):
         y = (y * 1.0001 + 0.001).tanh()
     y.sum().backward()
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def make_leaf(framework: str):
@@ -74,7 +75,8 @@ def measure(framework: str, runs: int) -> dict:
     for depth in DEPTHS:
         time_chain(make_leaf(framework), depth)  # warm up
         times = [time_chain(make_leaf(framework), depth) for _ in range(runs)]
-        result[depth] = mean(times) / (depth * OPS_PER_LINK) * 1e6
+        result[depth] = mean([t[0] for t in times]) / (depth * OPS_PER_LINK) * 1e6
+        result[f"cpu{depth}"] = mean([t[1] for t in times]) / (depth * OPS_PER_LINK) * 1e6
     result["tracked"] = len(gc.get_objects())
     return result
 
@@ -116,23 +118,27 @@ def main() -> None:
         results = {}
         for framework in frameworks:
             r = results[framework] = child(["--threads", str(threads), "--framework", framework, "--runs", runs])
-            rows.append((framework, r["300"], r["5000"], f"{r['5000'] / r['300']:.2f}x", f"{r['objects']:.2f}",
-                         r["tracked"]))
+            rows.append((framework, r["300"], r["5000"], f"{r['5000'] / r['300']:.2f}x", r["cpu300"], r["cpu5000"],
+                         f"{r['cpu5000'] / r['cpu300']:.2f}x", f"{r['objects']:.2f}", r["tracked"]))
         if "PyTorch CPU" in results:
-            ratio = results["tinygrad_edu"]["300"] / results["PyTorch CPU"]["300"]
-            rows.append(("tinygrad_edu / PyTorch", f"{ratio:.2f}x", "", "", "", ""))
+            ours, theirs = results["tinygrad_edu"], results["PyTorch CPU"]
+            rows.append(("tinygrad_edu / PyTorch", f"{ours['300'] / theirs['300']:.2f}x",
+                         f"{ours['5000'] / theirs['5000']:.2f}x", "", f"{ours['cpu300'] / theirs['cpu300']:.2f}x",
+                         f"{ours['cpu5000'] / theirs['cpu5000']:.2f}x", "", "", ""))
         print(f"\n## {threads} thread{'s' if threads > 1 else ''}\n")
-        print(table(rows, ("framework", "depth 300 us/op", "depth 5000 us/op", "growth", "gc objects/op",
-                           "gc objects alive")))
+        print(table(rows, ("framework", "depth 300 us/op", "depth 5000", "growth", "CPU us/op 300", "CPU 5000",
+                           "CPU growth", "gc objects/op", "gc objects alive")))
     print("\n## tinygrad_edu with big libraries loaded (1 thread)\n")
     rows = []
     for freeze in (False, True):
         r = child(["--threads", "1", "--framework", "tinygrad_edu", "--runs", runs, "--big-libraries"]
                   + (["--freeze"] if freeze else []))
         rows.append(("gc.freeze() after imports" if freeze else "as imported", r["300"], r["5000"],
-                     f"{r['5000'] / r['300']:.2f}x", r["tracked"]))
+                     f"{r['5000'] / r['300']:.2f}x", r["cpu300"], r["cpu5000"], f"{r['cpu5000'] / r['cpu300']:.2f}x",
+                     r["tracked"]))
     print("loaded:", ", ".join(r["loaded"]) or "none of " + ", ".join(BIG_LIBRARIES))
-    print(table(rows, ("", "depth 300 us/op", "depth 5000 us/op", "growth", "gc objects alive")))
+    print(table(rows, ("", "depth 300 us/op", "depth 5000", "growth", "CPU us/op 300", "CPU 5000", "CPU growth",
+                       "gc objects alive")))
 
 
 if __name__ == "__main__":

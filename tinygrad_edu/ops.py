@@ -257,11 +257,10 @@ class Cos(Primitive):
 class TanhFunction(Primitive):
     """z = tanh(x).   dz/dx = 1 - tanh(x)**2 = 1 - z**2   (`derivative`).
 
-    `derivative` is written once and runs on NumPy arrays and on Tensors alike:
-    forward computes it from z while z is at hand (kept_derivative), so a plain
-    backward is one multiply; a recorded backward (create_graph=True) computes it
-    from z in the graph, so it can be differentiated again. tests/test_ops.py
-    checks that both give the same gradient.
+    `derivative` is written once and runs on NumPy arrays and on Tensors alike: a
+    plain backward applies it to z's array (local_derivative), so the backward is one
+    op, not three; a recorded one (create_graph=True) applies it to z in the graph, so
+    it can be differentiated again. tests/test_ops.py checks both give the same gradient.
     """
 
     @staticmethod
@@ -272,16 +271,15 @@ class TanhFunction(Primitive):
     def forward(ctx, x):
         z = np.tanh(x)
         ctx.save_for_backward(z)
-        keep_derivative(ctx, TanhFunction.derivative, z)
         return z
 
     @staticmethod
     def backward(ctx, g):
-        return g * kept_derivative(ctx, TanhFunction.derivative)
+        return g * local_derivative(ctx, TanhFunction.derivative)
 
 
 class SigmoidFunction(Primitive):
-    """z = 1 / (1 + exp(-x)).   dz/dx = z * (1 - z) = z - z**2   (`derivative`, kept as TanhFunction's).
+    """z = 1 / (1 + exp(-x)).   dz/dx = z * (1 - z) = z - z**2   (`derivative`, used as TanhFunction's).
 
     Computed as exp(-log(1 + exp(-x))) so that neither large positive nor
     large negative x overflows.
@@ -295,27 +293,21 @@ class SigmoidFunction(Primitive):
     def forward(ctx, x):
         z = np.exp(-np.logaddexp(0, -x))
         ctx.save_for_backward(z)
-        keep_derivative(ctx, SigmoidFunction.derivative, z)
         return z
 
     @staticmethod
     def backward(ctx, g):
-        return g * kept_derivative(ctx, SigmoidFunction.derivative)
+        return g * local_derivative(ctx, SigmoidFunction.derivative)
 
 
-def keep_derivative(ctx, derivative, z: np.ndarray) -> None:
-    """Compute the local derivative from the output array now, if a backward will need it."""
-    if Mode.grad_enabled and ctx.needs_input_grad[0]:
-        ctx.local = derivative(z)
-
-
-def kept_derivative(ctx, derivative):
-    """The local derivative as a Tensor: the one kept by forward, or, when this backward is
-    recorded (create_graph=True), the same formula applied to the saved output in the graph."""
+def local_derivative(ctx, derivative):
+    """dz/dx as a Tensor, from the saved output z: computed on z's array when the backward is
+    plain (two NumPy calls instead of two ops), on z in the graph when it is recorded
+    (create_graph=True), so that it can be differentiated again."""
     (z,) = ctx.saved_tensors  # also checks that the output was not changed in place since
     if Mode.grad_enabled:
         return derivative(z)
-    return z._wrap(ctx.local)
+    return z._wrap(derivative(z._data))
 
 
 class Relu(Primitive):

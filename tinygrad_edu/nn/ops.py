@@ -7,11 +7,10 @@ tinygrad_edu/ops.py), so it needs no backward of its own. These are not:
 - `Conv2dFunction`: as a composite (kh * kw shifted slices, multiplied and added) it is
   tens of times slower than one matrix product over the unrolled windows (im2col).
 - `MaxPool2dFunction`: the composite (max over stacked slices) builds a graph per window offset.
-- `LinearFunction`: with LogSoftmax (in tinygrad_edu/ops.py, as Tensor.log_softmax uses
-  it too), one of the two ops of every classifier's training step. As composites
-  they cost 3 and 11 graph nodes, and the weight's gradient comes back as a
-  transposed view that the engine must copy; one node each halves the
-  framework's time on benchmarks/mlp_step.py (see their docstrings).
+- `LinearFunction` (and `LinearWeightGrad`, its weight's gradient) and `CrossEntropyFunction`:
+  the two ops of every classifier's training step. As composites they cost 3 and 4 graph
+  nodes and a backward of twice as many ops; one node each (see their docstrings;
+  benchmarks/README.md has what they are worth on benchmarks/mlp_step.py).
 
 Their backward passes are written with other primitives so that they can be
 differentiated again (gradgradcheck). A convolution is bilinear in its input
@@ -124,11 +123,11 @@ class CrossEntropyFunction(Primitive):
     dL/dx = g * (softmax(x) - onehot(y)) / N   (the textbook form).
 
     Why a primitive: as nll_loss(log_softmax(x)) it is four nodes (log-softmax, pick the
-    targets, sum, scale) whose backward adds a scatter (AddAt) into a zero matrix; on
-    benchmarks/mlp_step.py that loss is a fifth of the framework's overhead. Here it is
-    one node. Forward keeps softmax(x), which the gradient needs, so a plain backward
-    computes no exponential; when the backward is recorded (create_graph=True) softmax(x)
-    is recomputed from x in the graph, so the gradient can be differentiated again
+    targets, sum, scale) whose backward runs eight ops, among them a scatter (AddAt) into
+    a zero matrix; here it is one node whose plain backward is three. Forward keeps
+    softmax(x), which the gradient needs, so a plain backward computes no exponential;
+    when the backward is recorded (create_graph=True), softmax(x) is recomputed from x in
+    the graph, so the gradient can be differentiated again
     (tests/test_ops.py checks both routes give the same gradient).
     """
 
