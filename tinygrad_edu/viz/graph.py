@@ -208,9 +208,9 @@ def intermediate_grads(roots: list, tensors: list) -> dict:
     has a .grad yet), for several roots or a non-scalar root, and when backward freed the graph."""
     if len(roots) != 1 or roots[0]._data.size != 1 or not roots[0].requires_grad:
         return {}
-    if not any(t._ctx is None and t.grad is not None for t in tensors):
+    if not any(t._ctx is None and t._grad is not None for t in tensors):
         return {}
-    wanted = [t for t in tensors if t._ctx is not None and t.requires_grad and t.grad is None]
+    wanted = [t for t in tensors if t._ctx is not None and t.requires_grad and t._grad is None]
     if not wanted or any(not inputs_of(t._ctx) for t in wanted):
         return {}
     root = roots[0]
