@@ -304,10 +304,10 @@ def local_derivative(ctx, derivative):
     """dz/dx as a Tensor, from the saved output z: computed on z's array when the backward is
     plain (two NumPy calls instead of two ops), on z in the graph when it is recorded
     (create_graph=True), so that it can be differentiated again."""
-    (z,) = ctx.saved_tensors  # also checks that the output was not changed in place since
-    if Mode.grad_enabled:
+    if Mode.grad_enabled or ctx.output is None:  # recorded; or the output was freed or changed in place,
+        (z,) = ctx.saved_tensors                    # which saved_tensors reports
         return derivative(z)
-    return z._wrap(derivative(z._data))
+    return type(ctx.inputs[0])._wrap(derivative(ctx.output))
 
 
 class Relu(Primitive):

@@ -53,7 +53,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             else:
                 for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
                     if needed and g is not None:
-                        key = input_key(x, node)
+                        key = input_key(x, node) if x._before is not None or x._ctx is None else x._ctx
                         g = fit(g, x, node)
                         pending[key] = pending[key] + g if key in pending else g
             if not retain_graph:  # drop the inputs and saved arrays now, not when the graph dies
@@ -164,8 +164,8 @@ def topological_order(roots: list) -> list:
             continue
         for x, needed in zip(node.inputs, node.needs_input_grad):
             if needed:
-                key = input_key(x, node)
-                if isinstance(key, Function) and key not in visited:
+                key = x._ctx if x._before is None else input_key(x, node)  # input_key's common case inline
+                if key is not None and key not in visited and isinstance(key, Function):
                     stack.append(key)
     order.reverse()
     return order

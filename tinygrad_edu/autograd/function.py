@@ -182,11 +182,13 @@ class Function:
             return (self._saved_output(),)
         versions = self.saved_versions
         if versions is not None:
-            for i, (t, version) in enumerate(zip(saved, versions)):
-                if version is not None and isinstance(t, TensorBase) and t._version != version:
-                    raise version_error(self, t, version, i)
+            for t, version in zip(saved, versions):
+                # A tensor without a counter is at version 0 (see TensorBase): nothing to compare.
+                if version is not None and isinstance(t, TensorBase) and t._counter is not None \
+                        and t._counter[0] != version:
+                    raise version_error(self, t, version, next(i for i, s in enumerate(saved) if s is t))
             if None in versions:  # saved is the inputs tuple, of which forward saved only some
-                return tuple(None if version is None else t for t, version in zip(saved, versions))
+                return tuple([None if version is None else t for t, version in zip(saved, versions)])
         if self.output is None:  # no output saved (or it was changed in place: see below)
             if any(t is OUTPUT for t in saved):
                 raise version_error(self, None, 0, 0)
