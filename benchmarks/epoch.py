@@ -163,6 +163,7 @@ def main() -> None:
         has_torch = importlib.util.find_spec("torch") is not None
     except ImportError:
         has_torch = False
+    sys.stdout.reconfigure(line_buffering=True)  # each table as soon as it is measured
     print(machine_line())
     print(f"one epoch over {rows:,} x 784 float32 (synthetic, {rows * 784 * 4 / 2**20:.0f} MB), batch {BATCH}, "
           "shuffled, SGD; each epoch in its own process")
