@@ -138,12 +138,13 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     tg.manual_seed(seed)
     out = out_folder(out_dir, "perceptron")
     gd_epochs = epochs or (200 if is_quick(quick) else 500)
-    result, rows, figures, gd_losses = {"accuracy": {}, "margin": {}}, [], [], {}
+    result, rows, figures, gd_losses, models = {"accuracy": {}, "margin": {}}, [], [], {}, {}
     for gate, y in GATES.items():
         rule_model = Perceptron(n_inputs=2, learning_rate=lr or 0.1)
         nudges = rule_model.train(INPUTS, y, epochs=100)
         gd_model = Perceptron(n_inputs=2)
         gd_losses[gate] = train_gradient_descent(gd_model, INPUTS, y, lr=lr or 1.0, epochs=gd_epochs)
+        models[gate] = (rule_model, gd_model)
         rule_acc = float((rule_model.predict(INPUTS) == y).mean())
         gd_acc = float((gd_model.predict(INPUTS) == y).mean())
         margins = {"rule": float(distance_to_line(rule_model, INPUTS).min()),
@@ -153,7 +154,14 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         result[f"{gate}_rule_epochs"] = len(nudges)
         rows.append([gate, f"{len(nudges)} epochs", f"{100 * rule_acc:.0f}%", line_equation(rule_model),
                      margins["rule"], f"{100 * gd_acc:.0f}%", margins["gradient_descent"]])
+    log("The perceptron rule (no derivatives) and gradient descent (autograd) on the same neuron:")
+    result["table"] = table(["gate", "rule stopped after", "rule acc", "rule's line", "closest point",
+                             "GD acc", "GD closest point"], rows, log)
+
+    for gate, y in GATES.items():
         # Side by side: the rule's hard step (0 or 1), and gradient descent's sigmoid probability.
+        rule_model, gd_model = models[gate]
+        margins = result["margin"][gate]
         figures += [out / f"{gate.lower()}_rule.png", out / f"{gate.lower()}_gradient_descent.png"]
         viz.plot_decision_boundary(lambda x, model=rule_model: (model(x) > 0).float(), INPUTS, y,
                                    title=f"{gate}, perceptron rule: {line_equation(rule_model)}\n"
@@ -163,9 +171,6 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
                                    title=f"{gate}, gradient descent: sigmoid(z) = P(class 1)\n"
                                          f"closest point {margins['gradient_descent']:.2f} from the line",
                                    save=figures[-1])
-    log("The perceptron rule (no derivatives) and gradient descent (autograd) on the same neuron:")
-    result["table"] = table(["gate", "rule stopped after", "rule acc", "rule's line", "closest point",
-                             "GD acc", "GD closest point"], rows, log)
     figure = out / "gd_loss.png"
     viz.plot_loss(gd_losses, title="Perceptron by gradient descent: BCE loss", xlabel="epoch (all 4 examples)",
                   save=figure)

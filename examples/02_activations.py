@@ -4,11 +4,11 @@
 # A network without a non-linearity between its layers collapses into one linear map: two
 # matrices multiplied are one matrix. The usual choices, and their derivatives in closed form:
 #
-#     sigmoid(x) = 1 / (1 + e^-x)             sigmoid'(x) = s (1 - s), at most 0.25
-#     tanh(x)                                  tanh'(x)    = 1 - tanh(x)^2
-#     relu(x)    = max(0, x)                   relu'(x)    = 1 if x > 0 else 0
-#     leaky_relu(x) = x if x > 0 else 0.1 x    leaky'(x)   = 1 if x > 0 else 0.1
-#     gelu(x)    = x Phi(x)                    gelu'(x)    = Phi(x) + x phi(x)
+#     sigmoid(x)    = 1 / (1 + e^-x)          sigmoid'(x) = s (1 - s), at most 0.25
+#     tanh(x)                                 tanh'(x)    = 1 - tanh(x)^2
+#     relu(x)       = max(0, x)               relu'(x)    = 1 if x > 0 else 0
+#     leaky_relu(x) = x if x > 0 else 0.1 x   leaky'(x)   = 1 if x > 0 else 0.1
+#     gelu(x)       = x Phi(x)                gelu'(x)    = Phi(x) + x phi(x)
 #
 # (Phi is the normal distribution's CDF, phi its density. PyTorch's leaky ReLU slope defaults
 # to 0.01; this lesson uses 0.1 so the leak can be seen.)

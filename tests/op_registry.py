@@ -311,6 +311,9 @@ register("clone", lambda x: x.clone(), np.copy, unary())
 register("double", lambda x: x.double(), lambda x: x.astype(np.float64), unary(), covers=("double", "astype"))
 register("float", lambda x: x.float(), lambda x: x.astype(np.float32), unary(), gradgrad=False,
          tolerances={"eps": 1e-2, "atol": 1e-3, "rtol": 1e-2})
+register("to", lambda x: x.to(tg.float64), lambda x: x.astype(np.float64), unary(), covers=("to", "type"))
+register("half", lambda x: x.half().double(), lambda x: x.astype(np.float16).astype(np.float64), unary(),
+         gradgrad=False, tolerances={"eps": 1e-1, "atol": 1e-1, "rtol": 1e-1})
 
 # reductions
 register("sum", lambda x, **kw: x.sum(**kw), lambda x, dim, keepdim: np.sum(x, axis=dim, keepdims=keepdim), reduction())

@@ -63,3 +63,21 @@ def dims(draw, ndim: int, allow_none: bool = True, allow_tuple: bool = True):
         if allow_tuple:
             options.append(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True).map(tuple))
     return draw(st.one_of(*options))
+
+
+# ---------------------------------------------------------------- dtypes and bad dims
+
+DTYPE_NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
+
+
+def promotion_inputs():
+    """One input of a mixed-dtype op: ("tensor", dtype name) with dims, ("zero", dtype name)
+    0-d, or ("number", a Python bool, int or float)."""
+    names = st.sampled_from(DTYPE_NAMES)
+    return st.one_of(st.tuples(st.just("tensor"), names), st.tuples(st.just("zero"), names),
+                     st.tuples(st.just("number"), st.sampled_from([True, 3, -2, 0.5, 1e3])))
+
+
+def any_dims():
+    """A `dim` argument, valid or not: None, an int, or a tuple (possibly out of range, repeated or empty)."""
+    return st.one_of(st.none(), st.integers(-4, 4), st.lists(st.integers(-4, 4), max_size=3).map(tuple))

@@ -213,6 +213,14 @@ def test_slow_top_level_code_is_stopped_with_its_own_hint(tmp_path):
     assert 'if __name__ == "__main__":' in line.hint
 
 
+def test_the_time_limit_is_not_swallowed_by_except_exception(tmp_path):
+    path = mutate(tmp_path, "perceptron", ("        return 1 if np.dot(x, self.w) + self.b > 0 else 0",
+                                           "        while True:\n            try:\n                np.dot(x, self.w)\n"
+                                           "            except Exception:\n                pass"))
+    line = check("perceptron", path, seconds=0.3).lines[1]
+    assert line.name == "predict" and line.status == "FAIL" and line.message == "still running after 0.3 s"
+
+
 def test_a_syntax_error_names_the_line(tmp_path):
     path = mutate(tmp_path, "simple_nn", ("def forward(self, X):", "def forward(self, X)"))
     line = path.read_text().splitlines().index("    def forward(self, X)") + 1

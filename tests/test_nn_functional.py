@@ -228,8 +228,8 @@ def test_max_pool2d_routes_gradient_to_the_first_maximum_on_ties():
 
 
 def test_conv_and_pool_errors_are_explained():
-    with pytest.raises(RuntimeError, match="unsqueeze"):
-        F.conv2d(tg.ones(3, 5, 5), tg.ones(2, 3, 3, 3))
+    with pytest.raises(RuntimeError, match=r"\(N, C, H, W\) or \(C, H, W\)"):  # (C, H, W) is fine: unbatched
+        F.conv2d(tg.ones(5, 5), tg.ones(2, 3, 3, 3))
     with pytest.raises(RuntimeError, match="same C"):
         F.conv2d(tg.ones(1, 2, 5, 5), tg.ones(2, 3, 3, 3))
     with pytest.raises(RuntimeError, match="larger than the padded input"):
@@ -238,7 +238,7 @@ def test_conv_and_pool_errors_are_explained():
         F.conv2d(tg.ones(1, 2, 5, 5), tg.ones(2, 1, 3, 3), groups=2)
     with pytest.raises(RuntimeError, match="half of the kernel"):
         F.max_pool2d(tg.ones(1, 1, 4, 4), 2, padding=2)
-    with pytest.raises(RuntimeError, match="NCHW"):
+    with pytest.raises(RuntimeError, match=r"avg_pool2d: expected \(N, C, H, W\)"):
         F.avg_pool2d(tg.ones(4, 4), 2)
 
 

@@ -57,6 +57,8 @@ NOT_DIFFERENTIABLE = {
     "eq", "ne", "lt", "le", "gt", "ge", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
     "__and__", "__or__", "__invert__", "__bool__", "__float__", "__int__", "__index__", "__len__", "__iter__",
     "__repr__", "__array__", "__hash__", "__init__",
+    "__format__", "__xor__", "__rand__", "__ror__", "__rxor__", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "bitwise_not", "bool", "int", "element_size", "is_floating_point", "nelement",
     "add_", "sub_", "mul_", "div_", "copy_", "fill_", "zero_", "__iadd__", "__isub__", "__imul__", "__itruediv__",
 }
 ARITHMETIC_DUNDERS = {"__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",

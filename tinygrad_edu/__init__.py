@@ -6,10 +6,9 @@
     x.grad  # tensor([2., 4.])
 """
 
-import numpy as np
-
 from . import data, nn, optim
 from .autograd import detect_anomaly, enable_grad, grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import functional as _autograd_functional  # noqa: F401 -- tinygrad_edu.autograd.functional, as torch's
 from .creation import (
     arange,
     cat,
@@ -37,9 +36,39 @@ from .tensor import Tensor, tensor
 
 __version__ = "0.1.0"
 
-float16, float32, float64 = np.float16, np.float32, np.float64
-int32, int64, bool_ = np.int32, np.int64, np.bool_
-float, double, long = np.float32, np.float64, np.int64
+# PyTorch's dtype names: float, int and bool shadow the builtins in this module, as in torch.
+from .dtypes import (
+    Size,
+    bool,
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    result_type,
+    set_default_dtype,
+    short,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+
+bool_ = bool
 
 
 def _method(name: str):
@@ -64,4 +93,7 @@ __all__ = [
     "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
     "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",
     "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load", "FileFormatError",
+    "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "bool", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
 ]

@@ -102,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Run the whole curriculum (quick mode) and write DIR/index.html.")
     add_common(tour, "tour")
     tour.add_argument("--full", action="store_true", help="full-length training instead of quick mode")
+    run = sub.add_parser("run", help="run a PyTorch script on tinygrad_edu (import torch -> tinygrad_edu)",
+                         description="Run a script written for PyTorch, unchanged: `import torch` (and torch.nn, "
+                         "torch.optim, ...) load tinygrad_edu. Options go before the script; what follows it is "
+                         "the script's own arguments.")
+    run.add_argument("--graph", type=Path, metavar="OUT.svg", help="draw the graph of the last loss to this file")
+    run.add_argument("--trace", action="store_true", help="print the backward pass of the last loss, step by step")
+    run.add_argument("script", type=Path, help="the Python file to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
     exercises.add_commands(sub)
     return parser
 
@@ -126,6 +134,9 @@ def run(argv: list[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "run":
+        from .torch_compat import run_command
+        return run_command(args.script, args.args, graph=args.graph, trace=args.trace)
     if args.command in ("exercise", "check"):
         return exercises.run_command(args)
     log = quiet if args.quiet else print

@@ -115,7 +115,7 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
                 raise GradcheckError(
                     f"gradcheck: gradient of output {k} (flat element {r}) "
                     f"with respect to input {i} element {element} "
-                    f"(shape {inputs[i].shape}): analytic {a[r, j]:.10g} vs numeric {num[r, j]:.10g}")
+                    f"(shape {tuple(inputs[i].shape)}): analytic {a[r, j]:.10g} vs numeric {num[r, j]:.10g}")
     return True
 
 

@@ -10,35 +10,50 @@ composite.py and bound here as methods.
 from __future__ import annotations
 
 import numbers
+import operator
 
 import numpy as np
 
-from . import composite, ops
+from . import composite, dtypes, ops, printing
 from .autograd import Mode, RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant
-from .composite import axes_of
+from .composite import axes_of, axis_of
+from .dtypes import Size
+from .errors import broadcast_error
 from .tracing import trace_backward
 
 __all__ = ["Tensor", "tensor", "grad"]
 
-DEFAULT_FLOAT = np.float32
+DEFAULT_FLOAT = np.float32  # the initial default; the current one is dtypes.get_default_dtype()
 
 
 def to_array(data, dtype=None) -> np.ndarray:
-    """NumPy arrays keep their dtype; Python floats become float32, ints int64."""
+    """NumPy arrays keep their dtype; Python floats become the default dtype (float32), ints int64."""
     if isinstance(data, Tensor):
         data = data._data
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"tensor: cannot make a tensor from the string {data!r:.60}; give numbers "
+                        "(a Python number, a list of numbers or a NumPy array)")
     if dtype is not None:
-        return np.array(data, dtype=dtype)
-    if isinstance(data, (np.ndarray, np.generic)):
-        return np.array(data)
-    array = np.array(data)
-    if array.dtype == np.float64:
-        return array.astype(DEFAULT_FLOAT)
-    if array.dtype.kind in "iu":
-        return array.astype(np.int64)
-    if array.dtype == object:
-        raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__} {data!r:.60}")
+        dtype = dtypes.to_dtype(dtype).dtype
+    if isinstance(data, (np.ndarray, np.generic)) or dtype is not None:
+        try:
+            array = np.array(data, dtype=dtype)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"tensor: cannot make a {dtype} tensor from {type(data).__name__} "
+                            f"{data!r:.60}: {err}") from None
+    else:
+        try:
+            array = np.array(data)
+        except ValueError as err:  # ragged lists: [[1, 2], [3]]
+            raise ValueError(f"tensor: the data must be rectangular (every row the same length): {err}") from None
+        if array.dtype == np.float64:
+            return array.astype(dtypes.default_float())
+        if array.dtype.kind in "iu":
+            return array.astype(np.int64)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__} {data!r:.60}; "
+                        "give numbers (a Python number, a list of numbers or a NumPy array)")
     return array
 
 
@@ -51,6 +66,8 @@ def index_key(key):
     if isinstance(key, tuple):
         return tuple(index_key(k) for k in key)
     if isinstance(key, Tensor):
+        if key._data.dtype == np.uint8:  # PyTorch reads a uint8 index as a mask (a deprecated form)
+            return key._data.astype(bool)
         return key._data
     if isinstance(key, list):
         return np.asarray(key)
@@ -96,8 +113,9 @@ class Tensor(TensorBase):
                             "wrap it first with tensor(...)")
         self._data = value._data
 
-    shape = property(lambda self: self._data.shape, doc="The shape, a tuple of ints.")
-    dtype = property(lambda self: self._data.dtype, doc="The NumPy dtype.")
+    shape = property(lambda self: Size(self._data.shape), doc="The shape: a Size, PyTorch's tuple of ints.")
+    dtype = property(lambda self: dtypes.of_array(self._data),
+                     doc="The element type: tinygrad_edu.float32 and friends (equal to NumPy's too).")
     ndim = property(lambda self: self._data.ndim, doc="The number of dimensions.")
     is_leaf = property(lambda self: self._ctx is None,
                        doc="True for tensors made by the user, not by an op that tracks gradients.")
@@ -106,13 +124,27 @@ class Tensor(TensorBase):
     mT = property(composite.matrix_transpose, doc="The last two axes swapped (2 or more dimensions).")
 
     def size(self, dim: int | None = None):
-        return self.shape if dim is None else self.shape[dim]
+        """The shape (a Size), or the length of dimension `dim`."""
+        if dim is None:
+            return Size(self._data.shape)
+        if self.ndim == 0:
+            raise IndexError(f"size: dimension specified as {dim} but the tensor has no dimensions")
+        return self._data.shape[axis_of(self._data.shape, dim, "size")]
 
     def dim(self) -> int:
         return self.ndim
 
     def numel(self) -> int:
         return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        """Bytes per element (4 for float32)."""
+        return self._data.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -127,7 +159,7 @@ class Tensor(TensorBase):
     def item(self):
         if self._data.size != 1:
             raise RuntimeError(
-                f"item: a tensor with {self._data.size} elements (shape {self.shape}) cannot be "
+                f"item: a tensor with {self._data.size} elements (shape {tuple(self.shape)}) cannot be "
                 "converted to a Python number; reduce it first (.sum(), .mean()) or use .tolist()")
         return self._data.item()
 
@@ -163,15 +195,18 @@ class Tensor(TensorBase):
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
-        extras = []
-        if self.dtype not in (np.float32, np.int64, np.bool_):
-            extras.append(f"dtype={self.dtype}")
-        if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.name()}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extras) + ")"
+        """As PyTorch prints: tensor([1.0000, 2.5000], requires_grad=True) (see printing.py)."""
+        return printing.tensor_repr(self)
+
+    def __format__(self, spec: str) -> str:
+        """f"{t:.4f}" formats a 0-d tensor's number, as PyTorch; an empty spec is repr."""
+        if self.ndim == 0:
+            return format(self.item(), spec)
+        if spec:
+            raise TypeError(f"unsupported format string passed to Tensor.__format__: a tensor of shape "
+                            f"{self._data.shape} is not one number; format t.item() (one element) or "
+                            "each element of t.tolist()")
+        return repr(self)
 
     # ------------------------------------------------------------ autograd
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
@@ -408,7 +443,32 @@ class Tensor(TensorBase):
         return ops.Where.apply(condition, self, other)
 
     def astype(self, dtype):
-        return self if self.dtype == dtype else ops.Cast.apply(self, dtype=np.dtype(dtype))
+        dtype = dtypes.to_dtype(dtype).dtype
+        return self if self._data.dtype == dtype else ops.Cast.apply(self, dtype=dtype)
+
+    def to(self, *args, dtype=None, **kwargs):
+        """t.to(dtype), t.to(other_tensor) (its dtype) or t.to("cpu"): a converted tensor
+        (the same tensor when nothing changes). CPU is the only device."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            else:
+                try:
+                    dtype = dtypes.to_dtype(arg)
+                except TypeError:  # not a dtype, so a device: "cpu", "cuda:0", device("cpu")
+                    kwargs["device"] = arg
+        device = kwargs.pop("device", None)
+        device = getattr(device, "type", device)
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise RuntimeError(f"to: tinygrad_edu runs on the CPU only, so device {device!r} is not "
+                               "available; leave the tensor on 'cpu'")
+        return self if dtype is None else self.astype(dtype)
+
+    def type(self, dtype=None):
+        """Without an argument, PyTorch's type name ('tinygrad_edu.FloatTensor'); else .to(dtype)."""
+        if dtype is None:
+            return f"tinygrad_edu.{self.dtype.legacy_name}Tensor"
+        return self.astype(dtype)
 
     def float(self):
         return self.astype(np.float32)
@@ -416,54 +476,92 @@ class Tensor(TensorBase):
     def double(self):
         return self.astype(np.float64)
 
+    def half(self):
+        return self.astype(np.float16)
+
     def long(self):
         return self.astype(np.int64)
+
+    def int(self):
+        return self.astype(np.int32)
+
+    def bool(self):
+        return self.astype(np.bool_)
 
     def clone(self):
         """A copy that stays in the graph (gradient passes straight through)."""
         return ops.Cast.apply(self, dtype=self.dtype)
 
     # ------------------------------------------------------------ not differentiable: constants
-    def _compare(self, ufunc, other) -> "Tensor":
-        return Tensor._wrap(ufunc(self._data, other._data if isinstance(other, Tensor) else other))
+    def _compare(self, ufunc, other, name: str = "", reverse: bool = False) -> "Tensor":
+        other_array = other._data if isinstance(other, Tensor) else other
+        left, right = (other_array, self._data) if reverse else (self._data, other_array)
+        try:
+            return Tensor._wrap(np.asarray(ufunc(left, right)))
+        except ValueError:
+            shapes = [x._data.shape if isinstance(x, Tensor) else np.shape(x) for x in (self, other)]
+            raise broadcast_error(name, shapes) from None
 
-    def _index_reduce(self, fn, dim, keepdim) -> "Tensor":
-        return Tensor._wrap(np.asarray(fn(self._data, axis=dim, keepdims=keepdim)))
+    def _bitwise(self, ufunc, other, name: str, reverse: bool = False) -> "Tensor":
+        """&, |, ^: bitwise on integer tensors, logical on bool ones (as PyTorch); floats refused."""
+        for x in (self, other):
+            kind = x._data.dtype.kind if isinstance(x, Tensor) else np.asarray(x).dtype.kind
+            if kind not in "biu":
+                raise TypeError(f"{name}: bitwise ops need integer or bool tensors, got "
+                                f"{x.dtype if isinstance(x, Tensor) else type(x).__name__}. "
+                                "Hint: compare first (x > 0) to get bool tensors")
+        return self._compare(ufunc, other, name, reverse)
 
-    __eq__ = eq = lambda self, other: self._compare(np.equal, other)
-    __ne__ = ne = lambda self, other: self._compare(np.not_equal, other)
-    __lt__ = lt = lambda self, other: self._compare(np.less, other)
-    __le__ = le = lambda self, other: self._compare(np.less_equal, other)
-    __gt__ = gt = lambda self, other: self._compare(np.greater, other)
-    __ge__ = ge = lambda self, other: self._compare(np.greater_equal, other)
-    __and__ = lambda self, other: self._compare(np.logical_and, other)
-    __or__ = lambda self, other: self._compare(np.logical_or, other)
-    __invert__ = lambda self: Tensor._wrap(np.logical_not(self._data) if self.dtype == np.bool_ else ~self._data)
+    def _index_reduce(self, fn, dim, keepdim, name: str) -> "Tensor":
+        axis = None if dim is None else axis_of(self._data.shape, dim, name)
+        if self._data.size == 0 and fn in (np.argmax, np.argmin) and (axis is None or self.shape[axis] == 0):
+            raise IndexError(f"{name}: expected a non-empty tensor (or dim of size > 0), got shape "
+                             f"{self._data.shape}")
+        if self.ndim == 0:
+            axis = None
+        return Tensor._wrap(np.asarray(fn(self._data, axis=axis, keepdims=keepdim)))
+
+    __eq__ = eq = lambda self, other: self._compare(np.equal, other, "eq")
+    __ne__ = ne = lambda self, other: self._compare(np.not_equal, other, "ne")
+    __lt__ = lt = lambda self, other: self._compare(np.less, other, "lt")
+    __le__ = le = lambda self, other: self._compare(np.less_equal, other, "le")
+    __gt__ = gt = lambda self, other: self._compare(np.greater, other, "gt")
+    __ge__ = ge = lambda self, other: self._compare(np.greater_equal, other, "ge")
+    __and__ = bitwise_and = lambda self, other: self._bitwise(np.bitwise_and, other, "bitwise_and")
+    __or__ = bitwise_or = lambda self, other: self._bitwise(np.bitwise_or, other, "bitwise_or")
+    __xor__ = bitwise_xor = lambda self, other: self._bitwise(np.bitwise_xor, other, "bitwise_xor")
+    __rand__ = lambda self, other: self._bitwise(np.bitwise_and, other, "bitwise_and", True)
+    __ror__ = lambda self, other: self._bitwise(np.bitwise_or, other, "bitwise_or", True)
+    __rxor__ = lambda self, other: self._bitwise(np.bitwise_xor, other, "bitwise_xor", True)
+    __invert__ = bitwise_not = lambda self: self._bitwise(lambda x, _: np.invert(x), 0, "bitwise_not")
     sign = lambda self: Tensor._wrap(np.sign(self._data))
     isnan = lambda self: Tensor._wrap(np.isnan(self._data))
     isinf = lambda self: Tensor._wrap(np.isinf(self._data))
-    argmax = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmax, dim, keepdim)
-    argmin = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmin, dim, keepdim)
-    any = lambda self, dim=None, keepdim=False: self._index_reduce(np.any, dim, keepdim)
-    all = lambda self, dim=None, keepdim=False: self._index_reduce(np.all, dim, keepdim)
+    argmax = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmax, dim, keepdim, "argmax")
+    argmin = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmin, dim, keepdim, "argmin")
+    any = lambda self, dim=None, keepdim=False: self._index_reduce(np.any, dim, keepdim, "any")
+    all = lambda self, dim=None, keepdim=False: self._index_reduce(np.all, dim, keepdim, "all")
 
     # ------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Sum over `dim` (int or tuple; None for all). NumPy's axis/keepdims work too."""
-        return ops.Sum.apply(self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
+        return ops.Sum.apply(self, axes=axes_of(self._data.shape, dim, axis, "sum"), keepdim=keepdim or bool(keepdims))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The largest value over `dim`. Returns values only (PyTorch's max(dim) also
         returns indices: use argmax for those). `x.max(y)` with a tensor is maximum."""
         if isinstance(dim, Tensor):
             return self.maximum(dim)
-        return ops.Max.apply(self, axes=axes_of(self.ndim, dim, axis), keepdim=keepdim or bool(keepdims))
+        return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, axis, "max"), keepdim=keepdim or bool(keepdims))
 
     def log_softmax(self, dim: int = -1):
         """x - logsumexp(x) along dim, stable for logits of 1e3 and more (a primitive for speed)."""
         if self.ndim == 0:
             return self - self  # one element is its whole distribution: log 1 = 0
-        return ops.LogSoftmaxFunction.apply(self, dim=axes_of(self.ndim, dim)[0])
+        dim = axis_of(self._data.shape, dim, "log_softmax")
+        if self._data.size == 0:  # no max to shift by; the composite handles the empty case
+            return self - self.logsumexp(dim, keepdim=True)
+        return ops.LogSoftmaxFunction.apply(self, dim=dim)
 
     # composites (composite.py): built from the primitives above, no backward of their own
     mean, min, minimum, var, std = composite.mean, composite.min, composite.minimum, composite.var, composite.std
@@ -475,17 +573,21 @@ class Tensor(TensorBase):
     # ------------------------------------------------------------ movement
     def reshape(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-        return ops.Reshape.apply(self, shape=tuple(int(n) for n in shape))
+        try:
+            shape = tuple([operator.index(n) for n in shape])
+        except TypeError:
+            raise TypeError(f"reshape: the shape must be ints, got {tuple(shape)!r}") from None
+        return ops.Reshape.apply(self, shape=shape)
 
     view = reshape
 
     def permute(self, *dims):
         dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
         n = self.ndim
-        axes = tuple([int(d) % n for d in dims]) if n else tuple(dims)
+        axes = tuple([axis_of(self._data.shape, d, "permute") for d in dims])  # range-checked, no wrapping
         if sorted(axes) != list(range(n)):
             raise RuntimeError(f"permute: {tuple(dims)} is not an ordering of the {n} "
-                               f"dimensions of a tensor of shape {self.shape}")
+                               f"dimensions of a tensor of shape {tuple(self.shape)}")
         return ops.Permute.apply(self, axes=axes)
 
     def expand(self, *shape):

@@ -164,8 +164,7 @@ def where_paths_meet(stepper: Stepper) -> str:
     for number, step in enumerate(stepper.steps, 1):
         for sent in step["sent"]:
             if sent["adds"]:
-                op = step["node"].removesuffix("Backward")
-                return (f"Watch step {number}: {sent['to_label']} already holds {sent['before']}, {op} sends "
+                return (f"Watch step {number}: {sent['to_label']} already holds {sent['before']}, {step['name']} sends "
                         f"{sent['grad']}, and the two paths add up to {sent['total']}.")
     return "No two paths meet in this graph."
 
@@ -279,9 +278,9 @@ def render_figure(path: Path, out: Path, caption: str | None = None, label: str 
     what = html.escape(caption) if caption else name_to_words(path.stem)
     if path.suffix == ".dot":
         source = html.escape(path.read_text(encoding="utf-8"))
-        return (f'<figure><pre>{source}</pre><figcaption><b>{label}</b> {what} Install Graphviz to see this graph '
-                f"as a picture (then: <code>dot -Tsvg {name} -o {html.escape(path.stem)}.svg</code>).</figcaption>"
-                "</figure>")
+        return (f"<figure><figcaption><b>{label}</b> {what} Install Graphviz to see this graph as a picture "
+                f"(then: <code>dot -Tsvg {name} -o {html.escape(path.stem)}.svg</code>).</figcaption>"
+                f"<details><summary>the graph's DOT source</summary><pre>{source}</pre></details></figure>")
     if path.suffix == ".html":
         return (f'<figure><iframe src="{relative}" style="width:100%;height:640px;border:1px solid #e2e8f0">'
                 f'</iframe><figcaption><b>{label}</b> {what} <a href="{relative}">open on its own</a></figcaption>'

@@ -122,7 +122,7 @@ def traced_backward(loss, retain_graph: bool = False) -> list[dict]:
     if not hasattr(loss, "_ctx"):
         raise TypeError(f"trace_backward: expected a Tensor, got {type(loss).__name__}")
     if loss._data.size != 1:
-        raise RuntimeError(f"trace_backward: the loss must have one element, got shape {loss.shape}. "
+        raise RuntimeError(f"trace_backward: the loss must have one element, got shape {tuple(loss.shape)}. "
                            "Hint: reduce it first, e.g. trace_backward(out.sum()) or out.mean().")
     if not loss.requires_grad:
         raise RuntimeError("trace_backward: the loss does not require grad, so there is nothing to trace. "

@@ -48,6 +48,8 @@ import warnings
 
 import numpy as np
 
+from ..dtypes import promote, quiet_numpy, restore_numpy
+from ..errors import BROADCAST_HINT, index_error
 from .mode import Mode, check_finite, module_stack, user_frame
 
 __all__ = ["Function", "TensorBase", "version_error", "as_constant", "input_key", "FREED_MESSAGE"]
@@ -248,6 +250,9 @@ class Function:
         needs = tuple(needs)
         needs = _NEEDS.setdefault(needs, needs)
         ctx.needs_input_grad = needs
+        if cls.numpy_forward:
+            arrays = promote(cls.__name__, arrays)  # PyTorch's type promotion, for every primitive
+        token = quiet_numpy()  # nan and inf without NumPy's RuntimeWarnings, as PyTorch
         try:
             if cls.numpy_forward:
                 out = cls.forward(ctx, *arrays, **options)
@@ -255,6 +260,8 @@ class Function:
                 out = custom_forward(ctx, inputs, options)
         except (ValueError, IndexError) as err:
             raise shape_error(cls, inputs, err) from None
+        finally:
+            restore_numpy(token)
         returned = out  # NumPy gives a 0-d input's result as a scalar: forward may have saved that
         if type(out) is not np.ndarray:
             out = out._data if isinstance(out, TensorBase) else np.asarray(out)
@@ -360,12 +367,9 @@ def shape_error(op, inputs, err) -> Exception:
     shapes = " and ".join(str(tuple(x.shape)) if isinstance(x, TensorBase) else repr(x) for x in inputs)
     name = op.__name__.lower()
     if isinstance(err, IndexError):  # stays an IndexError, as in PyTorch
-        return IndexError(f"{name}: index out of range for shape {shapes}: {err}")
+        return index_error(name, inputs[0]._data.shape, err)
     if "broadcast" in str(err):
-        return RuntimeError(
-            f"{name}: shapes {shapes} cannot be broadcast together. Broadcasting lines shapes up "
-            "from the right; each pair of sizes must be equal or one of them 1. "
-            "Hint: reshape or unsqueeze one operand so the sizes line up.")
+        return RuntimeError(f"{name}: shapes {shapes} cannot be broadcast together. {BROADCAST_HINT}")
     return RuntimeError(f"{name}: invalid arguments for shape {shapes}: {err}")
 
 

@@ -56,7 +56,7 @@ class TensorDataset(Dataset):
         self.tensors = tuple(shared_tensor(t) for t in tensors)
         sizes = [t.shape[0] if t.ndim else None for t in self.tensors]
         if len(set(sizes)) != 1 or sizes[0] is None:
-            shapes = ", ".join(str(t.shape) for t in self.tensors)
+            shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
             raise ValueError(f"TensorDataset: size mismatch between tensors: shapes {shapes}. Every tensor "
                              "needs the same first dimension (one row per sample).")
 

@@ -20,6 +20,8 @@ tinygrad_edu.optim, or the formula in the skeleton's docstring.
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 from . import backprop, custom_op, perceptron, sgd_momentum, simple_nn
@@ -69,6 +71,17 @@ def check(name: str, target, seconds: float = 60.0) -> CheckResult:
 
 # ---------------------------------------------------------------- the commands `exercise` and `check`
 
+def seconds_type(text: str) -> float:
+    """--timeout's value: a number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value:g}")
+    return value
+
+
 def add_commands(sub) -> None:
     """Add `exercise` and `check` to the `tinygrad-edu` command's subparsers."""
     exercise = sub.add_parser("exercise", help="list the exercises, or write one's skeleton: exercise NAME --out DIR",
@@ -83,14 +96,12 @@ def add_commands(sub) -> None:
                               "Exit code 0 only when every check passes.")
     grade_it.add_argument("name", choices=list(EXERCISES), metavar="NAME", help="one of: " + ", ".join(EXERCISES))
     grade_it.add_argument("file", metavar="FILE", help="your solution, e.g. simple_nn.py")
-    grade_it.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+    grade_it.add_argument("--timeout", type=seconds_type, default=60.0, metavar="SECONDS",
                           help="time limit of each check (default: 60)")
 
 
 def run_command(args) -> int:
     """`tinygrad-edu exercise [NAME]` or `tinygrad-edu check NAME FILE`; returns the exit code."""
-    import sys
-
     if args.command == "exercise" and args.name is None:
         width = max(map(len, EXERCISES))
         for name, grader in EXERCISES.items():

@@ -36,8 +36,9 @@ class Failed(Exception):
     """Raised by `Line.fail` to end a check's block."""
 
 
-class TimeLimit(Exception):
-    """The learner's code ran longer than the grader's time limit."""
+class TimeLimit(BaseException):
+    """The learner's code ran longer than the grader's time limit (a BaseException, like KeyboardInterrupt,
+    so that an `except Exception:` in the learner's loop does not swallow it)."""
 
 
 class Line:

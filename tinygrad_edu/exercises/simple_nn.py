@@ -19,10 +19,13 @@ nothing about the inside; it measures:
    the MSE is the cross-entropy's gradient);
 4. flat targets [0, 1, 1, 0] of shape (4,) train exactly as [[0], [1], [1], [0]]
    (or are refused with an error), instead of broadcasting to a (4, 4) table;
-5. XOR is solved (every prediction within 0.4 of its target); 6. inputs it never saw get the answer of their corner.
+5. XOR is solved (every prediction within 0.3 of its target); 6. inputs it never saw get the answer of their corner.
 """
 
 from __future__ import annotations
+
+import traceback
+from pathlib import Path
 
 import numpy as np
 
@@ -365,6 +368,20 @@ def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None
               "follow the chain rule from the loss back to this weight; check each activation's derivative.")
 
 
+# How NumPy words a shape clash: an error with one of these came from arithmetic on the wrong shapes.
+NUMPY_SHAPE_ERRORS = ("could not be broadcast", "non-broadcastable", "Input operand", "not aligned",
+                      "mismatch in its core dimension")
+
+
+def raised_on_purpose(err: BaseException) -> bool:
+    """True when the learner's own code raised it (a shape check), not NumPy or tinygrad_edu doing arithmetic."""
+    frames = traceback.extract_tb(err.__traceback__)
+    package = str(Path(tg.__file__).resolve().parent)
+    if frames and str(Path(frames[-1].filename).resolve()).startswith(package):
+        return False  # raised inside the library: an op met the wrong shapes
+    return not any(words in str(err) for words in NUMPY_SHAPE_ERRORS)
+
+
 def check_flat_targets(cls, learner: Learner, line) -> None:
     """y = [0, 1, 1, 0] (shape (4,)) must train like [[0], [1], [1], [0]], or be refused by the learner's check."""
     column, flat = Learner(cls, learner.sizes, STEP_LR), Learner(cls, learner.sizes, STEP_LR)
@@ -377,8 +394,8 @@ def check_flat_targets(cls, learner: Learner, line) -> None:
         loss_flat = flat.train(XOR_X, XOR_Y.ravel(), 1)[0]
     except (ValueError, AssertionError, TypeError, IndexError) as err:
         text = str(err)
-        if isinstance(err, AssertionError) or not any(word in text for word in ("broadcast", "aligned", "operand")):
-            line.note(f"flat targets of shape (4,) are refused ({type(err).__name__}: {text[:60]})")
+        if raised_on_purpose(err):
+            line.note(f"flat targets of shape (4,) are refused ({type(err).__name__}: {text[:60]}...)")
             return
         line.fail(f"with flat targets y = [0, 1, 1, 0] (shape (4,)) train raised {type(err).__name__}: "
                   f"{text.splitlines()[0]}; the cause: {cause}", fix)
@@ -392,7 +409,7 @@ def check_flat_targets(cls, learner: Learner, line) -> None:
 
 def check_xor(cls, line):
     """Train in chunks of XOR_CHUNK epochs (train continues from the weights it has) until every prediction
-    is within 0.4 of its target, up to XOR_EPOCHS. A few learning rates and seeds are tried, as the right
+    is within 0.3 of its target, up to XOR_EPOCHS. A few learning rates and seeds are tried, as the right
     rate depends on the learner's choices (a linear output with the MSE wants a smaller one than a sigmoid)."""
     tries = []
     for lr in XOR_LRS:
@@ -406,7 +423,7 @@ def check_xor(cls, line):
                               "return one loss per epoch.")
                 losses += chunk
                 predictions = learner.forward(XOR_X).ravel()
-                if np.all(np.abs(predictions - XOR_Y.ravel()) < 0.4) and losses[-1] < losses[0]:
+                if np.all(np.abs(predictions - XOR_Y.ravel()) < 0.3) and losses[-1] < losses[0]:
                     line.note(f"predictions {np.round(predictions, 2).tolist()} after {len(losses)} epochs "
                               f"(learning_rate {lr}, hidden_size {XOR_HIDDEN}, seed {seed}); loss "
                               f"{fmt(losses[0])} -> {fmt(losses[-1])}")

@@ -1,4 +1,4 @@
-"""Conv2d, MaxPool2d and AvgPool2d on NCHW batches."""
+"""Conv2d, MaxPool2d, AvgPool2d and the adaptive pools, on (N, C, H, W) batches or one (C, H, W) image."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import math
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["Conv2d", "MaxPool2d", "AvgPool2d"]
+__all__ = ["Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]
 
 
 class Conv2d(Module):
@@ -23,8 +24,9 @@ class Conv2d(Module):
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 bias: bool = True, dtype=np.float32):
+                 bias: bool = True, dtype=None):
         super().__init__()
+        dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = F.pair(kernel_size, "Conv2d")
         self.stride = F.pair(stride, "Conv2d")
@@ -56,7 +58,8 @@ class MaxPool2d(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride or kernel_size, padding
+        self.kernel_size, self.padding = kernel_size, padding
+        self.stride = kernel_size if stride is None or stride == [] else stride  # 0 is an error, not the default
 
     def forward(self, x: Tensor) -> Tensor:
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
@@ -74,3 +77,31 @@ class AvgPool2d(MaxPool2d):
 
     def forward(self, x: Tensor) -> Tensor:
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size, whatever the input's height and width
+    (output (i, j) averages rows floor(i*H/out_h) to ceil((i+1)*H/out_h), and the same for columns).
+    AdaptiveAvgPool2d(1) is global average pooling; an int means a square output, None keeps a dim."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(AdaptiveAvgPool2d):
+    """Max pooling to a fixed output size; the windows are AdaptiveAvgPool2d's."""
+
+    def __init__(self, output_size, return_indices: bool = False):
+        if return_indices:
+            raise NotImplementedError("AdaptiveMaxPool2d: return_indices=True is not supported")
+        super().__init__(output_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.adaptive_max_pool2d(x, self.output_size)

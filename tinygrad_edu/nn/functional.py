@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from ..autograd import no_grad
+from ..creation import stack
 from ..random import generator
 from ..tensor import Tensor
 from . import ops
@@ -20,7 +21,8 @@ from .losses import binary_cross_entropy, binary_cross_entropy_with_logits, cros
 
 __all__ = [
     "linear", "relu", "leaky_relu", "gelu", "erf", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
-    "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm", "embedding", "pad",
+    "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+    "batch_norm", "layer_norm", "embedding", "pad",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
     "nll_loss",
 ]
@@ -39,9 +41,13 @@ def pair(value, name: str) -> tuple[int, int]:
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x @ weight.T + bias, with weight of shape (out_features, in_features)."""
+    if x.ndim == 0:
+        raise RuntimeError(f"linear: the input is 0-d (one number), but a Linear layer with weight "
+                           f"{tuple(weight.shape)} needs at least 1 dimension of {weight.shape[-1]} features. "
+                           f"Hint: give shape ({weight.shape[-1]},) or (batch, {weight.shape[-1]}).")
     if x.shape[-1] != weight.shape[-1]:
-        raise RuntimeError(f"linear: input of shape {x.shape} has {x.shape[-1]} features but the weight "
-                           f"{weight.shape} expects {weight.shape[-1]} (weight is (out_features, in_features)). "
+        raise RuntimeError(f"linear: input of shape {tuple(x.shape)} has {x.shape[-1]} features but the weight "
+                           f"{tuple(weight.shape)} expects {weight.shape[-1]} (weight is (out_features, in_features)). "
                            "Hint: check in_features of the layer, or flatten the input first.")
     return ops.LinearFunction.apply(x, weight) if bias is None else ops.LinearFunction.apply(x, weight, bias)
 
@@ -94,11 +100,7 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
 
 def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
     """x_i - logsumexp(x) along dim: stable for logits in the thousands (see ops.LogSoftmaxFunction)."""
-    dim = softmax_dim(x.ndim, dim)
-    if x.ndim and not -x.ndim <= dim < x.ndim:
-        raise IndexError(f"log_softmax: dim {dim} is out of range for a tensor of shape {x.shape} "
-                         f"(valid: {-x.ndim} to {x.ndim - 1})")
-    return x.log_softmax(dim)
+    return x.log_softmax(softmax_dim(x.ndim, dim))
 
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
@@ -142,10 +144,12 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
         raise NotImplementedError("conv2d: dilation and groups other than 1 are not supported")
     stride = pair(stride, "conv2d")
     padding = conv_padding(padding, stride, "conv2d")
+    if x.ndim == 3 and weight.ndim == 4:  # unbatched (C, H, W), as PyTorch accepts: add N, run, drop it
+        return conv2d(x.unsqueeze(0), weight, bias, stride, padding).squeeze(0)
     if x.ndim != 4 or weight.ndim != 4 or x.shape[1] != weight.shape[1]:
-        raise RuntimeError(f"conv2d: input {x.shape} and weight {weight.shape} do not fit: the input must be "
-                           "(N, C, H, W) and the weight (out_channels, C, kh, kw) with the same C. "
-                           "Hint: add a batch dimension with x.unsqueeze(0), or check in_channels.")
+        raise RuntimeError(f"conv2d: input {tuple(x.shape)} and weight {tuple(weight.shape)} do not fit: the input "
+                           "must be (N, C, H, W) or (C, H, W) and the weight (out_channels, C, kh, kw) with the same "
+                           "C. Hint: check in_channels, or the order of the input's dimensions.")
     if padding == "same":
         kh, kw = weight.shape[2:]
         top, left = (kh - 1) // 2, (kw - 1) // 2
@@ -169,14 +173,19 @@ def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
     kernel = pair(kernel_size, name)
     stride = kernel if stride is None or stride == [] else pair(stride, name)
     padding = pair(padding, name)
+    if min(kernel) <= 0 or min(stride) <= 0:
+        what = "stride" if min(kernel) > 0 else "kernel_size"
+        raise RuntimeError(f"{name}: {what} should be greater than zero, got kernel_size {kernel} and "
+                           f"stride {stride}")
     if x.ndim != 4:
-        raise RuntimeError(f"{name}: expected NCHW input (4 dimensions), got shape {x.shape}. "
-                           "Hint: add a batch dimension with x.unsqueeze(0).")
+        raise RuntimeError(f"{name}: expected (N, C, H, W) or unbatched (C, H, W) input, got shape {tuple(x.shape)}. "
+                           "Hint: check the order of the input's dimensions.")
     if any(2 * p > k for p, k in zip(padding, kernel)):
         raise RuntimeError(f"{name}: padding {padding} should be at most half of the kernel {kernel}")
     out = tuple((size + 2 * p - k) // s + 1 for size, k, s, p in zip(x.shape[2:], kernel, stride, padding))
     if min(out) < 1:
-        raise RuntimeError(f"{name}: input of shape {x.shape} is too small for kernel {kernel}, stride {stride}, "
+        raise RuntimeError(f"{name}: input of shape {tuple(x.shape)} is too small for kernel {kernel}, "
+                           f"stride {stride}, "
                            f"padding {padding}: the output size would be {out} "
                            "((size + 2*padding - kernel) // stride + 1). Hint: a smaller kernel, or more padding.")
     return kernel, stride, padding
@@ -184,6 +193,8 @@ def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
 
 def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
     """The maximum of each kernel-sized window, windows `stride` apart (default: kernel_size)."""
+    if x.ndim == 3:  # unbatched (C, H, W)
+        return max_pool2d(x.unsqueeze(0), kernel_size, stride, padding).squeeze(0)
     kernel, stride, padding = pool_args(x, kernel_size, stride, padding, "max_pool2d")
     return ops.MaxPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding)
 
@@ -191,6 +202,8 @@ def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
 def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
     """The mean of each window (zero padding counts, PyTorch's count_include_pad=True).
     Composite: the sum of kh*kw strided slices, one per kernel offset."""
+    if x.ndim == 3:  # unbatched (C, H, W)
+        return avg_pool2d(x.unsqueeze(0), kernel_size, stride, padding).squeeze(0)
     (kh, kw), (sh, sw), (ph, pw) = pool_args(x, kernel_size, stride, padding, "avg_pool2d")
     if ph or pw:
         x = x.pad((pw, pw, ph, ph))
@@ -201,6 +214,55 @@ def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
             piece = x[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw]
             total = piece if total is None else total + piece
     return total / (kh * kw)
+
+
+def adaptive_bounds(size: int, out: int) -> list:
+    """PyTorch's windows for adaptive pooling: output i covers input floor(i*size/out) to
+    ceil((i+1)*size/out) (end excluded), so the windows tile the input and may overlap by one."""
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+def adaptive_pool2d(x: Tensor, output_size, reduce, name: str) -> Tensor:
+    """Pool each window given by adaptive_bounds. Mean and max over a rectangle can be taken one
+    axis at a time (rows, then columns), so this costs out_h + out_w slices, not out_h * out_w."""
+    if x.ndim == 3:  # unbatched (C, H, W)
+        return adaptive_pool2d(x.unsqueeze(0), output_size, reduce, name).squeeze(0)
+    if x.ndim != 4:
+        raise RuntimeError(f"{name}: expected (N, C, H, W) or unbatched (C, H, W) input, got shape {tuple(x.shape)}")
+    if not isinstance(output_size, (tuple, list)):
+        output_size = (output_size, output_size)
+    if len(output_size) != 2:
+        raise ValueError(f"{name}: output_size must be an int or a pair, got {output_size!r}")
+    # None keeps that dimension's input size
+    out = tuple(x.shape[2 + i] if s is None else int(s) for i, s in enumerate(output_size))
+    if min(out) < 1:
+        raise ValueError(f"{name}: output_size must be positive, got {output_size!r}")
+    for dim, size in ((2, out[0]), (3, out[1])):
+        pieces = []
+        for start, end in adaptive_bounds(x.shape[dim], size):
+            window = x[:, :, start:end] if dim == 2 else x[:, :, :, start:end]
+            pieces.append(reduce(window, dim))
+        x = stack(pieces, dim)
+    return x
+
+
+def window_max(window: Tensor, dim: int) -> Tensor:
+    values = window.max(dim)
+    return values[0] if isinstance(values, tuple) else values  # max(dim) may return (values, indices)
+
+
+def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
+    """Average pooling to a fixed output size (out_h, out_w), whatever the input's H and W.
+    Output (i, j) is the mean of x[..., floor(i*H/out_h):ceil((i+1)*H/out_h), (same for W)].
+    An int means a square output; None in the pair keeps that dim of the input."""
+    return adaptive_pool2d(x, output_size, lambda window, dim: window.mean(dim), "adaptive_avg_pool2d")
+
+
+def adaptive_max_pool2d(x: Tensor, output_size, return_indices: bool = False) -> Tensor:
+    """Max pooling to a fixed output size; the windows are adaptive_avg_pool2d's."""
+    if return_indices:
+        raise NotImplementedError("adaptive_max_pool2d: return_indices=True is not supported")
+    return adaptive_pool2d(x, output_size, window_max, "adaptive_max_pool2d")
 
 
 # ---------------------------------------------------------------- normalisation
@@ -221,7 +283,7 @@ def batch_norm(x: Tensor, running_mean: Tensor | None, running_var: Tensor | Non
         count = x._data.size // x.shape[1]
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
-                             f"got input of shape {x.shape}")
+                             f"got input of shape {tuple(x.shape)}")
         mean = x.mean(axes, keepdim=True)
         var = ((x - mean) * (x - mean)).mean(axes, keepdim=True)
         if running_mean is not None:
@@ -246,7 +308,7 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None, bias: 
     last len(normalized_shape) dims."""
     normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if tuple(x.shape[x.ndim - len(normalized_shape):]) != normalized_shape:
-        raise RuntimeError(f"layer_norm: the input's last dims {x.shape} must equal normalized_shape "
+        raise RuntimeError(f"layer_norm: the input's last dims {tuple(x.shape)} must equal normalized_shape "
                            f"{normalized_shape}")
     axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
     mean = x.mean(axes, keepdim=True)
@@ -266,9 +328,11 @@ def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     idx = idx._data if isinstance(idx, Tensor) else np.asarray(idx)
     if not np.issubdtype(idx.dtype, np.integer):
         raise RuntimeError(f"embedding: indices must be integers, got {idx.dtype}. Hint: .long()")
-    if idx.size and (idx.min() < -weight.shape[0] or idx.max() >= weight.shape[0]):
-        raise IndexError(f"embedding: index {int(idx.max())} is out of range for a weight with "
-                         f"{weight.shape[0]} rows")
+    rows = weight.shape[0]
+    if idx.size and (idx.min() < 0 or idx.max() >= rows):
+        bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+        raise IndexError(f"embedding: index {bad} is out of range for a weight with {rows} rows "
+                         f"(valid: 0 to {rows - 1}; negative indices are refused, as in PyTorch)")
     out = weight[idx]
     if padding_idx is not None:
         is_padding = Tensor._wrap((idx == padding_idx % weight.shape[0])[..., None])

@@ -12,6 +12,7 @@ conv weight, 1 for a Linear weight of shape (out, in)).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -53,7 +54,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 def calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     if tensor.ndim < 2:
         raise ValueError(f"fan in and fan out can not be computed for a tensor with fewer than 2 dimensions "
-                         f"(shape {tensor.shape})")
+                         f"(shape {tuple(tensor.shape)})")
     receptive_field = int(np.prod(tensor.shape[2:])) if tensor.ndim > 2 else 1
     return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
 
@@ -80,8 +81,19 @@ def ones_(tensor: Tensor) -> Tensor:
     return constant_(tensor, 1.0)
 
 
+def is_empty(tensor: Tensor) -> bool:
+    """A tensor with no elements (Linear(0, 2), Conv2d(3, 4, 0)) has no fan to scale by:
+    initialising it does nothing, with PyTorch's warning."""
+    if tensor.numel() == 0:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return True
+    return False
+
+
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    if is_empty(tensor):
+        return tensor
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / float(fan_in + fan_out))
     return uniform_(tensor, -bound, bound)
@@ -89,6 +101,8 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    if is_empty(tensor):
+        return tensor
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
 
@@ -105,6 +119,8 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu") -> Tensor:
     """U(-bound, bound) with bound = gain * sqrt(3 / fan) (He et al., 2015); gain from
     calculate_gain(nonlinearity, a). nn.Linear uses a = sqrt(5), giving bound = 1/sqrt(fan_in)."""
+    if is_empty(tensor):
+        return tensor
     bound = math.sqrt(3.0) * kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound)
 
@@ -112,4 +128,6 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu") -> Tensor:
     """N(0, std**2) with std = gain / sqrt(fan)."""
+    if is_empty(tensor):
+        return tensor
     return normal_(tensor, 0.0, kaiming_std(tensor, a, mode, nonlinearity))

@@ -1,4 +1,4 @@
-"""Identity, Linear and Flatten."""
+"""Identity, Linear, Flatten and Unflatten."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import math
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["Identity", "Linear", "Flatten"]
+__all__ = ["Identity", "Linear", "Flatten", "Unflatten"]
 
 
 class Identity(Module):
@@ -31,8 +32,9 @@ class Linear(Module):
     U(-1/sqrt(in_features), 1/sqrt(in_features)), and bias from the same range.
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=np.float32):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
         super().__init__()
+        dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
@@ -63,3 +65,19 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Splits dim `dim` into the shape `unflattened_size` (the inverse of Flatten):
+    Unflatten(1, (2, 5)) turns (N, 10) into (N, 2, 5)."""
+
+    def __init__(self, dim: int, unflattened_size):
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, x: Tensor) -> Tensor:
+        dim = self.dim % x.ndim
+        return x.reshape(tuple(x.shape[:dim]) + self.unflattened_size + tuple(x.shape[dim + 1:]))
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

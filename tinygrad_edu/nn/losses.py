@@ -9,7 +9,6 @@ differentiable to any order.
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -35,7 +34,7 @@ def as_target(target, input: Tensor, name: str, same_shape: bool) -> Tensor:  # 
     target = lift(target, input)
     target = target if isinstance(target, Tensor) else Tensor._wrap(np.asarray(target, dtype=input.dtype))
     if target.shape != input.shape:
-        message = (f"{name}: the target's shape {target.shape} differs from the input's {input.shape}. "
+        message = (f"{name}: the target's shape {tuple(target.shape)} differs from the input's {tuple(input.shape)}. "
                    "Hint: a (N, 1) output against an (N,) target broadcasts to (N, N); "
                    "use output.squeeze(1) or target.unsqueeze(1).")
         if same_shape:
@@ -55,18 +54,23 @@ def l1_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: 
     return reduce((input - as_target(target, input, "l1_loss", same_shape=False)).abs(), reduction, "l1_loss")
 
 
-def clamped_log(x: Tensor) -> Tensor:
-    """max(log(x), -100), as binary_cross_entropy clamps it, with a finite gradient.
+BCE_EPSILON = 1e-12  # PyTorch's: the gradient's denominator is at least this
 
-    Clamping after the log would give NaN at x = 0: Log's backward computes g / x = inf,
-    and the clamp's zero slope times inf is NaN. So where the clamp bites (x <= e**-100,
-    raised to the smallest normal float so that g / x cannot overflow) the value is a
-    constant (gradient 0) and x is swapped for 1 before the log, never dividing by 0."""
-    keep = x._data > max(math.exp(-100), np.finfo(x.dtype).tiny)
-    with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100
-        clamped = Tensor._wrap(np.maximum(np.log(x._data), -100).astype(x.dtype))
+
+def clamped_log(x: Tensor) -> Tensor:
+    """max(log(x), -100), as binary_cross_entropy clamps it, with PyTorch's finite gradient.
+
+    PyTorch's BCE gradient is (p - t) / max(p (1 - p), 1e-12), so at p = 1, t = 0 it is
+    1e12, not 0 or inf. Here: where x > 1e-12 the value and slope are log's own; at or
+    below it the value is the constant max(log(x), -100) and the slope is 1 / 1e-12,
+    added as (x - x.detach()) / 1e-12, which is 0 in value. Log never sees x <= 1e-12,
+    so its backward never divides by 0 (which would give NaN after the clamp)."""
+    keep = x._data > BCE_EPSILON
+    with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, clamped to -100
+        clamped = Tensor._wrap(np.maximum(np.log(x._data), -100).astype(x._data.dtype))
     keep = Tensor._wrap(keep)
-    return x.where(keep, 1.0).log().where(keep, clamped)
+    slope = (x - x.detach()) * (1 / BCE_EPSILON)
+    return x.where(keep, 1.0).log().where(keep, clamped + slope)
 
 
 def binary_cross_entropy(input: Tensor, target, weight=None, reduction: str = "mean") -> Tensor:  # noqa: A002
@@ -77,6 +81,10 @@ def binary_cross_entropy(input: Tensor, target, weight=None, reduction: str = "m
     if input._data.size and (input._data.min() < 0 or input._data.max() > 1):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1. "
                            "Hint: apply sigmoid first, or use binary_cross_entropy_with_logits on the logits.")
+    if target._data.size and (target._data.min() < 0 or target._data.max() > 1):
+        raise RuntimeError(f"binary_cross_entropy: all elements of target should be between 0 and 1, got "
+                           f"values from {target._data.min()} to {target._data.max()}. Hint: targets are "
+                           "probabilities (class labels 0 and 1).")
     loss = -(target * clamped_log(input) + (1 - target) * clamped_log(1 - input))
     if weight is not None:
         loss = loss * weight
@@ -90,8 +98,13 @@ def binary_cross_entropy_with_logits(input: Tensor, target, weight=None, reducti
         softplus(-x) = log(1 + exp(-x)) = m + log(exp(-m) + exp(-x - m)),   m = max(-x, 0),
     where both exps see arguments <= 0, so logits of +-500 are fine. m is held
     constant (as logsumexp's max is): it cancels out of the value, and a
-    relu or abs in the graph would give the wrong slope (0, not -1/2) at x = 0."""
+    relu or abs in the graph would give the wrong slope (0, not -1/2) at x = 0.
+    Infinite logits are clamped to +-(largest float / 4) first, so the gradient stays finite
+    (0 there); PyTorch gives a NaN loss at x = -inf."""
     target = as_target(target, input, "binary_cross_entropy_with_logits", same_shape=True)
+    if np.isinf(input._data).any():
+        big = float(np.finfo(input._data.dtype).max) / 4
+        input = input.clamp(-big, big)
     m = (-input).detach().relu()
     softplus_neg = m + ((-m).exp() + (-input - m).exp()).log()
     log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * target
@@ -122,15 +135,15 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
         target = target.reshape(1)
     n_classes = log_probs.shape[1]
     if target.shape != (log_probs.shape[0],) + log_probs.shape[2:]:
-        raise RuntimeError(f"nll_loss: input {input.shape} needs a target of shape "
+        raise RuntimeError(f"nll_loss: input {tuple(input.shape)} needs a target of shape "
                            f"{(log_probs.shape[0],) + log_probs.shape[2:]} (one class index per sample), "
-                           f"got {target.shape}")
+                           f"got {tuple(target.shape)}")
     valid = target != ignore_index
     bad = valid & ((target < 0) | (target >= n_classes))
     if bad.any():
         raise IndexError(f"nll_loss: target {int(target[bad][0])} is out of bounds for {n_classes} classes "
                          f"(valid: 0 to {n_classes - 1}, or ignore_index={ignore_index})")
-    if weight is None and reduction == "mean" and log_probs.ndim == 2 and valid.all():
+    if weight is None and reduction == "mean" and log_probs.ndim == 2 and valid.all() and target.size:
         # The common case (every sample counts, weight 1) in three nodes: -mean of the picked values.
         return log_probs[np.arange(target.size), target].sum() * (-1 / target.size)
     safe = np.where(valid, target, 0)
@@ -187,7 +200,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
         np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=input.dtype).reshape(w_shape))
     if np.issubdtype(target_array.dtype, np.floating):  # class probabilities (differentiable too)
         if target_array.shape != input.shape:
-            raise RuntimeError(f"cross_entropy: a probability target must have the input's shape {input.shape}, "
+            raise RuntimeError(f"cross_entropy: a probability target must have the input's shape {tuple(input.shape)}, "
                                f"got {target_array.shape}")
         probs = lift(target, input) * (1 - label_smoothing) + label_smoothing / n_classes
         weighted = log_probs * probs if w is None else log_probs * probs * w

@@ -494,8 +494,8 @@ def checked_entry(key: str, value, target: Tensor) -> tuple[np.ndarray | None, s
                       f"checkpoint but received {type(value)}. Hint: wrap numbers with tg.tensor(...).")
     if array.shape != target.shape:
         return None, (f"size mismatch for {key}: copying a param with shape {array.shape} from checkpoint, "
-                      f"the shape in current model is {target.shape}.")
-    source, into = array.dtype, target.dtype
+                      f"the shape in current model is {tuple(target.shape)}.")
+    source, into = array.dtype, target._data.dtype
     if source.kind not in "biufc":
         return None, (f"dtype mismatch for {key}: copying a param of dtype {source} from checkpoint into dtype "
                       f"{into} in current model; only numbers (bool, int, float) can be loaded.")

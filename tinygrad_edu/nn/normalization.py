@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import no_grad
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module, Parameter
@@ -23,8 +24,9 @@ class _BatchNorm(Module):
     expected_dims: tuple = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype=np.float32, *, bias: bool = True):
+                 track_running_stats: bool = True, dtype=None, *, bias: bool = True):
         super().__init__()
+        dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats, self.use_bias = affine, track_running_stats, affine and bias
         self.weight = Parameter(np.ones(num_features, dtype=dtype)) if affine else None
@@ -40,7 +42,7 @@ class _BatchNorm(Module):
         name = type(self).__name__
         if x.ndim not in self.expected_dims or x.shape[1] != self.num_features:
             raise ValueError(f"{name}: expected a {' or '.join(f'{d}D' for d in self.expected_dims)} input with "
-                             f"{self.num_features} channels in dim 1, got shape {x.shape}")
+                             f"{self.num_features} channels in dim 1, got shape {tuple(x.shape)}")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             with no_grad():
@@ -71,8 +73,9 @@ class LayerNorm(Module):
     """Normalise over the last dims (normalized_shape) of each sample, then scale and shift."""
 
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
-                 dtype=np.float32):
+                 dtype=None):
         super().__init__()
+        dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
         self.weight = Parameter(np.ones(shape, dtype=dtype)) if elementwise_affine else None

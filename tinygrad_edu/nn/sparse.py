@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import no_grad
+from ..dtypes import get_default_dtype
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -16,8 +17,9 @@ class Embedding(Module):
     """out[...] = weight[idx[...]], weight (num_embeddings, embedding_dim) drawn from N(0, 1).
     The row at padding_idx starts at zero and gets no gradient."""
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, dtype=np.float32):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, dtype=None):
         super().__init__()
+        dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:

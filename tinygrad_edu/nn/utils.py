@@ -58,7 +58,7 @@ def vector_to_parameters(vec: Tensor, parameters) -> None:
     params = as_list(parameters)
     total = sum(p._data.size for p in params)
     if vec.ndim != 1 or vec.shape[0] != total:
-        raise RuntimeError(f"vector_to_parameters: expected a vector of {total} elements, got shape {vec.shape}")
+        raise RuntimeError(f"vector_to_parameters: expected a vector of {total} elements, got shape {tuple(vec.shape)}")
     start = 0
     with no_grad():
         for p in params:

@@ -51,7 +51,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 f"{type(self).__name__}: params should be an iterable of Tensors or dicts, but got a "
-                f"Tensor of shape {params.shape}. Hint: pass [tensor] or model.parameters().")
+                f"Tensor of shape {tuple(params.shape)}. Hint: pass [tensor] or model.parameters().")
         groups = list(params)
         if not groups:
             raise ValueError(f"{type(self).__name__} got an empty parameter list. Hint: model.parameters() "
@@ -85,7 +85,7 @@ class Optimizer:
                 raise TypeError(f"{type(self).__name__} can only optimize Tensors, but one of the params "
                                 f"is {type(p).__name__}")
             if not p.is_leaf:
-                raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {p.shape}, "
+                raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {tuple(p.shape)}, "
                                  f"made by {p.grad_fn.name()}). Hint: optimize the leaf it was computed "
                                  "from, or .detach().requires_grad_() it into a new leaf.")
         seen = {id(p) for group in self.param_groups for p in group["params"]}
@@ -175,10 +175,10 @@ class Optimizer:
             raise TypeError(f"{name}: only floating-point parameters can be optimized (and require grad). "
                             "Nothing was changed.")
         if grad.shape != param.shape:
-            raise RuntimeError(f"{name} has a gradient of shape {grad.shape}. Hint: .grad must have the "
+            raise RuntimeError(f"{name} has a gradient of shape {tuple(grad.shape)}. Hint: .grad must have the "
                                "parameter's shape. Nothing was changed.")
         if grad.dtype != param.dtype:
-            raise RuntimeError(f"{name} has a gradient of dtype {grad.dtype}; the gradient and the parameter "
+            raise RuntimeError(f"{name} has a gradient of dtype {grad._data.dtype}; the gradient and the parameter "
                                "must have the same dtype, as in PyTorch. Hint: p.grad = p.grad.astype(p.dtype). "
                                "Nothing was changed.")
         if not param._data.flags.writeable:
@@ -206,7 +206,7 @@ class Optimizer:
                 described = "missing" if key not in state else (
                     f"an array of shape {value.shape} and dtype {value.dtype}" if isinstance(value, np.ndarray)
                     else f"a {type(value).__name__}")
-                wanted = "a number" if kind == "count" else f"a writable float array of shape {param.shape}"
+                wanted = "a number" if kind == "count" else f"a writable float array of shape {tuple(param.shape)}"
                 raise RuntimeError(f"{name}: its optimizer state {key!r} is {described}, not {wanted}. Hint: the "
                                    "state was loaded from another model or made with other options; build the "
                                    "optimizer on the same model with the same options, or start a fresh one. "
@@ -273,7 +273,8 @@ class Optimizer:
             state[p] = {name: cast_like(value, p) for name, value in saved.items()}
         for g, (mine, new_options) in enumerate(zip(self.param_groups, options)):
             for i, p in enumerate(mine["params"]):
-                name = f"{type(self).__name__}.load_state_dict: parameter {i} of param group {g} (shape {p.shape})"
+                name = (f"{type(self).__name__}.load_state_dict: parameter {i} of param group {g} "
+                        f"(shape {tuple(p.shape)})")
                 self.check_state(p, state.get(p), {**mine, **new_options}, name)
         self.state = state
         for mine, new_options in zip(self.param_groups, options):
@@ -300,4 +301,4 @@ class ParameterName:
 
     def __str__(self) -> str:
         return (f"{type(self.optimizer).__name__}.step: {self.where} "
-                f"(shape {self.param.shape}, dtype {self.param.dtype})")
+                f"(shape {tuple(self.param.shape)}, dtype {self.param._data.dtype})")

@@ -13,7 +13,7 @@ tensors the drawing asks the engine for d(root)/d(tensor) over the kept graph
 before backward keeps them as .grad instead, as PyTorch's retain_grad does.
 
 A tensor `t` made by an op holds that op's node in `t._ctx`; the node holds
-its inputs (read through tracing.inputs_of). Nodes never point at their output tensor, so the
+its inputs in `node.inputs`. Nodes never point at their output tensor, so the
 walk draws the root tensor and every parent tensor: an intermediate tensor is
 always the parent of some later op.
 
@@ -191,10 +191,10 @@ def tensor_label(t: Tensor, table: dict, show_values: bool, show_grads: bool, gr
     if name:
         lines.append(name)
     shape = "scalar" if t.ndim == 0 else str(tuple(t.shape))
-    lines.append(f"{shape} {t.dtype}")
+    lines.append(f"{shape} {t._data.dtype}")
     if show_values:
         lines.append(f"value {summarize(t._data)}")
-    if show_grads and t._grad is not None:
+    if show_grads and t._grad is not None:  # _grad: a non-leaf's .grad warns, as in PyTorch
         lines.append(f"grad {summarize(t._grad._data)}")
     elif show_grads and grad is not None:
         lines.append(f"grad {summarize(grad)}")
@@ -277,8 +277,8 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
         elif kind == "number":
             style_name, label = "constant", f"{node:.4g}" if isinstance(node, float) else str(node)
         else:
-            style_name, label = "op", type(node).__name__
-            if not inputs_of(node):
+            style_name, label = "op", type(node).__name__.removesuffix("Function")
+            if node.inputs is None:
                 freed = True
                 label += "\\n(freed by backward)"
         used.add(style_name)

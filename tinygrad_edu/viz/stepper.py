@@ -61,6 +61,11 @@ def step_backward(loss, names=None, retain_graph: bool = False, layout: str = "a
     return Stepper(nodes, edges, steps, name_table(names), layout)
 
 
+def op_name(node) -> str:
+    """'Mul' for a Mul node; 'Linear' for nn's LinearFunction (the drawing's names)."""
+    return type(node).__name__.removesuffix("Function")
+
+
 class Stepper:
     """The graph of one backward pass and its steps; shows itself in a notebook (_repr_html_)."""
 
@@ -93,7 +98,8 @@ class Stepper:
             sent.append({"to": key, "to_label": self.labels[key], "grad": summarize(grad), "adds": before is not None,
                          "before": None if before is None else summarize(before), "total": summarize(totals[key])})
             changed[key] = "grad " + summarize(totals[key])
-        return {"op": op_key, "node": record["op"], "rule": rule_of(record["node"]), "out": out,
+        return {"op": op_key, "node": record["op"], "name": op_name(record["node"]), "rule": rule_of(record["node"]),
+                "out": out,
                 "out_label": self.labels.get(out), "grad_in": summarize(record["grad_output"]._data),
                 "inputs": [t for t, op in self.edges if op == op_key], "sent": sent, "set": changed}
 
@@ -103,7 +109,7 @@ class Stepper:
         if name:
             return name
         if t._ctx is not None:
-            return f"output of {type(t._ctx).__name__}"
+            return f"output of {op_name(t._ctx)}"
         return f"tensor of shape {tuple(t.shape)}"
 
     def __repr__(self) -> str:
@@ -120,7 +126,7 @@ class Stepper:
         if kind == "number":
             return [f"{obj:.4g}" if isinstance(obj, float) else str(obj)]
         if kind == "op":
-            return [type(obj).__name__]
+            return [op_name(obj)]
         shape = "scalar" if obj.ndim == 0 else str(tuple(obj.shape))
         lines = [f"{shape} {obj.dtype}", "value " + summarize(obj._data)]
         if tensor_name(obj, self.names):
