@@ -142,7 +142,8 @@ class CrossEntropyFunction(Primitive):
         total = e.sum(axis=1, keepdims=True)
         losses = np.log(total[:, 0]) - shifted[rows, target]
         ctx.target, ctx.scale = target, (1.0 / n if reduction == "mean" else 1.0)
-        ctx.probs = e / total
+        if Mode.grad_enabled and ctx.needs_input_grad[0]:  # only a backward reads it
+            ctx.probs = e / total
         return np.asarray(losses.sum() * ctx.scale, dtype=x.dtype)
 
     @staticmethod
