@@ -794,3 +794,19 @@ def sample_linear(draw):
 register("F.linear", lambda x, w, b: _functional().linear(x, w, b), lambda x, w, b: x @ w.T + b, sample_linear)
 register("F.log_softmax", lambda x, dim: _functional().log_softmax(x, dim),
          lambda x, dim: np.log(np_softmax(x, dim)), sample_softmax)
+
+
+def sample_cross_entropy(draw):
+    n, c = draw(st.integers(1, 3)), draw(st.integers(1, 4))
+    target = np.array(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)), dtype=np.int64)
+    return [values(draw, (n, c), "real")], {"target": target, "reduction": draw(st.sampled_from(["mean", "sum"]))}
+
+
+def np_cross_entropy(x, target, reduction):
+    """-log softmax(x)[n, target[n]], averaged or summed (the fused primitive's case)."""
+    picked = np.log(np_softmax(x, 1))[np.arange(len(target)), target]
+    return -picked.mean() if reduction == "mean" else -picked.sum()
+
+
+register("F.cross_entropy", lambda x, **kw: _functional().cross_entropy(x, **kw), np_cross_entropy,
+         sample_cross_entropy)

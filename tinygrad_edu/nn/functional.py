@@ -161,8 +161,12 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
         if size + 2 * p < k:
             raise RuntimeError(f"conv2d: the kernel {weight.shape[2:]} is larger than the padded input "
                                f"{x.shape[2:]} (padding {padding})")
-    y = ops.Conv2dFunction.apply(x, weight, stride=stride, padding=padding)
-    return y if bias is None else y + bias.reshape(1, -1, 1, 1)
+    if bias is None:
+        return ops.Conv2dFunction.apply(x, weight, stride=stride, padding=padding)
+    if tuple(bias.shape) != (weight.shape[0],):
+        raise RuntimeError(f"conv2d: the bias has shape {bias.shape} but the weight {weight.shape} makes "
+                           f"{weight.shape[0]} output channels; the bias needs shape ({weight.shape[0]},)")
+    return ops.Conv2dFunction.apply(x, weight, bias, stride=stride, padding=padding)
 
 
 def pool_args(x: Tensor, kernel_size, stride, padding, name: str):

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ...random import Generator, numpy_rng
-from ...tensor import Tensor
+from ...tensor import Tensor, tensor
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "Subset", "random_split", "make_rng"]
 
@@ -56,14 +56,16 @@ class IterableDataset(Dataset):
 class TensorDataset(Dataset):
     """Samples are rows: `dataset[i]` is `(t[i] for t in tensors)` as a tuple.
 
-    All tensors must have the same first dimension. The tensors are kept, not copied (NumPy
-    arrays are wrapped without a copy too, keeping their dtype).
+    All tensors must have the same first dimension. The dataset holds the tensors it
+    is given, not copies, so it shares their memory (as PyTorch's does); a NumPy array
+    is wrapped as a tensor sharing its memory too (like `torch.from_numpy`), so a
+    60,000 x 784 float32 set (188 MB) is not held twice. Lists are copied into tensors.
     """
 
     def __init__(self, *tensors: Tensor):
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor")
-        self.tensors = tuple(t if isinstance(t, Tensor) else Tensor._wrap(np.asarray(t)) for t in tensors)
+        self.tensors = tuple(shared_tensor(t) for t in tensors)
         sizes = [t.shape[0] if t.ndim else None for t in self.tensors]
         if len(set(sizes)) != 1 or sizes[0] is None:
             shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
@@ -75,6 +77,15 @@ class TensorDataset(Dataset):
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
+
+
+def shared_tensor(data) -> Tensor:
+    """A tensor on `data`'s memory when it is a Tensor or a NumPy array; other data is copied."""
+    if isinstance(data, Tensor):
+        return data
+    if isinstance(data, np.ndarray):
+        return Tensor._wrap(data)
+    return tensor(data)
 
 
 class ConcatDataset(Dataset):
