@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu import viz
 from tinygrad_edu.curriculum.common import Log, out_folder, save_graph, table
 
 SIZES = [784, 128, 64, 10]
@@ -101,4 +102,4 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
 
 # %%
 if __name__ == "__main__":
-    print("figures:", *run(progress_bar=True)["figures"])
+    viz.show(run(progress_bar=True))  # a notebook shows the figures under their captions; a script prints their paths

@@ -226,4 +226,4 @@ def plot_agreement(samples, grad_norms, differences, save):
 
 # %%
 if __name__ == "__main__":
-    print("figures:", *run(progress_bar=True)["figures"])
+    viz.show(run(progress_bar=True))  # a notebook shows the figures under their captions; a script prints their paths

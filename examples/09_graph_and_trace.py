@@ -69,4 +69,4 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
 
 # %%
 if __name__ == "__main__":
-    print("figures:", *run(progress_bar=True)["figures"])
+    viz.show(run(progress_bar=True))  # a notebook shows the figures under their captions; a script prints their paths

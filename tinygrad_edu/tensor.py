@@ -19,7 +19,7 @@ from .autograd import Mode, RemovableHandle, TensorBase, grad, retain, run_backw
 from .autograd.function import as_constant
 from .composite import axes_of, axis_of
 from .dtypes import Size
-from .errors import broadcast_error
+from .errors import broadcast_error, index_error
 from .tracing import trace_backward
 
 __all__ = ["Tensor", "tensor", "grad"]
@@ -608,8 +608,7 @@ class Tensor(TensorBase):
         try:
             self._data[key] = value._data if isinstance(value, Tensor) else value
         except IndexError as err:
-            raise IndexError(f"__setitem__: index {key!r} is out of range for a tensor of shape "
-                             f"{tuple(self.shape)} ({err})") from None
+            raise index_error("__setitem__", self.shape, err) from None
         except (ValueError, TypeError) as err:
             raise RuntimeError(f"__setitem__: cannot write a value of shape {np.shape(value)} into "
                                f"tensor{list(self.shape)}[{key!r}]: {err}") from None

@@ -128,7 +128,7 @@ class Stepper:
         if kind == "op":
             return [op_name(obj)]
         shape = "scalar" if obj.ndim == 0 else str(tuple(obj.shape))
-        lines = [f"{shape} {obj.dtype}", "value " + summarize(obj._data)]
+        lines = [f"{shape} {obj._data.dtype}", "value " + summarize(obj._data)]
         if tensor_name(obj, self.names):
             lines.insert(0, tensor_name(obj, self.names))
         if key in self.start:
