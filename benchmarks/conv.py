@@ -1,21 +1,21 @@
 """A conv block, forward and backward: conv2d(8->16, 3x3, padding 1) + ReLU + max_pool2d(2).
 
 Input: a (32, 8, 28, 28) float32 batch; the loss is the sum of the pooled output.
-Prints milliseconds per iteration (best of --repeats timed runs, each the mean
-over --iters iterations; see best_ms_per_iter) and the phases of tinygrad_edu's step, plus the ratio
-to PyTorch CPU when torch happens to be installed (never required).
+Prints, for 1 and then 2 threads (see common.py), the MEAN milliseconds per
+iteration over --runs runs of --iters iterations, collections included, the ratio
+to PyTorch CPU when torch is installed (never required), and the phases of
+tinygrad_edu's step.
 
-    python benchmarks/conv.py [--iters 20] [--repeats 5]
+    python benchmarks/conv.py [--runs 10] [--iters 10]
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
-import platform
+import sys
 import time
 
 import numpy as np
+from common import machine_line, mean, mean_ms, parse, run_per_thread_count, table, use_threads
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
@@ -51,24 +51,6 @@ def step_torch(arrays):
     return step
 
 
-def best_ms_per_iter(steps: dict, iters: int, repeats: int, rounds: int = 2) -> dict:
-    """Best of `repeats` timed runs of each step. Each framework runs its repeats in one block
-    (interleaving single runs lets NumPy's BLAS threads, still spinning after a matmul, steal
-    the cores from PyTorch's), and the blocks are repeated `rounds` times so a burst of load
-    on the machine does not land on one framework only."""
-    best = {name: float("inf") for name in steps}
-    for _ in range(rounds):
-        for name, step in steps.items():
-            step()  # warm up
-            for _ in range(repeats):
-                gc.collect()
-                start = time.perf_counter()
-                for _ in range(iters):
-                    step()
-                best[name] = min(best[name], (time.perf_counter() - start) / iters * 1e3)
-    return best
-
-
 def phases_tinygrad(arrays, iters: int) -> dict:
     """Where tinygrad_edu's time goes: each forward op, then the whole backward."""
     x, w, b = (tg.Tensor(a, requires_grad=i > 0) for i, a in enumerate(arrays))
@@ -89,27 +71,35 @@ def phases_tinygrad(arrays, iters: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--iters", type=int, default=20)
-    parser.add_argument("--repeats", type=int, default=7)
-    args = parser.parse_args()
+    def options(parser):
+        parser.add_argument("--runs", type=int, default=10)
+        parser.add_argument("--iters", type=int, default=10)
+    args = parse(__doc__.splitlines()[0], options)
+    if args.threads is None:
+        run_per_thread_count(__file__, sys.argv[1:])
+        return
+    torch = use_threads(args.threads)
     arrays = make_arrays()
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-          f"NumPy {np.__version__}")
-    print(f"conv2d({SHAPE[1]}->{OUT_CHANNELS}, 3x3, padding 1) + ReLU + max_pool2d(2), batch {SHAPE}, "
-          "forward + backward")
+    print(machine_line())
+    print(f"conv2d({SHAPE[1]}->{OUT_CHANNELS}, 3x3, padding 1) + ReLU + max_pool2d(2), batch {SHAPE}, forward + "
+          f"backward: mean ms per iteration over {args.runs} runs of {args.iters}, collections included"
+          + ("" if torch is not None else " (torch is not installed: no comparison)"))
     steps = {"tinygrad_edu": step_tinygrad(arrays)}
-    try:
-        import torch
-        steps[f"PyTorch CPU ({torch.get_num_threads()} threads)"] = step_torch(arrays)
-    except ImportError:
-        print("(torch is not installed: no comparison)")
-    results = best_ms_per_iter(steps, args.iters, args.repeats)
-    print(f"{'framework':<28} {'ms/iter':>9} {'vs PyTorch':>11}")
-    reference = next((v for k, v in results.items() if k.startswith("PyTorch")), None)
-    for name, ms in results.items():
-        ratio = f"{ms / reference:.2f}x" if reference else "-"
-        print(f"{name:<28} {ms:>9.2f} {ratio:>11}")
+    if torch is not None:
+        steps["PyTorch CPU"] = step_torch(arrays)
+    results = {name: [] for name in steps}
+    for _ in range(args.runs):  # frameworks take turns, so a burst of load hits both
+        for name, step in steps.items():
+            results[name].append(mean_ms(step, args.iters, warmup=1))
+    wall = {name: mean([r[0] for r in runs]) for name, runs in results.items()}
+    cpu = {name: mean([r[1] for r in runs]) for name, runs in results.items()}
+    rows = [(name, wall[name], f"{wall[name] / wall['PyTorch CPU']:.2f}x" if torch is not None else "-",
+             cpu[name], f"{cpu[name] / cpu['PyTorch CPU']:.2f}x" if torch is not None else "-") for name in results]
+    print(table(rows, ("framework", "ms/iter", "vs PyTorch", "CPU ms/iter", "vs PyTorch")))
+    if torch is not None:
+        for kind, figures in (("wall", wall), ("CPU", cpu)):
+            ratio = figures["tinygrad_edu"] / figures["PyTorch CPU"]
+            print(f"goal ({kind}): <= 1.25x PyTorch CPU: {'met' if ratio <= 1.25 else 'NOT met'} ({ratio:.2f}x)")
     print("tinygrad_edu phases (ms):", ", ".join(f"{k} {v:.2f}" for k, v in phases_tinygrad(arrays, 10).items()))
 
 

@@ -16,6 +16,7 @@ import statistics
 import time
 
 import numpy as np
+from common import ROOT  # noqa: F401  (puts this checkout's tinygrad_edu first on sys.path)
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F

@@ -1,4 +1,4 @@
-"""One training step of an MLP: tinygrad_edu against hand-written NumPy (and PyTorch CPU).
+"""One training step of an MLP: tinygrad_edu against hand-written NumPy and PyTorch CPU.
 
 The step: a 784-128-64-10 MLP with ReLUs, a float32 batch of 128, softmax
 cross-entropy, backward, SGD update (lr 0.1). The NumPy version writes every
@@ -7,24 +7,19 @@ so the ratio is what the framework costs over doing it yourself. All versions
 start from the same weights and the same batch, and the script checks that one
 step gives the same loss and the same updated weights in each.
 
-Prints the median milliseconds per step over --repeats timed steps, after
---warmup untimed ones. PyTorch's figure is printed when torch happens to be
-installed (never required); it runs with the same number of threads as
-NumPy's BLAS, so both get the same cores.
+Prints, for 1 and then 2 threads (see common.py), the MEAN milliseconds per step
+over --runs runs of --iters steps, collections included. PyTorch's figure is
+printed when torch is installed (never required).
 
-    python benchmarks/mlp_step.py [--repeats 2000] [--warmup 100] [--profile]
+    python benchmarks/mlp_step.py [--runs 10] [--iters 200] [--profile]
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
-import os
-import platform
-import statistics
-import time
+import sys
 
 import numpy as np
+from common import machine_line, mean, mean_ms, parse, run_per_thread_count, table, use_threads
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
@@ -125,30 +120,6 @@ def step_torch(weights, x, y):
 
 # ---------------------------------------------------------------- measuring
 
-def blas_threads() -> int:
-    """The number of threads NumPy's BLAS uses (threadpoolctl when present, else the CPU count)."""
-    try:
-        from threadpoolctl import threadpool_info
-        counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-        if counts:
-            return max(counts)
-    except ImportError:
-        pass
-    return os.cpu_count() or 1
-
-
-def median_ms(step, repeats: int, warmup: int) -> float:
-    for _ in range(warmup):
-        step()
-    gc.collect()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
-
-
 def check_same_step(makers: dict, weights, x, y) -> None:
     """One step from the same start must give the same loss and weights everywhere (float32 tolerance),
     and tinygrad_edu must keep every parameter float32."""
@@ -177,7 +148,7 @@ def check_float32(weights, x, y) -> list[str]:
         if node is None or node in seen:
             continue
         seen.add(node)
-        for parent in node.parents:
+        for parent in node.inputs:
             if isinstance(parent, tg.Tensor):
                 if parent.dtype.kind == "f" and parent.dtype != np.float32:
                     found.append(f"{node.name()} input {parent.dtype}")
@@ -205,52 +176,46 @@ def profile(weights, x, y, steps: int = 500) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=2000)
-    parser.add_argument("--warmup", type=int, default=100)
-    parser.add_argument("--profile", action="store_true", help="cProfile tinygrad_edu's step afterwards")
-    args = parser.parse_args()
+    def options(parser):
+        parser.add_argument("--runs", type=int, default=10)
+        parser.add_argument("--iters", type=int, default=200)
+        parser.add_argument("--profile", action="store_true", help="cProfile tinygrad_edu's step afterwards")
+    args = parse(__doc__.splitlines()[0], options)
+    if args.threads is None:
+        run_per_thread_count(__file__, sys.argv[1:])
+        return
+    torch = use_threads(args.threads)
     weights, x, y = make_arrays()
-    threads = blas_threads()
     makers = {"hand-written NumPy": step_numpy, "tinygrad_edu": step_tinygrad}
-    try:
-        import torch
-        torch.set_num_threads(threads)
-        makers[f"PyTorch CPU ({threads} threads)"] = step_torch
-        torch_note = f"PyTorch {torch.__version__}, torch.set_num_threads({threads}) = NumPy's BLAS threads"
-    except ImportError:
-        torch_note = "torch is not installed: no comparison"
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, NumPy {np.__version__} ({threads} BLAS threads)")
-    print(torch_note)
-    print(f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, float32, cross-entropy, SGD lr {LR}: "
-          f"median of {args.repeats} steps after {args.warmup} warm-up steps")
+    if torch is not None:
+        makers["PyTorch CPU"] = step_torch
+    print(machine_line())
+    print(f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, float32, cross-entropy, SGD lr {LR}: mean ms per step "
+          f"over {args.runs} runs of {args.iters} steps, collections included"
+          + ("" if torch is not None else " (torch is not installed: no comparison)"))
     upcasts = check_float32(weights, x, y)
     print("float32 throughout (graph inputs, gradients, loss):", "yes" if not upcasts else f"NO: {upcasts}")
-
-    # NumPy and tinygrad_edu share NumPy's BLAS: alternate short runs of the two, so that a change in the
-    # machine's load hits both alike. PyTorch runs last, in one block: its idle threads spin for a while
-    # after each call and would steal the cores from BLAS if the runs were interleaved.
-    results = {name: [] for name in makers}
-    rounds = 5
-    for _ in range(rounds):
-        for name in ("hand-written NumPy", "tinygrad_edu"):
-            step, _ = makers[name](weights, x, y)
-            results[name].append(median_ms(step, max(args.repeats // rounds, 1), args.warmup))
     check_same_step(makers, weights, x, y)
-    for name, make in makers.items():
-        if not results[name]:
-            step, _ = make(weights, x, y)
-            results[name].append(median_ms(step, args.repeats, args.warmup))
-    reference = statistics.median(results["hand-written NumPy"])
-    print(f"\n| {'framework':<28} | {'ms/step':>8} | {'vs NumPy':>8} |")
-    print(f"|{'-' * 30}|{'-' * 9}:|{'-' * 9}:|")
-    for name, values in results.items():
-        ms = statistics.median(values)
-        print(f"| {name:<28} | {ms:>8.3f} | {ms / reference:>7.2f}x |")
-    ours = statistics.median(results["tinygrad_edu"]) / reference
-    print(f"\ngoal: tinygrad_edu at most {GOAL}x hand-written NumPy: "
-          f"{'met' if ours <= GOAL else 'NOT met'} ({ours:.2f}x)")
+    # Frameworks take turns, one run each, so a change in the machine's load hits all alike.
+    steps = {name: make(weights, x, y)[0] for name, make in makers.items()}
+    results = {name: [] for name in makers}
+    for _ in range(args.runs):
+        for name, step in steps.items():
+            results[name].append(mean_ms(step, args.iters, warmup=10))
+    wall = {name: mean([r[0] for r in runs]) for name, runs in results.items()}
+    cpu = {name: mean([r[1] for r in runs]) for name, runs in results.items()}
+    rows = []
+    for name in results:
+        rows.append((name, wall[name], f"{wall[name] / wall['hand-written NumPy']:.2f}x",
+                     f"{wall[name] / wall['PyTorch CPU']:.2f}x" if torch is not None else "-",
+                     cpu[name], f"{cpu[name] / cpu['hand-written NumPy']:.2f}x",
+                     f"{cpu[name] / cpu['PyTorch CPU']:.2f}x" if torch is not None else "-"))
+    print(table(rows, ("framework", "ms/step", "vs NumPy", "vs PyTorch", "CPU ms/step", "vs NumPy", "vs PyTorch")))
+    for kind, figures in (("wall", wall), ("CPU", cpu)):
+        ours, numpy_ms = figures["tinygrad_edu"], figures["hand-written NumPy"]
+        print(f"goals ({kind}): <= {GOAL}x hand-written NumPy: {'met' if ours <= GOAL * numpy_ms else 'NOT met'}"
+              + (f"; <= PyTorch CPU: {'met' if ours <= figures['PyTorch CPU'] else 'NOT met'}"
+                 if torch is not None else ""))
     if args.profile:
         profile(weights, x, y)
 

@@ -1,72 +1,144 @@
-"""Per-op overhead of the autograd engine.
+"""Per-op overhead of the autograd engine, and what the cycle collector costs it.
 
 A chain of (x * 1.0001 + 0.001).tanh() on a shape-(4,) float64 tensor, forward
 plus backward, in microseconds per op (three ops per link). The arrays are tiny,
 so this measures the framework's Python overhead, not NumPy's arithmetic.
 
-    python benchmarks/overhead.py [--repeats 7]
+Each figure is the MEAN over --runs chains, with Python's cycle collector left on
+(no gc.collect() before a run): a deep graph keeps many objects alive, and the
+collector scans them all whenever it runs, so its cost grows with the depth.
+Printed for depths 300 and 5,000, for 1 and 2 threads, each framework in its own
+process (so "only tinygrad_edu loaded" holds for our rows), plus:
+- objects per op: how many gc-tracked objects a chain leaves alive per op
+  (len(gc.get_objects()) after building it, minus before, over the ops);
+- the same chains with big libraries loaded (scikit-learn, SciPy, matplotlib when
+  installed), with and without gc.freeze() after the imports.
 
-Prints PyTorch's figure too when torch happens to be installed (never required).
+    python benchmarks/overhead.py [--runs 10]
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
-import platform
+import importlib.util
+import json
+import os
+import subprocess
+import sys
 import time
 
-import numpy as np
-
-import tinygrad_edu as tg
+from common import THREAD_COUNTS, THREAD_VARIABLES, machine_line, mean, table
 
 OPS_PER_LINK = 3
+DEPTHS = (300, 5000)
+BIG_LIBRARIES = ("sklearn.ensemble", "sklearn.linear_model", "scipy.stats", "matplotlib.pyplot", "pandas")
 
 
-def time_chain(leaf, depth: int) -> float:
-    """Seconds for the chain's forward and backward from `leaf` (a tinygrad_edu or torch tensor)."""
-    start = time.perf_counter()
+def time_chain(leaf, depth: int) -> tuple[float, float]:
+    """Wall-clock and CPU seconds for the chain's forward and backward from `leaf` (a tinygrad_edu
+    or torch tensor). CPU time is the steadier figure on a busy machine (see common.mean_ms)."""
+    wall, cpu = time.perf_counter(), time.process_time()
     y = leaf
     for _ in range(depth):
         y = (y * 1.0001 + 0.001).tanh()
     y.sum().backward()
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def chain_tinygrad(depth: int) -> float:
-    return time_chain(tg.tensor(np.linspace(-1, 1, 4), requires_grad=True), depth)
+def make_leaf(framework: str):
+    import numpy as np
+    if framework == "PyTorch CPU":
+        import torch
+        return torch.tensor(np.linspace(-1, 1, 4), requires_grad=True)
+    import tinygrad_edu as tg
+    return tg.tensor(np.linspace(-1, 1, 4), requires_grad=True)
 
 
-def chain_torch(depth: int) -> float:
-    import torch
-    return time_chain(torch.tensor(np.linspace(-1, 1, 4), requires_grad=True), depth)
+def objects_per_op(framework: str, depth: int = 1000) -> float:
+    """gc-tracked objects a chain of `depth` links leaves alive, per op."""
+    leaf = make_leaf(framework)
+    gc.collect()
+    gc.disable()
+    before = len(gc.get_objects())
+    y = leaf
+    for _ in range(depth):
+        y = (y * 1.0001 + 0.001).tanh()
+    after = len(gc.get_objects())
+    gc.enable()
+    del y
+    return (after - before) / (depth * OPS_PER_LINK)
 
 
-def best_us_per_op(run, depth: int, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        times.append(run(depth))
-    return min(times) / (depth * OPS_PER_LINK) * 1e6
+def measure(framework: str, runs: int) -> dict:
+    """One child process: us/op at each depth (means over runs), objects per op."""
+    result = {"framework": framework, "objects": objects_per_op(framework)}
+    for depth in DEPTHS:
+        time_chain(make_leaf(framework), depth)  # warm up
+        times = [time_chain(make_leaf(framework), depth) for _ in range(runs)]
+        result[depth] = mean([t[0] for t in times]) / (depth * OPS_PER_LINK) * 1e6
+        result[f"cpu{depth}"] = mean([t[1] for t in times]) / (depth * OPS_PER_LINK) * 1e6
+    result["tracked"] = len(gc.get_objects())
+    return result
+
+
+def child(args: list[str]) -> dict:
+    """Run this script in a new process with the thread variables set; its last line is JSON."""
+    threads = args[args.index("--threads") + 1]
+    env = dict(os.environ, **{name: threads for name in THREAD_VARIABLES})
+    done = subprocess.run([sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
-    args = parser.parse_args()
-    runners = {"tinygrad_edu": chain_tinygrad}
-    try:
-        import torch  # noqa: F401
-        runners["PyTorch CPU"] = chain_torch
-    except ImportError:
-        pass
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-          f"NumPy {np.__version__}")
-    print(f"{'framework':<14} {'depth 300 us/op':>16} {'depth 5000 us/op':>17} {'ratio':>7}")
-    for name, run in runners.items():
-        shallow = best_us_per_op(run, 300, args.repeats)
-        deep = best_us_per_op(run, 5000, max(3, args.repeats // 2))
-        print(f"{name:<14} {shallow:>16.2f} {deep:>17.2f} {deep / shallow:>6.2f}x")
+    args = sys.argv[1:]
+    runs = args[args.index("--runs") + 1] if "--runs" in args else "10"
+    if "--framework" in args:  # a child
+        framework = args[args.index("--framework") + 1]
+        if framework == "PyTorch CPU":
+            import torch
+            torch.set_num_threads(int(args[args.index("--threads") + 1]))
+        if "--big-libraries" in args:
+            loaded = [name for name in BIG_LIBRARIES if importlib.util.find_spec(name.split(".")[0])]
+            for name in loaded:
+                __import__(name)
+            import tinygrad_edu  # noqa: F401
+            if "--freeze" in args:
+                gc.freeze()  # move everything loaded so far out of the collector's sight
+        result = measure(framework, int(runs))
+        if "--big-libraries" in args:
+            result["loaded"] = loaded
+        print(json.dumps(result))
+        return
+    print(machine_line())
+    print(f"chain of (x * 1.0001 + 0.001).tanh() on 4 float64 numbers, forward + backward: mean us/op over {runs} "
+          "runs, collector on; each row in its own process")
+    frameworks = ["tinygrad_edu"] + (["PyTorch CPU"] if importlib.util.find_spec("torch") else [])
+    for threads in THREAD_COUNTS:
+        rows = []
+        results = {}
+        for framework in frameworks:
+            r = results[framework] = child(["--threads", str(threads), "--framework", framework, "--runs", runs])
+            rows.append((framework, r["300"], r["5000"], f"{r['5000'] / r['300']:.2f}x", r["cpu300"], r["cpu5000"],
+                         f"{r['cpu5000'] / r['cpu300']:.2f}x", f"{r['objects']:.2f}", r["tracked"]))
+        if "PyTorch CPU" in results:
+            ours, theirs = results["tinygrad_edu"], results["PyTorch CPU"]
+            rows.append(("tinygrad_edu / PyTorch", f"{ours['300'] / theirs['300']:.2f}x",
+                         f"{ours['5000'] / theirs['5000']:.2f}x", "", f"{ours['cpu300'] / theirs['cpu300']:.2f}x",
+                         f"{ours['cpu5000'] / theirs['cpu5000']:.2f}x", "", "", ""))
+        print(f"\n## {threads} thread{'s' if threads > 1 else ''}\n")
+        print(table(rows, ("framework", "depth 300 us/op", "depth 5000", "growth", "CPU us/op 300", "CPU 5000",
+                           "CPU growth", "gc objects/op", "gc objects alive")))
+    print("\n## tinygrad_edu with big libraries loaded (1 thread)\n")
+    rows = []
+    for freeze in (False, True):
+        r = child(["--threads", "1", "--framework", "tinygrad_edu", "--runs", runs, "--big-libraries"]
+                  + (["--freeze"] if freeze else []))
+        rows.append(("gc.freeze() after imports" if freeze else "as imported", r["300"], r["5000"],
+                     f"{r['5000'] / r['300']:.2f}x", r["cpu300"], r["cpu5000"], f"{r['cpu5000'] / r['cpu300']:.2f}x",
+                     r["tracked"]))
+    print("loaded:", ", ".join(r["loaded"]) or "none of " + ", ".join(BIG_LIBRARIES))
+    print(table(rows, ("", "depth 300 us/op", "depth 5000", "growth", "CPU us/op 300", "CPU 5000", "CPU growth",
+                       "gc objects alive")))
 
 
 if __name__ == "__main__":

@@ -270,6 +270,11 @@ def np_clamp(x, min=None, max=None):
     return np.clip(x, min, max)
 
 
+def values_of(result):
+    """x.max(dim) is (values, indices); x.max() and x.max((0, 1)) are the values alone."""
+    return result.values if isinstance(result, tuple) else result
+
+
 def mean_ref(x, dim=None, keepdim=False):
     return np.mean(x, axis=dim, keepdims=keepdim)
 
@@ -318,9 +323,13 @@ register("half", lambda x: x.half().double(), lambda x: x.astype(np.float16).ast
 # reductions
 register("sum", lambda x, **kw: x.sum(**kw), lambda x, dim, keepdim: np.sum(x, axis=dim, keepdims=keepdim), reduction())
 register("mean", lambda x, **kw: x.mean(**kw), mean_ref, reduction())
-register("max", lambda x, **kw: x.max(**kw), lambda x, dim, keepdim: np.max(x, axis=dim, keepdims=keepdim),
+register("max", lambda x, **kw: values_of(x.max(**kw)), lambda x, dim, keepdim: np.max(x, axis=dim, keepdims=keepdim),
          reduction("distinct"))
-register("min", lambda x, **kw: x.min(**kw), lambda x, dim, keepdim: np.min(x, axis=dim, keepdims=keepdim),
+register("min", lambda x, **kw: values_of(x.min(**kw)), lambda x, dim, keepdim: np.min(x, axis=dim, keepdims=keepdim),
+         reduction("distinct"))
+register("amax", lambda x, **kw: x.amax(**kw), lambda x, dim, keepdim: np.max(x, axis=dim, keepdims=keepdim),
+         reduction("distinct"))
+register("amin", lambda x, **kw: x.amin(**kw), lambda x, dim, keepdim: np.min(x, axis=dim, keepdims=keepdim),
          reduction("distinct"))
 register("var", lambda x, **kw: x.var(**kw), np_var, reduction(min_side=2, min_dims=1))
 register("std", lambda x, **kw: x.std(**kw), lambda x, **kw: np.sqrt(np_var(x, **kw)),
@@ -372,6 +381,339 @@ register("split", lambda x, **kw: x.split(**kw), np_split, sample_split)
 register("chunk", lambda x, chunks, dim: x.chunk(chunks, dim),
          lambda x, chunks, dim: np_split(x, -(-x.shape[dim] // chunks), dim), sample_chunk)
 register("pad", lambda x, pad, value: x.pad(pad, value), np_pad, sample_pad)
+
+
+# ---------------------------------------------------------------- PyTorch's wider API (composites in composite.py)
+
+def one_dim(domain="real", min_dims=1, keepdim=False):
+    """An array and one dim (an int, negative allowed) and optionally keepdim."""
+    def sample(draw):
+        shape = draw(shapes(min_dims=min_dims))
+        kwargs = {"dim": draw(st.integers(-len(shape), len(shape) - 1)) if shape else 0}
+        if keepdim:
+            kwargs["keepdim"] = draw(st.booleans())
+        return [values(draw, shape, domain)], kwargs
+    return sample
+
+
+def sample_prod(draw):
+    shape = draw(shapes(max_side=4))
+    dim = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))) if shape else None
+    x = values(draw, shape, "real")
+    if x.size and draw(st.booleans()):  # a zero somewhere: the gradient must still be the product of the others
+        x.reshape(-1)[draw(st.integers(0, x.size - 1))] = 0.0
+    return [x], {"dim": dim, "keepdim": draw(st.booleans())}
+
+
+def np_prod(x, dim, keepdim):
+    out = np.prod(x, axis=dim, keepdims=keepdim)
+    return out.reshape((1,) * x.ndim) if keepdim and dim is None else out
+
+
+def sample_norm(draw):
+    shape = draw(shapes())
+    p = draw(st.sampled_from(["fro", 1, 2, 3, 0.5, float("inf"), float("-inf")]))
+    dim = dims(draw, len(shape))
+    domain = "grid" if p in (1, 2, "fro", 3, 0.5) else "distinct"
+    x = values(draw, shape, domain)
+    if domain == "distinct":  # |x| all different: no ties for the max or min
+        x = x + 0.3 * (x.size + 1)
+    return [x], {"p": p, "dim": dim, "keepdim": draw(st.booleans())}
+
+
+def np_norm(x, p, dim, keepdim):
+    a = np.abs(x)
+    axis = dim
+    if p == float("inf"):
+        return np.max(a, axis=axis, keepdims=keepdim)
+    if p == float("-inf"):
+        return np.min(a, axis=axis, keepdims=keepdim)
+    p = 2 if p == "fro" else p
+    return np.sum(a ** p, axis=axis, keepdims=keepdim) ** (1 / p)
+
+
+def sample_gather(draw):
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    index_shape = list(shape)
+    index_shape[dim] = draw(st.integers(1, 4))
+    index = draw(hnp.arrays(np.int64, tuple(index_shape), elements=st.integers(0, shape[dim] - 1)))
+    return [values(draw, shape, "real")], {"dim": dim, "index": index}
+
+
+def sample_sort(draw):
+    shape = draw(shapes(min_dims=1))
+    return [values(draw, shape, "distinct")], {"dim": draw(st.integers(-len(shape), len(shape) - 1)),
+                                               "descending": draw(st.booleans())}
+
+
+def np_sort(x, dim, descending):
+    out = np.sort(x, axis=dim)
+    return np.flip(out, dim) if descending else out
+
+
+def sample_topk(draw):
+    arrays, kwargs = sample_sort(draw)
+    k = draw(st.integers(0, arrays[0].shape[kwargs["dim"]]))
+    return arrays, {"k": k, "dim": kwargs["dim"], "largest": kwargs["descending"]}
+
+
+def np_topk(x, k, dim, largest):
+    return np.take(np_sort(x, dim, largest), np.arange(k), axis=dim)
+
+
+def np_median(x, dim, keepdim):
+    ordered = np.sort(x, axis=dim)
+    return np.take(ordered, [(x.shape[dim] - 1) // 2], axis=dim) if keepdim else \
+        np.take(ordered, (x.shape[dim] - 1) // 2, axis=dim)
+
+
+def sample_flip(draw):
+    shape = draw(shapes(min_dims=1))
+    flipped = draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape), unique=True))
+    return [values(draw, shape, "real")], {"dims": tuple(flipped)}
+
+
+def sample_roll(draw):
+    shape = draw(shapes(min_dims=1))
+    if draw(st.booleans()):
+        return [values(draw, shape, "real")], {"shifts": draw(st.integers(-5, 5)), "dims": None}
+    rolled = draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape), unique=True))
+    shifts = tuple(draw(st.integers(-4, 4)) for _ in rolled)
+    return [values(draw, shape, "real")], {"shifts": shifts, "dims": tuple(rolled)}
+
+
+def sample_repeat(draw):
+    shape = draw(shapes())
+    sizes = tuple(draw(st.integers(1, 3)) for _ in range(len(shape) + draw(st.integers(0, 1))))
+    return [values(draw, shape, "real")], {"sizes": sizes}
+
+
+def sample_tile(draw):
+    shape = draw(shapes())
+    reps = tuple(draw(st.integers(1, 3)) for _ in range(draw(st.integers(1, 3))))
+    return [values(draw, shape, "real")], {"dims": reps}
+
+
+def sample_triangle(draw):
+    shape = draw(shapes(min_dims=2))
+    return [values(draw, shape, "real")], {"diagonal": draw(st.integers(-2, 2))}
+
+
+def sample_masked_fill(draw):
+    shape_x, shape_m = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3)
+                            .filter(lambda r: r.result_shape == r.input_shapes[0]).map(lambda r: r.input_shapes))
+    return [values(draw, shape_x, "real")], {"mask": draw(hnp.arrays(np.bool_, shape_m)),
+                                             "value": draw(st.sampled_from([0.0, -1.5, 3.0]))}
+
+
+def sample_cross(draw):
+    lead = draw(shapes(max_dims=2))
+    dim = draw(st.integers(0, len(lead)))
+    shape = lead[:dim] + (3,) + lead[dim:]
+    return [values(draw, shape, "real"), values(draw, shape, "real")], {"dim": dim}
+
+
+def sample_lerp(draw):
+    shape_x, shape_y, shape_w = draw(broadcastable_shapes(3))
+    return [values(draw, shape_x, "real"), values(draw, shape_y, "real"), values(draw, shape_w, "unit")], {}
+
+
+def sample_vectors(draw):
+    n = draw(st.integers(1, 4))
+    return [values(draw, (n,), "real"), values(draw, (draw(st.integers(1, 4)) if draw(st.booleans()) else n,), "real")
+            ], {}
+
+
+def sample_dot(draw):
+    n = draw(st.integers(1, 4))
+    return [values(draw, (n,), "real"), values(draw, (n,), "real")], {}
+
+
+def sample_mm(draw):
+    m, n, p = (draw(st.integers(1, 3)) for _ in range(3))
+    return [values(draw, (m, n), "real"), values(draw, (n, p), "real")], {}
+
+
+def sample_bmm(draw):
+    b, m, n, p = (draw(st.integers(1, 3)) for _ in range(4))
+    return [values(draw, (b, m, n), "real"), values(draw, (b, n, p), "real")], {}
+
+
+EINSUMS = [("ij,jk->ik", [(2, 3), (3, 2)]), ("i,i->", [(3,), (3,)]), ("i,j->ij", [(2,), (3,)]),
+           ("bij,bjk->bik", [(2, 2, 3), (2, 3, 1)]), ("ii->i", [(3, 3)]), ("ii", [(3, 3)]), ("ij->ji", [(2, 3)]),
+           ("ij->", [(2, 3)]), ("ij,jk,kl->il", [(2, 3), (3, 2), (2, 2)]), ("ij,ij->i", [(2, 3), (2, 3)]),
+           ("bhqd,bhkd->bhqk", [(1, 2, 3, 2), (1, 2, 2, 2)]), ("ijk,k", [(2, 2, 3), (3,)])]
+
+
+def sample_einsum(draw):
+    equation, shapes_ = draw(st.sampled_from(EINSUMS))
+    return [values(draw, shape, "real") for shape in shapes_], {"equation": equation}
+
+
+def sample_index_select(draw):
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    index = np.array(draw(st.lists(st.integers(0, shape[dim] - 1), min_size=1, max_size=4)))
+    return [values(draw, shape, "real")], {"dim": dim, "index": index}
+
+
+def sample_masked_select(draw):
+    shape = draw(shapes())
+    return [values(draw, shape, "real")], {"mask": draw(hnp.arrays(np.bool_, shape))}
+
+
+def sample_clamp_min(draw):
+    return [values(draw, draw(shapes()), "grid")], {"bound": draw(st.sampled_from([-1.05, 0.15, 0.95]))}
+
+
+def sample_like(draw):
+    shape_x, shape_y = draw(broadcastable_shapes(2).filter(lambda s: np.broadcast_shapes(*s) == s[1]))
+    return [values(draw, shape_x, "real"), values(draw, shape_y, "real")], {}
+
+
+def sample_same_size(draw):
+    shape = draw(shapes())
+    size = int(np.prod(shape))
+    return [values(draw, shape, "real"), values(draw, draw(st.sampled_from([(size,), (1, size), (size, 1)])),
+                                                   "real")], {}
+
+
+def sample_prod_dim(draw):
+    shape = draw(shapes(max_side=4))
+    x = values(draw, shape, "real")
+    if x.size and draw(st.booleans()):
+        x.reshape(-1)[draw(st.integers(0, x.size - 1))] = 0.0
+    return [x], {"dim": draw(st.integers(-len(shape), len(shape) - 1)) if shape else 0}
+
+
+def sample_position(draw):
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    return [values(draw, shape, "real")], {"dim": dim, "index": draw(st.integers(0, shape[dim] - 1))}
+
+
+def sample_diagonal(draw):
+    shape = draw(shapes(min_dims=2))
+    dim1, dim2 = draw(st.permutations(range(len(shape))))[:2]
+    return [values(draw, shape, "real")], {"offset": draw(st.integers(-2, 2)), "dim1": dim1, "dim2": dim2}
+
+
+def sample_diag(draw):
+    shape = draw(shapes(1, 2))
+    return [values(draw, shape, "real")], {"k": draw(st.integers(-2, 2))}
+
+
+def sample_scatter(draw):
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(0, len(shape) - 1))
+    index_shape = tuple(draw(st.integers(1, n)) for n in shape)
+    index = draw(hnp.arrays(np.int64, index_shape, elements=st.integers(0, shape[dim] - 1)))  # repeats too
+    src_shape = tuple(n + draw(st.integers(0, 1)) for n in index_shape)  # src may be larger than index
+    return [values(draw, shape, "real"), values(draw, src_shape, "real")], {"dim": dim, "index": index}
+
+
+def scatter_positions(x, dim, index):
+    """(target position in x, source position) for every element of index."""
+    for position in np.ndindex(*index.shape):
+        target = list(position)
+        target[dim] = index[position]
+        yield tuple(target), position
+
+
+def np_scatter_add(x, src, dim, index):
+    out = x.copy()
+    for target, source in scatter_positions(x, dim, index):
+        out[target] += src[source]
+    return out
+
+
+def np_scatter(x, src, dim, index):
+    """Written values replace x; a position written several times gets their mean."""
+    total, count = np.zeros_like(x), np.zeros_like(x)
+    for target, source in scatter_positions(x, dim, index):
+        total[target] += src[source]
+        count[target] += 1
+    return np.where(count > 0, total / np.maximum(count, 1), x)
+
+
+def np_tile(x, dims):
+    return np.tile(x, dims)
+
+
+def np_roll(x, shifts, dims):
+    return np.roll(x, shifts, dims)
+
+
+def np_masked_fill(x, mask, value):
+    return np.where(mask, value, x)
+
+
+register("prod", lambda x, **kw: x.prod(**kw), np_prod, sample_prod)
+register("cumsum", lambda x, dim: x.cumsum(dim), lambda x, dim: np.cumsum(x, axis=dim) if x.ndim else x.copy(),
+         one_dim(min_dims=0))
+register("norm", lambda x, **kw: x.norm(**kw), np_norm, sample_norm)
+register("gather", lambda x, dim, index: x.gather(dim, tg.tensor(index)),
+         lambda x, dim, index: np.take_along_axis(x, index, dim), sample_gather)
+register("sort", lambda x, **kw: x.sort(**kw).values, np_sort, sample_sort)
+register("topk", lambda x, **kw: x.topk(**kw).values, np_topk, sample_topk)
+register("median", lambda x, **kw: x.median(**kw).values, np_median, one_dim("distinct", keepdim=True))
+register("flip", lambda x, dims: x.flip(dims), lambda x, dims: np.flip(x, dims), sample_flip)
+register("roll", lambda x, **kw: x.roll(**kw), np_roll, sample_roll)
+register("repeat", lambda x, sizes: x.repeat(*sizes), lambda x, sizes: np.tile(x, sizes), sample_repeat)
+register("tile", lambda x, dims: x.tile(dims), np_tile, sample_tile)
+register("tril", lambda x, diagonal: x.tril(diagonal), lambda x, diagonal: np.tril(x, diagonal), sample_triangle)
+register("triu", lambda x, diagonal: x.triu(diagonal), lambda x, diagonal: np.triu(x, diagonal), sample_triangle)
+register("masked_fill", lambda x, mask, value: x.masked_fill(tg.tensor(mask), value), np_masked_fill,
+         sample_masked_fill)
+register("cross", lambda x, y, dim: x.cross(y, dim), lambda x, y, dim: np.cross(x, y, axis=dim), sample_cross)
+register("lerp", lambda x, y, w: x.lerp(y, w), lambda x, y, w: x + w * (y - x), sample_lerp)
+register("dot", lambda x, y: x.dot(y), np.dot, sample_dot)
+register("outer", lambda x, y: x.outer(y), np.outer, sample_vectors)
+register("mm", lambda x, y: x.mm(y), np.matmul, sample_mm)
+register("bmm", lambda x, y: x.bmm(y), np.matmul, sample_bmm)
+register("einsum", lambda *xs, equation: tg.einsum(equation, *xs), lambda *xs, equation: np.einsum(equation, *xs),
+         sample_einsum, covers=())
+register("log10", lambda x: x.log10(), np.log10, unary("positive"))
+register("log2", lambda x: x.log2(), np.log2, unary("positive"))
+register("log1p", lambda x: x.log1p(), np.log1p, unary("unit"))
+register("expm1", lambda x: x.expm1(), np.expm1, unary())
+register("exp2", lambda x: x.exp2(), np.exp2, unary())
+register("square", lambda x: x.square(), np.square, unary())
+register("rsqrt", lambda x: x.rsqrt(), lambda x: 1 / np.sqrt(x), unary("positive"))
+register("reciprocal", lambda x: x.reciprocal(), np.reciprocal, unary("nonzero"))
+register("index_select", lambda x, dim, index: x.index_select(dim, tg.tensor(index)),
+         lambda x, dim, index: np.take(x, index, axis=dim), sample_index_select)
+register("masked_select", lambda x, mask: x.masked_select(tg.tensor(mask)), lambda x, mask: x[mask],
+         sample_masked_select)
+register("clamp_min", lambda x, bound: x.clamp_min(bound), lambda x, bound: np.maximum(x, bound), sample_clamp_min)
+register("clamp_max", lambda x, bound: x.clamp_max(bound), lambda x, bound: np.minimum(x, bound), sample_clamp_min)
+register("expand_as", lambda x, y: x.expand_as(y) * y, lambda x, y: np.broadcast_to(x, y.shape) * y, sample_like)
+register("reshape_as", lambda x, y: x.reshape_as(y) + x.view_as(y) * y,
+         lambda x, y: x.reshape(y.shape) + x.reshape(y.shape) * y, sample_same_size, covers=("reshape_as", "view_as"))
+register("t", lambda x: x.t(), lambda x: x.T, lambda draw: ([values(draw, draw(shapes(max_dims=2)), "real")], {}))
+register("cumprod", lambda x, dim: x.cumprod(dim), lambda x, dim: np.cumprod(x, axis=dim) if x.ndim else x.copy(),
+         lambda draw: sample_prod_dim(draw))
+register("select", lambda x, dim, index: x.select(dim, index), lambda x, dim, index: np.take(x, index, axis=dim),
+         lambda draw: sample_position(draw))
+register("unbind", lambda x, dim, index: x.unbind(dim), lambda x, dim, index: tuple(np.moveaxis(x, dim, 0)),
+         lambda draw: sample_position(draw))
+register("narrow", lambda x, dim, index: x.narrow(dim, index, 1),
+         lambda x, dim, index: np.take(x, [index], axis=dim), lambda draw: sample_position(draw))
+register("diagonal", lambda x, **kw: x.diagonal(**kw), lambda x, offset, dim1, dim2: np.diagonal(x, offset, dim1, dim2),
+         sample_diagonal)
+register("diag", lambda x, k: x.diag(k), np.diag, lambda draw: sample_diag(draw))
+register("trace", lambda x: x.trace(), np.trace, lambda draw: ([values(draw, draw(shapes(2, 2)), "real")], {}))
+
+register("scatter_add", lambda x, src, dim, index: x.scatter_add(dim, tg.tensor(index), src), np_scatter_add,
+         sample_scatter)
+register("scatter", lambda x, src, dim, index: x.scatter(dim, tg.tensor(index), src), np_scatter, sample_scatter)
+
+# identities for a float64 CPU tensor: they must keep the tensor in the graph
+register("to", lambda x: x.to("cpu", np.float64).type(np.float64).type_as(x).contiguous().cpu().clone(
+    memory_format=None), lambda x: x, unary(), covers=("to", "type", "type_as", "contiguous", "cpu"))
+register("to_float32", lambda x: x.to(np.float32).to(x), lambda x: x.astype(np.float32).astype(np.float64), unary(),
+         gradgrad=False, tolerances={"eps": 1e-2, "atol": 1e-3, "rtol": 1e-2})
 
 
 # ---------------------------------------------------------------- nn primitives (tinygrad_edu/nn/ops.py)
@@ -452,3 +794,19 @@ def sample_linear(draw):
 register("F.linear", lambda x, w, b: _functional().linear(x, w, b), lambda x, w, b: x @ w.T + b, sample_linear)
 register("F.log_softmax", lambda x, dim: _functional().log_softmax(x, dim),
          lambda x, dim: np.log(np_softmax(x, dim)), sample_softmax)
+
+
+def sample_cross_entropy(draw):
+    n, c = draw(st.integers(1, 3)), draw(st.integers(1, 4))
+    target = np.array(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)), dtype=np.int64)
+    return [values(draw, (n, c), "real")], {"target": target, "reduction": draw(st.sampled_from(["mean", "sum"]))}
+
+
+def np_cross_entropy(x, target, reduction):
+    """-log softmax(x)[n, target[n]], averaged or summed (the fused primitive's case)."""
+    picked = np.log(np_softmax(x, 1))[np.arange(len(target)), target]
+    return -picked.mean() if reduction == "mean" else -picked.sum()
+
+
+register("F.cross_entropy", lambda x, **kw: _functional().cross_entropy(x, **kw), np_cross_entropy,
+         sample_cross_entropy)

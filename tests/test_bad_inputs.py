@@ -101,11 +101,12 @@ def test_reductions_raise_and_return_as_torch(shape, dims, op):
     torch = pytest.importorskip("torch")
     array = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
     theirs = getattr(torch.from_numpy(array), "amax" if op == "max" else op)  # amax: max over several dims
-    ours = getattr(tg.tensor(array), op)
+    name = "amax" if op == "max" else op  # max(int dim) returns (values, indices), as PyTorch's
+    ours = getattr(tg.tensor(array), name)
     try:
         expected = theirs(dims) if dims is not None else theirs()
     except (IndexError, RuntimeError) as err:
-        with pytest.raises(type(err), match=f"^{op}: dim"):
+        with pytest.raises(type(err), match=f"^{name}: dim"):
             ours(dims)
         return
     np.testing.assert_allclose(ours(dims)._data, expected.numpy(), rtol=1e-6)
@@ -284,7 +285,7 @@ def test_numpy_warnings_never_reach_the_user(values, op):
     (lambda: tg.cat([tg.ones(2, 3), tg.ones(3, 2)]), RuntimeError,
      r"^cat: sizes of tensors must match except in dimension 0, but tensors 0 and 1 have shapes \(2, 3\) "
      r"and \(3, 2\)$"),
-    (lambda: tg.ones(2).to("cuda"), RuntimeError, r"^to: tinygrad_edu runs on the CPU only"),
+    (lambda: tg.ones(2).to("cuda"), RuntimeError, r"^to: .*tinygrad_edu runs on the CPU only"),
     (lambda: tg.ones(2, 3).sum("a"), TypeError, r"^sum: dim must be an int, got str"),
 ])
 def test_no_bare_numpy_or_python_error_escapes(call, error, message):

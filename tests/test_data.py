@@ -338,3 +338,32 @@ def test_read_idx_other_types_and_errors(tmp_path):
     write(path, bytes([0, 0, 8, 3, 0, 0]))
     with pytest.raises(ValueError, match="truncated"):
         read_idx(path)
+
+
+def test_tensor_dataset_and_loader_share_memory_with_the_data():
+    X, y = np.arange(60, dtype=np.float32).reshape(20, 3), np.arange(20)
+    ds = TensorDataset(X, y)
+    assert np.shares_memory(ds.tensors[0]._data, X) and np.shares_memory(ds.tensors[1]._data, y)
+    assert ds.tensors[0].dtype == np.float32 and ds.tensors[1].dtype == y.dtype
+    t = tg.tensor(X)
+    assert not np.shares_memory(t._data, X)  # tensor() copies, as torch.tensor does
+    assert TensorDataset(t).tensors[0] is t
+    X[0, 0] = -1.0  # the dataset sees a change to the array: it is the same memory
+    assert ds[0][0]._data[0] == -1.0
+    xb, yb = next(iter(DataLoader(ds, batch_size=8)))
+    np.testing.assert_array_equal(xb.numpy(), X[:8])
+    np.testing.assert_array_equal(yb.numpy(), y[:8])
+
+
+def test_an_epoch_over_an_array_allocates_no_copy_of_it():
+    import tracemalloc
+    X = np.ones((4096, 256), dtype=np.float32)  # 4 MB
+    y = np.zeros(4096, dtype=np.int64)
+    tracemalloc.start()
+    try:
+        for xb, _ in DataLoader(TensorDataset(X, y), batch_size=128, shuffle=True, seed=0):
+            assert xb.shape == (128, 256)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < X.nbytes / 4, f"peak {peak} bytes: the data was copied"

@@ -1,6 +1,7 @@
-"""The speed primitives of a classifier's step (nn.ops.Linear, ops.LogSoftmax, nll_loss's
-common case) against the composites they replace: same values, same first and second
-derivatives, same dtype. (benchmarks/mlp_step.py measures what they save.)"""
+"""The speed primitives (nn.ops: LinearFunction, CrossEntropyFunction, the convolution and
+pooling ops; ops.LogSoftmaxFunction) against the composites they replace or the formula
+written out in NumPy: same values, same first and second derivatives, same dtype; and the
+speed properties they promise. (benchmarks/ measures what they save.)"""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def test_log_softmax_dim_out_of_range_names_the_op():
 
 
 def test_cross_entropy_common_case_equals_the_general_path():
-    """No weight and no ignored target takes the three-node path; a weight of ones takes the general one."""
+    """No weight and no ignored target takes the one-node path; a weight of ones takes the general one."""
     logits, target = t64(6, 4, scale=3.0), np.array([0, 3, 1, 1, 2, 0])
     fast = grads_of(lambda x: F.cross_entropy(x, target), [logits])
     general = grads_of(lambda x: F.cross_entropy(x, target, weight=np.ones(4)), [logits])
@@ -90,3 +91,61 @@ def test_cross_entropy_keeps_float32_end_to_end():
     loss = F.cross_entropy(F.linear(model_out, tg.randn(10, 10)), tg.tensor(np.arange(8)))
     loss.backward()
     assert loss.dtype == np.float32 and model_out.grad.dtype == np.float32
+
+
+def test_cross_entropy_is_one_node_in_the_common_case_only():
+    logits, target = t64(4, 3), np.array([0, 2, 1, 2])
+    for reduction in ("mean", "sum"):
+        assert F.cross_entropy(logits, target, reduction=reduction).grad_fn.name() == "CrossEntropyBackward0"
+    for options in ({"weight": np.ones(3)}, {"label_smoothing": 0.1}, {"ignore_index": 2}, {"reduction": "none"}):
+        assert F.cross_entropy(logits, target, **options).grad_fn.name() != "CrossEntropyBackward0", options
+    assert F.cross_entropy(logits, target, ignore_index=5).grad_fn.name() == "CrossEntropyBackward0"
+    with pytest.raises(IndexError, match="out of bounds"):  # a bad target still gets the general path's error
+        F.cross_entropy(logits, np.array([0, 3, 1, 2]))
+
+
+def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n():
+    """The textbook form, written out in NumPy (no torch needed), and its second derivative."""
+    logits, target = t64(5, 4, scale=2.0), np.array([3, 0, 0, 2, 1])
+    F.cross_entropy(logits, target).backward()
+    x = logits._data
+    softmax = np.exp(x - x.max(1, keepdims=True))
+    softmax /= softmax.sum(1, keepdims=True)
+    np.testing.assert_allclose(logits.grad._data, (softmax - np.eye(4)[target]) / 5, rtol=1e-12, atol=1e-15)
+    assert gradgradcheck(lambda x: F.cross_entropy(x, target, reduction="sum"), [logits])
+
+
+def test_cross_entropy_matches_torch():
+    torch = pytest.importorskip("torch")
+    logits, target = t64(6, 5, scale=3.0), np.array([4, 0, 1, 1, 2, 3])
+    loss = F.cross_entropy(logits, target)
+    loss.backward()
+    theirs = torch.tensor(logits._data, requires_grad=True)
+    their_loss = torch.nn.functional.cross_entropy(theirs, torch.tensor(target))
+    their_loss.backward()
+    np.testing.assert_allclose(loss.item(), their_loss.item(), rtol=1e-12)
+    np.testing.assert_allclose(logits.grad._data, theirs.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_conv_needs_no_np_pad_adds_its_bias_inside_and_gives_one_contiguous_input_gradient(monkeypatch):
+    x, w, b = t64(2, 3, 7, 6), t64(4, 3, 3, 3), t64(4)
+    expected = grads_of(lambda x, w, b: F.conv2d(x, w, padding=1) + b.reshape(1, -1, 1, 1), [x, w, b])
+
+    def no_pad(*args, **kwargs):
+        raise AssertionError("np.pad was called")
+    monkeypatch.setattr(np, "pad", no_pad)
+    out = F.conv2d(x, w, b, padding=1)
+    assert out.grad_fn.name() == "Conv2dBackward0" and len(out.grad_fn.inputs) == 3  # the bias is an input
+    for ours, theirs in zip(grads_of(lambda x, w, b: F.conv2d(x, w, b, padding=1), [x, w, b]), expected):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+    assert x.grad._data.flags.c_contiguous and x.grad._data.base is None
+
+
+def test_max_pool_keeps_an_int8_argmax():
+    x = t64(2, 3, 6, 6)
+    out = F.max_pool2d(x, 2)
+    assert out.grad_fn.best.dtype == np.int8 and out.grad_fn.best.shape == (2, 3, 3, 3)
+    out.sum().backward()
+    windows = x._data.reshape(2, 3, 3, 2, 3, 2)
+    is_max = windows == windows.max(axis=(3, 5), keepdims=True)  # distinct values: one maximum per window
+    np.testing.assert_array_equal(x.grad._data, is_max.reshape(2, 3, 6, 6).astype(float))

@@ -149,7 +149,7 @@ def test_numpy_axis_aliases():
     x = tg.tensor(np.arange(6.0).reshape(2, 3))
     assert x.sum(axis=1, keepdims=True).shape == (2, 1)
     assert x.mean(axis=(0, 1)).item() == 2.5
-    assert x.max(dim=-1).tolist() == [2.0, 5.0] and x.min(0).tolist() == [0.0, 1.0, 2.0]
+    assert x.max(dim=-1).values.tolist() == [2.0, 5.0] and x.min(0).values.tolist() == [0.0, 1.0, 2.0]
 
 
 def test_softmax_stable_for_huge_logits():

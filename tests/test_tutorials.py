@@ -40,7 +40,6 @@ def falls(losses, factor: float = 0.9) -> bool:
 
 # ---------------------------------------------------------------- Learning PyTorch with Examples
 
-@pytest.mark.xfail(strict=False, reason="needs torch.device and device= on factories")
 def test_examples_tensor_polynomial_with_hand_written_gradients(tmp_path):
     ns = run(tmp_path, """
         import math
@@ -163,8 +162,6 @@ def test_examples_nn_sequential_optim_and_dynamic_module(tmp_path):
 
 # ---------------------------------------------------------------- Deep Learning with PyTorch: a 60 minute blitz
 
-@pytest.mark.xfail(strict=False, reason=(
-    "needs Tensor.new_ones, torch.add(out=), torch.from_numpy, torch.cuda, torch.device"))
 def test_blitz_tensor(tmp_path):
     ns = run(tmp_path, """
         import numpy as np
@@ -202,7 +199,6 @@ def test_blitz_tensor(tmp_path):
     assert ns["gpu"] is False and ns["as_double"].dtype == torch.float64
 
 
-@pytest.mark.xfail(strict=False, reason="needs Tensor.norm")
 def test_blitz_autograd(tmp_path):
     ns = run(tmp_path, """
         import torch
@@ -291,9 +287,6 @@ def test_blitz_neural_networks(tmp_path):
     assert falls(ns["losses"])
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "needs torch.utils.data (DataLoader num_workers=, TensorDataset), torch.max(x, dim) -> (values, "
-    "indices), torch.device"))
 def test_blitz_cifar10(tmp_path):
     ns = run(tmp_path, """
         import torch
@@ -419,8 +412,6 @@ LOOPS = """
 """
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "needs torch.utils.data, torch.Generator and generator=, torch.cuda, Module.to(device)"))
 def test_basics_quickstart(tmp_path):
     ns = run(tmp_path, FASHION, NETWORK, LOOPS, """
         train_dataloader = DataLoader(training_data, batch_size=32)
@@ -455,7 +446,6 @@ def test_basics_quickstart(tmp_path):
     assert ns["predicted"] in ns["classes"] and ns["actual"] in ns["classes"]
 
 
-@pytest.mark.xfail(strict=False, reason="needs torch.from_numpy, Tensor.device, torch.mul(out=), torch.matmul(out=)")
 def test_basics_tensorqs(tmp_path):
     ns = run(tmp_path, """
         import numpy as np
@@ -495,7 +485,6 @@ def test_basics_tensorqs(tmp_path):
     assert (ns["n"] == 2).all()
 
 
-@pytest.mark.xfail(strict=False, reason="needs torch.cuda, Module.to(device), device= on factories")
 def test_basics_buildmodel(tmp_path):
     ns = run(tmp_path, """
         import torch
@@ -520,7 +509,6 @@ def test_basics_buildmodel(tmp_path):
     assert ns["sizes"][0] == ("linear_relu_stack.0.weight", (64, 784), (2, 784))
 
 
-@pytest.mark.xfail(strict=False, reason="needs Tensor.t")
 def test_basics_autogradqs(tmp_path):
     ns = run(tmp_path, """
         import torch
@@ -555,7 +543,6 @@ def test_basics_autogradqs(tmp_path):
     np.testing.assert_allclose(ns["third"].numpy(), expected)
 
 
-@pytest.mark.xfail(strict=False, reason="needs torch.utils.data, torch.Generator and generator=")
 def test_basics_optimization(tmp_path):
     ns = run(tmp_path, FASHION, NETWORK, LOOPS, """
         device = "cpu"
@@ -574,7 +561,6 @@ def test_basics_optimization(tmp_path):
     assert falls(losses) and ns["history"][-1][1] > ns["history"][0][1]
 
 
-@pytest.mark.xfail(strict=False, reason="needs torch.allclose")
 def test_basics_saveloadrun(tmp_path):
     path = tmp_path / "model_weights.pth"
     ns = run(tmp_path, f"""
@@ -596,7 +582,6 @@ def test_basics_saveloadrun(tmp_path):
 
 # ---------------------------------------------------------------- What is torch.nn really?
 
-@pytest.mark.xfail(strict=False, reason="needs torch.utils.data, torch.device, Module.to/Tensor.to(device)")
 def test_nn_tutorial(tmp_path):
     ns = run(tmp_path, """
         import math
@@ -718,8 +703,7 @@ def test_nn_tutorial(tmp_path):
 
 # ---------------------------------------------------------------- Introduction to PyTorch on YouTube
 
-@pytest.mark.xfail(strict=False, reason=(
-    "needs empty_like, prod, unique, floor, eq, cross, sin_, unsqueeze_, matmul(out=), from_numpy"))
+@pytest.mark.xfail(strict=False, reason="needs in-place elementwise methods (sin_) and in-place unsqueeze_")
 def test_introyt_tensors_deeper(tmp_path):
     ns = run(tmp_path, """
         import math
@@ -779,7 +763,6 @@ def test_introyt_tensors_deeper(tmp_path):
     assert ns["shared"][1, 1].item() == 23 and ns["shared"].dtype == torch.float64
 
 
-@pytest.mark.xfail(strict=False, reason="needs Tensor.norm")
 def test_introyt_autogradyt(tmp_path):
     ns = run(tmp_path, """
         import math
@@ -907,7 +890,6 @@ def test_introyt_modelsyt(tmp_path):
 
 # ---------------------------------------------------------------- Deep Learning for NLP with PyTorch
 
-@pytest.mark.xfail(strict=False, reason="needs torch.autograd.Variable")
 def test_nlp_pytorch_tutorial(tmp_path):
     ns = run(tmp_path, """
         import torch
@@ -939,7 +921,6 @@ def test_nlp_pytorch_tutorial(tmp_path):
     assert ns["var_z"].grad_fn is not None and ns["new_var_z"].grad_fn is None
 
 
-@pytest.mark.xfail(strict=False, reason="needs torch.LongTensor")
 def test_nlp_deep_learning_tutorial(tmp_path):
     ns = run(tmp_path, """
         import torch

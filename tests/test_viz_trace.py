@@ -78,7 +78,7 @@ def test_matches_backward_on_a_small_network():
     W1, W2 = rng.normal(size=(3, 4)), rng.normal(size=(4, 1))
 
     def loss_and_params():
-        params = [tg.Tensor(W1, requires_grad=True, name="W1"), tg.Tensor(W2, requires_grad=True, name="W2")]
+        params = [tg.tensor(W1, requires_grad=True, name="W1"), tg.tensor(W2, requires_grad=True, name="W2")]
         return ((tg.tensor(X) @ params[0]).tanh() @ params[1]).pow(2).mean(), params
 
     loss, params = loss_and_params()

@@ -6,33 +6,56 @@
     x.grad  # tensor([2., 4.])
 """
 
-from . import data, nn, optim
+from . import accelerator, backends, cuda, data, linalg, nn, optim, return_types, utils
 from .autograd import detect_anomaly, enable_grad, grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import functional as _autograd_functional  # noqa: F401 -- tinygrad_edu.autograd.functional, as torch's
 from .creation import (
     arange,
+    as_tensor,
+    bernoulli,
     cat,
     empty,
+    empty_like,
     eye,
+    from_numpy,
     full,
     full_like,
     linspace,
+    multinomial,
+    normal,
     ones,
     ones_like,
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
+    randperm,
     stack,
     where,
     zeros,
     zeros_like,
 )
+from .device import device, get_default_device, set_default_device
+from .functions import *  # noqa: F403 -- exp, add, matmul, ...: the function forms of Tensor methods, with out=
+from .functions import __all__ as _function_names
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .random import manual_seed
+from .random import Generator, default_generator, initial_seed, manual_seed, seed
 from .serialization import FileFormatError, load, save
-from .tensor import Tensor, tensor
+from .tensor import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Tensor,
+    tensor,
+)
 
 __version__ = "0.1.0"
 
@@ -71,29 +94,18 @@ from .dtypes import (
 bool_ = bool
 
 
-def _method(name: str):
-    def call(input, *args, **kwargs):
-        return getattr(input, name)(*args, **kwargs)
-    call.__name__ = name
-    call.__doc__ = f"tinygrad_edu.{name}(x, ...) is x.{name}(...)."
-    return call
-
-
-# torch.exp(x) and friends: the function forms of Tensor methods.
-(exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, maximum, minimum, matmul, sum, mean,
- max, min, var, std, logsumexp, softmax, log_softmax, reshape, transpose, permute, flatten,
- unsqueeze, squeeze, split, chunk, argmax, argmin) = [_method(n) for n in (
-    "exp log sqrt abs sin cos tanh sigmoid relu clamp maximum minimum matmul sum mean max min var std "
-    "logsumexp softmax log_softmax reshape transpose permute flatten unsqueeze squeeze split chunk "
-    "argmax argmin").split()]
-
 __all__ = [
     "data", "nn", "optim",
     "Tensor", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
     "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",
     "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load", "FileFormatError",
+    "accelerator", "backends", "cuda", "linalg", "return_types", "utils", "device", "get_default_device",
+    "set_default_device", "Generator", "default_generator", "initial_seed", "seed", "randint_like", "randperm",
+    "multinomial", "bernoulli", "normal", "empty_like", "from_numpy", "as_tensor", "FloatTensor", "DoubleTensor",
+    "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
+
     "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
-]
+] + _function_names

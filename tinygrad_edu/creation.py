@@ -1,8 +1,9 @@
 """Functions that make new tensors: zeros, ones, arange, randn, ..., and cat, stack, where.
 
 Floating results default to float32 as in PyTorch; every one takes
-`dtype=` and `requires_grad=`. Random ones draw from the library's
-generator, so `manual_seed` makes them reproducible.
+`dtype=`, `device=` (the CPU only, see device.py) and `requires_grad=`.
+Random ones draw from `generator=` or else the library's default generator,
+so `manual_seed` makes them reproducible.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ import numpy as np
 
 from . import dtypes, ops
 from .composite import axis_of
-from .random import generator
-from .tensor import Tensor, lift
+from .device import check_device
+from .random import numpy_rng
+from .tensor import Tensor, lift, tensor
 
-__all__ = ["zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn", "randint",
-           "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "cat", "stack", "where"]
+__all__ = ["zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn", "randint", "randperm",
+           "multinomial", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like", "randn_like",
+           "randint_like", "bernoulli", "normal", "from_numpy", "as_tensor", "cat", "stack", "where"]
 
 
-def shape_of(size, name: str = "size") -> tuple:
-    """zeros(2, 3) and zeros((2, 3)) mean the same. Sizes must be whole numbers, as in PyTorch:
-    ones(2.5) and zeros('3') raise TypeError."""
+def shape_of(size, name: str = "size", keyword=None) -> tuple:
+    """zeros(2, 3), zeros((2, 3)) and zeros(size=(2, 3)) (the `keyword`) mean the same. Sizes must be
+    whole numbers, as in PyTorch: ones(2.5) and zeros('3') raise TypeError."""
+    if keyword is not None:
+        size = (keyword,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     try:
@@ -41,36 +46,42 @@ def float_dtype(dtype):
     return dtypes.default_float() if dtype is None else dtypes.to_dtype(dtype).dtype
 
 
-def make(array: np.ndarray, dtype, requires_grad: bool) -> Tensor:
+def make(array: np.ndarray, dtype, requires_grad: bool, device=None, op: str = "tensor") -> Tensor:
+    check_device(device, op)
     dtype = None if dtype is None else dtypes.to_dtype(dtype).dtype
     t = Tensor._wrap(array if dtype is None else array.astype(dtype, copy=False))
     return t.requires_grad_() if requires_grad else t
 
 
-def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
-    return make(np.zeros(shape_of(size, "zeros"), dtype=float_dtype(dtype)), None, requires_grad)
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return make(np.zeros(shape_of(sizes, "zeros", size), dtype=float_dtype(dtype)), None, requires_grad, device,
+                "zeros")
 
 
-def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
-    return make(np.ones(shape_of(size, "ones"), dtype=float_dtype(dtype)), None, requires_grad)
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return make(np.ones(shape_of(sizes, "ones", size), dtype=float_dtype(dtype)), None, requires_grad, device,
+                "ones")
 
 
-empty = zeros
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """PyTorch leaves the memory uninitialised; here it is zeros, so a bug that reads it is reproducible."""
+    return make(np.zeros(shape_of(sizes, "empty", size), dtype=float_dtype(dtype)), None, requires_grad, device,
+                "empty")
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     if dtype is None:
         dtype = np.int64 if isinstance(fill_value, (int, np.integer)) and not isinstance(fill_value, bool) \
             else np.bool_ if isinstance(fill_value, bool) else dtypes.default_float()
     return make(np.full(shape_of((size,), "full"), fill_value, dtype=dtypes.to_dtype(dtype).dtype), None,
-                requires_grad)
+                requires_grad, device, "full")
 
 
-def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
-    return make(np.eye(n, m, dtype=float_dtype(dtype)), None, requires_grad)
+def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return make(np.eye(n, m, dtype=float_dtype(dtype)), None, requires_grad, device, "eye")
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """Like torch.arange: int64 when every argument is an int, else float32."""
     if end is None:
         start, end = 0, start
@@ -79,11 +90,11 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     if dtype is None:
         whole = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = np.int64 if whole else dtypes.default_float()
-    return make(np.arange(start, end, step), dtype, requires_grad)
+    return make(np.arange(start, end, step), dtype, requires_grad, device, "arange")
 
 
-def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) -> Tensor:
-    return make(np.linspace(start, end, steps), float_dtype(dtype), requires_grad)
+def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return make(np.linspace(start, end, steps), float_dtype(dtype), requires_grad, device, "linspace")
 
 
 def floating(dtype, name: str):
@@ -92,42 +103,140 @@ def floating(dtype, name: str):
     return float_dtype(dtype)
 
 
-def rand(*size, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Uniform on [0, 1)."""
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Uniform on [0, 1), drawn from `generator` (default: the library's, see manual_seed)."""
     dtype = floating(dtype, "rand")
-    return make(generator().random(shape_of(size, "rand")), dtype, requires_grad)
+    drawn = numpy_rng(generator, "rand").random(shape_of(sizes, "rand", size))
+    return make(drawn, dtype, requires_grad, device, "rand")
 
 
-def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Standard normal."""
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal, drawn from `generator` (default: the library's, see manual_seed)."""
     dtype = floating(dtype, "randn")
-    return make(generator().standard_normal(shape_of(size, "randn")), dtype, requires_grad)
+    drawn = numpy_rng(generator, "randn").standard_normal(shape_of(sizes, "randn", size))
+    return make(drawn, dtype, requires_grad, device, "randn")
 
 
-def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
-    if high is None:
-        low, high = 0, low
-    return make(generator().integers(low, high, size=shape_of((size,), "randint")), dtype or np.int64, False)
+def randint(*bounds, size=None, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`, int64.
+
+    >>> randint(0, 10, (2, 3)).shape
+    (2, 3)
+    """
+    if size is None and bounds and isinstance(bounds[-1], (tuple, list)):
+        bounds, size = bounds[:-1], bounds[-1]
+    if size is None or len(bounds) not in (1, 2):
+        raise TypeError(f"randint: expected randint(high, size) or randint(low, high, size) with size a tuple, "
+                        f"got bounds {bounds} and size {size}. Example: randint(0, 10, (3,))")
+    low, high = (0, bounds[0]) if len(bounds) == 1 else bounds
+    if not low < high:
+        raise RuntimeError(f"randint: random_ expects 'from' < 'to', but got low={low} >= high={high}")
+    array = numpy_rng(generator, "randint").integers(int(low), int(high), size=shape_of((size,), "randint"))
+    return make(array, dtype or np.int64, requires_grad, device, "randint")
 
 
-def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A random ordering of 0, 1, ..., n-1 (int64)."""
+    return make(numpy_rng(generator, "randperm").permutation(int(n)), dtype or np.int64, requires_grad, device,
+                "randperm")
 
 
-def ones_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
+    """Draw `num_samples` category indices per row, with probabilities proportional to `input`'s
+    (non-negative, not necessarily normalised) weights. Without replacement each category is drawn
+    at most once. `input` is 1-D (one distribution) or 2-D (one per row); the result is int64 of
+    shape (num_samples,) or (rows, num_samples)."""
+    weights = np.asarray(input._data if isinstance(input, Tensor) else input, dtype=np.float64)
+    if weights.ndim not in (1, 2):
+        raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {weights.shape}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise RuntimeError("multinomial: probability tensor contains either inf, nan or element < 0")
+    rows = weights.reshape(-1, weights.shape[-1])
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError(f"multinomial: cannot sample num_samples={num_samples} > {rows.shape[1]} categories "
+                           "without replacement; pass replacement=True or draw fewer")
+    rng = numpy_rng(generator, "multinomial")
+    out = np.empty((rows.shape[0], int(num_samples)), dtype=np.int64)
+    for i, row in enumerate(rows):
+        total = row.sum()
+        if total <= 0:
+            raise RuntimeError(f"multinomial: invalid distribution in row {i}: the weights sum to 0")
+        if not replacement and np.count_nonzero(row) < num_samples:
+            raise RuntimeError(f"multinomial: row {i} has only {np.count_nonzero(row)} categories with weight > 0, "
+                               f"fewer than num_samples={num_samples}; pass replacement=True")
+        out[i] = rng.choice(row.size, size=int(num_samples), replace=replacement, p=row / total)
+    return Tensor._wrap(out if weights.ndim == 2 else out[0])
 
 
-def full_like(t: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def bernoulli(input: Tensor, p: float | None = None, *, generator=None) -> Tensor:
+    """1 with probability `input` (or `p`), else 0, elementwise, in input's dtype."""
+    probs = input._data if p is None else np.full(input.shape, p)
+    if np.any(probs < 0) or np.any(probs > 1):
+        raise RuntimeError("bernoulli: expected all probabilities to be in [0, 1]")
+    drawn = numpy_rng(generator, "bernoulli").random(input.shape) < probs
+    return Tensor._wrap(drawn.astype(input.dtype))
 
 
-def rand_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad: bool = False):
+    """Draws from N(mean, std^2): `mean` and `std` are numbers (then give `size`) or tensors that
+    broadcast together (one draw per element), as torch.normal."""
+    mean_array = mean._data if isinstance(mean, Tensor) else mean
+    std_array = std._data if isinstance(std, Tensor) else std
+    if np.any(np.asarray(std_array) < 0):
+        raise RuntimeError("normal: expects std >= 0.0")
+    if size is None:
+        size = np.broadcast_shapes(np.shape(mean_array), np.shape(std_array))
+    noise = numpy_rng(generator, "normal").standard_normal(shape_of((size,), "normal"))
+    like = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
+    dtype = dtype or (like.dtype if like is not None else dtypes.default_float())
+    return make(mean_array + std_array * noise, dtype, requires_grad, device, "normal")
 
 
-def randn_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def zeros_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return zeros(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+
+
+def ones_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return ones(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(t: Tensor, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+
+
+def empty_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return empty(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+
+
+def rand_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return rand(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+
+
+def randn_like(t: Tensor, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return randn(t.shape, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+
+
+def randint_like(t: Tensor, low: int, high: int | None = None, dtype=None, device=None) -> Tensor:
+    bounds = (low,) if high is None else (low, high)
+    return randint(*bounds, size=t.shape, dtype=dtype or t.dtype, device=device)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor that shares `array`'s memory (no copy) and keeps its dtype: changing one changes the other."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected np.ndarray (got {type(array).__name__}); use tensor(data) for "
+                        "other data")
+    return Tensor._wrap(array)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """`data` as a tensor, without a copy when it already is one (or a NumPy array of that dtype)."""
+    check_device(device, "as_tensor")
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.astype(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return Tensor._wrap(data)
+    return tensor(data, dtype=dtype)
 
 
 # ---------------------------------------------------------------- joining and choosing
@@ -164,12 +273,15 @@ def stack(tensors, dim: int = 0) -> Tensor:
     return cat([t.unsqueeze(dim) for t in tensors], dim)
 
 
-def where(condition, input, other) -> Tensor:
-    """input where condition is True, else other (either may be a Python number)."""
+def where(condition, input=None, other=None) -> Tensor:
+    """input where condition is True, else other (either may be a Python number).
+    where(condition) alone is condition.nonzero(as_tuple=True), as in PyTorch."""
     condition = lift(condition)
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
     if isinstance(input, Tensor):
         return input.where(condition, other)
     if isinstance(other, Tensor):
         return other.where(~condition, input)
     result = np.where(condition._data, input, other)  # two Python numbers: floats give float32
-    return Tensor(result.astype(dtypes.default_float()) if result.dtype == np.float64 else result)
+    return Tensor._wrap(result.astype(dtypes.default_float()) if result.dtype == np.float64 else result)

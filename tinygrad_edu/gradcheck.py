@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .autograd import no_grad
-from .tensor import Tensor, grad
+from .tensor import Tensor, grad, tensor
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
@@ -37,7 +37,7 @@ def float64_copies(inputs) -> tuple:
     copies = []
     for x in inputs:
         if isinstance(x, Tensor) and np.issubdtype(x.dtype, np.floating):
-            copies.append(Tensor(x._data.astype(np.float64), requires_grad=x.requires_grad))
+            copies.append(tensor(x._data.astype(np.float64), requires_grad=x.requires_grad))
         else:
             copies.append(x)
     return tuple(copies)
@@ -81,7 +81,7 @@ def analytic_jacobians(fn, inputs, checked) -> list:
         for r in range(out._data.size):
             seed = np.zeros(out._data.size)
             seed[r] = 1.0
-            grads = grad(out, wrt, Tensor(seed.reshape(out.shape).astype(out.dtype)),
+            grads = grad(out, wrt, Tensor._wrap(seed.reshape(out.shape).astype(out.dtype)),
                          retain_graph=True, allow_unused=True)
             for n, g in enumerate(grads):
                 if g is not None:
@@ -140,6 +140,6 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps: float = 1e-6, atol: float 
         xs, gos = args[:n_in], args[n_in:]
         outs = [o for o in as_tuple(fn(*xs)) if isinstance(o, Tensor) and o.requires_grad]
         grads = grad(outs, [xs[i] for i in checked], list(gos), create_graph=True, allow_unused=True)
-        return tuple(g if g is not None else Tensor(np.zeros(xs[i].shape)) for g, i in zip(grads, checked))
+        return tuple(g if g is not None else Tensor._wrap(np.zeros(xs[i].shape)) for g, i in zip(grads, checked))
 
     return gradcheck(first_derivative, tuple(inputs) + tuple(grad_outputs), eps, atol, rtol, _record=True)

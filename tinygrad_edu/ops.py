@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from .autograd import Function
+from .autograd import Function, Mode
 
 
 class Primitive(Function):
@@ -255,7 +255,17 @@ class Cos(Primitive):
 
 
 class TanhFunction(Primitive):
-    """z = tanh(x).   dz/dx = 1 - tanh(x)**2 = 1 - z**2."""
+    """z = tanh(x).   dz/dx = 1 - tanh(x)**2 = 1 - z**2   (`derivative`).
+
+    `derivative` is written once and runs on NumPy arrays and on Tensors alike: a
+    plain backward applies it to z's array (local_derivative), so the backward is one
+    op, not three; a recorded one (create_graph=True) applies it to z in the graph, so
+    it can be differentiated again. tests/test_ops.py checks both give the same gradient.
+    """
+
+    @staticmethod
+    def derivative(z):
+        return 1 - z * z
 
     @staticmethod
     def forward(ctx, x):
@@ -265,16 +275,19 @@ class TanhFunction(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        (z,) = ctx.saved_tensors
-        return g * (1 - z * z)
+        return g * local_derivative(ctx, TanhFunction.derivative)
 
 
 class SigmoidFunction(Primitive):
-    """z = 1 / (1 + exp(-x)).   dz/dx = z * (1 - z).
+    """z = 1 / (1 + exp(-x)).   dz/dx = z * (1 - z) = z - z**2   (`derivative`, used as TanhFunction's).
 
     Computed as exp(-log(1 + exp(-x))) so that neither large positive nor
     large negative x overflows.
     """
+
+    @staticmethod
+    def derivative(z):
+        return z - z * z
 
     @staticmethod
     def forward(ctx, x):
@@ -284,8 +297,17 @@ class SigmoidFunction(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        (z,) = ctx.saved_tensors
-        return g * (z - z * z)
+        return g * local_derivative(ctx, SigmoidFunction.derivative)
+
+
+def local_derivative(ctx, derivative):
+    """dz/dx as a Tensor, from the saved output z: computed on z's array when the backward is
+    plain (two NumPy calls instead of two ops), on z in the graph when it is recorded
+    (create_graph=True), so that it can be differentiated again."""
+    if Mode.grad_enabled or ctx.output is None:  # recorded; or the output was freed or changed in place,
+        (z,) = ctx.saved_tensors                    # which saved_tensors reports
+        return derivative(z)
+    return type(ctx.inputs[0])._wrap(derivative(ctx.output))
 
 
 class Relu(Primitive):

@@ -14,15 +14,18 @@ import operator
 
 import numpy as np
 
-from . import composite, dtypes, ops, printing
+from . import composite, dtypes, ops, printing, return_types
 from .autograd import Mode, RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant
 from .composite import axes_of, axis_of
+from .device import CPU, CPU_ONLY_HINT, check_device
+from .device import device as device_type
 from .dtypes import Size
 from .errors import broadcast_error, index_error
 from .tracing import trace_backward
 
-__all__ = ["Tensor", "tensor", "grad"]
+__all__ = ["Tensor", "tensor", "grad", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
+           "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor"]
 
 DEFAULT_FLOAT = np.float32  # the initial default; the current one is dtypes.get_default_dtype()
 
@@ -57,6 +60,23 @@ def to_array(data, dtype=None) -> np.ndarray:
     return array
 
 
+def legacy_array(data: tuple, dtype=None) -> np.ndarray:
+    """The array `Tensor(*data)` holds, by PyTorch's rules for its legacy constructor."""
+    if not data:
+        return np.zeros(0, dtype=dtype or DEFAULT_FLOAT)
+    if len(data) == 1 and isinstance(data[0], Size):  # Tensor(x.shape): a size, as in PyTorch
+        data = tuple(data[0])
+    if all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in data):
+        return np.zeros(tuple(int(n) for n in data), dtype=dtype or DEFAULT_FLOAT)  # Tensor(2, 3): a size
+    if len(data) > 1:
+        raise TypeError(f"Tensor: expected data (a list, an array, a tensor) or sizes (ints), got {data!r:.80}")
+    (data,) = data
+    if isinstance(data, Tensor) and dtype is None:
+        return data._data  # Tensor(t) shares t, as in PyTorch
+    array = to_array(data, dtype)
+    return array if dtype is not None else array.astype(DEFAULT_FLOAT, copy=False)
+
+
 def is_float(dtype) -> bool:
     return np.issubdtype(dtype, np.floating)
 
@@ -85,8 +105,12 @@ class Tensor(TensorBase):
     __slots__ = ()  # the fields are TensorBase's (autograd/function.py)
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
-    def __init__(self, data, dtype=None, requires_grad: bool = False, name: str | None = None):
-        self._data = to_array(data, dtype)
+    def __init__(self, *data, dtype=None, device=None, requires_grad: bool = False, name: str | None = None):
+        """PyTorch's `torch.Tensor(...)`: Tensor([1, 2]) is float32 whatever the data (so is a NumPy
+        array), Tensor(2, 3) is a 2x3 float32 tensor (zeros; PyTorch leaves it uninitialised) and
+        Tensor(t) shares t. `tensor(data)` keeps the data's dtype: prefer it in new code."""
+        check_device(device, "Tensor")
+        self._data = legacy_array(data, dtype)
         self._grad = None
         self.requires_grad = False
         self._ctx = None
@@ -162,12 +186,6 @@ class Tensor(TensorBase):
                 f"item: a tensor with {self._data.size} elements (shape {tuple(self.shape)}) cannot be "
                 "converted to a Python number; reduce it first (.sum(), .mean()) or use .tolist()")
         return self._data.item()
-
-    def numpy(self) -> np.ndarray:
-        if self.requires_grad:
-            raise RuntimeError("numpy: can't call numpy() on a tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
-        return self._data
 
     def tolist(self):
         return self._data.tolist()
@@ -446,30 +464,6 @@ class Tensor(TensorBase):
         dtype = dtypes.to_dtype(dtype).dtype
         return self if self._data.dtype == dtype else ops.Cast.apply(self, dtype=dtype)
 
-    def to(self, *args, dtype=None, **kwargs):
-        """t.to(dtype), t.to(other_tensor) (its dtype) or t.to("cpu"): a converted tensor
-        (the same tensor when nothing changes). CPU is the only device."""
-        for arg in args:
-            if isinstance(arg, Tensor):
-                dtype = arg.dtype
-            else:
-                try:
-                    dtype = dtypes.to_dtype(arg)
-                except TypeError:  # not a dtype, so a device: "cpu", "cuda:0", device("cpu")
-                    kwargs["device"] = arg
-        device = kwargs.pop("device", None)
-        device = getattr(device, "type", device)
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise RuntimeError(f"to: tinygrad_edu runs on the CPU only, so device {device!r} is not "
-                               "available; leave the tensor on 'cpu'")
-        return self if dtype is None else self.astype(dtype)
-
-    def type(self, dtype=None):
-        """Without an argument, PyTorch's type name ('tinygrad_edu.FloatTensor'); else .to(dtype)."""
-        if dtype is None:
-            return f"tinygrad_edu.{self.dtype.legacy_name}Tensor"
-        return self.astype(dtype)
-
     def float(self):
         return self.astype(np.float32)
 
@@ -488,7 +482,7 @@ class Tensor(TensorBase):
     def bool(self):
         return self.astype(np.bool_)
 
-    def clone(self):
+    def clone(self, memory_format=None):
         """A copy that stays in the graph (gradient passes straight through)."""
         return ops.Cast.apply(self, dtype=self.dtype)
 
@@ -548,11 +542,21 @@ class Tensor(TensorBase):
         return ops.Sum.apply(self, axes=axes_of(self._data.shape, dim, axis, "sum"), keepdim=keepdim or bool(keepdims))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        """The largest value over `dim`. Returns values only (PyTorch's max(dim) also
-        returns indices: use argmax for those). `x.max(y)` with a tensor is maximum."""
+        """The largest value: x.max() one value; x.max(dim) the named tuple (values, indices) along
+        dim, as PyTorch; x.max(y) with a tensor is maximum. Where several elements tie, the gradient
+        is shared between them (PyTorch's max(dim) gives it all to the returned index)."""
         if isinstance(dim, Tensor):
             return self.maximum(dim)
-        return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, axis, "max"), keepdim=keepdim or bool(keepdims))
+        single = axis if dim is None else dim
+        if isinstance(single, numbers.Integral):
+            values = self.amax(single, keepdim or bool(keepdims))
+            return return_types.max(values, self.argmax(single, keepdim or bool(keepdims)))
+        return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, axis, "max"),
+                            keepdim=keepdim or bool(keepdims))
+
+    def amax(self, dim=None, keepdim=False):
+        """The largest value over `dim` (an int, a tuple, or None for all): values only."""
+        return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, op="amax"), keepdim=keepdim)
 
     def log_softmax(self, dim: int = -1):
         """x - logsumexp(x) along dim, stable for logits of 1e3 and more (a primitive for speed)."""
@@ -627,6 +631,246 @@ class Tensor(TensorBase):
             widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
         return ops.Pad.apply(self, widths=tuple(widths), value=value)
 
+    # ------------------------------------------------------------ PyTorch's wider API (the on-ramp)
+    # Devices: only the CPU exists (device.py). Dtype casts go through astype, so the graph sees them.
+    device = property(lambda self: CPU, doc="Where the tensor lives: always device(type='cpu').")
+    is_cuda = property(lambda self: False, doc="False: tinygrad_edu runs on the CPU only.")
+    is_cpu = property(lambda self: True, doc="True: tinygrad_edu runs on the CPU only.")
+
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False, copy: bool = False,
+           memory_format=None) -> "Tensor":
+        """x.to("cpu"), x.to(float64), x.to(other) (other's dtype), x.to("cpu", float64): a cast
+        (differentiable) or x itself when nothing changes (copy=True always copies). The one
+        device is the CPU; "cuda" and the like raise an error with the device-agnostic idiom."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, (str, int, device_type)) and not isinstance(arg, bool):
+                device = arg
+            else:
+                dtype = arg
+        check_device(device, "to")
+        out = self if dtype is None else self.astype(dtype)
+        return out.clone() if copy and out is self else out
+
+    def cpu(self, memory_format=None) -> "Tensor":
+        """x itself: every tensor is on the CPU."""
+        return self
+
+    def cuda(self, device=None, non_blocking: bool = False, memory_format=None) -> "Tensor":
+        raise RuntimeError(f"cuda: there is no GPU here. {CPU_ONLY_HINT} Then x.to(device) works everywhere.")
+
+    def pin_memory(self, device=None) -> "Tensor":
+        """x itself (pinned memory speeds up copies to a GPU; there is none)."""
+        return self
+
+    def is_pinned(self, device=None) -> bool:
+        return False
+
+    def type(self, dtype=None, non_blocking: bool = False):
+        """x.type() names the tensor type ('tinygrad_edu.FloatTensor'); x.type(float64),
+        x.type(LongTensor) or x.type('torch.LongTensor') cast."""
+        if dtype is None:
+            name = next((t.__name__ for t in LEGACY_TYPES if t.dtype == self.dtype), f"Tensor[{self.dtype}]")
+            return f"tinygrad_edu.{name}"
+        if isinstance(dtype, str):
+            if ".cuda." in dtype:
+                raise RuntimeError(f"type: {dtype!r} is a GPU type. {CPU_ONLY_HINT}")
+            name = dtype.rpartition(".")[2]
+            matches = [t for t in LEGACY_TYPES if t.__name__ == name]
+            if not matches:
+                raise ValueError(f"type: invalid type {dtype!r}; expected e.g. 'torch.FloatTensor' or a dtype")
+            dtype = matches[0]
+        if isinstance(dtype, LegacyTensorType):
+            dtype = dtype.dtype
+        return self.astype(dtype)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.astype(other.dtype)
+
+    def byte(self) -> "Tensor":
+        return self.astype(np.uint8)
+
+    def numpy(self, force: bool = False) -> np.ndarray:
+        """The NumPy array itself (no copy: changing one changes the other). A tensor that requires
+        grad refuses unless force=True (then a detached copy, as PyTorch's force does)."""
+        if self.requires_grad and not force:
+            raise RuntimeError("numpy: can't call numpy() on a tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
+        return self._data.copy() if force else self._data
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad: bool = False) -> "Tensor":
+        """A new tensor from `data` (copied) in this tensor's dtype unless dtype= is given."""
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> "Tensor":
+        check_device(device, "new_full")
+        out = Tensor._wrap(np.full(size_of((size,)), fill_value, dtype=dtype or self.dtype))
+        return out.requires_grad_() if requires_grad else out
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad: bool = False) -> "Tensor":
+        return self.new_full(size_of(size), 0, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad: bool = False) -> "Tensor":
+        return self.new_full(size_of(size), 1, dtype, device, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad: bool = False) -> "Tensor":
+        """Zeros (PyTorch leaves the memory uninitialised)."""
+        return self.new_full(size_of(size), 0, dtype, device, requires_grad)
+
+    def data_ptr(self) -> int:
+        """The address of the first element: equal for tensors that share memory from the same start."""
+        return self._data.__array_interface__["data"][0]
+
+    def stride(self, dim: int | None = None):
+        """How many elements to step in memory to move one place along each dimension."""
+        strides = tuple(step // self._data.itemsize for step in self._data.strides)
+        return strides if dim is None else strides[composite.axis_of(self.ndim, dim, "stride")]
+
+    def contiguous(self, memory_format=None) -> "Tensor":
+        """x itself: NumPy takes care of memory layout, so there is nothing to rearrange."""
+        return self
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        """True: every tensor counts as contiguous (see contiguous)."""
+        return True
+
+    def expand_as(self, other: "Tensor") -> "Tensor":
+        return self.expand(other.shape)
+
+    def reshape_as(self, other: "Tensor") -> "Tensor":
+        return self.reshape(other.shape)
+
+    view_as = reshape_as
+
+    def t(self) -> "Tensor":
+        """The transpose of a matrix (tensors of 0 or 1 dimensions are returned as they are)."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t: expects a tensor with <= 2 dimensions, but got shape {self.shape}; "
+                               "use transpose(dim0, dim1) or .mT")
+        return self.permute(*reversed(range(self.ndim)))
+
+    def index_select(self, dim: int, index) -> "Tensor":
+        """The slices at `index` (1-D integer tensor) along `dim`."""
+        d = composite.axis_of(self.ndim, dim, "index_select")
+        return self[(slice(None),) * d + (index_key(index),)]
+
+    def masked_select(self, mask) -> "Tensor":
+        """The elements where `mask` is True, as a 1-D tensor (mask broadcasts against x)."""
+        mask = np.broadcast_to(index_key(mask), self.shape)
+        return self[mask]
+
+    def clamp_min(self, min) -> "Tensor":
+        return self.clamp(min=min)
+
+    def clamp_max(self, max) -> "Tensor":
+        return self.clamp(max=max)
+
+    # composites (composite.py)
+    prod, cumsum, norm, gather, sort, topk, median = composite.prod, composite.cumsum, composite.norm, \
+        composite.gather, composite.sort, composite.topk, composite.median
+    amin, flip, roll, repeat, tile, tril, triu = composite.amin, composite.flip, composite.roll, composite.repeat, \
+        composite.tile, composite.tril, composite.triu
+    masked_fill, cross, lerp, dot, outer, mm, bmm = composite.masked_fill, composite.cross, composite.lerp, \
+        composite.dot, composite.outer, composite.mm, composite.bmm
+    log10, log2, log1p, expm1, exp2 = composite.log10, composite.log2, composite.log1p, composite.expm1, \
+        composite.exp2
+    square, rsqrt, reciprocal = composite.square, composite.rsqrt, composite.reciprocal
+    select, unbind, narrow, diagonal, diag, trace, cumprod = composite.select, composite.unbind, composite.narrow, \
+        composite.diagonal, composite.diag, composite.trace, composite.cumprod
+    scatter, scatter_add = composite.scatter, composite.scatter_add
+
+    # not differentiable: NumPy computes them and the result is a constant (PyTorch's
+    # gradient of floor, round, sign, ... is 0 almost everywhere anyway)
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
+        """The indices that sort x along dim (equal values keep their order)."""
+        if self.ndim == 0:
+            return Tensor._wrap(np.zeros((), dtype=np.int64))
+        d = composite.axis_of(self.ndim, dim, "argsort")
+        if descending:  # sort x reversed, read the order backwards, map the positions back:
+            order = np.argsort(np.flip(self._data, d), axis=d, kind="stable")  # equal values keep their order
+            return Tensor._wrap(self.shape[d] - 1 - np.flip(order, d))
+        return Tensor._wrap(np.argsort(self._data, axis=d, kind="stable"))
+
+    floor = lambda self: Tensor._wrap(np.floor(self._data))  # noqa: E731
+    ceil = lambda self: Tensor._wrap(np.ceil(self._data))  # noqa: E731
+    trunc = lambda self: Tensor._wrap(np.trunc(self._data))  # noqa: E731
+    sgn = lambda self: self.sign()  # noqa: E731
+    count_nonzero = lambda self, dim=None: Tensor._wrap(np.asarray(np.count_nonzero(self._data, axis=dim)))  # noqa
+
+    logical_not = lambda self: Tensor._wrap(np.logical_not(self._data))  # noqa: E731
+    logical_and = lambda self, other: self._compare(np.logical_and, other)  # noqa: E731
+    logical_or = lambda self, other: self._compare(np.logical_or, other)  # noqa: E731
+    logical_xor = lambda self, other: self._compare(np.logical_xor, other)  # noqa: E731
+
+    def nonzero(self, *, as_tuple: bool = False):
+        """The indices of the non-zero elements: an (n, ndim) int64 tensor, or with as_tuple=True one
+        1-D index tensor per dimension (what x[...] takes)."""
+        found = np.nonzero(np.atleast_1d(self._data))
+        if as_tuple:
+            return tuple(Tensor._wrap(i.astype(np.int64)) for i in found)
+        return Tensor._wrap(np.stack(found, axis=1).astype(np.int64) if self.ndim else
+                            np.zeros((int(bool(self._data)), 0), dtype=np.int64))
+
+    argwhere = lambda self: self.nonzero()  # noqa: E731
+
+    def bincount(self, weights=None, minlength: int = 0) -> "Tensor":
+        """How often each value 0, 1, 2, ... occurs in a 1-D non-negative integer tensor (or the sum of
+        `weights` there)."""
+        if self.ndim != 1 or not np.issubdtype(self.dtype, np.integer):
+            raise RuntimeError(f"bincount: expects a 1-D integer tensor, got {self.dtype} of shape {self.shape}")
+        weights = weights._data if isinstance(weights, Tensor) else weights
+        return Tensor._wrap(np.bincount(self._data, weights=weights, minlength=minlength))
+
+    def round(self, decimals: int = 0) -> "Tensor":
+        """Round half to even (as PyTorch and NumPy): 0.5 -> 0, 1.5 -> 2."""
+        return Tensor._wrap(np.round(self._data, decimals))
+
+    def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> "Tensor":
+        """|x - other| <= atol + rtol * |other|, elementwise."""
+        other = other._data if isinstance(other, Tensor) else other
+        return Tensor._wrap(np.isclose(self._data, other, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def allclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        """True when isclose holds everywhere."""
+        return bool(self.isclose(other, rtol, atol, equal_nan).all())
+
+    def equal(self, other) -> bool:
+        """True when both have the same shape and the same values."""
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+               dim: int | None = None):
+        """The distinct values (sorted), and optionally where each element went (inverse) and how
+        often each value occurs (counts)."""
+        axis = None if dim is None else composite.axis_of(self.ndim, dim, "unique")
+        values, inverse, counts = np.unique(self._data, return_inverse=True, return_counts=True, axis=axis)
+        out = [Tensor._wrap(values)]
+        if return_inverse:
+            out.append(Tensor._wrap(inverse.reshape(self.shape if axis is None else -1).astype(np.int64)))
+        if return_counts:
+            out.append(Tensor._wrap(counts.astype(np.int64)))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> "Tensor":  # noqa: A002
+        """Counts in `bins` equal bins over [min, max] (the data's own range when both are 0);
+        values outside are ignored. Float, as PyTorch's."""
+        low, high = float(min), float(max)
+        if low == high == 0:
+            low, high = (float(self._data.min()), float(self._data.max())) if self._data.size else (0.0, 0.0)
+        if low == high:
+            low, high = low - 1, high + 1
+        counts, _ = np.histogram(self._data, bins=bins, range=(low, high))
+        return Tensor._wrap(counts.astype(self.dtype if is_float(self.dtype) else DEFAULT_FLOAT))
+
+    def histogram(self, bins=100, *, range=None, weight=None, density: bool = False):  # noqa: A002
+        """(hist, bin_edges): `bins` equal bins over `range` (the data's range by default), or the
+        given bin edges; weights and density as NumPy's histogram."""
+        bins = bins._data if isinstance(bins, Tensor) else bins
+        weight = weight._data if isinstance(weight, Tensor) else weight
+        hist, edges = np.histogram(self._data, bins=bins, range=range, weights=weight, density=density)
+        return return_types.histogram(Tensor._wrap(hist.astype(self.dtype)), Tensor._wrap(edges.astype(self.dtype)))
+
 
 def lift(x, like: Tensor | None = None):
     """Tensors and Python numbers as they are; other data becomes a constant tensor
@@ -636,6 +880,48 @@ def lift(x, like: Tensor | None = None):
     return Tensor._wrap(as_constant(x, None if like is None else like._data))
 
 
-def tensor(data, dtype=None, requires_grad: bool = False, name: str | None = None) -> Tensor:
-    """Make a tensor from data (copied), like torch.tensor. `name` labels it in graph drawings and traces."""
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
+def tensor(data, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False,
+           name: str | None = None) -> Tensor:
+    """Make a tensor from data (copied), like torch.tensor: NumPy arrays and tensors keep their dtype,
+    Python floats become float32 and ints int64. `name` labels it in graph drawings and traces."""
+    check_device(device, "tensor")
+    out = Tensor._wrap(to_array(data, dtype))
+    out.name = name
+    return out.requires_grad_() if requires_grad else out
+
+
+def size_of(size: tuple) -> tuple:
+    """new_zeros(2, 3) and new_zeros((2, 3)) mean the same."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    return tuple(int(n) for n in size)
+
+
+class LegacyTensorType(type):
+    """The metaclass of FloatTensor, LongTensor, ...: calling one makes a Tensor of its dtype
+    (LongTensor([1, 2]) is int64, FloatTensor(2, 3) a 2x3 float32), and isinstance(x, LongTensor)
+    asks whether x is an int64 tensor, as PyTorch's legacy tensor types do."""
+
+    def __call__(cls, *data, device=None) -> Tensor:
+        return Tensor(*data, dtype=cls.dtype, device=device)
+
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
+
+
+def legacy_type(name: str, dtype) -> LegacyTensorType:
+    doc = f"{name}(data or sizes): a {np.dtype(dtype)} tensor."
+    return LegacyTensorType(name, (), {"dtype": np.dtype(dtype), "__doc__": doc})
+
+
+FloatTensor = legacy_type("FloatTensor", np.float32)
+DoubleTensor = legacy_type("DoubleTensor", np.float64)
+HalfTensor = legacy_type("HalfTensor", np.float16)
+LongTensor = legacy_type("LongTensor", np.int64)
+IntTensor = legacy_type("IntTensor", np.int32)
+ShortTensor = legacy_type("ShortTensor", np.int16)
+CharTensor = legacy_type("CharTensor", np.int8)
+ByteTensor = legacy_type("ByteTensor", np.uint8)
+BoolTensor = legacy_type("BoolTensor", np.bool_)
+LEGACY_TYPES = (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor,
+                BoolTensor)

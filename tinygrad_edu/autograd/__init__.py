@@ -29,6 +29,7 @@ from .mode import (
     set_grad_enabled,
     user_frame,
 )
+from .variable import Variable as Variable  # PyTorch's pre-0.4 name: returns a Tensor
 
 __all__ = [
     "Function", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",

@@ -48,12 +48,14 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             if wanted is not None and node in wanted:
                 wanted[node].append(grad_output)
             grads = call_backward(node, grad_output)
-            sent = [] if trace is not None else None
-            for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
-                if needed and g is not None:
-                    add_to(pending, input_key(x, node), fit(g, x, node), sent, x)
             if trace is not None:
-                trace.append({"node": node, "op": node.name(), "grad_output": grad_output, "sent": sent})
+                send_traced(node, grads, pending, trace, grad_output)
+            else:
+                for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
+                    if needed and g is not None:
+                        key = input_key(x, node) if x._before is not None or x._ctx is None else x._ctx
+                        g = fit(g, x, node)
+                        pending[key] = pending[key] + g if key in pending else g
             if not retain_graph:  # drop the inputs and saved arrays now, not when the graph dies
                 node.inputs, node.saved, node.output = None, _FREED, None
     finally:
@@ -69,6 +71,15 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
 def key_of(t):
     """Where a tensor's gradient waits: at its node, or at the tensor itself for a leaf."""
     return t._ctx if t._ctx is not None else t
+
+
+def send_traced(node, grads, pending: dict, trace: list, grad_output) -> None:
+    """The loop's sending step, with one trace record per step (tracing.py reads them)."""
+    sent = []
+    for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
+        if needed and g is not None:
+            add_to(pending, input_key(x, node), fit(g, x, node), sent, x)
+    trace.append({"node": node, "op": node.name(), "grad_output": grad_output, "sent": sent})
 
 
 def add_to(pending: dict, key, g, sent: list | None = None, x=None) -> None:
@@ -103,10 +114,11 @@ def fit(g, x, node):
     in the library that does it) and in x's dtype (a float32 input gets a float32 gradient)."""
     if not isinstance(g, TensorBase):
         raise TypeError(f"{node.name()}: backward must return Tensors (or None), not {type(g).__name__}")
-    if g._data.shape != x._data.shape:
-        g = unbroadcast(g, x._data.shape, node)
-    if g._data.dtype != x._data.dtype:
-        g = g.astype(x._data.dtype)
+    array, x_array = g._data, x._data
+    if array.shape != x_array.shape:
+        g = unbroadcast(g, x_array.shape, node)
+    if array.dtype != x_array.dtype:
+        g = g.astype(x_array.dtype)
     return g
 
 
@@ -152,8 +164,8 @@ def topological_order(roots: list) -> list:
             continue
         for x, needed in zip(node.inputs, node.needs_input_grad):
             if needed:
-                key = input_key(x, node)
-                if isinstance(key, Function) and key not in visited:
+                key = x._ctx if x._before is None else input_key(x, node)  # input_key's common case inline
+                if key is not None and key not in visited and isinstance(key, Function):
                     stack.append(key)
     order.reverse()
     return order

@@ -130,6 +130,7 @@ OUTPUT = _Output()
 _JUST_OUTPUT = (OUTPUT,)
 _FREED = ("freed",)
 _ZEROS = [(0,) * n for n in range(9)]
+_VERSIONS: dict = {}  # interned saved_versions of zeros and Nones, as _NEEDS
 _NEEDS: dict = {}  # interned needs_input_grad tuples: (True, False) is made once, not once per op
 _SEQUENCE = itertools.count(1)  # nodes are numbered in the order they are made
 
@@ -179,10 +180,17 @@ class Function:
             raise RuntimeError(FREED_MESSAGE.format(op=self.name()))
         if saved is None:
             return ()
-        if self.saved_versions is not None:
-            for i, (t, version) in enumerate(zip(saved, self.saved_versions)):
-                if isinstance(t, TensorBase) and t._version != version:
-                    raise version_error(self, t, version, i)
+        if saved is _JUST_OUTPUT and self.output is not None:  # tanh, sigmoid, exp: the common case
+            return (self._saved_output(),)
+        versions = self.saved_versions
+        if versions is not None:
+            for t, version in zip(saved, versions):
+                # A tensor without a counter is at version 0 (see TensorBase): nothing to compare.
+                if version is not None and isinstance(t, TensorBase) and t._counter is not None \
+                        and t._counter[0] != version:
+                    raise version_error(self, t, version, next(i for i, s in enumerate(saved) if s is t))
+            if None in versions:  # saved is the inputs tuple, of which forward saved only some
+                return tuple([None if version is None else t for t, version in zip(saved, versions)])
         if self.output is None:  # no output saved (or it was changed in place: see below)
             if any(t is OUTPUT for t in saved):
                 raise version_error(self, None, 0, 0)
@@ -191,8 +199,10 @@ class Function:
 
     def _saved_output(self):
         """The output rebuilt as a tensor; in the graph (its node is this one) when backward is recorded."""
-        tensor_type = type(next(t for t in self.inputs if isinstance(t, TensorBase)))
-        out = tensor_type._wrap(self.output)
+        first = self.inputs[0]
+        if not isinstance(first, TensorBase):
+            first = next(t for t in self.inputs if isinstance(t, TensorBase))
+        out = type(first)._wrap(self.output)
         if Mode.grad_enabled:
             out._ctx, out.requires_grad = self, True
         return out
@@ -237,7 +247,8 @@ class Function:
             raise TypeError(f"{cls.__name__}.apply: at least one input must be a tensor")
         if other_data:
             inputs, arrays = constants(inputs, arrays)
-        needs = _NEEDS.setdefault(tuple(needs), tuple(needs))
+        needs = tuple(needs)
+        needs = _NEEDS.setdefault(needs, needs)
         ctx.needs_input_grad = needs
         if cls.numpy_forward:
             arrays = promote(cls.__name__, arrays)  # PyTorch's type promotion, for every primitive
@@ -308,13 +319,29 @@ def keep_saved(ctx, inputs, arrays, out, returned) -> None:
     tensors themselves (so second derivatives flow through them), OUTPUT for the output, and
     anything else as a constant; with the saved tensors' versions, to check at backward."""
     saved = ctx.saved
-    if len(saved) == len(inputs) and all(s is x or s is a for s, x, a in zip(saved, inputs, arrays)):
-        resolved = inputs  # the common case, Mul's (x, y): no new tuple
-    elif len(saved) == 1 and (saved[0] is returned or saved[0] is out):
-        resolved = _JUST_OUTPUT
-    else:
-        resolved = tuple(resolve(s, inputs, arrays, out, returned) for s in saved)
-    if resolved is _JUST_OUTPUT or any(s is OUTPUT for s in resolved):
+    if len(saved) == 1 and (saved[0] is returned or saved[0] is out):  # tanh's (z,)
+        ctx.saved, ctx.output, ctx.saved_versions = _JUST_OUTPUT, out, _ZEROS[1]
+        return
+    if len(saved) == len(inputs):
+        # The common case, Mul's (x, y) or (None, y): keep the inputs tuple, not a new one per op
+        # (one object less for the cycle collector); a version of None marks an input not saved.
+        # (Plain loops: this runs for most ops, and a generator costs more than its work here.)
+        versions = []
+        for s, x, a in zip(saved, inputs, arrays):
+            if s is None:
+                versions.append(None)
+            elif s is x or s is a:
+                counter = x._counter if isinstance(x, TensorBase) else None
+                versions.append(0 if counter is None else counter[0])
+            else:
+                break
+        else:
+            versions = tuple(versions)
+            ctx.saved = inputs
+            ctx.saved_versions = _VERSIONS.setdefault(versions, versions) if not any(versions) else versions
+            return
+    resolved = tuple(resolve(s, inputs, arrays, out, returned) for s in saved)
+    if any(s is OUTPUT for s in resolved):
         ctx.output = out
     ctx.saved = resolved
     versions = tuple(s._version if isinstance(s, TensorBase) else 0 for s in resolved)
@@ -349,6 +376,8 @@ def shape_error(op, inputs, err) -> Exception:
 def input_key(x, node):
     """Where input `x` of `node` sends its gradient: the node that made x, or x itself for a leaf.
     If x was changed in place (in the graph) after `node` used it, x's history from before."""
+    if x._before is None:  # the common case: x was never changed in place in the graph
+        return x if x._ctx is None else x._ctx
     while x._before is not None and x._ctx.seq > node.seq:
         x = x._before
     return x._ctx if x._ctx is not None else x

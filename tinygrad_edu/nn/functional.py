@@ -161,8 +161,12 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
         if size + 2 * p < k:
             raise RuntimeError(f"conv2d: the kernel {weight.shape[2:]} is larger than the padded input "
                                f"{x.shape[2:]} (padding {padding})")
-    y = ops.Conv2dFunction.apply(x, weight, stride=stride, padding=padding)
-    return y if bias is None else y + bias.reshape(1, -1, 1, 1)
+    if bias is None:
+        return ops.Conv2dFunction.apply(x, weight, stride=stride, padding=padding)
+    if tuple(bias.shape) != (weight.shape[0],):
+        raise RuntimeError(f"conv2d: the bias has shape {bias.shape} but the weight {weight.shape} makes "
+                           f"{weight.shape[0]} output channels; the bias needs shape ({weight.shape[0]},)")
+    return ops.Conv2dFunction.apply(x, weight, bias, stride=stride, padding=padding)
 
 
 def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
@@ -334,6 +338,24 @@ def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
         is_padding = Tensor._wrap((idx == padding_idx % weight.shape[0])[..., None])
         out = out.detach().where(is_padding, out)
     return out
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (int64) to one-hot rows: out[..., k] = 1 where tensor == k, an int64 tensor of
+    shape tensor.shape + (num_classes,). num_classes=-1 means max(tensor) + 1."""
+    labels = tensor._data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if labels.dtype != np.int64:
+        raise RuntimeError(f"one_hot: is only applicable to index tensor of type int64, got {labels.dtype}. "
+                           "Hint: labels.long()")
+    if num_classes == -1:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise RuntimeError(f"one_hot: class values must be in [0, {num_classes}), got values from {labels.min()} "
+                           f"to {labels.max()}")
+    return Tensor._wrap((labels[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+__all__ += ["one_hot"]
 
 
 def pad(x: Tensor, pad: tuple, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002

@@ -1,7 +1,10 @@
 """Loss functions (re-exported by nn.functional), with PyTorch's formulas.
 
 Each takes reduction='mean' (average), 'sum' or 'none' (one loss per element
-or sample). All are composite, so they are differentiable to any order.
+or sample). All are composite, so they are differentiable to any order, except
+the common case of cross_entropy (class indices, no weight, no label smoothing),
+which is one primitive for speed (nn/ops.py: CrossEntropyFunction), itself
+differentiable to any order.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import warnings
 import numpy as np
 
 from ..tensor import Tensor, lift
+from .ops import CrossEntropyFunction
 
 __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "cross_entropy", "nll_loss"]
@@ -159,6 +163,20 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
     return loss.reshape(()) if single and reduction == "none" else loss
 
 
+def fused_applies(input: Tensor, target: np.ndarray, weight, ignore_index: int, reduction: str,  # noqa: A002
+                  label_smoothing: float) -> bool:
+    """True when cross_entropy is one CrossEntropyFunction node: (N, C) logits, N class indices
+    all in range and none ignored, no weight or label smoothing, a mean or a sum."""
+    if input.ndim != 2 or weight is not None or label_smoothing != 0 or reduction not in ("mean", "sum"):
+        return False
+    if target.dtype.kind not in "iu" or target.shape != (input.shape[0],) or target.size == 0:
+        return False
+    low, high = target.min(), target.max()
+    if low < 0 or high >= input.shape[1]:
+        return False  # the general path says which target is out of range
+    return not (low <= ignore_index <= high and (target == ignore_index).any())
+
+
 def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, reduction: str = "mean",  # noqa: A002
                   label_smoothing: float = 0.0) -> Tensor:
     """nll_loss(log_softmax(input, dim=1), target): -log of the probability of the right class.
@@ -173,11 +191,13 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
+    target_array = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if fused_applies(input, target_array, weight, ignore_index, reduction, label_smoothing):
+        return CrossEntropyFunction.apply(input, target=target_array, reduction=reduction)
     log_probs = input.log_softmax(class_dim)  # one node (ops.LogSoftmaxFunction), not eleven
     w_shape = (-1,) + (1,) * (input.ndim - class_dim - 1)
     w = None if weight is None else Tensor._wrap(
         np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=input.dtype).reshape(w_shape))
-    target_array = target._data if isinstance(target, Tensor) else np.asarray(target)
     if np.issubdtype(target_array.dtype, np.floating):  # class probabilities (differentiable too)
         if target_array.shape != input.shape:
             raise RuntimeError(f"cross_entropy: a probability target must have the input's shape {tuple(input.shape)}, "

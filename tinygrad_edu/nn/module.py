@@ -30,7 +30,9 @@ from typing import Callable, Iterator
 import numpy as np
 
 from ..autograd import Mode, RemovableHandle, module_stack, no_grad
-from ..tensor import Tensor
+from ..device import CPU_ONLY_HINT, check_device
+from ..device import device as device_type
+from ..tensor import Tensor, tensor
 
 __all__ = ["Parameter", "Module", "forward_stack"]
 
@@ -46,9 +48,9 @@ class Parameter(Tensor):
     def __init__(self, data=None, requires_grad: bool = True):
         if data is None:
             data = np.empty(0, dtype=np.float32)
-        super().__init__(data)
-        if isinstance(data, Tensor):
-            self._data = data._data  # share, do not copy
+        if not isinstance(data, Tensor):  # an array or a list: keep its dtype, as tensor(data) does
+            data = tensor(data)
+        super().__init__(data)  # Tensor(t) shares t's memory
         self.requires_grad_(requires_grad)
 
     _wrap = staticmethod(Tensor._wrap)  # an op on a Parameter gives a plain Tensor, as in PyTorch
@@ -380,15 +382,37 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype) -> "Module":
-        """Convert floating parameters and buffers to `dtype` in place (e.g. float64 for gradcheck)."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> "Module":
+        """Convert floating parameters and buffers to `dtype` in place (e.g. float64 for gradcheck);
+        returns the module. module.to("cpu") and module.to(device) accept the CPU, the only device
+        (see tinygrad_edu.device); "cuda" raises an error with the device-agnostic idiom."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, (str, int, device_type)) and not isinstance(arg, bool):
+                device = arg
+            else:
+                dtype = arg
+        check_device(device, "Module.to")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
-        for tensor in list(self.parameters()) + list(self.buffers()):
-            if np.issubdtype(tensor.dtype, np.floating):
-                tensor._data = tensor._data.astype(dtype)
-                if tensor.grad is not None:
-                    tensor.grad = Tensor._wrap(tensor.grad._data.astype(dtype))
+        if not np.issubdtype(dtype, np.floating):
+            raise TypeError(f"Module.to: only floating point dtypes are accepted, got {dtype}")
+        for stored in list(self.parameters()) + list(self.buffers()):
+            if np.issubdtype(stored.dtype, np.floating):
+                stored._data = stored._data.astype(dtype)
+                if stored.grad is not None:
+                    stored.grad = Tensor._wrap(stored.grad._data.astype(dtype))
         return self
+
+    def cpu(self) -> "Module":
+        """The module itself: everything is on the CPU."""
+        return self
+
+    def cuda(self, device=None) -> "Module":
+        raise RuntimeError(f"Module.cuda: there is no GPU here. {CPU_ONLY_HINT} Then model.to(device) works "
+                           "everywhere.")
 
     def double(self) -> "Module":
         return self.to(np.float64)

@@ -7,11 +7,10 @@ tinygrad_edu/ops.py), so it needs no backward of its own. These are not:
 - `Conv2dFunction`: as a composite (kh * kw shifted slices, multiplied and added) it is
   tens of times slower than one matrix product over the unrolled windows (im2col).
 - `MaxPool2dFunction`: the composite (max over stacked slices) builds a graph per window offset.
-- `LinearFunction`: with LogSoftmax (in tinygrad_edu/ops.py, as Tensor.log_softmax uses
-  it too), one of the two ops of every classifier's training step. As composites
-  they cost 3 and 11 graph nodes, and the weight's gradient comes back as a
-  transposed view that the engine must copy; one node each halves the
-  framework's time on benchmarks/mlp_step.py (see their docstrings).
+- `LinearFunction` (and `LinearWeightGrad`, its weight's gradient) and `CrossEntropyFunction`:
+  the two ops of every classifier's training step. As composites they cost 3 and 4 graph
+  nodes and a backward of twice as many ops; one node each (see their docstrings;
+  benchmarks/README.md has what they are worth on benchmarks/mlp_step.py).
 
 Their backward passes are written with other primitives so that they can be
 differentiated again (gradgradcheck). A convolution is bilinear in its input
@@ -25,12 +24,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
-from ..ops import Primitive
+from ..autograd import Mode
+from ..ops import MatMul, Primitive, Sum
 
-__all__ = ["Erf", "LinearFunction", "Conv2dFunction", "Conv2dInputGrad", "Conv2dWeightGrad", "MaxPool2dFunction",
-           "MaxPool2dGrad"]
+__all__ = ["Erf", "LinearFunction", "LinearWeightGrad", "CrossEntropyFunction", "Conv2dFunction", "Conv2dInputGrad",
+           "Conv2dWeightGrad", "MaxPool2dFunction", "MaxPool2dGrad"]
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -56,20 +55,19 @@ class Erf(Primitive):
         return g * (2 / math.sqrt(math.pi)) * (-x * x).exp()
 
 
-# ---------------------------------------------------------------- linear and log-softmax
+# ---------------------------------------------------------------- linear and cross-entropy
 
 class LinearFunction(Primitive):
     """y = x @ w.T + b, with w of shape (out_features, in_features); b is optional.
 
-    dL/dx = g @ w,   dL/dw = g^T @ x,   dL/db = sum of g over the batch,
+    dL/dx = g @ w,   dL/dw = g^T @ x   (LinearWeightGrad),   dL/db = sum of g over the batch,
     where x and g are seen as 2-D, (batch, features), however many batch dims x has.
 
     Why a primitive: the composite (transpose, matmul, add) is three nodes, its weight
     gradient comes back transposed (a view, which the engine copies into .grad) and
-    its bias gradient through the engine's unbroadcast (a sum and a reshape). Here
-    dL/dw is computed in w's own layout. On benchmarks/mlp_step.py this takes the
-    step from 1.80x to 1.47x hand-written NumPy (one BLAS thread, with the composite
-    log-softmax). The backward is made of Tensor ops, so it can be differentiated again.
+    its bias gradient through the engine's unbroadcast (a sum and a reshape). Here the
+    backward is three ops (a matmul, LinearWeightGrad, a sum), each computed in the
+    layout its result needs, and every one of them can be differentiated again.
     """
 
     @staticmethod
@@ -83,62 +81,180 @@ class LinearFunction(Primitive):
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
-        need_x, need_w, need_b = (ctx.needs_input_grad + (False,))[:3]
-        gx = g @ w if need_x else None
-        g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
-        gw = g2.mT @ (x if x.ndim == 2 else x.reshape(-1, x.shape[-1])) if need_w else None
-        gb = g2.sum(0) if need_b else None
-        return (gx, gw, gb)[:len(ctx.needs_input_grad)]
+        needs = ctx.needs_input_grad
+        gx = MatMul.apply(g, w) if needs[0] else None
+        gw = LinearWeightGrad.apply(g, x) if needs[1] else None
+        if len(needs) == 2:
+            return gx, gw
+        gb = Sum.apply(g, axes=tuple(range(g.ndim - 1))) if needs[2] else None
+        return gx, gw, gb
+
+
+class LinearWeightGrad(Primitive):
+    """z = g^T @ x with g and x seen as 2-D (batch, features): the gradient of LinearFunction's
+    weight, of shape (out_features, in_features).
+
+    Bilinear in (g, x); with h the gradient of z:
+      dL/dg = x @ h^T = LinearFunction(x, h),   dL/dx = g @ h.
+
+    Why a primitive: as `g.mT @ x` it is two nodes (a transpose and a matmul) and the
+    batch dims must be flattened first (two reshapes more); NumPy's matmul reads the
+    transposed g directly.
+    """
+
+    @staticmethod
+    def forward(ctx, g, x):
+        ctx.save_for_backward(g, x)
+        if g.ndim != 2:
+            g, x = g.reshape(-1, g.shape[-1]), x.reshape(-1, x.shape[-1])
+        return np.matmul(g.T, x)
+
+    @staticmethod
+    def backward(ctx, h):
+        g, x = ctx.saved_tensors
+        need_g, need_x = ctx.needs_input_grad
+        return (LinearFunction.apply(x, h) if need_g else None), (MatMul.apply(g, h) if need_x else None)
+
+
+class CrossEntropyFunction(Primitive):
+    """loss = -1/N * sum over n of log softmax(x_n)[y_n] = 1/N * sum over n of (logsumexp(x_n) - x[n, y_n])
+    for logits x of shape (N, C) and class indices y (N,); `reduction='sum'` drops the 1/N.
+
+    dL/dx = g * (softmax(x) - onehot(y)) / N   (the textbook form).
+
+    Why a primitive: as nll_loss(log_softmax(x)) it is four nodes (log-softmax, pick the
+    targets, sum, scale) whose backward runs eight ops, among them a scatter (AddAt) into
+    a zero matrix; here it is one node whose plain backward is three. Forward keeps
+    softmax(x), which the gradient needs, so a plain backward computes no exponential;
+    when the backward is recorded (create_graph=True), softmax(x) is recomputed from x in
+    the graph, so the gradient can be differentiated again
+    (tests/test_ops.py checks both routes give the same gradient).
+    """
+
+    @staticmethod
+    def forward(ctx, x, target, reduction="mean"):
+        ctx.save_for_backward(x)
+        n = target.shape[0]
+        rows = np.arange(n)
+        m = x.max(axis=1, keepdims=True)
+        shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        losses = np.log(total[:, 0]) - shifted[rows, target]
+        ctx.target, ctx.scale = target, (1.0 / n if reduction == "mean" else 1.0)
+        if Mode.grad_enabled and ctx.needs_input_grad[0]:  # only a backward reads it
+            ctx.probs = e / total
+        return np.asarray(losses.sum() * ctx.scale, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        if Mode.grad_enabled:  # recorded: softmax from x in the graph (see the docstring)
+            probs = x.log_softmax(1).exp()
+        else:
+            probs = x._wrap(ctx.probs)
+        onehot = np.zeros(x.shape, dtype=x.dtype)
+        onehot[np.arange(x.shape[0]), ctx.target] = 1
+        return (probs - x._wrap(onehot)) * (g * ctx.scale)
 
 
 # ---------------------------------------------------------------- convolution
 
-def padded(x: np.ndarray, padding: tuple, value: float = 0.0) -> np.ndarray:
-    ph, pw = padding
-    if ph == 0 and pw == 0:
-        return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
+def valid_range(size: int, offset: int, stride: int, pad: int, out_size: int) -> tuple[int, int, int]:
+    """The output positions i whose input position i*stride + offset - pad lies inside 0..size-1,
+    as (first, stop), and the input position of the first. Positions outside read the zero
+    padding, so an op can skip them instead of padding its input (np.pad copies it all)."""
+    first = max(0, -(-(pad - offset) // stride))
+    stop = min(out_size, (size - 1 + pad - offset) // stride + 1)
+    return first, max(first, stop), first * stride + offset - pad
 
 
-def windows(x: np.ndarray, kernel: tuple, stride: tuple) -> np.ndarray:
-    """Every kernel-sized window of NCHW x, as a view of shape (N, C, Ho, Wo, kh, kw)."""
-    return sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::stride[0], ::stride[1]]
+def output_size(size: int, kernel: int, stride: int, pad: int) -> int:
+    return (size + 2 * pad - kernel) // stride + 1
 
 
-def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple):
-    """The windows of x unrolled into columns: shape (N, C*kh*kw, Ho*Wo), and (Ho, Wo).
-    One copy; a matrix product with the weight as (O, C*kh*kw) is then the convolution."""
-    win = windows(padded(x, padding), kernel, stride)  # (N, C, Ho, Wo, kh, kw), a view
-    n, _, ho, wo = win.shape[:4]
-    return win.transpose(0, 1, 4, 5, 2, 3).reshape(n, -1, ho * wo), (ho, wo)
+def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple) -> np.ndarray:
+    """The windows of x unrolled: shape (N, C, kh, kw, Ho, Wo), where [:, :, a, b] holds the
+    element at kernel offset (a, b) of every window. Viewed as (N, C*kh*kw, Ho*Wo), a matrix
+    product with the weight as (O, C*kh*kw) is the convolution. One strided copy per kernel
+    offset into one buffer; the zero padding is the part of the buffer no copy reaches."""
+    n, c, height, width = x.shape
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    ho, wo = output_size(height, kh, sh, ph), output_size(width, kw, sw, pw)
+    columns = (np.zeros if ph or pw else np.empty)((n, c, kh, kw, ho, wo), dtype=x.dtype)
+    for a in range(kh):
+        i0, i1, row = valid_range(height, a, sh, ph, ho)
+        for b in range(kw):
+            j0, j1, col = valid_range(width, b, sw, pw, wo)
+            if i1 > i0 and j1 > j0:
+                columns[:, :, a, b, i0:i1, j0:j1] = x[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh,
+                                                      col:col + sw * (j1 - j0 - 1) + 1:sw]
+    return columns
+
+
+def col2im(columns: np.ndarray, x_shape: tuple, stride: tuple, padding: tuple) -> np.ndarray:
+    """The adjoint of im2col: each window element of `columns` (N, C, kh, kw, Ho, Wo) added back
+    where it came from, into one contiguous array of x's shape (the padding is never made)."""
+    n, c, kh, kw, ho, wo = columns.shape
+    height, width = x_shape[2:]
+    (sh, sw), (ph, pw) = stride, padding
+    out = np.zeros(x_shape, dtype=columns.dtype)
+    for a in range(kh):
+        i0, i1, row = valid_range(height, a, sh, ph, ho)
+        for b in range(kw):
+            j0, j1, col = valid_range(width, b, sw, pw, wo)
+            if i1 > i0 and j1 > j0:
+                out[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh, col:col + sw * (j1 - j0 - 1) + 1:sw] += \
+                    columns[:, :, a, b, i0:i1, j0:j1]
+    return out
+
+
+def weight_grad(g: np.ndarray, columns: np.ndarray, w_shape: tuple) -> np.ndarray:
+    """sum over n of g[n] (O, Ho*Wo) @ columns[n]^T (Ho*Wo, C*kh*kw): one product per batch element."""
+    n, o = g.shape[:2]
+    cols = columns.reshape(n, -1, g.shape[2] * g.shape[3])
+    return np.matmul(g.reshape(n, o, -1), cols.transpose(0, 2, 1)).sum(axis=0).reshape(w_shape)
 
 
 class Conv2dFunction(Primitive):
-    """y[n, o, i, j] = sum over c, a, b of xp[n, c, i*sh + a, j*sw + b] * w[o, c, a, b]
-    (xp: x padded with zeros), computed as one matrix product per batch
+    """y[n, o, i, j] = b[o] + sum over c, a, b of xp[n, c, i*sh + a, j*sw + b] * w[o, c, a, b]
+    (xp: x padded with zeros; b optional), computed as one matrix product per batch
     element: w as (O, C*kh*kw) times the unrolled windows (C*kh*kw, Ho*Wo).
 
     y is linear in x and in w, so
-      dL/dx = Conv2dInputGrad(g, w)   (each window's share of g, added back), and
-      dL/dw = Conv2dWeightGrad(x, g)  (each window times its g, summed).
+      dL/dx = Conv2dInputGrad(g, w)   (each window's share of g, added back),
+      dL/dw = Conv2dWeightGrad(x, g)  (each window times its g, summed),
+      dL/db = the sum of g over n, i and j.
+
+    The bias is added here, in place, rather than as a broadcast add node (one node and
+    one (N, O, Ho, Wo) temporary less). When w needs a gradient, forward keeps the
+    unrolled windows for Conv2dWeightGrad, which would otherwise unroll x again.
     """
 
     @staticmethod
-    def forward(ctx, x, w, stride, padding):
+    def forward(ctx, x, w, b=None, stride=(1, 1), padding=(0, 0)):
         ctx.save_for_backward(x, w)
         ctx.stride, ctx.padding = stride, padding
         n, o = x.shape[0], w.shape[0]
-        columns, (ho, wo) = im2col(x, w.shape[2:], stride, padding)
-        return np.matmul(w.reshape(o, -1), columns).reshape(n, o, ho, wo)
+        columns = im2col(x, w.shape[2:], stride, padding)
+        ho, wo = columns.shape[4:]
+        if ctx.needs_input_grad[1]:
+            ctx.columns = columns
+        y = np.matmul(w.reshape(o, -1), columns.reshape(n, -1, ho * wo))
+        if b is not None:
+            y += b[:, None]
+        return y.reshape(n, o, ho, wo)
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
-        need_x, need_w = ctx.needs_input_grad
+        needs = ctx.needs_input_grad
         options = {"stride": ctx.stride, "padding": ctx.padding}
-        gx = Conv2dInputGrad.apply(g, w, x_shape=x.shape, **options) if need_x else None
-        gw = Conv2dWeightGrad.apply(x, g, w_shape=w.shape, **options) if need_w else None
-        return gx, gw
+        gx = Conv2dInputGrad.apply(g, w, x_shape=x.shape, **options) if needs[0] else None
+        gw = Conv2dWeightGrad.apply(x, g, w_shape=w.shape, columns=ctx.columns, **options) if needs[1] else None
+        if len(needs) == 2:
+            return gx, gw
+        return gx, gw, (Sum.apply(g, axes=(0, 2, 3)) if needs[2] else None)
 
 
 class Conv2dInputGrad(Primitive):
@@ -153,13 +269,8 @@ class Conv2dInputGrad(Primitive):
         ctx.stride, ctx.padding = stride, padding
         n, o, ho, wo = g.shape
         _, c, kh, kw = w.shape
-        (sh, sw), (ph, pw) = stride, padding
         columns = np.matmul(w.reshape(o, -1).T, g.reshape(n, o, -1)).reshape(n, c, kh, kw, ho, wo)
-        xp = np.zeros((n, c, x_shape[2] + 2 * ph, x_shape[3] + 2 * pw), dtype=columns.dtype)
-        for a in range(kh):  # col2im: add each kernel offset's share back, one slice at a time
-            for b in range(kw):
-                xp[:, :, a:a + sh * ho:sh, b:b + sw * wo:sw] += columns[:, :, a, b]
-        return xp[:, :, ph:ph + x_shape[2], pw:pw + x_shape[3]]
+        return col2im(columns, x_shape, stride, padding)
 
     @staticmethod
     def backward(ctx, h):
@@ -174,16 +285,16 @@ class Conv2dInputGrad(Primitive):
 class Conv2dWeightGrad(Primitive):
     """z[o, c, a, b] = sum over n, i, j of g[n, o, i, j] * xp[n, c, i*sh + a, j*sw + b]:
     the adjoint of Conv2dFunction in its weight. Bilinear in (x, g):
-      dL/dx = Conv2dInputGrad(g, h),   dL/dg = Conv2dFunction(x, h)   (h: the gradient of z)."""
+      dL/dx = Conv2dInputGrad(g, h),   dL/dg = Conv2dFunction(x, h)   (h: the gradient of z).
+    `columns`, when given, are x's unrolled windows (im2col), kept by Conv2dFunction's forward."""
 
     @staticmethod
-    def forward(ctx, x, g, w_shape, stride, padding):
+    def forward(ctx, x, g, w_shape, stride, padding, columns=None):
         ctx.save_for_backward(x, g)
         ctx.stride, ctx.padding = stride, padding
-        n, o = g.shape[:2]
-        columns, _ = im2col(x, w_shape[2:], stride, padding)  # (N, C*kh*kw, Ho*Wo)
-        # One (O, Ho*Wo) @ (Ho*Wo, C*kh*kw) product per batch element, then summed over the batch.
-        return np.matmul(g.reshape(n, o, -1), columns.transpose(0, 2, 1)).sum(axis=0).reshape(w_shape)
+        if columns is None:
+            columns = im2col(x, w_shape[2:], stride, padding)
+        return weight_grad(g, columns, w_shape)
 
     @staticmethod
     def backward(ctx, h):
@@ -197,57 +308,90 @@ class Conv2dWeightGrad(Primitive):
 
 # ---------------------------------------------------------------- pooling
 
+def window_pieces(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, out_size: tuple):
+    """For each kernel offset k = (a, b): the output positions whose window element k lies
+    inside x, as slices of the output, and those elements, as a strided view of x."""
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    height, width = x.shape[2:]
+    pieces = []
+    for a in range(kh):
+        i0, i1, row = valid_range(height, a, sh, ph, out_size[0])
+        for b in range(kw):
+            j0, j1, col = valid_range(width, b, sw, pw, out_size[1])
+            x_view = x[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh, col:col + sw * (j1 - j0 - 1) + 1:sw]
+            pieces.append(((slice(None), slice(None), slice(i0, i1), slice(j0, j1)), x_view))
+    return pieces
+
+
+def smallest_int(count: int):
+    """The smallest signed integer dtype that holds 0..count-1 (int8 for any kernel up to 11x11)."""
+    return np.int8 if count <= 127 else np.int16 if count <= 32767 else np.int32
+
+
 class MaxPool2dFunction(Primitive):
     """y[n, c, i, j] = max of x over the window at (i*sh, j*sw) (padding counts as -inf).
     dy/dx = 1 at the window's maximum (the first one, if several tie), 0 elsewhere:
-    the gradient is routed back to where each maximum came from (MaxPool2dGrad)."""
+    the gradient is routed back to where each maximum came from (MaxPool2dGrad).
+
+    Forward keeps, per output element, which offset of its window held the maximum: one
+    small integer (int8 for a 2x2 window: an eighth of a flat int64 index)."""
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding):
         n, c, height, width = x.shape
-        (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-        xp = padded(x, padding, -np.inf)
-        ho, wo = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
-        # Slice k holds the k-th element of every window (a strided view, no copy).
-        pieces = [xp[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw]
-                  for a in range(kh) for b in range(kw)]
-        out = pieces[0].copy()
-        for piece in pieces[1:]:
-            np.maximum(out, piece, out=out)
-        # best = the first offset holding the maximum (PyTorch's choice on ties):
-        # from the back, best_k = 0 if piece k is the maximum, else 1 + best_(k+1).
-        best = np.zeros(out.shape, dtype=np.intp)
-        for piece in reversed(pieces[:-1]):
+        out_size = (output_size(height, kernel[0], stride[0], padding[0]),
+                    output_size(width, kernel[1], stride[1], padding[1]))
+        pieces = window_pieces(x, kernel, stride, padding, out_size)
+        if padding == (0, 0):  # the first offset is inside every window: start from it
+            out = pieces[0][1].copy()
+        else:
+            out = np.full((n, c) + out_size, -np.inf, dtype=x.dtype)
+        for where, x_view in pieces:
+            np.maximum(out[where], x_view, out=out[where])
+        # best = the first offset holding the maximum (PyTorch's choice on ties): from the back,
+        # best_k = 0 if piece k holds the maximum, else 1 + best_(k+1) (a multiply by a mask,
+        # many times faster than a masked copy). Outside x, a piece holds padding: never the maximum.
+        best = np.zeros(out.shape, dtype=smallest_int(len(pieces)))
+        for where, x_view in reversed(pieces[:-1]):
             best += 1
-            best *= piece != out
-        # Where in x (flattened) each maximum sits: the window's top-left corner plus the offset.
-        corner = (np.arange(n * c).reshape(n, c, 1, 1) * height * width
-                  + (np.arange(ho)[:, None] * sh - ph) * width + np.arange(wo) * sw - pw)
-        offsets = np.array([a * width + b for a in range(kh) for b in range(kw)])
-        ctx.index = corner + offsets[best]
-        ctx.overlapping = sh < kh or sw < kw
-        ctx.x_shape = x.shape
+            best[where] *= x_view != out[where]
+        ctx.best, ctx.kernel, ctx.stride, ctx.padding, ctx.x_shape = best, kernel, stride, padding, x.shape
         return out
 
     @staticmethod
     def backward(ctx, g):
-        return MaxPool2dGrad.apply(g, index=ctx.index, x_shape=ctx.x_shape, overlapping=ctx.overlapping)
+        return MaxPool2dGrad.apply(g, best=ctx.best, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding,
+                                   x_shape=ctx.x_shape)
 
 
 class MaxPool2dGrad(Primitive):
-    """z = zeros of x's shape with g[k] added at x's flat position index[k].
-    LinearFunction in g; dz/dg = the value of the incoming gradient at index: h.flatten()[index]."""
+    """z = zeros of x's shape with g[n, c, i, j] added at the position in x of the maximum of
+    window (i, j), which is window offset best[n, c, i, j]. Linear in g; dL/dg = the value
+    of the incoming gradient h at those positions (each window's maximum read back).
+
+    One strided add per window offset (g masked to the windows whose maximum sits there),
+    written straight into z; overlapping windows add up."""
 
     @staticmethod
-    def forward(ctx, g, index, x_shape, overlapping):
-        ctx.index = index
-        out = np.zeros(int(np.prod(x_shape)), dtype=g.dtype)
-        if overlapping:  # a position can be the maximum of several windows: add them all
-            np.add.at(out, index.ravel(), g.ravel())
-        else:            # each position is in one window at most: a plain assignment is enough
-            out[index.ravel()] = g.ravel()
-        return out.reshape(x_shape)
+    def forward(ctx, g, best, kernel, stride, padding, x_shape):
+        ctx.best, ctx.kernel, ctx.stride, ctx.padding = best, kernel, stride, padding
+        out = np.zeros(x_shape, dtype=g.dtype)
+        for k, (where, out_view) in enumerate(window_pieces(out, kernel, stride, padding, g.shape[2:])):
+            out_view += g[where] * (best[where] == k)
+        return out
 
     @staticmethod
     def backward(ctx, h):
-        return h.reshape(-1)[ctx.index]
+        return h.reshape(-1)[max_positions(ctx.best, ctx.kernel, ctx.stride, ctx.padding, h.shape)]
+
+
+def max_positions(best: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, x_shape: tuple) -> np.ndarray:
+    """Where in x (flattened) each window's maximum sits: the window's top-left corner plus
+    the offset `best` (a = best // kw rows down, b = best % kw columns right)."""
+    n, c, height, width = x_shape
+    ho, wo = best.shape[2:]
+    (_, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    a, b = np.divmod(best.astype(np.intp), kw)
+    rows = np.arange(ho)[:, None] * sh - ph + a
+    cols = np.arange(wo) * sw - pw + b
+    return (np.arange(n * c).reshape(n, c, 1, 1) * height + rows) * width + cols

@@ -163,7 +163,7 @@ class RNNBase(Module):
         directions = 2 if self.bidirectional else 1
         batch = x.shape[1]
         if hx is None:
-            zeros = Tensor(np.zeros((self.num_layers * directions, batch, self.hidden_size), dtype=x.dtype))
+            zeros = Tensor._wrap(np.zeros((self.num_layers * directions, batch, self.hidden_size), dtype=x.dtype))
             hx = (zeros, zeros) if self.mode == "LSTM" else zeros
         final_states = []
         layer_input = x
@@ -316,7 +316,7 @@ class RNNCellBase(Module):
         if not batched:
             x = x.unsqueeze(0)
         if hx is None:
-            zeros = Tensor(np.zeros((x.shape[0], self.hidden_size), dtype=x.dtype))
+            zeros = Tensor._wrap(np.zeros((x.shape[0], self.hidden_size), dtype=x.dtype))
             hx = (zeros,) * states
         else:
             hx = tuple(hx) if isinstance(hx, (tuple, list)) else (hx,)

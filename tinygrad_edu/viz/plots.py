@@ -19,7 +19,7 @@ import matplotlib
 import numpy as np
 
 from ..autograd import no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, tensor
 from .progress import in_notebook
 
 __all__ = ["plot_loss", "plot_decision_boundary", "plot_predictions", "plot_activations", "plot_descent",
@@ -172,12 +172,12 @@ def evaluate_on_grid(loss_fn: Callable, w1: np.ndarray, w2: np.ndarray) -> np.nd
     points = np.stack([w1.ravel(), w2.ravel()])
     with no_grad():
         try:
-            values = as_numpy(loss_fn(Tensor(points)))
+            values = as_numpy(loss_fn(tensor(points)))
             if values.shape == (points.shape[1],):
                 return values.reshape(w1.shape)
         except (ValueError, RuntimeError, IndexError, TypeError):
             pass
-        values = [float(as_numpy(loss_fn(Tensor(points[:, i])))) for i in range(points.shape[1])]
+        values = [float(as_numpy(loss_fn(tensor(points[:, i])))) for i in range(points.shape[1])]
     return np.array(values).reshape(w1.shape)
 
 
@@ -260,7 +260,7 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu", "gelu"), x_
         ax.axis("off")
     for ax, entry in zip(axes.flat, names):
         label, fn = entry if isinstance(entry, tuple) else (entry, activation_function(entry))
-        xt = Tensor(x, requires_grad=True)
+        xt = tensor(x, requires_grad=True)
         y = fn(xt)
         y.sum().backward()
         ax.plot(x, y._data, label="f(x)")

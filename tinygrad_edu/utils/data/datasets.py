@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from ..tensor import Tensor
+from ...tensor import Tensor
 from .dataset import make_rng
 
 __all__ = ["make_xor", "make_or", "make_and", "make_moons", "make_circles", "make_spirals", "make_blobs",

@@ -1,0 +1,29 @@
+"""tinygrad_edu.cuda: answers PyTorch's GPU questions on a CPU-only library.
+
+    device = "cuda" if tinygrad_edu.cuda.is_available() else "cpu"   # -> "cpu"
+
+Seeding calls that scripts make "just in case" (manual_seed, manual_seed_all)
+do nothing, as in PyTorch on a machine without a GPU.
+"""
+
+from __future__ import annotations
+
+__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all"]
+
+
+def is_available() -> bool:
+    """False: tinygrad_edu computes with NumPy on the CPU."""
+    return False
+
+
+def device_count() -> int:
+    """0 GPUs."""
+    return 0
+
+
+def manual_seed(seed: int) -> None:
+    """Nothing to seed without a GPU (tinygrad_edu.manual_seed seeds the CPU generator)."""
+
+
+def manual_seed_all(seed: int) -> None:
+    """Nothing to seed without a GPU (tinygrad_edu.manual_seed seeds the CPU generator)."""

@@ -1,0 +1,168 @@
+"""DataLoader: iterate over a dataset in (shuffled) batches of Tensors.
+
+    loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True, seed=0)
+    for xb, yb in loader:
+        ...
+
+A TensorDataset (or a Subset of one) takes a fast path: each batch is one
+NumPy fancy-index per tensor, not a Python loop over samples.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from ...tensor import Tensor, tensor
+from .dataset import Dataset, IterableDataset, Subset, TensorDataset, make_rng
+
+__all__ = ["DataLoader", "default_collate"]
+
+
+def default_collate(batch: list) -> Any:
+    """Stack a list of samples into one batch, keeping the samples' structure.
+
+    Tensors and arrays are stacked on a new first axis; numbers become a 1-D
+    tensor; tuples and lists are collated field by field (a tuple of batched
+    tensors); dicts key by key; strings stay a list.
+    """
+    sample = batch[0]
+    if isinstance(sample, Tensor):
+        return Tensor._wrap(np.stack([s._data for s in batch]))
+    if isinstance(sample, (np.ndarray, np.generic)):
+        return Tensor._wrap(np.stack(batch))
+    if isinstance(sample, numbers.Number):
+        return tensor(batch)
+    if isinstance(sample, str):
+        return list(batch)
+    if isinstance(sample, dict):
+        return {key: default_collate([s[key] for s in batch]) for key in sample}
+    if isinstance(sample, (tuple, list)):
+        if any(len(s) != len(sample) for s in batch):
+            raise RuntimeError("default_collate: each sample in a batch must have the same number of fields, "
+                               f"got {sorted({len(s) for s in batch})}")
+        return tuple(default_collate(list(fields)) for fields in zip(*batch))
+    raise TypeError(f"default_collate: batches must contain Tensors, arrays, numbers, strings, dicts or tuples; "
+                    f"found {type(sample).__name__}. Hint: pass collate_fn= to build batches yourself.")
+
+
+def tensor_source(dataset: Dataset):
+    """(arrays, index map) when `dataset` is a TensorDataset or Subsets of one, else None."""
+    index_map = None
+    while isinstance(dataset, Subset):
+        indices = np.asarray(dataset.indices, dtype=np.int64)
+        index_map = indices if index_map is None else indices[index_map]
+        dataset = dataset.dataset
+    if not isinstance(dataset, TensorDataset):
+        return None
+    return [t._data for t in dataset.tensors], index_map
+
+
+class DataLoader:
+    """Batches of `dataset`, in order or shuffled (a new permutation every epoch).
+
+    Shuffling draws from `generator` (a tinygrad_edu.Generator), or from a generator seeded
+    once with `seed` (so the epochs' orders are reproducible), or else from the library's
+    default generator (`tinygrad_edu.manual_seed`). The last batch may be smaller unless
+    `drop_last=True`. A `sampler` (an iterable of indices) or a `batch_sampler` (an iterable of
+    lists of indices) replaces the built-in order; batch_size=None yields single samples.
+
+    num_workers, pin_memory, timeout, prefetch_factor, persistent_workers and the other
+    multiprocessing options are accepted so PyTorch code runs unchanged, but batches are always
+    loaded in this process: indexing NumPy arrays is fast, and one process is easy to debug.
+    A worker_init_fn is called once per epoch with worker id 0.
+    """
+
+    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool | None = None, sampler=None,
+                 batch_sampler=None, num_workers: int = 0, collate_fn: Callable[[list], Any] | None = None,
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0, worker_init_fn=None,
+                 multiprocessing_context=None, generator=None, *, prefetch_factor: int | None = None,
+                 persistent_workers: bool = False, pin_memory_device: str = "", in_order: bool = True,
+                 seed: int | None = None):
+        if batch_size is not None and (not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool)
+                                       or batch_size < 1):
+            raise ValueError(f"DataLoader: batch_size should be a positive integer, got {batch_size!r}")
+        if not isinstance(num_workers, numbers.Integral) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers option should be non-negative, got {num_workers!r}")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle; "
+                             "drop shuffle=True (the sampler decides the order)")
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
+            raise ValueError("DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, "
+                             "sampler, and drop_last")
+        if isinstance(dataset, IterableDataset) and (shuffle or sampler is not None or batch_sampler is not None):
+            raise ValueError("DataLoader: an IterableDataset yields samples in its own order; shuffle, sampler "
+                             "and batch_sampler cannot be used with it")
+        self.dataset = dataset
+        self.batch_size = None if batch_size is None or batch_sampler is not None else int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.drop_last = drop_last
+        self.collate_fn = collate_fn
+        self.num_workers, self.pin_memory, self.timeout = int(num_workers), pin_memory, timeout
+        self.worker_init_fn = worker_init_fn
+        # a Generator is kept as it is (so reseeding it later is seen); a seed makes a generator once
+        self.generator = make_rng(generator, seed) if seed is not None or isinstance(generator, int) else generator
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+
+    def __len__(self) -> int:
+        """The number of batches in one epoch."""
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        n = len(self.sampler) if self.sampler is not None else len(self.dataset)
+        if self.batch_size is None:
+            return n
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def batch_indices(self) -> Iterator[np.ndarray]:
+        if self.batch_sampler is not None:
+            for batch in self.batch_sampler:
+                yield np.asarray(list(batch), dtype=np.int64)
+            return
+        if self.sampler is not None:
+            order = np.fromiter((int(i) for i in self.sampler), dtype=np.int64)
+        else:
+            n = len(self.dataset)
+            order = make_rng(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        n = len(order)
+        size = self.batch_size or 1
+        stop = n - n % size if self.drop_last else n
+        for start in range(0, stop, size):
+            yield order[start:start + size]
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.worker_init_fn is not None:
+            self.worker_init_fn(0)
+        if isinstance(self.dataset, IterableDataset):
+            yield from self.iterate_stream()
+            return
+        if self.batch_size is None and self.batch_sampler is None:  # no batching: the samples themselves
+            for indices in self.batch_indices():
+                yield self.dataset[int(indices[0])]
+            return
+        source = tensor_source(self.dataset) if self.collate_fn is None else None
+        if source is not None:
+            arrays, index_map = source
+            for indices in self.batch_indices():
+                rows = indices if index_map is None else index_map[indices]
+                yield tuple(Tensor._wrap(array[rows]) for array in arrays)
+            return
+        collate = self.collate_fn or default_collate
+        for indices in self.batch_indices():
+            yield collate([self.dataset[int(i)] for i in indices])
+
+    def iterate_stream(self) -> Iterator[Any]:
+        """Batches of an IterableDataset, in the order its iterator gives them."""
+        if self.batch_size is None:
+            yield from self.dataset
+            return
+        collate, batch = self.collate_fn or default_collate, []
+        for sample in self.dataset:
+            batch.append(sample)
+            if len(batch) == self.batch_size:
+                yield collate(batch)
+                batch = []
+        if batch and not self.drop_last:
+            yield collate(batch)
