@@ -105,6 +105,8 @@ def test_examples_nn_sequential_optim_and_dynamic_module(tmp_path):
         import random
         import torch
 
+        random.seed(0)
+        torch.manual_seed(0)  # the dynamic model's start and its random depths: the same run every time
         x = torch.linspace(-math.pi, math.pi, 200)
         y = torch.sin(x)
         powers = torch.tensor([1, 2, 3])

@@ -8,7 +8,6 @@
 
 from . import accelerator, backends, cuda, data, linalg, nn, optim, return_types, utils
 from .autograd import detect_anomaly, enable_grad, grad, is_anomaly_enabled, is_grad_enabled, no_grad, set_grad_enabled
-from .autograd import functional as _autograd_functional  # noqa: F401 -- tinygrad_edu.autograd.functional, as torch's
 from .creation import (
     arange,
     as_tensor,

@@ -11,10 +11,14 @@ a graph is freed the moment its last tensor is dropped.
 - function.py  Function (PyTorch's custom-op protocol) and TensorBase
 - engine.py    run_backward, grad, hooks
 - mode.py      no_grad, enable_grad, set_grad_enabled, detect_anomaly
+- functional.py  jacobian, hessian, vjp, jvp, hvp, vhp (PyTorch's torch.autograd.functional)
 
 This package imports nothing from the rest of tinygrad_edu.
 """
 
+from . import (
+    functional as functional,  # jacobian, hessian, vjp, jvp, hvp, vhp: tinygrad_edu.autograd.functional, as torch's
+)
 from .engine import RemovableHandle, grad, retain, run_backward, seed_gradient, topological_order, unbroadcast
 from .function import Function, TensorBase
 from .mode import (

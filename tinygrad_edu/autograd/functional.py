@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import enable_grad, grad
+from .engine import grad
+from .mode import enable_grad
 
 __all__ = ["jacobian", "hessian", "vjp", "jvp", "vhp", "hvp"]
 

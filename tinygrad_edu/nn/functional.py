@@ -3,7 +3,7 @@
 Everything here is built from Tensor ops, so it is differentiable to any
 order, except linear, log_softmax, conv2d, max_pool2d and erf (for gelu), which
 call the primitives in nn/ops.py for speed or exactness. The losses live in
-nn/losses.py and are re-exported here.
+nn/loss_functions.py and are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,14 @@ from ..creation import stack
 from ..random import generator
 from ..tensor import Tensor
 from . import ops
-from .losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss
+from .loss_functions import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+)
 
 __all__ = [
     "linear", "relu", "leaky_relu", "gelu", "erf", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",

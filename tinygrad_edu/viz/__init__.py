@@ -8,6 +8,7 @@
 """
 
 from ..autograd import Mode
+from ..tracing import trace_backward
 from .graph import draw_graph, retain_grads, save_graph
 from .plots import (
     confusion_matrix,
@@ -23,7 +24,6 @@ from .plots import (
 )
 from .show import show
 from .stepper import Stepper, step_backward
-from .trace import trace_backward
 
 # Drawing boxes around each module's ops needs every node to know its module: from the moment
 # viz is imported, nn.Module.__call__ records that (it costs nothing before).
