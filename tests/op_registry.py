@@ -810,3 +810,28 @@ def np_cross_entropy(x, target, reduction):
 
 register("F.cross_entropy", lambda x, **kw: _functional().cross_entropy(x, **kw), np_cross_entropy,
          sample_cross_entropy)
+
+
+# ---------------------------------------------------------------- in-place forms, on a copy in the graph
+# x.f_() is recorded as f on x's old value (Tensor._apply_), so each in-place form is gradchecked like f.
+
+def inplace(method, *args, **kwargs):
+    return lambda x, **kw: getattr(x * 1.0, method)(*args, **{**kwargs, **kw})
+
+
+register("sin_", inplace("sin_"), np.sin, unary())
+register("cos_", inplace("cos_"), np.cos, unary())
+register("exp_", inplace("exp_"), np.exp, unary())
+register("log_", inplace("log_"), np.log, unary("positive"))
+register("sqrt_", inplace("sqrt_"), np.sqrt, unary("positive"))
+register("abs_", inplace("abs_"), np.abs, unary("grid"))
+register("neg_", inplace("neg_"), np.negative, unary())
+register("tanh_", inplace("tanh_"), np.tanh, unary())
+register("sigmoid_", inplace("sigmoid_"), np_sigmoid, unary())
+register("relu_", inplace("relu_"), lambda x: np.maximum(x, 0), unary("grid"))
+register("pow_", inplace("pow_", 3), lambda x: x ** 3, unary())
+register("clamp_", inplace("clamp_"), np_clamp, sample_clamp)
+register("masked_fill_", lambda x, mask, value: (x * 1.0).masked_fill_(tg.tensor(mask), value), np_masked_fill,
+         sample_masked_fill)
+register("unsqueeze_", inplace("unsqueeze_"), lambda x, dim: np.expand_dims(x, dim), sample_unsqueeze)
+register("squeeze_", inplace("squeeze_"), np_squeeze, sample_squeeze)

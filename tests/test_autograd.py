@@ -493,3 +493,52 @@ def test_no_grad_works_as_a_bare_decorator():
         return t * 2
 
     assert not predict(x).requires_grad and predict.__name__ == "predict"
+
+
+def test_unary_inplace_methods_record_like_their_out_of_place_forms():
+    x = f64([0.5, 1.0])
+    h = x * 2
+    h.sin_()
+    h.exp_()
+    h.sum().backward()
+    expected = np.exp(np.sin(2 * np.array([0.5, 1.0]))) * np.cos(2 * np.array([0.5, 1.0])) * 2
+    np.testing.assert_allclose(x.grad.numpy(), expected)
+    plain = tg.tensor([0.0, -1.0, 4.0])
+    assert plain.relu_() is plain and plain.tolist() == [0.0, 0.0, 4.0]
+    assert plain.clamp_(max=1.0).tolist() == [0.0, 0.0, 1.0] and plain._version == 2
+    with pytest.raises(RuntimeError, match="sin_: the result has dtype float32.*int64"):
+        tg.tensor([1, 2]).sin_()
+
+
+def test_unsqueeze_squeeze_in_place_and_random_fills():
+    x = f64([1.0, 2.0])
+    h = x * 3
+    h.unsqueeze_(0)
+    assert h.shape == (1, 2)
+    (h * h).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [18.0, 36.0])
+    t = tg.zeros(2, 3).unsqueeze_(1)
+    assert t.shape == (2, 1, 3) and t.squeeze_().shape == (2, 3)
+    w = tg.zeros(1000)
+    w.uniform_(-2.0, 2.0, generator=tg.Generator().manual_seed(0))
+    assert -2.0 <= w.min().item() and w.max().item() <= 2.0 and abs(w.mean().item()) < 0.2
+    w.normal_(5.0, 0.1)
+    assert abs(w.mean().item() - 5.0) < 0.05
+    leaf = tg.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="uniform_: a leaf Variable"):
+        leaf.uniform_()
+    with tg.no_grad():
+        leaf.normal_()
+
+
+def test_inference_mode_is_no_grad():
+    x = f64([1.0])
+    with tg.inference_mode():
+        assert not (x * 2).requires_grad
+    with tg.inference_mode(False):
+        assert (x * 2).requires_grad
+
+    @tg.inference_mode()
+    def predict(t):
+        return t * 2
+    assert not predict(x).requires_grad

@@ -60,6 +60,7 @@ NOT_DIFFERENTIABLE = {
     "__format__", "__xor__", "__rand__", "__ror__", "__rxor__", "bitwise_and", "bitwise_or", "bitwise_xor",
     "bitwise_not", "bool", "int", "element_size", "is_floating_point", "nelement",
     "add_", "sub_", "mul_", "div_", "copy_", "fill_", "zero_", "__iadd__", "__isub__", "__imul__", "__itruediv__",
+    "uniform_", "normal_",  # random fills
     # casts to non-floating dtypes, constants made by NumPy, and questions (test_tensor_api.py checks them)
     "byte", "cuda", "pin_memory", "is_pinned", "new_tensor", "new_full", "new_zeros", "new_ones",
     "new_empty", "is_contiguous", "argsort", "floor", "ceil", "trunc", "round", "sgn",

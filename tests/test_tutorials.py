@@ -18,7 +18,6 @@ import runpy
 import textwrap
 
 import numpy as np
-import pytest
 
 from tinygrad_edu.torch_compat import run_script
 
@@ -705,7 +704,6 @@ def test_nn_tutorial(tmp_path):
 
 # ---------------------------------------------------------------- Introduction to PyTorch on YouTube
 
-@pytest.mark.xfail(strict=False, reason="needs in-place elementwise methods (sin_) and in-place unsqueeze_")
 def test_introyt_tensors_deeper(tmp_path):
     ns = run(tmp_path, """
         import math

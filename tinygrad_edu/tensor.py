@@ -22,6 +22,7 @@ from .device import CPU, CPU_ONLY_HINT, check_device
 from .device import device as device_type
 from .dtypes import Size
 from .errors import broadcast_error, index_error
+from .random import numpy_rng
 from .tracing import trace_backward
 
 __all__ = ["Tensor", "tensor", "grad", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
@@ -375,6 +376,68 @@ class Tensor(TensorBase):
         return self.fill_(0)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+
+    def _apply_(self, name: str, op) -> "Tensor":
+        """x.f_(): x = f(x) in place, for any out-of-place method f (sin_, exp_, clamp_, ...):
+        recorded in the graph like add_, or written into the array outside it."""
+        if Mode.grad_enabled and self.requires_grad:
+            self._record_inplace(name, op)
+            return self
+        new = op(self)
+        try:
+            np.copyto(self._data, new._data, casting="same_kind")
+        except TypeError:
+            raise RuntimeError(f"{name}: the result has dtype {new._data.dtype}, which cannot be written into a "
+                               f"tensor of dtype {self._data.dtype} in place; use the out-of-place {name[:-1]}() "
+                               "or convert the tensor first (.float())") from None
+        self._changed()
+        return self
+
+    sin_ = lambda self: self._apply_("sin_", Tensor.sin)  # noqa: E731
+    cos_ = lambda self: self._apply_("cos_", Tensor.cos)  # noqa: E731
+    exp_ = lambda self: self._apply_("exp_", Tensor.exp)  # noqa: E731
+    log_ = lambda self: self._apply_("log_", Tensor.log)  # noqa: E731
+    sqrt_ = lambda self: self._apply_("sqrt_", Tensor.sqrt)  # noqa: E731
+    abs_ = lambda self: self._apply_("abs_", Tensor.abs)  # noqa: E731
+    neg_ = lambda self: self._apply_("neg_", Tensor.neg)  # noqa: E731
+    tanh_ = lambda self: self._apply_("tanh_", Tensor.tanh)  # noqa: E731
+    sigmoid_ = lambda self: self._apply_("sigmoid_", Tensor.sigmoid)  # noqa: E731
+    relu_ = lambda self: self._apply_("relu_", Tensor.relu)  # noqa: E731
+    pow_ = lambda self, exponent: self._apply_("pow_", lambda t: t.pow(exponent))  # noqa: E731
+    clamp_ = lambda self, min=None, max=None: self._apply_("clamp_", lambda t: t.clamp(min, max))  # noqa: E731
+    masked_fill_ = lambda self, mask, value: self._apply_(  # noqa: E731
+        "masked_fill_", lambda t: t.masked_fill(mask, value))
+
+    def _reshape_(self, op) -> "Tensor":
+        """unsqueeze_/squeeze_: self becomes a view of its own memory with a new shape (no value changes,
+        so no version bump); ops that used self before see its old shape and history (self._before)."""
+        old = Tensor._wrap(self._data)
+        old._ctx, old.requires_grad, old._before = self._ctx, self.requires_grad, self._before
+        old._counter = self._counter
+        new = op(old)
+        if new.requires_grad:
+            self._before = old
+        self._data, self._ctx, self.requires_grad, self._counter = new._data, new._ctx, new.requires_grad, new._counter
+        return self
+
+    def unsqueeze_(self, dim: int) -> "Tensor":
+        return self._reshape_(lambda t: t.unsqueeze(dim))
+
+    def squeeze_(self, dim=None) -> "Tensor":
+        return self._reshape_(lambda t: t.squeeze(dim))
+
+    def _fill_random_(self, name: str, draw) -> "Tensor":
+        """uniform_, normal_: fill with random numbers from the library's generator (or generator=)."""
+        if Mode.grad_enabled and self.requires_grad and self._ctx is None:
+            raise RuntimeError(f"{name}: a leaf Variable that requires grad is being used in an in-place "
+                               "operation. Fill it inside `with no_grad():` (as nn.init does).")
+        return self.copy_(Tensor._wrap(draw(self.shape).astype(self._data.dtype)))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> "Tensor":
+        return self._fill_random_("uniform_", lambda shape: numpy_rng(generator, "uniform_").uniform(a, b, shape))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> "Tensor":
+        return self._fill_random_("normal_", lambda shape: numpy_rng(generator, "normal_").normal(mean, std, shape))
 
     # ------------------------------------------------------------ arithmetic
     def add(self, other, alpha=1) -> "Tensor":

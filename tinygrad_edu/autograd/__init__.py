@@ -26,6 +26,7 @@ from .mode import (
     check_finite,
     detect_anomaly,
     enable_grad,
+    inference_mode,
     is_anomaly_enabled,
     is_grad_enabled,
     module_stack,
@@ -36,7 +37,7 @@ from .mode import (
 from .variable import Variable as Variable  # PyTorch's pre-0.4 name: returns a Tensor
 
 __all__ = [
-    "Function", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+    "Function", "no_grad", "inference_mode", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "run_backward", "grad", "TensorBase",
     # for the rest of the package: the engine's helpers and the switches every op reads
     "RemovableHandle", "retain", "seed_gradient", "topological_order", "unbroadcast", "Mode", "check_finite",

@@ -13,7 +13,7 @@ import traceback
 import numpy as np
 
 __all__ = ["Mode", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
-           "is_anomaly_enabled", "module_stack", "user_frame", "check_finite"]
+           "is_anomaly_enabled", "inference_mode", "module_stack", "user_frame", "check_finite"]
 
 
 class Mode:
@@ -62,6 +62,22 @@ class _GradSwitch:
 class no_grad(_GradSwitch):
     """Record nothing inside: `with no_grad(): p -= lr * p.grad`, or `@no_grad()`."""
     value = False
+
+
+class inference_mode(_GradSwitch):
+    """PyTorch's faster no_grad for pure inference; here it is no_grad (`inference_mode(False)`
+    leaves recording as it is)."""
+    value = False
+
+    def __new__(cls, mode=True):
+        if callable(mode):
+            return _GradSwitch.__new__(cls, mode)
+        switch = object.__new__(cls)
+        switch.value = False if mode else Mode.grad_enabled
+        return switch
+
+    def __init__(self, mode=True):
+        pass
 
 
 class enable_grad(_GradSwitch):
