@@ -20,8 +20,10 @@ def test_device_names_the_cpu():
 
 @pytest.mark.parametrize("name", ["cuda", "cuda:0", "mps", "xpu"])
 def test_other_devices_explain_the_cpu_only_idiom(name):
+    made = tg.device(name)  # made, as PyTorch makes it (tutorials read torch.device("cuda").index) ...
+    assert made.type == name.split(":")[0]
     with pytest.raises(RuntimeError, match=r"runs on the CPU only.*cuda.is_available\(\)"):
-        tg.device(name)
+        tg.zeros(2, device=made)  # ... but nothing can be put there
     with pytest.raises(RuntimeError, match="zeros: .*CPU only"):
         tg.zeros(2, device=name)
     with pytest.raises(RuntimeError, match="to: .*CPU only"):
@@ -31,6 +33,8 @@ def test_other_devices_explain_the_cpu_only_idiom(name):
 
 
 def test_bad_device_strings():
+    with pytest.raises(RuntimeError, match="'gpu' is not a device type"):
+        tg.device("gpu")
     with pytest.raises(RuntimeError, match="one CPU device"):
         tg.device("cpu:1")
     with pytest.raises(RuntimeError, match="invalid device string"):

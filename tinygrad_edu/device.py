@@ -6,8 +6,9 @@ PyTorch code names its device in a few standard ways; each of them works here:
     x = tinygrad_edu.zeros(3, device=device)
     model.to(device); x.to(device); x.device                           # device(type='cpu')
 
-Asking for any other device ("cuda", "mps", ...) raises an error that shows the
-device-agnostic line above, instead of failing later in some other way.
+A device object of another type ("cuda", "mps", ...) can be made, as in PyTorch, but
+putting a tensor or a model there raises an error that shows the device-agnostic line
+above, instead of failing later in some other way.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ __all__ = ["device", "check_device", "set_default_device", "get_default_device",
 CPU_ONLY_HINT = ("tinygrad_edu runs on the CPU only (NumPy). Write device-agnostic code: "
                  "device = 'cuda' if tinygrad_edu.cuda.is_available() else 'cpu', "
                  "or simply use 'cpu'.")
+
+
+# PyTorch's device types: a device object of any of them can be made (code such as
+# `torch.device("cuda").index` runs), but only the CPU can hold tensors (check_device).
+KNOWN_TYPES = ("cpu", "cuda", "mps", "xpu", "meta", "hip", "xla", "ipu", "hpu", "mtia", "privateuseone")
 
 
 class device:  # noqa: N801 -- PyTorch's name
@@ -41,9 +47,10 @@ class device:  # noqa: N801 -- PyTorch's name
             if not number.isdigit():
                 raise RuntimeError(f"device: invalid device string {type!r}; expected 'cpu' or 'cpu:0'")
             index = int(number)
-        if name != "cpu":
-            raise RuntimeError(f"device: {type!r} is not available. {CPU_ONLY_HINT}")
-        if index not in (None, 0):
+        if name not in KNOWN_TYPES:
+            raise RuntimeError(f"device: {type!r} is not a device type; expected one of {', '.join(KNOWN_TYPES)}. "
+                               + CPU_ONLY_HINT)
+        if name == "cpu" and index not in (None, 0):
             raise RuntimeError(f"device: there is one CPU device, index 0; got {type!r} index {index}")
         self.type, self.index = name, index
 
@@ -72,13 +79,16 @@ def check_device(where, op: str = "device") -> device:
     if where is None:
         return CPU
     if isinstance(where, device):
+        if where.type != "cpu":
+            raise RuntimeError(f"{op}: {str(where)!r} is not available. {CPU_ONLY_HINT}")
         return where
     if isinstance(where, int):  # PyTorch reads a bare int as a CUDA ordinal
         raise RuntimeError(f"{op}: device={where} means CUDA device {where}. {CPU_ONLY_HINT}")
     try:
-        return device(where)
+        made = device(where)
     except RuntimeError as err:
         raise RuntimeError(f"{op}: {err}") from None
+    return check_device(made, op)
 
 
 def set_default_device(where) -> None:
