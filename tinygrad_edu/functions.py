@@ -48,7 +48,8 @@ def function(name: str, with_out: bool = False, public_name: str | None = None):
     return call
 
 
-WITH_OUT = ("add sub mul div pow matmul neg exp log sqrt abs sin cos tanh sigmoid clamp maximum minimum sum mean "
+WITH_OUT = ("add sub mul div pow matmul neg exp log sqrt abs sin cos asin acos atan tanh sigmoid clamp maximum "
+            "minimum sum mean "
             "prod cumsum mm bmm dot outer eq ne lt le gt ge square rsqrt reciprocal log10 log2 log1p expm1 exp2 "
             "floor ceil round trunc sign sgn tril triu cross lerp gather cumprod logical_and logical_or logical_not "
             "logical_xor").split()
@@ -56,8 +57,10 @@ WITHOUT_OUT = ("relu var std logsumexp softmax log_softmax reshape transpose per
                "split chunk argmax argmin max min amax amin norm all any unique histc histogram sort argsort topk "
                "median flip roll tile masked_fill allclose isclose equal numel isnan isinf t index_select "
                "masked_select clamp_min clamp_max clone count_nonzero detach select unbind narrow diagonal diag trace "
-               "nonzero argwhere bincount expand_as scatter scatter_add is_floating_point").split()
-ALIASES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div", "clip": "clamp",
+               "nonzero argwhere bincount expand_as scatter scatter_add is_floating_point bitwise_and bitwise_or "
+               "bitwise_xor bitwise_not").split()
+ALIASES = {"arcsin": "asin", "arccos": "acos", "arctan": "atan",
+           "subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div", "clip": "clamp",
            "absolute": "abs", "negative": "neg", "greater": "gt", "less": "lt", "greater_equal": "ge",
            "less_equal": "le", "not_equal": "ne"}
 

@@ -254,6 +254,48 @@ class Cos(Primitive):
         return -g * x.sin()
 
 
+class Asin(Primitive):
+    """z = arcsin(x).   dz/dx = 1 / sqrt(1 - x**2)   (for -1 < x < 1)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arcsin(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (1 - x * x).sqrt()
+
+
+class Acos(Primitive):
+    """z = arccos(x).   dz/dx = -1 / sqrt(1 - x**2)   (for -1 < x < 1)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arccos(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return -g / (1 - x * x).sqrt()
+
+
+class Atan(Primitive):
+    """z = arctan(x).   dz/dx = 1 / (1 + x**2)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.arctan(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (1 + x * x)
+
+
 class TanhFunction(Primitive):
     """z = tanh(x).   dz/dx = 1 - tanh(x)**2 = 1 - z**2   (`derivative`).
 

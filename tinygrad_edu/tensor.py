@@ -497,6 +497,17 @@ class Tensor(TensorBase):
     def cos(self):
         return ops.Cos.apply(self)
 
+    def asin(self):
+        return ops.Asin.apply(self)
+
+    def acos(self):
+        return ops.Acos.apply(self)
+
+    def atan(self):
+        return ops.Atan.apply(self)
+
+    arcsin, arccos, arctan = asin, acos, atan
+
     def tanh(self):
         return ops.TanhFunction.apply(self)
 
