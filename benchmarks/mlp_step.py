@@ -88,7 +88,7 @@ def step_tinygrad(weights, x, y):
     """The PyTorch-style loop: model, F.cross_entropy, zero_grad, backward, SGD.step."""
     model = make_model(weights)
     optimizer = optim.SGD(model.parameters(), lr=LR)
-    xt, yt = tg.Tensor(x), tg.Tensor(y)
+    xt, yt = tg.tensor(x), tg.tensor(y)  # tensor(): int labels stay int64 (Tensor() makes float32, as torch.Tensor)
 
     def step():
         optimizer.zero_grad()
@@ -140,7 +140,7 @@ def check_same_step(makers: dict, weights, x, y) -> None:
 def check_float32(weights, x, y) -> list[str]:
     """Every array made during one tinygrad_edu step (forward, backward, update), listed if not float32."""
     model = make_model(weights)
-    xt, yt = tg.Tensor(x), tg.Tensor(y)
+    xt, yt = tg.tensor(x), tg.tensor(y)  # tensor(): int labels stay int64 (Tensor() makes float32, as torch.Tensor)
     loss = F.cross_entropy(model(xt), yt)
     found, seen, stack = [], set(), [loss._ctx]
     while stack:  # walk the graph: every node's inputs
@@ -150,7 +150,7 @@ def check_float32(weights, x, y) -> list[str]:
         seen.add(node)
         for parent in node.inputs:
             if isinstance(parent, tg.Tensor):
-                if parent.dtype.kind == "f" and parent.dtype != np.float32:
+                if parent.dtype.is_floating_point and parent.dtype != np.float32:
                     found.append(f"{node.name()} input {parent.dtype}")
                 stack.append(parent._ctx)
     loss.backward()
