@@ -287,16 +287,22 @@ def cumsum(x, dim: int, *, dtype=None):
     """Running sums along `dim`: out[i] = x[0] + ... + x[i], in log2(n) steps (Hillis and Steele):
     add to x itself shifted by 1, 2, 4, ... places. Only Add and slicing, so d out[i] / d x[j] = 1
     for j <= i comes out of autograd, to any order."""
+    return scan(x, dim, dtype, "cumsum", lambda a, b: a + b, 0)
+
+
+def scan(x, dim, dtype, name, combine, identity):
+    """The running combination (cumsum, cumprod) of x along dim: combine x with itself shifted by
+    1, 2, 4, ... places (padded with `identity`), log2(n) steps of one differentiable op each."""
     if dtype is not None:
         x = x.astype(dtype)
     elif not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.int64)
     if x.ndim == 0:
         return x.clone()
-    d = axis_of(x.ndim, dim, "cumsum")
+    d = axis_of(x.ndim, dim, name)
     n, shift = x.shape[d], 1
     while shift < n:
-        x = x + take(pad_dim(x, d, shift, 0, 0), d, 0, n)  # x[i] + x[i - shift], 0 before the start
+        x = combine(x, take(pad_dim(x, d, shift, 0, identity), d, 0, n))  # x[i] with x[i - shift]
         shift *= 2
     return x
 
@@ -682,18 +688,7 @@ def trace(x):
 def cumprod(x, dim: int, *, dtype=None):
     """Running products along `dim`, in log2(n) steps as cumsum (multiplying by x shifted by 1, 2,
     4, ... places, padded with 1): only Mul, so zeros in x are handled exactly."""
-    if dtype is not None:
-        x = x.astype(dtype)
-    elif not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.int64)
-    if x.ndim == 0:
-        return x.clone()
-    d = axis_of(x.ndim, dim, "cumprod")
-    n, shift = x.shape[d], 1
-    while shift < n:
-        x = x * take(pad_dim(x, d, shift, 0, 1), d, 0, n)
-        shift *= 2
-    return x
+    return scan(x, dim, dtype, "cumprod", lambda a, b: a * b, 1)
 
 
 # ---------------------------------------------------------------- scatter (out of place)
