@@ -153,6 +153,18 @@ def cluster_label(name: str, module) -> str:
     return cls if name == cls else f"{name}: {cls}"
 
 
+class Graph(graphviz.Digraph):
+    """The drawing draw_graph returns: a graphviz.Digraph that, in a notebook without Graphviz's
+    `dot` program, shows its DOT source and one line on how to get the picture instead of failing."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        if shutil.which("dot") is not None:
+            return super()._repr_mimebundle_(include, exclude, **kwargs)
+        hint = ("Graphviz's `dot` program was not found, so here is the graph's DOT source; install it "
+                "(apt-get install graphviz / brew install graphviz / conda install graphviz) to see the picture.")
+        return {"text/plain": hint + "\n\n" + self.source}
+
+
 def add_clusters(dot: graphviz.Digraph, boxes: dict, known: dict) -> None:
     """Attach each module's box to its parent module's box (or to the graph), innermost first.
 
@@ -263,7 +275,7 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
     root_keys = {nodes[i][0] for i in range(len(roots))}
     groups, known = module_groups(kept, edges, names) if group_modules else ({}, {})
 
-    dot = graphviz.Digraph("computation_graph")
+    dot = Graph("computation_graph")
     dot.attr(rankdir=rankdir, fontname="Helvetica", fontsize="11")
     dot.attr("node", fontname="Helvetica", fontsize="10")
     freed = False
