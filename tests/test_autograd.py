@@ -65,6 +65,36 @@ def test_diamond_gradients_add_up():
     assert x.grad.item() == 2 * 3 + 1
 
 
+def test_each_node_runs_once_after_all_its_consumers():
+    """The engine takes the newest waiting node first (see autograd/engine.py). A tensor used by
+    an op made right after it and by one made much later must still get both gradients before
+    its own backward runs, and each backward must run exactly once."""
+    calls = []
+
+    class Scale(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, factor):
+            ctx.factor = factor
+            return x * factor
+
+        @staticmethod
+        def backward(ctx, grad):
+            calls.append((ctx.factor, grad.tolist()))
+            return grad * ctx.factor, None
+
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = Scale.apply(x, 2.0)            # used early and late
+    early = Scale.apply(y, 3.0)
+    chain = early
+    for _ in range(3):
+        chain = chain + 0.0
+    late = Scale.apply(y, 5.0)         # newer than the chain
+    (chain + late).sum().backward()
+    assert [factor for factor, _ in calls] == [5.0, 3.0, 2.0]
+    assert calls[-1][1] == [8.0, 8.0]  # y's gradient is complete (3 + 5) when its backward runs
+    assert x.grad.tolist() == [16.0, 16.0]
+
+
 def test_shared_gradient_is_not_aliased_between_leaves():
     a, b = f64([1.0]), f64([2.0])
     (a + b).sum().backward()

@@ -1,12 +1,19 @@
 """The backward engine: walk the graph from the loss to the leaves, once.
 
-The core loop (`run_backward`) fits on a screen: take the nodes in
-topological order (every consumer before what it consumes), pop the gradient
-waiting for a node, call its backward, fit each input's gradient to that
+The core loop (`run_backward`) fits on a screen: take the newest node that
+has a gradient waiting, call its backward, fit each input's gradient to that
 input (the one place where broadcast gradients are summed back down) and add
 it to what is waiting for the input. What is left at the end belongs to the
 leaves. Hooks, retain_grad, anomaly checks and the tracer sit around the loop
 as named helpers.
+
+Why "newest first" is a correct order: nodes are numbered as they are made
+(`seq`), and an op can only use tensors that already exist, so every consumer
+of a node is newer than it. Taking the newest waiting node (from a heap) means
+that all its consumers have already run, so its gradient is complete. This is
+how PyTorch's engine orders its ready queue, and it needs no separate pass to
+sort the graph first (`topological_order` is kept for the tools that list a
+graph's nodes).
 
 The pending gradients live in one dict: keyed by node for tensors an op made,
 by the tensor itself for leaves.
@@ -14,6 +21,7 @@ by the tensor itself for leaves.
 
 from __future__ import annotations
 
+import heapq
 import weakref
 
 import numpy as np
@@ -33,29 +41,33 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     returned (`grad()`), and with `accumulate=True` also added to their `.grad` only
     (`backward(inputs=...)`). `trace`, a list, receives one record per step (tracing.py).
     """
-    pending = {}
+    pending, ready = {}, []  # gradients waiting, by node or leaf; the nodes that have one, as a heap
     for root, g in zip(roots, root_grads):
-        add_to(pending, key_of(root), g)
+        add_to(pending, ready, key_of(root), g)
     wanted = None if inputs is None else {key_of(t): [] for t in inputs}
     previous, Mode.grad_enabled = Mode.grad_enabled, create_graph
     try:
-        for node in topological_order([r._ctx for r in roots]):
-            grad_output = pending.pop(node, None)
-            if grad_output is None:
-                continue
+        while ready:
+            node = heapq.heappop(ready)[1]  # the newest node with a gradient: all its consumers are done
+            grad_output = pending.pop(node)
             if node.hooks is not None or node.retained is not None:
                 grad_output = run_node_hooks(node, grad_output)
             if wanted is not None and node in wanted:
                 wanted[node].append(grad_output)
             grads = call_backward(node, grad_output)
             if trace is not None:
-                send_traced(node, grads, pending, trace, grad_output)
+                send_traced(node, grads, pending, ready, trace, grad_output)
             else:
                 for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
                     if needed and g is not None:
                         key = input_key(x, node) if x._before is not None or x._ctx is None else x._ctx
                         g = fit(g, x, node)
-                        pending[key] = pending[key] + g if key in pending else g
+                        if key in pending:
+                            pending[key] = pending[key] + g  # two paths meet: their gradients add up
+                        else:
+                            pending[key] = g
+                            if key is x._ctx or isinstance(key, Function):
+                                heapq.heappush(ready, (-key.seq, key))
             if not retain_graph:  # drop the inputs and saved arrays now, not when the graph dies
                 node.inputs, node.saved, node.output = None, _FREED, None
     finally:
@@ -73,20 +85,26 @@ def key_of(t):
     return t._ctx if t._ctx is not None else t
 
 
-def send_traced(node, grads, pending: dict, trace: list, grad_output) -> None:
+def send_traced(node, grads, pending: dict, ready: list, trace: list, grad_output) -> None:
     """The loop's sending step, with one trace record per step (tracing.py reads them)."""
     sent = []
     for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
         if needed and g is not None:
-            add_to(pending, input_key(x, node), fit(g, x, node), sent, x)
+            add_to(pending, ready, input_key(x, node), fit(g, x, node), sent, x)
     trace.append({"node": node, "op": node.name(), "grad_output": grad_output, "sent": sent})
 
 
-def add_to(pending: dict, key, g, sent: list | None = None, x=None) -> None:
-    """Add gradient `g` to what waits at `key` (two paths meeting add up)."""
+def add_to(pending: dict, ready: list, key, g, sent: list | None = None, x=None) -> None:
+    """Add gradient `g` to what waits at `key` (two paths meeting add up); a node that gets its
+    first gradient joins the heap `ready`, newest first (see run_backward)."""
     if sent is not None:
         sent.append({"input": x, "grad": g, "adds_to_existing": key in pending})
-    pending[key] = pending[key] + g if key in pending else g
+    if key in pending:
+        pending[key] = pending[key] + g
+    else:
+        pending[key] = g
+        if isinstance(key, Function):
+            heapq.heappush(ready, (-key.seq, key))
 
 
 def call_backward(node, grad_output) -> tuple:
@@ -94,6 +112,8 @@ def call_backward(node, grad_output) -> tuple:
     if node.inputs is None:
         raise RuntimeError(FREED_MESSAGE.format(op=node.name()))
     grads = type(node).backward(node, grad_output)
+    if type(grads) is tuple and len(grads) == len(node.inputs) and not Mode.anomaly:
+        return grads  # the common case
     if type(grads) is not tuple:
         grads = tuple(grads) if isinstance(grads, list) else (grads,)
     if len(grads) != len(node.inputs):
@@ -117,7 +137,7 @@ def fit(g, x, node):
     array, x_array = g._data, x._data
     if array.shape != x_array.shape:
         g = unbroadcast(g, x_array.shape, node)
-    if array.dtype != x_array.dtype:
+    if array.dtype is not x_array.dtype and array.dtype != x_array.dtype:  # (`is`: the quick common case)
         g = g.astype(x_array.dtype)
     return g
 

@@ -133,6 +133,12 @@ _ZEROS = [(0,) * n for n in range(9)]
 _VERSIONS: dict = {}  # interned saved_versions of zeros and Nones, as _NEEDS
 _NEEDS: dict = {}  # interned needs_input_grad tuples: (True, False) is made once, not once per op
 _SEQUENCE = itertools.count(1)  # nodes are numbered in the order they are made
+_NUMBERS = frozenset((float, int, bool))
+
+
+def _intern(needs: list) -> tuple:
+    needs = tuple(needs)
+    return _NEEDS.setdefault(needs, needs)
 
 FREED_MESSAGE = (
     "{op}: trying to backward through the graph a second time (or to use its saved "
@@ -233,25 +239,29 @@ class Function:
         This runs for every op, so it is kept lean.
         """
         ctx = cls.__new__(cls)
-        tensor_type, needs, arrays, other_data = None, [], [], False
+        # One pass over the inputs: their arrays, which need a gradient, and whether this is the
+        # common case (tensors of one floating dtype, perhaps with Python numbers), which needs no
+        # type promotion and no conversion of constants.
+        like = dtype = None  # the first tensor input (the output is made like it), and its dtype
+        arrays, needs, common = [], [], True
         for x in inputs:
             if isinstance(x, TensorBase):
-                tensor_type = tensor_type or type(x)
+                array = x._data
+                if like is None:
+                    like, dtype = x, array.dtype
+                elif array.dtype is not dtype:
+                    common = False
+                arrays.append(array)
                 needs.append(x.requires_grad)
-                arrays.append(x._data)
             else:
-                needs.append(False)
                 arrays.append(x)
-                other_data = other_data or type(x) not in (float, int, bool)
-        if tensor_type is None:
+                needs.append(False)
+                common = common and type(x) in _NUMBERS
+        if like is None:
             raise TypeError(f"{cls.__name__}.apply: at least one input must be a tensor")
-        if other_data:
-            inputs, arrays = constants(inputs, arrays)
-        needs = tuple(needs)
-        needs = _NEEDS.setdefault(needs, needs)
-        ctx.needs_input_grad = needs
-        if cls.numpy_forward:
-            arrays = promote(cls.__name__, arrays)  # PyTorch's type promotion, for every primitive
+        if not common or dtype.kind != "f":
+            inputs, arrays = prepare(cls, inputs, arrays)
+        ctx.needs_input_grad = _NEEDS.get(tuple(needs)) or _intern(needs)
         token = quiet_numpy()  # nan and inf without NumPy's RuntimeWarnings, as PyTorch
         try:
             if cls.numpy_forward:
@@ -265,12 +275,12 @@ class Function:
         returned = out  # NumPy gives a 0-d input's result as a scalar: forward may have saved that
         if type(out) is not np.ndarray:
             out = out._data if isinstance(out, TensorBase) else np.asarray(out)
-        result = tensor_type._wrap(out)
+        result = like._wrap(out)
         if cls.makes_view and out.base is not None:
             # A view shares its input's memory, so it shares its version counter too: changing
             # either in place is seen by the graphs that saved the other.
             result._counter = inputs[0]._shared_counter()
-        if Mode.grad_enabled and True in needs:
+        if Mode.grad_enabled and True in ctx.needs_input_grad:
             ctx.inputs, ctx.seq = inputs, next(_SEQUENCE)
             if ctx.saved is not None:
                 keep_saved(ctx, inputs, arrays, out, returned)
@@ -281,6 +291,16 @@ class Function:
                 ctx.trace = user_frame()
                 check_finite(out, "output (forward)", ctx)
         return result
+
+
+def prepare(cls, inputs, arrays):
+    """The uncommon inputs made ready: constants that are not Python numbers converted
+    (as_constant), and for a primitive PyTorch's type promotion applied (dtypes.promote)."""
+    if not all(isinstance(x, TensorBase) or type(x) in _NUMBERS for x in inputs):
+        inputs, arrays = constants(inputs, arrays)
+    if cls.numpy_forward:
+        arrays = promote(cls.__name__, arrays)
+    return inputs, arrays
 
 
 def custom_forward(ctx, inputs, options):
