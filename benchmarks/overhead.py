@@ -14,7 +14,10 @@ process (so "only tinygrad_edu loaded" holds for our rows), plus:
 - the same chains with big libraries loaded (scikit-learn, SciPy, matplotlib when
   installed), with and without gc.freeze() after the imports.
 
-    python benchmarks/overhead.py [--runs 10]
+    python benchmarks/overhead.py [--runs 10] [--rounds 4]
+
+Each framework's row is the mean of --rounds child processes run in turn with the
+other framework's (see rounds_of).
 """
 
 from __future__ import annotations
@@ -89,9 +92,24 @@ def child(args: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def rounds_of(frameworks: list, args: list, rounds: int) -> dict:
+    """Each framework's figures, averaged over `rounds` child processes that take turns (A B, B A, ...).
+
+    Why rounds: on a shared virtual machine a whole process sometimes runs 1.5x slower than
+    the next one, for seconds at a time. One process per framework makes the comparison a
+    coin toss; several, interleaved, put both frameworks through the same slow spells."""
+    results: dict = {framework: [] for framework in frameworks}
+    for i in range(rounds):
+        for framework in (frameworks if i % 2 == 0 else frameworks[::-1]):
+            results[framework].append(child([*args, "--framework", framework]))
+    return {framework: {key: (mean([r[key] for r in rs]) if isinstance(rs[0][key], float) else rs[0][key])
+                        for key in rs[0]} for framework, rs in results.items()}
+
+
 def main() -> None:
     args = sys.argv[1:]
     runs = args[args.index("--runs") + 1] if "--runs" in args else "10"
+    rounds = int(args[args.index("--rounds") + 1]) if "--rounds" in args else 4
     if "--framework" in args:  # a child
         framework = args[args.index("--framework") + 1]
         if framework == "PyTorch CPU":
@@ -111,13 +129,13 @@ def main() -> None:
         return
     print(machine_line())
     print(f"chain of (x * 1.0001 + 0.001).tanh() on 4 float64 numbers, forward + backward: mean us/op over {runs} "
-          "runs, collector on; each row in its own process")
+          f"runs, collector on; each row the mean of {rounds} processes, the frameworks taking turns")
     frameworks = ["tinygrad_edu"] + (["PyTorch CPU"] if importlib.util.find_spec("torch") else [])
     for threads in THREAD_COUNTS:
         rows = []
-        results = {}
+        results = rounds_of(frameworks, ["--threads", str(threads), "--runs", runs], rounds)
         for framework in frameworks:
-            r = results[framework] = child(["--threads", str(threads), "--framework", framework, "--runs", runs])
+            r = results[framework]
             rows.append((framework, r["300"], r["5000"], f"{r['5000'] / r['300']:.2f}x", r["cpu300"], r["cpu5000"],
                          f"{r['cpu5000'] / r['cpu300']:.2f}x", f"{r['objects']:.2f}", r["tracked"]))
         if "PyTorch CPU" in results:

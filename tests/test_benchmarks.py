@@ -18,3 +18,11 @@ def test_benchmark_script_runs_and_checks_itself(script, expect):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert expect in done.stdout
+
+
+def test_overhead_script_runs_and_counts_objects():
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "overhead.py"), "--runs", "1", "--rounds", "1"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    ours = next(line for line in done.stdout.splitlines() if line.startswith("| tinygrad_edu "))
+    assert float(ours.split("|")[8]) <= 3.0  # gc objects per op: the goal of issue 10
