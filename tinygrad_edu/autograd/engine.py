@@ -55,19 +55,12 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             if wanted is not None and node in wanted:
                 wanted[node].append(grad_output)
             grads = call_backward(node, grad_output)
+            sent = None if trace is None else []  # what the tracer records of this step
+            for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
+                if needed and g is not None:
+                    add_to(pending, ready, input_key(x, node), fit(g, x, node), sent, x)
             if trace is not None:
-                send_traced(node, grads, pending, ready, trace, grad_output)
-            else:
-                for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
-                    if needed and g is not None:
-                        key = input_key(x, node) if x._before is not None or x._ctx is None else x._ctx
-                        g = fit(g, x, node)
-                        if key in pending:
-                            pending[key] = pending[key] + g  # two paths meet: their gradients add up
-                        else:
-                            pending[key] = g
-                            if key is x._ctx or isinstance(key, Function):
-                                heapq.heappush(ready, (-key.seq, key))
+                trace.append({"node": node, "op": node.name(), "grad_output": grad_output, "sent": sent})
             if not retain_graph:  # drop the inputs and saved arrays now, not when the graph dies
                 node.inputs, node.saved, node.output = None, _FREED, None
     finally:
@@ -83,15 +76,6 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
 def key_of(t):
     """Where a tensor's gradient waits: at its node, or at the tensor itself for a leaf."""
     return t._ctx if t._ctx is not None else t
-
-
-def send_traced(node, grads, pending: dict, ready: list, trace: list, grad_output) -> None:
-    """The loop's sending step, with one trace record per step (tracing.py reads them)."""
-    sent = []
-    for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
-        if needed and g is not None:
-            add_to(pending, ready, input_key(x, node), fit(g, x, node), sent, x)
-    trace.append({"node": node, "op": node.name(), "grad_output": grad_output, "sent": sent})
 
 
 def add_to(pending: dict, ready: list, key, g, sent: list | None = None, x=None) -> None:
