@@ -13,8 +13,8 @@ import operator
 import numpy as np
 
 from . import dtypes, ops
-from .composite import axis_of
 from .device import check_device
+from .dims import axis_of
 from .random import numpy_rng
 from .tensor import Tensor, lift, tensor
 

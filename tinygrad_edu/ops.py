@@ -16,7 +16,7 @@ Conventions:
 - Gradients may keep the broadcast shape; the engine sums them back down
   to each input's shape (autograd.engine.unbroadcast), so no op does that itself.
 - Everything not here (mean, var, softmax, losses, layers) is built from
-  these primitives in composite.py and nn/.
+  these primitives in composite/ and nn/.
 """
 
 from __future__ import annotations

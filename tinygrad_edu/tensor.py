@@ -4,7 +4,7 @@ Every differentiable method calls one op through the one entry point,
 `Op.apply(...)` (autograd/function.py), which runs the op's forward and, when
 a gradient will be needed, keeps the op's ctx as the result's graph node.
 Composite ops (mean, var, softmax, ...) are written from primitives in
-composite.py and bound here as methods.
+composite/ and bound here as methods.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import operator
 
 import numpy as np
 
-from . import composite, dtypes, ops, printing, return_types
+from . import dtypes, ops, printing, return_types
 from .autograd import Mode, RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant
-from .composite import axes_of, axis_of
+from .composite import elementwise, indexing, movement, products, reductions
 from .device import CPU, CPU_ONLY_HINT, check_device
 from .device import device as device_type
+from .dims import axes_of, axis_of
 from .dtypes import Size
 from .errors import broadcast_error, index_error
 from .random import numpy_rng
@@ -146,7 +147,7 @@ class Tensor(TensorBase):
                        doc="True for tensors made by the user, not by an op that tracks gradients.")
     grad_fn = property(lambda self: self._ctx, doc="The graph node that made this tensor (None for leaves).")
     T = property(lambda self: self.permute(*reversed(range(self.ndim))), doc="All axes reversed.")
-    mT = property(composite.matrix_transpose, doc="The last two axes swapped (2 or more dimensions).")
+    mT = property(movement.matrix_transpose, doc="The last two axes swapped (2 or more dimensions).")
 
     def size(self, dim: int | None = None):
         """The shape (a Size), or the length of dimension `dim`."""
@@ -641,13 +642,6 @@ class Tensor(TensorBase):
             return self - self.logsumexp(dim, keepdim=True)
         return ops.LogSoftmaxFunction.apply(self, dim=dim)
 
-    # composites (composite.py): built from the primitives above, no backward of their own
-    mean, min, minimum, var, std = composite.mean, composite.min, composite.minimum, composite.var, composite.std
-    logsumexp, softmax = composite.logsumexp, composite.softmax
-    transpose, unsqueeze, squeeze, flatten = composite.transpose, composite.unsqueeze, composite.squeeze, \
-        composite.flatten
-    split, chunk = composite.split, composite.chunk
-
     # ------------------------------------------------------------ movement
     def reshape(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
@@ -799,7 +793,7 @@ class Tensor(TensorBase):
     def stride(self, dim: int | None = None):
         """How many elements to step in memory to move one place along each dimension."""
         strides = tuple(step // self._data.itemsize for step in self._data.strides)
-        return strides if dim is None else strides[composite.axis_of(self.ndim, dim, "stride")]
+        return strides if dim is None else strides[axis_of(self.ndim, dim, "stride")]
 
     def contiguous(self, memory_format=None) -> "Tensor":
         """x itself: NumPy takes care of memory layout, so there is nothing to rearrange."""
@@ -826,7 +820,7 @@ class Tensor(TensorBase):
 
     def index_select(self, dim: int, index) -> "Tensor":
         """The slices at `index` (1-D integer tensor) along `dim`."""
-        d = composite.axis_of(self.ndim, dim, "index_select")
+        d = axis_of(self.ndim, dim, "index_select")
         return self[(slice(None),) * d + (index_key(index),)]
 
     def masked_select(self, mask) -> "Tensor":
@@ -840,19 +834,25 @@ class Tensor(TensorBase):
     def clamp_max(self, max) -> "Tensor":
         return self.clamp(max=max)
 
-    # composites (composite.py)
-    prod, cumsum, norm, gather, sort, topk, median = composite.prod, composite.cumsum, composite.norm, \
-        composite.gather, composite.sort, composite.topk, composite.median
-    amin, flip, roll, repeat, tile, tril, triu = composite.amin, composite.flip, composite.roll, composite.repeat, \
-        composite.tile, composite.tril, composite.triu
-    masked_fill, cross, lerp, dot, outer, mm, bmm = composite.masked_fill, composite.cross, composite.lerp, \
-        composite.dot, composite.outer, composite.mm, composite.bmm
-    log10, log2, log1p, expm1, exp2 = composite.log10, composite.log2, composite.log1p, composite.expm1, \
-        composite.exp2
-    square, rsqrt, reciprocal = composite.square, composite.rsqrt, composite.reciprocal
-    select, unbind, narrow, diagonal, diag, trace, cumprod = composite.select, composite.unbind, composite.narrow, \
-        composite.diagonal, composite.diag, composite.trace, composite.cumprod
-    scatter, scatter_add = composite.scatter, composite.scatter_add
+    # composites (composite/): built from the primitives, no backward of their own
+    mean, var, std, logsumexp, softmax = reductions.mean, reductions.var, reductions.std, reductions.logsumexp, \
+        reductions.softmax
+    min, amin, prod, norm = reductions.min, reductions.amin, reductions.prod, reductions.norm
+    cumsum, cumprod = reductions.cumsum, reductions.cumprod
+    transpose, unsqueeze, squeeze, flatten = movement.transpose, movement.unsqueeze, movement.squeeze, \
+        movement.flatten
+    split, chunk, select, unbind, narrow = movement.split, movement.chunk, movement.select, movement.unbind, \
+        movement.narrow
+    flip, roll, repeat, tile = movement.flip, movement.roll, movement.repeat, movement.tile
+    gather, sort, topk, median = indexing.gather, indexing.sort, indexing.topk, indexing.median
+    scatter, scatter_add, masked_fill = indexing.scatter, indexing.scatter_add, indexing.masked_fill
+    diagonal, diag, trace, tril, triu = indexing.diagonal, indexing.diag, indexing.trace, indexing.tril, \
+        indexing.triu
+    dot, outer, mm, bmm, cross = products.dot, products.outer, products.mm, products.bmm, products.cross
+    minimum, lerp, square, rsqrt, reciprocal = elementwise.minimum, elementwise.lerp, elementwise.square, \
+        elementwise.rsqrt, elementwise.reciprocal
+    log10, log2, log1p, expm1, exp2 = elementwise.log10, elementwise.log2, elementwise.log1p, elementwise.expm1, \
+        elementwise.exp2
 
     # not differentiable: NumPy computes them and the result is a constant (PyTorch's
     # gradient of floor, round, sign, ... is 0 almost everywhere anyway)
@@ -860,7 +860,7 @@ class Tensor(TensorBase):
         """The indices that sort x along dim (equal values keep their order)."""
         if self.ndim == 0:
             return Tensor._wrap(np.zeros((), dtype=np.int64))
-        d = composite.axis_of(self.ndim, dim, "argsort")
+        d = axis_of(self.ndim, dim, "argsort")
         if descending:  # sort x reversed, read the order backwards, map the positions back:
             order = np.argsort(np.flip(self._data, d), axis=d, kind="stable")  # equal values keep their order
             return Tensor._wrap(self.shape[d] - 1 - np.flip(order, d))
@@ -917,7 +917,7 @@ class Tensor(TensorBase):
                dim: int | None = None):
         """The distinct values (sorted), and optionally where each element went (inverse) and how
         often each value occurs (counts)."""
-        axis = None if dim is None else composite.axis_of(self.ndim, dim, "unique")
+        axis = None if dim is None else axis_of(self.ndim, dim, "unique")
         values, inverse, counts = np.unique(self._data, return_inverse=True, return_counts=True, axis=axis)
         out = [Tensor._wrap(values)]
         if return_inverse:
