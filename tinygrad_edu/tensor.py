@@ -14,7 +14,7 @@ import operator
 
 import numpy as np
 
-from . import dtypes, ops, printing, return_types
+from . import dtypes, movement_ops, ops, printing, return_types
 from .autograd import Mode, RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant
 from .composite import elementwise, indexing, movement, products, reductions
@@ -320,7 +320,7 @@ class Tensor(TensorBase):
                 "Update parameters inside `with no_grad():` (that is what optimizers do).")
         shares_memory = (ctx is not None and ctx.makes_view and ctx.inputs is not None
                          and self._counter is not None and self._counter is getattr(ctx.inputs[0], "_counter", None))
-        if shares_memory and not isinstance(ctx, ops.GetItem):
+        if shares_memory and not isinstance(ctx, movement_ops.GetItem):
             raise RuntimeError(
                 f"{name}: in-place change of a {ctx.name()} view of a tensor in the graph is not supported; "
                 "change the tensor itself, or make the view a copy first with .clone()")
@@ -368,10 +368,10 @@ class Tensor(TensorBase):
         return self._inplace("div_", other, Tensor.div, lambda a, b: np.divide(a, b, out=a))
 
     def copy_(self, src) -> "Tensor":
-        return self._inplace("copy_", src, lambda old, new: ops.IndexPut.apply(old, new, key=...), np.copyto)
+        return self._inplace("copy_", src, lambda old, new: movement_ops.IndexPut.apply(old, new, key=...), np.copyto)
 
     def fill_(self, value) -> "Tensor":
-        return self._inplace("fill_", value, lambda old, new: ops.IndexPut.apply(old, new, key=...), np.copyto)
+        return self._inplace("fill_", value, lambda old, new: movement_ops.IndexPut.apply(old, new, key=...), np.copyto)
 
     def zero_(self) -> "Tensor":
         return self.fill_(0)
@@ -649,7 +649,7 @@ class Tensor(TensorBase):
             shape = tuple([operator.index(n) for n in shape])
         except TypeError:
             raise TypeError(f"reshape: the shape must be ints, got {tuple(shape)!r}") from None
-        return ops.Reshape.apply(self, shape=shape)
+        return movement_ops.Reshape.apply(self, shape=shape)
 
     view = reshape
 
@@ -660,22 +660,22 @@ class Tensor(TensorBase):
         if sorted(axes) != list(range(n)):
             raise RuntimeError(f"permute: {tuple(dims)} is not an ordering of the {n} "
                                f"dimensions of a tensor of shape {tuple(self.shape)}")
-        return ops.Permute.apply(self, axes=axes)
+        return movement_ops.Permute.apply(self, axes=axes)
 
     def expand(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         lead = len(shape) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-        return ops.Expand.apply(self, shape=shape)
+        return movement_ops.Expand.apply(self, shape=shape)
 
     def __getitem__(self, key):
-        return ops.GetItem.apply(self, key=index_key(key))
+        return movement_ops.GetItem.apply(self, key=index_key(key))
 
     def __setitem__(self, key, value) -> None:
         """x[key] = value: an in-place write. In the graph it is recorded (IndexPut), as in PyTorch."""
         key = index_key(key)
         if Mode.grad_enabled and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
-            self._record_inplace("__setitem__", lambda old: ops.IndexPut.apply(old, value, key=key))
+            self._record_inplace("__setitem__", lambda old: movement_ops.IndexPut.apply(old, value, key=key))
             return
         try:
             self._data[key] = value._data if isinstance(value, Tensor) else value
@@ -697,7 +697,7 @@ class Tensor(TensorBase):
         widths = [(0, 0)] * self.ndim
         for i in range(len(pad) // 2):
             widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
-        return ops.Pad.apply(self, widths=tuple(widths), value=value)
+        return movement_ops.Pad.apply(self, widths=tuple(widths), value=value)
 
     # ------------------------------------------------------------ PyTorch's wider API (the on-ramp)
     # Devices: only the CPU exists (device.py). Dtype casts go through astype, so the graph sees them.
