@@ -12,6 +12,10 @@ torch.set_num_threads(n) for PyTorch, so both get the same cores.
 
 The repository's root goes first on sys.path, so `python benchmarks/x.py` measures
 the tinygrad_edu of this checkout, not an installed one.
+
+The MLP that mlp_step.py and epoch.py train is here too, once: built from
+tinygrad_edu.nn or torch.nn (the same code, since the APIs are the same), and
+its training step written out by hand in NumPy, the baseline both compare with.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -72,7 +78,6 @@ def blas_threads() -> str:
 
 
 def machine_line() -> str:
-    import numpy as np
     load = ", load average %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
     return (f"machine: {platform.machine()}, {os.cpu_count()} CPUs{load}; Python {platform.python_version()}, "
             f"NumPy {np.__version__} ({blas_threads()} BLAS threads)")
@@ -104,3 +109,55 @@ def table(rows: list[tuple], headers: tuple) -> str:
 
 def mean(values: list[float]) -> float:
     return statistics.fmean(values)
+
+
+# ---------------------------------------------------------------- the MLP both mlp_step.py and epoch.py train
+
+MLP_SIZES = (784, 128, 64, 10)
+
+
+def mlp(nn):
+    """The 784-128-64-10 MLP with ReLUs, from `nn` = tinygrad_edu.nn or torch.nn."""
+    return nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
+
+
+def mlp_weights(rng) -> list:
+    """[w1, b1, w2, b2, w3, b3] as float32 arrays in PyTorch's layout (out, in), drawn from PyTorch's
+    default init range U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+    weights = []
+    for fan_in, fan_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:]):
+        bound = 1 / np.sqrt(fan_in)
+        weights.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
+        weights.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
+    return weights
+
+
+def numpy_mlp_step(weights: list, x, y, lr: float) -> float:
+    """One SGD step of the MLP written out by hand in NumPy: forward, softmax cross-entropy,
+    backward, update. Changes `weights` (mlp_weights' list) in place; returns the loss."""
+    w1, b1, w2, b2, w3, b3 = weights
+    rows = np.arange(len(y))
+    # forward
+    h1 = x @ w1.T + b1
+    a1 = np.maximum(h1, 0)
+    h2 = a1 @ w2.T + b2
+    a2 = np.maximum(h2, 0)
+    logits = a2 @ w3.T + b3
+    # softmax cross-entropy, max subtracted for stability
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    total = e.sum(axis=1, keepdims=True)
+    loss = np.log(total[:, 0]).mean() - shifted[rows, y].mean()
+    # backward: dL/dlogits = (softmax - onehot) / N
+    g3 = e / total
+    g3[rows, y] -= 1
+    g3 /= len(y)
+    gw3, gb3 = g3.T @ a2, g3.sum(axis=0)
+    g2 = (g3 @ w3) * (h2 > 0)
+    gw2, gb2 = g2.T @ a1, g2.sum(axis=0)
+    g1 = (g2 @ w2) * (h1 > 0)
+    gw1, gb1 = g1.T @ x, g1.sum(axis=0)
+    # SGD
+    for param, grad in ((w1, gw1), (b1, gb1), (w2, gw2), (b2, gb2), (w3, gw3), (b3, gb3)):
+        param -= lr * grad
+    return float(loss)

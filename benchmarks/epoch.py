@@ -27,7 +27,7 @@ import sys
 import time
 
 import numpy as np
-from common import THREAD_COUNTS, THREAD_VARIABLES, machine_line, table
+from common import THREAD_COUNTS, THREAD_VARIABLES, machine_line, mlp, mlp_weights, numpy_mlp_step, table
 
 BATCH = 128
 
@@ -43,32 +43,39 @@ def peak_mb() -> float:
 
 # ---------------------------------------------------------------- one epoch each
 
+def model_and_lr(nn, model_kind: str):
+    """The model and its learning rate, from `nn` = tinygrad_edu.nn or torch.nn (the same code)."""
+    if model_kind == "MLP":
+        return mlp(nn), 0.1
+    return nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(16 * 7 * 7, 10)), 0.05
+
+
+def train_epoch(model, optimizer, loader, cross_entropy, model_kind: str) -> float:
+    """The PyTorch-style loop over the batches, for either framework; returns the last loss."""
+    loss = None
+    for xb, yb in loader:
+        if model_kind == "CNN":
+            xb = xb.reshape(-1, 1, 28, 28)
+        optimizer.zero_grad()
+        loss = cross_entropy(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+    return loss.item()
+
+
 def epoch_tinygrad(X, y, model_kind: str):
     import tinygrad_edu as tg
     import tinygrad_edu.nn.functional as F
     from tinygrad_edu import nn, optim
     from tinygrad_edu.data import DataLoader, TensorDataset
     tg.manual_seed(0)
-    if model_kind == "MLP":
-        model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
-        lr = 0.1
-    else:
-        model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                              nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                              nn.Flatten(), nn.Linear(16 * 7 * 7, 10))
-        lr = 0.05
+    model, lr = model_and_lr(nn, model_kind)
     dataset = TensorDataset(X, y)
     assert np.shares_memory(dataset.tensors[0]._data, X), "TensorDataset copied the data"
-    optimizer = optim.SGD(model.parameters(), lr=lr)
-    loss = None
-    for xb, yb in DataLoader(dataset, batch_size=BATCH, shuffle=True, seed=0):
-        if model_kind == "CNN":
-            xb = xb.reshape(-1, 1, 28, 28)
-        optimizer.zero_grad()
-        loss = F.cross_entropy(model(xb), yb)
-        loss.backward()
-        optimizer.step()
-    return loss.item()
+    loader = DataLoader(dataset, batch_size=BATCH, shuffle=True, seed=0)
+    return train_epoch(model, optim.SGD(model.parameters(), lr=lr), loader, F.cross_entropy, model_kind)
 
 
 def epoch_torch(X, y, model_kind: str):
@@ -76,62 +83,25 @@ def epoch_torch(X, y, model_kind: str):
     from torch import nn
     from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
     torch.manual_seed(0)
-    if model_kind == "MLP":
-        model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
-        lr = 0.1
-    else:
-        model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                              nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                              nn.Flatten(), nn.Linear(16 * 7 * 7, 10))
-        lr = 0.05
+    model, lr = model_and_lr(nn, model_kind)
     dataset = TensorDataset(torch.from_numpy(X), torch.from_numpy(y))
     # One index per batch (the sampler yields lists of indices), not 128 __getitem__ calls.
     loader = DataLoader(dataset, batch_size=None, sampler=BatchSampler(RandomSampler(dataset), BATCH, False))
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loss = None
-    for xb, yb in loader:
-        if model_kind == "CNN":
-            xb = xb.reshape(-1, 1, 28, 28)
-        optimizer.zero_grad()
-        loss = nn.functional.cross_entropy(model(xb), yb)
-        loss.backward()
-        optimizer.step()
-    return loss.item()
+    return train_epoch(model, torch.optim.SGD(model.parameters(), lr=lr), loader, nn.functional.cross_entropy,
+                       model_kind)
 
 
 def epoch_numpy(X, y, model_kind: str):
-    """The MLP's epoch written out by hand: forward, softmax cross-entropy, backward, SGD."""
+    """The MLP's epoch written out by hand: forward, softmax cross-entropy, backward, SGD
+    (common.numpy_mlp_step on each batch)."""
     rng = np.random.default_rng(0)
-    params = []
-    for fan_in, fan_out in ((784, 128), (128, 64), (64, 10)):
-        bound = 1 / np.sqrt(fan_in)
-        params += [rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32),
-                   rng.uniform(-bound, bound, fan_out).astype(np.float32)]
-    w1, b1, w2, b2, w3, b3 = params
+    weights = mlp_weights(rng)
     order = rng.permutation(len(X))
     loss = None
     for start in range(0, len(X), BATCH):
         rows = order[start:start + BATCH]
-        x, t = X[rows], y[rows]
-        n = len(t)
-        h1 = x @ w1.T + b1
-        a1 = np.maximum(h1, 0)
-        h2 = a1 @ w2.T + b2
-        a2 = np.maximum(h2, 0)
-        logits = a2 @ w3.T + b3
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        loss = np.log(total[:, 0]).mean() - shifted[np.arange(n), t].mean()
-        g3 = e / total
-        g3[np.arange(n), t] -= 1
-        g3 /= n
-        g2 = (g3 @ w3) * (h2 > 0)
-        g1 = (g2 @ w2) * (h1 > 0)
-        for param, grad in ((w3, g3.T @ a2), (b3, g3.sum(0)), (w2, g2.T @ a1), (b2, g2.sum(0)),
-                            (w1, g1.T @ x), (b1, g1.sum(0))):
-            param -= 0.1 * grad
-    return float(loss)
+        loss = numpy_mlp_step(weights, X[rows], y[rows], 0.1)
+    return loss
 
 
 EPOCHS = {"tinygrad_edu": epoch_tinygrad, "PyTorch CPU": epoch_torch, "hand-written NumPy": epoch_numpy}

@@ -19,66 +19,50 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-from common import machine_line, mean, mean_ms, parse, run_per_thread_count, table, use_threads
+from common import (
+    MLP_SIZES,
+    machine_line,
+    mean,
+    mean_ms,
+    mlp,
+    mlp_weights,
+    numpy_mlp_step,
+    parse,
+    run_per_thread_count,
+    table,
+    use_threads,
+)
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
 from tinygrad_edu import nn, optim
 
-SIZES, BATCH, LR = (784, 128, 64, 10), 128, 0.1
+BATCH, LR = 128, 0.1
 GOAL = 1.25  # at most this many times hand-written NumPy
 
 
 def make_arrays():
     """Weights in PyTorch's layout (out, in) with PyTorch's default init range, a batch, labels."""
     rng = np.random.default_rng(0)
-    weights = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
-        bound = 1 / np.sqrt(fan_in)
-        weights.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
-        weights.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
-    x = rng.random((BATCH, SIZES[0]), dtype=np.float32)
-    y = rng.integers(0, SIZES[-1], BATCH)
+    weights = mlp_weights(rng)
+    x = rng.random((BATCH, MLP_SIZES[0]), dtype=np.float32)
+    y = rng.integers(0, MLP_SIZES[-1], BATCH)
     return weights, x, y
 
 
 # ---------------------------------------------------------------- the three implementations
 
 def step_numpy(weights, x, y):
-    """The whole step written out in NumPy; returns step() -> loss."""
-    w1, b1, w2, b2, w3, b3 = (w.copy() for w in weights)
-    rows = np.arange(len(y))
+    """The whole step written out in NumPy (common.numpy_mlp_step); returns step() -> loss."""
+    params = [w.copy() for w in weights]
 
     def step():
-        # forward
-        h1 = x @ w1.T + b1
-        a1 = np.maximum(h1, 0)
-        h2 = a1 @ w2.T + b2
-        a2 = np.maximum(h2, 0)
-        logits = a2 @ w3.T + b3
-        # softmax cross-entropy, max subtracted for stability
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        loss = np.log(total[:, 0]).mean() - shifted[rows, y].mean()
-        # backward: dL/dlogits = (softmax - onehot) / N
-        g3 = e / total
-        g3[rows, y] -= 1
-        g3 /= len(y)
-        gw3, gb3 = g3.T @ a2, g3.sum(axis=0)
-        g2 = (g3 @ w3) * (h2 > 0)
-        gw2, gb2 = g2.T @ a1, g2.sum(axis=0)
-        g1 = (g2 @ w2) * (h1 > 0)
-        gw1, gb1 = g1.T @ x, g1.sum(axis=0)
-        # SGD
-        for param, grad in ((w1, gw1), (b1, gb1), (w2, gw2), (b2, gb2), (w3, gw3), (b3, gb3)):
-            param -= LR * grad
-        return loss
-    return step, (w1, b1, w2, b2, w3, b3)
+        return numpy_mlp_step(params, x, y, LR)
+    return step, params
 
 
 def make_model(weights) -> nn.Sequential:
-    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
+    model = mlp(nn)
     for param, array in zip(model.parameters(), weights):
         param._data[...] = array
     return model
@@ -101,8 +85,7 @@ def step_tinygrad(weights, x, y):
 
 def step_torch(weights, x, y):
     import torch
-    model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64),
-                                torch.nn.ReLU(), torch.nn.Linear(64, 10))
+    model = mlp(torch.nn)
     with torch.no_grad():
         for param, array in zip(model.parameters(), weights):
             param.copy_(torch.from_numpy(array))
@@ -190,7 +173,7 @@ def main() -> None:
     if torch is not None:
         makers["PyTorch CPU"] = step_torch
     print(machine_line())
-    print(f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, float32, cross-entropy, SGD lr {LR}: mean ms per step "
+    print(f"MLP {'-'.join(map(str, MLP_SIZES))}, batch {BATCH}, float32, cross-entropy, SGD lr {LR}: mean ms per step "
           f"over {args.runs} runs of {args.iters} steps, collections included"
           + ("" if torch is not None else " (torch is not installed: no comparison)"))
     upcasts = check_float32(weights, x, y)

@@ -386,7 +386,7 @@ register("chunk", lambda x, chunks, dim: x.chunk(chunks, dim),
 register("pad", lambda x, pad, value: x.pad(pad, value), np_pad, sample_pad)
 
 
-# ---------------------------------------------------------------- PyTorch's wider API (composites in composite.py)
+# ---------------------------------------------------------------- PyTorch's wider API (composites in composite/)
 
 def one_dim(domain="real", min_dims=1, keepdim=False):
     """An array and one dim (an int, negative allowed) and optionally keepdim."""

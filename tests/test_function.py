@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tinygrad_edu import ops
+from tinygrad_edu import movement_ops, ops
 from tinygrad_edu.autograd import Function
 
 
@@ -112,7 +112,7 @@ def test_second_backward_through_freed_saved_tensors_says_retain_graph():
 
 
 def test_library_primitives_use_the_same_protocol():
-    for op in (ops.Add, ops.Mul, ops.TanhFunction, ops.Sum, ops.GetItem):
+    for op in (ops.Add, ops.Mul, ops.TanhFunction, ops.Sum, movement_ops.GetItem):
         assert issubclass(op, Function) and op.numpy_forward
         assert isinstance(op.__dict__["forward"], staticmethod) and isinstance(op.__dict__["backward"], staticmethod)
     x = f64([0.5])

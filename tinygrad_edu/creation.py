@@ -12,9 +12,9 @@ import operator
 
 import numpy as np
 
-from . import dtypes, ops
-from .composite import axis_of
+from . import dtypes, movement_ops
 from .device import check_device
+from .dims import axis_of
 from .random import numpy_rng
 from .tensor import Tensor, lift, tensor
 
@@ -257,7 +257,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
         if len(shape) != len(first) or any(a != b for k, (a, b) in enumerate(zip(first, shape)) if k != dim):
             raise RuntimeError(f"cat: sizes of tensors must match except in dimension {dim}, but tensors 0 "
                                f"and {i} have shapes {first} and {shape}")
-    return ops.Cat.apply(*tensors, dim=dim)
+    return movement_ops.Cat.apply(*tensors, dim=dim)
 
 
 def stack(tensors, dim: int = 0) -> Tensor:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import composite, creation, linalg, return_types
+from . import creation, linalg, return_types
 from .autograd import Mode
+from .composite import products
 from .tensor import Tensor, tensor
 
 __all__ = ["write_out"]
@@ -89,8 +90,8 @@ def stack(tensors, dim: int = 0, *, out=None) -> Tensor:
 
 
 def einsum(equation: str, *operands) -> Tensor:
-    """Einstein summation (see composite.einsum): einsum('ij,jk->ik', a, b) is a @ b."""
-    return composite.einsum(equation, *operands)
+    """Einstein summation (see composite/products.py): einsum('ij,jk->ik', a, b) is a @ b."""
+    return products.einsum(equation, *operands)
 
 
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True):

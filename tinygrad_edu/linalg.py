@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import composite, return_types
+from . import return_types
 from .autograd import Mode
+from .composite import products, reductions
+from .dims import axis_of
 from .tensor import Tensor
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "svd", "svdvals", "inv", "det", "slogdet", "solve", "eigh",
@@ -32,7 +34,7 @@ def constant_of(x: Tensor, op: str) -> np.ndarray:
 
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """(sum |x|^ord)^(1/ord) over `dim` (all elements when None); ord may be inf, -inf or 0."""
-    return composite.norm(x, ord, dim, keepdim, dtype)
+    return reductions.norm(x, ord, dim, keepdim, dtype)
 
 
 def matrix_norm(x: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None) -> Tensor:
@@ -40,9 +42,9 @@ def matrix_norm(x: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
     rows (differentiable); 2, -2 and 'nuc' come from the singular values (no gradient)."""
     if dtype is not None:
         x = x.astype(dtype)
-    rows, cols = (composite.axis_of(x.ndim, d, "matrix_norm") for d in dim)
+    rows, cols = (axis_of(x.ndim, d, "matrix_norm") for d in dim)
     if ord == "fro":
-        return composite.norm(x, "fro", (rows, cols), keepdim)
+        return reductions.norm(x, "fro", (rows, cols), keepdim)
     if ord in (1, -1, float("inf"), float("-inf")):
         summed, other = (rows, cols) if ord in (1, -1) else (cols, rows)
         sums = x.abs().sum(summed, keepdim=True)
@@ -62,7 +64,7 @@ def norm(x: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None) ->
     """A vector norm, or a matrix norm when `dim` is a pair (or x is 2-D and ord is given), as torch.linalg.norm.
     ord=None is the 2-norm of the flattened tensor (the Frobenius norm for a matrix)."""
     if ord is None:
-        return composite.norm(x, 2, dim, keepdim, dtype)
+        return reductions.norm(x, 2, dim, keepdim, dtype)
     pair = (isinstance(dim, (tuple, list)) and len(dim) == 2) or (dim is None and x.ndim == 2)
     if pair:
         return matrix_norm(x, ord, tuple(dim) if dim is not None else (-2, -1), keepdim, dtype=dtype)
@@ -119,7 +121,7 @@ def eigvalsh(x: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
 
 def cross(x: Tensor, other: Tensor, dim: int = -1) -> Tensor:
     """The cross product along `dim` (default the last one)."""
-    return composite.cross(x, other, dim)
+    return products.cross(x, other, dim)
 
 
 def matmul(x: Tensor, other: Tensor) -> Tensor:

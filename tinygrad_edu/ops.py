@@ -1,4 +1,6 @@
-"""Every primitive op: forward in NumPy beside its derivative.
+"""The primitives that compute: arithmetic, elementwise functions, reductions; forward in
+NumPy beside its derivative. (The primitives that only move elements, reshape, permute,
+indexing, cat, pad, are in movement_ops.py; those of nn in nn/ops.py.)
 
 Each op is a `Function`, written in PyTorch's protocol for custom ops (see
 autograd/function.py): the docstring states the maths, `forward(ctx, ...)`
@@ -11,12 +13,14 @@ once, here.
 Conventions:
 - `Primitive` is `Function` with `numpy_forward = True`: forward receives the
   inputs' NumPy arrays (or Python numbers) and returns an array.
+- `Elementwise` is a Primitive z = f(x) whose derivative is a function of x:
+  such an op states only f (`numpy_function`) and dz/dx (`derivative(x)`).
 - A gradient is returned for each positional input, None where
   `ctx.needs_input_grad[i]` is False; options (axes, dim) are ctx attributes.
 - Gradients may keep the broadcast shape; the engine sums them back down
   to each input's shape (autograd.engine.unbroadcast), so no op does that itself.
-- Everything not here (mean, var, softmax, losses, layers) is built from
-  these primitives in composite.py and nn/.
+- Everything else (mean, var, softmax, losses, layers) is built from
+  the primitives in composite/ and nn/.
 """
 
 from __future__ import annotations
@@ -168,6 +172,35 @@ class MatMul(Primitive):
 
 # ---------------------------------------------------------------- elementwise functions
 
+class Elementwise(Primitive):
+    """z = f(x) elementwise, with a derivative written from the input x: an op of this kind
+    gives `numpy_function` (f, on arrays) and `derivative(x)` (dz/dx, with Tensor ops), and
+    this class does the rest once: forward saves x and returns f(x), backward returns
+    g * derivative(x), which the engine can record and differentiate again.
+
+    Ops whose derivative reads the output z instead (Exp, Sqrt, TanhFunction,
+    SigmoidFunction) save z and write forward and backward out.
+    """
+
+    @staticmethod
+    def numpy_function(x):
+        raise NotImplementedError("numpy_function(x): the op's value, on a NumPy array")
+
+    @staticmethod
+    def derivative(x):
+        raise NotImplementedError("derivative(x): dz/dx as a Tensor, from the input x")
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return type(ctx).numpy_function(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * type(ctx).derivative(x)
+
+
 class Exp(Primitive):
     """z = exp(x).   dz/dx = exp(x) = z."""
 
@@ -183,18 +216,13 @@ class Exp(Primitive):
         return g * z
 
 
-class Log(Primitive):
+class Log(Elementwise):
     """z = log(x).   dz/dx = 1 / x."""
+    numpy_function = np.log
 
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.log(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g / x
+    def derivative(x):
+        return 1 / x
 
 
 class Sqrt(Primitive):
@@ -212,88 +240,58 @@ class Sqrt(Primitive):
         return g * 0.5 / z
 
 
-class Abs(Primitive):
+class Abs(Elementwise):
     """z = |x|.   dz/dx = sign(x) (0 at x = 0, as PyTorch)."""
+    numpy_function = np.abs
 
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.abs(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * x.sign()
+    def derivative(x):
+        return x.sign()
 
 
-class Sin(Primitive):
+class Sin(Elementwise):
     """z = sin(x).   dz/dx = cos(x)."""
+    numpy_function = np.sin
 
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.sin(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * x.cos()
+    def derivative(x):
+        return x.cos()
 
 
-class Cos(Primitive):
+class Cos(Elementwise):
     """z = cos(x).   dz/dx = -sin(x)."""
+    numpy_function = np.cos
 
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.cos(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return -g * x.sin()
+    def derivative(x):
+        return -x.sin()
 
 
-class Asin(Primitive):
+class Asin(Elementwise):
     """z = arcsin(x).   dz/dx = 1 / sqrt(1 - x**2)   (for -1 < x < 1)."""
+    numpy_function = np.arcsin
 
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.arcsin(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g / (1 - x * x).sqrt()
+    def derivative(x):
+        return 1 / (1 - x * x).sqrt()
 
 
-class Acos(Primitive):
+class Acos(Elementwise):
     """z = arccos(x).   dz/dx = -1 / sqrt(1 - x**2)   (for -1 < x < 1)."""
+    numpy_function = np.arccos
 
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.arccos(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return -g / (1 - x * x).sqrt()
+    def derivative(x):
+        return -1 / (1 - x * x).sqrt()
 
 
-class Atan(Primitive):
+class Atan(Elementwise):
     """z = arctan(x).   dz/dx = 1 / (1 + x**2)."""
+    numpy_function = np.arctan
 
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.arctan(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g / (1 + x * x)
+    def derivative(x):
+        return 1 / (1 + x * x)
 
 
 class TanhFunction(Primitive):
@@ -352,18 +350,16 @@ def local_derivative(ctx, derivative):
     return type(ctx.inputs[0])._wrap(derivative(ctx.output))
 
 
-class Relu(Primitive):
+class Relu(Elementwise):
     """z = max(x, 0).   dz/dx = 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
 
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
+    def numpy_function(x):
         return np.maximum(x, 0)
 
     @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * (x > 0)  # a mask multiply: 10x faster than np.where on big arrays (Inf * 0 gives NaN)
+    def derivative(x):
+        return x > 0  # g times a mask: 10x faster than np.where on big arrays (Inf * 0 gives NaN)
 
 
 class Clamp(Primitive):
@@ -494,140 +490,3 @@ class LogSoftmaxFunction(Primitive):
     def backward(ctx, g):
         (z,) = ctx.saved_tensors
         return g - z.exp() * g.sum(ctx.dim, keepdim=True)
-
-
-# ---------------------------------------------------------------- movement
-
-class Reshape(Primitive):
-    """z = x with a new shape, same elements in the same order.   dz/dx: reshape back."""
-    makes_view = True
-
-    @staticmethod
-    def forward(ctx, x, shape):
-        if -1 not in shape and math.prod(shape) != x.size:
-            raise RuntimeError(
-                f"reshape: cannot reshape {x.shape} ({x.size} elements) into {shape} "
-                f"({math.prod(shape)} elements). The number of elements must stay the "
-                "same; use -1 for one dimension to have it worked out.")
-        ctx.shape = x.shape
-        return x.reshape(shape)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g.reshape(ctx.shape)
-
-
-class Permute(Primitive):
-    """z = x with its axes reordered (transpose, .T).   dz/dx: the inverse reordering."""
-    makes_view = True
-
-    @staticmethod
-    def forward(ctx, x, axes):
-        ctx.axes = axes
-        return np.transpose(x, axes)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g.permute(*np.argsort(ctx.axes))
-
-
-class Expand(Primitive):
-    """z = x broadcast to a larger shape (a view, no copy).
-    dz/dx: sum over the copies, which the engine's unbroadcast does."""
-    makes_view = True
-
-    @staticmethod
-    def forward(ctx, x, shape):
-        try:
-            return np.broadcast_to(x, shape)
-        except ValueError:
-            raise RuntimeError(
-                f"expand: cannot expand shape {x.shape} to {shape}: each dimension must be equal or 1 "
-                "in the input (new dimensions go in front). Hint: unsqueeze the input first.") from None
-
-    @staticmethod
-    def backward(ctx, g):
-        return g
-
-
-class GetItem(Primitive):
-    """z = x[key] (ints, slices, None, ..., integer arrays, boolean masks).
-    dz/dx: a zero tensor of x's shape with g added at `key` (AddAt);
-    repeated indices get the sum of their gradients."""
-    makes_view = True
-
-    @staticmethod
-    def forward(ctx, x, key):
-        ctx.shape, ctx.key = x.shape, key
-        return x[key]
-
-    @staticmethod
-    def backward(ctx, g):
-        return AddAt.apply(g, shape=ctx.shape, key=ctx.key)
-
-
-class AddAt(Primitive):
-    """z = zeros(shape) with x added at `key` (NumPy's np.add.at): the adjoint of
-    indexing, so GetItem's backward. dz/dx = z[key], i.e. GetItem again."""
-
-    @staticmethod
-    def forward(ctx, x, shape, key):
-        ctx.key = key
-        out = np.zeros(shape, dtype=x.dtype)
-        np.add.at(out, key, x)
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        return GetItem.apply(g, key=ctx.key)
-
-
-class IndexPut(Primitive):
-    """z = x with the elements at `key` replaced by `value` (x[key] = value, recorded).
-    dz/dx = 1 except at key, where it is 0;  dz/dvalue = 1 at key: g[key]
-    (summed back to value's shape by the engine where value was broadcast)."""
-
-    @staticmethod
-    def forward(ctx, x, value, key):
-        ctx.key = key
-        out = x.copy()
-        out[key] = value
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        need_x, need_value = ctx.needs_input_grad
-        gx = IndexPut.apply(g, 0.0, key=ctx.key) if need_x else None
-        return gx, (GetItem.apply(g, key=ctx.key) if need_value else None)
-
-
-class Cat(Primitive):
-    """z = the inputs joined along `dim`.   dz/dx_i: the slice of g that came from x_i."""
-
-    @staticmethod
-    def forward(ctx, *xs, dim=0):
-        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
-        return np.concatenate(xs, axis=dim)
-
-    @staticmethod
-    def backward(ctx, g):
-        grads, start = [], 0
-        for size, needed in zip(ctx.sizes, ctx.needs_input_grad):
-            key = (slice(None),) * ctx.dim + (slice(start, start + size),)
-            grads.append(g[key] if needed else None)
-            start += size
-        return tuple(grads)
-
-
-class Pad(Primitive):
-    """z = x with `widths[i] = (before, after)` constant values added around axis i.
-    dz/dx: g with the padding cut off again."""
-
-    @staticmethod
-    def forward(ctx, x, widths, value=0.0):
-        ctx.widths = widths
-        return np.pad(x, widths, mode="constant", constant_values=value)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g[tuple(slice(before, g.shape[i] - after) for i, (before, after) in enumerate(ctx.widths))]

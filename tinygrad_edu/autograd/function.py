@@ -24,7 +24,7 @@ on it (`ctx.dim = dim`). `backward` returns one gradient per positional input
 written with Tensor ops so that the engine can record it (create_graph=True)
 and differentiate it again.
 
-One difference from PyTorch, and why: the library's own primitives (ops.py)
+One difference from PyTorch, and why: the library's own primitives (ops.py, movement_ops.py)
 set `numpy_forward = True`. Their forward receives the inputs' NumPy arrays and
 returns an array, because they are where the computing happens: a primitive
 cannot compute with Tensor ops, which would call the primitive again. Your op's

@@ -229,12 +229,7 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False, vect
 
 def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), v^T H): differentiate (gradient . v) once more."""
-    inputs_tuple, inputs = as_tuple(inputs, "inputs", "vhp")
-    inputs = prepare_inputs(inputs, create_graph)
-    v = check_v(v, inputs, "vhp", "input")
-    output = scalar_output(func, inputs, "vhp")
-    with enable_grad():
-        first = gradients(output, inputs, None, True, strict, "vhp")
+    inputs_tuple, inputs, v, output, first = recorded_gradient(func, inputs, v, create_graph, strict, "vhp")
     result = product_gradient(first, v, inputs, create_graph, strict, "vhp")
     return finish((output,), create_graph)[0], untuple(inputs_tuple, finish(result, create_graph))
 
@@ -243,23 +238,28 @@ def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), H v). PyTorch's route: the double-backward trick on the gradient (a dummy u,
     d/du of (d(gradient . u)/dx) . v). For a function whose second derivatives are continuous H is
     symmetric and H v = v^T H."""
-    inputs_tuple, inputs = as_tuple(inputs, "inputs", "hvp")
-    inputs = prepare_inputs(inputs, create_graph)
-    v = check_v(v, inputs, "hvp", "input")
-    output = scalar_output(func, inputs, "hvp")
+    inputs_tuple, inputs, v, output, first = recorded_gradient(func, inputs, v, create_graph, strict, "hvp")
+    dummies = tuple(zeros_like(x).requires_grad_(True) for x in inputs)
     with enable_grad():
-        first = gradients(output, inputs, None, True, strict, "hvp")
-        dummies = tuple(zeros_like(x).requires_grad_(True) for x in inputs)
-        terms = [(g * u).sum() for g, u in zip(first, dummies) if g.requires_grad]
-        if terms:
-            linear = terms[0]
-            for t in terms[1:]:
-                linear = linear + t
-            back = gradients(linear, inputs, None, True, strict, "hvp")  # back = u^T H, linear in u
-        else:
+        linear = dot_sum(first, dummies)
+        if linear is None:
             back = tuple(zeros_like(x) for x in inputs)
+        else:
+            back = gradients(linear, inputs, None, True, strict, "hvp")  # back = u^T H, linear in u
     result = product_gradient(back, v, dummies, create_graph, strict, "hvp")
     return finish((output,), create_graph)[0], untuple(inputs_tuple, finish(result, create_graph))
+
+
+def recorded_gradient(func, inputs, v, create_graph: bool, strict: bool, fn_name: str):
+    """What vhp and hvp start from: (the inputs as given, the prepared inputs, v checked against
+    them, func's scalar output, and its gradient recorded so that it can be differentiated)."""
+    inputs_tuple, inputs = as_tuple(inputs, "inputs", fn_name)
+    inputs = prepare_inputs(inputs, create_graph)
+    v = check_v(v, inputs, fn_name, "input")
+    output = scalar_output(func, inputs, fn_name)
+    with enable_grad():
+        first = gradients(output, inputs, None, True, strict, fn_name)
+    return inputs_tuple, inputs, v, output, first
 
 
 def scalar_output(func, inputs: tuple, fn_name: str):
@@ -272,13 +272,20 @@ def scalar_output(func, inputs: tuple, fn_name: str):
 
 def product_gradient(vector_fn: tuple, v: tuple, wrt: tuple, create_graph: bool, strict: bool, fn_name: str):
     """d(sum_i vector_fn[i] . v[i]) / d(wrt): zeros where nothing depends on wrt."""
-    terms = [(g * vi).sum() for g, vi in zip(vector_fn, v) if g.requires_grad]
-    if not terms:
+    total = dot_sum(vector_fn, v)
+    if total is None:
         if strict:
             raise RuntimeError(f"{fn_name}: the gradient is independent of the inputs (the function is at most "
                                "linear in them). This is not allowed in strict mode.")
         return tuple(zeros_like(x) for x in wrt)
-    total = terms[0]
-    for t in terms[1:]:
-        total = total + t
     return gradients(total, wrt, None, create_graph, strict, fn_name)
+
+
+def dot_sum(vector_fn: tuple, v: tuple):
+    """sum_i vector_fn[i] . v[i] over the parts in a graph, as one scalar tensor; None if none is."""
+    total = None
+    for g, vi in zip(vector_fn, v):
+        if g.requires_grad:
+            term = (g * vi).sum()
+            total = term if total is None else total + term
+    return total

@@ -46,12 +46,7 @@ def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
         return
     steps = (("forward", check_forward), ("the graph node", check_node), ("gradcheck", check_gradient),
              ("gradgradcheck", check_second_derivative))
-    for name, run in steps:
-        if not report.ok():
-            report.skip(name, "runs once the checks above pass")
-            continue
-        with report.check(name, seconds) as line:
-            run(op, line)
+    report.run_in_order(steps, seconds, op)
 
 
 def check_forward(op, line) -> None:

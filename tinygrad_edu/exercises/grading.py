@@ -135,6 +135,16 @@ class CheckResult:
         """True while no check so far failed (graders stop when a later check needs an earlier one)."""
         return all(line.status == PASS for line in self.lines)
 
+    def run_in_order(self, steps, seconds: float, *args) -> None:
+        """Run each (name, check) of `steps` as check(*args, line), one after another; once one
+        has failed, the rest are skipped (each needs the ones before it)."""
+        for name, run in steps:
+            if not self.ok():
+                self.skip(name, "runs once the checks above pass")
+                continue
+            with self.check(name, seconds) as line:
+                run(*args, line)
+
 
 def todo_name(err: NotImplementedError) -> str:
     text = str(err).strip()

@@ -31,12 +31,7 @@ def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
     if cls is None:
         return
     steps = (("predict", check_predict), ("update", check_update), ("fit learns OR and AND", check_fit))
-    for name, run in steps:
-        if not report.ok():
-            report.skip(name, "runs once the checks above pass")
-            continue
-        with report.check(name, seconds) as line:
-            run(cls, line)
+    report.run_in_order(steps, seconds, cls)
 
 
 def fresh(cls, w=W, b=B):

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..autograd import Mode, RemovableHandle, module_stack, no_grad
 from ..device import CPU_ONLY_HINT, check_device
-from ..device import device as device_type
+from ..onramp import to_arguments
 from ..tensor import Tensor, tensor
 
 __all__ = ["Parameter", "Module", "forward_stack"]
@@ -386,13 +386,7 @@ class Module:
         """Convert floating parameters and buffers to `dtype` in place (e.g. float64 for gradcheck);
         returns the module. module.to("cpu") and module.to(device) accept the CPU, the only device
         (see tinygrad_edu.device); "cuda" raises an error with the device-agnostic idiom."""
-        for arg in args:
-            if isinstance(arg, Tensor):
-                dtype = arg.dtype
-            elif isinstance(arg, (str, int, device_type)) and not isinstance(arg, bool):
-                device = arg
-            else:
-                dtype = arg
+        dtype, device = to_arguments(args, dtype, device)
         check_device(device, "Module.to")
         if dtype is None:
             return self

@@ -83,6 +83,24 @@ def check_size(name: str, what: str, size, expected) -> None:
         raise RuntimeError(f"{name}: {what} has size {size}, expected {expected}")
 
 
+def check_input(module: Module, x: Tensor, batched_ndim: int, layouts: str) -> bool:
+    """Raise unless x has batched_ndim dims (batched) or one fewer (unbatched) and its last dim
+    is the module's input_size; True when it is batched. `layouts` names both for the error."""
+    name = type(module).__name__
+    if x.ndim not in (batched_ndim - 1, batched_ndim):
+        raise ValueError(f"{name}: expected input to be {layouts}, got {x.ndim}-D with shape {tuple(x.shape)}")
+    check_size(name, "input's last dim (input_size)", x.shape[-1], module.input_size)
+    return x.ndim == batched_ndim
+
+
+def reset_uniform(module: Module) -> None:
+    """PyTorch's initialisation of recurrent layers and cells: every parameter drawn from
+    U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+    bound = 1 / math.sqrt(module.hidden_size)
+    for weight in module.parameters():
+        init.uniform_(weight, -bound, bound)
+
+
 # ---------------------------------------------------------------- the layers
 
 class RNNBase(Module):
@@ -118,10 +136,7 @@ class RNNBase(Module):
                     setattr(self, "bias_hh" + suffix, Parameter(np.empty(gate_size, dtype=dtype)))
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        bound = 1 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+    reset_parameters = reset_uniform
 
     def step(self, x_part: Tensor, state, w_hh: Tensor, b_hh: Tensor | None):
         raise NotImplementedError
@@ -135,11 +150,7 @@ class RNNBase(Module):
     def check_input(self, x: Tensor, hx) -> bool:
         """Raise on a wrong shape; True when the input has a batch dim."""
         name = type(self).__name__
-        if x.ndim not in (2, 3):
-            raise ValueError(f"{name}: expected input to be 2-D (L, input_size) or 3-D (L, N, input_size), "
-                             f"got {x.ndim}-D with shape {tuple(x.shape)}")
-        check_size(name, "input's last dim (input_size)", x.shape[-1], self.input_size)
-        batched = x.ndim == 3
+        batched = check_input(self, x, 3, "2-D (L, input_size) or 3-D (L, N, input_size)")
         states = hx if isinstance(hx, tuple) else (hx,)
         if hx is not None:
             batch = x.shape[0 if self.batch_first else 1] if batched else None
@@ -300,19 +311,12 @@ class RNNCellBase(Module):
         self.bias_hh = Parameter(np.empty(size, dtype=dtype)) if bias else None
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        bound = 1 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+    reset_parameters = reset_uniform
 
     def prepare(self, x: Tensor, hx, states: int):
         """Check shapes, add a batch dim to unbatched input, make zero states; returns (x, hx, batched)."""
         name = type(self).__name__
-        if x.ndim not in (1, 2):
-            raise ValueError(f"{name}: expected input to be 1-D (input_size,) or 2-D (N, input_size), "
-                             f"got shape {tuple(x.shape)}")
-        check_size(name, "input's last dim (input_size)", x.shape[-1], self.input_size)
-        batched = x.ndim == 2
+        batched = check_input(self, x, 2, "1-D (input_size,) or 2-D (N, input_size)")
         if not batched:
             x = x.unsqueeze(0)
         if hx is None:

@@ -33,10 +33,10 @@ class Adagrad(Optimizer):
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
         return {"step": "count", "sum": "buffer"}
 
+    def initial_state(self, param: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": 0, "sum": np.full_like(param, group["initial_accumulator_value"])}
+
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        if not state:
-            state["step"] = 0
-            state["sum"] = np.full_like(param, group["initial_accumulator_value"])
         state["step"] += 1
         if group["maximize"]:
             grad = -grad

@@ -129,6 +129,8 @@ class Optimizer:
             state = self.state.get(param)
             if state is None:
                 state = self.state[param] = {}
+            if not state:  # the first step
+                state.update(self.initial_state(param._data, group))
             self.update(param._data, grad, state, group)
             param._bump_version()  # the data changed: a graph that saved it can tell
         self._step_count += 1
@@ -218,8 +220,15 @@ class Optimizer:
         step() checks it, so a state loaded from elsewhere fails before anything changes."""
         return {}
 
+    def initial_state(self, param: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
+        """A parameter's state before its first step, made from state_spec: each count 0, each
+        buffer zeros of the parameter's shape (an optional buffer is left to `update`)."""
+        return {key: 0 if kind == "count" else np.zeros_like(param)
+                for key, kind in self.state_spec(group).items() if kind != "optional buffer"}
+
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        """Change `param` in place from `grad`; the subclass's update rule."""
+        """Change `param` in place from `grad`; the subclass's update rule. `state` already holds
+        initial_state on the first step."""
         raise NotImplementedError(f"{type(self).__name__} must implement update(param, grad, state, group)")
 
     # ------------------------------------------------------------ saving

@@ -41,13 +41,6 @@ class RMSprop(Optimizer):
         return spec
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        if not state:
-            state["step"] = 0
-            state["square_avg"] = np.zeros_like(param)
-            if group["momentum"] > 0:
-                state["momentum_buffer"] = np.zeros_like(param)
-            if group["centered"]:
-                state["grad_avg"] = np.zeros_like(param)
         alpha = group["alpha"]
         state["step"] += 1
         if group["maximize"]:

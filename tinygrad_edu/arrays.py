@@ -1,0 +1,91 @@
+"""From Python data to the NumPy array a tensor holds, by PyTorch's rules.
+
+`tensor(data)` keeps a NumPy array's dtype and makes Python floats float32 (the default dtype)
+and ints int64 (to_array); `Tensor(...)`, PyTorch's legacy constructor, reads Tensor(2, 3) as
+a size and makes float32 whatever the data (legacy_array). Indices given as tensors or lists
+become arrays before NumPy sees them (index_key). tensor.py and the method families around it
+(inplace.py, constant_ops.py, onramp.py) share these helpers, so they live below all of them.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import dtypes
+from .autograd import TensorBase
+from .dtypes import Size
+
+DEFAULT_FLOAT = np.float32  # the initial default; the current one is dtypes.get_default_dtype()
+
+
+def to_array(data, dtype=None) -> np.ndarray:
+    """NumPy arrays keep their dtype; Python floats become the default dtype (float32), ints int64."""
+    if isinstance(data, TensorBase):
+        data = data._data
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"tensor: cannot make a tensor from the string {data!r:.60}; give numbers "
+                        "(a Python number, a list of numbers or a NumPy array)")
+    if dtype is not None:
+        dtype = dtypes.to_dtype(dtype).dtype
+    if isinstance(data, (np.ndarray, np.generic)) or dtype is not None:
+        try:
+            array = np.array(data, dtype=dtype)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"tensor: cannot make a {dtype} tensor from {type(data).__name__} "
+                            f"{data!r:.60}: {err}") from None
+    else:
+        try:
+            array = np.array(data)
+        except ValueError as err:  # ragged lists: [[1, 2], [3]]
+            raise ValueError(f"tensor: the data must be rectangular (every row the same length): {err}") from None
+        if array.dtype == np.float64:
+            return array.astype(dtypes.default_float())
+        if array.dtype.kind in "iu":
+            return array.astype(np.int64)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__} {data!r:.60}; "
+                        "give numbers (a Python number, a list of numbers or a NumPy array)")
+    return array
+
+
+def legacy_array(data: tuple, dtype=None) -> np.ndarray:
+    """The array `Tensor(*data)` holds, by PyTorch's rules for its legacy constructor."""
+    if not data:
+        return np.zeros(0, dtype=dtype or DEFAULT_FLOAT)
+    if len(data) == 1 and isinstance(data[0], Size):  # Tensor(x.shape): a size, as in PyTorch
+        data = tuple(data[0])
+    if all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in data):
+        return np.zeros(tuple(int(n) for n in data), dtype=dtype or DEFAULT_FLOAT)  # Tensor(2, 3): a size
+    if len(data) > 1:
+        raise TypeError(f"Tensor: expected data (a list, an array, a tensor) or sizes (ints), got {data!r:.80}")
+    (data,) = data
+    if isinstance(data, TensorBase) and dtype is None:
+        return data._data  # Tensor(t) shares t, as in PyTorch
+    array = to_array(data, dtype)
+    return array if dtype is not None else array.astype(DEFAULT_FLOAT, copy=False)
+
+
+def is_float(dtype) -> bool:
+    return np.issubdtype(dtype, np.floating)
+
+
+def index_key(key):
+    """Tensors and lists inside an index become NumPy arrays."""
+    if isinstance(key, tuple):
+        return tuple(index_key(k) for k in key)
+    if isinstance(key, TensorBase):
+        if key._data.dtype == np.uint8:  # PyTorch reads a uint8 index as a mask (a deprecated form)
+            return key._data.astype(bool)
+        return key._data
+    if isinstance(key, list):
+        return np.asarray(key)
+    return key
+
+
+def size_of(size: tuple) -> tuple:
+    """new_zeros(2, 3) and new_zeros((2, 3)) mean the same."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    return tuple(int(n) for n in size)

@@ -1,0 +1,139 @@
+"""The on-ramp: Tensor methods that PyTorch code calls and that need no op of their own.
+
+Devices (x.device, x.to("cpu"), x.cpu(), x.cuda() with an explanation), the new_* makers,
+questions about memory layout (stride, contiguous, data_ptr), and names PyTorch has for
+what other methods do (t, view_as, expand_as, index_select, masked_select, clamp_min). With
+them, code written for PyTorch runs unchanged; none adds anything to learn about autograd.
+
+OnRampMethods is a base class of Tensor (tensor.py): these are Tensor's methods, kept apart
+so that tensor.py shows the core.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import index_key, size_of, to_array
+from .autograd import TensorBase
+from .device import CPU, CPU_ONLY_HINT, check_device
+from .device import device as device_type
+from .dims import axis_of
+
+
+def to_arguments(args: tuple, dtype, device) -> tuple:
+    """(dtype, device) from the positional arguments of x.to(...) or module.to(...), as PyTorch
+    reads them: a tensor gives its dtype; a string, an int or a device is the device; anything
+    else is a dtype."""
+    for arg in args:
+        if isinstance(arg, TensorBase):
+            dtype = arg.dtype
+        elif isinstance(arg, (str, int, device_type)) and not isinstance(arg, bool):
+            device = arg
+        else:
+            dtype = arg
+    return dtype, device
+
+
+class OnRampMethods:
+    """Tensor's methods for PyTorch's wider API (a base class of Tensor: `self` is a Tensor)."""
+    __slots__ = ()
+
+    # Devices: only the CPU exists (device.py). Dtype casts go through astype, so the graph sees them.
+    device = property(lambda self: CPU, doc="Where the tensor lives: always device(type='cpu').")
+    is_cuda = property(lambda self: False, doc="False: tinygrad_edu runs on the CPU only.")
+    is_cpu = property(lambda self: True, doc="True: tinygrad_edu runs on the CPU only.")
+
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False, copy: bool = False,
+           memory_format=None):
+        """x.to("cpu"), x.to(float64), x.to(other) (other's dtype), x.to("cpu", float64): a cast
+        (differentiable) or x itself when nothing changes (copy=True always copies). The one
+        device is the CPU; "cuda" and the like raise an error with the device-agnostic idiom."""
+        dtype, device = to_arguments(args, dtype, device)
+        check_device(device, "to")
+        out = self if dtype is None else self.astype(dtype)
+        return out.clone() if copy and out is self else out
+
+    def cpu(self, memory_format=None):
+        """x itself: every tensor is on the CPU."""
+        return self
+
+    def cuda(self, device=None, non_blocking: bool = False, memory_format=None):
+        raise RuntimeError(f"cuda: there is no GPU here. {CPU_ONLY_HINT} Then x.to(device) works everywhere.")
+
+    def pin_memory(self, device=None):
+        """x itself (pinned memory speeds up copies to a GPU; there is none)."""
+        return self
+
+    def is_pinned(self, device=None) -> bool:
+        return False
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad: bool = False):
+        """A new tensor from `data` (copied) in this tensor's dtype unless dtype= is given."""
+        return self._new(to_array(data, dtype or self.dtype), device, requires_grad, "new_tensor")
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad: bool = False):
+        array = np.full(size_of((size,)), fill_value, dtype=dtype or self.dtype)
+        return self._new(array, device, requires_grad, "new_full")
+
+    def _new(self, array: np.ndarray, device, requires_grad: bool, op: str):
+        check_device(device, op)
+        out = self._wrap(array)
+        return out.requires_grad_() if requires_grad else out
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad: bool = False):
+        return self.new_full(size_of(size), 0, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad: bool = False):
+        return self.new_full(size_of(size), 1, dtype, device, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad: bool = False):
+        """Zeros (PyTorch leaves the memory uninitialised)."""
+        return self.new_full(size_of(size), 0, dtype, device, requires_grad)
+
+    def data_ptr(self) -> int:
+        """The address of the first element: equal for tensors that share memory from the same start."""
+        return self._data.__array_interface__["data"][0]
+
+    def stride(self, dim: int | None = None):
+        """How many elements to step in memory to move one place along each dimension."""
+        strides = tuple(step // self._data.itemsize for step in self._data.strides)
+        return strides if dim is None else strides[axis_of(self.ndim, dim, "stride")]
+
+    def contiguous(self, memory_format=None):
+        """x itself: NumPy takes care of memory layout, so there is nothing to rearrange."""
+        return self
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        """True: every tensor counts as contiguous (see contiguous)."""
+        return True
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    view_as = reshape_as
+
+    def t(self):
+        """The transpose of a matrix (tensors of 0 or 1 dimensions are returned as they are)."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t: expects a tensor with <= 2 dimensions, but got shape {self.shape}; "
+                               "use transpose(dim0, dim1) or .mT")
+        return self.permute(*reversed(range(self.ndim)))
+
+    def index_select(self, dim: int, index):
+        """The slices at `index` (1-D integer tensor) along `dim`."""
+        d = axis_of(self.ndim, dim, "index_select")
+        return self[(slice(None),) * d + (index_key(index),)]
+
+    def masked_select(self, mask):
+        """The elements where `mask` is True, as a 1-D tensor (mask broadcasts against x)."""
+        mask = np.broadcast_to(index_key(mask), self.shape)
+        return self[mask]
+
+    def clamp_min(self, min):
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        return self.clamp(max=max)
