@@ -178,8 +178,7 @@ class Elementwise(Primitive):
     this class does the rest once: forward saves x and returns f(x), backward returns
     g * derivative(x), which the engine can record and differentiate again.
 
-    Ops whose derivative reads the output z instead (Exp, Sqrt, TanhFunction,
-    SigmoidFunction) save z and write forward and backward out.
+    Ops whose derivative reads the output z instead are ElementwiseFromOutput.
     """
 
     @staticmethod
@@ -201,21 +200,6 @@ class Elementwise(Primitive):
         return g * type(ctx).derivative(x)
 
 
-class Exp(Primitive):
-    """z = exp(x).   dz/dx = exp(x) = z."""
-
-    @staticmethod
-    def forward(ctx, x):
-        z = np.exp(x)
-        ctx.save_for_backward(z)
-        return z
-
-    @staticmethod
-    def backward(ctx, g):
-        (z,) = ctx.saved_tensors
-        return g * z
-
-
 class Log(Elementwise):
     """z = log(x).   dz/dx = 1 / x."""
     numpy_function = np.log
@@ -223,21 +207,6 @@ class Log(Elementwise):
     @staticmethod
     def derivative(x):
         return 1 / x
-
-
-class Sqrt(Primitive):
-    """z = sqrt(x).   dz/dx = 1 / (2 sqrt(x)) = 1 / (2 z)."""
-
-    @staticmethod
-    def forward(ctx, x):
-        z = np.sqrt(x)
-        ctx.save_for_backward(z)
-        return z
-
-    @staticmethod
-    def backward(ctx, g):
-        (z,) = ctx.saved_tensors
-        return g * 0.5 / z
 
 
 class Abs(Elementwise):
@@ -294,60 +263,87 @@ class Atan(Elementwise):
         return 1 / (1 + x * x)
 
 
-class TanhFunction(Primitive):
-    """z = tanh(x).   dz/dx = 1 - tanh(x)**2 = 1 - z**2   (`derivative`).
+class ElementwiseFromOutput(Primitive):
+    """z = f(x) elementwise, with a derivative written from the output z (exp's is z itself,
+    tanh's 1 - z**2): an op of this kind gives `numpy_function` (f, on arrays) and
+    `derivative(z)`, and this class does the rest once. Forward saves z and returns it.
 
-    `derivative` is written once and runs on NumPy arrays and on Tensors alike: a
-    plain backward applies it to z's array (local_derivative), so the backward is one
-    op, not three; a recorded one (create_graph=True) applies it to z in the graph, so
-    it can be differentiated again. tests/test_ops.py checks both give the same gradient.
+    `derivative` is written once and runs on NumPy arrays and on Tensors alike: a plain
+    backward applies it to z's array (local_derivative), so the backward is one op, not
+    three; a recorded one (create_graph=True) applies it to z in the graph, so it can be
+    differentiated again. tests/test_ops.py checks that both give the same gradient.
     """
 
     @staticmethod
+    def numpy_function(x):
+        raise NotImplementedError("numpy_function(x): the op's value, on a NumPy array")
+
+    @staticmethod
     def derivative(z):
-        return 1 - z * z
+        raise NotImplementedError("derivative(z): dz/dx from the output z, on arrays and Tensors alike")
 
     @staticmethod
     def forward(ctx, x):
-        z = np.tanh(x)
+        z = type(ctx).numpy_function(x)
         ctx.save_for_backward(z)
         return z
 
     @staticmethod
     def backward(ctx, g):
-        return g * local_derivative(ctx, TanhFunction.derivative)
+        return g * local_derivative(ctx, type(ctx).derivative)
 
 
-class SigmoidFunction(Primitive):
-    """z = 1 / (1 + exp(-x)).   dz/dx = z * (1 - z) = z - z**2   (`derivative`, used as TanhFunction's).
+def local_derivative(ctx, derivative):
+    """dz/dx as a Tensor, from the saved output z: computed on z's array when the backward is
+    plain (NumPy calls instead of ops), on z in the graph when it is recorded
+    (create_graph=True), so that it can be differentiated again."""
+    if Mode.grad_enabled or ctx.output is None:  # recorded; or the output was freed or changed in place,
+        (z,) = ctx.saved_tensors                    # which saved_tensors reports
+        return derivative(z)
+    return type(ctx.inputs[0])._wrap(derivative(ctx.output))  # (NumPy's warnings are off: run_backward)
+
+
+class Exp(ElementwiseFromOutput):
+    """z = exp(x).   dz/dx = exp(x) = z."""
+    numpy_function = np.exp
+
+    @staticmethod
+    def derivative(z):
+        return z
+
+
+class Sqrt(ElementwiseFromOutput):
+    """z = sqrt(x).   dz/dx = 1 / (2 sqrt(x)) = 0.5 / z."""
+    numpy_function = np.sqrt
+
+    @staticmethod
+    def derivative(z):
+        return 0.5 / z
+
+
+class TanhFunction(ElementwiseFromOutput):
+    """z = tanh(x).   dz/dx = 1 - tanh(x)**2 = 1 - z**2."""
+    numpy_function = np.tanh
+
+    @staticmethod
+    def derivative(z):
+        return 1 - z * z
+
+
+class SigmoidFunction(ElementwiseFromOutput):
+    """z = 1 / (1 + exp(-x)).   dz/dx = z * (1 - z) = z - z**2.
 
     Computed as exp(-log(1 + exp(-x))) so that neither large positive nor
     large negative x overflows.
     """
 
     @staticmethod
+    def numpy_function(x):
+        return np.exp(-np.logaddexp(0, -x))
+
+    @staticmethod
     def derivative(z):
         return z - z * z
-
-    @staticmethod
-    def forward(ctx, x):
-        z = np.exp(-np.logaddexp(0, -x))
-        ctx.save_for_backward(z)
-        return z
-
-    @staticmethod
-    def backward(ctx, g):
-        return g * local_derivative(ctx, SigmoidFunction.derivative)
-
-
-def local_derivative(ctx, derivative):
-    """dz/dx as a Tensor, from the saved output z: computed on z's array when the backward is
-    plain (two NumPy calls instead of two ops), on z in the graph when it is recorded
-    (create_graph=True), so that it can be differentiated again."""
-    if Mode.grad_enabled or ctx.output is None:  # recorded; or the output was freed or changed in place,
-        (z,) = ctx.saved_tensors                    # which saved_tensors reports
-        return derivative(z)
-    return type(ctx.inputs[0])._wrap(derivative(ctx.output))
 
 
 class Relu(Elementwise):

@@ -26,6 +26,7 @@ import weakref
 
 import numpy as np
 
+from ..dtypes import quiet_numpy, restore_numpy
 from .function import _FREED, FREED_MESSAGE, Function, TensorBase, input_key
 from .mode import Mode, check_finite
 
@@ -46,6 +47,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         add_to(pending, ready, key_of(root), g)
     wanted = None if inputs is None else {key_of(t): [] for t in inputs}
     previous, Mode.grad_enabled = Mode.grad_enabled, create_graph
+    token = quiet_numpy()  # as in every op: inf and nan without NumPy's warnings (sqrt's 0.5 / z at 0)
     try:
         while ready:
             node = heapq.heappop(ready)[1]  # the newest node with a gradient: all its consumers are done
@@ -65,6 +67,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 node.inputs, node.saved, node.output = None, _FREED, None
     finally:
         Mode.grad_enabled = previous
+        restore_numpy(token)
     given = {id(r._data) for r in root_grads}  # arrays a .grad must not share
     if wanted is None:
         for leaf, g in pending.items():
