@@ -30,7 +30,7 @@ import runpy
 import sys
 import traceback
 
-from .autograd import topological_order
+from .autograd import backward_observers, topological_order
 from .nn import Module
 from .tensor import Tensor
 
@@ -119,28 +119,25 @@ def is_loss(value) -> bool:
 
 
 class LastLoss:
-    """Inside `with LastLoss() as last:`, every call of Tensor.backward on a one-element tensor
-    with a grad_fn is noticed (through sys.setprofile, which calls us at every function call;
-    only while the block runs, so it costs nothing otherwise). After the block, last.loss is
-    that tensor with its graph as it was when backward was called, or None.
+    """Inside `with LastLoss() as last:`, every backward pass from a one-element tensor with a
+    grad_fn is noticed (an observer in autograd.engine.backward_observers, there only while the
+    block runs, so it costs nothing otherwise). After the block, last.loss is that tensor with
+    its graph as it was when backward was called, or None.
 
     "As it was" takes two copies at each backward call: the nodes' fields (backward frees
     them) and the values of the graph's leaves (optimizer.step() changes the parameters in
     place afterwards). Both are put back when the block ends, so the script's parameters end
     with the values the last loss was computed from."""
 
-    BACKWARD = Tensor.backward.__code__
-
     def __init__(self):
         self.loss, self.saved, self.leaves = None, [], []
 
     def __enter__(self) -> LastLoss:
-        self.previous = sys.getprofile()
-        sys.setprofile(self.profile)
+        backward_observers.append(self.observe)
         return self
 
     def __exit__(self, *exc) -> None:
-        sys.setprofile(self.previous)
+        backward_observers.remove(self.observe)
         for node, fields in self.saved:
             for name, value in fields.items():
                 setattr(node, name, value)
@@ -149,13 +146,11 @@ class LastLoss:
             if leaf._counter is not None:  # and the version the graph saw, so backward accepts it again
                 leaf._counter[0] = version
 
-    def profile(self, frame, event, arg) -> None:
-        if event == "call" and frame.f_code is self.BACKWARD:
-            loss = frame.f_locals.get("self")
-            if is_loss(loss):
-                self.loss = loss
-                self.saved = [(node, node_fields(node)) for node in topological_order([loss.grad_fn])]
-                self.leaves = [(leaf, leaf._data.copy(), leaf._version) for leaf in graph_leaves(self.saved)]
+    def observe(self, roots) -> None:
+        if len(roots) == 1 and is_loss(roots[0]):
+            loss = self.loss = roots[0]
+            self.saved = [(node, node_fields(node)) for node in topological_order([loss.grad_fn])]
+            self.leaves = [(leaf, leaf._data.copy(), leaf._version) for leaf in graph_leaves(self.saved)]
 
     def pick(self, namespace: dict):
         """The loss to show: the last one backward was called on, else the script's global

@@ -19,7 +19,16 @@ This package imports nothing from the rest of tinygrad_edu.
 from . import (
     functional as functional,  # jacobian, hessian, vjp, jvp, hvp, vhp: tinygrad_edu.autograd.functional, as torch's
 )
-from .engine import RemovableHandle, grad, retain, run_backward, seed_gradient, topological_order, unbroadcast
+from .engine import (
+    RemovableHandle,
+    backward_observers,
+    grad,
+    retain,
+    run_backward,
+    seed_gradient,
+    topological_order,
+    unbroadcast,
+)
 from .function import Function, TensorBase
 from .mode import (
     Mode,
@@ -41,5 +50,5 @@ __all__ = [
     "detect_anomaly", "is_anomaly_enabled", "run_backward", "grad", "TensorBase",
     # for the rest of the package: the engine's helpers and the switches every op reads
     "RemovableHandle", "retain", "seed_gradient", "topological_order", "unbroadcast", "Mode", "check_finite",
-    "module_stack", "user_frame",
+    "module_stack", "user_frame", "backward_observers",
 ]

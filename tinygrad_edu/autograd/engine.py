@@ -30,7 +30,14 @@ from ..dtypes import quiet_numpy, restore_numpy
 from .function import _FREED, FREED_MESSAGE, Function, TensorBase, input_key
 from .mode import Mode, check_finite
 
-__all__ = ["run_backward", "grad", "seed_gradient", "topological_order", "unbroadcast", "RemovableHandle"]
+__all__ = ["backward_observers", "run_backward", "grad", "seed_gradient", "topological_order", "unbroadcast",
+           "RemovableHandle"]
+
+
+# Callables run with the roots at the start of every backward pass. Empty unless a tool is
+# watching: `tinygrad-edu run --graph` adds one while a script runs, to keep the graph of the
+# script's last loss (torch_compat.LastLoss). Read once per backward, never per op.
+backward_observers: list = []
 
 
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
@@ -42,6 +49,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     returned (`grad()`), and with `accumulate=True` also added to their `.grad` only
     (`backward(inputs=...)`). `trace`, a list, receives one record per step (tracing.py).
     """
+    for observe in backward_observers:
+        observe(roots)
     pending, ready = {}, []  # gradients waiting, by node or leaf; the nodes that have one, as a heap
     for root, g in zip(roots, root_grads):
         add_to(pending, ready, key_of(root), g)
