@@ -268,10 +268,11 @@ class ElementwiseFromOutput(Primitive):
     tanh's 1 - z**2): an op of this kind gives `numpy_function` (f, on arrays) and
     `derivative(z)`, and this class does the rest once. Forward saves z and returns it.
 
-    `derivative` is written once and runs on NumPy arrays and on Tensors alike: a plain
-    backward applies it to z's array (local_derivative), so the backward is one op, not
-    three; a recorded one (create_graph=True) applies it to z in the graph, so it can be
-    differentiated again. tests/test_ops.py checks that both give the same gradient.
+    `derivative` is written once and runs on NumPy arrays and on Tensors alike. A plain
+    backward (the usual one) computes g * derivative(z) on the arrays: NumPy calls, no ops
+    and no nodes. A recorded one (create_graph=True) computes it with Tensor ops on z in the
+    graph, so that it can be differentiated again. tests/test_ops.py checks that both give
+    the same gradient.
     """
 
     @staticmethod
@@ -290,17 +291,11 @@ class ElementwiseFromOutput(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        return g * local_derivative(ctx, type(ctx).derivative)
-
-
-def local_derivative(ctx, derivative):
-    """dz/dx as a Tensor, from the saved output z: computed on z's array when the backward is
-    plain (NumPy calls instead of ops), on z in the graph when it is recorded
-    (create_graph=True), so that it can be differentiated again."""
-    if Mode.grad_enabled or ctx.output is None:  # recorded; or the output was freed or changed in place,
-        (z,) = ctx.saved_tensors                    # which saved_tensors reports
-        return derivative(z)
-    return type(ctx.inputs[0])._wrap(derivative(ctx.output))  # (NumPy's warnings are off: run_backward)
+        if Mode.grad_enabled or ctx.output is None:  # recorded; or z was freed or changed in place,
+            (z,) = ctx.saved_tensors                    # which saved_tensors reports
+            return g * type(ctx).derivative(z)
+        # (NumPy's warnings are off here as in an op: run_backward turns them off)
+        return g._wrap(g._data * type(ctx).derivative(ctx.output))
 
 
 class Exp(ElementwiseFromOutput):
