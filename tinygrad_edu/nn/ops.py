@@ -120,16 +120,21 @@ class CrossEntropyFunction(Primitive):
     """loss = -1/N * sum over n of log softmax(x_n)[y_n] = 1/N * sum over n of (logsumexp(x_n) - x[n, y_n])
     for logits x of shape (N, C) and class indices y (N,); `reduction='sum'` drops the 1/N.
 
-    dL/dx = g * (softmax(x) - onehot(y)) / N   (the textbook form).
+    dL/dx = g * (softmax(x) - onehot(y)) / N   (the textbook form; `derivative`).
 
     Why a primitive: as nll_loss(log_softmax(x)) it is four nodes (log-softmax, pick the
     targets, sum, scale) whose backward runs eight ops, among them a scatter (AddAt) into
-    a zero matrix; here it is one node whose plain backward is three. Forward keeps
-    softmax(x), which the gradient needs, so a plain backward computes no exponential;
-    when the backward is recorded (create_graph=True), softmax(x) is recomputed from x in
-    the graph, so the gradient can be differentiated again
-    (tests/test_ops.py checks both routes give the same gradient).
+    a zero matrix; here it is one node whose backward is one op (g times the derivative).
+    `derivative` is written once and runs on NumPy arrays and on Tensors alike: a plain
+    backward applies it to softmax(x), kept by forward (no exponential, two NumPy calls
+    instead of two ops); a recorded one (create_graph=True) recomputes softmax(x) from x in
+    the graph, so the gradient can be differentiated again (tests/test_ops.py checks both
+    routes give the same gradient).
     """
+
+    @staticmethod
+    def derivative(probs, onehot, scale):
+        return (probs - onehot) * scale
 
     @staticmethod
     def forward(ctx, x, target, reduction="mean"):
@@ -149,13 +154,11 @@ class CrossEntropyFunction(Primitive):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        if Mode.grad_enabled:  # recorded: softmax from x in the graph (see the docstring)
-            probs = x.log_softmax(1).exp()
-        else:
-            probs = x._wrap(ctx.probs)
         onehot = np.zeros(x.shape, dtype=x.dtype)
         onehot[np.arange(x.shape[0]), ctx.target] = 1
-        return (probs - x._wrap(onehot)) * (g * ctx.scale)
+        if Mode.grad_enabled:  # recorded: softmax from x in the graph (see the docstring)
+            return g * CrossEntropyFunction.derivative(x.log_softmax(1).exp(), x._wrap(onehot), ctx.scale)
+        return g * x._wrap(CrossEntropyFunction.derivative(ctx.probs, onehot, ctx.scale))
 
 
 # ---------------------------------------------------------------- convolution
