@@ -388,9 +388,11 @@ def max_pool(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, out: n
     pieces = window_pieces(x, kernel, stride, padding, out.shape[2:])
     if padding == (0, 0):  # the first offset is inside every window: start from it
         out[...] = pieces[0][1]
+        rest = pieces[1:]
     else:
         out.fill(-np.inf)
-    for where, x_view in pieces:
+        rest = pieces
+    for where, x_view in rest:
         np.maximum(out[where], x_view, out=out[where])
     # best = the first offset holding the maximum (PyTorch's choice on ties): from the back,
     # best_k = 0 if piece k holds the maximum, else 1 + best_(k+1) (a multiply by a mask,
