@@ -176,7 +176,8 @@ class Elementwise(Primitive):
     """z = f(x) elementwise, with a derivative written from the input x: an op of this kind
     gives `numpy_function` (f, on arrays) and `derivative(x)` (dz/dx, with Tensor ops), and
     this class does the rest once: forward saves x and returns f(x), backward returns
-    g * derivative(x), which the engine can record and differentiate again.
+    g * derivative(x), which the engine can record and differentiate again (a plain backward
+    does the multiply on the arrays; tests/test_ops.py checks that both give the same gradient).
 
     Ops whose derivative reads the output z instead are ElementwiseFromOutput.
     """
@@ -197,7 +198,11 @@ class Elementwise(Primitive):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * type(ctx).derivative(x)
+        if Mode.grad_enabled:  # recorded (create_graph=True): in the graph, to be differentiated again
+            return g * type(ctx).derivative(x)
+        # A plain backward does the last multiply on the arrays: one op less, and relu's boolean
+        # mask is not first cast to a float copy as large as x (see benchmarks/README.md).
+        return g._wrap(g._data * type(ctx).derivative(x)._data)
 
 
 class Log(Elementwise):

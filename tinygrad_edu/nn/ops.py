@@ -16,7 +16,8 @@ Their backward passes are written with other primitives so that they can be
 differentiated again (gradgradcheck). A convolution is bilinear in its input
 and its weight, so three ops close the set: Conv2dFunction, its adjoint with respect to
 the input (Conv2dInputGrad, a transposed convolution) and with respect to the
-weight (Conv2dWeightGrad); each one's backward is made of the other two.
+weight (Conv2dWeightGrad); each one's backward is made of the other two. They and
+max-pooling split the batch over the CPU's threads when more than one is allowed (cores.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 
 from ..autograd import Mode
 from ..ops import MatMul, Primitive, Sum
+from .cores import over_batch
 
 __all__ = ["Erf", "LinearFunction", "LinearWeightGrad", "CrossEntropyFunction", "Conv2dFunction", "Conv2dInputGrad",
            "Conv2dWeightGrad", "MaxPool2dFunction", "MaxPool2dGrad"]
@@ -120,16 +122,21 @@ class CrossEntropyFunction(Primitive):
     """loss = -1/N * sum over n of log softmax(x_n)[y_n] = 1/N * sum over n of (logsumexp(x_n) - x[n, y_n])
     for logits x of shape (N, C) and class indices y (N,); `reduction='sum'` drops the 1/N.
 
-    dL/dx = g * (softmax(x) - onehot(y)) / N   (the textbook form).
+    dL/dx = g * (softmax(x) - onehot(y)) / N   (the textbook form; `derivative`).
 
     Why a primitive: as nll_loss(log_softmax(x)) it is four nodes (log-softmax, pick the
     targets, sum, scale) whose backward runs eight ops, among them a scatter (AddAt) into
-    a zero matrix; here it is one node whose plain backward is three. Forward keeps
-    softmax(x), which the gradient needs, so a plain backward computes no exponential;
-    when the backward is recorded (create_graph=True), softmax(x) is recomputed from x in
-    the graph, so the gradient can be differentiated again
-    (tests/test_ops.py checks both routes give the same gradient).
+    a zero matrix; here it is one node whose backward is one op (g times the derivative).
+    `derivative` is written once and runs on NumPy arrays and on Tensors alike: a plain
+    backward applies it to softmax(x), kept by forward (no exponential, two NumPy calls
+    instead of two ops); a recorded one (create_graph=True) recomputes softmax(x) from x in
+    the graph, so the gradient can be differentiated again (tests/test_ops.py checks both
+    routes give the same gradient).
     """
+
+    @staticmethod
+    def derivative(probs, onehot, scale):
+        return (probs - onehot) * scale
 
     @staticmethod
     def forward(ctx, x, target, reduction="mean"):
@@ -149,13 +156,11 @@ class CrossEntropyFunction(Primitive):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        if Mode.grad_enabled:  # recorded: softmax from x in the graph (see the docstring)
-            probs = x.log_softmax(1).exp()
-        else:
-            probs = x._wrap(ctx.probs)
         onehot = np.zeros(x.shape, dtype=x.dtype)
         onehot[np.arange(x.shape[0]), ctx.target] = 1
-        return (probs - x._wrap(onehot)) * (g * ctx.scale)
+        if Mode.grad_enabled:  # recorded: softmax from x in the graph (see the docstring)
+            return g * CrossEntropyFunction.derivative(x.log_softmax(1).exp(), x._wrap(onehot), ctx.scale)
+        return g * x._wrap(CrossEntropyFunction.derivative(ctx.probs, onehot, ctx.scale))
 
 
 # ---------------------------------------------------------------- convolution
@@ -173,32 +178,40 @@ def output_size(size: int, kernel: int, stride: int, pad: int) -> int:
     return (size + 2 * pad - kernel) // stride + 1
 
 
-def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple) -> np.ndarray:
-    """The windows of x unrolled: shape (N, C, kh, kw, Ho, Wo), where [:, :, a, b] holds the
-    element at kernel offset (a, b) of every window. Viewed as (N, C*kh*kw, Ho*Wo), a matrix
-    product with the weight as (O, C*kh*kw) is the convolution. One strided copy per kernel
-    offset into one buffer; the zero padding is the part of the buffer no copy reaches."""
-    n, c, height, width = x.shape
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    ho, wo = output_size(height, kh, sh, ph), output_size(width, kw, sw, pw)
-    columns = (np.zeros if ph or pw else np.empty)((n, c, kh, kw, ho, wo), dtype=x.dtype)
+def columns_for(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple) -> np.ndarray:
+    """An empty buffer for x's unrolled windows (im2col): shape (N, C, kh, kw, Ho, Wo)."""
+    (kh, kw), (height, width) = kernel, x.shape[2:]
+    ho, wo = output_size(height, kh, stride[0], padding[0]), output_size(width, kw, stride[1], padding[1])
+    return np.empty(x.shape[:2] + (kh, kw, ho, wo), dtype=x.dtype)
+
+
+def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, columns: np.ndarray) -> None:
+    """Fill `columns` (N, C, kh, kw, Ho, Wo: see columns_for) with the windows of x unrolled:
+    [:, :, a, b] holds the element at kernel offset (a, b) of every window. Viewed as
+    (N, C*kh*kw, Ho*Wo), a matrix product with the weight as (O, C*kh*kw) is the convolution.
+    One strided copy per kernel offset, and zeros where that offset of a window falls in the
+    padding (a border a row or a column wide: zeroing the whole buffer first would write it twice)."""
+    height, width = x.shape[2:]
+    _, _, kh, kw, ho, wo = columns.shape
+    (sh, sw), (ph, pw) = stride, padding
     for a in range(kh):
         i0, i1, row = valid_range(height, a, sh, ph, ho)
         for b in range(kw):
             j0, j1, col = valid_range(width, b, sw, pw, wo)
+            offset = columns[:, :, a, b]
+            offset[:, :, :i0] = offset[:, :, i1:] = 0
+            offset[:, :, :, :j0] = offset[:, :, :, j1:] = 0
             if i1 > i0 and j1 > j0:
-                columns[:, :, a, b, i0:i1, j0:j1] = x[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh,
-                                                      col:col + sw * (j1 - j0 - 1) + 1:sw]
-    return columns
+                offset[:, :, i0:i1, j0:j1] = x[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh,
+                                               col:col + sw * (j1 - j0 - 1) + 1:sw]
 
 
-def col2im(columns: np.ndarray, x_shape: tuple, stride: tuple, padding: tuple) -> np.ndarray:
+def col2im(columns: np.ndarray, stride: tuple, padding: tuple, out: np.ndarray) -> None:
     """The adjoint of im2col: each window element of `columns` (N, C, kh, kw, Ho, Wo) added back
-    where it came from, into one contiguous array of x's shape (the padding is never made)."""
-    n, c, kh, kw, ho, wo = columns.shape
-    height, width = x_shape[2:]
+    where it came from, into `out`, zeros of x's shape (the padding is never made)."""
+    _, _, kh, kw, ho, wo = columns.shape
+    height, width = out.shape[2:]
     (sh, sw), (ph, pw) = stride, padding
-    out = np.zeros(x_shape, dtype=columns.dtype)
     for a in range(kh):
         i0, i1, row = valid_range(height, a, sh, ph, ho)
         for b in range(kw):
@@ -206,20 +219,24 @@ def col2im(columns: np.ndarray, x_shape: tuple, stride: tuple, padding: tuple) -
             if i1 > i0 and j1 > j0:
                 out[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh, col:col + sw * (j1 - j0 - 1) + 1:sw] += \
                     columns[:, :, a, b, i0:i1, j0:j1]
-    return out
 
 
 def weight_grad(g: np.ndarray, columns: np.ndarray, w_shape: tuple) -> np.ndarray:
-    """sum over n of g[n] (O, Ho*Wo) @ columns[n]^T (Ho*Wo, C*kh*kw): one product per batch element."""
+    """sum over n of g[n] (O, Ho*Wo) @ columns[n]^T (Ho*Wo, C*kh*kw): one product per batch
+    element, the batch split over the cores; summed over n once they are all done."""
     n, o = g.shape[:2]
-    cols = columns.reshape(n, -1, g.shape[2] * g.shape[3])
-    return np.matmul(g.reshape(n, o, -1), cols.transpose(0, 2, 1)).sum(axis=0).reshape(w_shape)
+    g = g.reshape(n, o, -1)
+    columns = columns.reshape(n, -1, g.shape[2]).transpose(0, 2, 1)
+    products = np.empty((n, o, columns.shape[2]), dtype=np.result_type(g, columns))
+    over_batch(lambda s: np.matmul(g[s], columns[s], out=products[s]), n, columns.size)
+    return products.sum(axis=0).reshape(w_shape)
 
 
 class Conv2dFunction(Primitive):
     """y[n, o, i, j] = b[o] + sum over c, a, b of xp[n, c, i*sh + a, j*sw + b] * w[o, c, a, b]
     (xp: x padded with zeros; b optional), computed as one matrix product per batch
-    element: w as (O, C*kh*kw) times the unrolled windows (C*kh*kw, Ho*Wo).
+    element: w as (O, C*kh*kw) times the unrolled windows (C*kh*kw, Ho*Wo). With more than
+    one thread the batch is split over them (cores.py), here and in the two adjoints.
 
     y is linear in x and in w, so
       dL/dx = Conv2dInputGrad(g, w)   (each window's share of g, added back),
@@ -236,13 +253,19 @@ class Conv2dFunction(Primitive):
         ctx.save_for_backward(x, w)
         ctx.stride, ctx.padding = stride, padding
         n, o = x.shape[0], w.shape[0]
-        columns = im2col(x, w.shape[2:], stride, padding)
+        columns = columns_for(x, w.shape[2:], stride, padding)
         ho, wo = columns.shape[4:]
         if ctx.needs_input_grad[1]:
             ctx.columns = columns
-        y = np.matmul(w.reshape(o, -1), columns.reshape(n, -1, ho * wo))
-        if b is not None:
-            y += b[:, None]
+        weights, windows = w.reshape(o, -1), columns.reshape(n, -1, ho * wo)
+        y = np.empty((n, o, ho * wo), dtype=np.result_type(x, w))
+
+        def one_slice(s):  # a slice of the batch: unroll its windows, multiply, add the bias
+            im2col(x[s], w.shape[2:], stride, padding, columns[s])
+            np.matmul(weights, windows[s], out=y[s])
+            if b is not None:
+                y[s] += b[:, None]
+        over_batch(one_slice, n, columns.size)
         return y.reshape(n, o, ho, wo)
 
     @staticmethod
@@ -269,8 +292,14 @@ class Conv2dInputGrad(Primitive):
         ctx.stride, ctx.padding = stride, padding
         n, o, ho, wo = g.shape
         _, c, kh, kw = w.shape
-        columns = np.matmul(w.reshape(o, -1).T, g.reshape(n, o, -1)).reshape(n, c, kh, kw, ho, wo)
-        return col2im(columns, x_shape, stride, padding)
+        weights, g = w.reshape(o, -1).T, g.reshape(n, o, -1)
+        out = np.zeros(x_shape, dtype=np.result_type(weights, g))
+
+        def one_slice(s):
+            columns = np.matmul(weights, g[s])
+            col2im(columns.reshape(-1, c, kh, kw, ho, wo), stride, padding, out[s])
+        over_batch(one_slice, n, n * c * kh * kw * ho * wo)
+        return out
 
     @staticmethod
     def backward(ctx, h):
@@ -293,7 +322,8 @@ class Conv2dWeightGrad(Primitive):
         ctx.save_for_backward(x, g)
         ctx.stride, ctx.padding = stride, padding
         if columns is None:
-            columns = im2col(x, w_shape[2:], stride, padding)
+            columns = columns_for(x, w_shape[2:], stride, padding)
+            im2col(x, w_shape[2:], stride, padding, columns)
         return weight_grad(g, columns, w_shape)
 
     @staticmethod
@@ -341,20 +371,9 @@ class MaxPool2dFunction(Primitive):
         n, c, height, width = x.shape
         out_size = (output_size(height, kernel[0], stride[0], padding[0]),
                     output_size(width, kernel[1], stride[1], padding[1]))
-        pieces = window_pieces(x, kernel, stride, padding, out_size)
-        if padding == (0, 0):  # the first offset is inside every window: start from it
-            out = pieces[0][1].copy()
-        else:
-            out = np.full((n, c) + out_size, -np.inf, dtype=x.dtype)
-        for where, x_view in pieces:
-            np.maximum(out[where], x_view, out=out[where])
-        # best = the first offset holding the maximum (PyTorch's choice on ties): from the back,
-        # best_k = 0 if piece k holds the maximum, else 1 + best_(k+1) (a multiply by a mask,
-        # many times faster than a masked copy). Outside x, a piece holds padding: never the maximum.
-        best = np.zeros(out.shape, dtype=smallest_int(len(pieces)))
-        for where, x_view in reversed(pieces[:-1]):
-            best += 1
-            best[where] *= x_view != out[where]
+        out = np.empty((n, c) + out_size, dtype=x.dtype)
+        best = np.empty((n, c) + out_size, dtype=smallest_int(kernel[0] * kernel[1]))
+        over_batch(lambda s: max_pool(x[s], kernel, stride, padding, out[s], best[s]), n, x.size)
         ctx.best, ctx.kernel, ctx.stride, ctx.padding, ctx.x_shape = best, kernel, stride, padding, x.shape
         return out
 
@@ -364,20 +383,50 @@ class MaxPool2dFunction(Primitive):
                                    x_shape=ctx.x_shape)
 
 
+def max_pool(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, out: np.ndarray, best: np.ndarray) -> None:
+    """Fill `out` with the maximum of each window of x, and `best` with the offset in the window that holds it."""
+    pieces = window_pieces(x, kernel, stride, padding, out.shape[2:])
+    if padding == (0, 0):  # the first offset is inside every window: start from it
+        out[...] = pieces[0][1]
+        rest = pieces[1:]
+    else:
+        out.fill(-np.inf)
+        rest = pieces
+    for where, x_view in rest:
+        np.maximum(out[where], x_view, out=out[where])
+    # best = the first offset holding the maximum (PyTorch's choice on ties): from the back,
+    # best_k = 0 if piece k holds the maximum, else 1 + best_(k+1) (a multiply by a mask,
+    # many times faster than a masked copy). Outside x, a piece holds padding: never the maximum.
+    best.fill(0)
+    for where, x_view in reversed(pieces[:-1]):
+        best += 1
+        best[where] *= x_view != out[where]
+
+
 class MaxPool2dGrad(Primitive):
     """z = zeros of x's shape with g[n, c, i, j] added at the position in x of the maximum of
     window (i, j), which is window offset best[n, c, i, j]. Linear in g; dL/dg = the value
     of the incoming gradient h at those positions (each window's maximum read back).
 
     One strided add per window offset (g masked to the windows whose maximum sits there),
-    written straight into z; overlapping windows add up."""
+    written straight into z; overlapping windows add up. When the windows tile x (kernel ==
+    stride, no padding, nothing left over: the usual 2x2 pooling), every element of x is in
+    one window at one offset, so each is written once: no zeros to start from, and no add."""
 
     @staticmethod
     def forward(ctx, g, best, kernel, stride, padding, x_shape):
         ctx.best, ctx.kernel, ctx.stride, ctx.padding = best, kernel, stride, padding
-        out = np.zeros(x_shape, dtype=g.dtype)
-        for k, (where, out_view) in enumerate(window_pieces(out, kernel, stride, padding, g.shape[2:])):
-            out_view += g[where] * (best[where] == k)
+        tiles = (kernel == stride and padding == (0, 0)
+                 and tuple(x_shape[2:]) == (g.shape[2] * kernel[0], g.shape[3] * kernel[1]))
+        out = (np.empty if tiles else np.zeros)(x_shape, dtype=g.dtype)
+
+        def one_slice(s):
+            for k, (where, out_view) in enumerate(window_pieces(out[s], kernel, stride, padding, g.shape[2:])):
+                if tiles:
+                    np.multiply(g[s][where], best[s][where] == k, out=out_view)
+                else:
+                    out_view += g[s][where] * (best[s][where] == k)
+        over_batch(one_slice, len(g), out.size)
         return out
 
     @staticmethod

@@ -143,15 +143,16 @@ class Optimizer:
         for g, group in enumerate(self.param_groups):
             self.check_group(g, group)
             for i, param in enumerate(group["params"]):
-                if param.grad is None:
-                    continue
-                work.append((param, self.checked_grad(param, group, f"parameter {i} of param group {g}"), group))
+                if param._grad is not None:
+                    work.append((param, self.checked_grad(param, group, ParameterName(self, param, g, i)), group))
         return work
 
     def check_group(self, index: int, group: dict[str, Any]) -> None:
         """Each option must still have its default's type (a scheduler or a user may have set it)."""
         for key, default in self.defaults.items():
             value = group.get(key, default)
+            if type(value) is type(default) and type(value) in (float, int, bool):
+                continue  # the common case, settled without the slower isinstance(value, numbers.Real)
             if isinstance(default, bool):
                 ok, kind = isinstance(value, (bool, np.bool_)), "True or False"
             elif isinstance(default, numbers.Real):
@@ -166,28 +167,30 @@ class Optimizer:
                 raise TypeError(f"{type(self).__name__}.step: param group {index} has {key}={value!r}; it must be "
                                 f"{kind} (default {default!r}). Nothing was changed.")
 
-    def checked_grad(self, param: Tensor, group: dict[str, Any], where: str) -> np.ndarray:
-        """param.grad's array, after checking that it can update param in place."""
-        name = ParameterName(self, param, where)
-        grad = param.grad
+    def checked_grad(self, param: Tensor, group: dict[str, Any], name: ParameterName) -> np.ndarray:
+        """param.grad's array, after checking that it can update param in place. The checks read
+        the NumPy arrays (a Tensor's .shape and .dtype make new objects), and `name` is
+        formatted only when one fails: this runs for every parameter at every step."""
+        grad, data = param._grad, param._data
         if not isinstance(grad, Tensor):
             raise TypeError(f"{name} has a .grad of type {type(grad).__name__}; a gradient must be a Tensor or "
                             "None. Hint: p.grad = tg.tensor(array). Nothing was changed.")
-        if param._data.dtype.kind != "f":  # (np.issubdtype costs microseconds per parameter per step)
+        if data.dtype.kind != "f":  # (np.issubdtype costs microseconds per parameter per step)
             raise TypeError(f"{name}: only floating-point parameters can be optimized (and require grad). "
                             "Nothing was changed.")
-        if grad.shape != param.shape:
+        grad_data = grad._data
+        if grad_data.shape != data.shape:
             raise RuntimeError(f"{name} has a gradient of shape {tuple(grad.shape)}. Hint: .grad must have the "
                                "parameter's shape. Nothing was changed.")
-        if grad.dtype != param.dtype:
-            raise RuntimeError(f"{name} has a gradient of dtype {grad._data.dtype}; the gradient and the parameter "
+        if grad_data.dtype != data.dtype:
+            raise RuntimeError(f"{name} has a gradient of dtype {grad_data.dtype}; the gradient and the parameter "
                                "must have the same dtype, as in PyTorch. Hint: p.grad = p.grad.astype(p.dtype). "
                                "Nothing was changed.")
-        if not param._data.flags.writeable:
+        if not data.flags.writeable:
             raise RuntimeError(f"{name} is read-only (a read-only NumPy array), so it cannot be updated in "
                                "place. Hint: make it writable first: p.data = p.data.clone(). Nothing was changed.")
         self.check_state(param, self.state.get(param), group, name)
-        return grad._data
+        return grad_data
 
     def check_state(self, param: Tensor, state: dict[str, Any] | None, group: dict[str, Any],
                     name: str | ParameterName) -> None:
@@ -305,9 +308,9 @@ class ParameterName:
     Formatted only when an error is raised: step checks every parameter at every step, and
     formatting a shape and a dtype costs more than the checks."""
 
-    def __init__(self, optimizer, param, where: str):
-        self.optimizer, self.param, self.where = optimizer, param, where
+    def __init__(self, optimizer, param, group_index: int, index: int):
+        self.optimizer, self.param, self.group_index, self.index = optimizer, param, group_index, index
 
     def __str__(self) -> str:
-        return (f"{type(self.optimizer).__name__}.step: {self.where} "
+        return (f"{type(self.optimizer).__name__}.step: parameter {self.index} of param group {self.group_index} "
                 f"(shape {tuple(self.param.shape)}, dtype {self.param._data.dtype})")

@@ -1,0 +1,57 @@
+"""Splitting a primitive's batch over the CPU's cores (the convolution and pooling ops use it).
+
+Why: NumPy runs every copy and elementwise op on one thread, while its BLAS splits each
+matrix product over all its threads. A convolution is large copies (im2col, col2im) and
+one small matrix product per image; given 2 threads, OpenBLAS spends more time
+synchronising each small product than it saves, and the copies stay on one core
+(benchmarks/conv.py ran slower with 2 threads than with 1). PyTorch splits the batch
+instead, and so does `over_batch`: one slice of the batch per thread, each slice's work
+on its own thread (NumPy releases the GIL while it copies, computes elementwise and
+multiplies matrices), with BLAS held to one thread meanwhile so that the slices do not
+compete for the cores. Each slice writes its own part of the result, so the values are
+the same however the batch is split (tests/test_nn_fast_paths.py checks it).
+
+With one thread, or an input too small to be worth a thread, the work runs once, on the
+whole batch, in the calling thread. THREADS is read once, at import: the number of
+threads NumPy's BLAS was given (OMP_NUM_THREADS or OPENBLAS_NUM_THREADS, else one per
+core), as threadpoolctl reports it.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from threadpoolctl import ThreadpoolController
+
+__all__ = ["THREADS", "GRAIN", "over_batch"]
+
+_BLAS = ThreadpoolController().select(user_api="blas")
+THREADS = max([library["num_threads"] for library in _BLAS.info()], default=1)
+GRAIN = 32768  # input elements a slice must have to be worth a thread (PyTorch's at::internal::GRAIN_SIZE)
+_pool: ThreadPoolExecutor | None = None
+_pool_owner: tuple | None = None  # (process id, THREADS) the pool was made for
+
+
+def over_batch(work: Callable[[slice], object], n: int, size: int) -> list:
+    """[work(s) for each slice s of the batch range(n)]: slice(0, n) alone with one thread or an
+    input of `size` < 2 * GRAIN elements; else one slice per thread, run at the same time."""
+    count = min(THREADS, n, size // GRAIN)
+    if count < 2:
+        return [work(slice(0, n))]
+    bounds = [n * i // count for i in range(count + 1)]
+    slices = [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
+    with _BLAS.limit(limits=1):
+        others = [worker_pool().submit(work, s) for s in slices[1:]]
+        first = work(slices[0])  # the calling thread takes a slice too
+        return [first] + [future.result() for future in others]
+
+
+def worker_pool() -> ThreadPoolExecutor:
+    """The worker threads, made on first use, and again in a forked child (which has none of
+    its parent's threads) or when THREADS was changed."""
+    global _pool, _pool_owner
+    if _pool_owner != (os.getpid(), THREADS):
+        _pool, _pool_owner = ThreadPoolExecutor(THREADS - 1, thread_name_prefix="tinygrad_edu"), (os.getpid(), THREADS)
+    return _pool
