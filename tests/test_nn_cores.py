@@ -14,7 +14,6 @@ import threading
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_info
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
@@ -38,7 +37,9 @@ def test_over_batch_gives_each_thread_its_own_slice_with_blas_on_one_thread(spli
     calls, all_running = [], threading.Barrier(3, timeout=30)  # breaks unless 3 threads run at once
 
     def work(s):
-        blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+        # NumPy's BLAS, the one the ops use (not another library's, such as torch's, if the test
+        # process happened to load it after tinygrad_edu)
+        blas = [library["num_threads"] for library in cores._BLAS.info()]
         calls.append((s, threading.get_ident(), blas))
         all_running.wait()
         return s.start
