@@ -143,8 +143,7 @@ class CrossEntropyFunction(Primitive):
         ctx.save_for_backward(x)
         n = target.shape[0]
         rows = np.arange(n)
-        m = x.max(axis=1, keepdims=True)
-        shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
+        shifted = x - x.max(axis=1, keepdims=True)  # a row of all -inf or one +inf gives nan, as PyTorch
         e = np.exp(shifted)
         total = e.sum(axis=1, keepdims=True)
         losses = np.log(total[:, 0]) - shifted[rows, target]
