@@ -25,10 +25,10 @@ from typing import Callable
 
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["THREADS", "GRAIN", "over_batch"]
+__all__ = ["THREADS", "GRAIN", "NUMPY_BLAS", "over_batch"]
 
-_BLAS = ThreadpoolController().select(user_api="blas")
-THREADS = max([library["num_threads"] for library in _BLAS.info()], default=1)
+NUMPY_BLAS = ThreadpoolController().select(user_api="blas")  # the BLAS loaded by now: NumPy's
+THREADS = max([library["num_threads"] for library in NUMPY_BLAS.info()], default=1)
 GRAIN = 32768  # input elements a slice must have to be worth a thread (PyTorch's at::internal::GRAIN_SIZE)
 _pool: ThreadPoolExecutor | None = None
 _pool_owner: tuple | None = None  # (process id, THREADS) the pool was made for
@@ -42,7 +42,7 @@ def over_batch(work: Callable[[slice], object], n: int, size: int) -> list:
         return [work(slice(0, n))]
     bounds = [n * i // count for i in range(count + 1)]
     slices = [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
-    with _BLAS.limit(limits=1):
+    with NUMPY_BLAS.limit(limits=1):
         others = [worker_pool().submit(work, s) for s in slices[1:]]
         first = work(slices[0])  # the calling thread takes a slice too
         return [first] + [future.result() for future in others]
