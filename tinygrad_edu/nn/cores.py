@@ -2,14 +2,14 @@
 
 Why: NumPy runs every copy and elementwise op on one thread, while its BLAS splits each
 matrix product over all its threads. A convolution is large copies (im2col, col2im) and
-one small matrix product per image; given 2 threads, OpenBLAS spends more time
-synchronising each small product than it saves, and the copies stay on one core
-(benchmarks/conv.py ran slower with 2 threads than with 1). PyTorch splits the batch
-instead, and so does `over_batch`: one slice of the batch per thread, each slice's work
-on its own thread (NumPy releases the GIL while it copies, computes elementwise and
-multiplies matrices), with BLAS held to one thread meanwhile so that the slices do not
-compete for the cores. Each slice writes its own part of the result, so the values are
-the same however the batch is split (tests/test_nn_fast_paths.py checks it).
+one small matrix product per image: given 2 threads, OpenBLAS gains little on products
+that small and the copies stay on one core (benchmarks/conv.py ran no faster with 2
+threads than with 1, while PyTorch's time fell by 40%). PyTorch splits the batch instead,
+and so does `over_batch`: one slice of the batch per thread, each slice's work on its own
+thread (NumPy releases the GIL while it copies, computes elementwise and multiplies
+matrices), with BLAS held to one thread meanwhile so that the slices do not compete for
+the cores. Each slice writes its own part of the result, so the values are the same
+however the batch is split (tests/test_nn_cores.py checks it bit for bit).
 
 With one thread, or an input too small to be worth a thread, the work runs once, on the
 whole batch, in the calling thread. THREADS is read once, at import: the number of
@@ -29,7 +29,10 @@ __all__ = ["THREADS", "GRAIN", "NUMPY_BLAS", "over_batch"]
 
 NUMPY_BLAS = ThreadpoolController().select(user_api="blas")  # the BLAS loaded by now: NumPy's
 THREADS = max([library["num_threads"] for library in NUMPY_BLAS.info()], default=1)
-GRAIN = 32768  # input elements a slice must have to be worth a thread (PyTorch's at::internal::GRAIN_SIZE)
+# Input elements a slice must have to be worth a thread (PyTorch's at::internal::GRAIN_SIZE). Handing
+# a slice to a thread and back costs ~60 us on the benchmarks' machine, about what NumPy takes for
+# 10^5 elements; a grain 8 times larger (no split of benchmarks/conv.py's pooling) was no faster.
+GRAIN = 32768
 _pool: ThreadPoolExecutor | None = None
 _pool_owner: tuple | None = None  # (process id, THREADS) the pool was made for
 
