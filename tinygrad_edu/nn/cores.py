@@ -4,7 +4,7 @@ Why: NumPy runs every copy and elementwise op on one thread, while its BLAS spli
 matrix product over all its threads. A convolution is large copies (im2col, col2im) and
 one small matrix product per image: given 2 threads, OpenBLAS gains little on products
 that small and the copies stay on one core (benchmarks/conv.py ran no faster with 2
-threads than with 1, while PyTorch's time fell by 40%). PyTorch splits the batch instead,
+threads than with 1, while PyTorch's time fell by about 40%). PyTorch splits the batch instead,
 and so does `over_batch`: one slice of the batch per thread, each slice's work on its own
 thread (NumPy releases the GIL while it copies, computes elementwise and multiplies
 matrices), with BLAS held to one thread meanwhile so that the slices do not compete for
