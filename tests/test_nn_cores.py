@@ -34,12 +34,11 @@ def split(monkeypatch):
 
 def test_over_batch_gives_each_thread_its_own_slice_with_blas_on_one_thread(split):
     split(True)
+    blas_before = [library["num_threads"] for library in cores.NUMPY_BLAS.info()]
     calls, all_running = [], threading.Barrier(3, timeout=30)  # breaks unless 3 threads run at once
 
     def work(s):
-        # NumPy's BLAS, the one the ops use (not another library's, such as torch's, if the test
-        # process happened to load it after tinygrad_edu)
-        blas = [library["num_threads"] for library in cores._BLAS.info()]
+        blas = [library["num_threads"] for library in cores.NUMPY_BLAS.info()]  # (torch's, if loaded, is not ours)
         calls.append((s, threading.get_ident(), blas))
         all_running.wait()
         return s.start
@@ -48,6 +47,7 @@ def test_over_batch_gives_each_thread_its_own_slice_with_blas_on_one_thread(spli
     assert slices == ([0, 2, 4], [2, 4, 7])  # the whole batch, each element once
     assert threading.get_ident() in {call[1] for call in calls}  # the calling thread takes a slice
     assert all(blas == [1] * len(blas) for _, _, blas in calls)
+    assert [library["num_threads"] for library in cores.NUMPY_BLAS.info()] == blas_before  # restored
 
 
 def test_over_batch_runs_once_on_the_whole_batch_with_one_thread_or_a_small_input(split, monkeypatch):

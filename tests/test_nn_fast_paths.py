@@ -115,6 +115,19 @@ def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n():
     assert gradgradcheck(lambda x: F.cross_entropy(x, target, reduction="sum"), [logits])
 
 
+def test_cross_entropy_of_infinite_logits_is_pytorchs():
+    """Rows PyTorch 2.13 answers with: all -inf or one +inf -> nan loss and nan gradient in every
+    entry; -inf on a wrong class only -> exact, zero gradient."""
+    for row, target, loss, grad in (([-np.inf, -np.inf], 1, np.nan, [np.nan, np.nan]),
+                                    ([np.inf, 0.0], 1, np.nan, [np.nan, np.nan]),
+                                    ([-np.inf, 0.0], 1, 0.0, [0.0, 0.0])):
+        x = tg.tensor([row], requires_grad=True)
+        out = F.cross_entropy(x, np.array([target]))
+        out.backward()
+        np.testing.assert_array_equal(out.detach().numpy(), loss)
+        np.testing.assert_array_equal(x.grad.numpy(), [grad])
+
+
 def test_cross_entropy_matches_torch():
     torch = pytest.importorskip("torch")
     logits, target = t64(6, 5, scale=3.0), np.array([4, 0, 1, 1, 2, 3])

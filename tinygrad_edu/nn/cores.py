@@ -2,14 +2,14 @@
 
 Why: NumPy runs every copy and elementwise op on one thread, while its BLAS splits each
 matrix product over all its threads. A convolution is large copies (im2col, col2im) and
-one small matrix product per image; given 2 threads, OpenBLAS spends more time
-synchronising each small product than it saves, and the copies stay on one core
-(benchmarks/conv.py ran slower with 2 threads than with 1). PyTorch splits the batch
-instead, and so does `over_batch`: one slice of the batch per thread, each slice's work
-on its own thread (NumPy releases the GIL while it copies, computes elementwise and
-multiplies matrices), with BLAS held to one thread meanwhile so that the slices do not
-compete for the cores. Each slice writes its own part of the result, so the values are
-the same however the batch is split (tests/test_nn_fast_paths.py checks it).
+one small matrix product per image: given 2 threads, OpenBLAS gains little on products
+that small and the copies stay on one core (benchmarks/conv.py ran no faster with 2
+threads than with 1, while PyTorch's time fell by about 40%). PyTorch splits the batch instead,
+and so does `over_batch`: one slice of the batch per thread, each slice's work on its own
+thread (NumPy releases the GIL while it copies, computes elementwise and multiplies
+matrices), with BLAS held to one thread meanwhile so that the slices do not compete for
+the cores. Each slice writes its own part of the result, so the values are the same
+however the batch is split (tests/test_nn_cores.py checks it bit for bit).
 
 With one thread, or an input too small to be worth a thread, the work runs once, on the
 whole batch, in the calling thread. THREADS is read once, at import: the number of
@@ -25,11 +25,14 @@ from typing import Callable
 
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["THREADS", "GRAIN", "over_batch"]
+__all__ = ["THREADS", "GRAIN", "NUMPY_BLAS", "over_batch"]
 
-_BLAS = ThreadpoolController().select(user_api="blas")
-THREADS = max([library["num_threads"] for library in _BLAS.info()], default=1)
-GRAIN = 32768  # input elements a slice must have to be worth a thread (PyTorch's at::internal::GRAIN_SIZE)
+NUMPY_BLAS = ThreadpoolController().select(user_api="blas")  # the BLAS loaded by now: NumPy's
+THREADS = max([library["num_threads"] for library in NUMPY_BLAS.info()], default=1)
+# Input elements a slice must have to be worth a thread (PyTorch's at::internal::GRAIN_SIZE). Handing
+# a slice to a thread and back costs ~60 us on the benchmarks' machine, about what NumPy takes for
+# 10^5 elements; a grain 8 times larger (no split of benchmarks/conv.py's pooling) was no faster.
+GRAIN = 32768
 _pool: ThreadPoolExecutor | None = None
 _pool_owner: tuple | None = None  # (process id, THREADS) the pool was made for
 
@@ -42,7 +45,7 @@ def over_batch(work: Callable[[slice], object], n: int, size: int) -> list:
         return [work(slice(0, n))]
     bounds = [n * i // count for i in range(count + 1)]
     slices = [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
-    with _BLAS.limit(limits=1):
+    with NUMPY_BLAS.limit(limits=1):
         others = [worker_pool().submit(work, s) for s in slices[1:]]
         first = work(slices[0])  # the calling thread takes a slice too
         return [first] + [future.result() for future in others]

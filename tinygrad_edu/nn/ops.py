@@ -128,9 +128,9 @@ class CrossEntropyFunction(Primitive):
     targets, sum, scale) whose backward runs eight ops, among them a scatter (AddAt) into
     a zero matrix; here it is one node whose backward is one op (g times the derivative).
     `derivative` is written once and runs on NumPy arrays and on Tensors alike: a plain
-    backward applies it to softmax(x), kept by forward (no exponential, two NumPy calls
-    instead of two ops); a recorded one (create_graph=True) recomputes softmax(x) from x in
-    the graph, so the gradient can be differentiated again (tests/test_ops.py checks both
+    backward applies it in NumPy to softmax(x), kept by forward (no exponential, and no ops
+    but the product with g); a recorded one (create_graph=True) recomputes softmax(x) from x
+    in the graph, so the gradient can be differentiated again (tests/test_ops.py checks both
     routes give the same gradient).
     """
 
@@ -143,8 +143,7 @@ class CrossEntropyFunction(Primitive):
         ctx.save_for_backward(x)
         n = target.shape[0]
         rows = np.arange(n)
-        m = x.max(axis=1, keepdims=True)
-        shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
+        shifted = x - x.max(axis=1, keepdims=True)  # a row of all -inf or one +inf gives nan, as PyTorch
         e = np.exp(shifted)
         total = e.sum(axis=1, keepdims=True)
         losses = np.log(total[:, 0]) - shifted[rows, target]
@@ -190,7 +189,7 @@ def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, columns:
     [:, :, a, b] holds the element at kernel offset (a, b) of every window. Viewed as
     (N, C*kh*kw, Ho*Wo), a matrix product with the weight as (O, C*kh*kw) is the convolution.
     One strided copy per kernel offset, and zeros where that offset of a window falls in the
-    padding (a border a row or a column wide: zeroing the whole buffer first would write it twice)."""
+    padding: a border a row or a column wide (zeroing the whole buffer first wrote it twice)."""
     height, width = x.shape[2:]
     _, _, kh, kw, ho, wo = columns.shape
     (sh, sw), (ph, pw) = stride, padding
@@ -199,7 +198,7 @@ def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, columns:
         for b in range(kw):
             j0, j1, col = valid_range(width, b, sw, pw, wo)
             offset = columns[:, :, a, b]
-            offset[:, :, :i0] = offset[:, :, i1:] = 0
+            offset[:, :, :i0] = offset[:, :, i1:] = 0  # the rows, then the columns, that fall in the padding
             offset[:, :, :, :j0] = offset[:, :, :, j1:] = 0
             if i1 > i0 and j1 > j0:
                 offset[:, :, i0:i1, j0:j1] = x[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh,
