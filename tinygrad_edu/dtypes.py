@@ -294,23 +294,15 @@ PUBLIC_NAMES = {"MatMul": "matmul", "LinearFunction": "linear", "Conv2dFunction"
 
 def promote(op_name: str, values: list) -> list:
     """The inputs of op `op_name` (NumPy arrays and Python numbers), cast to the one dtype
-    PyTorch's promotion rule gives them. Called once per op, by the op entry point.
+    PyTorch's promotion rule gives them. Called by the op entry point when an op's inputs
+    are not all of one floating dtype (and Python numbers).
 
     Arrays are cast; Python numbers stay numbers (NumPy keeps them from widening a
     float32 array). The engine casts each gradient back to its input's dtype.
     """
-    # The common case, quickly (this runs on every op): arrays of one floating dtype, with
-    # perhaps Python numbers, which cannot widen it. Nothing to cast, whatever the op.
-    # One or two inputs (nearly every op) are checked without a loop.
-    x = values[0] if values else None
-    if type(x) is _NDARRAY and x.dtype.kind == "f":
-        if len(values) == 1:
-            return values
-        if len(values) == 2:
-            y = values[1]
-            kind = type(y)
-            if (kind is _NDARRAY and y.dtype is x.dtype) or kind is _PY_FLOAT or kind is _PY_INT:
-                return values
+    # Arrays of one floating dtype, with perhaps Python numbers, which cannot widen it: nothing
+    # to cast, whatever the op. (Function.apply skips this call in that case when it can tell
+    # from its pass over the inputs; this catches it after constants were converted.)
     first = None
     for x in values:
         kind = type(x)
