@@ -195,11 +195,12 @@ def deliver(leaf, g, create_graph: bool, given: set) -> None:
         leaf._grad = g if leaf._grad is None else leaf._grad + g
         return
     if not create_graph:
-        g = g.detach()
-        # Keep each .grad its own array: a pass-through op (add) hands the same gradient to
-        # several inputs (and back the seed itself), and a view may be read-only.
+        # Out of the graph, and each .grad its own array: a pass-through op (add) hands the same
+        # gradient to several inputs (and back the seed itself), and a view may be read-only.
         if g._data.base is not None or id(g._data) in given:
             g = type(g)._wrap(g._data.copy())
+        elif g.requires_grad or g._counter is not None:  # (a gradient made by a plain backward is neither)
+            g = g.detach()
         given.add(id(g._data))
     if leaf._grad is None:
         leaf._grad = g

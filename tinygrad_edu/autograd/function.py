@@ -198,8 +198,9 @@ class Function:
             if None in versions:  # saved is the inputs tuple, of which forward saved only some
                 return tuple([None if version is None else t for t, version in zip(saved, versions)])
         if self.output is None:  # no output saved (or it was changed in place: see below)
-            if any(t is OUTPUT for t in saved):
-                raise version_error(self, None, 0, 0)
+            for t in saved:  # (a plain loop: a generator costs more than its work here)
+                if t is OUTPUT:
+                    raise version_error(self, None, 0, 0)
             return saved
         return tuple(self._saved_output() if t is OUTPUT else t for t in saved)
 
@@ -342,9 +343,10 @@ def keep_saved(ctx, inputs, arrays, out, returned) -> None:
     if len(saved) == 1 and (saved[0] is returned or saved[0] is out):  # tanh's (z,)
         ctx.saved, ctx.output, ctx.saved_versions = _JUST_OUTPUT, out, _ZEROS[1]
         return
-    if len(saved) == len(inputs):
-        # The common case, Mul's (x, y) or (None, y): keep the inputs tuple, not a new one per op
-        # (one object less for the cycle collector); a version of None marks an input not saved.
+    if len(saved) <= len(inputs):
+        # The common case, Mul's (x, y) or (None, y), Linear's (x, w) of (x, w, b): the inputs
+        # tuple itself when forward saved them all (one object less for the cycle collector); a
+        # version of None marks an input not saved.
         # (Plain loops: this runs for most ops, and a generator costs more than its work here.)
         versions = []
         for s, x, a in zip(saved, inputs, arrays):
@@ -357,7 +359,7 @@ def keep_saved(ctx, inputs, arrays, out, returned) -> None:
                 break
         else:
             versions = tuple(versions)
-            ctx.saved = inputs
+            ctx.saved = inputs if len(saved) == len(inputs) else inputs[:len(saved)]
             ctx.saved_versions = _VERSIONS.setdefault(versions, versions) if not any(versions) else versions
             return
     resolved = tuple(resolve(s, inputs, arrays, out, returned) for s in saved)

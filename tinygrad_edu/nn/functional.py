@@ -48,11 +48,12 @@ def pair(value, name: str) -> tuple[int, int]:
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x @ weight.T + bias, with weight of shape (out_features, in_features)."""
-    if x.ndim == 0:
+    x_shape, w_shape = x._data.shape, weight._data.shape  # (the arrays': a Tensor's .shape makes a Size)
+    if not x_shape:
         raise RuntimeError(f"linear: the input is 0-d (one number), but a Linear layer with weight "
                            f"{tuple(weight.shape)} needs at least 1 dimension of {weight.shape[-1]} features. "
                            f"Hint: give shape ({weight.shape[-1]},) or (batch, {weight.shape[-1]}).")
-    if x.shape[-1] != weight.shape[-1]:
+    if x_shape[-1] != w_shape[-1]:
         raise RuntimeError(f"linear: input of shape {tuple(x.shape)} has {x.shape[-1]} features but the weight "
                            f"{tuple(weight.shape)} expects {weight.shape[-1]} (weight is (out_features, in_features)). "
                            "Hint: check in_features of the layer, or flatten the input first.")

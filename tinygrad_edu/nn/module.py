@@ -217,15 +217,16 @@ class Module:
     def __getattr__(self, name: str):
         # Called only when normal lookup fails: look in the three registries, nowhere else.
         d = self.__dict__
+        if "_parameters" in d:
+            for registry in (d["_parameters"], d["_buffers"], d["_modules"]):
+                if name in registry:
+                    return registry[name]
         if name.startswith("__"):
             # Python's own protocols (copy.deepcopy, pickle) probe dunders such as __setstate__
             # on a bare instance whose __init__ never ran: they expect AttributeError.
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         if "_parameters" not in d:
             raise not_initialised(self)
-        for registry in ("_parameters", "_buffers", "_modules"):
-            if name in d[registry]:
-                return d[registry][name]
         known = list(d["_parameters"]) + list(d["_buffers"]) + list(d["_modules"]) + list(d)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""

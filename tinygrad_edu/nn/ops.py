@@ -68,8 +68,10 @@ class LinearFunction(Primitive):
     Why a primitive: the composite (transpose, matmul, add) is three nodes, its weight
     gradient comes back transposed (a view, which the engine copies into .grad) and
     its bias gradient through the engine's unbroadcast (a sum and a reshape). Here the
-    backward is three ops (a matmul, LinearWeightGrad, a sum), each computed in the
-    layout its result needs, and every one of them can be differentiated again.
+    backward is three products (a matmul, LinearWeightGrad, a sum), each computed in the
+    layout its result needs. A recorded backward (create_graph=True) makes each one an op,
+    to be differentiated again; a plain one computes the same products on the arrays, with
+    no ops and no nodes (tests/test_ops.py checks both routes give the same gradients).
     """
 
     @staticmethod
@@ -83,13 +85,18 @@ class LinearFunction(Primitive):
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
+        recorded = Mode.grad_enabled
+        if recorded:  # the products as ops
+            matmul, weight_grad = MatMul.apply, LinearWeightGrad.apply
+        else:  # plain: the same products on the arrays
+            matmul, weight_grad = np.matmul, LinearWeightGrad.product
+            tensor, g, x, w = g, g._data, x._data, w._data
         needs = ctx.needs_input_grad
-        gx = MatMul.apply(g, w) if needs[0] else None
-        gw = LinearWeightGrad.apply(g, x) if needs[1] else None
-        if len(needs) == 2:
-            return gx, gw
-        gb = Sum.apply(g, axes=tuple(range(g.ndim - 1))) if needs[2] else None
-        return gx, gw, gb
+        grads = [matmul(g, w) if needs[0] else None, weight_grad(g, x) if needs[1] else None]
+        if len(needs) == 3:  # with a bias: g summed over the batch dims
+            axes = tuple(range(g.ndim - 1))
+            grads.append(None if not needs[2] else Sum.apply(g, axes=axes) if recorded else g.sum(axis=axes))
+        return tuple(grads) if recorded else tuple(a if a is None else tensor._wrap(a) for a in grads)
 
 
 class LinearWeightGrad(Primitive):
@@ -105,11 +112,16 @@ class LinearWeightGrad(Primitive):
     """
 
     @staticmethod
-    def forward(ctx, g, x):
-        ctx.save_for_backward(g, x)
+    def product(g, x):
+        """g^T @ x on arrays, their batch dims flattened first."""
         if g.ndim != 2:
             g, x = g.reshape(-1, g.shape[-1]), x.reshape(-1, x.shape[-1])
         return np.matmul(g.T, x)
+
+    @staticmethod
+    def forward(ctx, g, x):
+        ctx.save_for_backward(g, x)
+        return LinearWeightGrad.product(g, x)
 
     @staticmethod
     def backward(ctx, h):
@@ -128,8 +140,8 @@ class CrossEntropyFunction(Primitive):
     targets, sum, scale) whose backward runs eight ops, among them a scatter (AddAt) into
     a zero matrix; here it is one node whose backward is one op (g times the derivative).
     `derivative` is written once and runs on NumPy arrays and on Tensors alike: a plain
-    backward applies it in NumPy to softmax(x), kept by forward (no exponential, and no ops
-    but the product with g); a recorded one (create_graph=True) recomputes softmax(x) from x
+    backward applies it in NumPy to softmax(x), kept by forward (no exponential and no ops,
+    g folded into the scale); a recorded one (create_graph=True) recomputes softmax(x) from x
     in the graph, so the gradient can be differentiated again (tests/test_ops.py checks both
     routes give the same gradient).
     """
@@ -155,11 +167,12 @@ class CrossEntropyFunction(Primitive):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        onehot = np.zeros(x.shape, dtype=x.dtype)
-        onehot[np.arange(x.shape[0]), ctx.target] = 1
+        onehot = np.zeros_like(x._data)
+        onehot[np.arange(len(onehot)), ctx.target] = 1
         if Mode.grad_enabled:  # recorded: softmax from x in the graph (see the docstring)
             return g * CrossEntropyFunction.derivative(x.log_softmax(1).exp(), x._wrap(onehot), ctx.scale)
-        return g * x._wrap(CrossEntropyFunction.derivative(ctx.probs, onehot, ctx.scale))
+        # plain: on the arrays, with g (a number: the loss is 0-d) folded into the scale
+        return g._wrap(CrossEntropyFunction.derivative(ctx.probs, onehot, ctx.scale * g._data))
 
 
 # ---------------------------------------------------------------- convolution
