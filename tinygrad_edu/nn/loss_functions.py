@@ -167,12 +167,13 @@ def fused_applies(input: Tensor, target: np.ndarray, weight, ignore_index: int, 
                   label_smoothing: float) -> bool:
     """True when cross_entropy is one CrossEntropyFunction node: (N, C) logits, N class indices
     all in range and none ignored, no weight or label smoothing, a mean or a sum."""
-    if input.ndim != 2 or weight is not None or label_smoothing != 0 or reduction not in ("mean", "sum"):
+    shape = input._data.shape  # (the array's: a Tensor's .shape makes a Size)
+    if len(shape) != 2 or weight is not None or label_smoothing != 0 or reduction not in ("mean", "sum"):
         return False
-    if target.dtype.kind not in "iu" or target.shape != (input.shape[0],) or target.size == 0:
+    if target.dtype.kind not in "iu" or target.shape != shape[:1] or target.size == 0:
         return False
     low, high = target.min(), target.max()
-    if low < 0 or high >= input.shape[1]:
+    if low < 0 or high >= shape[1]:
         return False  # the general path says which target is out of range
     return not (low <= ignore_index <= high and (target == ignore_index).any())
 
@@ -189,8 +190,8 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
     """
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}")
-    class_dim = 0 if input.ndim == 1 else 1
-    n_classes = input.shape[class_dim]
+    class_dim = 0 if input._data.ndim == 1 else 1
+    n_classes = input._data.shape[class_dim]
     target_array = target._data if isinstance(target, Tensor) else np.asarray(target)
     if fused_applies(input, target_array, weight, ignore_index, reduction, label_smoothing):
         return CrossEntropyFunction.apply(input, target=target_array, reduction=reduction)

@@ -127,10 +127,8 @@ class Optimizer:
                 loss = closure()
         for param, grad, group in self.checked_work():
             state = self.state.get(param)
-            if state is None:
-                state = self.state[param] = {}
-            if not state:  # the first step
-                state.update(self.initial_state(param._data, group))
+            if not state:  # the first step (or a state emptied since: PyTorch, too, starts afresh)
+                state = self.state[param] = self.initial_state(param._data, group)
             self.update(param._data, grad, state, group)
             param._bump_version()  # the data changed: a graph that saved it can tell
         self._step_count += 1
@@ -189,7 +187,9 @@ class Optimizer:
         if not data.flags.writeable:
             raise RuntimeError(f"{name} is read-only (a read-only NumPy array), so it cannot be updated in "
                                "place. Hint: make it writable first: p.data = p.data.clone(). Nothing was changed.")
-        self.check_state(param, self.state.get(param), group, name)
+        state = self.state.get(param)
+        if state:  # (none before the first step, and SGD without momentum keeps none)
+            self.check_state(param, state, group, name)
         return grad_data
 
     def check_state(self, param: Tensor, state: dict[str, Any] | None, group: dict[str, Any],

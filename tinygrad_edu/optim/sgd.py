@@ -36,6 +36,9 @@ class SGD(Optimizer):
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
         return {"momentum_buffer": "optional buffer"}
 
+    def initial_state(self, param: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
+        return {}  # the buffer is made by the first step with momentum (and none without)
+
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         momentum = group["momentum"]
         if group["maximize"]:
