@@ -168,7 +168,7 @@ class CrossEntropyFunction(Primitive):
 def valid_range(size: int, offset: int, stride: int, pad: int, out_size: int) -> tuple[int, int, int]:
     """The output positions i whose input position i*stride + offset - pad lies inside 0..size-1,
     as (first, stop), and the input position of the first. Positions outside read the zero
-    padding, so an op can skip them instead of padding its input (np.pad copies it all)."""
+    padding, so col2im and pooling can skip them instead of padding their input."""
     first = max(0, -(-(pad - offset) // stride))
     stop = min(out_size, (size - 1 + pad - offset) // stride + 1)
     return first, max(first, stop), first * stride + offset - pad
@@ -277,7 +277,9 @@ class Conv2dFunction(Primitive):
         gw = Conv2dWeightGrad.apply(x, g, w_shape=w.shape, columns=ctx.columns, **options) if needs[1] else None
         if len(needs) == 2:
             return gx, gw
-        return gx, gw, (Sum.apply(g, axes=(0, 2, 3)) if needs[2] else None)
+        # dL/db: over the batch first (whole images added), then over each channel's image: 75 against
+        # 120 us for NumPy's sum over (0, 2, 3) at once on benchmarks/conv.py's gradient
+        return gx, gw, (Sum.apply(Sum.apply(g, axes=(0,)), axes=(1, 2)) if needs[2] else None)
 
 
 class Conv2dInputGrad(Primitive):
