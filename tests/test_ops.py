@@ -157,6 +157,33 @@ def test_relu_abs_clamp_derivatives_at_their_kinks():
                                   [0.0, 1.0, 1.0, 1.0, 0.0])
 
 
+RELU_CORNERS = [-1.0, 0.0, 1.0, np.nan, np.inf, -np.inf]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_relu_gradient_is_zero_where_x_is_not_positive_even_for_inf_and_nan(dtype, create_graph):
+    """PyTorch's rule: 0 where x <= 0 whatever g is (g * mask would give nan for inf * 0),
+    g elsewhere (at x = nan too), on both backward routes, bit for bit."""
+    x = tg.tensor(np.array(RELU_CORNERS, dtype=dtype), requires_grad=True)
+    for g_value, kept in [(np.inf, np.inf), (np.nan, np.nan), (-2.0, -2.0), (-0.0, -0.0)]:
+        (gx,) = tg.autograd.grad(x.relu(), [x], tg.tensor(np.full(6, g_value, dtype=dtype)),
+                                 create_graph=create_graph)
+        want = np.array([0.0, 0.0, kept, kept, kept, 0.0], dtype=dtype)
+        assert gx.dtype == dtype
+        np.testing.assert_array_equal(gx.numpy().view(f"i{want.itemsize}"), want.view(f"i{want.itemsize}"))
+
+
+def test_relu_gradient_corners_match_pytorch():
+    torch = pytest.importorskip("torch")
+    for g_value in (np.inf, np.nan, -2.0):
+        tx = torch.tensor(RELU_CORNERS, requires_grad=True)
+        tx.relu().backward(torch.full((6,), g_value))
+        x = tg.tensor(RELU_CORNERS, requires_grad=True)
+        x.relu().backward(tg.tensor(np.full(6, g_value, dtype=np.float32)))
+        np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
 def test_max_ties_share_the_gradient_and_maximum_halves_it():
     np.testing.assert_allclose(grad_of(lambda x: x.max(), [1.0, 3.0, 3.0, 2.0]), [0.0, 0.5, 0.5, 0.0])
     np.testing.assert_allclose(grad_of(lambda x: x.max(dim=1).values if hasattr(x.max(dim=1), "values")
