@@ -21,6 +21,7 @@ its training step written out by hand in NumPy, the baseline both compare with.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -55,6 +56,32 @@ def run_per_thread_count(script: str, argv: list[str]) -> None:
         env = dict(os.environ, **{name: str(threads) for name in THREAD_VARIABLES})
         print(f"\n## {threads} thread{'s' if threads > 1 else ''}\n", flush=True)
         subprocess.run([sys.executable, script, "--threads", str(threads), *argv], env=env, check=True)
+
+
+def child(script: str, args: list[str]) -> dict:
+    """Run `script` with `args` in a new process, the thread variables set from its --threads;
+    its last line of output is JSON, returned."""
+    threads = args[args.index("--threads") + 1]
+    env = dict(os.environ, **{name: threads for name in THREAD_VARIABLES})
+    done = subprocess.run([sys.executable, script, *args], env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def rounds_of(script: str, frameworks: list, args: list, rounds: int) -> dict:
+    """Each framework's figures, averaged over `rounds` child processes that take turns (A B, B A, ...),
+    each child run as `script *args --framework NAME` with only that framework loaded.
+
+    Why children: a framework pays Python's cycle collector for every object alive in its process,
+    and PyTorch's import alone leaves ~140,000 (see overhead.py); a learner's script loads one
+    framework, so each is timed alone. Why rounds: on a shared virtual machine a whole process
+    sometimes runs 1.5x slower than the next one, for seconds at a time. One process per framework
+    makes the comparison a coin toss; several, interleaved, put all through the same slow spells."""
+    results: dict = {framework: [] for framework in frameworks}
+    for i in range(rounds):
+        for framework in (frameworks if i % 2 == 0 else frameworks[::-1]):
+            results[framework].append(child(script, [*args, "--framework", framework]))
+    return {framework: {key: (mean([r[key] for r in rs]) if isinstance(rs[0][key], float) else rs[0][key])
+                        for key in rs[0]} for framework, rs in results.items()}
 
 
 def use_threads(threads: int):

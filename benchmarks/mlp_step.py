@@ -7,15 +7,20 @@ so the ratio is what the framework costs over doing it yourself. All versions
 start from the same weights and the same batch, and the script checks that one
 step gives the same loss and the same updated weights in each.
 
-Prints, for 1 and then 2 threads (see common.py), the MEAN milliseconds per step
-over --runs runs of --iters steps, collections included. PyTorch's figure is
+Prints, for 1 and then 2 threads (see common.py), the MEAN milliseconds per step,
+collections included. Each framework is timed in processes of its own, with only
+it loaded (--rounds processes each, the frameworks taking turns, --runs runs of
+--iters steps in each; see common.rounds_of): in one process, PyTorch's import
+leaves ~140,000 objects for Python's cycle collector, which then charges its
+full collections to whichever framework makes objects. PyTorch's figure is
 printed when torch is installed (never required).
 
-    python benchmarks/mlp_step.py [--runs 10] [--iters 200] [--profile]
+    python benchmarks/mlp_step.py [--rounds 4] [--runs 5] [--iters 200] [--profile]
 """
 
 from __future__ import annotations
 
+import json
 import sys
 
 import numpy as np
@@ -28,6 +33,7 @@ from common import (
     mlp_weights,
     numpy_mlp_step,
     parse,
+    rounds_of,
     run_per_thread_count,
     table,
     use_threads,
@@ -158,37 +164,50 @@ def profile(weights, x, y, steps: int = 500) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
+def time_alone(name: str, threads: int, runs: int, iters: int) -> dict:
+    """A child process: `name`'s step timed with only that framework loaded (see common.rounds_of)."""
+    if name == "PyTorch CPU":
+        use_threads(threads)
+    weights, x, y = make_arrays()
+    step = MAKERS[name](weights, x, y)[0]
+    times = [mean_ms(step, iters, warmup=10) for _ in range(runs)]
+    return {"wall": mean([t[0] for t in times]), "cpu": mean([t[1] for t in times])}
+
+
+MAKERS = {"hand-written NumPy": step_numpy, "tinygrad_edu": step_tinygrad, "PyTorch CPU": step_torch}
+
+
 def main() -> None:
     def options(parser):
-        parser.add_argument("--runs", type=int, default=10)
-        parser.add_argument("--iters", type=int, default=200)
+        parser.add_argument("--runs", type=int, default=5, help="timed runs per process")
+        parser.add_argument("--iters", type=int, default=200, help="steps per timed run")
+        parser.add_argument("--rounds", type=int, default=4, help="processes per framework, taking turns")
+        parser.add_argument("--framework", default=None, help="(a child: time this framework alone)")
         parser.add_argument("--profile", action="store_true", help="cProfile tinygrad_edu's step afterwards")
     args = parse(__doc__.splitlines()[0], options)
     if args.threads is None:
         run_per_thread_count(__file__, sys.argv[1:])
         return
+    if args.framework is not None:
+        print(json.dumps(time_alone(args.framework, args.threads, args.runs, args.iters)))
+        return
     torch = use_threads(args.threads)
     weights, x, y = make_arrays()
-    makers = {"hand-written NumPy": step_numpy, "tinygrad_edu": step_tinygrad}
-    if torch is not None:
-        makers["PyTorch CPU"] = step_torch
+    names = [name for name in MAKERS if torch is not None or name != "PyTorch CPU"]
     print(machine_line())
-    print(f"MLP {'-'.join(map(str, MLP_SIZES))}, batch {BATCH}, float32, cross-entropy, SGD lr {LR}: mean ms per step "
-          f"over {args.runs} runs of {args.iters} steps, collections included"
+    print(f"MLP {'-'.join(map(str, MLP_SIZES))}, batch {BATCH}, float32, cross-entropy, SGD lr {LR}: mean ms per step, "
+          f"{args.rounds} processes per framework taking turns, each {args.runs} runs of {args.iters} steps with only "
+          "that framework loaded, collections included"
           + ("" if torch is not None else " (torch is not installed: no comparison)"))
     upcasts = check_float32(weights, x, y)
     print("float32 throughout (graph inputs, gradients, loss):", "yes" if not upcasts else f"NO: {upcasts}")
-    check_same_step(makers, weights, x, y)
-    # Frameworks take turns, one run each, so a change in the machine's load hits all alike.
-    steps = {name: make(weights, x, y)[0] for name, make in makers.items()}
-    results = {name: [] for name in makers}
-    for _ in range(args.runs):
-        for name, step in steps.items():
-            results[name].append(mean_ms(step, args.iters, warmup=10))
-    wall = {name: mean([r[0] for r in runs]) for name, runs in results.items()}
-    cpu = {name: mean([r[1] for r in runs]) for name, runs in results.items()}
+    check_same_step({name: MAKERS[name] for name in names}, weights, x, y)
+    results = rounds_of(__file__, names, ["--threads", str(args.threads), "--runs", str(args.runs),
+                                          "--iters", str(args.iters)], args.rounds)
+    wall = {name: results[name]["wall"] for name in names}
+    cpu = {name: results[name]["cpu"] for name in names}
     rows = []
-    for name in results:
+    for name in names:
         rows.append((name, wall[name], f"{wall[name] / wall['hand-written NumPy']:.2f}x",
                      f"{wall[name] / wall['PyTorch CPU']:.2f}x" if torch is not None else "-",
                      cpu[name], f"{cpu[name] / cpu['hand-written NumPy']:.2f}x",

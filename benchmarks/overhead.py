@@ -25,12 +25,10 @@ from __future__ import annotations
 import gc
 import importlib.util
 import json
-import os
-import subprocess
 import sys
 import time
 
-from common import THREAD_COUNTS, THREAD_VARIABLES, machine_line, mean, table
+from common import THREAD_COUNTS, child, machine_line, mean, rounds_of, table
 
 OPS_PER_LINK = 3
 DEPTHS = (300, 5000)
@@ -84,28 +82,6 @@ def measure(framework: str, runs: int) -> dict:
     return result
 
 
-def child(args: list[str]) -> dict:
-    """Run this script in a new process with the thread variables set; its last line is JSON."""
-    threads = args[args.index("--threads") + 1]
-    env = dict(os.environ, **{name: threads for name in THREAD_VARIABLES})
-    done = subprocess.run([sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def rounds_of(frameworks: list, args: list, rounds: int) -> dict:
-    """Each framework's figures, averaged over `rounds` child processes that take turns (A B, B A, ...).
-
-    Why rounds: on a shared virtual machine a whole process sometimes runs 1.5x slower than
-    the next one, for seconds at a time. One process per framework makes the comparison a
-    coin toss; several, interleaved, put both frameworks through the same slow spells."""
-    results: dict = {framework: [] for framework in frameworks}
-    for i in range(rounds):
-        for framework in (frameworks if i % 2 == 0 else frameworks[::-1]):
-            results[framework].append(child([*args, "--framework", framework]))
-    return {framework: {key: (mean([r[key] for r in rs]) if isinstance(rs[0][key], float) else rs[0][key])
-                        for key in rs[0]} for framework, rs in results.items()}
-
-
 def main() -> None:
     args = sys.argv[1:]
     runs = args[args.index("--runs") + 1] if "--runs" in args else "10"
@@ -133,7 +109,7 @@ def main() -> None:
     frameworks = ["tinygrad_edu"] + (["PyTorch CPU"] if importlib.util.find_spec("torch") else [])
     for threads in THREAD_COUNTS:
         rows = []
-        results = rounds_of(frameworks, ["--threads", str(threads), "--runs", runs], rounds)
+        results = rounds_of(__file__, frameworks, ["--threads", str(threads), "--runs", runs], rounds)
         for framework in frameworks:
             r = results[framework]
             rows.append((framework, r["300"], r["5000"], f"{r['5000'] / r['300']:.2f}x", r["cpu300"], r["cpu5000"],
@@ -149,7 +125,7 @@ def main() -> None:
     print("\n## tinygrad_edu with big libraries loaded (1 thread)\n")
     rows = []
     for freeze in (False, True):
-        r = child(["--threads", "1", "--framework", "tinygrad_edu", "--runs", runs, "--big-libraries"]
+        r = child(__file__, ["--threads", "1", "--framework", "tinygrad_edu", "--runs", runs, "--big-libraries"]
                   + (["--freeze"] if freeze else []))
         rows.append(("gc.freeze() after imports" if freeze else "as imported", r["300"], r["5000"],
                      f"{r['5000'] / r['300']:.2f}x", r["cpu300"], r["cpu5000"], f"{r['cpu5000'] / r['cpu300']:.2f}x",
