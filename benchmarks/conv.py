@@ -6,16 +6,20 @@ iteration over --runs runs of --iters iterations, collections included, the rati
 to PyTorch CPU when torch is installed (never required), and the phases of
 tinygrad_edu's step.
 
-    python benchmarks/conv.py [--runs 10] [--iters 10]
+Each framework is timed in processes of its own, with only it loaded, taking turns
+(common.rounds_of).
+
+    python benchmarks/conv.py [--rounds 4] [--runs 5] [--iters 10]
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 
 import numpy as np
-from common import machine_line, mean, mean_ms, parse, run_per_thread_count, table, use_threads
+from common import machine_line, mean, mean_ms, parse, rounds_of, run_per_thread_count, table, use_threads
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
@@ -70,36 +74,50 @@ def phases_tinygrad(arrays, iters: int) -> dict:
     return {name: total / iters * 1e3 for name, total in totals.items()}
 
 
+STEPS = {"tinygrad_edu": step_tinygrad, "PyTorch CPU": step_torch}
+
+
+def time_alone(name: str, threads: int, runs: int, iters: int) -> dict:
+    """A child process: `name`'s iteration timed with only that framework loaded (see common.rounds_of)."""
+    if name == "PyTorch CPU":
+        use_threads(threads)
+    step = STEPS[name](make_arrays())
+    times = [mean_ms(step, iters, warmup=1) for _ in range(runs)]
+    return {"wall": mean([t[0] for t in times]), "cpu": mean([t[1] for t in times])}
+
+
 def main() -> None:
     def options(parser):
-        parser.add_argument("--runs", type=int, default=10)
-        parser.add_argument("--iters", type=int, default=10)
+        parser.add_argument("--runs", type=int, default=5, help="timed runs per process")
+        parser.add_argument("--iters", type=int, default=10, help="iterations per timed run")
+        parser.add_argument("--rounds", type=int, default=4, help="processes per framework, taking turns")
+        parser.add_argument("--framework", default=None, help="(a child: time this framework alone)")
     args = parse(__doc__.splitlines()[0], options)
     if args.threads is None:
         run_per_thread_count(__file__, sys.argv[1:])
         return
+    if args.framework is not None:
+        print(json.dumps(time_alone(args.framework, args.threads, args.runs, args.iters)))
+        return
     torch = use_threads(args.threads)
-    arrays = make_arrays()
     print(machine_line())
     print(f"conv2d({SHAPE[1]}->{OUT_CHANNELS}, 3x3, padding 1) + ReLU + max_pool2d(2), batch {SHAPE}, forward + "
-          f"backward: mean ms per iteration over {args.runs} runs of {args.iters}, collections included"
+          f"backward: mean ms per iteration, {args.rounds} processes per framework taking turns, each {args.runs} "
+          f"runs of {args.iters} with only that framework loaded, collections included"
           + ("" if torch is not None else " (torch is not installed: no comparison)"))
-    steps = {"tinygrad_edu": step_tinygrad(arrays)}
-    if torch is not None:
-        steps["PyTorch CPU"] = step_torch(arrays)
-    results = {name: [] for name in steps}
-    for _ in range(args.runs):  # frameworks take turns, so a burst of load hits both
-        for name, step in steps.items():
-            results[name].append(mean_ms(step, args.iters, warmup=1))
-    wall = {name: mean([r[0] for r in runs]) for name, runs in results.items()}
-    cpu = {name: mean([r[1] for r in runs]) for name, runs in results.items()}
+    names = [name for name in STEPS if torch is not None or name != "PyTorch CPU"]
+    results = rounds_of(__file__, names, ["--threads", str(args.threads), "--runs", str(args.runs),
+                                          "--iters", str(args.iters)], args.rounds)
+    wall = {name: results[name]["wall"] for name in names}
+    cpu = {name: results[name]["cpu"] for name in names}
     rows = [(name, wall[name], f"{wall[name] / wall['PyTorch CPU']:.2f}x" if torch is not None else "-",
-             cpu[name], f"{cpu[name] / cpu['PyTorch CPU']:.2f}x" if torch is not None else "-") for name in results]
+             cpu[name], f"{cpu[name] / cpu['PyTorch CPU']:.2f}x" if torch is not None else "-") for name in names]
     print(table(rows, ("framework", "ms/iter", "vs PyTorch", "CPU ms/iter", "vs PyTorch")))
     if torch is not None:
         for kind, figures in (("wall", wall), ("CPU", cpu)):
             ratio = figures["tinygrad_edu"] / figures["PyTorch CPU"]
             print(f"goal ({kind}): <= 1.25x PyTorch CPU: {'met' if ratio <= 1.25 else 'NOT met'} ({ratio:.2f}x)")
+    arrays = make_arrays()
     print("tinygrad_edu phases (ms):", ", ".join(f"{k} {v:.2f}" for k, v in phases_tinygrad(arrays, 10).items()))
 
 
