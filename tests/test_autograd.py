@@ -572,3 +572,27 @@ def test_inference_mode_is_no_grad():
     def predict(t):
         return t * 2
     assert not predict(x).requires_grad
+
+
+# ---------------------------------------------------------------- found in review, 2026-12-03
+
+@pytest.mark.parametrize("op", ["relu", "exp", "sigmoid", "sin"])
+def test_a_0d_leaf_gets_an_array_grad_that_in_place_ops_accept(op):
+    """NumPy gives an elementwise op on a 0-d array as a scalar; the engine keeps .grad an array."""
+    t = tg.tensor(2.0, requires_grad=True)
+    getattr(t, op)().backward()
+    assert type(t.grad._data) is np.ndarray
+    t.grad.add_(1)
+    t.grad.zero_()
+    assert t.grad.item() == 0
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_float64_seed_into_a_float32_graph_is_cast_as_pytorch_does(create_graph):
+    x = tg.tensor(np.ones((2, 4), np.float32), requires_grad=True)
+    w = tg.tensor(np.ones((3, 4), np.float32), requires_grad=True)
+    gx, gw = tg.autograd.grad(tg.nn.functional.linear(x, w), [x, w], tg.tensor(np.ones((2, 3))),
+                              create_graph=create_graph)
+    assert gx.dtype == gw.dtype == tg.float32
+    np.testing.assert_array_equal(gx.numpy(force=True), np.full((2, 4), 3.0, np.float32))
+    np.testing.assert_array_equal(gw.numpy(force=True), np.full((3, 4), 2.0, np.float32))

@@ -602,3 +602,14 @@ def test_a_gradient_left_from_before_the_data_was_replaced_is_refused():
                                            r"gradient of shape \(2,\)"):
         opt.step()
     assert a.tolist() == [1.0, 2.0] and b.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_an_emptied_state_is_refilled_in_place_as_pytorch_does():
+    p = tg.nn.Parameter(tg.ones(3))
+    opt = tg.optim.Adam([p])
+    (p * p).sum().backward()
+    opt.step()
+    state = opt.state[p]
+    state.clear()
+    opt.step()
+    assert opt.state[p] is state and sorted(state) == ["exp_avg", "exp_avg_sq", "step"]

@@ -49,7 +49,7 @@ from .device import device, get_default_device, set_default_device
 from .functions import *  # noqa: F403 -- exp, add, matmul, ...: the function forms of Tensor methods, with out=
 from .functions import __all__ as _function_names
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .memory import keep_freed_memory
+from .memory import keep_freed_memory as _keep_freed_memory
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
 from .serialization import FileFormatError, load, save
 from .tensor import (
@@ -103,7 +103,7 @@ from .dtypes import (
 bool_ = bool
 
 # glibc's malloc keeps freed arrays for the next training step instead of handing them back (memory.py)
-KEEPS_FREED_MEMORY = keep_freed_memory()
+_keep_freed_memory()
 
 
 __all__ = [

@@ -8,39 +8,42 @@ fresh pages of their own; either way the next step gets pages back one fault at 
 time, each zeroed by the kernel. On benchmarks/epoch.py's small CNN that churn was 40%
 of the step (31.9 ms against 18.3 ms per batch, one thread, 2026-12-03).
 
-So, once, at import, this asks malloc to keep what it has: arrays up to 256 MB come from
-its heap, and the heap is trimmed only when more than 512 MB at its top are free. The
-process then holds on to its largest step's memory between steps, as PyTorch's caching
-allocators do on GPUs. It is the same as starting Python with
-MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=536870912 (PyTorch's CPU
-performance guide suggests a tuned allocator for the same reason).
+So, once, at import (tinygrad_edu/__init__.py), this asks malloc to keep what it has:
+arrays up to 32 MB come from its heap (the most every glibc accepts), and the heap is
+trimmed only when more than 512 MB at its top are free. The process then holds on to its
+largest step's memory between steps, as PyTorch's caching allocators do on GPUs. It is the
+same as starting Python with MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=536870912
+(PyTorch's CPU performance guide suggests a tuned allocator for the same reason).
 
 Set TINYGRAD_EDU_KEEP_MEMORY=0 before importing tinygrad_edu to leave malloc as it is.
-Elsewhere (macOS, Windows, musl) nothing is done.
+Elsewhere (macOS, Windows, musl) nothing is done. With another allocator preloaded
+(jemalloc, tcmalloc: LD_PRELOAD) glibc's settings are accepted but that allocator ignores them.
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import sys
 
 __all__ = ["keep_freed_memory"]
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's <malloc.h>
-MMAP_THRESHOLD = 256 * 2**20
+MMAP_THRESHOLD = 32 * 2**20
 TRIM_THRESHOLD = 512 * 2**20
 
 
 def keep_freed_memory() -> bool:
-    """Ask glibc's malloc to keep freed memory for reuse (see the module docstring); True if it did."""
+    """Ask glibc's malloc to keep freed memory for reuse (see the module docstring); True if it took
+    both settings. Calling it again changes nothing and says the same."""
     if not sys.platform.startswith("linux") or os.environ.get("TINYGRAD_EDU_KEEP_MEMORY", "1") == "0":
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # not glibc
+        os.confstr("CS_GNU_LIBC_VERSION")  # raises off glibc (musl)
+        mallopt = ctypes.CDLL(None).mallopt  # this process's own C library: no search, no subprocess
+    except (ValueError, OSError, AttributeError):
         return False
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    took_mmap = mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+    took_trim = mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
+    return took_mmap and took_trim

@@ -179,7 +179,8 @@ class Elementwise(Primitive):
     g * derivative(x), which the engine can record and differentiate again (a plain backward
     does the multiply on the arrays; tests/test_ops.py checks that both give the same gradient).
 
-    Ops whose derivative reads the output z instead are ElementwiseFromOutput.
+    Ops whose derivative reads the output z instead are ElementwiseFromOutput. Relu keeps this
+    forward but writes its own backward: PyTorch's gradient there is a selection, not a product.
     """
 
     @staticmethod

@@ -131,6 +131,8 @@ def fit(g, x, node):
     if not isinstance(g, TensorBase):
         raise TypeError(f"{node.name()}: backward must return Tensors (or None), not {type(g).__name__}")
     array, x_array = g._data, x._data
+    if type(array) is not np.ndarray:  # NumPy gives a 0-d result as a scalar: keep .grad an array
+        g = g._wrap(np.asarray(array))
     if array.shape != x_array.shape:
         g = unbroadcast(g, x_array.shape, node)
     if array.dtype is not x_array.dtype and array.dtype != x_array.dtype:  # (`is`: the quick common case)
@@ -195,12 +197,11 @@ def deliver(leaf, g, create_graph: bool, given: set) -> None:
         leaf._grad = g if leaf._grad is None else leaf._grad + g
         return
     if not create_graph:
-        # Out of the graph, and each .grad its own array: a pass-through op (add) hands the same
-        # gradient to several inputs (and back the seed itself), and a view may be read-only.
+        g = g.detach()
+        # Keep each .grad its own array: a pass-through op (add) hands the same gradient to
+        # several inputs (and back the seed itself), and a view may be read-only.
         if g._data.base is not None or id(g._data) in given:
             g = type(g)._wrap(g._data.copy())
-        elif g.requires_grad or g._counter is not None:  # (a gradient made by a plain backward is neither)
-            g = g.detach()
         given.add(id(g._data))
     if leaf._grad is None:
         leaf._grad = g
@@ -247,6 +248,9 @@ def seed_gradient(output, gradient, where: str):
     if gradient._data.shape != output._data.shape:
         raise RuntimeError(f"{where}: the gradient has shape {tuple(gradient.shape)} but the output has "
                            f"shape {tuple(output.shape)}; they must match")
+    kinds = gradient._data.dtype.kind + output._data.dtype.kind
+    if kinds == "ff" and gradient._data.dtype != output._data.dtype:  # float64 into float32: cast, as PyTorch
+        gradient = gradient.astype(output._data.dtype)
     return gradient
 
 

@@ -86,18 +86,19 @@ class LinearFunction(Primitive):
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
-        recorded = Mode.grad_enabled
-        if recorded:  # the products as ops
-            matmul, weight_grad = MatMul.apply, LinearWeightGrad.apply
+        need_x, need_w = ctx.needs_input_grad[:2]
+        need_b = len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]
+        batch_axes = tuple(range(g.ndim - 1))  # g summed over them is the bias gradient
+        if Mode.grad_enabled:  # recorded: the products as ops
+            gx = MatMul.apply(g, w) if need_x else None
+            gw = LinearWeightGrad.apply(g, x) if need_w else None
+            gb = Sum.apply(g, axes=batch_axes) if need_b else None
         else:  # plain: the same products on the arrays
-            matmul, weight_grad = np.matmul, LinearWeightGrad.product
-            tensor, g, x, w = g, g._data, x._data, w._data
-        needs = ctx.needs_input_grad
-        grads = [matmul(g, w) if needs[0] else None, weight_grad(g, x) if needs[1] else None]
-        if len(needs) == 3:  # with a bias: g summed over the batch dims
-            axes = tuple(range(g.ndim - 1))
-            grads.append(None if not needs[2] else Sum.apply(g, axes=axes) if recorded else g.sum(axis=axes))
-        return tuple(grads) if recorded else tuple(a if a is None else tensor._wrap(a) for a in grads)
+            ga, xa, wa = g._data, x._data, w._data
+            gx = g._wrap(np.matmul(ga, wa)) if need_x else None
+            gw = g._wrap(LinearWeightGrad.product(ga, xa)) if need_w else None
+            gb = g._wrap(ga.sum(axis=batch_axes)) if need_b else None
+        return (gx, gw) if len(ctx.needs_input_grad) == 2 else (gx, gw, gb)
 
 
 class LinearWeightGrad(Primitive):

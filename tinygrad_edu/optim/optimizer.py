@@ -127,8 +127,10 @@ class Optimizer:
                 loss = closure()
         for param, grad, group in self.checked_work():
             state = self.state.get(param)
-            if not state:  # the first step (or a state emptied since: PyTorch, too, starts afresh)
+            if state is None:  # the first step
                 state = self.state[param] = self.initial_state(param._data, group)
+            elif not state:  # emptied since: PyTorch refills the same dict
+                state.update(self.initial_state(param._data, group))
             self.update(param._data, grad, state, group)
             param._bump_version()  # the data changed: a graph that saved it can tell
         self._step_count += 1
