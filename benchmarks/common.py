@@ -84,6 +84,16 @@ def rounds_of(script: str, frameworks: list, args: list, rounds: int) -> dict:
                         for key in rs[0]} for framework, rs in results.items()}
 
 
+def time_alone(name: str, make_step, threads: int, runs: int, iters: int, warmup: int) -> dict:
+    """A child of rounds_of: framework `name`'s step (made by `make_step()`) timed with only that
+    framework loaded; the mean wall-clock and CPU milliseconds over `runs` runs of `iters` calls."""
+    if name == "PyTorch CPU":
+        use_threads(threads)
+    step = make_step()
+    times = [mean_ms(step, iters, warmup=warmup) for _ in range(runs)]
+    return {"wall": mean([t[0] for t in times]), "cpu": mean([t[1] for t in times])}
+
+
 def use_threads(threads: int):
     """Set PyTorch's thread count when torch is installed; returns the torch module or None."""
     try:

@@ -19,7 +19,7 @@ import sys
 import time
 
 import numpy as np
-from common import machine_line, mean, mean_ms, parse, rounds_of, run_per_thread_count, table, use_threads
+from common import machine_line, parse, rounds_of, run_per_thread_count, table, time_alone, use_threads
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
@@ -77,15 +77,6 @@ def phases_tinygrad(arrays, iters: int) -> dict:
 STEPS = {"tinygrad_edu": step_tinygrad, "PyTorch CPU": step_torch}
 
 
-def time_alone(name: str, threads: int, runs: int, iters: int) -> dict:
-    """A child process: `name`'s iteration timed with only that framework loaded (see common.rounds_of)."""
-    if name == "PyTorch CPU":
-        use_threads(threads)
-    step = STEPS[name](make_arrays())
-    times = [mean_ms(step, iters, warmup=1) for _ in range(runs)]
-    return {"wall": mean([t[0] for t in times]), "cpu": mean([t[1] for t in times])}
-
-
 def main() -> None:
     def options(parser):
         parser.add_argument("--runs", type=int, default=5, help="timed runs per process")
@@ -97,7 +88,9 @@ def main() -> None:
         run_per_thread_count(__file__, sys.argv[1:])
         return
     if args.framework is not None:
-        print(json.dumps(time_alone(args.framework, args.threads, args.runs, args.iters)))
+        make = STEPS[args.framework]
+        print(json.dumps(time_alone(args.framework, lambda: make(make_arrays()), args.threads, args.runs,
+                                    args.iters, warmup=1)))
         return
     torch = use_threads(args.threads)
     print(machine_line())

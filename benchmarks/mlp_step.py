@@ -27,8 +27,6 @@ import numpy as np
 from common import (
     MLP_SIZES,
     machine_line,
-    mean,
-    mean_ms,
     mlp,
     mlp_weights,
     numpy_mlp_step,
@@ -36,6 +34,7 @@ from common import (
     rounds_of,
     run_per_thread_count,
     table,
+    time_alone,
     use_threads,
 )
 
@@ -164,16 +163,6 @@ def profile(weights, x, y, steps: int = 500) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
-def time_alone(name: str, threads: int, runs: int, iters: int) -> dict:
-    """A child process: `name`'s step timed with only that framework loaded (see common.rounds_of)."""
-    if name == "PyTorch CPU":
-        use_threads(threads)
-    weights, x, y = make_arrays()
-    step = MAKERS[name](weights, x, y)[0]
-    times = [mean_ms(step, iters, warmup=10) for _ in range(runs)]
-    return {"wall": mean([t[0] for t in times]), "cpu": mean([t[1] for t in times])}
-
-
 MAKERS = {"hand-written NumPy": step_numpy, "tinygrad_edu": step_tinygrad, "PyTorch CPU": step_torch}
 
 
@@ -189,7 +178,9 @@ def main() -> None:
         run_per_thread_count(__file__, sys.argv[1:])
         return
     if args.framework is not None:
-        print(json.dumps(time_alone(args.framework, args.threads, args.runs, args.iters)))
+        make = MAKERS[args.framework]
+        print(json.dumps(time_alone(args.framework, lambda: make(*make_arrays())[0], args.threads, args.runs,
+                                    args.iters, warmup=10)))
         return
     torch = use_threads(args.threads)
     weights, x, y = make_arrays()

@@ -10,13 +10,7 @@ import pytest
 
 from tinygrad_edu import memory
 
-glibc = sys.platform.startswith("linux") and hasattr(os, "confstr")
-if glibc:
-    try:
-        os.confstr("CS_GNU_LIBC_VERSION")
-    except (ValueError, OSError):
-        glibc = False
-pytestmark = pytest.mark.skipif(not glibc, reason="glibc's malloc only")
+pytestmark = pytest.mark.skipif(not memory.on_glibc(), reason="glibc's malloc only")
 
 # How many bytes malloc serves from pages of their own (mmap), after tinygrad_edu's import and an
 # 8 MB array: the default serves it so (its threshold starts at 128 KB); kept, the heap serves it.

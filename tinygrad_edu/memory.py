@@ -26,22 +26,31 @@ import ctypes
 import os
 import sys
 
-__all__ = ["keep_freed_memory"]
+__all__ = ["keep_freed_memory", "on_glibc"]
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's <malloc.h>
 MMAP_THRESHOLD = 32 * 2**20
 TRIM_THRESHOLD = 512 * 2**20
 
 
+def on_glibc() -> bool:
+    """True when this process runs on Linux with glibc's C library (not musl, macOS, Windows)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(os.confstr("CS_GNU_LIBC_VERSION"))
+    except (ValueError, OSError):
+        return False
+
+
 def keep_freed_memory() -> bool:
     """Ask glibc's malloc to keep freed memory for reuse (see the module docstring); True if it took
     both settings. Calling it again changes nothing and says the same."""
-    if not sys.platform.startswith("linux") or os.environ.get("TINYGRAD_EDU_KEEP_MEMORY", "1") == "0":
+    if not on_glibc() or os.environ.get("TINYGRAD_EDU_KEEP_MEMORY", "1") == "0":
         return False
     try:
-        os.confstr("CS_GNU_LIBC_VERSION")  # raises off glibc (musl)
         mallopt = ctypes.CDLL(None).mallopt  # this process's own C library: no search, no subprocess
-    except (ValueError, OSError, AttributeError):
+    except (OSError, AttributeError):
         return False
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
     took_mmap = mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1

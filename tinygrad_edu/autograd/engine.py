@@ -133,6 +133,7 @@ def fit(g, x, node):
     array, x_array = g._data, x._data
     if type(array) is not np.ndarray:  # NumPy gives a 0-d result as a scalar: keep .grad an array
         g = g._wrap(np.asarray(array))
+        array = g._data
     if array.shape != x_array.shape:
         g = unbroadcast(g, x_array.shape, node)
     if array.dtype is not x_array.dtype and array.dtype != x_array.dtype:  # (`is`: the quick common case)
