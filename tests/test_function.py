@@ -101,6 +101,59 @@ def test_saved_tensor_changed_in_place_is_refused_at_backward():
         y.sum().backward()
 
 
+class SavesSome(Function):
+    """Saves only some of its inputs (None for the others), as Mul does: saved_tensors gives None there."""
+
+    @staticmethod
+    def forward(ctx, x, y, z):
+        ctx.save_for_backward(None, y, None)
+        return x * y + z
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        nothing, y, nothing_either = ctx.saved_tensors
+        assert nothing is None and nothing_either is None and isinstance(y, tg.Tensor)
+        return grad_output * y, None, grad_output
+
+
+class SavesNothing(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(None)
+        return x * 2.0
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        assert ctx.saved_tensors == (None,)
+        return grad_output * 2.0
+
+
+def test_saved_tensors_gives_none_where_forward_saved_none():
+    x, y, z = f64([1.0, 2.0]), f64([3.0, 4.0]), f64([0.5, 0.5])
+    SavesSome.apply(x, y, z).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 4.0])
+    SavesNothing.apply(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [5.0, 6.0])
+
+
+def test_a_change_in_place_elsewhere_is_checked_but_accepted():
+    # Any in-place change makes older nodes compare their saved versions at backward (a change
+    # to a tensor they did not save passes); a change to one they saved is refused.
+    x = f64([1.0, 2.0])
+    h = x * 1.0
+    y = LegendreP3.apply(h) * x
+    other = tg.zeros(2)
+    other += 1
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 1.5 * (5 * np.array([1.0, 4.0]) - 1) * [1.0, 2.0]
+                               + 0.5 * (5 * np.array([1.0, 8.0]) - 3 * np.array([1.0, 2.0])))
+    y = LegendreP3.apply(h) * x
+    with tg.no_grad():
+        x += 1
+    with pytest.raises(RuntimeError, match="MulBackward0.*modified by an inplace operation"):
+        y.sum().backward()
+
+
 def test_second_backward_through_freed_saved_tensors_says_retain_graph():
     x = f64([1.0])
     y = LegendreP3.apply(x).sum()

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+import operator
 import warnings
 
 import numpy as np
@@ -60,7 +61,9 @@ class TensorBase:
 
     `_counter` is the version counter, a one-element list shared by a tensor and
     its views; it is made only when a view, `detach` or an in-place op needs it
-    (a tensor without one is at version 0), so most tensors carry none.
+    (a tensor without one is at version 0), so most tensors carry none. Every
+    in-place change also sets `last_change`, so that a node made after the latest
+    change knows, with one comparison, that none of what it saved has changed.
 
     `_before` is set by an in-place op recorded in the graph: the tensor as it was
     before (its value and history), for the ops that had already used it.
@@ -109,7 +112,9 @@ class TensorBase:
 
     def _bump_version(self) -> None:
         """Record that this tensor's memory was just changed in place."""
+        global last_change
         self._shared_counter()[0] += 1
+        last_change = next(_SEQUENCE)  # a node made before this must check its saved versions
 
     def _shared_counter(self) -> list:
         """The version counter, made now if this tensor had none, to be shared with a view."""
@@ -133,7 +138,26 @@ _ZEROS = [(0,) * n for n in range(9)]
 _VERSIONS: dict = {}  # interned saved_versions of zeros and Nones, as _NEEDS
 _NEEDS: dict = {}  # interned needs_input_grad tuples: (True, False) is made once, not once per op
 _SEQUENCE = itertools.count(1)  # nodes are numbered in the order they are made
+last_change = 0  # the number drawn (from _SEQUENCE) at the latest in-place change of any tensor
+_PICKERS: dict = {}  # saved_versions with None in it -> an itemgetter that puts None where nothing was saved
 _NUMBERS = frozenset((float, int, bool))
+
+
+def check_versions(node, saved: tuple, versions: tuple) -> None:
+    """Raise if a saved tensor was changed in place after the node saved it (its version moved)."""
+    for index, (t, version) in enumerate(zip(saved, versions)):
+        # A tensor without a counter is at version 0 (see TensorBase): nothing to compare.
+        if version is not None and isinstance(t, TensorBase) and t._counter is not None \
+                and t._counter[0] != version:
+            raise version_error(node, t, version, index)
+
+
+def picker(versions: tuple):
+    """For `saved + (None,)`: each saved item, or the None at the end where nothing was saved."""
+    end = len(versions)
+    indices = [end if v is None else i for i, v in enumerate(versions)]
+    get = operator.itemgetter(*indices) if end > 1 else lambda items: (items[indices[0]],)  # (one index: no tuple)
+    return _PICKERS.setdefault(versions, get)
 
 
 def _intern(needs: list) -> tuple:
@@ -190,13 +214,10 @@ class Function:
             return (self._saved_output(),)
         versions = self.saved_versions
         if versions is not None:
-            for t, version in zip(saved, versions):
-                # A tensor without a counter is at version 0 (see TensorBase): nothing to compare.
-                if version is not None and isinstance(t, TensorBase) and t._counter is not None \
-                        and t._counter[0] != version:
-                    raise version_error(self, t, version, next(i for i, s in enumerate(saved) if s is t))
+            if self.seq < last_change:  # some tensor was changed in place since this node was made
+                check_versions(self, saved, versions)
             if None in versions:  # saved is the inputs tuple, of which forward saved only some
-                return tuple([None if version is None else t for t, version in zip(saved, versions)])
+                return (_PICKERS.get(versions) or picker(versions))(saved + (None,))
         if self.output is None:  # no output saved (or it was changed in place: see below)
             for t in saved:  # (a plain loop: a generator costs more than its work here)
                 if t is OUTPUT:
