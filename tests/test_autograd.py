@@ -118,6 +118,49 @@ def test_hooks_see_and_replace_gradients():
     assert len(seen) == 1
 
 
+def test_a_grad_never_shares_memory_with_a_hooks_tensor_or_a_retained_grad():
+    # PyTorch copies a tensor a hook returns, and retain_grad keeps a copy, so that zeroing
+    # x.grad (optimizer.zero_grad(set_to_none=False)) leaves them alone. An add passes its
+    # gradient on unchanged, which is where sharing would come from.
+    x, kept = f64([1.0, 2.0]), tg.tensor([5.0, 5.0], dtype=tg.float64)
+    x.register_hook(lambda g: kept)
+    (x * 3).sum().backward()
+    x.grad.zero_()
+    assert kept.tolist() == [5.0, 5.0]
+
+    x, kept = f64([1.0, 2.0]), tg.tensor([5.0, 5.0], dtype=tg.float64)
+    z = x + 0.0
+    z.register_hook(lambda g: kept)
+    (z * 3).sum().backward()
+    assert x.grad.tolist() == [5.0, 5.0]
+    x.grad.zero_()
+    assert kept.tolist() == [5.0, 5.0]
+
+    x = f64([1.0, 2.0])
+    z = x + 0.0
+    z.retain_grad()
+    (z * 3).sum().backward()
+    x.grad.zero_()
+    assert z.grad.tolist() == [3.0, 3.0]
+
+
+def test_a_retained_grad_under_create_graph_is_in_the_graph():
+    x = f64([1.0, 2.0])
+    z = x * x
+    z.retain_grad()
+    (z * z).sum().backward(create_graph=True)
+    assert z.grad.tolist() == [2.0, 8.0] and z.grad.grad_fn.name() == "CloneBackward0"
+    (gx,) = tg.autograd.grad(z.grad.sum(), x)  # d(sum 2 x^2)/dx = 4x
+    assert gx.tolist() == [4.0, 8.0]
+
+
+def test_clone_is_its_own_node():
+    x = f64([1.0, 2.0])
+    y = x.clone()
+    assert y.grad_fn.name() == "CloneBackward0" and y.data_ptr() != x.data_ptr()
+    assert x.long().clone().dtype == tg.int64
+
+
 def test_second_backward_without_retain_graph_raises():
     x = f64([1.0, 2.0])
     y = (x * x).sum()

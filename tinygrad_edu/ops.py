@@ -431,8 +431,20 @@ class Where(Primitive):
         return None, (g.where(cond, 0.0) if need_x else None), (g.where(~cond, 0.0) if need_y else None)
 
 
+class Clone(Primitive):
+    """z = a copy of x (`clone`).   dz/dx = 1."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
 class Cast(Primitive):
-    """z = x converted to another dtype (also `clone`, a copy).   dz/dx = 1, in x's dtype."""
+    """z = x converted to another dtype.   dz/dx = 1, in x's dtype."""
 
     @staticmethod
     def forward(ctx, x, dtype):

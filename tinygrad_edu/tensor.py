@@ -382,7 +382,7 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, TensorBase):
 
     def clone(self, memory_format=None):
         """A copy that stays in the graph (gradient passes straight through)."""
-        return ops.Cast.apply(self, dtype=self.dtype)
+        return ops.Clone.apply(self)
 
     # ------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):

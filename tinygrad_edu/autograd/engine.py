@@ -292,16 +292,18 @@ class RemovableHandle:
 
 
 def run_hooks(hooks, grad, where: str):
-    """Each hook sees the gradient; a returned tensor replaces it, and must keep its shape."""
+    """Each hook sees the gradient; a returned tensor replaces it, and must keep its shape.
+    The replacement goes on as a copy (a clone, recorded under create_graph): the hook's caller
+    may still hold that tensor, and a .grad it reaches must not share its memory (PyTorch copies too)."""
     for hook in hooks:
         new = hook(grad)
-        if new is not None:
+        if new is not None and new is not grad:
             if not isinstance(new, TensorBase) or new._data.shape != grad._data.shape:
                 shape = getattr(new, "shape", type(new).__name__)
                 raise RuntimeError(f"hook on {where}: returned a gradient of shape {tuple(shape)} for a "
                                    f"gradient of shape {tuple(grad.shape)}; a hook may replace the "
                                    "gradient only with a tensor of the same shape")
-            grad = new
+            grad = new.clone()
     return grad
 
 
@@ -319,7 +321,9 @@ def run_node_hooks(node, grad):
     if node.retained is not None:
         tensor = node.retained()
         if tensor is not None:
-            kept = grad if Mode.grad_enabled else grad.detach()
+            # A copy (recorded under create_graph), as PyTorch's retain_grad: the same gradient may
+            # pass on unchanged (through an add) into a leaf's .grad, and the two must not share memory.
+            kept = grad.clone()
             tensor._grad = kept if tensor._grad is None else tensor._grad + kept
     return grad
 
