@@ -14,7 +14,7 @@ however the batch is split (tests/test_nn_cores.py checks it bit for bit).
 What it cannot stop: after a product that used several BLAS threads (a Linear layer's), OpenBLAS's
 idle threads busy-wait ~0.1 s for the next one, on the cores the slices need, and setting BLAS to
 one thread does not put them to sleep. OPENBLAS_THREAD_TIMEOUT=4 in the environment before NumPy
-loads does (benchmarks/README.md has what it is worth).
+loads does, at a price for every 2-thread product (benchmarks/README.md has both).
 
 With one thread, or an input too small to be worth a thread, the work runs once, on the
 whole batch, in the calling thread. THREADS is read once, at import: the number of
