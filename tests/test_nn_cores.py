@@ -50,6 +50,20 @@ def test_over_batch_gives_each_thread_its_own_slice_with_blas_on_one_thread(spli
     assert [library["num_threads"] for library in cores.NUMPY_BLAS.info()] == blas_before  # restored
 
 
+def test_the_calling_thread_takes_a_slightly_larger_first_slice(split, monkeypatch):
+    """It starts at once; a worker starts after the hand-over (~50 us), so its share is smaller."""
+    split(True)
+    monkeypatch.setattr(cores, "THREADS", 2)
+    calls = []
+
+    def work(s):
+        calls.append((s, threading.get_ident()))
+        return s
+    assert cores.over_batch(work, 32, 10 ** 6) == [slice(0, 17), slice(17, 32)]
+    assert cores.over_batch(work, 128, 10 ** 6) == [slice(0, 68), slice(68, 128)]
+    assert {s.stop - s.start for s, ident in calls if ident == threading.get_ident()} == {17, 68}
+
+
 def test_over_batch_runs_once_on_the_whole_batch_with_one_thread_or_a_small_input(split, monkeypatch):
     def work(s):
         assert threading.current_thread() is threading.main_thread() or not s.start

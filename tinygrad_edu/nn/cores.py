@@ -11,6 +11,11 @@ matrices), with BLAS held to one thread meanwhile so that the slices do not comp
 the cores. Each slice writes its own part of the result, so the values are the same
 however the batch is split (tests/test_nn_cores.py checks it bit for bit).
 
+What it cannot stop: after a product that used several BLAS threads (a Linear layer's), OpenBLAS's
+idle threads busy-wait ~0.1 s for the next one, on the cores the slices need, and setting BLAS to
+one thread does not put them to sleep. OPENBLAS_THREAD_TIMEOUT=4 in the environment before NumPy
+loads does, at a price for every 2-thread product (benchmarks/README.md has both).
+
 With one thread, or an input too small to be worth a thread, the work runs once, on the
 whole batch, in the calling thread. THREADS is read once, at import: the number of
 threads NumPy's BLAS was given (OMP_NUM_THREADS or OPENBLAS_NUM_THREADS, else one per
@@ -39,11 +44,15 @@ _pool_owner: tuple | None = None  # (process id, THREADS) the pool was made for
 
 def over_batch(work: Callable[[slice], object], n: int, size: int) -> list:
     """[work(s) for each slice s of the batch range(n)]: slice(0, n) alone with one thread or an
-    input of `size` < 2 * GRAIN elements; else one slice per thread, run at the same time."""
+    input of `size` < 2 * GRAIN elements; else one slice per thread, run at the same time, the
+    first (a little larger) in the calling thread."""
     count = min(THREADS, n, size // GRAIN)
     if count < 2:
         return [work(slice(0, n))]
-    bounds = [n * i // count for i in range(count + 1)]
+    # The calling thread starts on its slice at once, a worker some 50 us later (the hand-over), so the
+    # calling thread's slice is larger by about 1/16 of a share: 17 and 15 of 32, 68 and 60 of 128.
+    head_start = n // (16 * count)
+    bounds = [0] + [n * i // count + head_start for i in range(1, count)] + [n]
     slices = [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
     blas = NUMPY_BLAS.lib_controllers
     before = [library.num_threads for library in blas]

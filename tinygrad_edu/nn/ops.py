@@ -192,17 +192,25 @@ def output_size(size: int, kernel: int, stride: int, pad: int) -> int:
     return (size + 2 * pad - kernel) // stride + 1
 
 
-def columns_for(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple) -> np.ndarray:
-    """An empty buffer for x's unrolled windows (im2col): shape (N, C, kh, kw, Ho, Wo)."""
-    (kh, kw), (height, width) = kernel, x.shape[2:]
-    ho, wo = output_size(height, kh, stride[0], padding[0]), output_size(width, kw, stride[1], padding[1])
-    return np.empty(x.shape[:2] + (kh, kw, ho, wo), dtype=x.dtype)
+def output_shape(x_shape: tuple, kernel: tuple, stride: tuple, padding: tuple) -> tuple:
+    """(Ho, Wo): the output's height and width for an (N, C, H, W) input."""
+    return tuple(output_size(size, k, s, p) for size, k, s, p in zip(x_shape[2:], kernel, stride, padding))
+
+
+def columns_for(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, ones_row: bool = False) -> np.ndarray:
+    """A buffer for x's unrolled windows (im2col), of shape (N, C*kh*kw, Ho*Wo), empty for im2col to
+    fill; with `ones_row`, one row more, filled with ones: the input the bias multiplies (Conv2dFunction)."""
+    ho, wo = output_shape(x.shape, kernel, stride, padding)
+    columns = np.empty((x.shape[0], x.shape[1] * kernel[0] * kernel[1] + ones_row, ho * wo), dtype=x.dtype)
+    if ones_row:
+        columns[:, -1] = 1
+    return columns
 
 
 def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, columns: np.ndarray) -> None:
-    """Fill `columns` (N, C, kh, kw, Ho, Wo: see columns_for) with the windows of x unrolled:
-    [:, :, a, b] holds the element at kernel offset (a, b) of every window. Viewed as
-    (N, C*kh*kw, Ho*Wo), a matrix product with the weight as (O, C*kh*kw) is the convolution.
+    """Fill the first C*kh*kw rows of `columns` (see columns_for) with the windows of x unrolled:
+    seen as (N, C, kh, kw, Ho, Wo), [:, :, a, b] holds the element at kernel offset (a, b) of every
+    window. A matrix product with the weight as (O, C*kh*kw) is then the convolution.
 
     x padded with zeros (a copy kh*kw times smaller than `columns`) is viewed as its windows,
     a strided view with no copy, and the view is copied into `columns` in one call. Few NumPy
@@ -211,13 +219,14 @@ def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, columns:
     benchmarks' machine. One copy per kernel offset with its zero border was ~50 calls for a
     3x3 kernel, and no faster on one thread."""
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    n, c, height, width = x.shape
     if ph or pw:
-        n, c, height, width = x.shape
         padded = np.zeros((n, c, height + 2 * ph, width + 2 * pw), dtype=x.dtype)
         padded[:, :, ph:ph + height, pw:pw + width] = x
         x = padded
     windows = sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]  # (N, C, Ho, Wo, kh, kw)
-    np.copyto(columns, windows.transpose(0, 1, 4, 5, 2, 3))
+    rows = columns[:, :c * kh * kw].reshape(n, c, kh, kw, *windows.shape[2:4])  # a view: columns' rows split
+    np.copyto(rows, windows.transpose(0, 1, 4, 5, 2, 3))
 
 
 def col2im(columns: np.ndarray, stride: tuple, padding: tuple, out: np.ndarray) -> None:
@@ -235,15 +244,15 @@ def col2im(columns: np.ndarray, stride: tuple, padding: tuple, out: np.ndarray) 
                     columns[:, :, a, b, i0:i1, j0:j1]
 
 
-def weight_grad(g: np.ndarray, columns: np.ndarray, w_shape: tuple) -> np.ndarray:
-    """sum over n of g[n] (O, Ho*Wo) @ columns[n]^T (Ho*Wo, C*kh*kw): one product per batch
-    element, the batch split over the cores; summed over n once they are all done."""
+def weight_grad(g: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """sum over n of g[n] (O, Ho*Wo) @ columns[n]^T (Ho*Wo, rows): one product per batch element,
+    the batch split over the cores; summed over n once they are all done. Shape (O, rows)."""
     n, o = g.shape[:2]
     g = g.reshape(n, o, -1)
-    columns = columns.reshape(n, -1, g.shape[2]).transpose(0, 2, 1)
+    columns = columns.transpose(0, 2, 1)
     products = np.empty((n, o, columns.shape[2]), dtype=np.result_type(g, columns))
     over_batch(lambda s: np.matmul(g[s], columns[s], out=products[s]), n, columns.size)
-    return products.sum(axis=0).reshape(w_shape)
+    return products.sum(axis=0)
 
 
 class Conv2dFunction(Primitive):
@@ -257,9 +266,13 @@ class Conv2dFunction(Primitive):
       dL/dw = Conv2dWeightGrad(x, g)  (each window times its g, summed),
       dL/db = the sum of g over n, i and j.
 
-    The bias is added here, in place, rather than as a broadcast add node (one node and
-    one (N, O, Ho, Wo) temporary less). When w needs a gradient, forward keeps the
-    unrolled windows for Conv2dWeightGrad, which would otherwise unroll x again.
+    The bias is one more column of the weight, multiplying one more row of the unrolled windows,
+    all ones (columns_for): the product adds it, with no pass over y of its own, and a plain
+    backward gets dL/db from the product that gives dL/dw (the sum of g times that row of ones),
+    with no sum of its own either. (The two passes took 0.2 ms of benchmarks/conv.py's 4-5 ms
+    step.) A recorded backward (create_graph=True) sums g as an op; tests/test_ops.py checks that
+    both give the same gradients. When w needs a gradient, forward keeps the unrolled windows
+    for it, which would otherwise be unrolled again.
     """
 
     @staticmethod
@@ -267,20 +280,17 @@ class Conv2dFunction(Primitive):
         ctx.save_for_backward(x, w)
         ctx.stride, ctx.padding = stride, padding
         n, o = x.shape[0], w.shape[0]
-        columns = columns_for(x, w.shape[2:], stride, padding)
-        ho, wo = columns.shape[4:]
+        columns = columns_for(x, w.shape[2:], stride, padding, ones_row=b is not None)
         if ctx.needs_input_grad[1]:
             ctx.columns = columns
-        weights, windows = w.reshape(o, -1), columns.reshape(n, -1, ho * wo)
-        y = np.empty((n, o, ho * wo), dtype=np.result_type(x, w))
+        weights = w.reshape(o, -1) if b is None else np.concatenate((w.reshape(o, -1), b[:, None]), axis=1)
+        y = np.empty((n, o, columns.shape[2]), dtype=np.result_type(x, w))
 
-        def one_slice(s):  # a slice of the batch: unroll its windows, multiply, add the bias
+        def one_slice(s):  # a slice of the batch: unroll its windows, multiply (the bias comes with them)
             im2col(x[s], w.shape[2:], stride, padding, columns[s])
-            np.matmul(weights, windows[s], out=y[s])
-            if b is not None:
-                y[s] += b[:, None]
+            np.matmul(weights, columns[s], out=y[s])
         over_batch(one_slice, n, columns.size)
-        return y.reshape(n, o, ho, wo)
+        return y.reshape((n, o) + output_shape(x.shape, w.shape[2:], stride, padding))
 
     @staticmethod
     def backward(ctx, g):
@@ -288,6 +298,9 @@ class Conv2dFunction(Primitive):
         needs = ctx.needs_input_grad
         options = {"stride": ctx.stride, "padding": ctx.padding}
         gx = Conv2dInputGrad.apply(g, w, x_shape=x.shape, **options) if needs[0] else None
+        if len(needs) == 3 and needs[1] and needs[2] and not Mode.grad_enabled:  # plain: w's and b's in one product
+            both = weight_grad(g._data, ctx.columns)  # (O, C*kh*kw + 1): the last column is b's
+            return gx, g._wrap(np.ascontiguousarray(both[:, :-1]).reshape(w.shape)), g._wrap(both[:, -1].copy())
         gw = Conv2dWeightGrad.apply(x, g, w_shape=w.shape, columns=ctx.columns, **options) if needs[1] else None
         if len(needs) == 2:
             return gx, gw
@@ -340,7 +353,8 @@ class Conv2dWeightGrad(Primitive):
         if columns is None:
             columns = columns_for(x, w_shape[2:], stride, padding)
             im2col(x, w_shape[2:], stride, padding, columns)
-        return weight_grad(g, columns, w_shape)
+        rows = math.prod(w_shape[1:])  # of the windows (columns kept by a forward with a bias have a row of ones more)
+        return weight_grad(g, columns[:, :rows]).reshape(w_shape)
 
     @staticmethod
     def backward(ctx, h):
@@ -384,9 +398,8 @@ class MaxPool2dFunction(Primitive):
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding):
-        n, c, height, width = x.shape
-        out_size = (output_size(height, kernel[0], stride[0], padding[0]),
-                    output_size(width, kernel[1], stride[1], padding[1]))
+        n, c = x.shape[:2]
+        out_size = output_shape(x.shape, kernel, stride, padding)
         out = np.empty((n, c) + out_size, dtype=x.dtype)
         best = np.empty((n, c) + out_size, dtype=smallest_int(kernel[0] * kernel[1]))
         over_batch(lambda s: max_pool(x[s], kernel, stride, padding, out[s], best[s]), n, x.size)
