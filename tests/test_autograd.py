@@ -144,21 +144,6 @@ def test_a_grad_never_shares_memory_with_a_hooks_tensor_or_a_retained_grad():
     assert z.grad.tolist() == [3.0, 3.0]
 
 
-def test_a_second_backward_adds_into_the_same_grad_tensor_in_place():
-    # PyTorch's AccumulateGrad: without create_graph the new gradient is added into .grad in
-    # place, so a reference to x.grad sees the sum, and .grad's version moves.
-    x = f64([1.0, 2.0])
-    (x * x).sum().backward()
-    first, version = x.grad, x.grad._version
-    (x * x).sum().backward()
-    assert x.grad is first and first.tolist() == [4.0, 8.0] and first._version == version + 1
-    frozen = np.array([1.0, 1.0])
-    frozen.flags.writeable = False
-    x.grad = tg.from_numpy(frozen)  # a read-only array cannot be added into: a new .grad
-    (x * x).sum().backward()
-    assert x.grad.tolist() == [3.0, 5.0] and frozen.tolist() == [1.0, 1.0]
-
-
 def test_a_retained_grad_under_create_graph_is_in_the_graph():
     x = f64([1.0, 2.0])
     z = x * x

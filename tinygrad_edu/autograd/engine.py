@@ -208,10 +208,7 @@ def deliver(leaf, g, create_graph: bool, given: set) -> None:
         leaf._grad = g
     elif create_graph:
         leaf._grad = leaf._grad + g
-    elif leaf._grad._data.flags.writeable:  # added into the same tensor, in place, as PyTorch does
-        np.add(leaf._grad._data, g._data, out=leaf._grad._data)
-        leaf._grad._bump_version()
-    else:  # (a read-only array the user assigned as .grad)
+    else:
         leaf._grad = type(g)._wrap(leaf._grad._data + g._data)
 
 
