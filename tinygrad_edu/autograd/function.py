@@ -139,7 +139,7 @@ _VERSIONS: dict = {}  # interned saved_versions of zeros and Nones, as _NEEDS
 _NEEDS: dict = {}  # interned needs_input_grad tuples: (True, False) is made once, not once per op
 _SEQUENCE = itertools.count(1)  # nodes are numbered in the order they are made
 last_change = 0  # the number drawn (from _SEQUENCE) at the latest in-place change of any tensor
-_PICKERS: dict = {}  # saved_versions with None in it -> an itemgetter that puts None where nothing was saved
+_PICKERS: dict = {}  # saved_versions of zeros and Nones -> an itemgetter that puts None where nothing was saved
 _NUMBERS = frozenset((float, int, bool))
 
 
@@ -153,11 +153,13 @@ def check_versions(node, saved: tuple, versions: tuple) -> None:
 
 
 def picker(versions: tuple):
-    """For `saved + (None,)`: each saved item, or the None at the end where nothing was saved."""
+    """For `saved + (None,)`: each saved item, or the None at the end where nothing was saved.
+    Kept for the common versions, zeros and Nones (few patterns), not for others: a tensor changed
+    in place at every step would add one entry per step."""
     end = len(versions)
     indices = [end if v is None else i for i, v in enumerate(versions)]
     get = operator.itemgetter(*indices) if end > 1 else lambda items: (items[indices[0]],)  # (one index: no tuple)
-    return _PICKERS.setdefault(versions, get)
+    return _PICKERS.setdefault(versions, get) if not any(versions) else get
 
 
 def _intern(needs: list) -> tuple:
