@@ -613,3 +613,16 @@ def test_an_emptied_state_is_refilled_in_place_as_pytorch_does():
     state.clear()
     opt.step()
     assert opt.state[p] is state and sorted(state) == ["exp_avg", "exp_avg_sq", "step"]
+
+
+def test_zeroing_or_clipping_grad_in_place_is_seen_by_a_graph_that_saved_it():
+    # As p.grad.zero_() in PyTorch: a penalty built on p.grad (create_graph) must not backpropagate
+    # through a .grad that was changed in place since; the version check refuses it.
+    for change in (lambda p: tg.optim.SGD([p], lr=0.1).zero_grad(set_to_none=False),
+                   lambda p: tg.nn.utils.clip_grad_value_([p], 0.5)):
+        p = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+        (p * p).sum().backward(create_graph=True)
+        penalty = (p.grad * p.grad).sum()
+        change(p)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            penalty.backward()
