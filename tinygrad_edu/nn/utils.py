@@ -46,7 +46,7 @@ def clip_grad_value_(parameters, clip_value: float) -> None:
     for p in as_list(parameters):
         if p.grad is not None:
             np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
-            p.grad._bump_version()  # changed in place: a graph that saved this .grad can tell
+            p.grad._changed()  # changed in place, as clamp_ would: a graph that saved this .grad can tell
 
 
 def parameters_to_vector(parameters) -> Tensor:

@@ -110,7 +110,7 @@ class Optimizer:
                     p.grad = None
                 elif p.grad._data.flags.writeable:
                     p.grad._data.fill(0)
-                    p.grad._bump_version()  # as zero_() does: a graph that saved this .grad can tell
+                    p.grad._changed()  # as zero_() does: a graph that saved this .grad can tell
                 else:  # a broadcast view from the engine cannot be written
                     p.grad = Tensor._wrap(np.zeros_like(p._data))
 
