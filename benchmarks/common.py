@@ -58,40 +58,84 @@ def run_per_thread_count(script: str, argv: list[str]) -> None:
         subprocess.run([sys.executable, script, "--threads", str(threads), *argv], env=env, check=True)
 
 
-def child(script: str, args: list[str]) -> dict:
-    """Run `script` with `args` in a new process, the thread variables set from its --threads;
-    its last line of output is JSON, returned."""
+def child_env(args: list[str]) -> dict:
+    """The environment of a child run with `args`: the thread variables set from its --threads."""
     threads = args[args.index("--threads") + 1]
-    env = dict(os.environ, **{name: threads for name in THREAD_VARIABLES})
-    done = subprocess.run([sys.executable, script, *args], env=env, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return dict(os.environ, **{name: threads for name in THREAD_VARIABLES})
 
 
-def rounds_of(script: str, frameworks: list, args: list, rounds: int) -> dict:
-    """Each framework's figures, averaged over `rounds` child processes that take turns (A B, B A, ...),
-    each child run as `script *args --framework NAME` with only that framework loaded.
+def rounds_of(script: str, frameworks: list, args: list, rounds: int, bursts: int) -> dict:
+    """Each framework's figures, the mean over `rounds` x `bursts` timed bursts that take turns with the
+    other frameworks' (A B, B A, ...). In each round every framework has a child process of its own,
+    `script *args --framework NAME`, with only that framework loaded; the children wait on their
+    standard input, and the parent asks one at a time for a burst (common.serve).
 
     Why children: a framework pays Python's cycle collector for every object alive in its process,
     and PyTorch's import alone leaves ~140,000 (see overhead.py); a learner's script loads one
-    framework, so each is timed alone. Why rounds: on a shared virtual machine a whole process
-    sometimes runs 1.5x slower than the next one, for seconds at a time. One process per framework
-    makes the comparison a coin toss; several, interleaved, put all through the same slow spells."""
+    framework, so each is timed alone. Why bursts taking turns: on a shared virtual machine the
+    same code sometimes runs 1.5x slower, for seconds at a time (a plain Python loop too). Runs
+    a second or so apart, each framework's beside the other's, go through the same slow spells, so
+    the ratio holds even when the machine does not; whole processes taking turns left it a coin
+    toss (1.17x one hour, 1.29x the next). The parent waits `PAUSE` seconds before each burst: a
+    BLAS library's idle threads busy-wait for a while after their last product, on the cores the
+    next burst, of the other framework, needs."""
     results: dict = {framework: [] for framework in frameworks}
-    for i in range(rounds):
-        for framework in (frameworks if i % 2 == 0 else frameworks[::-1]):
-            results[framework].append(child(script, [*args, "--framework", framework]))
+    turn = 0
+    for _ in range(rounds):
+        children = {framework: Server(script, [*args, "--framework", framework]) for framework in frameworks}
+        try:
+            for _ in range(bursts):
+                for framework in (frameworks if turn % 2 == 0 else frameworks[::-1]):
+                    time.sleep(PAUSE)
+                    results[framework].append(children[framework].ask())
+                turn += 1
+        finally:
+            for server in children.values():
+                server.close()
     return {framework: {key: (mean([r[key] for r in rs]) if isinstance(rs[0][key], float) else rs[0][key])
                         for key in rs[0]} for framework, rs in results.items()}
 
 
-def time_alone(name: str, make_step, threads: int, runs: int, iters: int, warmup: int) -> dict:
-    """A child of rounds_of: framework `name`'s step (made by `make_step()`) timed with only that
-    framework loaded; the mean wall-clock and CPU milliseconds over `runs` runs of `iters` calls."""
+PAUSE = 0.3  # seconds between bursts: OpenBLAS's idle threads spin ~0.1 s after a product (nn/cores.py)
+
+
+class Server:
+    """A child process of rounds_of, started now; `ask()` has it time one burst and returns its figures."""
+
+    def __init__(self, script: str, args: list[str]):
+        self.process = subprocess.Popen([sys.executable, script, *args], env=child_env(args), text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def ask(self) -> dict:
+        self.process.stdin.write("burst\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"a benchmark child ({' '.join(self.process.args[1:])}) ended early, code "
+                               f"{self.process.wait()}; its error is above")
+        return json.loads(line)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def serve(burst) -> None:
+    """The child's side of rounds_of: for each line the parent writes, one line of JSON, burst()'s
+    figures, until the parent closes the pipe. Set-up and warm-up are done before."""
+    for _ in sys.stdin:
+        print(json.dumps(burst()), flush=True)
+
+
+def serve_step(name: str, make_step, threads: int, iters: int, warmup: int) -> None:
+    """A child of rounds_of for a step: framework `name`'s step (made by `make_step()`), with only that
+    framework loaded; each burst is one run of `iters` calls (after `warmup` more), its mean wall-clock
+    and CPU milliseconds per call."""
     if name == "PyTorch CPU":
         use_threads(threads)
     step = make_step()
-    times = [mean_ms(step, iters, warmup=warmup) for _ in range(runs)]
-    return {"wall": mean([t[0] for t in times]), "cpu": mean([t[1] for t in times])}
+    mean_ms(step, 1, warmup=warmup)
+    serve(lambda: dict(zip(("wall", "cpu"), mean_ms(step, iters, warmup=warmup))))
 
 
 def use_threads(threads: int):

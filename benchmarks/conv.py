@@ -2,24 +2,23 @@
 
 Input: a (32, 8, 28, 28) float32 batch; the loss is the sum of the pooled output.
 Prints, for 1 and then 2 threads (see common.py), the MEAN milliseconds per
-iteration over --runs runs of --iters iterations, collections included, the ratio
+iteration over --rounds x --runs bursts of --iters iterations, collections included, the ratio
 to PyTorch CPU when torch is installed (never required), and the phases of
 tinygrad_edu's step.
 
-Each framework is timed in processes of its own, with only it loaded, taking turns
-(common.rounds_of).
+Each framework is timed in processes of its own, with only it loaded, the frameworks'
+bursts of --iters iterations taking turns (common.rounds_of).
 
     python benchmarks/conv.py [--rounds 4] [--runs 5] [--iters 10]
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
 import numpy as np
-from common import machine_line, parse, rounds_of, run_per_thread_count, table, time_alone, use_threads
+from common import machine_line, parse, rounds_of, run_per_thread_count, serve_step, table, use_threads
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
@@ -79,9 +78,9 @@ STEPS = {"tinygrad_edu": step_tinygrad, "PyTorch CPU": step_torch}
 
 def main() -> None:
     def options(parser):
-        parser.add_argument("--runs", type=int, default=5, help="timed runs per process")
+        parser.add_argument("--runs", type=int, default=5, help="timed bursts per process")
         parser.add_argument("--iters", type=int, default=10, help="iterations per timed run")
-        parser.add_argument("--rounds", type=int, default=4, help="processes per framework, taking turns")
+        parser.add_argument("--rounds", type=int, default=4, help="processes per framework")
         parser.add_argument("--framework", default=None, help="(a child: time this framework alone)")
     args = parse(__doc__.splitlines()[0], options)
     if args.threads is None:
@@ -89,18 +88,17 @@ def main() -> None:
         return
     if args.framework is not None:
         make = STEPS[args.framework]
-        print(json.dumps(time_alone(args.framework, lambda: make(make_arrays()), args.threads, args.runs,
-                                    args.iters, warmup=1)))
+        serve_step(args.framework, lambda: make(make_arrays()), args.threads, args.iters, warmup=1)
         return
     torch = use_threads(args.threads)
     print(machine_line())
     print(f"conv2d({SHAPE[1]}->{OUT_CHANNELS}, 3x3, padding 1) + ReLU + max_pool2d(2), batch {SHAPE}, forward + "
-          f"backward: mean ms per iteration, {args.rounds} processes per framework taking turns, each {args.runs} "
-          f"runs of {args.iters} with only that framework loaded, collections included"
+          f"backward: mean ms per iteration, {args.rounds} processes per framework with only it loaded, each "
+          f"{args.runs} bursts of {args.iters}, the frameworks' bursts taking turns, collections included"
           + ("" if torch is not None else " (torch is not installed: no comparison)"))
     names = [name for name in STEPS if torch is not None or name != "PyTorch CPU"]
-    results = rounds_of(__file__, names, ["--threads", str(args.threads), "--runs", str(args.runs),
-                                          "--iters", str(args.iters)], args.rounds)
+    results = rounds_of(__file__, names, ["--threads", str(args.threads), "--iters", str(args.iters)],
+                        args.rounds, args.runs)
     wall = {name: results[name]["wall"] for name in names}
     cpu = {name: results[name]["cpu"] for name in names}
     rows = [(name, wall[name], f"{wall[name] / wall['PyTorch CPU']:.2f}x" if torch is not None else "-",

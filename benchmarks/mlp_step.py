@@ -9,8 +9,8 @@ step gives the same loss and the same updated weights in each.
 
 Prints, for 1 and then 2 threads (see common.py), the MEAN milliseconds per step,
 collections included. Each framework is timed in processes of its own, with only
-it loaded (--rounds processes each, the frameworks taking turns, --runs runs of
---iters steps in each; see common.rounds_of): in one process, PyTorch's import
+it loaded (--rounds processes each, each timing --runs bursts of --iters steps,
+the frameworks' bursts taking turns; see common.rounds_of): in one process, PyTorch's import
 leaves ~140,000 objects for Python's cycle collector, which then charges its
 full collections to whichever framework makes objects. PyTorch's figure is
 printed when torch is installed (never required).
@@ -20,7 +20,6 @@ printed when torch is installed (never required).
 
 from __future__ import annotations
 
-import json
 import sys
 
 import numpy as np
@@ -33,8 +32,8 @@ from common import (
     parse,
     rounds_of,
     run_per_thread_count,
+    serve_step,
     table,
-    time_alone,
     use_threads,
 )
 
@@ -168,9 +167,9 @@ MAKERS = {"hand-written NumPy": step_numpy, "tinygrad_edu": step_tinygrad, "PyTo
 
 def main() -> None:
     def options(parser):
-        parser.add_argument("--runs", type=int, default=5, help="timed runs per process")
+        parser.add_argument("--runs", type=int, default=5, help="timed bursts per process")
         parser.add_argument("--iters", type=int, default=200, help="steps per timed run")
-        parser.add_argument("--rounds", type=int, default=4, help="processes per framework, taking turns")
+        parser.add_argument("--rounds", type=int, default=4, help="processes per framework")
         parser.add_argument("--framework", default=None, help="(a child: time this framework alone)")
         parser.add_argument("--profile", action="store_true", help="cProfile tinygrad_edu's step afterwards")
     args = parse(__doc__.splitlines()[0], options)
@@ -179,22 +178,21 @@ def main() -> None:
         return
     if args.framework is not None:
         make = MAKERS[args.framework]
-        print(json.dumps(time_alone(args.framework, lambda: make(*make_arrays())[0], args.threads, args.runs,
-                                    args.iters, warmup=10)))
+        serve_step(args.framework, lambda: make(*make_arrays())[0], args.threads, args.iters, warmup=10)
         return
     torch = use_threads(args.threads)
     weights, x, y = make_arrays()
     names = [name for name in MAKERS if torch is not None or name != "PyTorch CPU"]
     print(machine_line())
     print(f"MLP {'-'.join(map(str, MLP_SIZES))}, batch {BATCH}, float32, cross-entropy, SGD lr {LR}: mean ms per step, "
-          f"{args.rounds} processes per framework taking turns, each {args.runs} runs of {args.iters} steps with only "
-          "that framework loaded, collections included"
+          f"{args.rounds} processes per framework with only it loaded, each {args.runs} bursts of {args.iters} steps, "
+          "the frameworks' bursts taking turns, collections included"
           + ("" if torch is not None else " (torch is not installed: no comparison)"))
     upcasts = check_float32(weights, x, y)
     print("float32 throughout (graph inputs, gradients, loss):", "yes" if not upcasts else f"NO: {upcasts}")
     check_same_step({name: MAKERS[name] for name in names}, weights, x, y)
-    results = rounds_of(__file__, names, ["--threads", str(args.threads), "--runs", str(args.runs),
-                                          "--iters", str(args.iters)], args.rounds)
+    results = rounds_of(__file__, names, ["--threads", str(args.threads), "--iters", str(args.iters)],
+                        args.rounds, args.runs)
     wall = {name: results[name]["wall"] for name in names}
     cpu = {name: results[name]["cpu"] for name in names}
     rows = []

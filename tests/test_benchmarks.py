@@ -14,7 +14,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 @pytest.mark.parametrize("script, expect", [("mlp_step.py", "float32 throughout (graph inputs, gradients, loss): yes"),
                                             ("conv.py", "tinygrad_edu phases")])
 def test_benchmark_script_runs_and_checks_itself(script, expect):
-    done = subprocess.run([sys.executable, str(BENCHMARKS / script), "--threads", "1", "--runs", "1", "--iters", "2"],
+    done = subprocess.run([sys.executable, str(BENCHMARKS / script), "--threads", "1", "--rounds", "1", "--runs", "2", "--iters", "2"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert expect in done.stdout
@@ -26,3 +26,30 @@ def test_overhead_script_runs_and_counts_objects():
     assert done.returncode == 0, done.stderr[-2000:]
     ours = next(line for line in done.stdout.splitlines() if line.startswith("| tinygrad_edu "))
     assert float(ours.split("|")[8]) <= 3.0  # gc objects per op: the goal of issue 10
+
+
+def test_rounds_of_has_the_bursts_take_turns(tmp_path, monkeypatch):
+    """Each framework's child serves bursts on request; the parent alternates A B, B A, ... so that both
+    go through the machine's slow spells alike, and averages each framework's figures."""
+    log = tmp_path / "log"
+    script = tmp_path / "fake.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(BENCHMARKS)!r})\n"
+        "from common import serve\n"
+        "name = sys.argv[sys.argv.index('--framework') + 1]\n"
+        "count = []\n"
+        "def burst():\n"
+        f"    count.append(1)\n"
+        f"    open({str(log)!r}, 'a').write(name)\n"
+        "    return {'wall': float(len(count)), 'name': name}\n"
+        "serve(burst)\n")
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import common
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    monkeypatch.setattr(common, "PAUSE", 0.0)
+    results = common.rounds_of(str(script), ["a", "b"], ["--threads", "1"], rounds=2, bursts=3)
+    assert log.read_text() == "abbaab" "baabba"  # the second round goes on alternating
+    assert results == {"a": {"wall": 2.0, "name": "a"}, "b": {"wall": 2.0, "name": "b"}}  # bursts 1, 2, 3 twice
