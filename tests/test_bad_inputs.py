@@ -160,6 +160,9 @@ def test_assigning_a_grad_checks_type_and_shape_as_pytorch():
         x.grad = tg.zeros(5)
     with pytest.raises(TypeError, match=r"^grad: assigned grad must be a Tensor or None"):
         x.grad = np.zeros(3)
+    with pytest.raises(RuntimeError, match=r"^grad: assigned grad has dtype float64 but the tensor has dtype "
+                                           r"float32; they must match\. Hint: x\.grad = g\.to\(x\.dtype\)"):
+        x.grad = tg.zeros(3, dtype=tg.float64)
     assert x.grad is None  # nothing was stored
     x.grad = tg.ones(3)
     assert x.grad.tolist() == [1.0, 1.0, 1.0]

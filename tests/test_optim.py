@@ -452,8 +452,8 @@ def breakage(how, opt, params):
         last._grad = tg.ones(4)
         return RuntimeError, r"parameter 0 of param group 1 \(shape \(3,\), dtype float32\) has a gradient of " \
                              r"shape \(4,\)"
-    if how == "dtype":
-        last.grad = tg.ones(3, dtype=tg.float64)
+    if how == "dtype":  # the .grad setter refuses this too
+        last._grad = tg.ones(3, dtype=tg.float64)
         return RuntimeError, "has a gradient of dtype float64; the gradient and the parameter must have the same dtype"
     if how == "not a tensor":  # past the .grad setter, which refuses it too
         last._grad = np.ones(3, dtype=np.float32)
@@ -491,7 +491,7 @@ def test_a_bad_gradient_or_state_changes_nothing(kind, how):
 def test_an_integer_parameter_is_refused_before_the_step():
     good, counts = tg.tensor([1.0], requires_grad=True), tg.tensor([1, 2])
     opt = optim.SGD([good, counts], lr=0.1)
-    good.grad, counts.grad = tg.ones(1), tg.ones(2)
+    good.grad, counts.grad = tg.ones(1), tg.ones(2, dtype=tg.int64)  # (a float grad: the setter refuses)
     with pytest.raises(TypeError, match=r"parameter 1 of param group 0 \(shape \(2,\), dtype int64\): only "
                                         "floating-point parameters can be optimized"):
         opt.step()
@@ -505,7 +505,7 @@ def test_a_step_after_a_refused_one_is_the_step_that_would_have_been():
         twin, twin_params = trained(kind)
         for p, q in zip(params, twin_params):
             p.grad, q.grad = tg.full(p.shape, 0.25), tg.full(q.shape, 0.25)
-        params[-1].grad = tg.ones(*params[-1].shape, dtype=tg.float64)
+        params[-1]._grad = tg.ones(*params[-1].shape, dtype=tg.float64)  # (past the setter, which refuses it too)
         with pytest.raises(RuntimeError):
             opt.step()
         params[-1].grad = tg.full(params[-1].shape, 0.25)

@@ -200,6 +200,25 @@ def test_legacy_tensor_constructor():
         tg.Tensor([1], [2])
 
 
+def test_legacy_constructor_shares_the_version_counter_with_what_it_shares():
+    """Tensor(t) is t's memory, so a change through either is seen by a graph that saved the other (as PyTorch)."""
+    x, t = tg.ones(3, requires_grad=True), tg.ones(3)
+    y = (x * t).sum()  # Mul saved t
+    alias = tg.Tensor(t)
+    alias.add_(1)
+    assert t._version == alias._version == 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+    assert tg.Tensor(tg.ones(2), dtype=tg.float64)._version == 0  # a converted copy has its own
+
+
+def test_tensor_of_a_tensor_copies_it_out_of_the_graph_and_warns_as_pytorch():
+    t = tg.ones(2, requires_grad=True)
+    with pytest.warns(UserWarning, match=r"use sourceTensor\.detach\(\)\.clone\(\)"):
+        c = tg.tensor(t)
+    assert not c.requires_grad and not np.shares_memory(c._data, t._data)
+
+
 def test_legacy_type_constructors():
     assert tg.LongTensor([1, 2]).dtype == np.int64 and tg.FloatTensor(2, 3).shape == (2, 3)
     assert tg.DoubleTensor([1]).dtype == np.float64 and tg.IntTensor([1]).dtype == np.int32

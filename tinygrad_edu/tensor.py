@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numbers
 import operator
+import warnings
 
 import numpy as np
 
@@ -59,6 +60,8 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, TensorBase):
         self.requires_grad = False
         self._ctx = None
         self._counter = None
+        if len(data) == 1 and isinstance(data[0], Tensor) and self._data is data[0]._data:
+            self._counter = data[0]._shared_counter()  # Tensor(t) shares t's memory, so its version counter too
         self._hooks = None
         self._before = None
         self.name = name
@@ -491,6 +494,10 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False, pin_memor
     """Make a tensor from data (copied), like torch.tensor: NumPy arrays and tensors keep their dtype,
     Python floats become float32 and ints int64. `name` labels it in graph drawings and traces."""
     check_device(device, "tensor")
+    if isinstance(data, Tensor):  # PyTorch's warning: the copy leaves the graph, which a learner may not expect
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
     out = Tensor._wrap(to_array(data, dtype))
     out.name = name
     return out.requires_grad_() if requires_grad else out

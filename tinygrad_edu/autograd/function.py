@@ -103,6 +103,9 @@ class TensorBase:
             if value._data.shape != self._data.shape:
                 raise RuntimeError(f"grad: assigned grad has shape {tuple(value._data.shape)} but the tensor "
                                    f"has shape {tuple(self._data.shape)}; they must match")
+            if value._data.dtype != self._data.dtype:  # as PyTorch (which has no grad_dtype option here)
+                raise RuntimeError(f"grad: assigned grad has dtype {value._data.dtype} but the tensor has dtype "
+                                   f"{self._data.dtype}; they must match. Hint: x.grad = g.to(x.dtype)")
         self._grad = value
 
     @property
