@@ -144,6 +144,56 @@ def test_a_grad_never_shares_memory_with_a_hooks_tensor_or_a_retained_grad():
     assert z.grad.tolist() == [3.0, 3.0]
 
 
+class ReturnsWhatItSaved(tg.autograd.Function):
+    """A custom op whose backward hands back a tensor that lives on: a saved input."""
+
+    @staticmethod
+    def forward(ctx, x, w):
+        ctx.save_for_backward(w)
+        return x * w
+
+    @staticmethod
+    def backward(ctx, g):
+        (w,) = ctx.saved_tensors
+        return w, None
+
+
+def test_a_grad_never_shares_memory_with_a_tensor_a_custom_backward_returns_or_the_seed():
+    # As PyTorch: .grad is a copy when the gradient is also someone else's tensor.
+    x, w = f64([1.0, 1.0, 1.0]), tg.tensor([1.0, 2.0, 3.0], dtype=tg.float64)
+    ReturnsWhatItSaved.apply(x, w).sum().backward()
+    x.grad.zero_()
+    assert w.tolist() == [1.0, 2.0, 3.0]
+    w.add_(1)
+    x.grad = None
+    ReturnsWhatItSaved.apply(x, w).sum().backward()
+    w.mul_(0)
+    assert x.grad.tolist() == [2.0, 3.0, 4.0]
+
+    # a non-leaf asked for by backward(inputs=...), whose gradient an add passed on from the seed
+    x = f64([1.0, 1.0])
+    y = x * 2
+    seed = tg.ones(2, dtype=tg.float64)
+    (y + 0.0).backward(seed, inputs=[y])
+    y.grad.zero_()
+    assert seed.tolist() == [1.0, 1.0] and x.grad is None
+
+
+def test_custom_backward_sharing_matches_torch():
+    torch = pytest.importorskip("torch")
+
+    class Twin(torch.autograd.Function):
+        forward, backward = ReturnsWhatItSaved.forward, ReturnsWhatItSaved.backward
+    results = []
+    for module, op in ((tg, ReturnsWhatItSaved), (torch, Twin)):
+        x = module.ones(3, dtype=module.float64, requires_grad=True)
+        w = module.tensor([1.0, 2.0, 3.0], dtype=module.float64)  # (x's dtype: no cast, which would copy)
+        op.apply(x, w).sum().backward()
+        x.grad.zero_()
+        results.append(w.tolist())
+    assert results[0] == results[1] == [1.0, 2.0, 3.0]
+
+
 def test_a_retained_grad_under_create_graph_is_in_the_graph():
     x = f64([1.0, 2.0])
     z = x * x

@@ -14,8 +14,8 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 @pytest.mark.parametrize("script, expect", [("mlp_step.py", "float32 throughout (graph inputs, gradients, loss): yes"),
                                             ("conv.py", "tinygrad_edu phases")])
 def test_benchmark_script_runs_and_checks_itself(script, expect):
-    done = subprocess.run([sys.executable, str(BENCHMARKS / script), "--threads", "1", "--rounds", "1", "--runs", "2", "--iters", "2"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, str(BENCHMARKS / script), "--threads", "1", "--rounds", "1", "--runs", "2",
+                           "--iters", "2"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert expect in done.stdout
 

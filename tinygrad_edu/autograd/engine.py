@@ -52,6 +52,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     for observe in backward_observers:
         observe(roots)
     pending, ready = {}, []  # gradients waiting, by node or leaf; the nodes that have one, as a heap
+    given = {id(r._data) for r in root_grads}  # arrays a .grad must not share (see deliver)
     for root, g in zip(roots, root_grads):
         add_to(pending, ready, key_of(root), g)
     wanted = None if inputs is None else {key_of(t): [] for t in inputs}
@@ -65,7 +66,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 grad_output = run_node_hooks(node, grad_output)
             if wanted is not None and node in wanted:
                 wanted[node].append(grad_output)
-            grads = call_backward(node, grad_output)
+            grads = call_backward(node, grad_output, given)
             sent = None if trace is None else []  # what the tracer records of this step
             for x, needed, g in zip(node.inputs, node.needs_input_grad, grads):
                 if needed and g is not None:
@@ -77,7 +78,6 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     finally:
         Mode.grad_enabled = previous
         restore_numpy(token)
-    given = {id(r._data) for r in root_grads}  # arrays a .grad must not share
     if wanted is None:
         for leaf, g in pending.items():
             deliver(leaf, run_leaf_hooks(leaf, g), create_graph, given)
@@ -103,15 +103,19 @@ def add_to(pending: dict, ready: list, key, g, sent: list | None = None, x=None)
             heapq.heappush(ready, (-key.seq, key))
 
 
-def call_backward(node, grad_output) -> tuple:
-    """The node's backward, with its result checked: one gradient per input, each a tensor or None."""
+def call_backward(node, grad_output, given: set) -> tuple:
+    """The node's backward, with its result checked: one gradient per input, each a tensor or None.
+    A user's op may return a tensor that lives on (a saved input, an attribute): its array goes into
+    `given`, so that no .grad shares it (the library's ops return new arrays, or grad_output)."""
     if node.inputs is None:
         raise RuntimeError(FREED_MESSAGE.format(op=node.name()))
     grads = type(node).backward(node, grad_output)
-    if type(grads) is tuple and len(grads) == len(node.inputs) and not Mode.anomaly:
-        return grads  # the common case
     if type(grads) is not tuple:
         grads = tuple(grads) if isinstance(grads, list) else (grads,)
+    if not type(node).numpy_forward:
+        given.update(id(g._data) for g in grads if isinstance(g, TensorBase) and g is not grad_output)
+    if len(grads) == len(node.inputs) and not Mode.anomaly:
+        return grads  # the common case
     if len(grads) != len(node.inputs):
         if len(grads) < len(node.inputs) or any(g is not None for g in grads[len(node.inputs):]):
             raise RuntimeError(
@@ -193,10 +197,8 @@ def topological_order(roots: list) -> list:
 # ---------------------------------------------------------------- around the loop
 
 def deliver(leaf, g, create_graph: bool, given: set) -> None:
-    """Add a leaf's gradient into its .grad (a recorded sum under create_graph)."""
-    if leaf._ctx is not None:  # a non-leaf asked for by backward(inputs=...)
-        leaf._grad = g if leaf._grad is None else leaf._grad + g
-        return
+    """Add a leaf's gradient into its .grad (a recorded sum under create_graph); or a non-leaf's,
+    asked for by backward(inputs=...)."""
     if not create_graph:
         g = g.detach()
         # Keep each .grad its own array: a pass-through op (add) hands the same gradient to
