@@ -84,6 +84,8 @@ def rounds_of(script: str, frameworks: list, args: list, rounds: int, bursts: in
     for _ in range(rounds):
         children = {framework: Server(script, [*args, "--framework", framework]) for framework in frameworks}
         try:
+            for server in children.values():  # all set up and warmed up before any burst is timed
+                server.read()
             for _ in range(bursts):
                 for framework in (frameworks if turn % 2 == 0 else frameworks[::-1]):
                     time.sleep(PAUSE)
@@ -100,29 +102,41 @@ PAUSE = 0.3  # seconds between bursts: OpenBLAS's idle threads spin ~0.1 s after
 
 
 class Server:
-    """A child process of rounds_of, started now; `ask()` has it time one burst and returns its figures."""
+    """A child process of rounds_of, started now. It says it is ready (`read()` waits for that: its
+    set-up and warm-up are done); then `ask()` has it time one burst and returns its figures."""
 
     def __init__(self, script: str, args: list[str]):
         self.process = subprocess.Popen([sys.executable, script, *args], env=child_env(args), text=True,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
-    def ask(self) -> dict:
-        self.process.stdin.write("burst\n")
-        self.process.stdin.flush()
+    def read(self) -> dict:
+        """The child's next line of JSON."""
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"a benchmark child ({' '.join(self.process.args[1:])}) ended early, code "
                                f"{self.process.wait()}; its error is above")
         return json.loads(line)
 
+    def ask(self) -> dict:
+        try:
+            self.process.stdin.write("burst\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass  # it has ended: read() says so
+        return self.read()
+
     def close(self) -> None:
-        self.process.stdin.close()
+        try:
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass
         self.process.wait()
 
 
 def serve(burst) -> None:
-    """The child's side of rounds_of: for each line the parent writes, one line of JSON, burst()'s
-    figures, until the parent closes the pipe. Set-up and warm-up are done before."""
+    """The child's side of rounds_of, once set up and warmed up: a line saying so, then for each line
+    the parent writes, one line of JSON, burst()'s figures, until the parent closes the pipe."""
+    print(json.dumps({"ready": True}), flush=True)
     for _ in sys.stdin:
         print(json.dumps(burst()), flush=True)
 

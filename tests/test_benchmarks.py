@@ -40,9 +40,12 @@ def test_rounds_of_has_the_bursts_take_turns(tmp_path, monkeypatch):
         "name = sys.argv[sys.argv.index('--framework') + 1]\n"
         "count = []\n"
         "def burst():\n"
-        f"    count.append(1)\n"
+        "    count.append(1)\n"
         f"    open({str(log)!r}, 'a').write(name)\n"
         "    return {'wall': float(len(count)), 'name': name}\n"
+        "import time\n"
+        "time.sleep(0.5 if name == 'b' else 0)  # a slow set-up (an import): no burst may start before it ends\n"
+        f"open({str(log)!r}, 'a').write(name.upper())\n"
         "serve(burst)\n")
     sys.path.insert(0, str(BENCHMARKS))
     try:
@@ -51,5 +54,6 @@ def test_rounds_of_has_the_bursts_take_turns(tmp_path, monkeypatch):
         sys.path.remove(str(BENCHMARKS))
     monkeypatch.setattr(common, "PAUSE", 0.0)
     results = common.rounds_of(str(script), ["a", "b"], ["--threads", "1"], rounds=2, bursts=3)
-    assert log.read_text() == "abbaab" "baabba"  # the second round goes on alternating
+    # each round: both set up (B takes longer) before the first burst; the second round goes on alternating
+    assert log.read_text() == "AB" "abbaab" "AB" "baabba"
     assert results == {"a": {"wall": 2.0, "name": "a"}, "b": {"wall": 2.0, "name": "b"}}  # bursts 1, 2, 3 twice
