@@ -179,6 +179,32 @@ def test_a_grad_never_shares_memory_with_a_tensor_a_custom_backward_returns_or_t
     assert seed.tolist() == [1.0, 1.0] and x.grad is None
 
 
+def test_under_create_graph_a_grad_is_its_own_writable_copy_still_in_the_graph():
+    x = f64([1.0, 1.0, 1.0])
+    x.sum().backward(create_graph=True)  # the seed broadcast: a read-only view
+    x.grad.zero_()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+    x, v = f64([1.0, 1.0, 1.0]), tg.ones(3, dtype=tg.float64)
+    (x + 0.0).backward(v, create_graph=True)  # the add hands the seed itself on
+    x.grad.mul_(0)
+    assert v.tolist() == [1.0, 1.0, 1.0]
+    x, w = f64([1.0, 1.0, 1.0]), tg.tensor([1.0, 2.0, 3.0], dtype=tg.float64)
+    ReturnsWhatItSaved.apply(x, w).sum().backward(create_graph=True)
+    assert x.grad is not w and not np.shares_memory(x.grad.numpy(), w.numpy())
+    a, b = f64([1.0, 1.0]), f64([1.0, 1.0])
+    (a * a + b).sum().backward(create_graph=True)
+    (ga,) = tg.autograd.grad(a.grad.sum(), a)  # a.grad = 2a, still differentiable
+    assert ga.tolist() == [2.0, 2.0]
+
+
+def test_backward_inputs_with_retain_grad_counts_the_gradient_once():
+    x = f64([1.0, 1.0])
+    y = x * 2
+    y.retain_grad()
+    (y * 3).sum().backward(inputs=[y])
+    assert y.grad.tolist() == [3.0, 3.0] and x.grad is None  # as PyTorch (it was 6: stored twice)
+
+
 def test_custom_backward_sharing_matches_torch():
     torch = pytest.importorskip("torch")
 

@@ -201,11 +201,12 @@ def deliver(leaf, g, create_graph: bool, given: set) -> None:
     asked for by backward(inputs=...)."""
     if not create_graph:
         g = g.detach()
-        # Keep each .grad its own array: a pass-through op (add) hands the same gradient to
-        # several inputs (and back the seed itself), and a view may be read-only.
-        if g._data.base is not None or id(g._data) in given:
-            g = type(g)._wrap(g._data.copy())
-        given.add(id(g._data))
+    # Keep each .grad its own array: a pass-through op (add) hands the same gradient to several
+    # inputs (and back the seed itself), and a view may be read-only. (A copy in the graph under
+    # create_graph, to be differentiated again.)
+    if g._data.base is not None or id(g._data) in given:
+        g = g.clone() if create_graph else type(g)._wrap(g._data.copy())
+    given.add(id(g._data))
     if leaf._grad is None:
         leaf._grad = g
     elif create_graph:
@@ -232,7 +233,7 @@ def collect(inputs, wanted, pending, allow_unused, accumulate, create_graph, giv
         results.append(g)
     if accumulate:
         for t, g in zip(inputs, results):
-            if g is not None:
+            if g is not None and (t._ctx is None or t._ctx.retained is None):  # (retain_grad() has stored it)
                 deliver(t, g, create_graph, given)
     return results
 
