@@ -316,6 +316,7 @@ register("maximum", lambda x, y: x.maximum(y), np.maximum, binary("grid", "offgr
 register("minimum", lambda x, y: x.minimum(y), np.minimum, binary("grid", "offgrid"))
 register("where", lambda x, y, cond: x.where(tg.tensor(cond), y), np_where, sample_where)
 register("clone", lambda x: x.clone(), np.copy, unary())
+register("alias", lambda x: tg.Tensor(x), np.copy, unary())  # Tensor(t) of a tensor that requires grad
 register("double", lambda x: x.double(), lambda x: x.astype(np.float64), unary(), covers=("double", "astype"))
 register("float", lambda x: x.float(), lambda x: x.astype(np.float32), unary(), gradgrad=False,
          tolerances={"eps": 1e-2, "atol": 1e-3, "rtol": 1e-2})

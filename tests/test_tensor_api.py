@@ -214,6 +214,31 @@ def test_legacy_constructor_shares_the_version_counter_with_what_it_shares():
     assert tg.Tensor(source, dtype=tg.float64)._version == 0  # a converted copy has its own
 
 
+def test_legacy_constructor_of_a_tensor_that_requires_grad_is_a_view_in_its_graph():
+    p = tg.ones(3, requires_grad=True)
+    a = tg.Tensor(p)
+    assert a.grad_fn.name() == "AliasBackward0" and not a.is_leaf and np.shares_memory(a._data, p._data)
+    with pytest.raises(RuntimeError, match="in-place change of a AliasBackward0 view"):
+        a.add_(1)  # it would change the parameter behind the graph's back (PyTorch refuses too)
+    assert p.tolist() == [1.0, 1.0, 1.0]
+    (a * 2).sum().backward()
+    assert p.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_legacy_constructor_alias_matches_torch():
+    torch = pytest.importorskip("torch")
+    seen = []
+    for module in (tg, torch):
+        p = module.ones(3, requires_grad=True)
+        a = module.Tensor(p)
+        (a * 2).sum().backward()
+        with module.no_grad():
+            b = module.Tensor(p)
+        seen.append((a.grad_fn.name(), a.requires_grad, p.grad.tolist(),
+                     b.requires_grad, b.grad_fn))
+    assert seen[0][1:] == seen[1][1:] and seen[0][0] == seen[1][0] == "AliasBackward0"
+
+
 def test_tensor_of_a_tensor_copies_it_out_of_the_graph_and_warns_as_pytorch():
     t = tg.ones(2, requires_grad=True)
     with pytest.warns(UserWarning, match=r"use sourceTensor\.detach\(\)\.clone\(\)"):

@@ -1,6 +1,6 @@
 """The movement primitives: they move, select or place elements and compute nothing new.
 
-reshape, permute and expand (views of the input's memory), indexing (GetItem) and its adjoint
+reshape, permute, expand and alias (views of the input's memory), indexing (GetItem) and its adjoint
 (AddAt), a recorded write into a copy (IndexPut, what x[key] = value and copy_ record), cat and
 pad. Written in the same protocol as ops.py, whose Primitive they are. Their derivative is the
 same movement backwards: the gradient goes back to where each element came from (reshaped
@@ -37,6 +37,20 @@ class Reshape(Primitive):
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.shape)
+
+
+class Alias(Primitive):
+    """z = x itself, another tensor on the same memory (PyTorch's `Tensor(t)` of a tensor that
+    requires grad).   dz/dx = 1."""
+    makes_view = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
 
 
 class Permute(Primitive):

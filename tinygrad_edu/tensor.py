@@ -62,6 +62,9 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, TensorBase):
         self._counter = None
         if len(data) == 1 and isinstance(data[0], Tensor) and self._data is data[0]._data:
             self._counter = data[0]._shared_counter()  # Tensor(t) shares t's memory, so its version counter too
+            if data[0].requires_grad:  # and t's graph, as PyTorch: a view of t (AliasBackward0)
+                alias = movement_ops.Alias.apply(data[0])
+                self._data, self._ctx, self.requires_grad = alias._data, alias._ctx, True
         self._hooks = None
         self._before = None
         self.name = name
