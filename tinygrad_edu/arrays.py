@@ -29,17 +29,24 @@ def to_array(data, dtype=None) -> np.ndarray:
                         "(a Python number, a list of numbers or a NumPy array)")
     if dtype is not None:
         dtype = dtypes.to_dtype(dtype).dtype
+    if isinstance(data, (list, tuple)) and has_typed_items(data):
+        # [tensor(0.7), tensor(0.2)], [np.float64(1.5)]: each item is a number with a dtype of its own, as
+        # in PyTorch (np.array would read a one-element tensor as a row, and make every float float64)
+        data = scalars_of(data)
+        dtype = dtype or items_dtype(data)
     if isinstance(data, (np.ndarray, np.generic)) or dtype is not None:
         try:
             array = np.array(data, dtype=dtype)
         except (TypeError, ValueError) as err:
+            if "inhomogeneous" in str(err):
+                raise ragged(err) from None
             raise TypeError(f"tensor: cannot make a {dtype} tensor from {type(data).__name__} "
                             f"{data!r:.60}: {err}") from None
     else:
         try:
             array = np.array(data)
-        except ValueError as err:  # ragged lists: [[1, 2], [3]]
-            raise ValueError(f"tensor: the data must be rectangular (every row the same length): {err}") from None
+        except ValueError as err:
+            raise ragged(err) from None
         if array.dtype == np.float64:
             return array.astype(dtypes.default_float())
         if array.dtype.kind in "iu":
@@ -48,6 +55,52 @@ def to_array(data, dtype=None) -> np.ndarray:
         raise TypeError(f"tensor: cannot make a tensor from {type(data).__name__} {data!r:.60}; "
                         "give numbers (a Python number, a list of numbers or a NumPy array)")
     return array
+
+
+def ragged(err: ValueError) -> ValueError:
+    """NumPy's error for ragged lists, [[1, 2], [3]], said for a tensor."""
+    return ValueError(f"tensor: the data must be rectangular (every row the same length): {err}")
+
+
+def has_typed_items(data) -> bool:
+    """Whether a nested list holds tensors or NumPy scalars (items with a dtype of their own), judged from
+    its top level and its first item at each depth, so that a big list of numbers is not walked in Python."""
+    while isinstance(data, (list, tuple)) and data:
+        if any(isinstance(x, (TensorBase, np.generic)) for x in data):
+            return True
+        data = data[0]
+    return False
+
+
+def scalars_of(data):
+    """The nested list with each tensor in it as a NumPy scalar of its dtype; a tensor of more than one
+    element raises, as in PyTorch (tensor([t1, t2]) of rows is torch.stack's job)."""
+    if isinstance(data, (list, tuple)):
+        return [scalars_of(x) for x in data]
+    if isinstance(data, TensorBase):
+        if data._data.size != 1:
+            raise ValueError(f"only one element tensors can be converted to Python scalars (got one of shape "
+                             f"{tuple(data._data.shape)}). Hint: to put tensors together use stack(list) or cat(list)")
+        return data._data.reshape(())[()]
+    return data
+
+
+def items_dtype(items: list) -> np.dtype:
+    """PyTorch's dtype for a nested list of numbers: each item's own (a NumPy scalar's dtype, float32
+    for a Python float, int64 for an int), promoted together."""
+    target = None
+    for item in flatten(items):
+        kind = item.dtype if isinstance(item, np.generic) else dtypes.python_number_dtype(item)
+        target = kind if target is None else dtypes.promote_types(target, kind)
+    return target
+
+
+def flatten(items):
+    for x in items:
+        if isinstance(x, list):
+            yield from flatten(x)
+        else:
+            yield x
 
 
 def legacy_array(data: tuple, dtype=None) -> np.ndarray:

@@ -228,7 +228,7 @@ def _combine(higher, lower):
     return promote_types(higher, lower)
 
 
-def _python_number_dtype(x) -> np.dtype:
+def python_number_dtype(x) -> np.dtype:
     if isinstance(x, (builtins.bool, np.bool_)):
         return np.dtype(np.bool_)
     if isinstance(x, numbers.Integral):
@@ -252,7 +252,7 @@ def _numpy_result_type(values) -> np.dtype:
             else:
                 zero_dim = d if zero_dim is None else promote_types(zero_dim, d)
         else:
-            d = _python_number_dtype(x)
+            d = python_number_dtype(x)
             numbers_ = d if numbers_ is None else promote_types(numbers_, d)
     return _combine(with_dims, _combine(zero_dim, numbers_))
 
