@@ -86,15 +86,22 @@ class enable_grad(_GradSwitch):
 
 
 class set_grad_enabled(_GradSwitch):
-    """`with set_grad_enabled(False): ...` -- switch recording on or off by a flag."""
+    """Switch recording on or off by a flag, as PyTorch's: at once when called, `set_grad_enabled(False)`
+    (until switched back), or for a block, `with set_grad_enabled(False): ...` (back as it was after)."""
 
     def __new__(cls, mode: bool):
         return object.__new__(cls)
 
     def __init__(self, mode: bool):
         self.value = bool(mode)
+        self.prev = Mode.grad_enabled
+        Mode.grad_enabled = self.value
+
+    def __enter__(self):  # (switched already; prev is what it was before the call)
+        Mode.grad_enabled = self.value
 
     def __call__(self, fn):
+        Mode.grad_enabled = self.prev  # a decorator: the switch is for the calls only
         mode = self.value
 
         @functools.wraps(fn)
