@@ -352,6 +352,25 @@ def test_no_grad_and_enable_grad_context_and_decorator():
         assert not (x * 2).requires_grad
 
 
+def test_set_grad_enabled_switches_at_once_when_called_as_pytorch():
+    x = f64([1.0])
+    try:
+        tg.set_grad_enabled(False)  # a plain call switches recording off until switched back
+        assert not tg.is_grad_enabled() and not (x * 2).requires_grad
+    finally:
+        tg.set_grad_enabled(True)
+    assert (x * 2).requires_grad
+    with tg.no_grad():
+        with tg.set_grad_enabled(True):  # a block: back to what it was before, after
+            assert (x * 2).requires_grad
+        assert not tg.is_grad_enabled()
+
+    @tg.set_grad_enabled(False)  # a decorator: only the calls
+    def doubled(t):
+        return t * 2
+    assert tg.is_grad_enabled() and not doubled(x).requires_grad and tg.is_grad_enabled()
+
+
 def test_detect_anomaly_names_op_and_user_line():
     x = f64([0.0])
     with tg.detect_anomaly():

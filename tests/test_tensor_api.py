@@ -246,6 +246,52 @@ def test_tensor_of_a_tensor_copies_it_out_of_the_graph_and_warns_as_pytorch():
     assert not c.requires_grad and not np.shares_memory(c._data, t._data)
 
 
+def test_tensor_of_a_list_of_one_element_tensors_is_a_list_of_numbers_as_pytorch():
+    # [tensor([0.7]), ...] is a column here before: a silently wrong accuracy, (preds > .5) == y broadcast
+    preds = tg.tensor([tg.tensor([0.7]), tg.tensor([0.2]), tg.tensor([0.9])])
+    assert preds.shape == (3,) and preds.dtype == tg.float32
+    assert ((preds > 0.5).float() == tg.tensor([1.0, 0.0, 1.0])).float().mean().item() == 1.0
+    # each item brings its own dtype, promoted as PyTorch does; Python floats are float32
+    assert tg.tensor([tg.tensor(0.5, dtype=tg.float64), tg.tensor(1.5, dtype=tg.float64)]).dtype == tg.float64
+    assert tg.tensor([tg.tensor(1, dtype=tg.int32), tg.tensor(2, dtype=tg.int32)]).dtype == tg.int32
+    assert tg.tensor([tg.tensor(1), 2.5]).dtype == tg.float32 and tg.tensor([np.float64(1.5), 2.5]).dtype == tg.float64
+    assert tg.tensor([tg.tensor(True), tg.tensor(False)]).dtype == tg.bool
+    nested = tg.tensor([[tg.tensor(1.0), tg.tensor(2.0)], [tg.tensor(3.0), tg.tensor(4.0)]])
+    assert nested.shape == (2, 2) and nested.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert tg.tensor([tg.tensor(1.5)], dtype=tg.float64).dtype == tg.float64
+    with pytest.raises(ValueError, match="only one element tensors can be converted to Python scalars.*stack"):
+        tg.tensor([tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0])])
+    with pytest.raises(ValueError, match="rectangular"):
+        tg.tensor([[tg.tensor(1.0)], [tg.tensor(1.0), 2.0]])
+
+
+def test_tensor_of_tensors_matches_torch():
+    torch = pytest.importorskip("torch")
+
+    def made(module):
+        lists = [[module.tensor([0.7]), module.tensor([0.2])], [module.tensor(1, dtype=module.int32), 2],
+                 [module.tensor(1), 2.5], [np.float16(1.5), 2.5], [np.int32(1), 2],
+                 [[module.tensor(1.0), module.tensor(2.0)], [module.tensor(3.0), module.tensor(4.0)]]]
+        return [(tuple(t.shape), str(t.dtype).split(".")[-1], t.tolist()) for t in map(module.tensor, lists)]
+    assert made(tg) == made(torch)
+
+
+def test_comparing_a_tensor_with_none_a_string_or_a_list_is_false_as_pytorch():
+    w = tg.ones(3, requires_grad=True)
+    assert (w.grad == None) is True and (w == None) is False and (w != None) is True  # noqa: E711
+    assert (w == "a") is False and (w == [1.0, 1.0, 1.0]) is False and (w != (1.0,)) is True
+    assert (w == 1.0).tolist() == [True] * 3 and (w == np.ones(3)).tolist() == [True] * 3  # data: elementwise
+
+
+def test_comparisons_with_what_is_not_data_match_torch():
+    torch = pytest.importorskip("torch")
+    results = []
+    for module in (tg, torch):
+        x = module.tensor([1.0, 2.0])
+        results.append([x == None, x != None, x == "a", x != "a", x == [1.0, 2.0], x != (1.0, 2.0)])  # noqa: E711
+    assert results[0] == results[1] == [False, True, False, True, False, True]
+
+
 def test_legacy_type_constructors():
     assert tg.LongTensor([1, 2]).dtype == np.int64 and tg.FloatTensor(2, 3).shape == (2, 3)
     assert tg.DoubleTensor([1]).dtype == np.float64 and tg.IntTensor([1]).dtype == np.int32
