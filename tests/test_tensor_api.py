@@ -830,3 +830,11 @@ def test_a_bigram_lecture_runs_unchanged(library):
     assert tuple(ns["batch"].shape) == (8,) and str(ns["batch"].dtype).endswith("int64")
     assert tuple(ns["top"].values.shape) == (ns["xs"].nelement(),) and str(ns["top"].indices.dtype).endswith("int64")
     assert sorted(ns["order"].tolist()) == list(range(ns["V"]))
+
+
+def test_clamp_bounds_take_part_in_type_promotion_as_pytorch():
+    ints = tg.tensor([1, 2, 3])
+    assert ints.clamp(min=1.5).dtype == tg.float32 and ints.clamp(min=1.5).tolist() == [1.5, 2.0, 3.0]
+    assert ints.clamp(max=2).dtype == tg.int64 and ints.clip(0.5, 2.5).dtype == tg.float32
+    assert tg.tensor([1.0], dtype=tg.float16).clamp(min=1.5).dtype == tg.float16  # a number never widens a float
+    assert tg.tensor([True, False]).clamp(min=0).dtype == tg.int64

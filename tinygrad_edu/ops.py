@@ -30,6 +30,7 @@ import math
 import numpy as np
 
 from .autograd import Function, Mode
+from .dtypes import result_type
 
 
 class Primitive(Function):
@@ -387,7 +388,9 @@ class Clamp(Primitive):
     def forward(ctx, x, low=None, high=None):
         ctx.save_for_backward(x)
         ctx.low, ctx.high = low, high
-        return np.clip(x, low, high)
+        # the bounds take part in PyTorch's type promotion: an int tensor clamped at 1.5 is float32
+        target = result_type(x, *(bound for bound in (low, high) if bound is not None)).dtype
+        return np.clip(x.astype(target, copy=False), low, high)
 
     @staticmethod
     def backward(ctx, g):
