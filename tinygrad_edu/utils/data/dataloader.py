@@ -10,42 +10,95 @@ NumPy fancy-index per tensor, not a Python loop over samples.
 
 from __future__ import annotations
 
+import copy
+import functools
 import numbers
+from collections.abc import Mapping, MutableMapping, MutableSequence, Sequence
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from ...dtypes import float64, promote_types
 from ...tensor import Tensor, tensor
 from .dataset import Dataset, IterableDataset, Subset, TensorDataset, make_rng
 
 __all__ = ["DataLoader", "default_collate"]
 
 
-def default_collate(batch: list) -> Any:
-    """Stack a list of samples into one batch, keeping the samples' structure.
+def default_collate(batch: Sequence) -> Any:
+    """Stack a list of samples into one batch, keeping the samples' structure (PyTorch's rules).
 
-    Tensors and arrays are stacked on a new first axis; numbers become a 1-D
-    tensor; tuples and lists are collated field by field (a tuple of batched
-    tensors); dicts key by key; strings stay a list.
+    - Tensors, NumPy arrays and NumPy scalars are stacked on a new first axis, keeping their
+      dtype (mixed dtypes promote as in torch.stack).
+    - Python floats become a float64 tensor (a Python float is a double; tensor([0.5]) would give
+      float32), ints int64, bools bool. Convert with .float() before a float32 model.
+    - Strings (and bytes) are left as they come: the list of a batch of strings, the tuple of a field.
+    - A dict is collated key by key, a namedtuple field by field into its own type, a list into a
+      list, and a tuple into a *list* of batched fields (so `batch[0] = batch[0].to(device)` works).
     """
     sample = batch[0]
     if isinstance(sample, Tensor):
-        return Tensor._wrap(np.stack([s._data for s in batch]))
-    if isinstance(sample, (np.ndarray, np.generic)):
-        return Tensor._wrap(np.stack(batch))
-    if isinstance(sample, numbers.Number):
+        return stack_samples([s._data for s in batch])
+    if isinstance(sample, np.ndarray):
+        if sample.dtype.kind in "OSUV":  # strings, bytes, objects: no tensor holds them
+            raise TypeError(f"default_collate: cannot batch NumPy arrays of dtype {sample.dtype} (strings or "
+                            "objects). Hint: give numbers, or Python strings, which are kept as a list.")
+        return stack_samples(batch)
+    if isinstance(sample, (np.number, np.bool_)):  # typed scalars keep their type (np.float64 is a float too)
+        return stack_samples([np.asarray(s) for s in batch])
+    if isinstance(sample, float):
+        return tensor(batch, dtype=float64)
+    if isinstance(sample, int):  # bool is an int: a batch of bools is a bool tensor
         return tensor(batch)
-    if isinstance(sample, str):
-        return list(batch)
-    if isinstance(sample, dict):
-        return {key: default_collate([s[key] for s in batch]) for key in sample}
-    if isinstance(sample, (tuple, list)):
+    if isinstance(sample, (str, bytes)):
+        return batch
+    if isinstance(sample, Mapping):
+        return same_container(sample, {key: default_collate([s[key] for s in batch]) for key in sample})
+    if isinstance(sample, tuple) and hasattr(sample, "_fields"):  # a namedtuple keeps its type
+        return type(sample)(*(default_collate(field) for field in zip(*batch)))
+    if isinstance(sample, Sequence):
         if any(len(s) != len(sample) for s in batch):
             raise RuntimeError("default_collate: each sample in a batch must have the same number of fields, "
                                f"got {sorted({len(s) for s in batch})}")
-        return tuple(default_collate(list(fields)) for fields in zip(*batch))
-    raise TypeError(f"default_collate: batches must contain Tensors, arrays, numbers, strings, dicts or tuples; "
-                    f"found {type(sample).__name__}. Hint: pass collate_fn= to build batches yourself.")
+        fields = [default_collate(field) for field in zip(*batch)]
+        if isinstance(sample, tuple):
+            return fields
+        return same_container(sample, fields)
+    raise TypeError(f"default_collate: batches must contain Tensors, NumPy arrays, numbers, strings, dicts or "
+                    f"lists; found {type(sample).__name__}. Hint: pass collate_fn= to build batches yourself.")
+
+
+def stack_samples(arrays: Sequence[np.ndarray]) -> Tensor:
+    """The samples' arrays stacked on a new first axis. Mixed dtypes promote as torch.stack promotes
+    them (int64 with float32 gives float32; NumPy alone would give float64)."""
+    first = arrays[0]
+    for i, array in enumerate(arrays):
+        if array.shape != first.shape:
+            raise RuntimeError(f"default_collate: stack expects each sample to be equal size, but got shape "
+                               f"{first.shape} at entry 0 and {array.shape} at entry {i} of the batch. Hint: pad "
+                               "or crop the samples to one shape in the dataset, or pass collate_fn= to build "
+                               "the batch yourself (e.g. keep a list of tensors).")
+    dtype = functools.reduce(promote_types, [array.dtype for array in arrays])
+    return Tensor._wrap(np.stack(arrays, dtype=dtype))
+
+
+def same_container(sample: Mapping | Sequence, fields: dict | list) -> Mapping | Sequence | dict | list:
+    """The collated `fields` in a container of the sample's own type, as PyTorch keeps it: a copy of a
+    mutable one (an OrderedDict stays one, a defaultdict keeps its factory), else that type made from
+    the fields, else the plain dict or list when the type cannot be made so."""
+    try:
+        if isinstance(sample, MutableMapping):
+            clone = copy.copy(sample)
+            clone.update(fields)
+            return clone
+        if isinstance(sample, MutableSequence):
+            clone = copy.copy(sample)
+            for i, field in enumerate(fields):
+                clone[i] = field
+            return clone
+        return type(sample)(fields)
+    except TypeError:
+        return fields
 
 
 def tensor_source(dataset: Dataset):
@@ -147,7 +200,7 @@ class DataLoader:
             arrays, index_map = source
             for indices in self.batch_indices():
                 rows = indices if index_map is None else index_map[indices]
-                yield tuple(Tensor._wrap(array[rows]) for array in arrays)
+                yield [Tensor._wrap(array[rows]) for array in arrays]  # a list, as default_collate makes
             return
         collate = self.collate_fn or default_collate
         for indices in self.batch_indices():

@@ -66,11 +66,14 @@ class TensorDataset(Dataset):
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor")
         self.tensors = tuple(shared_tensor(t) for t in tensors)
-        sizes = [t.shape[0] if t.ndim else None for t in self.tensors]
-        if len(set(sizes)) != 1 or sizes[0] is None:
-            shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
-            raise ValueError(f"TensorDataset: size mismatch between tensors: shapes {shapes}. Every tensor "
-                             "needs the same first dimension (one row per sample).")
+        shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
+        # PyTorch's exception types: IndexError for a tensor with no first dimension, AssertionError for sizes
+        if any(t.ndim == 0 for t in self.tensors):
+            raise IndexError(f"TensorDataset: a tensor has no dimensions: shapes {shapes}. Every tensor needs a "
+                             "first dimension (one row per sample); make a scalar a row with t.reshape(1).")
+        if len({t.shape[0] for t in self.tensors}) != 1:
+            raise AssertionError(f"TensorDataset: size mismatch between tensors: shapes {shapes}. Every tensor "
+                                 "needs the same first dimension (one row per sample).")
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
         return tuple(t[index] for t in self.tensors)
