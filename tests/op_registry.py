@@ -83,6 +83,17 @@ def matmul_shapes(draw):
     return left, right
 
 
+DIVISORS = [0.23, 0.37, 1.13, -0.23, -0.37, -1.13]
+
+
+def sample_division(draw):
+    """x on the grid (k/10, 1 <= |k| <= 20) and y in DIVISORS: x / y is then never within 0.008 of an
+    integer, where the rounded quotient jumps, so finite differences see only its flat pieces."""
+    shape_x, shape_y = draw(broadcastable_shapes(2))
+    divisors = draw(hnp.arrays(np.float64, shape_y, elements=st.sampled_from(DIVISORS)))
+    return [values(draw, shape_x, "grid"), divisors], {}
+
+
 def sample_matmul(draw):
     left, right = draw(matmul_shapes())
     return [values(draw, left, "real"), values(draw, right, "real")], {}
@@ -288,6 +299,16 @@ register("mul", lambda x, y: x * y, np.multiply, binary(), covers=("mul", "__mul
 register("div", lambda x, y: x / y, np.divide, binary("real", "nonzero"), covers=("div", "__truediv__"))
 register("pow", lambda x, y: x ** y, np.power, binary("positive", "real"), covers=("pow", "__pow__"))
 register("matmul", lambda x, y: x @ y, np.matmul, sample_matmul, covers=("matmul", "__matmul__"))
+# rounded division (division_ops.py): floor_divide (//) has no derivative, as in PyTorch (test_division.py)
+register("div_floor", lambda x, y: x.div(y, rounding_mode="floor"), np.floor_divide, sample_division,
+         covers=("divide",))
+register("div_trunc", lambda x, y: tg.divide(x, y, rounding_mode="trunc"), lambda x, y: np.trunc(x / y),
+         sample_division, covers=())
+register("remainder", lambda x, y: x.remainder(y), np.remainder, sample_division)
+register("mod", lambda x, y: x % y, np.remainder, sample_division, covers=("__mod__",))
+register("fmod", lambda x, y: x.fmod(y), np.fmod, sample_division)
+register("mod_scalar", lambda x: x % 0.37 + x.fmod(-1.13), lambda x: np.remainder(x, 0.37) + np.fmod(x, -1.13),
+         unary("grid"), covers=())
 register("neg", lambda x: -x, np.negative, unary(), covers=("neg", "__neg__"))
 # Python numbers on either side
 register("add_scalar", lambda x: 2.5 + x + 1.5, lambda x: x + 4.0, unary())
@@ -835,6 +856,10 @@ register("sigmoid_", inplace("sigmoid_"), np_sigmoid, unary())
 register("relu_", inplace("relu_"), lambda x: np.maximum(x, 0), unary("grid"))
 register("pow_", inplace("pow_", 3), lambda x: x ** 3, unary())
 register("clamp_", inplace("clamp_"), np_clamp, sample_clamp)
+register("remainder_", inplace("remainder_", 0.37), lambda x: np.remainder(x, 0.37), unary("grid"))
+register("fmod_", inplace("fmod_", -1.13), lambda x: np.fmod(x, -1.13), unary("grid"))
+register("div_floor_", inplace("div_", 0.37, rounding_mode="floor"), lambda x: np.floor_divide(x, 0.37), unary("grid"),
+         covers=())
 register("masked_fill_", lambda x, mask, value: (x * 1.0).masked_fill_(tg.tensor(mask), value), np_masked_fill,
          sample_masked_fill)
 register("unsqueeze_", inplace("unsqueeze_"), lambda x, dim: np.expand_dims(x, dim), sample_unsqueeze)

@@ -61,6 +61,8 @@ NOT_DIFFERENTIABLE = {
     "bitwise_not", "bool", "int", "element_size", "is_floating_point", "nelement",
     "add_", "sub_", "mul_", "div_", "copy_", "fill_", "zero_", "__iadd__", "__isub__", "__imul__", "__itruediv__",
     "uniform_", "normal_",  # random fills
+    # no derivative, as in PyTorch (its backward raises; test_division.py pins it)
+    "floor_divide", "floor_divide_", "__floordiv__", "__rfloordiv__", "__rmod__",
     # casts to non-floating dtypes, constants made by NumPy, and questions (test_tensor_api.py checks them)
     "byte", "cuda", "pin_memory", "is_pinned", "new_tensor", "new_full", "new_zeros", "new_ones",
     "new_empty", "is_contiguous", "argsort", "floor", "ceil", "trunc", "round", "sgn",
@@ -69,8 +71,8 @@ NOT_DIFFERENTIABLE = {
     "half",  # differentiable, but float16 is too coarse for finite differences
 }
 ARITHMETIC_DUNDERS = {"__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
-                      "__rtruediv__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__", "__abs__",
-                      "__getitem__"}
+                      "__rtruediv__", "__mod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__",
+                      "__abs__", "__getitem__"}
 
 
 def test_every_tensor_op_is_registered():
@@ -87,11 +89,12 @@ def test_every_tensor_op_is_registered():
 def test_every_primitive_is_exercised(data):
     """Each Function subclass in ops.py, movement_ops.py and nn/ops.py is reached by running the
     registered ops (and their backward)."""
-    from tinygrad_edu import autograd, movement_ops, ops
+    from tinygrad_edu import autograd, division_ops, movement_ops, ops
     from tinygrad_edu.nn import ops as nn_ops
-    primitives = {c for module in (ops, movement_ops, nn_ops) for c in vars(module).values()
+    primitives = {c for module in (ops, movement_ops, division_ops, nn_ops) for c in vars(module).values()
                   if isinstance(c, type) and issubclass(c, autograd.Function)
                   and c not in (autograd.Function, ops.Primitive, ops.Elementwise, ops.ElementwiseFromOutput)}
+    primitives.discard(division_ops.FloorDivide)  # no derivative, as in PyTorch: test_division.py runs it
     seen = set()
     for spec in REGISTRY:
         arrays, kwargs = spec.sample(data.draw)

@@ -281,6 +281,8 @@ def can_cast(from_, to) -> builtins.bool:
 RULES = {
     "Add": "elementwise", "Sub": "elementwise", "Mul": "elementwise", "Pow": "elementwise",
     "Maximum": "elementwise", "Cat": "elementwise",
+    "DivFloor": "elementwise", "DivTrunc": "elementwise", "FloorDivide": "elementwise", "Remainder": "elementwise",
+    "Fmod": "elementwise",
     "Div": "floating", "Exp": "floating", "Log": "floating", "Sqrt": "floating", "Sin": "floating",
     "Cos": "floating", "Asin": "floating", "Acos": "floating", "Atan": "floating",
     "TanhFunction": "floating", "SigmoidFunction": "floating",

@@ -49,7 +49,8 @@ def function(name: str, with_out: bool = False, public_name: str | None = None):
     return call
 
 
-WITH_OUT = ("add sub mul div pow matmul neg exp log sqrt abs sin cos asin acos atan tanh sigmoid clamp maximum "
+WITH_OUT = ("add sub mul div floor_divide remainder fmod pow matmul neg exp log sqrt abs sin cos asin acos atan tanh "
+            "sigmoid clamp maximum "
             "minimum sum mean "
             "prod cumsum mm bmm dot outer eq ne lt le gt ge square rsqrt reciprocal log10 log2 log1p expm1 exp2 "
             "floor ceil round trunc sign sgn tril triu cross lerp gather cumprod logical_and logical_or logical_not "

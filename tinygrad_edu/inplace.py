@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import movement_ops, ops
+from . import division_ops, movement_ops, ops
 from .arrays import index_key
 from .autograd import Mode, TensorBase
 from .errors import index_error
@@ -100,8 +100,20 @@ class InPlaceMethods:
     def mul_(self, other):
         return self._inplace("mul_", other, ops.Mul.apply, lambda a, b: np.multiply(a, b, out=a))
 
-    def div_(self, other):
-        return self._inplace("div_", other, ops.Div.apply, lambda a, b: np.divide(a, b, out=a))
+    def div_(self, other, *, rounding_mode=None):
+        if rounding_mode is None:
+            return self._inplace("div_", other, ops.Div.apply, lambda a, b: np.divide(a, b, out=a))
+        return self._divide_("div_", other, division_ops.rounded_division(rounding_mode))
+
+    def _divide_(self, name: str, other, op):
+        """x = op(x, other) in place for a rounded division (division_ops.py): outside a graph its
+        value is written back in x's dtype, which an int // float refuses, as PyTorch."""
+        return self._inplace(name, other, op.apply,
+                             lambda a, b: np.copyto(a, op.numpy_function(a, b, name), casting="same_kind"))
+
+    floor_divide_ = lambda self, other: self._divide_("floor_divide_", other, division_ops.FloorDivide)  # noqa: E731
+    remainder_ = lambda self, other: self._divide_("remainder_", other, division_ops.Remainder)  # noqa: E731
+    fmod_ = lambda self, other: self._divide_("fmod_", other, division_ops.Fmod)  # noqa: E731
 
     def copy_(self, src):
         return self._inplace("copy_", src, lambda old, new: movement_ops.IndexPut.apply(old, new, key=...), np.copyto)
@@ -113,6 +125,7 @@ class InPlaceMethods:
         return self.fill_(0)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+    __ifloordiv__, __imod__ = floor_divide_, remainder_
 
     def _apply_(self, name: str, op):
         """x.f_(): x = f(x) in place, for any out-of-place method f (sin_, exp_, clamp_, ...):

@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from . import dtypes, movement_ops, ops, printing, return_types
+from . import division_ops, dtypes, movement_ops, ops, printing, return_types
 from .arrays import index_key, is_float, legacy_array, to_array
 from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant
@@ -254,8 +254,24 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, TensorBase):
     def mul(self, other) -> "Tensor":
         return ops.Mul.apply(self, other)
 
-    def div(self, other) -> "Tensor":
-        return ops.Div.apply(self, other)
+    def div(self, other, *, rounding_mode=None) -> "Tensor":
+        """x / y; rounding_mode='trunc' rounds the quotient toward 0 and 'floor' toward -inf, and then
+        integers stay integers (division_ops.py; the gradient of a rounded quotient is 0)."""
+        if rounding_mode is None:
+            return ops.Div.apply(self, other)
+        return division_ops.rounded_division(rounding_mode).apply(self, other)
+
+    def floor_divide(self, other) -> "Tensor":
+        """x // y, rounded toward -inf (Python's //). No derivative, as in PyTorch (division_ops.py)."""
+        return division_ops.FloorDivide.apply(self, other)
+
+    def remainder(self, other) -> "Tensor":
+        """x % y = x - y * floor(x / y), with the sign of y (Python's %)."""
+        return division_ops.Remainder.apply(self, other)
+
+    def fmod(self, other) -> "Tensor":
+        """x - y * trunc(x / y), with the sign of x (C's fmod)."""
+        return division_ops.Fmod.apply(self, other)
 
     def pow(self, exponent) -> "Tensor":
         return ops.Pow.apply(self, exponent)
@@ -280,6 +296,14 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, TensorBase):
 
     def __rmatmul__(self, other):
         return ops.MatMul.apply(other, self)
+
+    __floordiv__, __mod__, divide = floor_divide, remainder, div
+
+    def __rfloordiv__(self, other):
+        return division_ops.FloorDivide.apply(other, self)
+
+    def __rmod__(self, other):
+        return division_ops.Remainder.apply(other, self)
 
     # ------------------------------------------------------------ elementwise
     def exp(self):
