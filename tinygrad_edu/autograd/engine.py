@@ -109,13 +109,14 @@ def call_backward(node, grad_output, given: set) -> tuple:
     `given`, so that no .grad shares it (the library's ops return new arrays, or grad_output)."""
     if node.inputs is None:
         raise RuntimeError(FREED_MESSAGE.format(op=node.name()))
-    grads = type(node).backward(node, grad_output)
+    op = type(node)
+    grads = op.backward(node, grad_output)
+    if type(grads) is tuple and len(grads) == len(node.inputs) and op.numpy_forward and not Mode.anomaly:
+        return grads  # the common case: a library op's tuple
     if type(grads) is not tuple:
         grads = tuple(grads) if isinstance(grads, list) else (grads,)
-    if not type(node).numpy_forward:
+    if not op.numpy_forward:
         given.update(id(g._data) for g in grads if isinstance(g, TensorBase) and g is not grad_output)
-    if len(grads) == len(node.inputs) and not Mode.anomaly:
-        return grads  # the common case
     if len(grads) != len(node.inputs):
         if len(grads) < len(node.inputs) or any(g is not None for g in grads[len(node.inputs):]):
             raise RuntimeError(
