@@ -583,6 +583,23 @@ def sample_index_select(draw):
     return [values(draw, shape, "real")], {"dim": dim, "index": index}
 
 
+def sample_index_add(draw):
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    index = np.array(draw(st.lists(st.integers(0, shape[dim] - 1), min_size=1, max_size=4)))  # repeats too
+    source_shape = list(shape)
+    source_shape[dim] = len(index)
+    return ([values(draw, shape, "real"), values(draw, tuple(source_shape), "real")],
+            {"dim": dim, "index": index, "alpha": draw(st.sampled_from([1, -0.5, 2.0]))})
+
+
+def np_index_add(x, src, dim, index, alpha):
+    out = x.copy()
+    for i, position in enumerate(index):  # a slice of src added at each position along dim
+        out[(slice(None),) * (dim % x.ndim) + (position,)] += alpha * np.take(src, i, axis=dim)
+    return out
+
+
 def sample_masked_select(draw):
     shape = draw(shapes())
     return [values(draw, shape, "real")], {"mask": draw(hnp.arrays(np.bool_, shape))}
@@ -709,6 +726,8 @@ register("rsqrt", lambda x: x.rsqrt(), lambda x: 1 / np.sqrt(x), unary("positive
 register("reciprocal", lambda x: x.reciprocal(), np.reciprocal, unary("nonzero"))
 register("index_select", lambda x, dim, index: x.index_select(dim, tg.tensor(index)),
          lambda x, dim, index: np.take(x, index, axis=dim), sample_index_select)
+register("index_add", lambda x, src, dim, index, alpha: x.index_add(dim, tg.tensor(index), src, alpha=alpha),
+         np_index_add, sample_index_add)
 register("masked_select", lambda x, mask: x.masked_select(tg.tensor(mask)), lambda x, mask: x[mask],
          sample_masked_select)
 register("clamp_min", lambda x, bound: x.clamp_min(bound), lambda x, bound: np.maximum(x, bound), sample_clamp_min)
@@ -860,6 +879,12 @@ register("remainder_", inplace("remainder_", 0.37), lambda x: np.remainder(x, 0.
 register("fmod_", inplace("fmod_", -1.13), lambda x: np.fmod(x, -1.13), unary("grid"))
 register("div_floor_", inplace("div_", 0.37, rounding_mode="floor"), lambda x: np.floor_divide(x, 0.37), unary("grid"),
          covers=())
+register("scatter_", lambda x, src, dim, index: (x * 1.0).scatter_(dim, tg.tensor(index), src), np_scatter,
+         sample_scatter)
+register("scatter_add_", lambda x, src, dim, index: (x * 1.0).scatter_add_(dim, tg.tensor(index), src),
+         np_scatter_add, sample_scatter)
+register("index_add_", lambda x, src, dim, index, alpha: (x * 1.0).index_add_(dim, tg.tensor(index), src, alpha=alpha),
+         np_index_add, sample_index_add)
 register("masked_fill_", lambda x, mask, value: (x * 1.0).masked_fill_(tg.tensor(mask), value), np_masked_fill,
          sample_masked_fill)
 register("unsqueeze_", inplace("unsqueeze_"), lambda x, dim: np.expand_dims(x, dim), sample_unsqueeze)

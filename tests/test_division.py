@@ -209,3 +209,10 @@ def test_errors_and_gradients_match_pytorch():
         y = torch.tensor([2.0], requires_grad=True)
         with pytest.raises(RuntimeError, match="not implemented"):
             torch.autograd.grad(fn(y, y).sum(), [y])
+
+
+def test_float16_remainder_rounds_a_number_divisor_to_float16_first_as_pytorch():
+    x = tg.tensor([5.0, 1.0, -3.3], dtype=tg.float16)
+    assert (x % 0.1).tolist() == [0.001220703125, 0.000244140625, 0.098388671875]  # not 0.09998: 0.1 as float16
+    assert x.fmod(0.1).tolist() == [0.001220703125, 0.000244140625, -0.0015869140625]
+    assert (x // 0.1).tolist() == [49.0, 9.0, -34.0]  # floor division does not round it (PyTorch's kernels)

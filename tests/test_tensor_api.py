@@ -838,3 +838,37 @@ def test_clamp_bounds_take_part_in_type_promotion_as_pytorch():
     assert ints.clamp(max=2).dtype == tg.int64 and ints.clip(0.5, 2.5).dtype == tg.float32
     assert tg.tensor([1.0], dtype=tg.float16).clamp(min=1.5).dtype == tg.float16  # a number never widens a float
     assert tg.tensor([True, False]).clamp(min=0).dtype == tg.int64
+
+
+def test_scatter_and_index_add_in_place_as_the_tutorials_use_them():
+    # Learn the Basics' one-hot transform: a 0-d index on a 1-D tensor
+    assert tg.zeros(10).scatter_(0, tg.tensor(3), value=1).tolist() == [0.0] * 3 + [1.0] + [0.0] * 6
+    x = tg.zeros(5)
+    x.index_add_(0, tg.tensor([0, 0, 2]), tg.tensor([1.0, 2.0, 3.0]))  # repeated positions add up
+    assert x.tolist() == [3.0, 0.0, 3.0, 0.0, 0.0]
+    x = tg.zeros(4)
+    x.scatter_add_(0, tg.tensor([1, 1, 3]), tg.tensor([1.0, 2.0, 3.0]))
+    assert x.tolist() == [0.0, 3.0, 0.0, 3.0]
+    w = tg.ones(3, requires_grad=True)
+    h = w * 1
+    h.scatter_(0, tg.tensor([1]), value=7.0)  # recorded: the overwritten element gets no gradient
+    h.sum().backward()
+    assert h.tolist() == [1.0, 7.0, 1.0] and w.grad.tolist() == [1.0, 0.0, 1.0]
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        tg.ones(3, requires_grad=True).index_add_(0, tg.tensor([0]), tg.ones(1))
+    with pytest.raises(IndexError, match="index_add: index must be a 1-D integer tensor of positions 0..2"):
+        tg.zeros(3).index_add_(0, tg.tensor([5]), tg.ones(1))
+
+
+def test_scatter_and_index_add_in_place_match_torch():
+    torch = pytest.importorskip("torch")
+    results = []
+    for module in (tg, torch):
+        x = module.zeros(2, 3)
+        x.index_add_(1, module.tensor([2, 0]), module.ones(2, 2), alpha=2)
+        s, b = module.tensor([1.0, 2.0, 3.0], requires_grad=True), module.ones(5, requires_grad=True)
+        y = b.index_add(0, module.tensor([0, 0, 2]), s, alpha=3)
+        (y * module.arange(5.0)).sum().backward()
+        results.append((x.tolist(), y.tolist(), s.grad.tolist(), b.grad.tolist(),
+                        module.zeros(10).scatter(0, module.tensor([3, 5]), 1.0).tolist()))
+    assert results[0] == results[1]

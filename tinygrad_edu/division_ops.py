@@ -40,6 +40,12 @@ def checked(name: str, x, y):
     return x, y
 
 
+def half_divisor(x, y):
+    """y rounded to float16 when the op is in float16: PyTorch's remainder and fmod round a Python number
+    divisor first (5 % 0.1 is then 0.0012, not 0.09998); its floor division does not."""
+    return np.asarray(y, np.float16) if np.result_type(x, y) == np.float16 else y
+
+
 def in_dtype_of(result: np.ndarray, x, y) -> np.ndarray:
     """The result back in the inputs' dtype (float16 was computed in float32)."""
     target = np.result_type(x, y)
@@ -65,7 +71,7 @@ def trunc_quotient(x, y, name: str) -> np.ndarray:
 def python_remainder(x, y, name: str) -> np.ndarray:
     """x mod y with the sign of y, PyTorch's algorithm: fmod, then + y where the signs differ.
     (NumPy's remainder gives the same up to the sign of a zero: -0.0 % 3 is -0.0 in PyTorch.)"""
-    a, b = checked(name, x, y)
+    a, b = checked(name, x, half_divisor(x, y))
     mod = np.asarray(np.fmod(a, b))
     wrong_sign = (mod != 0) & (np.less(b, 0) != (mod < 0))
     return in_dtype_of(np.where(wrong_sign, mod + b, mod).astype(mod.dtype, copy=False), x, y)
@@ -73,7 +79,7 @@ def python_remainder(x, y, name: str) -> np.ndarray:
 
 def c_fmod(x, y, name: str) -> np.ndarray:
     """x mod y with the sign of x (C's fmod)."""
-    a, b = checked(name, x, y)
+    a, b = checked(name, x, half_divisor(x, y))
     return in_dtype_of(np.asarray(np.fmod(a, b)), x, y)
 
 

@@ -45,6 +45,22 @@ class InPlaceMethods:
         self._changed()
         return self
 
+    def _rewritten(self, name: str, other, compute):
+        """self = compute(self, other) in place, for an op that has only an out-of-place form (scatter)."""
+        def on_arrays(array, value):
+            value = self._wrap(value) if isinstance(value, np.ndarray) else value
+            np.copyto(array, compute(self._wrap(array), value)._data, casting="same_kind")
+        return self._inplace(name, other, compute, on_arrays)
+
+    def scatter_(self, dim: int, index, src=None, *, value=None, reduce=None):
+        return self._rewritten("scatter_", src, lambda x, s: x.scatter(dim, index, s, value=value, reduce=reduce))
+
+    def scatter_add_(self, dim: int, index, src):
+        return self._rewritten("scatter_add_", src, lambda x, s: x.scatter_add(dim, index, s))
+
+    def index_add_(self, dim: int, index, source, *, alpha=1):
+        return self._rewritten("index_add_", source, lambda x, s: x.index_add(dim, index, s, alpha=alpha))
+
     def _record_inplace(self, name: str, compute) -> None:
         """self = compute(old self), recorded: the value is written into self's memory, version
         bumped, and self's grad_fn becomes the new op's node (PyTorch "rebases" the history).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import movement_ops
 from .arrays import index_key, size_of, to_array
 from .autograd import TensorBase
 from .device import CPU, CPU_ONLY_HINT, check_device
@@ -126,6 +127,19 @@ class OnRampMethods:
         """The slices at `index` (1-D integer tensor) along `dim`."""
         d = axis_of(self.ndim, dim, "index_select")
         return self[(slice(None),) * d + (index_key(index),)]
+
+    def index_add(self, dim: int, index, source, *, alpha=1):
+        """x with the slices of `source` (times alpha) added at `index` (1-D integer tensor) along `dim`;
+        repeated indices add up. index_select's adjoint: source's gradient is g.index_select(dim, index)."""
+        d = axis_of(self.ndim, dim, "index_add")
+        key = index_key(index)
+        size = self.shape[d]
+        if key.ndim != 1 or key.dtype.kind not in "iu" or (key.size and not 0 <= key.min() <= key.max() < size):
+            raise IndexError(f"index_add: index must be a 1-D integer tensor of positions 0..{size - 1} "
+                             f"along dim {dim}; got {key.dtype} of shape {key.shape}"
+                             + (f", values {key.min()}..{key.max()}" if key.size and key.ndim == 1 else ""))
+        return self + movement_ops.AddAt.apply(source * alpha if alpha != 1 else source, shape=self.shape,
+                                               key=(slice(None),) * d + (key,))
 
     def masked_select(self, mask):
         """The elements where `mask` is True, as a 1-D tensor (mask broadcasts against x)."""

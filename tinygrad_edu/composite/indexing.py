@@ -126,6 +126,9 @@ def scattered(dim: int, index: np.ndarray, src, shape: tuple, op: str):
     """An array or tensor of `shape` holding, at each position along `dim`, the sum of the src elements
     whose index points there: src times a constant one-hot table, summed over `dim`, so a src
     tensor's gradient is read back through the same table (gather's adjoint, from Mul and Sum)."""
+    if index.ndim == 0 and len(shape) == 1:  # one position (PyTorch reads a 0-d index as 1-D)
+        index = index.reshape(1)
+        src = src.reshape(1) if hasattr(src, "_data") and src.ndim == 0 else src
     if index.ndim != len(shape) or not np.issubdtype(index.dtype, np.integer):
         raise RuntimeError(f"{op}: index must be an integer tensor with as many dimensions as the input "
                            f"(shape {shape}); got {index.dtype} of shape {index.shape}")
