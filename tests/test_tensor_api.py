@@ -280,6 +280,7 @@ def test_comparing_a_tensor_with_none_a_string_or_a_list_is_false_as_pytorch():
     w = tg.ones(3, requires_grad=True)
     assert (w.grad == None) is True and (w == None) is False and (w != None) is True  # noqa: E711
     assert (w == "a") is False and (w == [1.0, 1.0, 1.0]) is False and (w != (1.0,)) is True
+    assert (w == w.shape) is False and (w == range(3)) is False  # a Size is a tuple
     assert (w == 1.0).tolist() == [True] * 3 and (w == np.ones(3)).tolist() == [True] * 3  # data: elementwise
 
 

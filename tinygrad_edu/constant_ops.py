@@ -19,7 +19,7 @@ from .autograd import TensorBase
 from .dims import axis_of
 from .errors import broadcast_error
 
-_NOT_DATA = frozenset((str, bytes, list, tuple, dict))  # what == and != do not compare element by element
+_NOT_DATA = (str, bytes, list, tuple, dict, range)  # what == and != do not compare element by element (Size too)
 
 
 class ConstantMethods:
@@ -58,8 +58,8 @@ class ConstantMethods:
     ne = lambda self, other: self._compare(np.not_equal, other, "ne")
     # ==, != with what is not a tensor, a number or an array (None, a string, a list): Python's answer, as
     # in PyTorch (`w.grad == None` is False, not a tensor of False that `if` cannot read)
-    __eq__ = lambda self, other: NotImplemented if other is None or type(other) in _NOT_DATA else self.eq(other)
-    __ne__ = lambda self, other: NotImplemented if other is None or type(other) in _NOT_DATA else self.ne(other)
+    __eq__ = lambda self, other: NotImplemented if other is None or isinstance(other, _NOT_DATA) else self.eq(other)
+    __ne__ = lambda self, other: NotImplemented if other is None or isinstance(other, _NOT_DATA) else self.ne(other)
     __lt__ = lt = lambda self, other: self._compare(np.less, other, "lt")
     __le__ = le = lambda self, other: self._compare(np.less_equal, other, "le")
     __gt__ = gt = lambda self, other: self._compare(np.greater, other, "gt")
