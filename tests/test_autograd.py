@@ -371,6 +371,20 @@ def test_set_grad_enabled_switches_at_once_when_called_as_pytorch():
     assert tg.is_grad_enabled() and not doubled(x).requires_grad and tg.is_grad_enabled()
 
 
+def test_set_detect_anomaly_switches_at_once_or_for_a_block_as_pytorch():
+    x = f64([0.0])
+    try:
+        tg.autograd.set_detect_anomaly(True)
+        with pytest.raises(RuntimeError, match="LogBackward0 produced Inf"):
+            x.log()
+    finally:
+        tg.autograd.set_detect_anomaly(False)
+    assert not tg.is_anomaly_enabled() and x.log().item() == float("-inf")
+    with tg.autograd.set_detect_anomaly(True):
+        assert tg.is_anomaly_enabled()
+    assert not tg.is_anomaly_enabled()
+
+
 def test_detect_anomaly_names_op_and_user_line():
     x = f64([0.0])
     with tg.detect_anomaly():

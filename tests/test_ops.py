@@ -53,7 +53,7 @@ def test_gradgradcheck(name, data):
 # Public Tensor methods that are not differentiable ops (or not ops at all).
 NOT_DIFFERENTIABLE = {
     "backward", "detach", "numpy", "tolist", "item", "size", "dim", "numel", "requires_grad_", "retain_grad",
-    "register_hook", "long", "sign", "isnan", "isinf", "argmax", "argmin", "any", "all",
+    "register_hook", "long", "sign", "isnan", "isinf", "isfinite", "argmax", "argmin", "any", "all",
     "eq", "ne", "lt", "le", "gt", "ge", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
     "__and__", "__or__", "__invert__", "__bool__", "__float__", "__int__", "__index__", "__len__", "__iter__",
     "__repr__", "__array__", "__hash__", "__init__",

@@ -873,3 +873,9 @@ def test_scatter_and_index_add_in_place_match_torch():
         results.append((x.tolist(), y.tolist(), s.grad.tolist(), b.grad.tolist(),
                         module.zeros(10).scatter(0, module.tensor([3, 5]), 1.0).tolist()))
     assert results[0] == results[1]
+
+
+def test_isfinite_as_pytorch():
+    x = tg.tensor([1.0, float("inf"), float("nan"), -2.0])
+    assert tg.isfinite(x).tolist() == x.isfinite().tolist() == [True, False, False, True]
+    assert tg.isfinite(tg.tensor([1, 2])).tolist() == [True, True] and x.isfinite().dtype == tg.bool

@@ -74,6 +74,7 @@ class ConstantMethods:
     sign = lambda self: self._wrap(np.sign(self._data))
     isnan = lambda self: self._wrap(np.isnan(self._data))
     isinf = lambda self: self._wrap(np.isinf(self._data))
+    isfinite = lambda self: self._wrap(np.isfinite(self._data))
     argmax = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmax, dim, keepdim, "argmax")
     argmin = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmin, dim, keepdim, "argmin")
     any = lambda self, dim=None, keepdim=False: self._index_reduce(np.any, dim, keepdim, "any")

@@ -57,7 +57,7 @@ WITH_OUT = ("add sub mul div floor_divide remainder fmod pow matmul neg exp log 
             "logical_xor").split()
 WITHOUT_OUT = ("relu var std logsumexp softmax log_softmax reshape transpose permute flatten unsqueeze squeeze "
                "split chunk argmax argmin max min amax amin norm all any unique histc histogram sort argsort topk "
-               "median flip roll tile masked_fill allclose isclose equal numel isnan isinf t index_select "
+               "median flip roll tile masked_fill allclose isclose equal numel isnan isinf isfinite t index_select "
                "masked_select clamp_min clamp_max clone count_nonzero detach select unbind narrow diagonal diag trace "
                "nonzero argwhere bincount expand_as scatter scatter_add index_add is_floating_point bitwise_and "
                "bitwise_or bitwise_xor bitwise_not").split()

@@ -10,7 +10,7 @@ a graph is freed the moment its last tensor is dropped.
 
 - function.py  Function (PyTorch's custom-op protocol) and TensorBase
 - engine.py    run_backward, grad, hooks
-- mode.py      no_grad, enable_grad, set_grad_enabled, detect_anomaly
+- mode.py      no_grad, enable_grad, set_grad_enabled, detect_anomaly, set_detect_anomaly
 - functional.py  jacobian, hessian, vjp, jvp, hvp, vhp (PyTorch's torch.autograd.functional)
 
 This package imports nothing from the rest of tinygrad_edu.
@@ -40,6 +40,7 @@ from .mode import (
     is_grad_enabled,
     module_stack,
     no_grad,
+    set_detect_anomaly,
     set_grad_enabled,
     user_frame,
 )
@@ -47,7 +48,7 @@ from .variable import Variable as Variable  # PyTorch's pre-0.4 name: returns a 
 
 __all__ = [
     "Function", "no_grad", "inference_mode", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-    "detect_anomaly", "is_anomaly_enabled", "run_backward", "grad", "TensorBase",
+    "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "run_backward", "grad", "TensorBase",
     # for the rest of the package: the engine's helpers and the switches every op reads
     "RemovableHandle", "retain", "seed_gradient", "topological_order", "unbroadcast", "Mode", "check_finite",
     "module_stack", "user_frame", "backward_observers",

@@ -13,7 +13,7 @@ import traceback
 import numpy as np
 
 __all__ = ["Mode", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
-           "is_anomaly_enabled", "inference_mode", "module_stack", "user_frame", "check_finite"]
+           "is_anomaly_enabled", "set_detect_anomaly", "inference_mode", "module_stack", "user_frame", "check_finite"]
 
 
 class Mode:
@@ -119,6 +119,22 @@ class detect_anomaly:
     def __enter__(self):
         self.prev = Mode.anomaly
         Mode.anomaly = True
+
+    def __exit__(self, *exc):
+        Mode.anomaly = self.prev
+
+
+class set_detect_anomaly:
+    """Anomaly detection on or off by a flag, as PyTorch's: at once when called,
+    `set_detect_anomaly(True)`, or for a block, `with set_detect_anomaly(True): ...` (back as it
+    was after). (`check_nan` is accepted; NaN and Inf are always checked.)"""
+
+    def __init__(self, mode: bool, check_nan: bool = True):
+        self.prev = Mode.anomaly
+        Mode.anomaly = bool(mode)
+
+    def __enter__(self):
+        pass
 
     def __exit__(self, *exc):
         Mode.anomaly = self.prev
