@@ -9,6 +9,7 @@ become arrays before NumPy sees them (index_key). tensor.py and the method famil
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -88,17 +89,15 @@ def scalars_of(data):
 def items_dtype(items: list) -> np.dtype:
     """PyTorch's dtype for a nested list of numbers: each item's own (a NumPy scalar's dtype, float32
     for a Python float, int64 for an int), promoted together."""
-    target = None
-    for item in flatten(items):
-        kind = item.dtype if isinstance(item, np.generic) else dtypes.python_number_dtype(item)
-        target = kind if target is None else dtypes.promote_types(target, kind)
-    return target
+    return functools.reduce(dtypes.promote_types, (item.dtype if isinstance(item, np.generic)
+                                                   else dtypes.python_number_dtype(item) for item in leaves(items)))
 
 
-def flatten(items):
+def leaves(items):
+    """The items of a nested list, depth first."""
     for x in items:
         if isinstance(x, list):
-            yield from flatten(x)
+            yield from leaves(x)
         else:
             yield x
 
