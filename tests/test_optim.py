@@ -138,31 +138,43 @@ def test_matches_torch(name, options, reference):
                                    err_msg=f"{name} step {step + 1}")
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam",
+                                  "RAdam"])
 def test_default_hyperparameters_match_torch(name):
     torch = pytest.importorskip("torch")
     ours = getattr(optim, name)([tg.tensor([1.0], requires_grad=True)]).defaults
     theirs = getattr(torch.optim, name)([torch.zeros(1, requires_grad=True)]).defaults
-    for key, value in ours.items():
-        assert theirs[key] == value, key
+    assert list(ours.items()) == list(theirs.items())
 
 
 ADAM_DEFAULTS = {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "amsgrad": False,
-                 "maximize": False, "decoupled_weight_decay": False}
-TORCH_DEFAULTS = {  # PyTorch 2.x's defaults, written out (its foreach/fused/capturable/differentiable left out)
-    "SGD": {"lr": 0.001, "momentum": 0, "dampening": 0, "weight_decay": 0, "nesterov": False, "maximize": False},
+                 "maximize": False, "foreach": None, "capturable": False, "differentiable": False, "fused": None,
+                 "decoupled_weight_decay": False}
+TORCH_DEFAULTS = {  # PyTorch 2.13's defaults, written out, in its order (the order repr() lists them in)
+    "SGD": {"lr": 0.001, "momentum": 0, "dampening": 0, "weight_decay": 0, "nesterov": False, "maximize": False,
+            "foreach": None, "differentiable": False, "fused": None},
     "Adam": ADAM_DEFAULTS,
     "AdamW": {**ADAM_DEFAULTS, "weight_decay": 0.01, "decoupled_weight_decay": True},
     "RMSprop": {"lr": 0.01, "momentum": 0, "alpha": 0.99, "eps": 1e-08, "centered": False, "weight_decay": 0,
-                "maximize": False},
+                "capturable": False, "foreach": None, "maximize": False, "differentiable": False},
     "Adagrad": {"lr": 0.01, "lr_decay": 0, "eps": 1e-10, "weight_decay": 0, "initial_accumulator_value": 0,
-                "maximize": False},
+                "foreach": None, "maximize": False, "differentiable": False, "fused": None},
+    "Adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-06, "weight_decay": 0, "maximize": False, "capturable": False,
+                 "foreach": None, "differentiable": False},
+    "Adamax": {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "foreach": None,
+               "maximize": False, "differentiable": False, "capturable": False},
+    "NAdam": {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "momentum_decay": 0.004,
+              "decoupled_weight_decay": False, "maximize": False, "foreach": None, "capturable": False,
+              "differentiable": False},
+    "RAdam": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "maximize": False,
+              "foreach": None, "capturable": False, "decoupled_weight_decay": False, "differentiable": False},
 }
 
 
 @pytest.mark.parametrize("name", sorted(TORCH_DEFAULTS))
 def test_default_hyperparameters_are_pytorchs(name):
-    assert getattr(optim, name)([tg.tensor([1.0], requires_grad=True)]).defaults == TORCH_DEFAULTS[name]
+    defaults = getattr(optim, name)([tg.tensor([1.0], requires_grad=True)]).defaults
+    assert list(defaults.items()) == list(TORCH_DEFAULTS[name].items())
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "Adagrad"])

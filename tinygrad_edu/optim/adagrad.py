@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_hyper
+from .optimizer import Optimizer, check_hyper, check_implementation
 
 __all__ = ["Adagrad"]
 
@@ -21,14 +21,17 @@ class Adagrad(Optimizer):
     """
 
     def __init__(self, params: Iterable, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
-                 initial_accumulator_value: float = 0, eps: float = 1e-10, *, maximize: bool = False):
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
+                 maximize: bool = False, differentiable: bool = False, fused: bool | None = None):
         check_hyper("learning rate", lr)
         check_hyper("lr_decay", lr_decay)
         check_hyper("weight_decay", weight_decay)
         check_hyper("initial_accumulator_value", initial_accumulator_value)
         check_hyper("epsilon", eps)
+        check_implementation("Adagrad", foreach=foreach, differentiable=differentiable, fused=fused)
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
-                                      initial_accumulator_value=initial_accumulator_value, maximize=maximize))
+                                      initial_accumulator_value=initial_accumulator_value, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable, fused=fused))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
         return {"step": "count", "sum": "buffer"}

@@ -11,101 +11,28 @@ batch for OneCycleLR), after `optimizer.step()`:
 
 Most schedulers use PyTorch's recursive form (new lr from the group's current
 lr), which lets several schedulers be chained on one optimizer; each also
-has the closed form it equals, in `_get_closed_form_lr`.
+has the closed form it equals, in `_get_closed_form_lr`. SequentialLR and
+ChainedScheduler combine other schedulers. This module is the public path
+(`optim.lr_scheduler.X`); the base class is in scheduler_base.py, and the
+schedulers that restart in cycles (CosineAnnealingWarmRestarts, CyclicLR) in
+lr_scheduler_cyclic.py, to keep each file readable at one sitting.
 """
 
 from __future__ import annotations
 
 import math
 import types
-import warnings
+from bisect import bisect_right
 from collections import Counter
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
+from .lr_scheduler_cyclic import CosineAnnealingWarmRestarts, CyclicLR
 from .optimizer import Optimizer
+from .scheduler_base import LRScheduler, check_optimizer, load_state_dict_but, per_group, set_momentum, state_dict_with
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR",
-           "OneCycleLR", "ReduceLROnPlateau"]
-
-
-def check_optimizer(optimizer) -> Optimizer:
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer. Hint: pass the optimizer, e.g. "
-                        "StepLR(opt, step_size=10), not the model or its parameters.")
-    return optimizer
-
-
-def per_group(name: str, optimizer: Optimizer, value) -> list:
-    """One value per param group: a list is checked for length, a number is repeated."""
-    if isinstance(value, (list, tuple)):
-        if len(value) != len(optimizer.param_groups):
-            raise ValueError(f"expected {len(optimizer.param_groups)} values for {name} (one per param "
-                             f"group), got {len(value)}")
-        return list(value)
-    return [value] * len(optimizer.param_groups)
-
-
-class LRScheduler:
-    """Base class. Subclasses implement `get_lr()`: the lrs for epoch `self.last_epoch`.
-
-    `base_lrs` are the groups' lrs when the schedule started (kept in each
-    group as 'initial_lr', so a resumed run with last_epoch >= 0 finds them).
-    """
-
-    def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
-        self.optimizer = check_optimizer(optimizer)
-        if last_epoch == -1:
-            for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
-        else:
-            for i, group in enumerate(optimizer.param_groups):
-                if "initial_lr" not in group:
-                    raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming a "
-                                   f"scheduler with last_epoch={last_epoch}. Hint: load the optimizer's "
-                                   "state_dict first, or use last_epoch=-1 for a fresh run.")
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = last_epoch
-        self._step_count = 0
-        self._is_initial = True  # the constructor's step sets epoch 0's lr and must not decay it
-        self.step()
-        self._is_initial = False
-
-    def get_lr(self) -> list[float]:
-        raise NotImplementedError(f"{type(self).__name__} must implement get_lr()")
-
-    def get_last_lr(self) -> list[float]:
-        """The lrs set by the last step, one per param group."""
-        return self._last_lr
-
-    def step(self, epoch: int | None = None) -> None:
-        """Advance one epoch and write the new lrs into the optimizer's groups."""
-        if self._step_count == 1 and getattr(self.optimizer, "_step_count", 1) == 0:
-            warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. Call them in the "
-                          "opposite order: `optimizer.step()` before `lr_scheduler.step()`, otherwise the "
-                          "first value of the learning rate schedule is skipped.", UserWarning, stacklevel=2)
-        self._step_count += 1
-        if epoch is None:
-            self.last_epoch += 1
-            values = self.get_lr()
-        else:
-            warnings.warn("The epoch parameter in `scheduler.step()` is deprecated (as in PyTorch); call "
-                          "step() without it.", UserWarning, stacklevel=2)
-            self.last_epoch = epoch
-            closed_form = getattr(self, "_get_closed_form_lr", None)
-            values = closed_form() if closed_form is not None else self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def state_dict(self) -> dict[str, Any]:
-        """Every attribute except the optimizer (save the optimizer's own state_dict too)."""
-        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self.__dict__.update(state_dict)
-
-    def current_lrs(self) -> list[float]:
-        return [group["lr"] for group in self.optimizer.param_groups]
+           "MultiplicativeLR", "ConstantLR", "LinearLR", "PolynomialLR", "OneCycleLR", "ReduceLROnPlateau",
+           "SequentialLR", "ChainedScheduler", "CosineAnnealingWarmRestarts", "CyclicLR"]
 
 
 class StepLR(LRScheduler):
@@ -200,19 +127,121 @@ class LambdaLR(LRScheduler):
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self) -> dict[str, Any]:
-        """Functions cannot be saved: only callable objects' attributes are (None for plain functions)."""
-        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "lr_lambdas")}
-        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(fn.__dict__)
-                               for fn in self.lr_lambdas]
-        return state
+        return lambdas_state_dict(self)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        state = dict(state_dict)
-        saved = state.pop("lr_lambdas")
-        self.__dict__.update(state)
-        for fn, attributes in zip(self.lr_lambdas, saved):
-            if attributes is not None:
-                fn.__dict__.update(attributes)
+        load_lambdas_state_dict(self, state_dict)
+
+
+def lambdas_state_dict(scheduler) -> dict[str, Any]:
+    """LambdaLR's and MultiplicativeLR's state: functions cannot be saved, so only callable objects'
+    attributes are (None for a plain function or lambda), as PyTorch does."""
+    return state_dict_with(scheduler, "lr_lambdas", [None if isinstance(fn, types.FunctionType)
+                                                     else dict(fn.__dict__) for fn in scheduler.lr_lambdas])
+
+
+def load_lambdas_state_dict(scheduler, state_dict: dict[str, Any]) -> None:
+    for fn, attributes in zip(scheduler.lr_lambdas, load_state_dict_but(scheduler, state_dict, "lr_lambdas")):
+        if attributes is not None:
+            fn.__dict__.update(attributes)
+
+
+class MultiplicativeLR(LRScheduler):
+    """Multiply the lr by lr_lambda(epoch) every epoch (from epoch 1): lr = base_lr * prod of the factors.
+    One function for all groups or a list, one per group."""
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list, last_epoch: int = -1):
+        self.lr_lambdas = per_group("lr_lambda", check_optimizer(optimizer), lr_lambda)
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial:
+            return self.current_lrs()
+        return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self.current_lrs())]
+
+    def state_dict(self) -> dict[str, Any]:
+        return lambdas_state_dict(self)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        load_lambdas_state_dict(self, state_dict)
+
+
+class ConstantLR(LRScheduler):
+    """A warm-up at a constant fraction: lr = base_lr * factor for epochs < total_iters, then base_lr."""
+
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1):
+        if factor > 1.0 or factor < 0:
+            raise ValueError(f"ConstantLR: the factor must be between 0 and 1, got {factor}")
+        self.factor, self.total_iters = factor, total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self.current_lrs()]
+        if self.last_epoch != self.total_iters:
+            return self.current_lrs()
+        return [lr * (1.0 / self.factor) for lr in self.current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
+                for base_lr in self.base_lrs]
+
+
+class LinearLR(LRScheduler):
+    """A linear warm-up (or decay) of the factor: lr = base_lr * f(epoch), with f going in a straight
+    line from start_factor at epoch 0 to end_factor at total_iters, then staying there:
+
+        f(epoch) = start_factor + (end_factor - start_factor) * min(epoch, total_iters) / total_iters
+
+    Stepped recursively, as PyTorch does: lr *= f(epoch) / f(epoch - 1).
+    """
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5, last_epoch: int = -1):
+        if start_factor > 1.0 or start_factor <= 0:
+            raise ValueError("LinearLR: the starting factor must be greater than 0 and at most 1, got "
+                             f"{start_factor}")
+        if end_factor > 1.0 or end_factor < 0:
+            raise ValueError(f"LinearLR: the ending factor must be between 0 and 1, got {end_factor}")
+        self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch == 0:
+            return [lr * self.start_factor for lr in self.current_lrs()]
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return self.current_lrs()
+        change = self.end_factor - self.start_factor
+        ratio = 1.0 + change / (self.total_iters * self.start_factor + (self.last_epoch - 1) * change)
+        return [lr * ratio for lr in self.current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * (self.start_factor + (self.end_factor - self.start_factor)
+                           * min(self.total_iters, self.last_epoch) / self.total_iters)
+                for base_lr in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """Decay to 0 over total_iters epochs: lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power.
+    Stepped recursively, as PyTorch does (lr *= the ratio of two consecutive factors)."""
+
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1):
+        self.total_iters, self.power = total_iters, power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return self.current_lrs()
+        decay_factor = ((1.0 - self.last_epoch / self.total_iters)
+                        / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
+        return [lr * decay_factor for lr in self.current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+                for base_lr in self.base_lrs]
 
 
 class OneCycleLR(LRScheduler):
@@ -281,7 +310,7 @@ class OneCycleLR(LRScheduler):
                 for high, low, group in zip(per_group("max_momentum", optimizer, max_momentum),
                                             per_group("base_momentum", optimizer, base_momentum),
                                             optimizer.param_groups):
-                    self.set_momentum(group, high)
+                    set_momentum(group, high, self.use_beta1)
                     group["max_momentum"], group["base_momentum"] = high, low
         super().__init__(optimizer, last_epoch)
 
@@ -289,12 +318,6 @@ class OneCycleLR(LRScheduler):
         if self.anneal_strategy == "cos":
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
-
-    def set_momentum(self, group: dict, value: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
 
     def get_lr(self) -> list[float]:
         step = self.last_epoch
@@ -310,8 +333,8 @@ class OneCycleLR(LRScheduler):
                     pct = (step - start_step) / (end_step - start_step)
                     lrs.append(self.anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
                     if self.cycle_momentum:
-                        self.set_momentum(group, self.anneal(group[phase["start_momentum"]],
-                                                             group[phase["end_momentum"]], pct))
+                        set_momentum(group, self.anneal(group[phase["start_momentum"]],
+                                                        group[phase["end_momentum"]], pct), self.use_beta1)
                     break
                 start_step = end_step
         return lrs
@@ -375,3 +398,114 @@ class ReduceLROnPlateau(LRScheduler):
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
         self._last_lr = self.current_lrs()
+
+
+def check_schedulers(kind: str, optimizer: Optimizer, schedulers: Sequence[LRScheduler]) -> None:
+    """SequentialLR's and ChainedScheduler's checks: at least one scheduler, each a scheduler of
+    `optimizer` that is stepped without arguments (so not ReduceLROnPlateau)."""
+    if len(schedulers) < 1:
+        raise ValueError(f"{kind} expects at least one scheduler, but got no scheduler.")
+    for i, scheduler in enumerate(schedulers):
+        if not hasattr(scheduler, "optimizer"):
+            raise TypeError(f"{kind}: the scheduler at index {i} should have `optimizer` as its attribute.")
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(f"{kind} does not support `ReduceLROnPlateau` scheduler as it requires additional "
+                             f"kwargs to be specified when calling `step`, but got one at index {i} in the "
+                             "given schedulers sequence.")
+        if scheduler.optimizer is not optimizer:
+            raise ValueError(f"{kind} expects all schedulers to belong to the same optimizer, but got scheduler "
+                             f"{type(scheduler).__name__} at index {i} with another optimizer. Hint: build "
+                             "every scheduler on the one optimizer.")
+
+
+def nested_state_dict(scheduler) -> dict[str, Any]:
+    """A combining scheduler's state, with each of its schedulers' state_dict under '_schedulers'."""
+    return state_dict_with(scheduler, "_schedulers", [inner.state_dict() for inner in scheduler._schedulers])
+
+
+def load_nested_state_dict(scheduler, state_dict: dict[str, Any]) -> None:
+    for inner, inner_state in zip(scheduler._schedulers, load_state_dict_but(scheduler, state_dict, "_schedulers")):
+        inner.load_state_dict(inner_state)
+
+
+class SequentialLR(LRScheduler):
+    """Run `schedulers` one after another: the first until epoch milestones[0], the next until
+    milestones[1], and so on. Each scheduler starts its own schedule (from its epoch 0, by its
+    closed form) at its milestone.
+
+        warmup = LinearLR(opt, start_factor=0.1, total_iters=5)
+        decay = CosineAnnealingLR(opt, T_max=95)
+        sched = SequentialLR(opt, schedulers=[warmup, decay], milestones=[5])
+    """
+
+    def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int],
+                 last_epoch: int = -1):
+        # No super().__init__: the schedulers given have made their own start.
+        check_schedulers(type(self).__name__, optimizer, schedulers)
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError("Sequential Schedulers expects number of schedulers provided to be one more than the "
+                             f"number of milestone points, but got number of schedulers {len(schedulers)} and the "
+                             f"number of milestones to be equal to {len(milestones)}")
+        self._schedulers = schedulers
+        self._milestones = milestones
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        # Each scheduler's constructor stepped already: put the lrs back and undo those steps, then
+        # start only the scheduler that runs at epoch 0.
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        self.recursive_undo()
+        first = self._schedulers[bisect_right(self._milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def recursive_undo(self, sched=None) -> None:
+        """Take one epoch off every scheduler inside (and inside those that combine others)."""
+        scheds = self if sched is None else sched
+        if hasattr(scheds, "_schedulers"):
+            for inner in scheds._schedulers:
+                self.recursive_undo(inner)
+        elif hasattr(scheds, "last_epoch"):
+            scheds.last_epoch -= 1
+
+    def step(self) -> None:  # type: ignore[override]
+        self.last_epoch += 1
+        index = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[index]
+        if index > 0 and self._milestones[index - 1] == self.last_epoch:
+            scheduler._update_lr(0)  # a milestone: this scheduler starts at its epoch 0
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+    def state_dict(self) -> dict[str, Any]:
+        return nested_state_dict(self)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        load_nested_state_dict(self, state_dict)
+
+
+class ChainedScheduler(LRScheduler):
+    """Step several schedulers at once: one step() calls each one's step() in order, so their
+    recursive forms compose (e.g. ConstantLR's warm-up on top of ExponentialLR's decay)."""
+
+    def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None):
+        # No super().__init__: the schedulers given have made their own start.
+        if len(schedulers) < 1:
+            raise ValueError("ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.")
+        optimizer = optimizer or schedulers[0].optimizer
+        check_schedulers(type(self).__name__, optimizer, schedulers)
+        self._schedulers = schedulers
+        self.optimizer = optimizer
+        self._last_lr = self.current_lrs()
+
+    def step(self) -> None:  # type: ignore[override]
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = self.current_lrs()
+
+    def state_dict(self) -> dict[str, Any]:
+        return nested_state_dict(self)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        load_nested_state_dict(self, state_dict)

@@ -26,7 +26,7 @@ import numpy as np
 from ..autograd import enable_grad
 from ..tensor import Tensor
 
-__all__ = ["Optimizer", "check_hyper"]
+__all__ = ["Optimizer", "check_hyper", "check_implementation"]
 
 
 def check_hyper(name: str, value, low: float = 0.0, high: float | None = None) -> None:
@@ -34,6 +34,26 @@ def check_hyper(name: str, value, low: float = 0.0, high: float | None = None) -
     if not isinstance(value, numbers.Real) or value < low or (high is not None and value >= high):
         bound = f"in [{low}, {high})" if high is not None else f">= {low}"
         raise ValueError(f"Invalid {name} value: {value!r} (it must be {bound})")
+
+
+def check_implementation(name: str, foreach=None, capturable: bool = False, differentiable: bool = False,
+                         fused=None) -> None:
+    """PyTorch's options that choose how a step is computed, not what it computes.
+
+    There is one NumPy path here, so foreach and fused (None, False or True) change nothing
+    (they are kept in the param groups, as PyTorch keeps them). capturable (a step CUDA graphs
+    can capture) and differentiable (a step recorded in the autograd graph) cannot be had from
+    in-place NumPy updates: they raise at once, where PyTorch on a CPU raises at the first step.
+    """
+    if fused and foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if capturable:
+        raise RuntimeError(f"{name}: capturable=True is for capturing steps in CUDA graphs; tinygrad_edu runs on "
+                           "the CPU (as PyTorch's CPU tensors, which refuse it too). Hint: leave it out.")
+    if differentiable:
+        raise RuntimeError(f"{name}: differentiable=True (a step recorded in the autograd graph) is not supported: "
+                           "tinygrad_edu's optimizers update the parameters' arrays in place. Hint: leave it out, "
+                           "or write the update with Tensor ops yourself.")
 
 
 class Optimizer:
@@ -299,6 +319,8 @@ def cast_like(value, param: Tensor):
     """A saved buffer as a fresh array of the parameter's dtype; numbers stay numbers."""
     if isinstance(value, Tensor):
         value = value._data
+    if isinstance(value, np.floating):  # a float state such as NAdam's mu_product: cast, as PyTorch does
+        value = np.asarray(value)
     if isinstance(value, np.ndarray):
         if value.ndim == 0 and np.issubdtype(value.dtype, np.integer):
             return int(value)

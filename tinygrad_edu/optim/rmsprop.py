@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_hyper
+from .optimizer import Optimizer, check_hyper, check_implementation
 
 __all__ = ["RMSprop"]
 
@@ -23,14 +23,17 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, params: Iterable, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, *, maximize: bool = False):
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
+                 foreach: bool | None = None, maximize: bool = False, differentiable: bool = False):
         check_hyper("learning rate", lr)
         check_hyper("epsilon", eps)
         check_hyper("momentum", momentum)
         check_hyper("weight_decay", weight_decay)
         check_hyper("alpha", alpha)
+        check_implementation("RMSprop", foreach=foreach, capturable=capturable, differentiable=differentiable)
         super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
-                                      weight_decay=weight_decay, maximize=maximize))
+                                      weight_decay=weight_decay, capturable=capturable, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
         spec = {"step": "count", "square_avg": "buffer"}
