@@ -856,6 +856,60 @@ register("F.cross_entropy", lambda x, **kw: _functional().cross_entropy(x, **kw)
          sample_cross_entropy)
 
 
+# ---------------------------------------------------------------- nn.functional's less common activations
+# (nn/activation_functions.py): composites; the grid keeps them 0.1 from their corners, and the
+# arguments are chosen so the corners fall inside [-2, 2] but off the grid (their slopes there:
+# tests/test_nn_activations.py)
+
+def np_softplus(x, beta=1.0, threshold=20.0):
+    return np.where(beta * x > threshold, x, np.log1p(np.exp(beta * np.minimum(x, threshold / beta))) / beta)
+
+
+def np_elu(x, alpha=1.0):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def np_relu6(x):
+    return np.clip(x, 0, 6)
+
+
+def sample_glu(draw):
+    shape = list(draw(shapes(min_dims=1)))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    shape[dim] *= 2
+    return [values(draw, tuple(shape), "real")], {"dim": dim}
+
+
+def np_glu(x, dim):
+    a, b = np.split(x, 2, axis=dim)
+    return a * np_sigmoid(b)
+
+
+ACTIVATIONS = {  # name: (call, NumPy reference, domain)
+    "silu": (lambda F, x: F.silu(x), lambda x: x * np_sigmoid(x), "real"),
+    "elu": (lambda F, x: F.elu(x, 0.7), lambda x: np_elu(x, 0.7), "grid"),
+    "selu": (lambda F, x: F.selu(x), lambda x: 1.0507009873554805 * np_elu(x, 1.6732632423543772), "grid"),
+    "celu": (lambda F, x: F.celu(x, 1.5), lambda x: np.maximum(x, 0) + np.minimum(0, 1.5 * np.expm1(x / 1.5)), "grid"),
+    "softplus": (lambda F, x: F.softplus(x, 2.0, 1.5), lambda x: np_softplus(x, 2.0, 1.5), "grid"),  # linear above 0.75
+    "softsign": (lambda F, x: F.softsign(x), lambda x: x / (1 + np.abs(x)), "grid"),
+    "relu6": (lambda F, x: F.relu6(x * 4 + 0.2), lambda x: np_relu6(x * 4 + 0.2), "grid"),  # x = -0.05, 1.45
+    "hardtanh": (lambda F, x: F.hardtanh(x, -1.05, 0.95), lambda x: np.clip(x, -1.05, 0.95), "grid"),
+    "hardswish": (lambda F, x: F.hardswish(x * 2 + 0.1), lambda x: (2 * x + 0.1) * np_relu6(2 * x + 3.1) / 6, "grid"),
+    "hardsigmoid": (lambda F, x: F.hardsigmoid(x * 2 + 0.1), lambda x: np_relu6(2 * x + 3.1) / 6, "grid"),
+    "logsigmoid": (lambda F, x: F.logsigmoid(x * 10), lambda x: -np.logaddexp(0, -10 * x), "real"),
+    "mish": (lambda F, x: F.mish(x * 2), lambda x: 2 * x * np.tanh(np.logaddexp(0, 2 * x)), "real"),
+}
+
+
+def activation_entry(call):
+    return lambda x: call(_functional(), x)
+
+
+for _name, (_call, _reference, _domain) in ACTIVATIONS.items():
+    register(f"F.{_name}", activation_entry(_call), _reference, unary(_domain))
+register("F.glu", lambda x, dim: _functional().glu(x, dim), np_glu, sample_glu)
+
+
 # ---------------------------------------------------------------- in-place forms, on a copy in the graph
 # x.f_() is recorded as f on x's old value (Tensor._apply_), so each in-place form is gradchecked like f.
 

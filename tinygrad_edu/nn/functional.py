@@ -3,7 +3,8 @@
 Everything here is built from Tensor ops, so it is differentiable to any
 order, except linear, log_softmax, conv2d, max_pool2d and erf (for gelu), which
 call the primitives in nn/ops.py for speed or exactness. The losses live in
-nn/loss_functions.py and are re-exported here.
+nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
+nn/activation_functions.py, and both are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,21 @@ from ..creation import stack
 from ..random import generator
 from ..tensor import Tensor
 from . import ops
+from .activation_functions import (
+    celu,
+    elu,
+    glu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    logsigmoid,
+    mish,
+    relu6,
+    selu,
+    silu,
+    softplus,
+    softsign,
+)
 from .loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -31,7 +47,8 @@ __all__ = [
     "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
     "batch_norm", "layer_norm", "embedding", "pad",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "nll_loss",
+    "nll_loss", "silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
+    "hardsigmoid", "logsigmoid", "mish", "glu",
 ]
 
 
