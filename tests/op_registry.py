@@ -856,6 +856,152 @@ register("F.cross_entropy", lambda x, **kw: _functional().cross_entropy(x, **kw)
          sample_cross_entropy)
 
 
+# ---------------------------------------------------------------- nn.functional's less common activations
+# (nn/activation_functions.py): composites; the grid keeps them 0.1 from their corners, and the
+# arguments are chosen so the corners fall inside [-2, 2] but off the grid (their slopes there:
+# tests/test_nn_activations.py)
+
+def np_softplus(x, beta=1.0, threshold=20.0):
+    return np.where(beta * x > threshold, x, np.log1p(np.exp(beta * np.minimum(x, threshold / beta))) / beta)
+
+
+def np_elu(x, alpha=1.0):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def np_relu6(x):
+    return np.clip(x, 0, 6)
+
+
+def sample_glu(draw):
+    shape = list(draw(shapes(min_dims=1)))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    shape[dim] *= 2
+    return [values(draw, tuple(shape), "real")], {"dim": dim}
+
+
+def np_glu(x, dim):
+    a, b = np.split(x, 2, axis=dim)
+    return a * np_sigmoid(b)
+
+
+ACTIVATIONS = {  # name: (call, NumPy reference, domain)
+    "silu": (lambda F, x: F.silu(x), lambda x: x * np_sigmoid(x), "real"),
+    "elu": (lambda F, x: F.elu(x, 0.7), lambda x: np_elu(x, 0.7), "grid"),
+    "selu": (lambda F, x: F.selu(x), lambda x: 1.0507009873554805 * np_elu(x, 1.6732632423543772), "grid"),
+    "celu": (lambda F, x: F.celu(x, 1.5), lambda x: np.maximum(x, 0) + np.minimum(0, 1.5 * np.expm1(x / 1.5)), "grid"),
+    "softplus": (lambda F, x: F.softplus(x, 2.0, 1.5), lambda x: np_softplus(x, 2.0, 1.5), "grid"),  # linear above 0.75
+    "softsign": (lambda F, x: F.softsign(x), lambda x: x / (1 + np.abs(x)), "grid"),
+    "relu6": (lambda F, x: F.relu6(x * 4 + 0.2), lambda x: np_relu6(x * 4 + 0.2), "grid"),  # x = -0.05, 1.45
+    "hardtanh": (lambda F, x: F.hardtanh(x, -1.05, 0.95), lambda x: np.clip(x, -1.05, 0.95), "grid"),
+    "hardswish": (lambda F, x: F.hardswish(x * 2 + 0.1), lambda x: (2 * x + 0.1) * np_relu6(2 * x + 3.1) / 6, "grid"),
+    "hardsigmoid": (lambda F, x: F.hardsigmoid(x * 2 + 0.1), lambda x: np_relu6(2 * x + 3.1) / 6, "grid"),
+    "logsigmoid": (lambda F, x: F.logsigmoid(x * 10), lambda x: -np.logaddexp(0, -10 * x), "real"),
+    "mish": (lambda F, x: F.mish(x * 2), lambda x: 2 * x * np.tanh(np.logaddexp(0, 2 * x)), "real"),
+}
+
+
+def activation_entry(call):
+    return lambda x: call(_functional(), x)
+
+
+for _name, (_call, _reference, _domain) in ACTIVATIONS.items():
+    register(f"F.{_name}", activation_entry(_call), _reference, unary(_domain))
+register("F.glu", lambda x, dim: _functional().glu(x, dim), np_glu, sample_glu)
+
+
+# ---------------------------------------------------------------- nn.functional's distances and further losses
+# (nn/distance_functions.py, nn/loss_functions.py): composites; corners kept off the samples as above
+
+def sample_vectors_along(count, domain="real"):
+    def sample(draw):
+        shape = draw(shapes(min_dims=1))
+        dim = draw(st.integers(-len(shape), len(shape) - 1))
+        return [values(draw, shape, domain) for _ in range(count)], {"dim": dim}
+    return sample
+
+
+def sample_rows(count, options):
+    """count (n, d) arrays no two of which are ever equal element for element (the distance's corner):
+    the grid, the grid shifted by 0.05, shifted by 0.025."""
+    def sample(draw):
+        shape = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+        arrays = [values(draw, shape, "grid"), values(draw, shape, "offgrid"), values(draw, shape, "offgrid") - 0.025]
+        return arrays[:count], {k: draw(v) for k, v in options.items()}
+    return sample
+
+
+def np_reduce(loss, reduction):
+    return {"mean": np.mean, "sum": np.sum, "none": np.asarray}[reduction](loss)
+
+
+def np_norm_along(x, dim, eps):
+    return np.maximum(np.sqrt(np.sum(x * x, axis=dim, keepdims=True)), eps)
+
+
+def np_cosine_similarity(x1, x2, dim):
+    return np.sum(x1 / np_norm_along(x1, dim, 1e-8) * x2 / np_norm_along(x2, dim, 1e-8), axis=dim)
+
+
+def np_robust(x, reduction, beta, scale):  # smooth_l1 (scale 1 / beta) and huber (scale 1) against a target of 0.02
+    d = x - 0.02
+    return np_reduce(np.where(abs(d) < beta, 0.5 * d * d * scale, (abs(d) - 0.5 * beta) * beta * scale), reduction)
+
+
+def sample_loss(domain, **options):
+    def sample(draw):
+        return [values(draw, draw(shapes(min_dims=1)), domain)], {"reduction": draw(st.sampled_from(
+            ["mean", "sum", "none"])), **{k: draw(v) for k, v in options.items()}}
+    return sample
+
+
+def signs_like(x):
+    return np.where(np.arange(x.size).reshape(x.shape) % 2, 1.0, -1.0)
+
+
+def np_kl_div(x, t, log_target):
+    return (np.exp(t) * (t - x) if log_target else t * (np.log(t) - x)).sum() / x.shape[0]
+
+
+def sample_kl_div(draw):
+    shape = draw(shapes(min_dims=1))
+    return [values(draw, shape, "real"), values(draw, shape, "positive")], {"log_target": draw(st.booleans())}
+
+
+def np_triplet(a, p, n, swap, reduction):
+    distance = lambda x, y: np.sqrt(np.sum((x - y + 1e-6) ** 2, axis=-1))  # noqa: E731
+    negative = np.minimum(distance(a, n), distance(p, n)) if swap else distance(a, n)
+    return np_reduce(np.maximum(distance(a, p) - negative + 1.0, 0), reduction)
+
+
+register("F.normalize", lambda x, dim: _functional().normalize(x, dim=dim),
+         lambda x, dim: x / np_norm_along(x, dim, 1e-12), sample_vectors_along(1, "nonzero"))
+register("F.cosine_similarity", lambda x1, x2, dim: _functional().cosine_similarity(x1, x2, dim),
+         np_cosine_similarity, sample_vectors_along(2, "nonzero"))
+register("F.pairwise_distance", lambda x1, x2, **kw: _functional().pairwise_distance(x1, x2, **kw),
+         lambda x1, x2, p, keepdim: np.sum(np.abs(x1 - x2 + 1e-6) ** p, axis=-1, keepdims=keepdim) ** (1 / p),
+         sample_rows(2, {"p": st.sampled_from([2.0, 3.0]), "keepdim": st.booleans()}))
+def against_002(name):
+    return lambda x, **kw: getattr(_functional(), name)(x, tg.full(x.shape, 0.02, dtype=x.dtype), **kw)
+
+
+register("F.smooth_l1_loss", against_002("smooth_l1_loss"),
+         lambda x, reduction, beta: np_robust(x, reduction, beta, 1 / beta), sample_loss("grid", beta=st.just(0.75)))
+register("F.huber_loss", against_002("huber_loss"),
+         lambda x, reduction, delta: np_robust(x, reduction, delta, 1.0), sample_loss("grid", delta=st.just(0.75)))
+register("F.kl_div", lambda x, t, log_target: _functional().kl_div(x, t, reduction="batchmean", log_target=log_target),
+         np_kl_div, sample_kl_div)
+register("F.margin_ranking_loss", lambda x1, x2, **kw: _functional().margin_ranking_loss(
+    x1, x2, tg.tensor(signs_like(x1._data)), **kw),
+    lambda x1, x2, reduction: np_reduce(np.maximum(-signs_like(x1) * (x1 - x2), 0), reduction),
+    lambda draw: ([values(draw, (3,), "grid"), values(draw, (3,), "offgrid")],
+                  {"reduction": draw(st.sampled_from(["mean", "sum", "none"]))}))
+register("F.soft_margin_loss", lambda x, **kw: _functional().soft_margin_loss(x, tg.tensor(signs_like(x._data)), **kw),
+         lambda x, reduction: np_reduce(np.log1p(np.exp(-signs_like(x) * x)), reduction), sample_loss("real"))
+register("F.triplet_margin_loss", lambda a, p, n, **kw: _functional().triplet_margin_loss(a, p, n, **kw), np_triplet,
+         sample_rows(3, {"swap": st.booleans(), "reduction": st.sampled_from(["mean", "sum", "none"])}))
+
+
 # ---------------------------------------------------------------- in-place forms, on a copy in the graph
 # x.f_() is recorded as f on x's old value (Tensor._apply_), so each in-place form is gradchecked like f.
 

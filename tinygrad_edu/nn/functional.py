@@ -3,7 +3,9 @@
 Everything here is built from Tensor ops, so it is differentiable to any
 order, except linear, log_softmax, conv2d, max_pool2d and erf (for gelu), which
 call the primitives in nn/ops.py for speed or exactness. The losses live in
-nn/loss_functions.py and are re-exported here.
+nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
+nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
+and all are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,13 +19,35 @@ from ..creation import stack
 from ..random import generator
 from ..tensor import Tensor
 from . import ops
+from .activation_functions import (
+    celu,
+    elu,
+    glu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    logsigmoid,
+    mish,
+    relu6,
+    selu,
+    silu,
+    softplus,
+    softsign,
+)
+from .distance_functions import cosine_similarity, normalize, pairwise_distance
 from .loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    huber_loss,
+    kl_div,
     l1_loss,
+    margin_ranking_loss,
     mse_loss,
     nll_loss,
+    smooth_l1_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
 )
 
 __all__ = [
@@ -31,7 +55,9 @@ __all__ = [
     "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
     "batch_norm", "layer_norm", "embedding", "pad",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "nll_loss",
+    "nll_loss", "silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
+    "hardsigmoid", "logsigmoid", "mish", "glu", "normalize", "cosine_similarity", "pairwise_distance",
+    "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
 ]
 
 

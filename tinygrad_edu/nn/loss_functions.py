@@ -1,10 +1,11 @@
 """Loss functions (re-exported by nn.functional), with PyTorch's formulas.
 
 Each takes reduction='mean' (average), 'sum' or 'none' (one loss per element
-or sample). All are composite, so they are differentiable to any order, except
-the common case of cross_entropy (class indices, no weight, no label smoothing),
-which is one primitive for speed (nn/ops.py: CrossEntropyFunction), itself
-differentiable to any order.
+or sample); those whose PyTorch signature still has the deprecated size_average
+and reduce take them too, with PyTorch's meaning and warning. All are composite,
+so they are differentiable to any order, except the common case of cross_entropy
+(class indices, no weight, no label smoothing), which is one primitive for speed
+(nn/ops.py: CrossEntropyFunction), itself differentiable to any order.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import warnings
 import numpy as np
 
 from ..tensor import Tensor, lift
+from .distance_functions import pairwise_distance
 from .ops import CrossEntropyFunction
 
 __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "cross_entropy", "nll_loss"]
+           "cross_entropy", "nll_loss", "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss",
+           "soft_margin_loss", "triplet_margin_loss"]
 
 
-def reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
+def reduce_loss(loss: Tensor, reduction: str, name: str) -> Tensor:
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -30,9 +33,30 @@ def reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
     raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
 
 
-def as_target(target, input: Tensor, name: str, same_shape: bool) -> Tensor:  # noqa: A002
+def legacy_reduction(size_average, reduce, reduction: str) -> str:  # noqa: A002
+    """The reduction the deprecated size_average and reduce ask for (when either is given), with
+    PyTorch's warning: reduce=False is 'none', size_average=False 'sum', otherwise 'mean'."""
+    if size_average is None and reduce is None:
+        return reduction
+    if reduce is False:
+        reduction = "none"
+    elif size_average is False:
+        reduction = "sum"
+    else:
+        reduction = "mean"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                  stacklevel=3)
+    return reduction
+
+
+def as_tensor(target, input: Tensor) -> Tensor:  # noqa: A002
+    """A target as a tensor (in the input's dtype when it is data, not a tensor)."""
     target = lift(target, input)
-    target = target if isinstance(target, Tensor) else Tensor._wrap(np.asarray(target, dtype=input.dtype))
+    return target if isinstance(target, Tensor) else Tensor._wrap(np.asarray(target, dtype=input.dtype))
+
+
+def as_target(target, input: Tensor, name: str, same_shape: bool) -> Tensor:  # noqa: A002
+    target = as_tensor(target, input)
     if target.shape != input.shape:
         message = (f"{name}: the target's shape {tuple(target.shape)} differs from the input's {tuple(input.shape)}. "
                    "Hint: a (N, 1) output against an (N,) target broadcasts to (N, N); "
@@ -46,12 +70,12 @@ def as_target(target, input: Tensor, name: str, same_shape: bool) -> Tensor:  # 
 def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: A002
     """(input - target)**2, reduced."""
     diff = input - as_target(target, input, "mse_loss", same_shape=False)
-    return reduce(diff * diff, reduction, "mse_loss")
+    return reduce_loss(diff * diff, reduction, "mse_loss")
 
 
 def l1_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: A002
     """|input - target|, reduced."""
-    return reduce((input - as_target(target, input, "l1_loss", same_shape=False)).abs(), reduction, "l1_loss")
+    return reduce_loss((input - as_target(target, input, "l1_loss", same_shape=False)).abs(), reduction, "l1_loss")
 
 
 BCE_EPSILON = 1e-12  # PyTorch's: the gradient's denominator is at least this
@@ -88,7 +112,7 @@ def binary_cross_entropy(input: Tensor, target, weight=None, reduction: str = "m
     loss = -(target * clamped_log(input) + (1 - target) * clamped_log(1 - input))
     if weight is not None:
         loss = loss * weight
-    return reduce(loss, reduction, "binary_cross_entropy")
+    return reduce_loss(loss, reduction, "binary_cross_entropy")
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target, weight=None, reduction: str = "mean",  # noqa: A002
@@ -111,7 +135,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target, weight=None, reducti
     loss = (1 - target) * input + log_weight * softplus_neg
     if weight is not None:
         loss = loss * weight
-    return reduce(loss, reduction, "binary_cross_entropy_with_logits")
+    return reduce_loss(loss, reduction, "binary_cross_entropy_with_logits")
 
 
 def class_targets(target, name: str) -> np.ndarray:
@@ -159,7 +183,7 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
         # All ignored: the value is 0/0 = NaN as in PyTorch, but added as a constant, so the
         # gradient stays 0 (every sample's weight is 0) instead of 0 * NaN.
         return loss.sum() / total if total else loss.sum() + float("nan")
-    loss = reduce(loss, reduction, "nll_loss")
+    loss = reduce_loss(loss, reduction, "nll_loss")
     return loss.reshape(()) if single and reduction == "none" else loss
 
 
@@ -208,7 +232,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
         loss = -weighted.sum(class_dim)
         if reduction == "mean":
             return loss.sum() / max(loss._data.size, 1)
-        return reduce(loss, reduction, "cross_entropy")
+        return reduce_loss(loss, reduction, "cross_entropy")
     nll = nll_loss(log_probs, target_array, weight, ignore_index, reduction)
     if label_smoothing == 0:
         return nll
@@ -220,5 +244,103 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
         total = float(np.asarray(w._data).reshape(-1)[kept].sum()) if w is not None else float(kept.size)
         smooth = smooth.sum() / total if total else smooth.sum() + float("nan")  # NaN, gradient 0: see nll_loss
     else:
-        smooth = reduce(smooth, reduction, "cross_entropy")
+        smooth = reduce_loss(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+# ---------------------------------------------------------------- robust regression, divergence, margins
+
+def smooth_l1_loss(input: Tensor, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
+                   beta: float = 1.0) -> Tensor:
+    """0.5 * d**2 / beta where |d| < beta, else |d| - 0.5 * beta (d = input - target): quadratic
+    near 0, linear beyond beta, with the slope d / beta = sign(d) continuous at |d| = beta.
+    beta = 0 is l1_loss."""
+    if beta < 0:
+        raise RuntimeError(f"smooth_l1_loss does not support negative values for beta (got {beta}).")
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    diff = input - as_target(target, input, "smooth_l1_loss", same_shape=False)
+    if beta == 0:
+        return reduce_loss(diff.abs(), reduction, "smooth_l1_loss")
+    size = diff.abs()
+    return reduce_loss((diff * diff * (0.5 / beta)).where(size < beta, size - 0.5 * beta), reduction, "smooth_l1_loss")
+
+
+def huber_loss(input: Tensor, target, reduction: str = "mean", delta: float = 1.0, weight=None) -> Tensor:  # noqa: A002
+    """0.5 * d**2 where |d| < delta, else delta * (|d| - 0.5 * delta): smooth_l1_loss times delta
+    (with beta = delta). `weight` multiplies each element's loss before the reduction."""
+    if delta <= 0:
+        raise RuntimeError(f"huber_loss does not support non-positive values for delta (got {delta}).")
+    diff = input - as_target(target, input, "huber_loss", same_shape=False)
+    size = diff.abs()
+    loss = (diff * diff * 0.5).where(size < delta, (size - 0.5 * delta) * delta)
+    if weight is not None:
+        loss = loss * weight
+    return reduce_loss(loss, reduction, "huber_loss")
+
+
+def kl_div(input: Tensor, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
+           log_target: bool = False) -> Tensor:
+    """The Kullback-Leibler divergence of the input from the target, elementwise, PyTorch's way
+    round: `input` holds log-probabilities, `target` probabilities (log-probabilities with
+    log_target=True):  t * (log t - input), 0 where t = 0 (as xlogy), NaN where t < 0.
+    reduction='batchmean' divides the sum by the batch size (input.shape[0]): the true KL
+    divergence per sample. 'mean' divides by the number of elements, and PyTorch warns about it."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "batchmean", "sum", "none"):
+        raise ValueError(f"kl_div: {reduction!r} is not a valid value for reduction ('mean', 'batchmean', 'sum' "
+                         "or 'none')")
+    target = as_tensor(target, input)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = target * target.where(target != 0, 1.0).log() - target * input
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return reduce_loss(loss, reduction, "kl_div")
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target, margin: float = 0.0, size_average=None,
+                        reduce=None, reduction: str = "mean") -> Tensor:
+    """max(0, -y * (x1 - x2) + margin): y = 1 asks for x1 > x2 by at least margin, y = -1 for x2 > x1.
+    At the corner (the margin met exactly) the slope is the line's, as PyTorch's clamp_min."""
+    target = as_tensor(target, input1)
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(f"margin_ranking_loss: All input tensors should have same dimension but got sizes: "
+                           f"input1: {tuple(input1.shape)}, input2: {tuple(input2.shape)}, target: "
+                           f"{tuple(target.shape)}")
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    loss = (-target * (input1 - input2) + margin).clamp_min(0)
+    return reduce_loss(loss, reduction, "margin_ranking_loss")
+
+
+def soft_margin_loss(input: Tensor, target, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """log(1 + exp(-y * x)) for labels y = +-1: a smooth hinge. As PyTorch's, it is not guarded
+    against overflow: -y * x beyond ~88 (float32) gives inf."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    target = as_target(target, input, "soft_margin_loss", same_shape=False)
+    return reduce_loss((-target * input).exp().log1p(), reduction, "soft_margin_loss")
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
+                        reduction: str = "mean") -> Tensor:
+    """max(d(a, p) - d(a, n) + margin, 0), d = pairwise_distance (p-norm, eps added to each
+    difference): the anchor should be nearer its positive than its negative by the margin.
+    swap=True measures the negative from whichever of anchor and positive is nearer it."""
+    if margin <= 0:
+        raise ValueError(f"triplet_margin_loss: margin must be greater than 0, got {margin}")
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(f"triplet_margin_loss: The anchor, positive, and negative tensors are expected to have "
+                           f"the same number of dimensions, but got: anchor {anchor.ndim}D, positive "
+                           f"{positive.ndim}D, and negative {negative.ndim}D inputs")
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    to_positive = pairwise_distance(anchor, positive, p, eps)
+    to_negative = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        to_negative = to_negative.minimum(pairwise_distance(positive, negative, p, eps))
+    return reduce_loss((to_positive - to_negative + margin).clamp_min(0), reduction, "triplet_margin_loss")

@@ -1,0 +1,154 @@
+"""More activation functions (re-exported by nn.functional): silu, elu, selu, celu, softplus,
+softsign, relu6, hardtanh, hardswish, hardsigmoid, logsigmoid, mish and glu, with PyTorch's formulas.
+
+A module of its own so that functional.py stays a readable size. Each is composed of Tensor ops,
+so autograd writes its derivative and it is differentiable to any order. Where a function has
+a corner, the composition is chosen so that the slope there is PyTorch's (each docstring says
+which), and where a formula would overflow, the branch that is not taken never sees the large
+values (an exp(1000) multiplied by a zero gradient is NaN, not 0).
+
+`inplace=True` changes the input in place, as in PyTorch: outside a graph the array is
+overwritten, inside it the op is recorded (Tensor._apply_), and a leaf that requires grad refuses.
+"""
+
+from __future__ import annotations
+
+from ..dims import axis_of
+from ..tensor import Tensor
+
+__all__ = ["silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
+           "hardsigmoid", "logsigmoid", "mish", "glu"]
+
+SELU_ALPHA = 1.6732632423543772848170429916717  # from Klambauer et al. 2017, PyTorch's constants
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def floating_only(x: Tensor, name: str) -> None:
+    """Refuse integer and bool tensors, as PyTorch's kernels do ("silu_cpu" not implemented for 'Long')."""
+    if not x.dtype.is_floating_point:
+        raise NotImplementedError(f"{name}: not implemented for '{x.dtype.legacy_name}' tensors, as in PyTorch. "
+                                  "Hint: convert first with x.float()")
+
+
+def applied(x: Tensor, function, inplace: bool, name: str) -> Tensor:
+    """function(x), or x changed in place to it (inplace=True)."""
+    if inplace:
+        return x._apply_(name + "_", function)
+    return function(x)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * sigmoid(x) (also called swish). Slope sigmoid(x) * (1 + x * (1 - sigmoid(x))): 1/2 at 0."""
+    floating_only(input, "silu")
+    return applied(input, lambda x: x * x.sigmoid(), inplace, "silu")
+
+
+def exp_branch(x: Tensor, alpha: float, scale: float = 1.0) -> Tensor:
+    """alpha * (exp(x / scale) - 1) for x <= 0. exp sees min(x, 0), so a large x cannot overflow it;
+    the clamp passes the gradient at 0, so at x = 0 the slope is alpha / scale (PyTorch's, from the left)."""
+    return (x.clamp(max=0) * (1 / scale)).expm1() * alpha
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x for x > 0, alpha * (exp(x) - 1) otherwise. The slope at 0 is alpha (PyTorch takes the
+    exponential side there, which is why ELU(alpha=2) has slope 2 at 0)."""
+    floating_only(input, "elu")
+    return applied(input, lambda x: x.where(x > 0, exp_branch(x, alpha)), inplace, "elu")
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """scale * elu(x, alpha) with PyTorch's alpha = 1.6733 and scale = 1.0507, which keep a unit
+    normal input's mean and variance; the slope at 0 is scale * alpha = 1.7581."""
+    floating_only(input, "selu")
+    return applied(input, lambda x: x.where(x > 0, exp_branch(x, SELU_ALPHA)) * SELU_SCALE, inplace, "selu")
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)): continuously differentiable, slope 1 at 0."""
+    floating_only(input, "celu")
+    if alpha == 0:
+        raise RuntimeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU (it divides x)")
+    return applied(input, lambda x: x.where(x > 0, exp_branch(x, alpha, scale=alpha)), inplace, "celu")
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+    """log(1 + exp(beta * x)) / beta, a smooth relu; x itself where beta * x > threshold, as
+    PyTorch (there the two differ by less than exp(-threshold)). Slope sigmoid(beta * x), 1 above
+    the threshold. exp sees only the values at or below the threshold, so it cannot overflow."""
+    floating_only(input, "softplus")
+    scaled = input * beta
+    linear = scaled > threshold
+    return input.where(linear, scaled.where(~linear, 0.0).exp().log1p() * (1 / beta))
+
+
+def softsign(input: Tensor) -> Tensor:  # noqa: A002
+    """x / (1 + |x|). Integer tensors give float32, as PyTorch's (its softsign is this division)."""
+    if input.dtype.legacy_name == "Bool":
+        raise NotImplementedError("softsign: not implemented for 'Bool' tensors, as in PyTorch (abs refuses "
+                                  "them). Hint: convert first with x.float()")
+    return input / (input.abs() + 1)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x clamped to [min_val, max_val]. Unlike clamp, the slope is 0 at the bounds themselves
+    (PyTorch's: 1 only where min_val < x < max_val). Integer tensors stay integer, the bounds
+    truncated to integers, as PyTorch's."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val cannot be greater than max_val, got {min_val} and {max_val}")
+    if input.dtype.legacy_name == "Bool":
+        raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh (as in PyTorch). Hint: x.long()")
+    if not input.dtype.is_floating_point:
+        return applied(input, lambda x: x.clamp(int(min_val), int(max_val)), inplace, "hardtanh")
+
+    def clipped(x):
+        inside = (x > min_val) & (x < max_val)
+        return x.where(inside, x.detach().clamp(min_val, max_val))
+    return applied(input, clipped, inplace, "hardtanh")
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """min(max(x, 0), 6) = hardtanh(x, 0, 6): slope 0 at 0 and at 6, as PyTorch's."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """relu6(x + 3) / 6: 0 up to -3, 1 from 3, a line between (slope 1/6; 0 at -3 and 3, as PyTorch)."""
+    floating_only(input, "hardsigmoid")
+    return applied(input, lambda x: relu6(x + 3) * (1 / 6), inplace, "hardsigmoid")
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * relu6(x + 3) / 6. Slope 0 up to -3 (included), x/3 + 1/2 between, 1 from 3 (included),
+    PyTorch's: the product rule gives these because relu6's slope is 0 at its bounds."""
+    floating_only(input, "hardswish")
+    return applied(input, lambda x: x * relu6(x + 3) * (1 / 6), inplace, "hardswish")
+
+
+def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|)), PyTorch's formula: exp sees only
+    arguments <= 0, so logsigmoid(-1000) is -1000, not -inf, and log1p keeps the tiny values
+    (logsigmoid(20) = -2.06e-9, not 0). Slope sigmoid(-x) = 1 - sigmoid(x), 1/2 at 0: there
+    min(x, 0) takes its slope from the right (0) and |x| from the right (1), as PyTorch's kernel."""
+    floating_only(input, "logsigmoid")
+    minus_abs = (-input).where(input >= 0, input)
+    return input.where(input < 0, 0.0) - minus_abs.exp().log1p()
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * tanh(softplus(x)). Slope 0.6 at 0 (tanh(log 2))."""
+    floating_only(input, "mish")
+    return applied(input, lambda x: x * softplus(x).tanh(), inplace, "mish")
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
+    """The gated linear unit: a * sigmoid(b), where a and b are the two halves of x along dim."""
+    floating_only(input, "glu")
+    if input.ndim == 0:
+        raise RuntimeError("glu: does not support scalars because halving size must be even")
+    dim = axis_of(input.shape, dim, "glu")
+    size = input.shape[dim]
+    if size % 2:
+        raise RuntimeError(f"glu: Halving dimension must be even, but dimension {dim} is size {size} "
+                           f"(input of shape {tuple(input.shape)})")
+    a, b = input.chunk(2, dim)
+    return a * b.sigmoid()
