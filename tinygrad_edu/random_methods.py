@@ -114,7 +114,8 @@ class RandomMethods:
         """Draw `num_samples` category indices per row, with probabilities proportional to self's
         (non-negative, not necessarily normalised) weights. Without replacement each category is drawn
         at most once. self is 1-D (one distribution) or 2-D (one per row); the result is int64 of
-        shape (num_samples,) or (rows, num_samples)."""
+        shape (num_samples,) or (rows, num_samples). Categories of weight 0 are drawn only without
+        replacement and when every category of positive weight has been, as in PyTorch."""
         if not is_float(self.dtype):
             raise RuntimeError(f"multinomial: only supports floating-point dtypes for input, got: {self.dtype}")
         weights = self._data.astype(np.float64)
@@ -128,15 +129,17 @@ class RandomMethods:
         if not replacement and num_samples > rows.shape[1]:
             raise RuntimeError(f"multinomial: cannot sample num_samples={num_samples} > {rows.shape[1]} categories "
                                "without replacement; pass replacement=True or draw fewer")
+        empty = np.flatnonzero(rows.sum(axis=1) <= 0)
+        if empty.size:
+            raise RuntimeError(f"multinomial: invalid multinomial distribution (sum of probabilities <= 0) in row "
+                               f"{empty[0]}")
         rng = numpy_rng(generator, "multinomial")
-        out = np.empty((rows.shape[0], int(num_samples)), dtype=np.int64)
-        for i, row in enumerate(rows):
-            total = row.sum()
-            if total <= 0:
-                raise RuntimeError(f"multinomial: invalid multinomial distribution (sum of probabilities <= 0) "
-                                   f"in row {i}")
-            if not replacement and np.count_nonzero(row) < num_samples:
-                raise RuntimeError(f"multinomial: row {i} has only {np.count_nonzero(row)} categories with weight "
-                                   f"> 0, fewer than num_samples={num_samples}; pass replacement=True")
-            out[i] = rng.choice(row.size, size=int(num_samples), replace=replacement, p=row / total)
+        if replacement:
+            out = np.stack([rng.choice(row.size, size=int(num_samples), p=row / row.sum()) for row in rows])
+        else:
+            # The categories with the num_samples largest w / E, E ~ Exponential(1) drawn once per category:
+            # the draws in order of a sampling without replacement (PyTorch's method). When fewer categories
+            # than that have weight, the rest follow, as PyTorch's do.
+            keys = rows / rng.exponential(size=rows.shape)
+            out = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
         return self._wrap(out if weights.ndim == 2 else out[0])
