@@ -825,7 +825,7 @@ def _functional():
 
 register("conv2d", lambda x, w, b, **kw: _functional().conv2d(x, w, b, **kw), np_conv2d, sample_conv2d)
 register("max_pool2d", lambda x, **kw: _functional().max_pool2d(x, **kw), np_max_pool, sample_max_pool)
-register("erf", lambda x: _functional().erf(x), np_erf, unary())
+register("F.erf", lambda x: _functional().erf(x), np_erf, unary(), covers=())
 
 
 def sample_linear(draw):
@@ -1035,3 +1035,152 @@ register("masked_fill_", lambda x, mask, value: (x * 1.0).masked_fill_(tg.tensor
          sample_masked_fill)
 register("unsqueeze_", inplace("unsqueeze_"), lambda x, dim: np.expand_dims(x, dim), sample_unsqueeze)
 register("squeeze_", inplace("squeeze_"), np_squeeze, sample_squeeze)
+
+
+# ---------------------------------------------------------------- more math (math_ops.py, math_methods.py)
+
+def special(name):
+    import scipy.special  # installed with scikit-learn
+    return getattr(scipy.special, name)
+
+
+def sample_addc(draw):
+    shapes_ = draw(broadcastable_shapes(3))
+    arrays = [values(draw, shapes_[0], "real"), values(draw, shapes_[1], "real"), values(draw, shapes_[2], "nonzero")]
+    return arrays, {"value": draw(st.sampled_from([1, 0.5, -2.0]))}
+
+
+def sample_beta_alpha(draw, product_shape, operand_shapes):
+    self_shape = draw(st.sampled_from([product_shape, product_shape[-1:], ()]))
+    arrays = [values(draw, self_shape, "real")] + [values(draw, shape, "real") for shape in operand_shapes]
+    return arrays, {"beta": draw(st.sampled_from([1, 0.5, 0])), "alpha": draw(st.sampled_from([1, -1.5]))}
+
+
+def sample_addmm(draw):
+    m, n, p = (draw(st.integers(1, 3)) for _ in range(3))
+    return sample_beta_alpha(draw, (m, p), [(m, n), (n, p)])
+
+
+def sample_addmv(draw):
+    m, n = (draw(st.integers(1, 3)) for _ in range(2))
+    return sample_beta_alpha(draw, (m,), [(m, n), (n,)])
+
+
+def sample_baddbmm(draw):
+    b, m, n, p = (draw(st.integers(1, 3)) for _ in range(4))
+    return sample_beta_alpha(draw, (b, m, p), [(b, m, n), (b, n, p)])
+
+
+def np_beta_alpha(x, product, beta, alpha):
+    return (0 if beta == 0 else beta * x) + alpha * product
+
+
+def sample_dist(draw):
+    shape_x, shape_y = draw(broadcastable_shapes(2))
+    # grid against offgrid: x - y is never within 0.05 of 0, where the norm has its kink
+    return [values(draw, shape_x, "grid"), values(draw, shape_y, "offgrid")], {"p": draw(st.sampled_from([2, 3, 1.5]))}
+
+
+def sample_index_fill(draw):
+    arrays, kwargs = sample_index_select(draw)
+    return arrays, {**kwargs, "value": draw(st.sampled_from([0.0, -1.5]))}
+
+
+def np_index_fill(x, dim, index, value):
+    out = x.copy()
+    out[(slice(None),) * (dim % x.ndim) + (index,)] = value
+    return out
+
+
+def np_fill_diagonal(x, wrap):
+    out = x.copy()
+    np.fill_diagonal(out, -1.5, wrap=wrap)
+    return out
+
+
+def sample_fill_diagonal(draw):
+    shape = draw(st.sampled_from([(2, 2), (3, 2), (2, 3), (5, 2), (2, 2, 2)]))
+    return [values(draw, shape, "real")], {"wrap": draw(st.booleans())}
+
+
+def full(x, *others):
+    """A copy of x in the graph, expanded to the shape x broadcasts to with `others` (what an
+    in-place op needs: it cannot change x's shape)."""
+    return (x * 1.0).expand(np.broadcast_shapes(x.shape, *(o.shape for o in others))).clone()
+
+
+def probability(x):
+    return x * 0.5 + 0.5  # unit's (-0.9, 0.9) mapped to (0.05, 0.95)
+
+
+register("tan", lambda x: x.tan(), np.tan, unary("unit"))
+register("sinh", lambda x: x.sinh(), np.sinh, unary())
+register("cosh", lambda x: x.cosh(), np.cosh, unary())
+register("asinh", lambda x: x.asinh(), np.arcsinh, unary(), covers=("asinh", "arcsinh"))
+register("acosh", lambda x: (x + 1.5).acosh(), lambda x: np.arccosh(x + 1.5), unary("positive"),
+         covers=("acosh", "arccosh"))
+register("atanh", lambda x: x.atanh(), np.arctanh, unary("unit"), covers=("atanh", "arctanh"))
+register("erf", lambda x: x.erf(), np_erf, unary())
+register("erfc", lambda x: x.erfc(), lambda x: 1 - np_erf(x), unary())
+register("erfinv", lambda x: x.erfinv(), lambda x: special("erfinv")(x), unary("unit"))
+register("atan2", lambda y, x: y.atan2(x), np.arctan2, binary("nonzero", "real"), covers=("atan2", "arctan2"))
+register("hypot", lambda x, y: x.hypot(y), np.hypot, binary("nonzero", "real"))
+register("logit", lambda x: probability(x).logit(), lambda x: np.log(probability(x) / (1 - probability(x))),
+         unary("unit"))
+register("logit_eps", lambda x: probability(x).logit(0.01), lambda x: np.log(probability(x) / (1 - probability(x))),
+         unary("unit"), covers=())
+register("frac", lambda x: x.frac(), lambda x: x - np.trunc(x), unary("offgrid"))
+register("deg2rad", lambda x: x.deg2rad(), np.deg2rad, unary())
+register("rad2deg", lambda x: x.rad2deg(), np.rad2deg, unary())
+register("addcmul", lambda x, a, b, value: x.addcmul(a, b, value=value), lambda x, a, b, value: x + value * a * b,
+         sample_addc)
+register("addcdiv", lambda x, a, b, value: x.addcdiv(a, b, value=value), lambda x, a, b, value: x + value * a / b,
+         sample_addc)
+register("addmm", lambda x, a, b, **kw: x.addmm(a, b, **kw), lambda x, a, b, **kw: np_beta_alpha(x, a @ b, **kw),
+         sample_addmm)
+register("addmv", lambda x, a, b, **kw: x.addmv(a, b, **kw), lambda x, a, b, **kw: np_beta_alpha(x, a @ b, **kw),
+         sample_addmv)
+register("baddbmm", lambda x, a, b, **kw: x.baddbmm(a, b, **kw), lambda x, a, b, **kw: np_beta_alpha(x, a @ b, **kw),
+         sample_baddbmm)
+register("dist", lambda x, y, p: x.dist(y, p), lambda x, y, p: np.sum(np.abs(x - y) ** p) ** (1 / p), sample_dist)
+register("index_fill", lambda x, dim, index, value: x.index_fill(dim, tg.tensor(index), value), np_index_fill,
+         sample_index_fill)
+
+register("tan_", inplace("tan_"), np.tan, unary("unit"))
+register("sinh_", inplace("sinh_"), np.sinh, unary())
+register("cosh_", inplace("cosh_"), np.cosh, unary())
+register("asinh_", inplace("asinh_"), np.arcsinh, unary(), covers=("asinh_", "arcsinh_"))
+register("acosh_", lambda x: (x + 1.5).acosh_(), lambda x: np.arccosh(x + 1.5), unary("positive"),
+         covers=("acosh_", "arccosh_"))
+register("atanh_", inplace("atanh_"), np.arctanh, unary("unit"), covers=("atanh_", "arctanh_"))
+register("asin_", inplace("asin_"), np.arcsin, unary("unit"), covers=("asin_", "arcsin_"))
+register("acos_", inplace("acos_"), np.arccos, unary("unit"), covers=("acos_", "arccos_"))
+register("atan_", inplace("atan_"), np.arctan, unary(), covers=("atan_", "arctan_"))
+register("erf_", inplace("erf_"), np_erf, unary())
+register("erfc_", inplace("erfc_"), lambda x: 1 - np_erf(x), unary())
+register("erfinv_", inplace("erfinv_"), lambda x: special("erfinv")(x), unary("unit"))
+register("frac_", inplace("frac_"), lambda x: x - np.trunc(x), unary("offgrid"))
+register("deg2rad_", inplace("deg2rad_"), np.deg2rad, unary())
+register("rad2deg_", inplace("rad2deg_"), np.rad2deg, unary())
+register("logit_", lambda x: probability(x).logit_(), lambda x: np.log(probability(x) / (1 - probability(x))),
+         unary("unit"))
+register("atan2_", lambda y, x: full(y, x).atan2_(x), np.arctan2, binary("nonzero", "real"),
+         covers=("atan2_", "arctan2_"))
+register("hypot_", lambda x, y: full(x, y).hypot_(y), np.hypot, binary("nonzero", "real"))
+
+
+register("addcmul_", lambda x, a, b, value: full(x, a, b).addcmul_(a, b, value=value),
+         lambda x, a, b, value: x + value * a * b, sample_addc)
+register("addcdiv_", lambda x, a, b, value: full(x, a, b).addcdiv_(a, b, value=value),
+         lambda x, a, b, value: x + value * a / b, sample_addc)
+register("lerp_", lambda x, y, w: full(x, y, w).lerp_(y, w), lambda x, y, w: x + w * (y - x), sample_lerp)
+register("addmm_", lambda x, a, b, **kw: full(x, a @ b).addmm_(a, b, **kw),
+         lambda x, a, b, **kw: np_beta_alpha(x, a @ b, **kw), sample_addmm)
+register("addmv_", lambda x, a, b, **kw: full(x, a @ b).addmv_(a, b, **kw),
+         lambda x, a, b, **kw: np_beta_alpha(x, a @ b, **kw), sample_addmv)
+register("baddbmm_", lambda x, a, b, **kw: full(x, a @ b).baddbmm_(a, b, **kw),
+         lambda x, a, b, **kw: np_beta_alpha(x, a @ b, **kw), sample_baddbmm)
+register("index_fill_", lambda x, dim, index, value: (x * 1.0).index_fill_(dim, tg.tensor(index), value),
+         np_index_fill, sample_index_fill)
+register("fill_diagonal_", lambda x, wrap: (x * 1.0).fill_diagonal_(-1.5, wrap), np_fill_diagonal,
+         sample_fill_diagonal)

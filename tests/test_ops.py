@@ -60,7 +60,8 @@ NOT_DIFFERENTIABLE = {
     "__format__", "__xor__", "__rand__", "__ror__", "__rxor__", "bitwise_and", "bitwise_or", "bitwise_xor",
     "bitwise_not", "bool", "int", "element_size", "is_floating_point", "nelement",
     "add_", "sub_", "mul_", "div_", "copy_", "fill_", "zero_", "__iadd__", "__isub__", "__imul__", "__itruediv__",
-    "uniform_", "normal_",  # random fills
+    "uniform_", "normal_", "bernoulli_", "exponential_", "geometric_", "cauchy_", "log_normal_", "random_",
+    "bernoulli", "multinomial",  # random draws (test_math_ops.py checks their distributions)
     # no derivative, as in PyTorch (its backward raises; test_division.py pins it)
     "floor_divide", "floor_divide_", "__floordiv__", "__rfloordiv__", "__rmod__",
     # casts to non-floating dtypes, constants made by NumPy, and questions (test_tensor_api.py checks them)
@@ -89,9 +90,9 @@ def test_every_tensor_op_is_registered():
 def test_every_primitive_is_exercised(data):
     """Each Function subclass in ops.py, movement_ops.py and nn/ops.py is reached by running the
     registered ops (and their backward)."""
-    from tinygrad_edu import autograd, division_ops, movement_ops, ops
+    from tinygrad_edu import autograd, division_ops, math_ops, movement_ops, ops
     from tinygrad_edu.nn import ops as nn_ops
-    primitives = {c for module in (ops, movement_ops, division_ops, nn_ops) for c in vars(module).values()
+    primitives = {c for module in (ops, movement_ops, division_ops, math_ops, nn_ops) for c in vars(module).values()
                   if isinstance(c, type) and issubclass(c, autograd.Function)
                   and c not in (autograd.Function, ops.Primitive, ops.Elementwise, ops.ElementwiseFromOutput)}
     primitives.discard(division_ops.FloorDivide)  # no derivative, as in PyTorch: test_division.py runs it

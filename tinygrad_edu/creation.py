@@ -142,39 +142,18 @@ def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad: 
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
-    """Draw `num_samples` category indices per row, with probabilities proportional to `input`'s
-    (non-negative, not necessarily normalised) weights. Without replacement each category is drawn
-    at most once. `input` is 1-D (one distribution) or 2-D (one per row); the result is int64 of
-    shape (num_samples,) or (rows, num_samples)."""
-    weights = np.asarray(input._data if isinstance(input, Tensor) else input, dtype=np.float64)
-    if weights.ndim not in (1, 2):
-        raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {weights.shape}")
-    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-        raise RuntimeError("multinomial: probability tensor contains either inf, nan or element < 0")
-    rows = weights.reshape(-1, weights.shape[-1])
-    if not replacement and num_samples > rows.shape[1]:
-        raise RuntimeError(f"multinomial: cannot sample num_samples={num_samples} > {rows.shape[1]} categories "
-                           "without replacement; pass replacement=True or draw fewer")
-    rng = numpy_rng(generator, "multinomial")
-    out = np.empty((rows.shape[0], int(num_samples)), dtype=np.int64)
-    for i, row in enumerate(rows):
-        total = row.sum()
-        if total <= 0:
-            raise RuntimeError(f"multinomial: invalid distribution in row {i}: the weights sum to 0")
-        if not replacement and np.count_nonzero(row) < num_samples:
-            raise RuntimeError(f"multinomial: row {i} has only {np.count_nonzero(row)} categories with weight > 0, "
-                               f"fewer than num_samples={num_samples}; pass replacement=True")
-        out[i] = rng.choice(row.size, size=int(num_samples), replace=replacement, p=row / total)
-    return Tensor._wrap(out if weights.ndim == 2 else out[0])
+    """Category indices drawn with probabilities proportional to input's weights: input.multinomial(...)
+    (random_methods.py)."""
+    return lift_tensor(input).multinomial(num_samples, replacement, generator=generator)
 
 
 def bernoulli(input: Tensor, p: float | None = None, *, generator=None) -> Tensor:
-    """1 with probability `input` (or `p`), else 0, elementwise, in input's dtype."""
-    probs = input._data if p is None else np.full(input.shape, p)
-    if np.any(probs < 0) or np.any(probs > 1):
-        raise RuntimeError("bernoulli: expected all probabilities to be in [0, 1]")
-    drawn = numpy_rng(generator, "bernoulli").random(input.shape) < probs
-    return Tensor._wrap(drawn.astype(input.dtype))
+    """1 with probability `input` (or `p`), else 0, elementwise, in input's dtype: input.bernoulli(p)."""
+    return lift_tensor(input).bernoulli(p, generator=generator)
+
+
+def lift_tensor(data) -> Tensor:
+    return data if isinstance(data, Tensor) else tensor(data)
 
 
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad: bool = False):

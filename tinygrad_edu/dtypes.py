@@ -287,6 +287,9 @@ RULES = {
     "Cos": "floating", "Asin": "floating", "Acos": "floating", "Atan": "floating",
     "TanhFunction": "floating", "SigmoidFunction": "floating",
     "LogSoftmaxFunction": "floating", "Erf": "floating",
+    "Tan": "floating", "Sinh": "floating", "Cosh": "floating", "Asinh": "floating", "Acosh": "floating",
+    "Atanh": "floating", "Erfc": "floating", "Erfinv": "floating", "Atan2": "floating", "Hypot": "floating",
+    "Logit": "floating",  # math_ops.py
     "Where": "after_first",
     "MatMul": "same", "LinearFunction": "same", "Conv2dFunction": "same",
 }

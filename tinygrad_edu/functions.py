@@ -65,6 +65,11 @@ ALIASES = {"arcsin": "asin", "arccos": "acos", "arctan": "atan",
            "subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div", "clip": "clamp",
            "absolute": "abs", "negative": "neg", "greater": "gt", "less": "lt", "greater_equal": "ge",
            "less_equal": "le", "not_equal": "ne"}
+# math_methods.py
+WITH_OUT += ("tan sinh cosh asinh acosh atanh erf erfc erfinv atan2 hypot logit frac deg2rad rad2deg addcmul addcdiv "
+             "addmm addmv baddbmm").split()
+WITHOUT_OUT += ["dist", "index_fill"]
+ALIASES.update({"arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "arctan2": "atan2"})
 
 # One module-level function per name (the way __init__ exports them): add = function("add", True), ...
 for _name in WITH_OUT + WITHOUT_OUT:

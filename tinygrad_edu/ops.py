@@ -1,6 +1,7 @@
 """The primitives that compute: arithmetic, elementwise functions, reductions; forward in
 NumPy beside its derivative. (The primitives that only move elements, reshape, permute,
-indexing, cat, pad, are in movement_ops.py; those of nn in nn/ops.py.)
+indexing, cat, pad, are in movement_ops.py; those of nn in nn/ops.py; tan, the hyperbolic
+functions, erf, atan2, hypot and logit in math_ops.py.)
 
 Each op is a `Function`, written in PyTorch's protocol for custom ops (see
 autograd/function.py): the docstring states the maths, `forward(ctx, ...)`

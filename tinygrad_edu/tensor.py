@@ -7,10 +7,11 @@ Composite ops (mean, var, softmax, ...) are written from primitives in
 composite/ and bound here as methods.
 
 This file holds the core: the array and its attributes, dtypes and casts,
-autograd (backward, hooks, detach) and the differentiable methods. Three
+autograd (backward, hooks, detach) and the differentiable methods. Five
 families of methods are written in modules of their own and come in as base
 classes: in-place ops (inplace.py), methods whose result is a constant
-(constant_ops.py) and the rest of PyTorch's API that code expects (onramp.py).
+(constant_ops.py), the rest of PyTorch's API that code expects (onramp.py), more math
+(math_methods.py) and random draws (random_methods.py).
 How data becomes an array is arrays.py.
 """
 
@@ -32,14 +33,16 @@ from .device import CPU_ONLY_HINT, check_device
 from .dims import axes_of, axis_of
 from .dtypes import Size
 from .inplace import InPlaceMethods
+from .math_methods import MathMethods
 from .onramp import OnRampMethods
+from .random_methods import RandomMethods
 from .tracing import trace_backward
 
 __all__ = ["Tensor", "tensor", "grad", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
            "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor"]
 
 
-class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, TensorBase):
+class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, RandomMethods, TensorBase):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)

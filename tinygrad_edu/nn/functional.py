@@ -1,9 +1,9 @@
 """tinygrad_edu.nn.functional: the layers as plain functions (import ... as F).
 
 Everything here is built from Tensor ops, so it is differentiable to any
-order, except linear, log_softmax, conv2d, max_pool2d and erf (for gelu), which
-call the primitives in nn/ops.py for speed or exactness. The losses live in
-nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
+order, except linear, log_softmax, conv2d and max_pool2d, which call the primitives
+in nn/ops.py for speed (erf, for gelu, is a primitive of math_ops.py). The losses live
+in nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 and all are re-exported here.
 """
@@ -97,8 +97,8 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 def erf(x: Tensor) -> Tensor:
-    """The error function (exact: see nn.ops.Erf)."""
-    return ops.Erf.apply(x)
+    """The error function, x.erf() (a primitive: see math_ops.Erf)."""
+    return x.erf()
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:

@@ -3,7 +3,6 @@
 Everything else in nn is composite (built from the Tensor ops of
 tinygrad_edu/ops.py), so it needs no backward of its own. These are not:
 
-- `Erf`: NumPy has no erf, and GELU (PyTorch's default, erf form) needs an exact one.
 - `Conv2dFunction`: as a composite (kh * kw shifted slices, multiplied and added) it is
   tens of times slower than one matrix product over the unrolled windows (im2col).
 - `MaxPool2dFunction`: the composite (max over stacked slices) builds a graph per window offset.
@@ -31,32 +30,8 @@ from ..autograd import Mode
 from ..ops import MatMul, Primitive, Sum
 from .cores import over_batch
 
-__all__ = ["Erf", "LinearFunction", "LinearWeightGrad", "CrossEntropyFunction", "Conv2dFunction", "Conv2dInputGrad",
+__all__ = ["LinearFunction", "LinearWeightGrad", "CrossEntropyFunction", "Conv2dFunction", "Conv2dInputGrad",
            "Conv2dWeightGrad", "MaxPool2dFunction", "MaxPool2dGrad"]
-
-_erf = np.frompyfunc(math.erf, 1, 1)
-
-
-class Erf(Primitive):
-    """z = erf(x) = 2/sqrt(pi) * integral from 0 to x of exp(-t**2) dt.
-    dz/dx = 2/sqrt(pi) * exp(-x**2).
-
-    The forward calls Python's math.erf on each element: exact to the last
-    bit, but a Python call per element (slow on big arrays). NumPy has no erf,
-    and the quick rational approximations (Abramowitz-Stegun 7.1.26) are only
-    good to about 1e-7, which a float64 gradcheck would notice.
-    """
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.asarray(_erf(x), dtype=x.dtype)  # frompyfunc gives objects (a float for 0-d)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * (2 / math.sqrt(math.pi)) * (-x * x).exp()
-
 
 # ---------------------------------------------------------------- linear and cross-entropy
 
