@@ -57,8 +57,10 @@ def test_conv1d_refuses_what_it_lacks_and_names_it():
         nn.Conv2d(2, 4, 3, padding_mode="reflect")
     with pytest.raises(ValueError, match="padding_mode must be one of"):
         nn.Conv1d(2, 4, 3, padding_mode="mirror")
-    with pytest.raises(ValueError, match="Conv1d: padding='same' is not supported for strided convolutions"):
+    with pytest.raises(ValueError, match=r"Conv1d: padding=.same. is not supported for strided .* \(stride \(2,\)\)"):
         nn.Conv1d(2, 4, 3, stride=2, padding="same")
+    with pytest.raises(ValueError, match=r"conv1d: padding=.same. is not supported for strided .* \(stride \(2,\)\)"):
+        F.conv1d(tg.randn(1, 2, 5), tg.randn(4, 2, 3), stride=2, padding="same")
     with pytest.raises(ValueError, match=r"Conv1d: expected an int or a tuple of 1 int, got \(3, 3\)"):
         nn.Conv1d(2, 4, (3, 3))
 

@@ -121,6 +121,10 @@ def test_interpolate_errors():
         F.interpolate(x, scale_factor=2, align_corners=True)
     with pytest.raises(ValueError, match=r"has 2 spatial dims \(3, 3\) but size \(2,\) gives 1"):
         F.interpolate(tg.randn(1, 2, 3, 3), size=(2,))
+    with pytest.raises(NotImplementedError, match=r"mode 'linear' mixes neighbouring values.*int64. Hint: x.float\(\)"):
+        F.interpolate(tg.arange(6).reshape(1, 2, 3), scale_factor=2, mode="linear")
+    np.testing.assert_array_equal(F.interpolate(tg.arange(3).reshape(1, 1, 3), scale_factor=2).numpy(),
+                                  [[[0, 0, 1, 1, 2, 2]]])  # nearest copies values: integers are fine
     with pytest.raises(NotImplementedError, match="mode 'bicubic' is not supported"):
         F.interpolate(tg.randn(1, 2, 3, 3), scale_factor=2, mode="bicubic")
 

@@ -48,7 +48,7 @@ class _ConvNd(Module):
         self.kernel_size = F.ntuple(kernel_size, dims, name)
         self.stride = F.ntuple(stride, dims, name)
         if isinstance(padding, str):  # checks 'same' and 'valid'; PyTorch keeps the string
-            F.conv_padding(padding, (1,) * (2 - dims) + self.stride, name)
+            F.conv_padding(padding, self.stride, name)
             self.padding = padding
         else:
             self.padding = F.ntuple(padding, dims, name)

@@ -142,14 +142,15 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
 # ---------------------------------------------------------------- convolution and pooling
 
 def conv_padding(padding, stride: tuple, name: str):
-    """'valid' -> (0, 0); 'same' stays (its amount depends on the kernel); 3 -> (3, 3)."""
+    """'valid' -> (0, 0); 'same' stays (its amount depends on the kernel); 3 -> (3, 3).
+    `stride` has one entry per spatial dim: 'same' needs them all 1."""
     if not isinstance(padding, str):
         return pair(padding, name)
     if padding == "valid":
         return (0, 0)
     if padding != "same":
         raise ValueError(f"{name}: padding must be an int, a pair of ints, 'same' or 'valid', not {padding!r}")
-    if stride != (1, 1):
+    if any(step != 1 for step in stride):
         raise ValueError(f"{name}: padding='same' is not supported for strided convolutions (stride {stride}). "
                          "Hint: stride=1, or give the padding as numbers.")
     return padding
@@ -346,8 +347,7 @@ def conv1d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
                            "must be (out_channels, C, kernel_size) with the input's C in dim -2. Hint: check "
                            "in_channels, or the order of the input's dimensions.")
     stride = single(stride, "conv1d")
-    padding = conv_padding(padding if isinstance(padding, str) else (0, single(padding, "conv1d")), (1, stride),
-                           "conv1d")
+    padding = conv_padding(padding, (stride,), "conv1d") if isinstance(padding, str) else (0, single(padding, "conv1d"))
     if isinstance(padding, tuple) and x.shape[-1] + 2 * padding[1] < weight.shape[2]:
         raise RuntimeError(f"conv1d: the kernel ({weight.shape[2]}) is longer than the padded input "
                            f"({x.shape[-1]} with padding {padding[1]})")

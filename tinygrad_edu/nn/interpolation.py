@@ -87,6 +87,9 @@ def interpolate(x: Tensor, size=None, scale_factor=None, mode: str = "nearest", 
     if mode in LINEAR_MODES and x.ndim != LINEAR_MODES[mode]:
         raise NotImplementedError(f"interpolate: got {x.ndim}D input, but {mode} mode needs "
                                   f"{LINEAR_MODES[mode]}D input (shape {tuple(x.shape)})")
+    if mode in LINEAR_MODES and not x.is_floating_point():
+        raise NotImplementedError(f"interpolate: mode {mode!r} mixes neighbouring values and needs a floating "
+                                  f"input, got {x.dtype}. Hint: x.float()")
     if mode in NEAREST_MODES and align_corners is not None:
         raise ValueError("interpolate: align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | trilinear")
