@@ -246,3 +246,42 @@ def test_avg_pool_options_match_torch():
     np.testing.assert_allclose(F.avg_pool2d(tg.tensor(x2), 2, divisor_override=3).numpy(),
                                tf.avg_pool2d(torch.tensor(x2), 2, divisor_override=3).numpy(), rtol=1e-5,
                                atol=1e-6)
+
+
+# ---------------------------------------------------------------- ties: the gradient goes to the first maximum
+
+TIES_1D = [[[2.0, 2.0, 1.0, 3.0, 3.0, 3.0]]]
+TIES_2D = [[[[1.0, 3.0, 3.0], [3.0, 1.0, 3.0], [2.0, 3.0, 3.0]]]]
+TIE_CASES = [  # (function, input, the gradient of its sum: PyTorch 2.13's, written out)
+    (lambda x: F.max_pool1d(x, 2), TIES_1D, [1, 0, 0, 1, 1, 0]),
+    (lambda x: F.max_pool1d(x, 3, 1, 1), TIES_1D, [2, 0, 0, 3, 1, 0]),
+    (lambda x: F.adaptive_max_pool1d(x, 2), TIES_1D, [1, 0, 0, 1, 0, 0]),
+    (lambda x: F.adaptive_max_pool1d(x, 4), TIES_1D, [1, 1, 0, 1, 1, 0]),
+    (lambda x: F.adaptive_max_pool2d(x, 1), TIES_2D, [0, 1, 0, 0, 0, 0, 0, 0, 0]),  # the first in reading order
+    (lambda x: F.adaptive_max_pool2d(x, 2), TIES_2D, [0, 2, 0, 1, 0, 1, 0, 0, 0]),
+    (lambda x: F.adaptive_max_pool2d(x, (2, 1)), TIES_2D, [0, 1, 0, 1, 0, 0, 0, 0, 0]),
+]
+
+
+@pytest.mark.parametrize("case", range(len(TIE_CASES)))
+def test_tied_maxima_get_the_whole_gradient_at_the_first(case):
+    fn, data, want = TIE_CASES[case]
+    x = tg.tensor(data, requires_grad=True)
+    fn(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy().ravel(), want)
+
+
+@pytest.mark.parametrize("case", range(len(TIE_CASES)))
+def test_tied_maxima_gradients_match_torch(case):
+    torch = pytest.importorskip("torch")
+    torch_functions = [lambda x: torch.nn.functional.max_pool1d(x, 2),
+                       lambda x: torch.nn.functional.max_pool1d(x, 3, 1, 1),
+                       lambda x: torch.nn.functional.adaptive_max_pool1d(x, 2),
+                       lambda x: torch.nn.functional.adaptive_max_pool1d(x, 4),
+                       lambda x: torch.nn.functional.adaptive_max_pool2d(x, 1),
+                       lambda x: torch.nn.functional.adaptive_max_pool2d(x, 2),
+                       lambda x: torch.nn.functional.adaptive_max_pool2d(x, (2, 1))]
+    _, data, want = TIE_CASES[case]
+    x = torch.tensor(data, requires_grad=True)
+    torch_functions[case](x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy().ravel(), want)

@@ -280,7 +280,9 @@ def adaptive_bounds(size: int, out: int) -> list:
 
 def adaptive_pool2d(x: Tensor, output_size, reduce, name: str) -> Tensor:
     """Pool each window given by adaptive_bounds. Mean and max over a rectangle can be taken one
-    axis at a time (rows, then columns), so this costs out_h + out_w slices, not out_h * out_w."""
+    axis at a time, so this costs out_h + out_w slices, not out_h * out_w. Along each row first,
+    then down the columns: a max that picks the first of tied values along each axis (window_max)
+    then picks the first in reading order, as PyTorch's adaptive max pool does."""
     if x.ndim == 3:  # unbatched (C, H, W)
         return adaptive_pool2d(x.unsqueeze(0), output_size, reduce, name).squeeze(0)
     if x.ndim != 4:
@@ -293,7 +295,7 @@ def adaptive_pool2d(x: Tensor, output_size, reduce, name: str) -> Tensor:
     out = tuple(x.shape[2 + i] if s is None else int(s) for i, s in enumerate(output_size))
     if min(out) < 1:
         raise ValueError(f"{name}: output_size must be positive, got {output_size!r}")
-    for dim, size in ((2, out[0]), (3, out[1])):
+    for dim, size in ((3, out[1]), (2, out[0])):
         pieces = []
         for start, end in adaptive_bounds(x.shape[dim], size):
             window = x[:, :, start:end] if dim == 2 else x[:, :, :, start:end]
@@ -307,8 +309,9 @@ def window_mean(window: Tensor, dim: int) -> Tensor:
 
 
 def window_max(window: Tensor, dim: int) -> Tensor:
-    values = window.max(dim)
-    return values[0] if isinstance(values, tuple) else values  # max(dim) may return (values, indices)
+    """The maximum along dim, read at the first index that holds it (argmax), so its gradient all
+    goes there, as PyTorch's adaptive max pools route it (Tensor.max shares it between ties)."""
+    return window.gather(dim, window.argmax(dim, keepdim=True)).squeeze(dim)
 
 
 def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
