@@ -19,6 +19,7 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from registry_nn_layers import ENTRIES as LAYER_ENTRIES
 from strategies import broadcastable_shapes, dims, shapes, values
 
 import tinygrad_edu as tg
@@ -854,6 +855,10 @@ def np_cross_entropy(x, target, reduction):
 
 register("F.cross_entropy", lambda x, **kw: _functional().cross_entropy(x, **kw), np_cross_entropy,
          sample_cross_entropy)
+
+# the composite layers of nn.functional: 1-D conv and pools, avg_pool2d's options, group_norm, interpolate
+for entry in LAYER_ENTRIES:
+    register(*entry)
 
 
 # ---------------------------------------------------------------- nn.functional's less common activations

@@ -45,8 +45,18 @@ def test_a_list_assigned_whole_warns_at_once_and_names_the_right_container():
         Net()
     messages = [str(r.message) for r in record]
     assert any("Net.blocks is a plain list of modules" in m and "nn.ModuleList" in m for m in messages)
-    assert any("Net.scales is a plain tuple of parameters" in m and "register_parameter" in m for m in messages)
+    assert any("Net.scales is a plain tuple of parameters" in m and "nn.ParameterList" in m for m in messages)
     assert any("Net.heads is a plain dict of modules" in m and "nn.ModuleDict" in m for m in messages)
+
+
+def test_a_dict_of_parameters_points_at_parameter_dict():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scales = {"a": nn.Parameter(tg.ones(2))}
+
+    with pytest.warns(UserWarning, match=r"Use nn.ParameterDict: self.scales = nn.ParameterDict\(...\)"):
+        Net()
 
 
 def test_module_list_and_plain_data_do_not_warn():

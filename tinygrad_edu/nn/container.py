@@ -1,13 +1,15 @@
-"""Sequential, ModuleList and ModuleDict: modules that hold modules."""
+"""Sequential, ModuleList and ModuleDict: modules that hold modules; ParameterList and
+ParameterDict: modules that hold parameters (registered under "0", "1"... or their keys)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Iterable, Iterator
 
-from .module import Module
+from ..tensor import Tensor
+from .module import Module, Parameter
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict"]
+__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
 
 def index_of(container: Module, idx: int) -> str:
@@ -130,3 +132,122 @@ class ModuleDict(Module):
 
     def forward(self, *args):
         raise NotImplementedError("ModuleDict has no forward: look modules up by key and call them")
+
+
+def as_parameter(value, container: str) -> Parameter:
+    """A Parameter stays; a plain Tensor becomes one (sharing its data), as PyTorch's containers do."""
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, Tensor):
+        return Parameter(value)
+    raise TypeError(f"{container}: expected an nn.Parameter or a Tensor, got {type(value).__name__}. "
+                    "Hint: nn.Parameter(tg.tensor(...))")
+
+
+def parameter_line(key: str, param: Parameter, type_name: str) -> str:
+    """PyTorch's line for one entry of a ParameterList or ParameterDict repr."""
+    size = "x".join(str(n) for n in param.shape)
+    return f"  ({key}): Parameter containing: [{type_name} of size {size}]"
+
+
+class ParameterList(Module):
+    """A list of Parameters that the parent module registers (a plain list would hide them from
+    parameters() and the optimizer). Keys "0", "1"... in state_dict, as PyTorch's."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return ParameterList(list(self._parameters.values())[idx])
+        return self._parameters[self.key_of(idx)]
+
+    def __setitem__(self, idx: int, param) -> None:
+        self.register_parameter(self.key_of(idx), as_parameter(param, "ParameterList"))
+
+    def key_of(self, idx: int) -> str:
+        n = len(self._parameters)
+        if not -n <= idx < n:
+            raise IndexError(f"ParameterList: index {idx} is out of range for {n} parameters")
+        return str(idx % n)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters.values())
+
+    def __iadd__(self, params) -> "ParameterList":
+        return self.extend(params)
+
+    def append(self, param) -> "ParameterList":
+        self.register_parameter(str(len(self)), as_parameter(param, "ParameterList"))
+        return self
+
+    def extend(self, params) -> "ParameterList":
+        for param in params:
+            self.append(param)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(parameter_line(key, param, str(param.dtype)) for key, param in self._parameters.items())
+
+    def forward(self, *args):
+        raise NotImplementedError("ParameterList has no forward: use its parameters in your module's forward")
+
+
+class ParameterDict(Module):
+    """A dict of Parameters that the parent module registers; state_dict keys are its keys."""
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Parameter:
+        return self._parameters[key]
+
+    def __setitem__(self, key: str, param) -> None:
+        self.register_parameter(key, as_parameter(param, "ParameterDict"))
+
+    def __delitem__(self, key: str) -> None:
+        del self._parameters[key]
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._parameters
+
+    def keys(self):
+        return self._parameters.keys()
+
+    def values(self):
+        return self._parameters.values()
+
+    def items(self):
+        return self._parameters.items()
+
+    def get(self, key: str, default=None):
+        return self._parameters.get(key, default)
+
+    def pop(self, key: str) -> Parameter:
+        return self._parameters.pop(key)
+
+    def clear(self) -> None:
+        self._parameters.clear()
+
+    def update(self, parameters) -> None:
+        for key, param in (parameters.items() if hasattr(parameters, "items") else parameters):
+            self[key] = param
+
+    def extra_repr(self) -> str:
+        return "\n".join(parameter_line(key, param, param.type()) for key, param in self._parameters.items())
+
+    def forward(self, *args):
+        raise NotImplementedError("ParameterDict has no forward: look parameters up by key in your module's forward")

@@ -2,10 +2,11 @@
 
 Everything here is built from Tensor ops, so it is differentiable to any
 order, except linear, log_softmax, conv2d and max_pool2d, which call the primitives
-in nn/ops.py for speed (erf, for gelu, is a primitive of math_ops.py). The losses live
-in nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
-nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
-and all are re-exported here.
+in nn/ops.py for speed (conv1d and max_pool1d are those two on a unit height; erf, for
+gelu, is a primitive of math_ops.py). The losses live in nn/loss_functions.py, the less
+common activations (silu, elu, softplus, ...) in nn/activation_functions.py, normalize and
+the distances in nn/distance_functions.py, interpolate in nn/interpolation.py, and all
+are re-exported here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd import no_grad
 from ..creation import stack
@@ -35,6 +37,7 @@ from .activation_functions import (
     softsign,
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance
+from .interpolation import interpolate
 from .loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -53,7 +56,8 @@ from .loss_functions import (
 __all__ = [
     "linear", "relu", "leaky_relu", "gelu", "erf", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
     "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-    "batch_norm", "layer_norm", "embedding", "pad",
+    "conv1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "interpolate",
+    "batch_norm", "layer_norm", "group_norm", "embedding", "pad",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
     "nll_loss", "silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
     "hardsigmoid", "logsigmoid", "mish", "glu", "normalize", "cosine_similarity", "pairwise_distance",
@@ -61,13 +65,24 @@ __all__ = [
 ]
 
 
+def ntuple(value, n: int, name: str) -> tuple:
+    """3 -> (3,) * n; a tuple or list of n ints stays (as a tuple)."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != n:
+            what = "a pair of ints" if n == 2 else f"a tuple of {n} int"
+            raise ValueError(f"{name}: expected an int or {what}, got {value!r}")
+        return tuple(int(v) for v in value)
+    return (int(value),) * n
+
+
 def pair(value, name: str) -> tuple[int, int]:
     """3 -> (3, 3); (2, 3) stays."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"{name}: expected an int or a pair of ints, got {value!r}")
-        return int(value[0]), int(value[1])
-    return int(value), int(value)
+    return ntuple(value, 2, name)
+
+
+def single(value, name: str) -> int:
+    """3 -> 3 and (3,) -> 3: a 1-D layer's size, in the forms PyTorch accepts."""
+    return ntuple(value, 1, name)[0]
 
 
 # ---------------------------------------------------------------- linear and activations
@@ -153,14 +168,15 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
 # ---------------------------------------------------------------- convolution and pooling
 
 def conv_padding(padding, stride: tuple, name: str):
-    """'valid' -> (0, 0); 'same' stays (its amount depends on the kernel); 3 -> (3, 3)."""
+    """'valid' -> (0, 0); 'same' stays (its amount depends on the kernel); 3 -> (3, 3).
+    `stride` has one entry per spatial dim: 'same' needs them all 1."""
     if not isinstance(padding, str):
         return pair(padding, name)
     if padding == "valid":
         return (0, 0)
     if padding != "same":
         raise ValueError(f"{name}: padding must be an int, a pair of ints, 'same' or 'valid', not {padding!r}")
-    if stride != (1, 1):
+    if any(step != 1 for step in stride):
         raise ValueError(f"{name}: padding='same' is not supported for strided convolutions (stride {stride}). "
                          "Hint: stride=1, or give the padding as numbers.")
     return padding
@@ -225,20 +241,39 @@ def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
     return kernel, stride, padding
 
 
-def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
-    """The maximum of each kernel-sized window, windows `stride` apart (default: kernel_size)."""
+def refuse_pool_options(name: str, dilation=1, ceil_mode: bool = False, return_indices: bool = False) -> None:
+    """PyTorch's pooling options this library does not have: say so rather than ignore them."""
+    if dilation not in (1, (1,), (1, 1), [1], [1, 1]):
+        raise NotImplementedError(f"{name}: dilation={dilation!r} is not supported, only 1")
+    for option, value in (("ceil_mode", ceil_mode), ("return_indices", return_indices)):
+        if value:
+            raise NotImplementedError(f"{name}: {option}=True is not supported")
+
+
+def max_pool(x: Tensor, kernel_size, stride, padding, name: str) -> Tensor:
+    """max_pool2d and max_pool1d (on a unit height): the MaxPool2dFunction primitive."""
     if x.ndim == 3:  # unbatched (C, H, W)
-        return max_pool2d(x.unsqueeze(0), kernel_size, stride, padding).squeeze(0)
-    kernel, stride, padding = pool_args(x, kernel_size, stride, padding, "max_pool2d")
+        return max_pool(x.unsqueeze(0), kernel_size, stride, padding, name).squeeze(0)
+    kernel, stride, padding = pool_args(x, kernel_size, stride, padding, name)
     return ops.MaxPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding)
 
 
-def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
-    """The mean of each window (zero padding counts, PyTorch's count_include_pad=True).
-    Composite: the sum of kh*kw strided slices, one per kernel offset."""
+def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
+    """The maximum of each kernel-sized window, windows `stride` apart (default: kernel_size)."""
+    refuse_pool_options("max_pool2d", dilation, ceil_mode, return_indices)
+    return max_pool(x, kernel_size, stride, padding, "max_pool2d")
+
+
+def avg_pool(x: Tensor, kernel_size, stride, padding, count_include_pad: bool, divisor_override, name: str):
+    """avg_pool2d and avg_pool1d (on a unit height). Composite: the sum of kh*kw strided slices,
+    one per kernel offset, divided by the window's size (or by how many of its elements are
+    inside x, with count_include_pad=False; or by divisor_override)."""
     if x.ndim == 3:  # unbatched (C, H, W)
-        return avg_pool2d(x.unsqueeze(0), kernel_size, stride, padding).squeeze(0)
-    (kh, kw), (sh, sw), (ph, pw) = pool_args(x, kernel_size, stride, padding, "avg_pool2d")
+        return avg_pool(x.unsqueeze(0), kernel_size, stride, padding, count_include_pad, divisor_override,
+                        name).squeeze(0)
+    (kh, kw), (sh, sw), (ph, pw) = pool_args(x, kernel_size, stride, padding, name)
+    height, width = x.shape[2:]
     if ph or pw:
         x = x.pad((pw, pw, ph, ph))
     ho, wo = (x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1
@@ -247,7 +282,20 @@ def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
         for b in range(kw):
             piece = x[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw]
             total = piece if total is None else total + piece
-    return total / (kh * kw)
+    if divisor_override:
+        return total / divisor_override
+    if count_include_pad or not (ph or pw):
+        return total / (kh * kw)
+    inside = np.pad(np.ones((height, width), dtype=x.dtype), ((ph, ph), (pw, pw)))  # 1 inside x, 0 in padding
+    counts = sliding_window_view(inside, (kh, kw))[::sh, ::sw].sum(axis=(2, 3))  # x's elements in each window
+    return total / Tensor._wrap(counts.astype(x.dtype))
+
+
+def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """The mean of each window; zero padding counts unless count_include_pad=False."""
+    refuse_pool_options("avg_pool2d", ceil_mode=ceil_mode)
+    return avg_pool(x, kernel_size, stride, padding, count_include_pad, divisor_override, "avg_pool2d")
 
 
 def adaptive_bounds(size: int, out: int) -> list:
@@ -258,7 +306,9 @@ def adaptive_bounds(size: int, out: int) -> list:
 
 def adaptive_pool2d(x: Tensor, output_size, reduce, name: str) -> Tensor:
     """Pool each window given by adaptive_bounds. Mean and max over a rectangle can be taken one
-    axis at a time (rows, then columns), so this costs out_h + out_w slices, not out_h * out_w."""
+    axis at a time, so this costs out_h + out_w slices, not out_h * out_w. Along each row first,
+    then down the columns: a max that picks the first of tied values along each axis (window_max)
+    then picks the first in reading order, as PyTorch's adaptive max pool does."""
     if x.ndim == 3:  # unbatched (C, H, W)
         return adaptive_pool2d(x.unsqueeze(0), output_size, reduce, name).squeeze(0)
     if x.ndim != 4:
@@ -271,7 +321,7 @@ def adaptive_pool2d(x: Tensor, output_size, reduce, name: str) -> Tensor:
     out = tuple(x.shape[2 + i] if s is None else int(s) for i, s in enumerate(output_size))
     if min(out) < 1:
         raise ValueError(f"{name}: output_size must be positive, got {output_size!r}")
-    for dim, size in ((2, out[0]), (3, out[1])):
+    for dim, size in ((3, out[1]), (2, out[0])):
         pieces = []
         for start, end in adaptive_bounds(x.shape[dim], size):
             window = x[:, :, start:end] if dim == 2 else x[:, :, :, start:end]
@@ -280,23 +330,96 @@ def adaptive_pool2d(x: Tensor, output_size, reduce, name: str) -> Tensor:
     return x
 
 
+def window_mean(window: Tensor, dim: int) -> Tensor:
+    return window.mean(dim)
+
+
 def window_max(window: Tensor, dim: int) -> Tensor:
-    values = window.max(dim)
-    return values[0] if isinstance(values, tuple) else values  # max(dim) may return (values, indices)
+    """The maximum along dim, read at the first index that holds it (argmax), so its gradient all
+    goes there, as PyTorch's adaptive max pools route it (Tensor.max shares it between ties)."""
+    return window.gather(dim, window.argmax(dim, keepdim=True)).squeeze(dim)
 
 
 def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
     """Average pooling to a fixed output size (out_h, out_w), whatever the input's H and W.
     Output (i, j) is the mean of x[..., floor(i*H/out_h):ceil((i+1)*H/out_h), (same for W)].
     An int means a square output; None in the pair keeps that dim of the input."""
-    return adaptive_pool2d(x, output_size, lambda window, dim: window.mean(dim), "adaptive_avg_pool2d")
+    return adaptive_pool2d(x, output_size, window_mean, "adaptive_avg_pool2d")
 
 
 def adaptive_max_pool2d(x: Tensor, output_size, return_indices: bool = False) -> Tensor:
     """Max pooling to a fixed output size; the windows are adaptive_avg_pool2d's."""
-    if return_indices:
-        raise NotImplementedError("adaptive_max_pool2d: return_indices=True is not supported")
+    refuse_pool_options("adaptive_max_pool2d", return_indices=return_indices)
     return adaptive_pool2d(x, output_size, window_max, "adaptive_max_pool2d")
+
+
+# ---------------------------------------------------------------- the 1-D forms, on a unit height
+# (N, C, L) is (N, C, 1, L): each 1-D op is its 2-D form on that view, so it shares its primitive
+# and its derivatives (a reshape each way costs nothing next to the op).
+
+def check_1d(x: Tensor, name: str) -> None:
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"{name}: expected (N, C, L) or unbatched (C, L) input, got shape {tuple(x.shape)}. "
+                           "Hint: check the order of the input's dimensions (channels before length).")
+
+
+def conv1d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+           dilation=1, groups: int = 1) -> Tensor:
+    """1-D cross-correlation on (N, C, L) input with weight (out_channels, in_channels, k):
+    y[n, o, i] = b[o] + sum_{c, a} xp[n, c, i*stride + a] * w[o, c, a], conv2d with a unit height.
+    Output length (L + 2*padding - k) // stride + 1; padding 'valid' and 'same' as conv2d's."""
+    if single(dilation, "conv1d") != 1 or groups != 1:
+        raise NotImplementedError("conv1d: dilation and groups other than 1 are not supported")
+    check_1d(x, "conv1d")
+    if weight.ndim != 3 or x.shape[-2] != weight.shape[1]:
+        raise RuntimeError(f"conv1d: input {tuple(x.shape)} and weight {tuple(weight.shape)} do not fit: the weight "
+                           "must be (out_channels, C, kernel_size) with the input's C in dim -2. Hint: check "
+                           "in_channels, or the order of the input's dimensions.")
+    stride = single(stride, "conv1d")
+    padding = conv_padding(padding, (stride,), "conv1d") if isinstance(padding, str) else (0, single(padding, "conv1d"))
+    if isinstance(padding, tuple) and x.shape[-1] + 2 * padding[1] < weight.shape[2]:
+        raise RuntimeError(f"conv1d: the kernel ({weight.shape[2]}) is longer than the padded input "
+                           f"({x.shape[-1]} with padding {padding[1]})")
+    return conv2d(x.unsqueeze(-2), weight.unsqueeze(2), bias, (1, stride), padding).squeeze(-2)
+
+
+def pool1d_args(kernel_size, stride, padding, name: str) -> tuple:
+    """kernel, stride and padding of a 1-D pool as its 2-D form's, with a unit height."""
+    stride = None if stride is None or stride == [] else (1, single(stride, name))
+    return (1, single(kernel_size, name)), stride, (0, single(padding, name))
+
+
+def max_pool1d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
+    """The maximum of each window of kernel_size along L, windows `stride` apart (default: kernel_size)."""
+    refuse_pool_options("max_pool1d", dilation, ceil_mode, return_indices)
+    check_1d(x, "max_pool1d")
+    return max_pool(x.unsqueeze(-2), *pool1d_args(kernel_size, stride, padding, "max_pool1d"),
+                    "max_pool1d").squeeze(-2)
+
+
+def avg_pool1d(x: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """The mean of each window along L; zero padding counts unless count_include_pad=False."""
+    refuse_pool_options("avg_pool1d", ceil_mode=ceil_mode)
+    check_1d(x, "avg_pool1d")
+    return avg_pool(x.unsqueeze(-2), *pool1d_args(kernel_size, stride, padding, "avg_pool1d"), count_include_pad,
+                    None, "avg_pool1d").squeeze(-2)
+
+
+def adaptive_avg_pool1d(x: Tensor, output_size) -> Tensor:
+    """Average pooling to output_size along L, with adaptive_avg_pool2d's windows."""
+    check_1d(x, "adaptive_avg_pool1d")
+    size = (1, single(output_size, "adaptive_avg_pool1d"))
+    return adaptive_pool2d(x.unsqueeze(-2), size, window_mean, "adaptive_avg_pool1d").squeeze(-2)
+
+
+def adaptive_max_pool1d(x: Tensor, output_size, return_indices: bool = False) -> Tensor:
+    """Max pooling to output_size along L, with adaptive_avg_pool1d's windows."""
+    refuse_pool_options("adaptive_max_pool1d", return_indices=return_indices)
+    check_1d(x, "adaptive_max_pool1d")
+    size = (1, single(output_size, "adaptive_max_pool1d"))
+    return adaptive_pool2d(x.unsqueeze(-2), size, window_max, "adaptive_max_pool1d").squeeze(-2)
 
 
 # ---------------------------------------------------------------- normalisation
@@ -344,14 +467,44 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None, bias: 
     if tuple(x.shape[x.ndim - len(normalized_shape):]) != normalized_shape:
         raise RuntimeError(f"layer_norm: the input's last dims {tuple(x.shape)} must equal normalized_shape "
                            f"{normalized_shape}")
-    axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
-    mean = x.mean(axes, keepdim=True)
-    deviation = x - mean
-    y = deviation / ((deviation * deviation).mean(axes, keepdim=True) + eps).sqrt()
+    y = standardise(x, tuple(range(x.ndim - len(normalized_shape), x.ndim)), eps)
     if weight is not None:
         y = y * weight
     if bias is not None:
         y = y + bias
+    return y
+
+
+def standardise(x: Tensor, axes: tuple, eps: float) -> Tensor:
+    """(x - mean) / sqrt(var + eps), mean and biased var over `axes`: layer_norm's and group_norm's core."""
+    deviation = x - x.mean(axes, keepdim=True)
+    return deviation / ((deviation * deviation).mean(axes, keepdim=True) + eps).sqrt()
+
+
+def group_norm(x: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Split the C channels of each sample into num_groups groups of C // num_groups and normalise
+    each group: y = (x - mean) / sqrt(var + eps) * weight[c] + bias[c], with mean and biased var over
+    the group's channels and all their positions. One group is layer norm over (C, *); C groups
+    is instance norm. Input (N, C, *)."""
+    if x.ndim < 2:
+        raise RuntimeError(f"group_norm: expected an input of shape (N, C, *) with at least 2 dimensions, got "
+                           f"shape {tuple(x.shape)}. Hint: add the batch dim with x.unsqueeze(0).")
+    n, channels = x.shape[:2]
+    if channels % num_groups:
+        raise RuntimeError(f"group_norm: the {channels} channels of the input {tuple(x.shape)} cannot be split into "
+                           f"num_groups={num_groups} groups of equal size (C must be divisible by num_groups)")
+    for name, param in (("weight", weight), ("bias", bias)):
+        if param is not None and tuple(param.shape) != (channels,):
+            raise RuntimeError(f"group_norm: {name} of shape {tuple(param.shape)} must have one entry per channel "
+                               f"of the input {tuple(x.shape)}, shape ({channels},)")
+    groups = x.reshape(n, num_groups, x._data.size // max(n * num_groups, 1))
+    y = standardise(groups, (2,), eps).reshape(x.shape)
+    shape = (1, channels) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
     return y
 
 

@@ -114,8 +114,8 @@ def warn_if_hidden(module: "Module", name: str, value) -> None:
         kind, container = "modules", "ModuleDict" if isinstance(value, dict) else "ModuleList"
         fix = f"Use nn.{container}: self.{name} = nn.{container}(...)"
     else:
-        kind = "parameters"
-        fix = "Assign each one as its own attribute, or register it: self.register_parameter(name, parameter)"
+        kind, container = "parameters", "ParameterDict" if isinstance(value, dict) else "ParameterList"
+        fix = f"Use nn.{container}: self.{name} = nn.{container}(...)"
     warnings.warn(
         f"{type(module).__name__}.{name} is a plain {type(value).__name__} of {kind}: their parameters are "
         f"invisible to .parameters() and state_dict(), so an optimizer built from .parameters() will not "

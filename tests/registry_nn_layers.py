@@ -1,0 +1,229 @@
+"""Registry entries (see op_registry.py) for the composite layers of nn.functional: the 1-D conv
+and pools, avg_pool2d's options, group_norm and interpolate. Kept apart so op_registry.py, which
+every helper adds to, grows by one loop; each reference is written from the op's definition,
+one output element at a time, not from the library's code."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+from strategies import values
+
+import tinygrad_edu.nn.functional as F
+
+
+def maybe_unbatched(ref):
+    """A reference for (N, C, ...) that also takes one unbatched (C, ...) input, as the ops do."""
+    def wrapped(x, *args, unbatched=False, **kwargs):
+        if unbatched:
+            return ref(x[None], *args, **kwargs)[0]
+        return ref(x, *args, **kwargs)
+    return wrapped
+
+
+def call_unbatched(fn):
+    return lambda x, *args, unbatched=False, **kwargs: fn(x, *args, **kwargs)
+
+
+def batch_shape(draw, channels: int, length: int) -> tuple[tuple, bool]:
+    unbatched = draw(st.booleans())
+    return ((channels, length) if unbatched else (draw(st.integers(1, 2)), channels, length)), unbatched
+
+
+# ---------------------------------------------------------------- conv1d
+
+def sample_conv1d(draw):
+    c_in, c_out, k = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    padding = draw(st.sampled_from([0, 1, "same", "valid"]))
+    stride = 1 if padding == "same" else draw(st.integers(1, 2))
+    low = max(k - 2 * padding, 1) if isinstance(padding, int) else k
+    x_shape, unbatched = batch_shape(draw, c_in, draw(st.integers(low, 5)))
+    arrays = [values(draw, x_shape, "real"), values(draw, (c_out, c_in, k), "real"), values(draw, (c_out,), "real")]
+    return arrays, {"stride": stride, "padding": padding, "unbatched": unbatched}
+
+
+def np_conv1d(x, w, b, stride, padding):
+    """y[n, o, i] = b[o] + sum over c, a of xp[n, c, i*stride + a] * w[o, c, a]; 'same' pads k-1
+    zeros, (k-1)//2 before."""
+    k = w.shape[2]
+    if padding == "same":
+        before, after = (k - 1) // 2, k - 1 - (k - 1) // 2
+    else:
+        before = after = 0 if padding == "valid" else padding
+    x = np.pad(x, ((0, 0), (0, 0), (before, after)))
+    out = np.empty((x.shape[0], w.shape[0], (x.shape[2] - k) // stride + 1))
+    for i in range(out.shape[2]):
+        out[:, :, i] = np.einsum("nca,oca->no", x[:, :, i * stride:i * stride + k], w) + b
+    return out
+
+
+# ---------------------------------------------------------------- pools
+
+def sample_pool1d(draw, domain="distinct"):
+    k = draw(st.integers(1, 3))
+    padding = draw(st.integers(0, k // 2))  # at most half the kernel, as PyTorch
+    x_shape, unbatched = batch_shape(draw, draw(st.integers(1, 2)), draw(st.integers(max(k - 2 * padding, 1), 5)))
+    kwargs = {"kernel_size": k, "stride": draw(st.sampled_from([None, 1, 2])), "padding": padding,
+              "unbatched": unbatched}
+    return [values(draw, x_shape, domain)], kwargs
+
+
+def np_pool1d(x, kernel_size, stride, padding, reduce, pad_value):
+    stride = stride or kernel_size
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding)), constant_values=pad_value)
+    out = np.empty(x.shape[:2] + ((x.shape[2] - kernel_size) // stride + 1,))
+    for i in range(out.shape[2]):
+        out[:, :, i] = reduce(x[:, :, i * stride:i * stride + kernel_size], i * stride)
+    return out
+
+
+def np_max_pool1d(x, kernel_size, stride, padding):
+    return np_pool1d(x, kernel_size, stride, padding, lambda window, start: window.max(axis=2), -np.inf)
+
+
+def sample_avg_pool1d(draw):
+    arrays, kwargs = sample_pool1d(draw, "grid")  # never 0: hypothesis likes arrays of zeros, which any divisor fits
+    return arrays, {**kwargs, "count_include_pad": draw(st.booleans())}
+
+
+def np_avg_pool1d(x, kernel_size, stride, padding, count_include_pad):
+    length = x.shape[2]
+
+    def mean(window, start):  # start: the window's first position in the padded input
+        inside = min(start + kernel_size, length + padding) - max(start, padding)
+        return window.sum(axis=2) / (kernel_size if count_include_pad else inside)
+    return np_pool1d(x, kernel_size, stride, padding, mean, 0.0)
+
+
+def sample_avg_pool2d(draw):
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(2, 3))
+    padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
+    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(max(kh - 2 * padding[0], 1), 4)),
+             draw(st.integers(max(kw - 2 * padding[1], 1), 4)))
+    count_include_pad = draw(st.booleans())
+    kwargs = {"kernel_size": (kh, kw), "stride": draw(st.sampled_from([None, 1, 2, (2, 1)])), "padding": padding,
+              "count_include_pad": count_include_pad,
+              "divisor_override": draw(st.sampled_from([None, 3])) if count_include_pad else None}
+    return [values(draw, shape, "grid")], kwargs
+
+
+def np_avg_pool2d(x, kernel_size, stride, padding, count_include_pad, divisor_override):
+    (kh, kw), (ph, pw) = kernel_size, padding
+    sh, sw = (stride, stride) if isinstance(stride, int) else (stride or kernel_size)
+    height, width = x.shape[2:]
+    x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    out = np.empty(x.shape[:2] + ((x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1))
+    for i, j in itertools.product(range(out.shape[2]), range(out.shape[3])):
+        top, left = i * sh, j * sw
+        inside = ((min(top + kh, height + ph) - max(top, ph)) * (min(left + kw, width + pw) - max(left, pw)))
+        divisor = divisor_override or (kh * kw if count_include_pad else inside)
+        out[:, :, i, j] = x[:, :, top:top + kh, left:left + kw].sum(axis=(2, 3)) / divisor
+    return out
+
+
+def sample_adaptive1d(draw):
+    x_shape, unbatched = batch_shape(draw, draw(st.integers(1, 2)), draw(st.integers(1, 6)))
+    return [values(draw, x_shape, "distinct")], {"output_size": draw(st.integers(1, 4)), "unbatched": unbatched}
+
+
+def np_adaptive1d(reduce):
+    def ref(x, output_size):
+        length = x.shape[2]
+        out = np.empty(x.shape[:2] + (output_size,))
+        for i in range(output_size):
+            start, end = math.floor(i * length / output_size), math.ceil((i + 1) * length / output_size)
+            out[:, :, i] = reduce(x[:, :, start:end], axis=2)
+        return out
+    return ref
+
+
+# ---------------------------------------------------------------- group_norm
+
+def sample_group_norm(draw):
+    groups, per_group = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    spatial = draw(st.sampled_from([(), (2,), (2, 3)]))
+    if per_group == 1 and not spatial:
+        spatial = (2,)  # a group of one value has no spread to normalise by
+    channels = groups * per_group
+    shape = (draw(st.integers(1, 2)), channels) + spatial
+    arrays = [values(draw, shape, "distinct"), values(draw, (channels,), "real"), values(draw, (channels,), "real")]
+    return arrays, {"num_groups": groups, "eps": draw(st.sampled_from([1e-5, 0.1]))}
+
+
+def np_group_norm(x, weight, bias, num_groups, eps):
+    out = np.empty_like(x)
+    per_group = x.shape[1] // num_groups
+    for n, g in itertools.product(range(x.shape[0]), range(num_groups)):
+        group = x[n, g * per_group:(g + 1) * per_group]
+        out[n, g * per_group:(g + 1) * per_group] = (group - group.mean()) / np.sqrt(group.var() + eps)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    return out * weight.reshape(shape) + bias.reshape(shape)
+
+
+# ---------------------------------------------------------------- interpolate
+
+def sample_interpolate(draw):
+    spatial_dims = draw(st.integers(1, 3))
+    spatial = tuple(draw(st.integers(1, 4)) for _ in range(spatial_dims))
+    linear_mode = {1: "linear", 2: "bilinear", 3: "trilinear"}[spatial_dims]
+    mode = draw(st.sampled_from(["nearest", "nearest-exact", linear_mode]))
+    kwargs = {"mode": mode}
+    if draw(st.booleans()):
+        kwargs["size"] = tuple(draw(st.integers(1, 5)) for _ in spatial)
+    else:  # simple factors: PyTorch finds nearest positions in float32, the reference in float64; for these
+        # both land on the same integers
+        kwargs["scale_factor"] = draw(st.sampled_from([2, 3, 0.5, 1.5]))
+        if min(math.floor(n * kwargs["scale_factor"]) for n in spatial) < 1:
+            kwargs["scale_factor"] = 2
+    if mode not in ("nearest", "nearest-exact"):
+        kwargs["align_corners"] = draw(st.booleans())
+    return [values(draw, (draw(st.integers(1, 2)), draw(st.integers(1, 2))) + spatial, "real")], kwargs
+
+
+def np_interpolate(x, mode, size=None, scale_factor=None, align_corners=None):
+    """Each output element from the input positions PyTorch's formulas give (see nn/interpolation.py):
+    the nearest one, or the 2**dims corners around the source point weighted by the product over dims."""
+    spatial = x.shape[2:]
+    if size is not None:
+        out_sizes, scales = size, [n / m for n, m in zip(spatial, size)]
+    else:
+        out_sizes, scales = [math.floor(n * scale_factor) for n in spatial], [1 / scale_factor] * len(spatial)
+    out = np.empty(x.shape[:2] + tuple(out_sizes))
+    for index in itertools.product(*(range(m) for m in out_sizes)):
+        if mode in ("nearest", "nearest-exact"):
+            shift = 0.5 if mode == "nearest-exact" else 0.0
+            source = tuple(min(math.floor((i + shift) * s), n - 1) for i, s, n in zip(index, scales, spatial))
+            out[(slice(None), slice(None)) + index] = x[(slice(None), slice(None)) + source]
+            continue
+        corners = []  # per dim: [(input position, weight), (next position, weight)]
+        for i, s, n, m in zip(index, scales, spatial, out_sizes):
+            if align_corners:
+                point = i * (n - 1) / (m - 1) if m > 1 else 0.0
+            else:
+                point = max((i + 0.5) * s - 0.5, 0.0)
+            low = min(math.floor(point), n - 1)
+            corners.append([(low, 1 - (point - low)), (min(low + 1, n - 1), point - low)])
+        total = 0.0
+        for choice in itertools.product(*corners):
+            weight = math.prod(w for _, w in choice)
+            total = total + weight * x[(slice(None), slice(None)) + tuple(p for p, _ in choice)]
+        out[(slice(None), slice(None)) + index] = total
+    return out
+
+
+ENTRIES = [
+    ("F.conv1d", call_unbatched(lambda x, w, b, **kw: F.conv1d(x, w, b, **kw)), maybe_unbatched(np_conv1d),
+     sample_conv1d),
+    ("F.max_pool1d", call_unbatched(F.max_pool1d), maybe_unbatched(np_max_pool1d), sample_pool1d),
+    ("F.avg_pool1d", call_unbatched(F.avg_pool1d), maybe_unbatched(np_avg_pool1d), sample_avg_pool1d),
+    ("F.avg_pool2d", F.avg_pool2d, np_avg_pool2d, sample_avg_pool2d),
+    ("F.adaptive_avg_pool1d", call_unbatched(F.adaptive_avg_pool1d), maybe_unbatched(np_adaptive1d(np.mean)),
+     sample_adaptive1d),
+    ("F.adaptive_max_pool1d", call_unbatched(F.adaptive_max_pool1d), maybe_unbatched(np_adaptive1d(np.max)),
+     sample_adaptive1d),
+    ("F.group_norm", lambda x, w, b, **kw: F.group_norm(x, weight=w, bias=b, **kw), np_group_norm, sample_group_norm),
+    ("F.interpolate", F.interpolate, np_interpolate, sample_interpolate),
+]
