@@ -855,6 +855,36 @@ def np_cross_entropy(x, target, reduction):
 
 register("F.cross_entropy", lambda x, **kw: _functional().cross_entropy(x, **kw), np_cross_entropy,
          sample_cross_entropy)
+register("F.nll_loss", lambda x, **kw: _functional().nll_loss(x, **kw),
+         lambda x, target, reduction: np_reduce(-x[np.arange(len(target)), target], reduction), sample_cross_entropy)
+
+
+def sample_pair_loss(draw):
+    """Input and target of one shape (both get gradients), and a reduction."""
+    shape = draw(shapes())
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    return [values(draw, shape, "real"), values(draw, shape, "real")], {"reduction": reduction}
+
+
+def np_reduce(losses, reduction):
+    return losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
+
+
+register("F.mse_loss", lambda x, y, **kw: _functional().mse_loss(x, y, **kw),
+         lambda x, y, reduction: np_reduce((x - y) ** 2, reduction), sample_pair_loss)
+register("F.binary_cross_entropy_with_logits",
+         lambda x, t, **kw: _functional().binary_cross_entropy_with_logits(x, t, **kw),
+         lambda x, t, reduction: np_reduce((1 - t) * x + np.logaddexp(0, -x), reduction), sample_pair_loss)
+
+
+def sample_embedding(draw):
+    rows, width = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    idx = np.array(draw(st.lists(st.integers(0, rows - 1), min_size=1, max_size=5)), dtype=np.int64)
+    return [values(draw, (rows, width), "real")], {"idx": idx}
+
+
+register("F.embedding", lambda w, idx: _functional().embedding(tg.tensor(idx), w), lambda w, idx: w[idx],
+         sample_embedding)
 
 # the composite layers of nn.functional: 1-D conv and pools, avg_pool2d's options, group_norm, interpolate
 for entry in LAYER_ENTRIES:
@@ -934,10 +964,6 @@ def sample_rows(count, options):
         arrays = [values(draw, shape, "grid"), values(draw, shape, "offgrid"), values(draw, shape, "offgrid") - 0.025]
         return arrays[:count], {k: draw(v) for k, v in options.items()}
     return sample
-
-
-def np_reduce(loss, reduction):
-    return {"mean": np.mean, "sum": np.sum, "none": np.asarray}[reduction](loss)
 
 
 def np_norm_along(x, dim, eps):

@@ -148,7 +148,7 @@ def test_conv_needs_no_np_pad_adds_its_bias_inside_and_gives_one_contiguous_inpu
         raise AssertionError("np.pad was called")
     monkeypatch.setattr(np, "pad", no_pad)
     out = F.conv2d(x, w, b, padding=1)
-    assert out.grad_fn.name() == "Conv2dBackward0" and len(out.grad_fn.inputs) == 3  # the bias is an input
+    assert out.grad_fn.name() == "ConvolutionBackward0" and len(out.grad_fn.inputs) == 3  # the bias is an input
     for ours, theirs in zip(grads_of(lambda x, w, b: F.conv2d(x, w, b, padding=1), [x, w, b]), expected):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
     assert x.grad._data.flags.c_contiguous and x.grad._data.base is None

@@ -88,11 +88,13 @@ def test_every_tensor_op_is_registered():
 @settings(max_examples=1)
 @given(data=st.data())
 def test_every_primitive_is_exercised(data):
-    """Each Function subclass in ops.py, movement_ops.py and nn/ops.py is reached by running the
-    registered ops (and their backward)."""
-    from tinygrad_edu import autograd, division_ops, math_ops, movement_ops, ops
+    """Each Function subclass in ops.py, movement_ops.py, division_ops.py, math_ops.py, fused_ops.py,
+    nn/ops.py and nn/loss_ops.py is reached by running the registered ops (and their backward)."""
+    from tinygrad_edu import autograd, division_ops, fused_ops, math_ops, movement_ops, ops
+    from tinygrad_edu.nn import loss_ops
     from tinygrad_edu.nn import ops as nn_ops
-    primitives = {c for module in (ops, movement_ops, division_ops, math_ops, nn_ops) for c in vars(module).values()
+    primitives = {c for module in (ops, movement_ops, division_ops, math_ops, fused_ops, nn_ops, loss_ops)
+                  for c in vars(module).values()
                   if isinstance(c, type) and issubclass(c, autograd.Function)
                   and c not in (autograd.Function, ops.Primitive, ops.Elementwise, ops.ElementwiseFromOutput)}
     primitives.discard(division_ops.FloorDivide)  # no derivative, as in PyTorch: test_division.py runs it

@@ -169,12 +169,12 @@ def test_tensor_mlp_counts_and_names_from_a_dict():
     params, out = tensor_mlp()
     nodes, edges = parse(draw_graph(out, names={t: n for n, t in params.items()}))
     ops = sorted(label(a).split("\\n")[0] for a in nodes.values() if "ellipse" in a)
-    assert ops == ["Add", "Add", "Div", "MatMul", "MatMul", "Relu", "Sum"]
+    assert ops == ["Add", "Add", "Mean", "Mm", "Mm", "Relu"]  # PyTorch's node names (MmBackward0...)
     for name in params:
         assert key_of(nodes, name + "\\n")
-    # tensors: out, x, 4 params, 6 intermediates (2 matmul, 2 add, relu, sum); one number (the mean's 8)
-    assert len(nodes) == 7 + 12 + 1
-    assert len(edges) == 7 + 12  # one edge per op output, one per op input (2 MatMul, 2 Add, Relu, Sum, Div 2)
+    # tensors: out, x, 4 params, 5 intermediates (2 matmul, 2 add, relu)
+    assert len(nodes) == 6 + 11
+    assert len(edges) == 6 + 10  # one edge per op output, one per op input (2 Mm 2, 2 Add 2, Relu, Mean)
 
 
 CLUSTER_START = re.compile(r"^\s*subgraph (cluster_\w+) \{$")
@@ -221,12 +221,12 @@ def test_each_module_gets_a_box_without_names():
     members, where, parent = boxes(dot)
     assert set(members) == {"0: Linear", "1: Tanh", "2: Linear"}
     assert all(up is None for up in parent.values())  # Sequential runs no op of its own: no outer box
-    for box, op in [("0: Linear", "Linear"), ("1: Tanh", "Tanh"), ("2: Linear", "Linear")]:
+    for box, op in [("0: Linear", "Addmm"), ("1: Tanh", "Tanh"), ("2: Linear", "Addmm")]:  # PyTorch's node names
         ops = [k for k in members[box] if "ellipse" in nodes[k]]
         assert [label(nodes[k]) for k in ops] == [op]
         outputs = [k for k in members[box] if "ellipse" not in nodes[k] and "#ffffff" in nodes[k]]
         assert len(outputs) == 1  # the op's output tensor sits with it
-    for op in ("Pow", "Sum", "Div"):  # the loss: made outside any module
+    for op in ("Pow", "Mean"):  # the loss: made outside any module
         assert where[key_of(nodes, op)] is None
     weight_key = key_of(nodes, "(3, 2) float32")  # the parameters sit with the module that holds them
     assert where[weight_key] == "0: Linear"
@@ -281,7 +281,7 @@ def test_boxes_survive_a_backward_that_frees_the_graph():
     out.sum().backward()
     nodes, _ = parse(draw_graph(out))
     _, where, _ = boxes(draw_graph(out))
-    assert where[key_of(nodes, "Linear")] == "2: Linear"  # freed, but the node still knows its module
+    assert where[key_of(nodes, "Addmm")] == "2: Linear"  # freed, but the node still knows its module
 
 
 def test_max_nodes_collapses_and_says_so():

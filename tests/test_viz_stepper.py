@@ -66,7 +66,7 @@ def test_final_gradients_match_backward_on_a_network_intermediates_too():
     tensors = [t for _, (kind, t) in stepper_module.walk([ref_loss])[0] if kind == "tensor"]
     viz.retain_grads(ref_loss)
     ref_loss.backward()
-    assert len(s.final) == sum(t.requires_grad for t in tensors) > 8  # every tensor that needs a gradient got one
+    assert len(s.final) == sum(t.requires_grad for t in tensors) > 7  # every tensor that needs a gradient got one
     for key, (kind, t) in stepper_module.walk([ref_loss])[0]:
         if kind == "tensor" and t.requires_grad:
             assert s.final[key] == "grad " + summarize(t.grad._data), key

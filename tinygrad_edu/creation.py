@@ -240,7 +240,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
 
 
 def stack(tensors, dim: int = 0) -> Tensor:
-    """Join tensors along a new dimension: unsqueeze each, then cat."""
+    """Join tensors along a new dimension (one Stack node, as PyTorch's StackBackward0)."""
     tensors = [lift(t) for t in tensors]
     if not tensors:
         raise RuntimeError("stack: expected a non-empty list of tensors")
@@ -249,7 +249,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
     if len(shapes) > 1:
         raise RuntimeError(f"stack: expects each tensor to be equal size, but got shapes "
                            f"{[t._data.shape for t in tensors]}")
-    return cat([t.unsqueeze(dim) for t in tensors], dim)
+    return movement_ops.Stack.apply(*tensors, dim=dim)
 
 
 def where(condition, input=None, other=None) -> Tensor:

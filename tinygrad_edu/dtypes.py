@@ -280,7 +280,8 @@ def can_cast(from_, to) -> builtins.bool:
 # Ops not listed (sum, reshape, indexing, cast, ...) see their inputs as they are.
 RULES = {
     "Add": "elementwise", "Sub": "elementwise", "Mul": "elementwise", "Pow": "elementwise",
-    "Maximum": "elementwise", "Cat": "elementwise",
+    "Maximum": "elementwise", "Cat": "elementwise", "Stack": "elementwise",
+    "MseLossFunction": "elementwise", "BinaryCrossEntropyWithLogitsFunction": "elementwise",
     "DivFloor": "elementwise", "DivTrunc": "elementwise", "FloorDivide": "elementwise", "Remainder": "elementwise",
     "Fmod": "elementwise",
     "Div": "floating", "Exp": "floating", "Log": "floating", "Sqrt": "floating", "Sin": "floating",

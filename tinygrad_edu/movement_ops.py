@@ -21,8 +21,13 @@ from .ops import Primitive
 
 
 class Reshape(Primitive):
-    """z = x with a new shape, same elements in the same order.   dz/dx: reshape back."""
+    """z = x with a new shape, same elements in the same order.   dz/dx: reshape back.
+
+    Named as PyTorch names it: ViewBackward0 when z shares x's memory (view, and reshape or
+    flatten of a contiguous tensor), UnsafeViewBackward0 when NumPy had to copy (reshape of a
+    transposed tensor: PyTorch records a CloneBackward0 under it, here it is one node)."""
     makes_view = True
+    copied = False
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -32,11 +37,37 @@ class Reshape(Primitive):
                 f"({math.prod(shape)} elements). The number of elements must stay the "
                 "same; use -1 for one dimension to have it worked out.")
         ctx.shape = x.shape
-        return x.reshape(shape)
+        out = x.reshape(shape)
+        if not np.may_share_memory(out, x):
+            ctx.copied = True
+        return out
 
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.shape)
+
+    def name(self) -> str:
+        return "UnsafeViewBackward0" if self.copied else "ViewBackward0"
+
+
+class Unsqueeze(Reshape):
+    """z = x with an axis of size 1 inserted (unsqueeze).   dz/dx: reshape back (a Reshape, named as PyTorch's)."""
+
+    def name(self) -> str:
+        return "UnsqueezeBackward0"
+
+
+class Squeeze(Reshape):
+    """z = x without axes of size 1.   dz/dx: reshape back. A Reshape, named as PyTorch's, which
+    counts how the dims were given: SqueezeBackward0 for all (squeeze()), 1 for one dim, 2 for a tuple of dims."""
+
+    @staticmethod
+    def forward(ctx, x, shape, overload=0):
+        ctx.overload = overload
+        return Reshape.forward(ctx, x, shape)
+
+    def name(self) -> str:
+        return f"SqueezeBackward{self.overload}"
 
 
 class Alias(Primitive):
@@ -65,6 +96,19 @@ class Permute(Primitive):
     @staticmethod
     def backward(ctx, g):
         return g.permute(*np.argsort(ctx.axes))
+
+
+class Transpose(Permute):
+    """z = x with two axes swapped (transpose, mT; t() of a matrix).   dz/dx: swap them back.
+    A Permute, named as PyTorch's: TransposeBackward0, or TBackward0 for t()."""
+
+    @staticmethod
+    def forward(ctx, x, axes, method="transpose"):
+        ctx.method = method
+        return Permute.forward(ctx, x, axes)
+
+    def name(self) -> str:
+        return "TBackward0" if self.method == "t" else "TransposeBackward0"
 
 
 class Expand(Primitive):
@@ -100,6 +144,18 @@ class GetItem(Primitive):
     @staticmethod
     def backward(ctx, g):
         return AddAt.apply(g, shape=ctx.shape, key=ctx.key)
+
+    def name(self) -> str:
+        """PyTorch's name for the key's last step (it records one node per step; this is one
+        node): IndexBackward0 for integer arrays or masks, else SelectBackward0 for an int,
+        SliceBackward0 for a slice, UnsqueezeBackward0 for None (x[0, 1:] ends in a slice)."""
+        key = self.key if isinstance(self.key, tuple) else (self.key,)
+        if any(isinstance(k, np.ndarray) for k in key):
+            return "IndexBackward0"
+        steps = [k for k in key if k is not Ellipsis and k != slice(None)]
+        if not steps or isinstance(steps[-1], slice):
+            return "SliceBackward0"
+        return "UnsqueezeBackward0" if steps[-1] is None else "SelectBackward0"
 
 
 class AddAt(Primitive):
@@ -153,6 +209,21 @@ class Cat(Primitive):
             grads.append(g[key] if needed else None)
             start += size
         return tuple(grads)
+
+
+class Stack(Primitive):
+    """z = the inputs joined along a new axis `dim`.   dz/dx_i = g's slice i along dim.
+    (A primitive rather than cat of unsqueezed inputs: one node, PyTorch's StackBackward0.)"""
+
+    @staticmethod
+    def forward(ctx, *xs, dim=0):
+        ctx.dim = dim
+        return np.stack(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        key = (slice(None),) * ctx.dim
+        return tuple(g[key + (i,)] if needed else None for i, needed in enumerate(ctx.needs_input_grad))
 
 
 class Pad(Primitive):

@@ -121,7 +121,7 @@ class OnRampMethods:
         if self.ndim > 2:
             raise RuntimeError(f"t: expects a tensor with <= 2 dimensions, but got shape {self.shape}; "
                                "use transpose(dim0, dim1) or .mT")
-        return self.permute(*reversed(range(self.ndim)))
+        return movement_ops.Transpose.apply(self, axes=tuple(reversed(range(self.ndim))), method="t")
 
     def index_select(self, dim: int, index):
         """The slices at `index` (1-D integer tensor) along `dim`."""

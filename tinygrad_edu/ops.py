@@ -56,13 +56,20 @@ class Add(Primitive):
 class Sub(Primitive):
     """z = x - y.   dz/dx = 1, dz/dy = -1."""
 
+    reversed = False  # 1 - x: PyTorch's rsub, its node RsubBackward1
+
     @staticmethod
     def forward(ctx, x, y):
+        if not isinstance(x, np.ndarray):
+            ctx.reversed = True
         return x - y
 
     @staticmethod
     def backward(ctx, g):
         return g, (-g if ctx.needs_input_grad[1] else None)
+
+    def name(self) -> str:
+        return "RsubBackward1" if self.reversed else "SubBackward0"
 
 
 class Mul(Primitive):
@@ -97,12 +104,19 @@ class Div(Primitive):
 
 
 class Pow(Primitive):
-    """z = x ** y.   dz/dx = y * x**(y-1), dz/dy = x**y * log(x)."""
+    """z = x ** y.   dz/dx = y * x**(y-1), dz/dy = x**y * log(x).
+    Named as PyTorch's: PowBackward0 for x ** 2, 1 for tensor ** tensor, 2 for 2 ** x."""
+    overload = 0
 
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
+        if isinstance(y, np.ndarray):
+            ctx.overload = 1 if isinstance(x, np.ndarray) else 2
         return x ** y
+
+    def name(self) -> str:
+        return f"PowBackward{self.overload}"
 
     @staticmethod
     def backward(ctx, g):
@@ -137,7 +151,13 @@ class MatMul(Primitive):
 
     dL/dX = dL/dZ @ Y^T,   dL/dY = X^T @ dL/dZ   (on the last two axes).
     A 1-D X acts as a row (1, n) and a 1-D Y as a column (n, 1).
+
+    Named as PyTorch names the product of these shapes: MmBackward0 (2-D @ 2-D), MvBackward0
+    (2-D @ 1-D), DotBackward0 (1-D @ 1-D), BmmBackward0 (3-D @ 3-D, one batch size); other
+    shapes keep MatMulBackward0 (PyTorch reshapes around an mm or bmm there: several nodes).
     """
+    PRODUCTS = {(2, 2): "Mm", (2, 1): "Mv", (1, 1): "Dot"}
+    product = "MatMul"
 
     @staticmethod
     def forward(ctx, x, y):
@@ -152,6 +172,10 @@ class MatMul(Primitive):
                     "the left operand must equal the first (or second-to-last) of the right; "
                     "check the order of the operands or transpose one with .T"))
         ctx.save_for_backward(x, y)
+        if x.ndim == y.ndim == 3 and x.shape[0] == y.shape[0]:
+            ctx.product = "Bmm"
+        elif x.ndim < 3 and y.ndim < 3:
+            ctx.product = MatMul.PRODUCTS.get((x.ndim, y.ndim), "MatMul")
         return np.matmul(x, y)
 
     @staticmethod
@@ -170,6 +194,9 @@ class MatMul(Primitive):
             gy = x2.mT @ g2
             gy = gy.squeeze(-1) if y.ndim == 1 else gy
         return gx, gy
+
+    def name(self) -> str:
+        return self.product + "Backward0"
 
 
 # ---------------------------------------------------------------- elementwise functions
@@ -402,6 +429,10 @@ class Clamp(Primitive):
             g = g * (x <= ctx.high)
         return g
 
+    @classmethod
+    def name(cls) -> str:
+        return "ClampBackward1"  # PyTorch's clamp with number bounds (ClampBackward0 is with tensors)
+
 
 class Maximum(Primitive):
     """z = max(x, y) elementwise.   dz/dx = 1 where x > y, 1/2 where x == y, else 0."""
@@ -459,6 +490,10 @@ class Cast(Primitive):
     def backward(ctx, g):
         return g.astype(ctx.in_dtype)
 
+    @classmethod
+    def name(cls) -> str:
+        return "ToCopyBackward0"  # PyTorch's name (x.double(), x.to(dtype) are its _to_copy)
+
 
 # ---------------------------------------------------------------- reductions
 
@@ -481,6 +516,9 @@ class Sum(Primitive):
     def backward(ctx, g):
         return g.reshape(kept_shape(ctx.shape, ctx.axes)).expand(ctx.shape)
 
+    def name(self) -> str:
+        return "SumBackward0" if self.axes is None else "SumBackward1"  # PyTorch's: 1 when dims are given
+
 
 class Max(Primitive):
     """z = max of x over `axes`.   dz/dx = 1 at the maximum, 0 elsewhere;
@@ -498,6 +536,9 @@ class Max(Primitive):
         is_max = (x == x.max(dim=ctx.axes, keepdim=True)).astype(g.dtype)
         ties = is_max.sum(dim=ctx.axes, keepdim=True)
         return g.reshape(kept_shape(x.shape, ctx.axes)) * is_max / ties
+
+    def name(self) -> str:
+        return "MaxBackward1" if self.axes is None else "MaxBackward0"  # PyTorch's: x.max() is its max.1
 
 
 class LogSoftmaxFunction(Primitive):

@@ -133,6 +133,11 @@ def traced_backward(loss, retain_graph: bool = False) -> list[dict]:
     return steps
 
 
+def op_label(node) -> str:
+    """The node's name without PyTorch's "Backward0" (or 1, 2...): 'Mul', 'Addmm', 'Select'."""
+    return re.sub(r"Backward\d+$", "", node.name())
+
+
 def trace_backward(loss, retain_graph: bool = False, names=None,
                    print_fn: Callable[[str], None] | None = print) -> Trace:
     """Run loss.backward() and print, node by node in the order the engine runs:
@@ -158,7 +163,7 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
         if name:
             return name
         if t._ctx is not None and id(t._ctx) in step_of:
-            return f"the output of step {step_of[id(t._ctx)]} ({type(t._ctx).__name__.removesuffix('Function')})"
+            return f"the output of step {step_of[id(t._ctx)]} ({op_label(t._ctx)})"
         return f"a leaf of shape {tuple(t.shape)}"
 
     records = Trace()
@@ -170,7 +175,7 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
                 leaves.setdefault(id(parent), parent)
             grads_out.append({"input": label(parent), "grad": summarize(grad._data), "value": plain(grad._data),
                               "adds": sent["adds_to_existing"]})
-        records.append({"step": i, "op": s["op"].removesuffix("Backward0"), "node": s["op"], "rule": rule_of(s["node"]),
+        records.append({"step": i, "op": op_label(s["node"]), "node": s["op"], "rule": rule_of(s["node"]),
                         "grad_in": summarize(s["grad_output"]._data), "grad_in_value": plain(s["grad_output"]._data),
                         "grads_out": grads_out, "adds": any(g["adds"] for g in grads_out)})
     leaf_grads = [{"input": label(t), "grad": summarize(t.grad._data), "value": plain(t.grad._data), "adds": False}

@@ -1,6 +1,7 @@
 """Movement composites: they rearrange or cut up a tensor without computing new values.
 
-transpose and the mT property are a Permute; unsqueeze, squeeze and flatten a Reshape; split,
+transpose and the mT property are a Transpose (a Permute); unsqueeze and squeeze are Unsqueeze and
+Squeeze (Reshapes, named as PyTorch's nodes) and flatten a Reshape; split,
 chunk, select, unbind and narrow are slices (GetItem); flip and roll index; repeat and tile
 expand and reshape. Their derivatives are those primitives' (movement_ops.py): the gradient
 moves back to where each element came from.
@@ -13,6 +14,7 @@ import numbers
 import numpy as np
 
 from ..dims import axes_of, axis_of
+from ..movement_ops import Squeeze, Transpose, Unsqueeze
 
 
 def transpose(x, dim0: int, dim1: int):
@@ -21,29 +23,30 @@ def transpose(x, dim0: int, dim1: int):
     dim0, dim1 = axis_of(x._data.shape, dim0, "transpose"), axis_of(x._data.shape, dim1, "transpose")
     if x.ndim:
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
-    return x.permute(*axes)
+    return Transpose.apply(x, axes=tuple(axes))
 
 
 def matrix_transpose(x):
     """x.mT: the last two axes swapped."""
     if x.ndim < 2:
         raise RuntimeError(f"mT: needs a tensor of at least 2 dimensions, got shape {tuple(x.shape)}")
-    return x.permute(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
+    return Transpose.apply(x, axes=(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2))
 
 
 def unsqueeze(x, dim: int):
     """Insert an axis of size 1 at `dim` (a reshape)."""
     dim = axis_of(x._data.shape, dim, "unsqueeze", new_dims=1)
-    return x.reshape(x.shape[:dim] + (1,) + x.shape[dim:])
+    return Unsqueeze.apply(x, shape=x._data.shape[:dim] + (1,) + x._data.shape[dim:])
 
 
 def squeeze(x, dim=None):
     """Remove axes of size 1 (all of them, or only `dim`) (a reshape)."""
+    overload = 0 if dim is None else 2 if isinstance(dim, (tuple, list)) else 1  # PyTorch's node names
     if dim == ():
-        return x.reshape(x._data.shape)  # no dims named: nothing to squeeze
+        return Squeeze.apply(x, shape=x._data.shape, overload=overload)  # no dims named: nothing to squeeze
     axes = axes_of(x._data.shape, dim, op="squeeze")
-    keep = [n for i, n in enumerate(x.shape) if not (n == 1 and (axes is None or i in axes))]
-    return x.reshape(tuple(keep))
+    keep = [n for i, n in enumerate(x._data.shape) if not (n == 1 and (axes is None or i in axes))]
+    return Squeeze.apply(x, shape=tuple(keep), overload=overload)
 
 
 def flatten(x, start_dim: int = 0, end_dim: int = -1):

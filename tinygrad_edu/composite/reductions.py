@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import return_types
 from ..dims import axes_of, axis_of
+from ..fused_ops import Mean, SoftmaxFunction
 from .elementwise import minimum
 from .movement import pad_dim, take
 
@@ -25,11 +26,11 @@ def count_of(x, axes) -> int:
 
 
 def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    """sum(x) / N over `dim`."""
+    """sum(x) / N over `dim` (one node, fused_ops.Mean)."""
     if not np.issubdtype(x.dtype, np.floating):
         raise RuntimeError(f"mean: the input is {x.dtype}; mean needs a floating tensor. Use x.float().mean()")
     axes = axes_of(x._data.shape, dim, axis, "mean")
-    return x.sum(axes, keepdim or bool(keepdims)) / count_of(x, axes)
+    return Mean.apply(x, axes=axes, keepdim=keepdim or bool(keepdims))
 
 
 def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001 -- PyTorch's name
@@ -93,12 +94,12 @@ def logsumexp(x, dim, keepdim=False):
 
 
 def softmax(x, dim: int = -1):
-    """exp(x) / sum(exp(x)), with the max subtracted first so exp cannot overflow."""
+    """exp(x) / sum(exp(x)), with the max subtracted first so exp cannot overflow (one node,
+    fused_ops.SoftmaxFunction)."""
     dim = axis_of(x._data.shape, dim, "softmax")
     if x._data.size == 0:  # an empty tensor has no max to subtract (and nothing to overflow)
         return x.exp()
-    e = (x - x.detach().amax(dim, keepdim=True)).exp()
-    return e / e.sum(dim, keepdim=True)
+    return SoftmaxFunction.apply(x, dim=dim)
 
 
 def prod(x, dim=None, keepdim=False, *, dtype=None):

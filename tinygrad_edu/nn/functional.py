@@ -520,7 +520,7 @@ def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
         bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
         raise IndexError(f"embedding: index {bad} is out of range for a weight with {rows} rows "
                          f"(valid: 0 to {rows - 1}; negative indices are refused, as in PyTorch)")
-    out = weight[idx]
+    out = ops.EmbeddingFunction.apply(weight, key=idx)
     if padding_idx is not None:
         is_padding = Tensor._wrap((idx == padding_idx % weight.shape[0])[..., None])
         out = out.detach().where(is_padding, out)

@@ -5,7 +5,9 @@ or sample); those whose PyTorch signature still has the deprecated size_average
 and reduce take them too, with PyTorch's meaning and warning. All are composite,
 so they are differentiable to any order, except the common case of cross_entropy
 (class indices, no weight, no label smoothing), which is one primitive for speed
-(nn/ops.py: CrossEntropyFunction), itself differentiable to any order.
+(nn/ops.py: CrossEntropyFunction), and mse_loss, binary_cross_entropy_with_logits and
+the common nll_loss, one primitive each so the node is PyTorch's (nn/loss_ops.py);
+all differentiable to any order.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from ..tensor import Tensor, lift
 from .distance_functions import pairwise_distance
+from .loss_ops import BinaryCrossEntropyWithLogitsFunction, MseLossFunction, NllLossFunction
 from .ops import CrossEntropyFunction
 
 __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -23,14 +26,14 @@ __all__ = ["mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_
            "soft_margin_loss", "triplet_margin_loss"]
 
 
+def check_reduction(reduction: str, name: str) -> None:
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+
+
 def reduce_loss(loss: Tensor, reduction: str, name: str) -> Tensor:
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+    check_reduction(reduction, name)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
 
 def legacy_reduction(size_average, reduce, reduction: str) -> str:  # noqa: A002
@@ -68,9 +71,9 @@ def as_target(target, input: Tensor, name: str, same_shape: bool) -> Tensor:  # 
 
 
 def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: A002
-    """(input - target)**2, reduced."""
-    diff = input - as_target(target, input, "mse_loss", same_shape=False)
-    return reduce_loss(diff * diff, reduction, "mse_loss")
+    """(input - target)**2, reduced (one node, loss_ops.MseLossFunction)."""
+    check_reduction(reduction, "mse_loss")
+    return MseLossFunction.apply(input, as_target(target, input, "mse_loss", same_shape=False), reduction=reduction)
 
 
 def l1_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:  # noqa: A002
@@ -129,6 +132,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target, weight=None, reducti
     if np.isinf(input._data).any():
         big = float(np.finfo(input._data.dtype).max) / 4
         input = input.clamp(-big, big)
+    if weight is None and pos_weight is None:  # the common case in one node (loss_ops)
+        check_reduction(reduction, "binary_cross_entropy_with_logits")
+        return BinaryCrossEntropyWithLogitsFunction.apply(input, target, reduction=reduction)
     m = (-input).detach().relu()
     softplus_neg = m + ((-m).exp() + (-input - m).exp()).log()
     log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * target
@@ -167,9 +173,10 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
     if bad.any():
         raise IndexError(f"nll_loss: target {int(target[bad][0])} is out of bounds for {n_classes} classes "
                          f"(valid: 0 to {n_classes - 1}, or ignore_index={ignore_index})")
-    if weight is None and reduction == "mean" and log_probs.ndim == 2 and valid.all() and target.size:
-        # The common case (every sample counts, weight 1) in three nodes: -mean of the picked values.
-        return log_probs[np.arange(target.size), target].sum() * (-1 / target.size)
+    if weight is None and reduction != "none" and log_probs.ndim == 2 and valid.all() and target.size:
+        # The common case (every sample counts, weight 1) in one node: -mean (or sum) of the picked values.
+        check_reduction(reduction, "nll_loss")
+        return NllLossFunction.apply(log_probs, target=target, reduction=reduction)
     safe = np.where(valid, target, 0)
     if log_probs.ndim > 2:  # (N, C, d1, ...) -> (N * d1 * ..., C)
         log_probs = log_probs.permute(0, *range(2, log_probs.ndim), 1).reshape(-1, n_classes)

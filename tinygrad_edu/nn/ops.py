@@ -27,11 +27,22 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd import Mode
+from ..movement_ops import GetItem
 from ..ops import MatMul, Primitive, Sum
 from .cores import over_batch
 
-__all__ = ["LinearFunction", "LinearWeightGrad", "CrossEntropyFunction", "Conv2dFunction", "Conv2dInputGrad",
-           "Conv2dWeightGrad", "MaxPool2dFunction", "MaxPool2dGrad"]
+__all__ = ["EmbeddingFunction", "LinearFunction", "LinearWeightGrad", "CrossEntropyFunction", "Conv2dFunction",
+           "Conv2dInputGrad", "Conv2dWeightGrad", "MaxPool2dFunction", "MaxPool2dGrad"]
+
+
+class EmbeddingFunction(GetItem):
+    """z = weight[indices], the rows of the table.   dz/dweight: g added into the rows read (AddAt).
+    A GetItem, in a class of its own so the node has PyTorch's name, EmbeddingBackward0."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "EmbeddingBackward0"
+
 
 # ---------------------------------------------------------------- linear and cross-entropy
 
@@ -48,11 +59,18 @@ class LinearFunction(Primitive):
     layout its result needs. A recorded backward (create_graph=True) makes each one an op,
     to be differentiated again; a plain one computes the same products on the arrays, with
     no ops and no nodes (tests/test_ops.py checks both routes give the same gradients).
+
+    Its name is PyTorch's for a 2-D x: AddmmBackward0 (b + x @ w.T), MmBackward0 without b;
+    for other shapes PyTorch reshapes x around that product (three nodes), so it stays
+    LinearBackward0 here.
     """
+    matrix = False  # x is 2-D
 
     @staticmethod
     def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
+        if x.ndim == 2:
+            ctx.matrix = True
         y = np.matmul(x, w.T)
         if b is not None:
             y += b  # y is a fresh array: add in place, no second allocation
@@ -74,6 +92,11 @@ class LinearFunction(Primitive):
             gw = g._wrap(LinearWeightGrad.product(ga, xa)) if need_w else None
             gb = g._wrap(ga.sum(axis=batch_axes)) if need_b else None
         return (gx, gw) if len(ctx.needs_input_grad) == 2 else (gx, gw, gb)
+
+    def name(self) -> str:
+        if not self.matrix:
+            return "LinearBackward0"
+        return "AddmmBackward0" if len(self.needs_input_grad) == 3 else "MmBackward0"
 
 
 class LinearWeightGrad(Primitive):
@@ -283,6 +306,10 @@ class Conv2dFunction(Primitive):
         # 120 us for NumPy's sum over (0, 2, 3) at once on benchmarks/conv.py's gradient
         return gx, gw, (Sum.apply(Sum.apply(g, axes=(0,)), axes=(1, 2)) if needs[2] else None)
 
+    @classmethod
+    def name(cls) -> str:
+        return "ConvolutionBackward0"  # PyTorch's one node for every convolution
+
 
 class Conv2dInputGrad(Primitive):
     """z = the adjoint of Conv2dFunction in its input (a transposed convolution): every
@@ -385,6 +412,10 @@ class MaxPool2dFunction(Primitive):
     def backward(ctx, g):
         return MaxPool2dGrad.apply(g, best=ctx.best, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding,
                                    x_shape=ctx.x_shape)
+
+    @classmethod
+    def name(cls) -> str:
+        return "MaxPool2DWithIndicesBackward0"  # PyTorch's (its forward keeps the indices too: `best` here)
 
 
 def max_pool(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, out: np.ndarray, best: np.ndarray) -> None:

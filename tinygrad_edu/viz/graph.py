@@ -36,7 +36,7 @@ import numpy as np
 
 from ..autograd import run_backward
 from ..tensor import Tensor
-from ..tracing import inputs_of, name_table, summarize, tensor_name
+from ..tracing import inputs_of, name_table, op_label, summarize, tensor_name
 
 __all__ = ["draw_graph", "save_graph", "retain_grads"]
 
@@ -289,7 +289,7 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
         elif kind == "number":
             style_name, label = "constant", f"{node:.4g}" if isinstance(node, float) else str(node)
         else:
-            style_name, label = "op", type(node).__name__.removesuffix("Function")
+            style_name, label = "op", op_label(node)
             if node.inputs is None:
                 freed = True
                 label += "\\n(freed by backward)"

@@ -32,7 +32,7 @@ from pathlib import Path
 import graphviz
 import numpy as np
 
-from ..tracing import name_table, rule_of, summarize, tensor_name, traced_backward
+from ..tracing import name_table, op_label, rule_of, summarize, tensor_name, traced_backward
 from .graph import STYLES, tensor_kind, walk
 
 __all__ = ["step_backward", "Stepper"]
@@ -62,8 +62,8 @@ def step_backward(loss, names=None, retain_graph: bool = False, layout: str = "a
 
 
 def op_name(node) -> str:
-    """'Mul' for a Mul node; 'Linear' for nn's LinearFunction (the drawing's names)."""
-    return type(node).__name__.removesuffix("Function")
+    """'Mul' for a MulBackward0 node; 'Addmm' for nn.Linear on a batch (the drawing's names)."""
+    return op_label(node)
 
 
 class Stepper:
