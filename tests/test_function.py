@@ -188,3 +188,54 @@ def test_library_primitives_use_the_same_protocol():
     y = ops.Mul.apply(x, x)
     y.backward()
     np.testing.assert_allclose(x.grad.numpy(), [1.0])
+
+
+# ---------------------------------------------------------------- arithmetic backwards run on arrays
+
+ARITHMETIC_CASES = {
+    "x * y": lambda x, y: x * y, "x / y": lambda x, y: x / y, "x - y": lambda x, y: x - y,
+    "2 - x": lambda x, y: 2 - x, "-x": lambda x, y: -x, "2 / x": lambda x, y: 2 / x, "x * 3": lambda x, y: x * 3,
+    "x * x + x": lambda x, y: x * x + x,  # three gradients of x meet: the engine adds them on the arrays too
+}
+OPERANDS = {  # y: another dtype, an int beyond float32's exact range, a bool, 0-d tensors
+    "float32 and int64": lambda: (tg.tensor([1.5, -2.0], requires_grad=True), tg.tensor([3, 2 ** 25 + 1])),
+    "float16 and float32": lambda: (tg.tensor([1.5, -2.0], dtype=tg.float16, requires_grad=True),
+                                    tg.tensor([3.1, 7.3], requires_grad=True)),
+    "float32 and bool": lambda: (tg.tensor([1.5, -2.0], requires_grad=True), tg.tensor([True, False])),
+    "0-d float64": lambda: (tg.tensor(1.5, dtype=tg.float64, requires_grad=True),
+                            tg.tensor(3.0, dtype=tg.float64, requires_grad=True)),
+}
+
+
+@pytest.mark.parametrize("operands", OPERANDS)
+@pytest.mark.parametrize("case", ARITHMETIC_CASES)
+def test_an_arithmetic_backward_gives_the_same_gradient_on_arrays_as_recorded(case, operands):
+    """Mul, Div, Sub and Neg set arithmetic_backward: a plain backward runs their formula on the
+    NumPy arrays (engine.on_arrays), a recorded one on tensors. Same line, so same gradient, bit for bit,
+    in the same dtype, and always an array (NumPy gives a 0-d result as a scalar)."""
+    results = []
+    for create_graph in (False, True):
+        x, y = OPERANDS[operands]()
+        inputs = [t for t in (x, y) if t.requires_grad]
+        grads = tg.autograd.grad(ARITHMETIC_CASES[case](x, y).sum(), inputs, create_graph=create_graph,
+                                 allow_unused=True)
+        results.append([None if g is None else g.detach() for g in grads])
+    for plain, recorded in zip(*results):
+        assert (plain is None) == (recorded is None)
+        if plain is not None:
+            assert type(plain._data) is np.ndarray and plain.dtype == recorded.dtype
+            np.testing.assert_array_equal(plain.numpy(), recorded.numpy())
+
+
+def test_a_plain_backward_of_arithmetic_makes_no_ops(monkeypatch):
+    """The plain route is the one taken: backward through these ops, x used twice, makes no op at all."""
+    made = []
+    apply = Function.apply.__func__
+    monkeypatch.setattr(Function, "apply", classmethod(lambda cls, *a, **k: made.append(cls) or apply(cls, *a, **k)))
+    x, y = tg.tensor([1.0, 2.0], requires_grad=True), tg.tensor([3.0, 4.0], requires_grad=True)
+    out = -(x * y / (y + 1) - x)
+    made.clear()
+    out.backward(tg.ones(2))
+    assert made == []
+    np.testing.assert_allclose(x.grad.numpy(), 1 - np.array([3.0, 4.0]) / np.array([4.0, 5.0]))
+    assert [op.arithmetic_backward for op in (ops.Mul, ops.Div, ops.Sub, ops.Neg)] == [True] * 4

@@ -55,6 +55,7 @@ class Add(Primitive):
 
 class Sub(Primitive):
     """z = x - y.   dz/dx = 1, dz/dy = -1."""
+    arithmetic_backward = True
 
     reversed = False  # 1 - x: PyTorch's rsub, its node RsubBackward1
 
@@ -74,6 +75,7 @@ class Sub(Primitive):
 
 class Mul(Primitive):
     """z = x * y.   dz/dx = y, dz/dy = x."""
+    arithmetic_backward = True
 
     @staticmethod
     def forward(ctx, x, y):
@@ -90,6 +92,7 @@ class Mul(Primitive):
 
 class Div(Primitive):
     """z = x / y.   dz/dx = 1 / y, dz/dy = -x / y**2."""
+    arithmetic_backward = True
 
     @staticmethod
     def forward(ctx, x, y):
@@ -136,6 +139,7 @@ class Pow(Primitive):
 
 class Neg(Primitive):
     """z = -x.   dz/dx = -1."""
+    arithmetic_backward = True
 
     @staticmethod
     def forward(ctx, x):

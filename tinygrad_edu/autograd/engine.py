@@ -15,6 +15,10 @@ how PyTorch's engine orders its ready queue, and it needs no separate pass to
 sort the graph first (`topological_order` is kept for the tools that list a
 graph's nodes).
 
+A plain backward (no create_graph) records nothing, so where a step is arithmetic on arrays
+it is done on the arrays: adding two gradients that meet (`plus`), and the backward of an op
+marked `arithmetic_backward` (`on_arrays`). Under create_graph the same lines run on Tensors.
+
 The pending gradients live in one dict: keyed by node for tensors an op made,
 by the tensor itself for leaves.
 """
@@ -96,11 +100,19 @@ def add_to(pending: dict, ready: list, key, g, sent: list | None = None, x=None)
     if sent is not None:
         sent.append({"input": x, "grad": g, "adds_to_existing": key in pending})
     if key in pending:
-        pending[key] = pending[key] + g
+        pending[key] = plus(pending[key], g)
     else:
         pending[key] = g
         if isinstance(key, Function):
             heapq.heappush(ready, (-key.seq, key))
+
+
+def plus(a, b):
+    """Two gradients of one input added: recorded under create_graph, else on the arrays (no op)."""
+    if Mode.grad_enabled:
+        return a + b
+    total = a._data + b._data
+    return a._wrap(total if type(total) is np.ndarray else np.asarray(total))  # (0-d + 0-d is a NumPy scalar)
 
 
 def call_backward(node, grad_output, given: set) -> tuple:
@@ -110,6 +122,8 @@ def call_backward(node, grad_output, given: set) -> tuple:
     if node.inputs is None:
         raise RuntimeError(FREED_MESSAGE.format(op=node.name()))
     op = type(node)
+    if op.arithmetic_backward and not Mode.grad_enabled and not Mode.anomaly:
+        return on_arrays(node, grad_output)
     grads = op.backward(node, grad_output)
     if type(grads) is tuple and len(grads) == len(node.inputs) and op.numpy_forward and not Mode.anomaly:
         return grads  # the common case: a library op's tuple
@@ -128,6 +142,27 @@ def call_backward(node, grad_output, given: set) -> tuple:
             if g is not None:
                 check_finite(g._data, "gradient (backward)", node)
     return grads
+
+
+class Arrays:
+    """What an arithmetic backward reads of its node, with NumPy arrays where the node has tensors."""
+    __slots__ = ("saved_tensors", "needs_input_grad")
+
+
+def on_arrays(node, grad_output) -> tuple:
+    """A plain backward of an op whose backward is arithmetic (Function.arithmetic_backward): the same
+    line of code run on the NumPy arrays, so that it makes no ops and no nodes; the results become tensors."""
+    ctx, values = Arrays(), []
+    for t in node.saved_tensors:
+        values.append(t._data if isinstance(t, TensorBase) else t)
+    ctx.saved_tensors, ctx.needs_input_grad = tuple(values), node.needs_input_grad
+    grads = type(node).backward(ctx, grad_output._data)
+    if type(grads) is not tuple:  # one input (Neg): one gradient
+        grads = (grads,)
+    results = []
+    for g in grads:
+        results.append(None if g is None else grad_output._wrap(g))
+    return tuple(results)
 
 
 def fit(g, x, node):

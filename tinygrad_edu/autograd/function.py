@@ -30,6 +30,11 @@ returns an array, because they are where the computing happens: a primitive
 cannot compute with Tensor ops, which would call the primitive again. Your op's
 forward receives Tensors, as in PyTorch, and runs with recording off.
 
+A primitive whose backward is only arithmetic (+ - * / on grad_output and what it saved:
+Mul, Div, Sub, Neg) also sets `arithmetic_backward = True`. A plain backward (no
+create_graph) then runs that same backward on the NumPy arrays: the same formula, without
+the cost of a whole op call per product; recorded, it runs on Tensors (engine.on_arrays).
+
 Saving for backward: `ctx.save_for_backward(...)` takes the inputs (or, in a
 primitive, their arrays), the output, or anything else. `ctx.saved_tensors`
 gives them back as Tensors still in the graph, so a backward written with
@@ -180,6 +185,8 @@ class Function:
     """Base class of every op. See the module docstring for the protocol."""
     numpy_forward = False   # True for the library's primitives: forward gets and returns NumPy arrays
     makes_view = False      # True when the output may share the input's memory (reshape, indexing)
+    arithmetic_backward = False  # True when backward is only + - * / on g and ctx.saved_tensors (Mul): a plain
+    #                              backward (no create_graph) then runs it on the NumPy arrays (engine.on_arrays)
 
     # The node's fields, as class defaults so that a node sets only what it uses.
     inputs = None           # the positional inputs as given: Tensors, or constants (numbers, arrays)
