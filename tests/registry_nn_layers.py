@@ -1,6 +1,6 @@
 """Registry entries (see op_registry.py) for the composite layers of nn.functional: the 1-D conv
-and pools, avg_pool2d's options, group_norm and interpolate. Kept apart so op_registry.py, which
-every helper adds to, grows by one loop; each reference is written from the op's definition,
+and pools, avg_pool2d's options, group_norm and interpolate, registered by registry_nn.py in one
+loop. Kept apart because their references are long: each is written from the op's definition,
 one output element at a time, not from the library's code."""
 
 from __future__ import annotations

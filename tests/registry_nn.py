@@ -1,0 +1,141 @@
+"""Registry entries (see op_registry.py) for nn.functional's layers and activations: the primitives
+conv2d and max_pool2d, linear, embedding, log_softmax, the less common activations and glu, and the
+composite layers whose entries are kept in registry_nn_layers.py (1-D conv and pools, avg_pool2d's
+options, group_norm, interpolate). The losses and distances are in registry_losses.py."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+from registry_core import np_erf, np_sigmoid, np_softmax, one_dim, register, unary
+from registry_nn_layers import ENTRIES as LAYER_ENTRIES
+from strategies import shapes, values
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn.functional as F
+
+# ---------------------------------------------------------------- nn primitives (tinygrad_edu/nn/ops.py)
+# conv2d and max_pool2d are primitives for speed, erf for precision; their backward passes are built
+# from primitives, so they get gradgradcheck like everything else.
+
+@st.composite
+def conv_case(draw):
+    n, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, padding = (draw(st.integers(1, 2)), draw(st.integers(1, 2))), (draw(st.integers(0, 1)),
+                                                                           draw(st.integers(0, 1)))
+    h = draw(st.integers(max(kh - 2 * padding[0], 1), 4))
+    w = draw(st.integers(max(kw - 2 * padding[1], 1), 4))
+    return (n, c_in, h, w), (c_out, c_in, kh, kw), stride, padding
+
+
+def sample_conv2d(draw):
+    x_shape, w_shape, stride, padding = draw(conv_case())
+    arrays = [values(draw, x_shape, "real"), values(draw, w_shape, "real"), values(draw, w_shape[:1], "real")]
+    return arrays, {"stride": stride, "padding": padding}
+
+
+def np_conv2d(x, w, b, stride, padding):
+    x = np.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
+    kh, kw = w.shape[2:]
+    out_h, out_w = (x.shape[2] - kh) // stride[0] + 1, (x.shape[3] - kw) // stride[1] + 1
+    out = np.zeros((x.shape[0], w.shape[0], out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            patch = x[:, :, i * stride[0]:i * stride[0] + kh, j * stride[1]:j * stride[1] + kw]
+            out[:, :, i, j] = np.einsum("ncij,ocij->no", patch, w)
+    return out + b[None, :, None, None]
+
+
+def sample_max_pool(draw):
+    k = draw(st.integers(1, 2))
+    stride = draw(st.sampled_from([None, 1, 2]))
+    padding = draw(st.integers(0, k // 2))  # PyTorch allows at most half the kernel
+    low = max(k - 2 * padding, 1)  # the padded input must hold one window
+    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(low, 4)), draw(st.integers(low, 4)))
+    return [values(draw, shape, "distinct")], {"kernel_size": k, "stride": stride, "padding": padding}
+
+
+def np_max_pool(x, kernel_size, stride, padding=0):
+    x = np.pad(x, ((0, 0), (0, 0), (padding,) * 2, (padding,) * 2), constant_values=-np.inf)  # pads never win
+    s = stride or kernel_size
+    out_h, out_w = (x.shape[2] - kernel_size) // s + 1, (x.shape[3] - kernel_size) // s + 1
+    out = np.zeros(x.shape[:2] + (out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            out[:, :, i, j] = x[:, :, i * s:i * s + kernel_size, j * s:j * s + kernel_size].max(axis=(2, 3))
+    return out
+
+
+def sample_linear(draw):
+    n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    lead = draw(st.sampled_from([(), (2,), (2, 3)]))
+    arrays = [values(draw, lead + (n_in,), "real"), values(draw, (n_out, n_in), "real"), values(draw, (n_out,), "real")]
+    return arrays, {}
+
+
+def sample_embedding(draw):
+    rows, width = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    idx = np.array(draw(st.lists(st.integers(0, rows - 1), min_size=1, max_size=5)), dtype=np.int64)
+    return [values(draw, (rows, width), "real")], {"idx": idx}
+
+
+register("conv2d", lambda x, w, b, **kw: F.conv2d(x, w, b, **kw), np_conv2d, sample_conv2d)
+register("max_pool2d", lambda x, **kw: F.max_pool2d(x, **kw), np_max_pool, sample_max_pool)
+register("F.erf", lambda x: F.erf(x), np_erf, unary(), covers=())
+register("F.linear", lambda x, w, b: F.linear(x, w, b), lambda x, w, b: x @ w.T + b, sample_linear)
+register("F.log_softmax", lambda x, dim: F.log_softmax(x, dim), lambda x, dim: np.log(np_softmax(x, dim)), one_dim())
+register("F.embedding", lambda w, idx: F.embedding(tg.tensor(idx), w), lambda w, idx: w[idx], sample_embedding)
+
+# the composite layers of nn.functional: 1-D conv and pools, avg_pool2d's options, group_norm, interpolate
+for entry in LAYER_ENTRIES:
+    register(*entry)
+
+
+# ---------------------------------------------------------------- nn.functional's less common activations
+# (nn/activation_functions.py): composites; the grid keeps them 0.1 from their corners, and the
+# arguments are chosen so the corners fall inside [-2, 2] but off the grid (their slopes there:
+# tests/test_nn_activations.py)
+
+def np_softplus(x, beta=1.0, threshold=20.0):
+    return np.where(beta * x > threshold, x, np.log1p(np.exp(beta * np.minimum(x, threshold / beta))) / beta)
+
+
+def np_elu(x, alpha=1.0):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def np_relu6(x):
+    return np.clip(x, 0, 6)
+
+
+def sample_glu(draw):
+    shape = list(draw(shapes(min_dims=1)))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    shape[dim] *= 2
+    return [values(draw, tuple(shape), "real")], {"dim": dim}
+
+
+def np_glu(x, dim):
+    a, b = np.split(x, 2, axis=dim)
+    return a * np_sigmoid(b)
+
+
+ACTIVATIONS = {  # name: (fn, NumPy reference, domain)
+    "silu": (lambda x: F.silu(x), lambda x: x * np_sigmoid(x), "real"),
+    "elu": (lambda x: F.elu(x, 0.7), lambda x: np_elu(x, 0.7), "grid"),
+    "selu": (lambda x: F.selu(x), lambda x: 1.0507009873554805 * np_elu(x, 1.6732632423543772), "grid"),
+    "celu": (lambda x: F.celu(x, 1.5), lambda x: np.maximum(x, 0) + np.minimum(0, 1.5 * np.expm1(x / 1.5)), "grid"),
+    "softplus": (lambda x: F.softplus(x, 2.0, 1.5), lambda x: np_softplus(x, 2.0, 1.5), "grid"),  # linear above 0.75
+    "softsign": (lambda x: F.softsign(x), lambda x: x / (1 + np.abs(x)), "grid"),
+    "relu6": (lambda x: F.relu6(x * 4 + 0.2), lambda x: np_relu6(x * 4 + 0.2), "grid"),  # x = -0.05, 1.45
+    "hardtanh": (lambda x: F.hardtanh(x, -1.05, 0.95), lambda x: np.clip(x, -1.05, 0.95), "grid"),
+    "hardswish": (lambda x: F.hardswish(x * 2 + 0.1), lambda x: (2 * x + 0.1) * np_relu6(2 * x + 3.1) / 6, "grid"),
+    "hardsigmoid": (lambda x: F.hardsigmoid(x * 2 + 0.1), lambda x: np_relu6(2 * x + 3.1) / 6, "grid"),
+    "logsigmoid": (lambda x: F.logsigmoid(x * 10), lambda x: -np.logaddexp(0, -10 * x), "real"),
+    "mish": (lambda x: F.mish(x * 2), lambda x: 2 * x * np.tanh(np.logaddexp(0, 2 * x)), "real"),
+}
+
+for _name, (_fn, _reference, _domain) in ACTIVATIONS.items():
+    register(f"F.{_name}", _fn, _reference, unary(_domain))
+register("F.glu", lambda x, dim: F.glu(x, dim), np_glu, sample_glu)
