@@ -36,6 +36,8 @@ REGISTRY: list[OpSpec] = []
 
 
 def register(name, fn, ref, sample, **options) -> None:
+    if any(spec.name == name for spec in REGISTRY):  # the tests are keyed by name: a second one would hide the first
+        raise ValueError(f"op registry: {name!r} is registered twice")
     REGISTRY.append(OpSpec(name, fn, ref, sample, **options))
 
 

@@ -115,17 +115,17 @@ register("frac", lambda x: x.frac(), np_frac, unary("offgrid"))
 register("deg2rad", lambda x: x.deg2rad(), np.deg2rad, unary())
 register("rad2deg", lambda x: x.rad2deg(), np.rad2deg, unary())
 
-# casts; the first "to" is shadowed by the second in test_ops.py's SPECS, which is keyed by name
+# casts
 register("clone", lambda x: x.clone(), np.copy, unary())
 register("alias", lambda x: tg.Tensor(x), np.copy, unary())  # Tensor(t) of a tensor that requires grad
 register("double", lambda x: x.double(), lambda x: x.astype(np.float64), unary(), covers=("double", "astype"))
 register("float", lambda x: x.float(), lambda x: x.astype(np.float32), unary(), gradgrad=False,
          tolerances={"eps": 1e-2, "atol": 1e-3, "rtol": 1e-2})
-register("to", lambda x: x.to(tg.float64), lambda x: x.astype(np.float64), unary(), covers=("to", "type"))
+register("to_float64", lambda x: x.to(tg.float64), lambda x: x.astype(np.float64), unary(), covers=("to", "type"))
 register("half", lambda x: x.half().double(), lambda x: x.astype(np.float16).astype(np.float64), unary(),
          gradgrad=False, tolerances={"eps": 1e-1, "atol": 1e-1, "rtol": 1e-1})
 # identities for a float64 CPU tensor: they must keep the tensor in the graph
-register("to", lambda x: x.to("cpu", np.float64).type(np.float64).type_as(x).contiguous().cpu().clone(
+register("to_identities", lambda x: x.to("cpu", np.float64).type(np.float64).type_as(x).contiguous().cpu().clone(
     memory_format=None), lambda x: x, unary(), covers=("to", "type", "type_as", "contiguous", "cpu"))
 register("to_float32", lambda x: x.to(np.float32).to(x), lambda x: x.astype(np.float32).astype(np.float64), unary(),
          gradgrad=False, tolerances={"eps": 1e-2, "atol": 1e-3, "rtol": 1e-2})
