@@ -99,7 +99,8 @@ def test_large_inputs_stay_finite_with_finite_slopes():
 
 def test_integer_and_bool_inputs_as_pytorch():
     ints = tg.tensor([-2, 0, 3, 7])
-    for name in ("silu", "elu", "selu", "celu", "softplus", "hardswish", "hardsigmoid", "logsigmoid", "mish", "glu"):
+    for name in ("silu", "elu", "selu", "celu", "softplus", "hardswish", "hardsigmoid", "logsigmoid", "mish", "glu",
+                 "gelu"):
         with pytest.raises(NotImplementedError, match=f"{name}: not implemented for 'Long'"):
             getattr(F, name)(ints)
     assert F.relu6(ints).dtype == tg.int64 and F.relu6(ints).tolist() == [0, 0, 3, 6]
@@ -111,14 +112,20 @@ def test_integer_and_bool_inputs_as_pytorch():
         F.relu6(tg.tensor([True]))
     with pytest.raises(NotImplementedError, match="'Bool'"):
         F.softsign(tg.tensor([True]))
+    for approximate in ("none", "tanh"):
+        with pytest.raises(NotImplementedError, match="gelu: not implemented for 'Bool'"):
+            nn.GELU(approximate)(tg.tensor([True]))
 
 
 def test_integer_and_bool_inputs_match_torch():
     torch = pytest.importorskip("torch")
     tf = torch.nn.functional
-    for name in ("silu", "elu", "softplus", "hardswish", "logsigmoid", "mish", "glu"):
+    for name in ("silu", "elu", "softplus", "hardswish", "logsigmoid", "mish", "glu", "gelu"):
         with pytest.raises(NotImplementedError):
             getattr(tf, name)(torch.tensor([-2, 0, 3, 7]))
+    for approximate in ("none", "tanh"):
+        with pytest.raises(NotImplementedError, match="'Bool'"):
+            torch.nn.GELU(approximate)(torch.tensor([True]))
     assert tf.hardtanh(torch.tensor([-2, 0, 3, 7]), -1.5, 2.5).tolist() == [-1, 0, 2, 2]
     assert tf.softsign(torch.tensor([-2, 0, 3, 7])).dtype == torch.float32
     with pytest.raises(RuntimeError, match="Bool inputs not supported for hardtanh"):

@@ -122,6 +122,7 @@ def erf(x: Tensor) -> Tensor:
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x), Phi the standard normal CDF: x/2 * (1 + erf(x / sqrt(2))) (PyTorch's default).
     approximate='tanh': x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3)))."""
+    floating_only(x, "gelu")
     if approximate == "tanh":
         return x * 0.5 * (1 + ((x + x * x * x * 0.044715) * math.sqrt(2 / math.pi)).tanh())
     if approximate != "none":
