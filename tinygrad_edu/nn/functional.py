@@ -342,9 +342,9 @@ def window_mean(window: Tensor, dim: int) -> Tensor:
 
 
 def window_max(window: Tensor, dim: int) -> Tensor:
-    """The maximum along dim, read at the first index that holds it (argmax), so its gradient all
-    goes there, as PyTorch's adaptive max pools route it (Tensor.max shares it between ties)."""
-    return window.gather(dim, window.argmax(dim, keepdim=True)).squeeze(dim)
+    """The maximum along dim: max(dim), whose gradient all goes to the first index that holds it,
+    as PyTorch's adaptive max pools route it."""
+    return window.max(dim).values
 
 
 def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
