@@ -99,7 +99,8 @@ def test_large_inputs_stay_finite_with_finite_slopes():
 
 def test_integer_and_bool_inputs_as_pytorch():
     ints = tg.tensor([-2, 0, 3, 7])
-    for name in ("silu", "elu", "selu", "celu", "softplus", "hardswish", "hardsigmoid", "logsigmoid", "mish", "glu"):
+    for name in ("silu", "elu", "selu", "celu", "softplus", "hardswish", "hardsigmoid", "logsigmoid", "mish", "glu",
+                 "gelu"):
         with pytest.raises(NotImplementedError, match=f"{name}: not implemented for 'Long'"):
             getattr(F, name)(ints)
     assert F.relu6(ints).dtype == tg.int64 and F.relu6(ints).tolist() == [0, 0, 3, 6]
@@ -111,14 +112,20 @@ def test_integer_and_bool_inputs_as_pytorch():
         F.relu6(tg.tensor([True]))
     with pytest.raises(NotImplementedError, match="'Bool'"):
         F.softsign(tg.tensor([True]))
+    for approximate in ("none", "tanh"):
+        with pytest.raises(NotImplementedError, match="gelu: not implemented for 'Bool'"):
+            nn.GELU(approximate)(tg.tensor([True]))
 
 
 def test_integer_and_bool_inputs_match_torch():
     torch = pytest.importorskip("torch")
     tf = torch.nn.functional
-    for name in ("silu", "elu", "softplus", "hardswish", "logsigmoid", "mish", "glu"):
+    for name in ("silu", "elu", "softplus", "hardswish", "logsigmoid", "mish", "glu", "gelu"):
         with pytest.raises(NotImplementedError):
             getattr(tf, name)(torch.tensor([-2, 0, 3, 7]))
+    for approximate in ("none", "tanh"):
+        with pytest.raises(NotImplementedError, match="'Bool'"):
+            torch.nn.GELU(approximate)(torch.tensor([True]))
     assert tf.hardtanh(torch.tensor([-2, 0, 3, 7]), -1.5, 2.5).tolist() == [-1, 0, 2, 2]
     assert tf.softsign(torch.tensor([-2, 0, 3, 7])).dtype == torch.float32
     with pytest.raises(RuntimeError, match="Bool inputs not supported for hardtanh"):
@@ -198,3 +205,71 @@ def test_hardtanh_module_checks_its_bounds_and_takes_the_old_names():
         F.hardtanh(tg.zeros(2), 2.0, 1.0)
     with pytest.raises(RuntimeError, match="alpha cannot be 0"):
         F.celu(tg.zeros(2), alpha=0.0)
+
+
+def relu_family_reprs(namespace):
+    return [repr(m) for m in (namespace.ReLU(), namespace.ReLU(inplace=True), namespace.LeakyReLU(),
+                              namespace.LeakyReLU(0.1, inplace=True), namespace.Dropout(0.3, inplace=True),
+                              namespace.Dropout())]
+
+
+RELU_FAMILY_REPRS = ["ReLU()", "ReLU(inplace=True)", "LeakyReLU(negative_slope=0.01)",
+                     "LeakyReLU(negative_slope=0.1, inplace=True)", "Dropout(p=0.3, inplace=True)",
+                     "Dropout(p=0.5, inplace=False)"]
+
+
+def test_relu_leaky_relu_and_dropout_take_inplace_as_pytorch():
+    assert relu_family_reprs(nn) == RELU_FAMILY_REPRS
+    x = tg.tensor([-1.0, 2.0])
+    assert F.relu(x, inplace=True) is x and x.tolist() == [0.0, 2.0]
+    x = tg.tensor([-1.0, 2.0])
+    assert nn.LeakyReLU(0.1, inplace=True)(x) is x and x.tolist() == [pytest.approx(-0.1), 2.0]
+    x = tg.tensor([-1.0, 2.0])
+    assert nn.ReLU(inplace=True)(x) is x and x.tolist() == [0.0, 2.0]
+    assert nn.ReLU()(x) is not x
+    x = tg.tensor([1.0, 2.0, 3.0, 4.0])
+    assert nn.Dropout(0.5, inplace=True)(x) is x and set(x.tolist()) <= {0.0, 2.0, 4.0, 6.0, 8.0}
+    assert F.dropout(x, 1.0, inplace=True) is x and x.tolist() == [0.0] * 4
+    assert F.dropout(x, 0.5, training=False, inplace=True) is x
+    leaf = tg.tensor([-1.0, 2.0], requires_grad=True)
+    for name, function in (("relu_", F.relu), ("leaky_relu_", F.leaky_relu), ("dropout_", F.dropout)):
+        with pytest.raises(RuntimeError, match=f"{name}: a leaf Variable that requires grad"):
+            function(leaf, inplace=True)
+    hidden = leaf * 1
+    assert F.leaky_relu(hidden, 0.1, inplace=True) is hidden
+    hidden.sum().backward()
+    assert leaf.grad.tolist() == [pytest.approx(0.1), 1.0]
+    ints = tg.tensor([1, -2])
+    assert F.relu(ints, inplace=True) is ints and ints.tolist() == [1, 0]
+    with pytest.raises(NotImplementedError, match="leaky_relu: not implemented for 'Long'"):
+        F.leaky_relu(ints)
+    assert F.dropout(ints, 1.0).tolist() == [0, 0] and F.dropout(ints, 1.0).dtype == tg.int64
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
+        F.dropout(ints, 0.5)
+
+
+def test_relu_leaky_relu_and_dropout_inplace_match_torch():
+    torch = pytest.importorskip("torch")
+    tf = torch.nn.functional
+    assert relu_family_reprs(torch.nn) == RELU_FAMILY_REPRS
+    x = torch.tensor([-1.0, 2.0])
+    assert tf.relu(x, inplace=True) is x and x.tolist() == [0.0, 2.0]
+    x = torch.tensor([-1.0, 2.0])
+    assert torch.nn.LeakyReLU(0.1, inplace=True)(x) is x and x.tolist() == [pytest.approx(-0.1), 2.0]
+    x = torch.tensor([1.0, 2.0, 3.0, 4.0])
+    assert tf.dropout(x, 1.0, inplace=True) is x and x.tolist() == [0.0] * 4
+    assert tf.dropout(x, 0.5, training=False, inplace=True) is x
+    leaf = torch.tensor([-1.0, 2.0], requires_grad=True)
+    for function in (tf.relu, tf.leaky_relu, tf.dropout):
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            function(leaf, inplace=True)
+    hidden = leaf * 1
+    tf.leaky_relu(hidden, 0.1, inplace=True).sum().backward()
+    assert leaf.grad.tolist() == [pytest.approx(0.1), 1.0]
+    ints = torch.tensor([1, -2])
+    assert tf.relu(ints, inplace=True) is ints and ints.tolist() == [1, 0]
+    with pytest.raises(NotImplementedError, match="'Long'"):
+        tf.leaky_relu(ints)
+    assert tf.dropout(ints, 1.0).tolist() == [0, 0] and tf.dropout(ints, 1.0).dtype == torch.int64
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
+        tf.dropout(ints, 0.5)

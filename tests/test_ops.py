@@ -190,11 +190,54 @@ def test_relu_gradient_corners_match_pytorch():
         np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
 
 
-def test_max_ties_share_the_gradient_and_maximum_halves_it():
-    np.testing.assert_allclose(grad_of(lambda x: x.max(), [1.0, 3.0, 3.0, 2.0]), [0.0, 0.5, 0.5, 0.0])
-    np.testing.assert_allclose(grad_of(lambda x: x.max(dim=1).values if hasattr(x.max(dim=1), "values")
-                                       else x.max(dim=1), [[2.0, 2.0, 2.0], [0.0, 1.0, 0.0]]),
-                               [[1 / 3, 1 / 3, 1 / 3], [0.0, 1.0, 0.0]])
+# Ties, with PyTorch's gradients written out: max(dim) and min(dim) give all of it to the index they
+# return (the first tied element), x.max(), x.min(), amax and amin share it equally. The output's
+# gradient is 1, 2, 3, ... so that which element gets which part shows.
+TIED = [[1.0, 3.0, 3.0], [1.0, 0.0, 0.0]]
+TIE_CASES = {
+    "max(1)": (lambda lib, x: x.max(1).values, [[0, 1, 0], [2, 0, 0]]),
+    "min(1)": (lambda lib, x: x.min(1).values, [[1, 0, 0], [0, 2, 0]]),
+    "max(0)": (lambda lib, x: x.max(0).values, [[1, 2, 3], [0, 0, 0]]),
+    "min(0, keepdim)": (lambda lib, x: x.min(0, keepdim=True).values, [[1, 0, 0], [0, 2, 3]]),
+    "lib.max(x, 1)": (lambda lib, x: lib.max(x, 1).values, [[0, 1, 0], [2, 0, 0]]),
+    "lib.min(x, dim=1)": (lambda lib, x: lib.min(x, dim=1).values, [[1, 0, 0], [0, 2, 0]]),
+    "amax(1)": (lambda lib, x: x.amax(1), [[0, 0.5, 0.5], [2, 0, 0]]),
+    "amin(1)": (lambda lib, x: x.amin(1), [[1, 0, 0], [0, 1, 1]]),
+    "amax(0)": (lambda lib, x: x.amax(0), [[0.5, 2, 3], [0.5, 0, 0]]),
+    "max()": (lambda lib, x: x.max(), [[0, 0.5, 0.5], [0, 0, 0]]),
+    "min()": (lambda lib, x: x.min(), [[0, 0, 0], [0, 0.5, 0.5]]),
+    "amax((0, 1))": (lambda lib, x: x.amax((0, 1)), [[0, 0.5, 0.5], [0, 0, 0]]),
+}
+
+
+def tie_gradient(lib, case, values=TIED):
+    x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+    out = TIE_CASES[case][0](lib, x)
+    out.backward(lib.arange(1.0, out.numel() + 1, dtype=lib.float64).reshape(out.shape))
+    return x.grad.tolist()
+
+
+@pytest.mark.parametrize("case", TIE_CASES)
+def test_max_and_min_ties_as_pytorch(case):
+    assert tie_gradient(tg, case) == TIE_CASES[case][1]
+
+
+@pytest.mark.parametrize("case", TIE_CASES)
+def test_max_and_min_ties_match_torch(case):
+    torch = pytest.importorskip("torch")
+    assert tie_gradient(torch, case) == TIE_CASES[case][1]
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_max_dim_gives_the_gradient_to_the_nan_it_returns(library):
+    lib = pytest.importorskip(library)
+    x = lib.tensor([[float("nan"), 1.0, float("nan")], [0.0, 1.0, 1.0]], requires_grad=True)
+    result = x.max(1)
+    result.values.sum().backward()
+    assert result.indices.tolist() == [0, 1] and x.grad.tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+
+
+def test_maximum_halves_the_gradient_at_ties():
     y = tg.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
     x = tg.tensor([1.0, 3.0], dtype=np.float64, requires_grad=True)
     x.maximum(y).sum().backward()

@@ -334,8 +334,8 @@ def test_max_min_with_dim_return_values_and_indices():
     assert low.values.tolist() == [1.0, 3.0, 2.0] and low.indices.tolist() == [0, 1, 0]
     assert x.max().item() == 7.0 and x.min().item() == 1.0 and tg.max(x, tg.ones(3)).shape == (2, 3)
     assert repr(x.max(1)).startswith("tinygrad_edu.return_types.max(\nvalues=tensor(")
-    values.sum().backward()  # ties share the gradient (PyTorch gives it to the returned index)
-    assert x.grad.tolist() == [[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]]
+    values.sum().backward()  # a tie's gradient goes to the returned index, as in PyTorch
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
 
 
 def test_from_numpy_and_as_tensor_share_memory():

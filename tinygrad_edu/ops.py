@@ -525,21 +525,29 @@ class Sum(Primitive):
 
 
 class Max(Primitive):
-    """z = max of x over `axes`.   dz/dx = 1 at the maximum, 0 elsewhere;
-    when several elements tie for the maximum they share the gradient equally."""
+    """z = max of x over `axes`.   dz/dx = 1 at the maximum, 0 elsewhere.
+
+    Where several elements tie for the maximum, PyTorch has two rules, and so has `ties`:
+    "share" (x.max(), amax, amin) splits the gradient equally between them; "first"
+    (x.max(dim), min(dim), over one axis) gives all of it to the index they return, the first."""
 
     @staticmethod
-    def forward(ctx, x, axes=None, keepdim=False):
+    def forward(ctx, x, axes=None, keepdim=False, ties="share"):
         ctx.save_for_backward(x)
-        ctx.axes = axes
+        ctx.axes, ctx.ties = axes, ties
         return x.max(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        is_max = (x == x.max(dim=ctx.axes, keepdim=True)).astype(g.dtype)
-        ties = is_max.sum(dim=ctx.axes, keepdim=True)
-        return g.reshape(kept_shape(x.shape, ctx.axes)) * is_max / ties
+        if ctx.ties == "first" and ctx.axes is not None:  # (a 0-d x has one element: either rule)
+            (axis,) = ctx.axes
+            positions = np.arange(x.shape[axis]).reshape([-1 if i == axis else 1 for i in range(x.ndim)])
+            weights = (x.argmax(axis, keepdim=True) == positions).astype(g.dtype)
+        else:
+            is_max = (x == x.max(dim=ctx.axes, keepdim=True)).astype(g.dtype)
+            weights = is_max / is_max.sum(dim=ctx.axes, keepdim=True)
+        return g.reshape(kept_shape(x.shape, ctx.axes)) * weights
 
     def name(self) -> str:
         return "MaxBackward1" if self.axes is None else "MaxBackward0"  # PyTorch's: x.max() is its max.1

@@ -424,13 +424,14 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The largest value: x.max() one value; x.max(dim) the named tuple (values, indices) along
-        dim, as PyTorch; x.max(y) with a tensor is maximum. Where several elements tie, the gradient
-        is shared between them (PyTorch's max(dim) gives it all to the returned index)."""
+        dim, as PyTorch; x.max(y) with a tensor is maximum. Where several elements tie, x.max(dim)
+        gives the gradient to the index it returns, x.max() shares it between them (PyTorch's rules)."""
         if isinstance(dim, Tensor):
             return self.maximum(dim)
         single = axis if dim is None else dim
         if isinstance(single, numbers.Integral):
-            values = self.amax(single, keepdim or bool(keepdims))
+            values = ops.Max.apply(self, axes=axes_of(self._data.shape, single, op="max"),
+                                   keepdim=keepdim or bool(keepdims), ties="first")
             return return_types.max(values, self.argmax(single, keepdim or bool(keepdims)))
         return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, axis, "max"),
                             keepdim=keepdim or bool(keepdims))

@@ -15,14 +15,26 @@ __all__ = ["ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftma
            "Softplus", "Softsign", "ReLU6", "Hardtanh", "Hardswish", "Hardsigmoid", "LogSigmoid", "Mish", "GLU"]
 
 
-class ReLU(Module):
-    """max(x, 0). (`inplace` is accepted for PyTorch compatibility and ignored.)"""
+class InplaceActivation(Module):
+    """An activation with PyTorch's `inplace` flag: inplace=True changes the input itself (and the
+    repr says so, as PyTorch's: `SiLU(inplace=True)`)."""
+
+    function = None  # the function in nn.functional, set by each subclass
 
     def __init__(self, inplace: bool = False):
         super().__init__()
+        self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.relu(x)
+        return type(self).function(x, inplace=self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class ReLU(InplaceActivation):
+    """max(x, 0)."""
+    function = F.relu
 
 
 class LeakyReLU(Module):
@@ -30,13 +42,13 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
 
 class GELU(Module):
@@ -85,23 +97,6 @@ class LogSoftmax(Softmax):
 
 
 # ---------------------------------------------------------------- PyTorch's less common activations
-
-class InplaceActivation(Module):
-    """An activation with PyTorch's `inplace` flag: inplace=True changes the input itself (and the
-    repr says so, as PyTorch's: `SiLU(inplace=True)`)."""
-
-    function = None  # the function in nn.functional, set by each subclass
-
-    def __init__(self, inplace: bool = False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, x: Tensor) -> Tensor:
-        return type(self).function(x, inplace=self.inplace)
-
-    def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
-
 
 class SiLU(InplaceActivation):
     """x * sigmoid(x)."""

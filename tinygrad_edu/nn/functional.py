@@ -22,8 +22,10 @@ from ..random import generator
 from ..tensor import Tensor
 from . import ops
 from .activation_functions import (
+    applied,
     celu,
     elu,
+    floating_only,
     glu,
     hardsigmoid,
     hardswish,
@@ -101,14 +103,15 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return ops.LinearFunction.apply(x, weight) if bias is None else ops.LinearFunction.apply(x, weight, bias)
 
 
-def relu(x: Tensor) -> Tensor:
-    """max(x, 0)."""
-    return x.relu()
+def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(x, 0); inplace=True changes the input itself (see activation_functions.applied)."""
+    return applied(input, lambda x: x.relu(), inplace, "relu")
 
 
-def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
     """x for x > 0, negative_slope * x otherwise (so the slope at 0 is negative_slope, as PyTorch's)."""
-    return x.where(x > 0, x * negative_slope)
+    floating_only(input, "leaky_relu")
+    return applied(input, lambda x: x.where(x > 0, x * negative_slope), inplace, "leaky_relu")
 
 
 def erf(x: Tensor) -> Tensor:
@@ -119,6 +122,7 @@ def erf(x: Tensor) -> Tensor:
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x), Phi the standard normal CDF: x/2 * (1 + erf(x / sqrt(2))) (PyTorch's default).
     approximate='tanh': x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3)))."""
+    floating_only(x, "gelu")
     if approximate == "tanh":
         return x * 0.5 * (1 + ((x + x * x * x * 0.044715) * math.sqrt(2 / math.pi)).tanh())
     if approximate != "none":
@@ -152,17 +156,20 @@ def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
     return x.log_softmax(softmax_dim(x.ndim, dim))
 
 
-def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
     """Zero each element with probability p and scale the rest by 1/(1-p), so the
-    expected value is unchanged; the identity when not training."""
+    expected value is unchanged; the identity when not training. inplace=True changes the input."""
     if not 0 <= p <= 1:
         raise ValueError(f"dropout: probability has to be between 0 and 1, but got {p}")
     if not training or p == 0:
-        return x
+        return input
     if p == 1:
-        return x * 0.0
-    keep = generator().random(x.shape) >= p
-    return x * (keep / (1 - p)).astype(x.dtype)
+        return applied(input, lambda x: x * 0, inplace, "dropout")
+    if not input.dtype.is_floating_point:  # the 1/(1-p) scale is a float, as PyTorch says
+        raise RuntimeError(f"dropout: result type Float can't be cast to the desired output type "
+                           f"{input.dtype.legacy_name}. Hint: convert first with x.float()")
+    keep = generator().random(input.shape) >= p
+    return applied(input, lambda x: x * (keep / (1 - p)).astype(x.dtype), inplace, "dropout")
 
 
 # ---------------------------------------------------------------- convolution and pooling
@@ -335,9 +342,9 @@ def window_mean(window: Tensor, dim: int) -> Tensor:
 
 
 def window_max(window: Tensor, dim: int) -> Tensor:
-    """The maximum along dim, read at the first index that holds it (argmax), so its gradient all
-    goes there, as PyTorch's adaptive max pools route it (Tensor.max shares it between ties)."""
-    return window.gather(dim, window.argmax(dim, keepdim=True)).squeeze(dim)
+    """The maximum along dim: max(dim), whose gradient all goes to the first index that holds it,
+    as PyTorch's adaptive max pools route it."""
+    return window.max(dim).values
 
 
 def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
