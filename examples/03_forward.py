@@ -96,7 +96,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     graph = save_graph(net.forward(x_one).sum(), out / "graph.svg", log=log, show_grads=False,
                        names=net.parameter_names())
     caption = ("What autograd recorded for one example: x (1, 784) times W1 plus b1, relu, and so on to the "
-               "sigmoid of the last layer, with the shape of every tensor.")
+               "sigmoid of the last layer, then a sum of the 10 outputs (the root drawn), with the shape of every "
+               "tensor.")
     return {"shapes": shapes, "parameters": total, "output": output.detach().numpy(), "table": result_table,
             "figures": [graph], "captions": {graph.name: caption}}
 

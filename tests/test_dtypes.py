@@ -172,6 +172,8 @@ def test_the_cases_of_issue_11_promote_as_pytorch():
         assert getattr(tg.tensor([1, 2]), op)().dtype is tg.float32, op
         assert getattr(tg.tensor([True]), op)().dtype is tg.float32, op
     assert tg.tensor([[1, 2]]).log_softmax(1).dtype is tg.float32
+    assert tg.tensor([[1, 2]]).softmax(1).dtype is tg.float32           # float64 when it became a primitive
+    assert tg.tensor([True, False]).softmax(0).dtype is tg.float32      # NumPy refused bool's subtraction
     assert tg.where(tg.tensor([True, False]), tg.tensor([1, 2]), 0.5).dtype is tg.float32
     assert (2 ** tg.tensor([1, 2])).dtype is tg.int64 and (tg.tensor([4]) ** 0.5).tolist() == [2.0]
 

@@ -287,7 +287,7 @@ RULES = {
     "Div": "floating", "Exp": "floating", "Log": "floating", "Sqrt": "floating", "Sin": "floating",
     "Cos": "floating", "Asin": "floating", "Acos": "floating", "Atan": "floating",
     "TanhFunction": "floating", "SigmoidFunction": "floating",
-    "LogSoftmaxFunction": "floating", "Erf": "floating",
+    "LogSoftmaxFunction": "floating", "SoftmaxFunction": "floating", "Erf": "floating",
     "Tan": "floating", "Sinh": "floating", "Cosh": "floating", "Asinh": "floating", "Acosh": "floating",
     "Atanh": "floating", "Erfc": "floating", "Erfinv": "floating", "Atan2": "floating", "Hypot": "floating",
     "Logit": "floating",  # math_ops.py
