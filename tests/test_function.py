@@ -51,7 +51,7 @@ def test_a_learners_op_runs_and_gradchecks_to_second_order():
     x = f64([0.3, -1.2, 2.0])
     y = LegendreP3.apply(x)
     np.testing.assert_allclose(y.detach().numpy(), 0.5 * (5 * x.detach().numpy() ** 3 - 3 * x.detach().numpy()))
-    assert y.grad_fn.name() == "LegendreP3Backward0" and isinstance(y.grad_fn, LegendreP3)
+    assert y.grad_fn.name() == "LegendreP3Backward" and isinstance(y.grad_fn, LegendreP3)
     assert tg.gradcheck(LegendreP3.apply, (x,))
     assert tg.gradgradcheck(LegendreP3.apply, (x,))
 
@@ -87,7 +87,7 @@ def test_backward_returning_the_wrong_number_of_gradients_is_explained():
             return grad_output  # forgot the second one
 
     out = TwoInputs.apply(f64([1.0]), f64([2.0]))
-    with pytest.raises(RuntimeError, match="TwoInputsBackward0: backward returned 1 gradients but forward had 2"):
+    with pytest.raises(RuntimeError, match="TwoInputsBackward: backward returned 1 gradients but forward had 2"):
         out.sum().backward()
 
 
@@ -97,7 +97,7 @@ def test_saved_tensor_changed_in_place_is_refused_at_backward():
     y = LegendreP3.apply(h)
     with tg.no_grad():
         h += 1
-    with pytest.raises(RuntimeError, match="LegendreP3Backward0.*modified by an inplace operation"):
+    with pytest.raises(RuntimeError, match="LegendreP3Backward.*modified by an inplace operation"):
         y.sum().backward()
 
 
@@ -239,3 +239,17 @@ def test_a_plain_backward_of_arithmetic_makes_no_ops(monkeypatch):
     assert made == []
     np.testing.assert_allclose(x.grad.numpy(), 1 - np.array([3.0, 4.0]) / np.array([4.0, 5.0]))
     assert [op.arithmetic_backward for op in (ops.Mul, ops.Div, ops.Sub, ops.Neg)] == [True] * 4
+
+
+def test_a_custom_function_node_is_named_as_pytorch_names_it():
+    """PyTorch names a custom Function's node after the class plus "Backward", with no number
+    (its own ops' nodes end in a number: MulBackward0); the drawings label it LegendreP3."""
+    from tinygrad_edu.tracing import op_label
+    y = LegendreP3.apply(tg.tensor([0.5], requires_grad=True))
+    assert y.grad_fn.name() == "LegendreP3Backward" and repr(y.grad_fn) == "<LegendreP3Backward object>"
+    assert op_label(y.grad_fn) == "LegendreP3" and op_label((y * 2).grad_fn) == "Mul"
+    torch = pytest.importorskip("torch")
+
+    class TorchLegendreP3(torch.autograd.Function):
+        forward, backward = LegendreP3.forward, LegendreP3.backward
+    assert TorchLegendreP3.apply(torch.tensor([0.5], requires_grad=True)).grad_fn.name() == "TorchLegendreP3Backward"

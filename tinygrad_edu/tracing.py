@@ -135,7 +135,7 @@ def traced_backward(loss, retain_graph: bool = False) -> list[dict]:
 
 def op_label(node) -> str:
     """The node's name without PyTorch's "Backward0" (or 1, 2...): 'Mul', 'Addmm', 'Select'."""
-    return re.sub(r"Backward\d+$", "", node.name())
+    return re.sub(r"Backward\d*$", "", node.name())
 
 
 def trace_backward(loss, retain_graph: bool = False, names=None,

@@ -249,8 +249,9 @@ class Function:
 
     @classmethod
     def name(cls) -> str:
-        """PyTorch's name for the node: `MulBackward0` (TanhFunction: `TanhBackward0`)."""
-        return cls.__name__.removesuffix("Function") + "Backward0"
+        """PyTorch's name for the node: `MulBackward0` for a library op (TanhFunction: `TanhBackward0`),
+        `LegendreP3Backward` for your own Function (PyTorch adds no number to a custom Function's node)."""
+        return cls.__name__.removesuffix("Function") + ("Backward0" if cls.numpy_forward else "Backward")
 
     @property
     def next_functions(self) -> tuple:
