@@ -219,3 +219,20 @@ def test_distances_match_torch():
     compare(torch, "pairwise_distance", [a, b[0]], p=1, keepdim=True)
     compare(torch, "pairwise_distance", [a, a])
     compare(torch, "pairwise_distance", [a, b], p=float("inf"))
+
+
+@pytest.mark.parametrize("function", [F.cosine_similarity, F.pairwise_distance])
+def test_shapes_that_do_not_broadcast_raise_runtime_error_naming_the_function(function):
+    a, b = tg.zeros(3, 4, requires_grad=True), tg.ones(2, 4)
+    with pytest.raises(RuntimeError, match=rf"{function.__name__}: shapes \(3, 4\) and \(2, 4\) cannot be broadcast"):
+        function(a, b)
+    assert a.tolist() == [[0.0] * 4] * 3 and a.grad is None
+
+
+@pytest.mark.parametrize("name", ["cosine_similarity", "pairwise_distance"])
+def test_shapes_that_do_not_broadcast_raise_the_error_type_of_torch(name):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn.functional, name)(torch.zeros(3, 4), torch.ones(2, 4))
+    with pytest.raises(RuntimeError):
+        getattr(F, name)(tg.zeros(3, 4), tg.ones(2, 4))

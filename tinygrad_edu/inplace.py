@@ -72,7 +72,10 @@ class InPlaceMethods:
                 "Update parameters inside `with no_grad():` (that is what optimizers do).")
         shares_memory = (ctx is not None and ctx.makes_view and ctx.inputs is not None
                          and self._counter is not None and self._counter is getattr(ctx.inputs[0], "_counter", None))
-        if shares_memory and not isinstance(ctx, movement_ops.GetItem):
+        # A reshape (view, squeeze, unsqueeze: conv1d's and the 1-D pools' outputs) holds all its base's
+        # elements: it is changed as a slice of them all, base[...], read back in the view's shape.
+        whole = shares_memory and isinstance(ctx, movement_ops.Reshape) and not ctx.copied
+        if shares_memory and not whole and not isinstance(ctx, movement_ops.GetItem):
             raise RuntimeError(
                 f"{name}: in-place change of a {ctx.name()} view of a tensor in the graph is not supported; "
                 "change the tensor itself, or make the view a copy first with .clone()")
@@ -81,6 +84,12 @@ class InPlaceMethods:
         if new.shape != self.shape:
             raise RuntimeError(f"{name}: the result has shape {tuple(new.shape)} but the tensor changed in "
                                f"place has shape {tuple(self.shape)}; an in-place op cannot change the shape")
+        if whole:
+            base = ctx.inputs[0]
+            base[...] = new.reshape(base.shape)
+            self._before = old
+            self._ctx, self.requires_grad = base.reshape(self.shape)._ctx, True
+            return
         if shares_memory:  # a slice: write into the base, then read the slice back from it
             base = ctx.inputs[0]
             base[ctx.key] = new

@@ -44,23 +44,31 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 
 def exp_branch(x: Tensor, alpha: float, scale: float = 1.0) -> Tensor:
-    """alpha * (exp(x / scale) - 1) for x <= 0. exp sees min(x, 0), so a large x cannot overflow it;
-    the clamp passes the gradient at 0, so at x = 0 the slope is alpha / scale (PyTorch's, from the left)."""
-    return (x.clamp(max=0) * (1 / scale)).expm1() * alpha
+    """alpha * (exp(x / scale) - 1) for x <= 0, with PyTorch's derivatives at 0: slope alpha / scale
+    (the exponential side's) but second derivative 0 (PyTorch's elu double backward counts x < 0
+    only). exp sees m = x where x < 0 and 0 elsewhere, whose slope at 0 is 0, so a large x cannot
+    overflow it; the straight line (alpha / scale) * (x - m), 0 for x < 0, gives the slope at 0."""
+    negative = x.where(x < 0, 0.0)
+    return (negative * (1 / scale)).expm1() * alpha + (x - negative) * (alpha / scale)
+
+
+def exp_linear(x: Tensor, alpha: float, scale: float = 1.0) -> Tensor:
+    """x where x > 0 or x is NaN (PyTorch's kernels test x <= 0, so NaN takes x's slope, 1), exp_branch elsewhere."""
+    return x.where(~(x <= 0), exp_branch(x, alpha, scale))
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
     """x for x > 0, alpha * (exp(x) - 1) otherwise. The slope at 0 is alpha (PyTorch takes the
     exponential side there, which is why ELU(alpha=2) has slope 2 at 0)."""
     floating_only(input, "elu")
-    return applied(input, lambda x: x.where(x > 0, exp_branch(x, alpha)), inplace, "elu")
+    return applied(input, lambda x: exp_linear(x, alpha), inplace, "elu")
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """scale * elu(x, alpha) with PyTorch's alpha = 1.6733 and scale = 1.0507, which keep a unit
     normal input's mean and variance; the slope at 0 is scale * alpha = 1.7581."""
     floating_only(input, "selu")
-    return applied(input, lambda x: x.where(x > 0, exp_branch(x, SELU_ALPHA)) * SELU_SCALE, inplace, "selu")
+    return applied(input, lambda x: exp_linear(x, SELU_ALPHA) * SELU_SCALE, inplace, "selu")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -68,7 +76,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  #
     floating_only(input, "celu")
     if alpha == 0:
         raise RuntimeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU (it divides x)")
-    return applied(input, lambda x: x.where(x > 0, exp_branch(x, alpha, scale=alpha)), inplace, "celu")
+    return applied(input, lambda x: exp_linear(x, alpha, scale=alpha), inplace, "celu")
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002

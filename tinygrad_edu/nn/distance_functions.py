@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..composite.elementwise import check_broadcast
 from ..dims import axis_of
 from ..tensor import Tensor
 
@@ -38,6 +39,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     PyTorch's current rule (since 2.0): each vector is divided by its own norm, clamped to eps on
     its own; before, the product of the norms was clamped to eps**2 (it differs when one vector is
     tiny). Dividing first keeps the result in [-1, 1]."""
+    check_broadcast("cosine_similarity", x1, x2)
     shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
     dim = axis_of(shape, dim, "cosine_similarity")
     x1, x2 = x1.expand(*shape), x2.expand(*shape)
@@ -49,5 +51,6 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
     """||x1 - x2 + eps||_p over the last dim, PyTorch's formula: eps is added to each difference
     (not to the norm), so identical vectors are sqrt(n) * eps apart and the slope there is finite."""
+    check_broadcast("pairwise_distance", x1, x2)
     last = max(x1.ndim, x2.ndim) - 1
     return (x1 - x2 + eps).norm(p, last, keepdim)
