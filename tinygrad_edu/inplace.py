@@ -152,10 +152,12 @@ class InPlaceMethods:
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
     __ifloordiv__, __imod__ = floor_divide_, remainder_
 
-    def _apply_(self, name: str, op):
+    def _apply_(self, name: str, op, *operands):
         """x.f_(): x = f(x) in place, for any out-of-place method f (sin_, exp_, clamp_, ...):
-        recorded in the graph like add_, or written into the array outside it."""
-        if Mode.grad_enabled and self.requires_grad:
+        recorded in the graph like add_, or written into the array outside it. Recorded too when
+        one of the `operands` f also reads requires grad (PyTorch records x.addcmul_(a, b) then)."""
+        if Mode.grad_enabled and (self.requires_grad or any(isinstance(t, TensorBase) and t.requires_grad
+                                                            for t in operands)):
             self._record_inplace(name, op)
             return self
         new = op(self)

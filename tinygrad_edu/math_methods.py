@@ -18,7 +18,6 @@ import numpy as np
 
 from . import math_ops
 from .arrays import index_key, is_float
-from .autograd import Mode, TensorBase
 from .dims import axis_of
 
 
@@ -141,14 +140,6 @@ class MathMethods:
         return self.masked_fill(mask, value)
 
     # ------------------------------------------------------------ in place
-    def _update_(self, name: str, op, *operands):
-        """self = op(self) in place, as inplace.py's _apply_, and recorded in the graph when one of
-        the `operands` requires grad even if self does not (PyTorch records x.addcmul_(a, b) then)."""
-        if Mode.grad_enabled and any(isinstance(t, TensorBase) and t.requires_grad for t in operands):
-            self._record_inplace(name, op)
-            return self
-        return self._apply_(name, op)
-
     tan_ = lambda self: self._apply_("tan_", lambda t: t.tan())  # noqa: E731
     sinh_ = lambda self: self._apply_("sinh_", lambda t: t.sinh())  # noqa: E731
     cosh_ = lambda self: self._apply_("cosh_", lambda t: t.cosh())  # noqa: E731
@@ -165,29 +156,29 @@ class MathMethods:
     deg2rad_ = lambda self: self._apply_("deg2rad_", lambda t: t.deg2rad())  # noqa: E731
     rad2deg_ = lambda self: self._apply_("rad2deg_", lambda t: t.rad2deg())  # noqa: E731
     logit_ = lambda self, eps=None: self._apply_("logit_", lambda t: t.logit(eps))  # noqa: E731
-    atan2_ = arctan2_ = lambda self, other: self._update_("atan2_", lambda t: t.atan2(other), other)  # noqa: E731
-    hypot_ = lambda self, other: self._update_("hypot_", lambda t: t.hypot(other), other)  # noqa: E731
+    atan2_ = arctan2_ = lambda self, other: self._apply_("atan2_", lambda t: t.atan2(other), other)  # noqa: E731
+    hypot_ = lambda self, other: self._apply_("hypot_", lambda t: t.hypot(other), other)  # noqa: E731
 
     def addcmul_(self, tensor1, tensor2, *, value=1):
-        return self._update_("addcmul_", lambda t: t.addcmul(tensor1, tensor2, value=value), tensor1, tensor2)
+        return self._apply_("addcmul_", lambda t: t.addcmul(tensor1, tensor2, value=value), tensor1, tensor2)
 
     def addcdiv_(self, tensor1, tensor2, *, value=1):
-        return self._update_("addcdiv_", lambda t: t.addcdiv(tensor1, tensor2, value=value), tensor1, tensor2)
+        return self._apply_("addcdiv_", lambda t: t.addcdiv(tensor1, tensor2, value=value), tensor1, tensor2)
 
     def lerp_(self, end, weight):
-        return self._update_("lerp_", lambda t: t.lerp(end, weight), end, weight)
+        return self._apply_("lerp_", lambda t: t.lerp(end, weight), end, weight)
 
     def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
-        return self._update_("addmm_", lambda t: t.addmm(mat1, mat2, beta=beta, alpha=alpha), mat1, mat2)
+        return self._apply_("addmm_", lambda t: t.addmm(mat1, mat2, beta=beta, alpha=alpha), mat1, mat2)
 
     def addmv_(self, mat, vec, *, beta=1, alpha=1):
-        return self._update_("addmv_", lambda t: t.addmv(mat, vec, beta=beta, alpha=alpha), mat, vec)
+        return self._apply_("addmv_", lambda t: t.addmv(mat, vec, beta=beta, alpha=alpha), mat, vec)
 
     def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
-        return self._update_("baddbmm_", lambda t: t.baddbmm(batch1, batch2, beta=beta, alpha=alpha), batch1, batch2)
+        return self._apply_("baddbmm_", lambda t: t.baddbmm(batch1, batch2, beta=beta, alpha=alpha), batch1, batch2)
 
     def index_fill_(self, dim: int, index, value):
-        return self._update_("index_fill_", lambda t: t.index_fill(dim, index, value), value)
+        return self._apply_("index_fill_", lambda t: t.index_fill(dim, index, value), value)
 
     def fill_diagonal_(self, fill_value, wrap: bool = False):
         """Write fill_value on the main diagonal of a matrix (or of a tensor whose dimensions are all
@@ -200,4 +191,4 @@ class MathMethods:
                                f"{tuple(self.shape)}")
         mask = np.zeros(self.shape, dtype=bool)
         np.fill_diagonal(mask, True, wrap=wrap)
-        return self._update_("fill_diagonal_", lambda t: t.masked_fill(mask, fill_value), fill_value)
+        return self._apply_("fill_diagonal_", lambda t: t.masked_fill(mask, fill_value), fill_value)
