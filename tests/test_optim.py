@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from optim_steps import stepped
 
 import tinygrad_edu as tg
 import tinygrad_edu.optim as optim
@@ -24,14 +25,7 @@ def initial(shape=(3, 4), seed=1):
 
 def run(make_optimizer, x0, grads):
     """Our optimizer on one float64 parameter fed the given gradient sequence; the parameter after each step."""
-    p = tg.tensor(x0.copy(), requires_grad=True)
-    opt = make_optimizer([p])
-    history = []
-    for g in grads:
-        p.grad = tg.tensor(g)
-        opt.step()
-        history.append(p._data.copy())
-    return history
+    return stepped(make_optimizer, tg.tensor, x0, grads)[2]
 
 
 # ---------------------------------------------------------------- the update rules, written out
@@ -129,13 +123,10 @@ def test_matches_torch(name, options, reference):
     torch = pytest.importorskip("torch")
     x0, grads = initial(), gradients()
     ours = run(lambda params: getattr(optim, name)(params, **options), x0, grads)
-    p = torch.tensor(x0.copy(), requires_grad=True)
-    opt = getattr(torch.optim, name)([p], foreach=False, **options)
-    for step, g in enumerate(grads):
-        p.grad = torch.tensor(g)
-        opt.step()
-        np.testing.assert_allclose(ours[step], p.detach().numpy(), rtol=1e-12, atol=1e-12,
-                                   err_msg=f"{name} step {step + 1}")
+    theirs = stepped(lambda params: getattr(torch.optim, name)(params, foreach=False, **options), torch.tensor,
+                     x0, grads)[2]
+    for step, (a, b) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=f"{name} step {step + 1}")
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam",

@@ -7,6 +7,7 @@ import inspect
 
 import numpy as np
 import pytest
+from optim_steps import stepped
 
 import tinygrad_edu as tg
 import tinygrad_edu.optim as optim
@@ -17,14 +18,7 @@ X0 = np.random.default_rng(100).standard_normal((3, 4))
 
 
 def run(name, options, grads=GRADS, x0=X0):
-    p = tg.tensor(x0.copy(), requires_grad=True)
-    opt = getattr(optim, name)([p], **options)
-    history = []
-    for g in grads:
-        p.grad = tg.tensor(g)
-        opt.step()
-        history.append(p._data.copy())
-    return history
+    return stepped(lambda params: getattr(optim, name)(params, **options), tg.tensor, x0, grads)[2]
 
 
 # ---------------------------------------------------------------- the update rules, written out
@@ -120,13 +114,10 @@ def test_matches_written_out_update_rule(name, options, reference):
 def test_matches_torch(name, options, reference):
     torch = pytest.importorskip("torch")
     ours = run(name, options)
-    p = torch.tensor(X0.copy(), requires_grad=True)
-    opt = getattr(torch.optim, name)([p], foreach=False, **options)
-    for step, g in enumerate(GRADS):
-        p.grad = torch.tensor(g)
-        opt.step()
-        np.testing.assert_allclose(ours[step], p.detach().numpy(), rtol=1e-12, atol=1e-14,
-                                   err_msg=f"{name} step {step + 1}")
+    theirs = stepped(lambda params: getattr(torch.optim, name)(params, foreach=False, **options), torch.tensor,
+                     X0, GRADS)[2]
+    for step, (a, b) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14, err_msg=f"{name} step {step + 1}")
 
 
 def test_radam_is_plain_momentum_until_the_variance_is_tractable():
@@ -157,21 +148,13 @@ STATE_KEYS = {  # PyTorch 2.13's per-parameter state, written out
 
 
 def ours_after(name, steps):
-    p = tg.tensor(X0.copy(), requires_grad=True)
-    opt = getattr(optim, name)([p], **OPTIONS.get(name, {}))
-    for g in GRADS[:steps]:
-        p.grad = tg.tensor(g)
-        opt.step()
-    return opt, p
+    return stepped(lambda params: getattr(optim, name)(params, **OPTIONS.get(name, {})), tg.tensor,
+                   X0, GRADS[:steps])[:2]
 
 
 def torch_after(torch, name, steps):
-    p = torch.tensor(X0.copy(), requires_grad=True)
-    opt = getattr(torch.optim, name)([p], foreach=False, **OPTIONS.get(name, {}))
-    for g in GRADS[:steps]:
-        p.grad = torch.tensor(g)
-        opt.step()
-    return opt, p
+    return stepped(lambda params: getattr(torch.optim, name)(params, foreach=False, **OPTIONS.get(name, {})),
+                   torch.tensor, X0, GRADS[:steps])[:2]
 
 
 @pytest.mark.parametrize("name", ALL)
