@@ -130,6 +130,7 @@ ACTIVATIONS = {  # name: (fn, NumPy reference, domain)
     "softsign": (lambda x: F.softsign(x), lambda x: x / (1 + np.abs(x)), "grid"),
     "relu6": (lambda x: F.relu6(x * 4 + 0.2), lambda x: np_relu6(x * 4 + 0.2), "grid"),  # x = -0.05, 1.45
     "hardtanh": (lambda x: F.hardtanh(x, -1.05, 0.95), lambda x: np.clip(x, -1.05, 0.95), "grid"),
+    "leaky_relu": (lambda x: F.leaky_relu(x, 0.2), lambda x: np.where(x > 0, x, 0.2 * x), "grid"),
     "hardswish": (lambda x: F.hardswish(x * 2 + 0.1), lambda x: (2 * x + 0.1) * np_relu6(2 * x + 3.1) / 6, "grid"),
     "hardsigmoid": (lambda x: F.hardsigmoid(x * 2 + 0.1), lambda x: np_relu6(2 * x + 3.1) / 6, "grid"),
     "logsigmoid": (lambda x: F.logsigmoid(x * 10), lambda x: -np.logaddexp(0, -10 * x), "real"),

@@ -89,14 +89,15 @@ def test_every_tensor_op_is_registered():
 @given(data=st.data())
 def test_every_primitive_is_exercised(data):
     """Each Function subclass in ops.py, movement_ops.py, division_ops.py, math_ops.py, fused_ops.py,
-    nn/ops.py and nn/loss_ops.py is reached by running the registered ops (and their backward)."""
-    from tinygrad_edu import autograd, division_ops, fused_ops, math_ops, movement_ops, ops
+    piecewise_ops.py, nn/ops.py and nn/loss_ops.py is reached by running the registered ops (and their backward)."""
+    from tinygrad_edu import autograd, division_ops, fused_ops, math_ops, movement_ops, ops, piecewise_ops
     from tinygrad_edu.nn import loss_ops
     from tinygrad_edu.nn import ops as nn_ops
-    primitives = {c for module in (ops, movement_ops, division_ops, math_ops, fused_ops, nn_ops, loss_ops)
-                  for c in vars(module).values()
-                  if isinstance(c, type) and issubclass(c, autograd.Function)
-                  and c not in (autograd.Function, ops.Primitive, ops.Elementwise, ops.ElementwiseFromOutput)}
+    modules = (ops, movement_ops, division_ops, math_ops, fused_ops, piecewise_ops, nn_ops, loss_ops)
+    bases = (autograd.Function, ops.Primitive, ops.Elementwise, ops.ElementwiseFromOutput,
+             piecewise_ops.PiecewiseLinear)
+    primitives = {c for module in modules for c in vars(module).values()
+                  if isinstance(c, type) and issubclass(c, autograd.Function) and c not in bases}
     primitives.discard(division_ops.FloorDivide)  # no derivative, as in PyTorch: test_division.py runs it
     seen = set()
     for spec in REGISTRY:
@@ -177,7 +178,7 @@ def test_relu_gradient_is_zero_where_x_is_not_positive_even_for_inf_and_nan(dtyp
                                  create_graph=create_graph)
         want = np.array([0.0, 0.0, kept, kept, kept, 0.0], dtype=dtype)
         assert gx.dtype == dtype
-        np.testing.assert_array_equal(gx.numpy().view(f"i{want.itemsize}"), want.view(f"i{want.itemsize}"))
+        np.testing.assert_array_equal(gx.detach().numpy().view(f"i{want.itemsize}"), want.view(f"i{want.itemsize}"))
 
 
 def test_relu_gradient_corners_match_pytorch():

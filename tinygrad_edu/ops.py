@@ -1,7 +1,8 @@
 """The primitives that compute: arithmetic, elementwise functions, reductions; forward in
 NumPy beside its derivative. (The primitives that only move elements, reshape, permute,
 indexing, cat, pad, are in movement_ops.py; those of nn in nn/ops.py; tan, the hyperbolic
-functions, erf, atan2, hypot and logit in math_ops.py.)
+functions, erf, atan2, hypot and logit in math_ops.py; relu, leaky_relu and hardtanh in
+piecewise_ops.py.)
 
 Each op is a `Function`, written in PyTorch's protocol for custom ops (see
 autograd/function.py): the docstring states the maths, `forward(ctx, ...)`
@@ -212,8 +213,8 @@ class Elementwise(Primitive):
     g * derivative(x), which the engine can record and differentiate again (a plain backward
     does the multiply on the arrays; tests/test_ops.py checks that both give the same gradient).
 
-    Ops whose derivative reads the output z instead are ElementwiseFromOutput. Relu keeps this
-    forward but writes its own backward: PyTorch's gradient there is a selection, not a product.
+    Ops whose derivative reads the output z instead are ElementwiseFromOutput; relu, whose
+    gradient is a selection rather than a product, is in piecewise_ops.py.
     """
 
     @staticmethod
@@ -377,40 +378,6 @@ class SigmoidFunction(ElementwiseFromOutput):
     @staticmethod
     def derivative(z):
         return z - z * z
-
-
-class Relu(Elementwise):
-    """z = max(x, 0).   dz/dx = 1 where x > 0, else 0 (0 at x = 0, as PyTorch).
-
-    The gradient is PyTorch's (its threshold_backward): g where x > 0, and exactly 0 where
-    x <= 0, even where g is inf or nan, which g times a 0/1 derivative would turn into nan.
-    That is a selection, not a product, so Relu writes its own backward instead of
-    Elementwise's g * derivative(x): recorded (create_graph=True), the op
-    g.masked_fill(x <= 0, 0); plain, the same selection on the arrays (`zero_where`).
-    """
-
-    @staticmethod
-    def numpy_function(x):
-        return np.maximum(x, 0)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        if Mode.grad_enabled:  # recorded: in the graph, to be differentiated again
-            return g.masked_fill(x <= 0, 0.0)
-        return g._wrap(zero_where(g._data, x._data <= 0))
-
-
-def zero_where(g: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """A new array: g with exactly 0 where `mask` is True (inf and nan too): as bits, g AND a
-    mask of no bits set where `mask` is True and every bit set elsewhere. np.where(mask, 0, g)
-    gives the same but is several times slower on a mask with no pattern (about 2 ms against
-    0.3 ms on benchmarks/conv.py's (32, 16, 28, 28) float32, 2026-12-03)."""
-    bits = np.dtype(f"i{g.itemsize}")  # an integer as wide as g's float
-    keep = mask.astype(bits)
-    keep -= 1  # True -> 0 (no bits set), False -> -1 (every bit set)
-    keep &= g.view(bits)
-    return keep.view(g.dtype)
 
 
 class Clamp(Primitive):

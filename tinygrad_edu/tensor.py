@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from . import division_ops, dtypes, movement_ops, ops, printing, return_types
+from . import division_ops, dtypes, movement_ops, ops, piecewise_ops, printing, return_types
 from .arrays import index_key, is_float, legacy_array, to_array
 from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant
@@ -347,7 +347,7 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
         return ops.SigmoidFunction.apply(self)
 
     def relu(self):
-        return ops.Relu.apply(self)
+        return piecewise_ops.Relu.apply(self)
 
     def clamp(self, min=None, max=None):
         if min is None and max is None:

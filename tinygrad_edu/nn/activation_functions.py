@@ -14,6 +14,7 @@ overwritten, inside it the op is recorded (Tensor._apply_), and a leaf that requ
 from __future__ import annotations
 
 from ..dims import axis_of
+from ..piecewise_ops import Hardtanh
 from ..tensor import Tensor
 
 __all__ = ["silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
@@ -99,19 +100,16 @@ def softsign(input: Tensor) -> Tensor:  # noqa: A002
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
     """x clamped to [min_val, max_val]. Unlike clamp, the slope is 0 at the bounds themselves
-    (PyTorch's: 1 only where min_val < x < max_val). Integer tensors stay integer, the bounds
-    truncated to integers, as PyTorch's."""
+    (PyTorch's: 1 only where min_val < x < max_val, and at nan) and has a second derivative, 0: a
+    primitive, piecewise_ops.Hardtanh. Integer tensors stay integer, the bounds truncated to
+    integers, as PyTorch's."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val cannot be greater than max_val, got {min_val} and {max_val}")
     if input.dtype.legacy_name == "Bool":
         raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh (as in PyTorch). Hint: x.long()")
     if not input.dtype.is_floating_point:
         return applied(input, lambda x: x.clamp(int(min_val), int(max_val)), inplace, "hardtanh")
-
-    def clipped(x):
-        inside = (x > min_val) & (x < max_val)
-        return x.where(inside, x.detach().clamp(min_val, max_val))
-    return applied(input, clipped, inplace, "hardtanh")
+    return applied(input, lambda x: Hardtanh.apply(x, min_val=min_val, max_val=max_val), inplace, "hardtanh")
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -120,16 +118,26 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """relu6(x + 3) / 6: 0 up to -3, 1 from 3, a line between (slope 1/6; 0 at -3 and 3, as PyTorch)."""
+    """relu6(x + 3) / 6: 0 up to -3, 1 from 3, a line between (slope 1/6; 0 at -3 and 3, as PyTorch).
+    At nan the value is nan and the slope 0, PyTorch's (relu6's slope there is 1: x.detach() takes
+    that place)."""
     floating_only(input, "hardsigmoid")
-    return applied(input, lambda x: relu6(x + 3) * (1 / 6), inplace, "hardsigmoid")
+    return applied(input, lambda x: (relu6(x + 3) * (1 / 6)).where(~x.isnan(), x.detach()), inplace, "hardsigmoid")
+
+
+def hardswish_below_3(x: Tensor) -> Tensor:
+    """m * relu6(m + 3) / 6 for m = x where x < 3, 0 elsewhere (nan too), so that the product rule
+    never meets a nan or an inf it would turn a zero gradient into nan with."""
+    m = x.where(x < 3, 0.0)
+    return m * relu6(m + 3) * (1 / 6)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x * relu6(x + 3) / 6. Slope 0 up to -3 (included), x/3 + 1/2 between, 1 from 3 (included),
-    PyTorch's: the product rule gives these because relu6's slope is 0 at its bounds."""
+    """x * relu6(x + 3) / 6. Slope 0 up to -3 (included), x/3 + 1/2 between, 1 from 3 (included)
+    and at nan, PyTorch's: the product rule gives the first two because relu6's slope is 0 at its
+    bounds, and x itself is taken from 3 on and at nan (PyTorch's kernel tests x < 3)."""
     floating_only(input, "hardswish")
-    return applied(input, lambda x: x * relu6(x + 3) * (1 / 6), inplace, "hardswish")
+    return applied(input, lambda x: x.where(~(x < 3), hardswish_below_3(x)), inplace, "hardswish")
 
 
 def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002

@@ -18,6 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd import no_grad
 from ..creation import stack
+from ..piecewise_ops import LeakyRelu
 from ..random import generator
 from ..tensor import Tensor
 from . import ops
@@ -109,9 +110,10 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
-    """x for x > 0, negative_slope * x otherwise (so the slope at 0 is negative_slope, as PyTorch's)."""
+    """x for x > 0, negative_slope * x otherwise (so the slope at 0 is negative_slope, as PyTorch's):
+    a primitive (piecewise_ops.LeakyRelu) so that its gradient has a second derivative, 0, as PyTorch's."""
     floating_only(input, "leaky_relu")
-    return applied(input, lambda x: x.where(x > 0, x * negative_slope), inplace, "leaky_relu")
+    return applied(input, lambda x: LeakyRelu.apply(x, negative_slope=negative_slope), inplace, "leaky_relu")
 
 
 def erf(x: Tensor) -> Tensor:
