@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from ..autograd import Mode
 from ..tensor import Tensor, lift
 from .distance_functions import pairwise_distance
 from .loss_ops import BinaryCrossEntropyWithLogitsFunction, MseLossFunction, NllLossFunction
@@ -327,9 +328,14 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target, margin: float = 
 
 def soft_margin_loss(input: Tensor, target, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:  # noqa: A002
     """log(1 + exp(-y * x)) for labels y = +-1: a smooth hinge. As PyTorch's, it is not guarded
-    against overflow: -y * x beyond ~88 (float32) gives inf."""
+    against overflow: -y * x beyond ~88 (float32) gives inf, and it refuses a target that requires
+    grad (PyTorch's has no derivative for the labels; the other losses here take one)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     target = as_target(target, input, "soft_margin_loss", same_shape=False)
+    if target.requires_grad and Mode.grad_enabled:
+        raise RuntimeError("soft_margin_loss: the function is not differentiable with respect to argument 'target' "
+                           "(labels +1 and -1), so it cannot require grad, as in PyTorch. Hint: pass target.detach(), "
+                           "or compute the loss under no_grad()")
     return reduce_loss((-target * input).exp().log1p(), reduction, "soft_margin_loss")
 
 
