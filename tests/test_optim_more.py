@@ -179,6 +179,35 @@ def test_state_dict_layout_matches_torch(name):
     assert [list(g) for g in a["param_groups"]] == [list(g) for g in b["param_groups"]]
 
 
+WITH_STEP = [name for name in ALL if "step" in STATE_KEYS[name]]  # every one but SGD
+
+
+@pytest.mark.parametrize("name", WITH_STEP)
+def test_the_step_count_is_a_float32_0d_tensor_as_pytorchs(name):
+    opt, p = ours_after(name, 3)  # a float64 parameter: the count stays float32, as PyTorch's
+    for step in (opt.state[p]["step"], opt.state_dict()["state"][0]["step"]):
+        assert type(step) is tg.Tensor and step.dtype == tg.float32 and step.shape == ()
+        assert repr(step) == "tensor(3.)" and not step.requires_grad
+    fresh = getattr(optim, name)([tg.tensor(X0, requires_grad=True)])
+    for saved in (3, np.array(3), np.array(3.0, dtype=np.float32), tg.tensor(3.0, dtype=tg.float64)):
+        sd = copy.deepcopy(opt.state_dict())  # a step as a number, an array or another dtype loads as tensor(3.)
+        sd["state"][0]["step"] = saved
+        fresh.load_state_dict(sd)
+        loaded = fresh.state[fresh.param_groups[0]["params"][0]]["step"]
+        assert repr(loaded) == "tensor(3.)" and loaded.dtype == tg.float32
+
+
+@pytest.mark.parametrize("name", WITH_STEP)
+def test_the_step_count_matches_torchs(name):
+    torch = pytest.importorskip("torch")
+    theirs, p = torch_after(torch, name, 3)
+    ours, q = ours_after(name, 3)
+    a, b = ours.state[q]["step"], theirs.state[p]["step"]
+    assert repr(a) == repr(b) == "tensor(3.)"
+    assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1] == "float32"
+    assert tuple(a.shape) == tuple(b.shape) == ()
+
+
 def continue_ours(opt, p, steps_done):
     for g in GRADS[steps_done:]:
         p.grad = tg.tensor(g)

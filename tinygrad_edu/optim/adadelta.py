@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_hyper, check_implementation
+from .optimizer import Optimizer, check_hyper, check_implementation, counted_step
 
 __all__ = ["Adadelta"]
 
@@ -36,11 +36,11 @@ class Adadelta(Optimizer):
                                       capturable=capturable, foreach=foreach, differentiable=differentiable))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
-        return {"step": "count", "square_avg": "buffer", "acc_delta": "buffer"}
+        return {"step": "step", "square_avg": "buffer", "acc_delta": "buffer"}
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         rho, eps = group["rho"], group["eps"]
-        state["step"] += 1
+        counted_step(state)  # (the update does not read it)
         if group["maximize"]:
             grad = -grad
         if group["weight_decay"] != 0:

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_hyper, check_implementation
+from .optimizer import Optimizer, check_hyper, check_implementation, counted_step, first_step
 
 __all__ = ["Adagrad"]
 
@@ -34,18 +34,18 @@ class Adagrad(Optimizer):
                                       maximize=maximize, differentiable=differentiable, fused=fused))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
-        return {"step": "count", "sum": "buffer"}
+        return {"step": "step", "sum": "buffer"}
 
     def initial_state(self, param: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "sum": np.full_like(param, group["initial_accumulator_value"])}
+        return {"step": first_step(), "sum": np.full_like(param, group["initial_accumulator_value"])}
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        state["step"] += 1
+        step = counted_step(state)
         if group["maximize"]:
             grad = -grad
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * param
-        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
         state["sum"] += grad * grad
         std = np.sqrt(state["sum"])
         std += group["eps"]

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_hyper, check_implementation
+from .optimizer import Optimizer, check_hyper, check_implementation, counted_step
 
 __all__ = ["Adam", "AdamW"]
 
@@ -40,15 +40,14 @@ class Adam(Optimizer):
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
-        spec = {"step": "count", "exp_avg": "buffer", "exp_avg_sq": "buffer"}
+        spec = {"step": "step", "exp_avg": "buffer", "exp_avg_sq": "buffer"}
         if group["amsgrad"]:
             spec["max_exp_avg_sq"] = "buffer"
         return spec
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
-        state["step"] += 1
-        step = state["step"]
+        step = counted_step(state)
         if group["maximize"]:
             grad = -grad
         if weight_decay != 0:

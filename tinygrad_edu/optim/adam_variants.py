@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_hyper, check_implementation
+from .optimizer import Optimizer, check_hyper, check_implementation, counted_step, first_step
 
 __all__ = ["Adamax", "NAdam", "RAdam"]
 
@@ -55,17 +55,17 @@ class Adamax(Optimizer):
                                       maximize=maximize, differentiable=differentiable, capturable=capturable))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
-        return {"step": "count", "exp_avg": "buffer", "exp_inf": "buffer"}
+        return {"step": "step", "exp_avg": "buffer", "exp_inf": "buffer"}
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         beta1, beta2 = group["betas"]
-        state["step"] += 1
+        step = counted_step(state)
         grad = decay_weights(param, grad, group)
         exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
         exp_avg += (1 - beta1) * (grad - exp_avg)
         exp_inf *= beta2
         np.maximum(exp_inf, np.abs(grad) + group["eps"], out=exp_inf)
-        param -= group["lr"] / (1 - beta1 ** state["step"]) * (exp_avg / exp_inf)
+        param -= group["lr"] / (1 - beta1 ** step) * (exp_avg / exp_inf)
 
 
 class NAdam(Optimizer):
@@ -93,16 +93,15 @@ class NAdam(Optimizer):
                                       differentiable=differentiable))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
-        return {"step": "count", "mu_product": "count", "exp_avg": "buffer", "exp_avg_sq": "buffer"}
+        return {"step": "step", "mu_product": "count", "exp_avg": "buffer", "exp_avg_sq": "buffer"}
 
     def initial_state(self, param: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "mu_product": np.float32(1.0), "exp_avg": np.zeros_like(param),
+        return {"step": first_step(), "mu_product": np.float32(1.0), "exp_avg": np.zeros_like(param),
                 "exp_avg_sq": np.zeros_like(param)}
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         lr, (beta1, beta2), psi = group["lr"], group["betas"], group["momentum_decay"]
-        state["step"] += 1
-        step = state["step"]
+        step = counted_step(state)
         grad = decay_weights(param, grad, group)
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
@@ -143,12 +142,11 @@ class RAdam(Optimizer):
                                       decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
-        return {"step": "count", "exp_avg": "buffer", "exp_avg_sq": "buffer"}
+        return {"step": "step", "exp_avg": "buffer", "exp_avg_sq": "buffer"}
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         lr, (beta1, beta2) = group["lr"], group["betas"]
-        state["step"] += 1
-        step = state["step"]
+        step = counted_step(state)
         grad = decay_weights(param, grad, group)
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
         exp_avg += (1 - beta1) * (grad - exp_avg)

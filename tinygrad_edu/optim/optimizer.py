@@ -26,7 +26,7 @@ import numpy as np
 from ..autograd import enable_grad
 from ..tensor import Tensor
 
-__all__ = ["Optimizer", "check_hyper", "check_implementation"]
+__all__ = ["Optimizer", "check_hyper", "check_implementation", "counted_step", "first_step"]
 
 
 def check_hyper(name: str, value, low: float = 0.0, high: float | None = None) -> None:
@@ -54,6 +54,28 @@ def check_implementation(name: str, foreach=None, capturable: bool = False, diff
         raise RuntimeError(f"{name}: differentiable=True (a step recorded in the autograd graph) is not supported: "
                            "tinygrad_edu's optimizers update the parameters' arrays in place. Hint: leave it out, "
                            "or write the update with Tensor ops yourself.")
+
+
+def first_step() -> Tensor:
+    """A parameter's step count before its first step: PyTorch's float32 0-d tensor, tensor(0.)."""
+    return Tensor._wrap(np.zeros((), dtype=np.float32))
+
+
+def counted_step(state: dict[str, Any]) -> float:
+    """Add one to state["step"] in place (tensor(1.) after the first step, a float32 0-d tensor as
+    PyTorch keeps it) and return the new count as a number, for the update's formulas."""
+    step = state["step"]._data
+    step += 1
+    return float(step)
+
+
+def as_step(value):
+    """A loaded step count as PyTorch keeps it: a float32 0-d tensor (from a number, an array or a
+    tensor); anything else is left for check_state to name."""
+    array = value._data if isinstance(value, Tensor) else value
+    if isinstance(array, numbers.Real) or (isinstance(array, np.ndarray) and array.dtype.kind in "biuf"):
+        return Tensor._wrap(np.array(array, dtype=np.float32))
+    return value
 
 
 class Optimizer:
@@ -224,7 +246,9 @@ class Optimizer:
             value = state.get(key)
             if value is None and kind == "optional buffer":
                 continue
-            if kind == "count":
+            if kind == "step":
+                fits = isinstance(value, Tensor) and value._data.shape == () and value._data.dtype.kind == "f"
+            elif kind == "count":
                 fits = isinstance(value, numbers.Real) or (
                     isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "biuf")
             else:
@@ -234,22 +258,25 @@ class Optimizer:
                 described = "missing" if key not in state else (
                     f"an array of shape {value.shape} and dtype {value.dtype}" if isinstance(value, np.ndarray)
                     else f"a {type(value).__name__}")
-                wanted = "a number" if kind == "count" else f"a writable float array of shape {tuple(param.shape)}"
+                wanted = {"step": "a float 0-d tensor such as tensor(1.)", "count": "a number"}.get(
+                    kind, f"a writable float array of shape {tuple(param.shape)}")
                 raise RuntimeError(f"{name}: its optimizer state {key!r} is {described}, not {wanted}. Hint: the "
                                    "state was loaded from another model or made with other options; build the "
                                    "optimizer on the same model with the same options, or start a fresh one. "
                                    "Nothing was changed.")
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
-        """What `update` reads from a parameter's state once it has one: {key: "count" (a number),
-        "buffer" (a float array of the parameter's shape) or "optional buffer" (a buffer or None)}.
+        """What `update` reads from a parameter's state once it has one: {key: "step" (the step count,
+        a float32 0-d tensor as PyTorch's), "count" (a number), "buffer" (a float array of the
+        parameter's shape) or "optional buffer" (a buffer or None)}.
         step() checks it, so a state loaded from elsewhere fails before anything changes."""
         return {}
 
     def initial_state(self, param: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        """A parameter's state before its first step, made from state_spec: each count 0, each
-        buffer zeros of the parameter's shape (an optional buffer is left to `update`)."""
-        return {key: 0 if kind == "count" else np.zeros_like(param)
+        """A parameter's state before its first step, made from state_spec: the step tensor(0.), each
+        count 0, each buffer zeros of the parameter's shape (an optional buffer is left to `update`)."""
+        initial = {"step": first_step, "count": int}
+        return {key: initial.get(kind, lambda: np.zeros_like(param))()
                 for key, kind in self.state_spec(group).items() if kind != "optional buffer"}
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
@@ -305,7 +332,8 @@ class Optimizer:
                                  f"optimizer has parameters 0 to {len(params_by_index) - 1}. Hint: build the "
                                  "optimizer on the same model.")
             p = params_by_index[int(key)]
-            state[p] = {name: cast_like(value, p) for name, value in saved.items()}
+            state[p] = {name: as_step(value) if name == "step" else cast_like(value, p)
+                        for name, value in saved.items()}
         for g, (mine, new_options) in enumerate(zip(self.param_groups, options)):
             for i, p in enumerate(mine["params"]):
                 name = (f"{type(self).__name__}.load_state_dict: parameter {i} of param group {g} "

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_hyper, check_implementation
+from .optimizer import Optimizer, check_hyper, check_implementation, counted_step
 
 __all__ = ["RMSprop"]
 
@@ -36,7 +36,7 @@ class RMSprop(Optimizer):
                                       maximize=maximize, differentiable=differentiable))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
-        spec = {"step": "count", "square_avg": "buffer"}
+        spec = {"step": "step", "square_avg": "buffer"}
         if group["momentum"] > 0:
             spec["momentum_buffer"] = "buffer"
         if group["centered"]:
@@ -45,7 +45,7 @@ class RMSprop(Optimizer):
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         alpha = group["alpha"]
-        state["step"] += 1
+        counted_step(state)  # (the update does not read it)
         if group["maximize"]:
             grad = -grad
         if group["weight_decay"] != 0:
