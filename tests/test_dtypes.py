@@ -203,6 +203,27 @@ def test_layers_refuse_another_dtype_as_pytorch_does():
         tg.ones(2, 2) @ tg.ones(2, 2, dtype=tg.float64)
 
 
+CONV1D_INPUTS = [((1, 2, 5), "float64"), ((2, 5), "float64"), ((1, 2, 5), "int64")]  # batched, unbatched, integer
+
+
+@pytest.mark.parametrize("shape, dtype", CONV1D_INPUTS)
+def test_conv1d_refuses_another_dtype_naming_itself(shape, dtype):
+    for conv in (nn.Conv1d(2, 3, 3), nn.Conv1d(2, 3, 3, bias=False)):  # (conv1d is made of conv2d)
+        with pytest.raises(RuntimeError, match=rf"^conv1d: Input type \({dtype}\) and weight type \(float32\) should "
+                                               rf"be the same .*Hint: convert the input with .*x\.float\(\)"):
+            conv(tg.ones(*shape, dtype=getattr(tg, dtype)))
+    assert nn.Conv1d(2, 3, 3).double()(tg.ones(1, 2, 5, dtype=tg.float64)).dtype is tg.float64  # the fix works
+
+
+@pytest.mark.parametrize("shape, dtype", CONV1D_INPUTS)
+def test_conv1d_refuses_what_torch_refuses(shape, dtype):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):  # torch: "Input type (double) and bias type (float) should be the same"
+        torch.nn.Conv1d(2, 3, 3)(torch.ones(*shape, dtype=getattr(torch, dtype)))
+    with pytest.raises(RuntimeError, match="^conv1d: "):
+        nn.Conv1d(2, 3, 3)(tg.ones(*shape, dtype=getattr(tg, dtype)))
+
+
 # ---------------------------------------------------------------- promotion: generated cases
 
 inputs = promotion_inputs()

@@ -351,13 +351,14 @@ def cast(x, target: np.dtype):
 
 def check_same_dtype(op_name: str, values: list) -> None:
     """matmul, linear and conv2d refuse mixed dtypes, as PyTorch does (no silent promotion):
-    a float64 or integer input to a float32 layer is a mistake worth hearing about."""
+    a float64 or integer input to a float32 layer is a mistake worth hearing about. conv1d (made
+    of conv2d) calls this itself, with op_name "conv1d", so that the error names it."""
     arrays = [x for x in values if isinstance(x, np.ndarray)]
     first = arrays[0].dtype
     for other in arrays[1:]:
         if other.dtype != first:
             a, b = of_array(arrays[0]), of_array(other)
-            if op_name == "Conv2dFunction":
+            if op_name in ("Conv2dFunction", "conv1d"):
                 problem = f"Input type ({a.name}) and weight type ({b.name}) should be the same"
             else:
                 problem = f"mat1 and mat2 must have the same dtype, but got {a.legacy_name} and {b.legacy_name}"

@@ -18,6 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd import no_grad
 from ..creation import stack
+from ..dtypes import check_same_dtype
 from ..piecewise_ops import LeakyRelu
 from ..random import generator
 from ..tensor import Tensor
@@ -384,6 +385,7 @@ def conv1d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padd
         raise RuntimeError(f"conv1d: input {tuple(x.shape)} and weight {tuple(weight.shape)} do not fit: the weight "
                            "must be (out_channels, C, kernel_size) with the input's C in dim -2. Hint: check "
                            "in_channels, or the order of the input's dimensions.")
+    check_same_dtype("conv1d", [t._data for t in (x, weight, bias) if t is not None])  # conv2d's would say conv2d
     stride = single(stride, "conv1d")
     padding = conv_padding(padding, (stride,), "conv1d") if isinstance(padding, str) else (0, single(padding, "conv1d"))
     if isinstance(padding, tuple) and x.shape[-1] + 2 * padding[1] < weight.shape[2]:
