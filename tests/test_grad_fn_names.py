@@ -31,6 +31,15 @@ CALLS = {  # label: call(lib, F, nn, inputs)
     "x.sum((0, 1))": lambda lib, F, nn, i: i["x"].sum((0, 1)),
     "x.max()": lambda lib, F, nn, i: i["x"].max(),
     "x.max(1).values": lambda lib, F, nn, i: i["x"].max(1).values,
+    "x.max(dim=1, keepdim=True).values": lambda lib, F, nn, i: i["x"].max(dim=1, keepdim=True).values,
+    "x.min()": lambda lib, F, nn, i: i["x"].min(),
+    "x.min(1).values": lambda lib, F, nn, i: i["x"].min(1).values,
+    "x.amax(1)": lambda lib, F, nn, i: i["x"].amax(1),
+    "x.amax()": lambda lib, F, nn, i: i["x"].amax(),
+    "x.amax((0, 1))": lambda lib, F, nn, i: i["x"].amax((0, 1)),
+    "x.amin(1)": lambda lib, F, nn, i: i["x"].amin(1),
+    "x.amin()": lambda lib, F, nn, i: i["x"].amin(),
+    "x.minimum(y)": lambda lib, F, nn, i: i["x"].minimum(i["x"] * 2),
     "F.mse_loss": lambda lib, F, nn, i: F.mse_loss(i["x"], lib.zeros(3, 4)),
     "F.mse_loss(reduction='none')": lambda lib, F, nn, i: F.mse_loss(i["x"], lib.zeros(3, 4), reduction="none"),
     "F.binary_cross_entropy_with_logits":
@@ -70,6 +79,9 @@ CALLS = {  # label: call(lib, F, nn, inputs)
     "v.expand(3, 4)": lambda lib, F, nn, i: i["v"].expand(3, 4),
     "x.relu()": lambda lib, F, nn, i: i["x"].relu(),
     "F.relu": lambda lib, F, nn, i: F.relu(i["x"]),
+    "F.leaky_relu": lambda lib, F, nn, i: F.leaky_relu(i["x"]),
+    "F.hardtanh": lambda lib, F, nn, i: F.hardtanh(i["x"]),
+    "F.relu6": lambda lib, F, nn, i: F.relu6(i["x"]),
     "x.sigmoid()": lambda lib, F, nn, i: i["x"].sigmoid(),
     "x.tanh()": lambda lib, F, nn, i: i["x"].tanh(),
     "x ** 2": lambda lib, F, nn, i: i["x"] ** 2,
@@ -109,7 +121,10 @@ CALLS = {  # label: call(lib, F, nn, inputs)
 PYTORCH = {
     "x.mean()": "MeanBackward0", "x.mean(1)": "MeanBackward1",
     "x.sum()": "SumBackward0", "x.sum(1)": "SumBackward1", "x.sum((0, 1))": "SumBackward1",
-    "x.max()": "MaxBackward1", "x.max(1).values": "MaxBackward0",
+    "x.max()": "MaxBackward1", "x.max(1).values": "MaxBackward0", "x.max(dim=1, keepdim=True).values": "MaxBackward0",
+    "x.min()": "MinBackward1", "x.min(1).values": "MinBackward0", "x.amax(1)": "AmaxBackward0",
+    "x.amax()": "AmaxBackward0", "x.amax((0, 1))": "AmaxBackward0", "x.amin(1)": "AminBackward0",
+    "x.amin()": "AminBackward0", "x.minimum(y)": "MinimumBackward0",
     "F.mse_loss": "MseLossBackward0", "F.mse_loss(reduction='none')": "MseLossBackward0",
     "F.binary_cross_entropy_with_logits": "BinaryCrossEntropyWithLogitsBackward0",
     "F.softmax": "SoftmaxBackward0", "x.softmax": "SoftmaxBackward0", "F.log_softmax": "LogSoftmaxBackward0",
@@ -126,7 +141,8 @@ PYTORCH = {
     "x.mT": "TransposeBackward0", "x.permute(1, 0)": "PermuteBackward0",
     "x.unsqueeze(0)": "UnsqueezeBackward0", "x[None].squeeze()": "SqueezeBackward0",
     "x[None].squeeze(0)": "SqueezeBackward1", "v.expand(3, 4)": "ExpandBackward0",
-    "x.relu()": "ReluBackward0", "F.relu": "ReluBackward0", "x.sigmoid()": "SigmoidBackward0",
+    "x.relu()": "ReluBackward0", "F.relu": "ReluBackward0", "F.leaky_relu": "LeakyReluBackward0",
+    "F.hardtanh": "HardtanhBackward0", "F.relu6": "HardtanhBackward0", "x.sigmoid()": "SigmoidBackward0",
     "x.tanh()": "TanhBackward0", "x ** 2": "PowBackward0", "x ** x": "PowBackward1", "2 ** x": "PowBackward2",
     "x.exp()": "ExpBackward0", "x.log()": "LogBackward0",
     "2-D @ 2-D": "MmBackward0", "2-D @ 1-D": "MvBackward0", "1-D @ 1-D": "DotBackward0",
@@ -149,6 +165,7 @@ STILL_DIFFERENT = {
     "3-D @ 3-D": "BmmBackward0",  # PyTorch: an UnsafeView over its BmmBackward0
     "2 / x": "DivBackward0",  # PyTorch: 2 * x.reciprocal(), a Mul over a Reciprocal
     "x.clamp(min=tensor)": "MaximumBackward0",  # tensor bounds are maximum/minimum here
+    "x.minimum(y)": "NegBackward0",  # -maximum(-x, -y) here
     "nn.BatchNorm1d": "AddBackward0", "nn.LayerNorm": "AddBackward0",  # composite: ends in + bias
 }
 

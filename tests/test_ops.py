@@ -244,3 +244,12 @@ def test_maximum_halves_the_gradient_at_ties():
     x.maximum(y).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [0.5, 1.0])
     np.testing.assert_allclose(y.grad.numpy(), [0.5, 0.0])
+
+
+def test_min_is_its_own_reduction_for_unsigned_and_bool_tensors_as_pytorch():
+    """min and amin reduce with NumPy's min (ops.Max with op="min"), not as -max(-x), which wraps
+    around for unsigned integers and is refused for bool (PyTorch's values, written out)."""
+    small = tg.tensor(np.array([3, 1, 200], dtype=np.uint8))
+    assert small.min().item() == 1 and small.amin().item() == 1 and small.min().dtype == tg.uint8
+    assert small.min(0).values.item() == 1 and small.min(0).indices.item() == 1
+    assert tg.tensor([True, False]).min().item() is False

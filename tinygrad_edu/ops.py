@@ -492,32 +492,42 @@ class Sum(Primitive):
 
 
 class Max(Primitive):
-    """z = max of x over `axes`.   dz/dx = 1 at the maximum, 0 elsewhere.
+    """z = max (or min) of x over `axes`.   dz/dx = 1 at the maximum (minimum), 0 elsewhere.
 
-    Where several elements tie for the maximum, PyTorch has two rules, and so has `ties`:
-    "share" (x.max(), amax, amin) splits the gradient equally between them; "first"
-    (x.max(dim), min(dim), over one axis) gives all of it to the index they return, the first."""
+    `op` is the call, "max", "amax", "min" or "amin": min is max's mirror image, and the node is
+    named as PyTorch names the call (MaxBackward1 for x.max(), MaxBackward0 for x.max(dim),
+    AmaxBackward0, MinBackward1, MinBackward0, AminBackward0).
+    Where several elements tie, PyTorch has two rules, and so has `ties`: "share" (x.max(),
+    x.min(), amax, amin) splits the gradient equally between them; "first" (x.max(dim),
+    x.min(dim), over one axis) gives all of it to the index they return, the first."""
 
     @staticmethod
-    def forward(ctx, x, axes=None, keepdim=False, ties="share"):
+    def forward(ctx, x, axes=None, keepdim=False, ties="share", op="max"):
         ctx.save_for_backward(x)
-        ctx.axes, ctx.ties = axes, ties
+        ctx.axes, ctx.ties, ctx.op = axes, ties, op
+        if op in ("min", "amin"):
+            return x.min(axis=axes, keepdims=keepdim)
         return x.max(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
+        smallest = ctx.op in ("min", "amin")
         if ctx.ties == "first" and ctx.axes is not None:  # (a 0-d x has one element: either rule)
             (axis,) = ctx.axes
             positions = np.arange(x.shape[axis]).reshape([-1 if i == axis else 1 for i in range(x.ndim)])
-            weights = (x.argmax(axis, keepdim=True) == positions).astype(g.dtype)
+            best = x.argmin(axis, keepdim=True) if smallest else x.argmax(axis, keepdim=True)
+            weights = (best == positions).astype(g.dtype)
         else:
-            is_max = (x == x.max(dim=ctx.axes, keepdim=True)).astype(g.dtype)
-            weights = is_max / is_max.sum(dim=ctx.axes, keepdim=True)
+            extreme = x.amin(ctx.axes, keepdim=True) if smallest else x.amax(ctx.axes, keepdim=True)
+            is_extreme = (x == extreme).astype(g.dtype)
+            weights = is_extreme / is_extreme.sum(dim=ctx.axes, keepdim=True)
         return g.reshape(kept_shape(x.shape, ctx.axes)) * weights
 
     def name(self) -> str:
-        return "MaxBackward1" if self.axes is None else "MaxBackward0"  # PyTorch's: x.max() is its max.1
+        if self.op in ("amax", "amin"):
+            return self.op.capitalize() + "Backward0"
+        return self.op.capitalize() + ("Backward1" if self.axes is None else "Backward0")  # x.max() is max.1
 
 
 class LogSoftmaxFunction(Primitive):

@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from . import division_ops, dtypes, movement_ops, ops, piecewise_ops, printing, return_types
+from . import division_ops, dtypes, movement_ops, ops, piecewise_ops, printing
 from .arrays import index_key, is_float, legacy_array, to_array
 from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant
@@ -428,17 +428,11 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
         gives the gradient to the index it returns, x.max() shares it between them (PyTorch's rules)."""
         if isinstance(dim, Tensor):
             return self.maximum(dim)
-        single = axis if dim is None else dim
-        if isinstance(single, numbers.Integral):
-            values = ops.Max.apply(self, axes=axes_of(self._data.shape, single, op="max"),
-                                   keepdim=keepdim or bool(keepdims), ties="first")
-            return return_types.max(values, self.argmax(single, keepdim or bool(keepdims)))
-        return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, axis, "max"),
-                            keepdim=keepdim or bool(keepdims))
+        return reductions.extreme(self, "max", dim, keepdim, axis, keepdims)
 
     def amax(self, dim=None, keepdim=False):
         """The largest value over `dim` (an int, a tuple, or None for all): values only."""
-        return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, op="amax"), keepdim=keepdim)
+        return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, op="amax"), keepdim=keepdim, op="amax")
 
     def log_softmax(self, dim: int = -1):
         """x - logsumexp(x) along dim, stable for logits of 1e3 and more (a primitive for speed)."""

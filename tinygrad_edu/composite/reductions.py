@@ -1,4 +1,4 @@
-"""Reductions and statistics built from Sum, Max and elementwise ops: mean, min, var, std,
+"""Reductions and statistics built from Sum, Max and elementwise ops: mean, min (Max's mirror), var, std,
 logsumexp, softmax, prod, norm, and the running sums and products cumsum and cumprod.
 
 The numerically careful ones say how: logsumexp and softmax subtract the max before exp, std
@@ -16,6 +16,7 @@ import numpy as np
 from .. import return_types
 from ..dims import axes_of, axis_of
 from ..fused_ops import Mean, SoftmaxFunction
+from ..ops import Max
 from .elementwise import minimum
 from .movement import pad_dim, take
 
@@ -33,19 +34,30 @@ def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     return Mean.apply(x, axes=axes, keepdim=keepdim or bool(keepdims))
 
 
+def extreme(x, op: str, dim, keepdim, axis, keepdims):
+    """x.max(...) or x.min(...) (`op` "max" or "min"): with an int dim the named tuple (values,
+    indices) along it, whose gradient goes to the index returned; otherwise the value over dim (a
+    tuple, or None for all), whose gradient is shared between ties (PyTorch's rules: ops.Max)."""
+    keepdim = keepdim or bool(keepdims)
+    single = axis if dim is None else dim
+    if isinstance(single, numbers.Integral):
+        values = Max.apply(x, axes=axes_of(x._data.shape, single, op=op), keepdim=keepdim, ties="first", op=op)
+        indices = x.argmin(single, keepdim) if op == "min" else x.argmax(single, keepdim)
+        return getattr(return_types, op)(values, indices)
+    return Max.apply(x, axes=axes_of(x._data.shape, dim, axis, op), keepdim=keepdim, op=op)
+
+
 def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001 -- PyTorch's name
-    """min(x) = -max(-x). With an int `dim`, (values, indices) as max; `x.min(y)` with a tensor is minimum."""
+    """The smallest value, as max: x.min() one value, x.min(dim) (values, indices); `x.min(y)`
+    with a tensor is minimum."""
     if dim is not None and not isinstance(dim, (numbers.Integral, tuple, list)):
         return minimum(x, dim)
-    result = (-x).max(dim, keepdim, axis=axis, keepdims=keepdims)
-    if isinstance(result, tuple):
-        return return_types.min(-result.values, result.indices)
-    return -result
+    return extreme(x, "min", dim, keepdim, axis, keepdims)
 
 
 def amin(x, dim=None, keepdim=False):
-    """The smallest value over `dim` (int, tuple or None), values only: -amax(-x)."""
-    return -(-x).amax(dim, keepdim)
+    """The smallest value over `dim` (int, tuple or None), values only."""
+    return Max.apply(x, axes=axes_of(x._data.shape, dim, op="amin"), keepdim=keepdim, op="amin")
 
 
 def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
