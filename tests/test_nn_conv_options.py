@@ -223,6 +223,7 @@ def test_dilation_and_groups_values_written_out():
     ("conv1d", [(2, 4, 9), (6, 2, 3), (6,)], {"stride": 2, "padding": 1, "dilation": 2, "groups": 2}),
     ("conv1d", [(4, 9), (4, 1, 4)], {"padding": "same", "dilation": 2, "groups": 4}),
 ])
+@pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel")  # torch's note on its own copy
 def test_grouped_and_dilated_convolutions_match_torch(name, shapes, options):
     assert_same_as_torch(name, shapes, **options)
 
@@ -243,8 +244,8 @@ def test_conv_modules_with_groups_and_dilation():
     assert repr(layer) == repr(theirs)
     layer.load_state_dict({key: value.detach().numpy() for key, value in theirs.state_dict().items()})
     x = RNG.standard_normal((2, 4, 5, 6)).astype(np.float32)
-    np.testing.assert_allclose(layer(tg.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(layer(tg.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
+                               rtol=1e-5, atol=1e-6)
 
 
 def test_grouped_conv_errors():
