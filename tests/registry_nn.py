@@ -5,10 +5,13 @@ options, group_norm, interpolate). The losses and distances are in registry_loss
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import strategies as st
 from registry_core import np_erf, np_sigmoid, np_softmax, one_dim, register, unary
 from registry_nn_layers import ENTRIES as LAYER_ENTRIES
+from registry_nn_layers import pool_size
 from strategies import shapes, values
 
 import tinygrad_edu as tg
@@ -20,31 +23,73 @@ import tinygrad_edu.nn.functional as F
 
 @st.composite
 def conv_case(draw):
-    n, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    n, groups = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))  # groups == c_in: depthwise
     kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     stride, padding = (draw(st.integers(1, 2)), draw(st.integers(1, 2))), (draw(st.integers(0, 1)),
                                                                            draw(st.integers(0, 1)))
-    h = draw(st.integers(max(kh - 2 * padding[0], 1), 4))
-    w = draw(st.integers(max(kw - 2 * padding[1], 1), 4))
-    return (n, c_in, h, w), (c_out, c_in, kh, kw), stride, padding
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    reach_h, reach_w = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1  # the input a window spans
+    h = draw(st.integers(max(reach_h - 2 * padding[0], 1), 5))
+    w = draw(st.integers(max(reach_w - 2 * padding[1], 1), 5))
+    return (n, c_in, h, w), (c_out, c_in // groups, kh, kw), stride, padding, dilation, groups
 
 
 def sample_conv2d(draw):
-    x_shape, w_shape, stride, padding = draw(conv_case())
+    x_shape, w_shape, stride, padding, dilation, groups = draw(conv_case())
     arrays = [values(draw, x_shape, "real"), values(draw, w_shape, "real"), values(draw, w_shape[:1], "real")]
-    return arrays, {"stride": stride, "padding": padding}
+    return arrays, {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
 
 
-def np_conv2d(x, w, b, stride, padding):
+def np_conv2d(x, w, b, stride, padding, dilation=(1, 1), groups=1):
+    """out[n, o, i, j] = b[o] + sum over c, a, b of xp[n, c + (o's group) * C/groups, i*sh + a*dh, j*sw + b*dw]
+    * w[o, c, a, b], one output element (and group) at a time."""
     x = np.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
-    kh, kw = w.shape[2:]
-    out_h, out_w = (x.shape[2] - kh) // stride[0] + 1, (x.shape[3] - kw) // stride[1] + 1
+    (kh, kw), (sh, sw), (dh, dw) = w.shape[2:], stride, dilation
+    out_h, out_w = (x.shape[2] - dh * (kh - 1) - 1) // sh + 1, (x.shape[3] - dw * (kw - 1) - 1) // sw + 1
     out = np.zeros((x.shape[0], w.shape[0], out_h, out_w))
-    for i in range(out_h):
-        for j in range(out_w):
-            patch = x[:, :, i * stride[0]:i * stride[0] + kh, j * stride[1]:j * stride[1] + kw]
-            out[:, :, i, j] = np.einsum("ncij,ocij->no", patch, w)
+    c_per, o_per = x.shape[1] // groups, w.shape[0] // groups
+    for i, j, group in itertools.product(range(out_h), range(out_w), range(groups)):
+        patch = x[:, group * c_per:(group + 1) * c_per, i * sh:i * sh + dh * (kh - 1) + 1:dh,
+                  j * sw:j * sw + dw * (kw - 1) + 1:dw]
+        out[:, group * o_per:(group + 1) * o_per, i, j] = np.einsum("ncij,ocij->no", patch,
+                                                                    w[group * o_per:(group + 1) * o_per])
     return out + b[None, :, None, None]
+
+
+def sample_conv_transpose2d(draw):
+    n, groups = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride, dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2))), (draw(st.integers(1, 2)),
+                                                                             draw(st.integers(1, 2)))
+    output_padding = tuple(draw(st.integers(0, s - 1)) for s in stride)
+    x_shape = (n, c_in, draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = []
+    for size, s, d, k, extra in zip(x_shape[2:], stride, dilation, kernel, output_padding):
+        full = (size - 1) * s + d * (k - 1) + extra + 1  # the output size with no padding
+        padding.append(draw(st.integers(0, min(1, (full - 1) // 2))))  # the output keeps one element at least
+    arrays = [values(draw, x_shape, "real"), values(draw, (c_in, c_out // groups) + kernel, "real"),
+              values(draw, (c_out,), "real")]
+    return arrays, {"stride": stride, "padding": tuple(padding), "output_padding": output_padding, "groups": groups,
+                    "dilation": dilation}
+
+
+def np_conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation):
+    """Each input element x[n, c, i, j] adds x * w[c, o, a, b] to the output at (i*sh + a*dh - ph,
+    j*sw + b*dw - pw), o among c's group's output channels: written into an unpadded output, then cropped."""
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    kh, kw = w.shape[2:]
+    c_per, o_per = x.shape[1] // groups, w.shape[1]
+    full = np.zeros((x.shape[0], o_per * groups, (x.shape[2] - 1) * sh + dh * (kh - 1) + 1 + output_padding[0],
+                     (x.shape[3] - 1) * sw + dw * (kw - 1) + 1 + output_padding[1]))
+    for i, j, a, b_, c in itertools.product(range(x.shape[2]), range(x.shape[3]), range(kh), range(kw),
+                                            range(x.shape[1])):
+        group = c // c_per
+        full[:, group * o_per:(group + 1) * o_per, i * sh + a * dh, j * sw + b_ * dw] += \
+            x[:, c, i, j, None] * w[c, :, a, b_]
+    out_h, out_w = full.shape[2] - 2 * ph, full.shape[3] - 2 * pw
+    return full[:, :, ph:ph + out_h, pw:pw + out_w] + b[None, :, None, None]
 
 
 def sample_max_pool(draw):
@@ -53,13 +98,15 @@ def sample_max_pool(draw):
     padding = draw(st.integers(0, k // 2))  # PyTorch allows at most half the kernel
     low = max(k - 2 * padding, 1)  # the padded input must hold one window
     shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(low, 4)), draw(st.integers(low, 4)))
-    return [values(draw, shape, "distinct")], {"kernel_size": k, "stride": stride, "padding": padding}
+    kwargs = {"kernel_size": k, "stride": stride, "padding": padding, "ceil_mode": draw(st.booleans())}
+    return [values(draw, shape, "distinct")], kwargs
 
 
-def np_max_pool(x, kernel_size, stride, padding=0):
-    x = np.pad(x, ((0, 0), (0, 0), (padding,) * 2, (padding,) * 2), constant_values=-np.inf)  # pads never win
+def np_max_pool(x, kernel_size, stride, padding=0, ceil_mode=False):
     s = stride or kernel_size
-    out_h, out_w = (x.shape[2] - kernel_size) // s + 1, (x.shape[3] - kernel_size) // s + 1
+    out_h, out_w = (pool_size(size, kernel_size, s, padding, ceil_mode) for size in x.shape[2:])
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding + s), (padding, padding + s)),
+               constant_values=-np.inf)  # pads never win; ceil_mode's windows may reach past the padding
     out = np.zeros(x.shape[:2] + (out_h, out_w))
     for i in range(out_h):
         for j in range(out_w):
@@ -82,6 +129,8 @@ def sample_embedding(draw):
 
 register("conv2d", lambda x, w, b, **kw: F.conv2d(x, w, b, **kw), np_conv2d, sample_conv2d)
 register("max_pool2d", lambda x, **kw: F.max_pool2d(x, **kw), np_max_pool, sample_max_pool)
+register("F.conv_transpose2d", lambda x, w, b, **kw: F.conv_transpose2d(x, w, b, **kw), np_conv_transpose2d,
+         sample_conv_transpose2d)
 register("F.erf", lambda x: F.erf(x), np_erf, unary(), covers=())
 register("F.linear", lambda x, w, b: F.linear(x, w, b), lambda x, w, b: x @ w.T + b, sample_linear)
 register("F.log_softmax", lambda x, dim: F.log_softmax(x, dim), lambda x, dim: np.log(np_softmax(x, dim)), one_dim())

@@ -1,4 +1,4 @@
-"""Registry entries (see op_registry.py) for the composite layers of nn.functional: the 1-D conv
+"""Registry entries (see op_registry.py) for the composite layers of nn.functional: the 1-D convs
 and pools, avg_pool2d's options, group_norm and interpolate, registered by registry_nn.py in one
 loop. Kept apart because their references are long: each is written from the op's definition,
 one output element at a time, not from the library's code."""
@@ -36,52 +36,93 @@ def batch_shape(draw, channels: int, length: int) -> tuple[tuple, bool]:
 # ---------------------------------------------------------------- conv1d
 
 def sample_conv1d(draw):
-    c_in, c_out, k = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    groups, k, dilation = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
     padding = draw(st.sampled_from([0, 1, "same", "valid"]))
     stride = 1 if padding == "same" else draw(st.integers(1, 2))
-    low = max(k - 2 * padding, 1) if isinstance(padding, int) else k
-    x_shape, unbatched = batch_shape(draw, c_in, draw(st.integers(low, 5)))
-    arrays = [values(draw, x_shape, "real"), values(draw, (c_out, c_in, k), "real"), values(draw, (c_out,), "real")]
-    return arrays, {"stride": stride, "padding": padding, "unbatched": unbatched}
+    reach = dilation * (k - 1) + 1  # the input a window spans
+    low = max(reach - 2 * padding, 1) if isinstance(padding, int) else reach
+    x_shape, unbatched = batch_shape(draw, c_in, draw(st.integers(low, 6)))
+    arrays = [values(draw, x_shape, "real"), values(draw, (c_out, c_in // groups, k), "real"),
+              values(draw, (c_out,), "real")]
+    return arrays, {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups,
+                    "unbatched": unbatched}
 
 
-def np_conv1d(x, w, b, stride, padding):
-    """y[n, o, i] = b[o] + sum over c, a of xp[n, c, i*stride + a] * w[o, c, a]; 'same' pads k-1
-    zeros, (k-1)//2 before."""
-    k = w.shape[2]
+def np_conv1d(x, w, b, stride, padding, dilation, groups):
+    """y[n, o, i] = b[o] + sum over c, a of xp[n, c + (o's group) * C/groups, i*stride + a*dilation] * w[o, c, a];
+    'same' pads dilation*(k-1) zeros, half of them (rounded down) before."""
+    reach = dilation * (w.shape[2] - 1) + 1
     if padding == "same":
-        before, after = (k - 1) // 2, k - 1 - (k - 1) // 2
+        before, after = (reach - 1) // 2, reach - 1 - (reach - 1) // 2
     else:
         before = after = 0 if padding == "valid" else padding
     x = np.pad(x, ((0, 0), (0, 0), (before, after)))
-    out = np.empty((x.shape[0], w.shape[0], (x.shape[2] - k) // stride + 1))
-    for i in range(out.shape[2]):
-        out[:, :, i] = np.einsum("nca,oca->no", x[:, :, i * stride:i * stride + k], w) + b
+    out = np.empty((x.shape[0], w.shape[0], (x.shape[2] - reach) // stride + 1))
+    c_per, o_per = x.shape[1] // groups, w.shape[0] // groups
+    for i, group in itertools.product(range(out.shape[2]), range(groups)):
+        window = x[:, group * c_per:(group + 1) * c_per, i * stride:i * stride + reach:dilation]
+        outputs = slice(group * o_per, (group + 1) * o_per)
+        out[:, outputs, i] = np.einsum("nca,oca->no", window, w[outputs]) + b[outputs]
     return out
 
 
+def sample_conv_transpose1d(draw):
+    groups, dilation, stride = (draw(st.integers(1, 2)) for _ in range(3))
+    k = draw(st.integers(1, 3))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    output_padding = draw(st.integers(0, stride - 1))
+    x_shape, unbatched = batch_shape(draw, c_in, draw(st.integers(1, 4)))
+    full = (x_shape[-1] - 1) * stride + dilation * (k - 1) + output_padding + 1  # the output length with no padding
+    arrays = [values(draw, x_shape, "real"), values(draw, (c_in, c_out // groups, k), "real"),
+              values(draw, (c_out,), "real")]
+    return arrays, {"stride": stride, "padding": draw(st.integers(0, min(1, (full - 1) // 2))),
+                    "output_padding": output_padding, "groups": groups, "dilation": dilation, "unbatched": unbatched}
+
+
+def np_conv_transpose1d(x, w, b, stride, padding, output_padding, groups, dilation):
+    """Each input element x[n, c, i] adds x * w[c, o, a] to output position i*stride + a*dilation - padding,
+    o among c's group's output channels."""
+    c_per, o_per, k = x.shape[1] // groups, w.shape[1], w.shape[2]
+    full = np.zeros((x.shape[0], o_per * groups, (x.shape[2] - 1) * stride + dilation * (k - 1) + 1 + output_padding))
+    for i, a, c in itertools.product(range(x.shape[2]), range(k), range(x.shape[1])):
+        group = c // c_per
+        full[:, group * o_per:(group + 1) * o_per, i * stride + a * dilation] += x[:, c, i, None] * w[c, :, a]
+    return full[:, :, padding:full.shape[2] - padding] + b[None, :, None]
+
+
 # ---------------------------------------------------------------- pools
+
+def pool_size(size, kernel, stride, padding, ceil_mode):
+    """PyTorch's rule (torch/nn/modules/pooling.py's docs): floor or ceil of (size + 2p - k) / s, plus one;
+    with ceil_mode, a last window that would start past the input and its left padding is dropped."""
+    count = math.ceil((size + 2 * padding - kernel) / stride) if ceil_mode else (size + 2 * padding - kernel) // stride
+    if ceil_mode and count * stride >= size + padding:
+        count -= 1
+    return count + 1
+
 
 def sample_pool1d(draw, domain="distinct"):
     k = draw(st.integers(1, 3))
     padding = draw(st.integers(0, k // 2))  # at most half the kernel, as PyTorch
     x_shape, unbatched = batch_shape(draw, draw(st.integers(1, 2)), draw(st.integers(max(k - 2 * padding, 1), 5)))
-    kwargs = {"kernel_size": k, "stride": draw(st.sampled_from([None, 1, 2])), "padding": padding,
-              "unbatched": unbatched}
+    kwargs = {"kernel_size": k, "stride": draw(st.sampled_from([None, 1, 2, 3])), "padding": padding,
+              "ceil_mode": draw(st.booleans()), "unbatched": unbatched}
     return [values(draw, x_shape, domain)], kwargs
 
 
-def np_pool1d(x, kernel_size, stride, padding, reduce, pad_value):
+def np_pool1d(x, kernel_size, stride, padding, ceil_mode, reduce, pad_value):
     stride = stride or kernel_size
-    x = np.pad(x, ((0, 0), (0, 0), (padding, padding)), constant_values=pad_value)
-    out = np.empty(x.shape[:2] + ((x.shape[2] - kernel_size) // stride + 1,))
+    out = np.empty(x.shape[:2] + (pool_size(x.shape[2], kernel_size, stride, padding, ceil_mode),))
+    # ceil_mode's last window may reach past the right padding: pad_value there too
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding + stride)), constant_values=pad_value)
     for i in range(out.shape[2]):
         out[:, :, i] = reduce(x[:, :, i * stride:i * stride + kernel_size], i * stride)
     return out
 
 
-def np_max_pool1d(x, kernel_size, stride, padding):
-    return np_pool1d(x, kernel_size, stride, padding, lambda window, start: window.max(axis=2), -np.inf)
+def np_max_pool1d(x, kernel_size, stride, padding, ceil_mode):
+    return np_pool1d(x, kernel_size, stride, padding, ceil_mode, lambda window, start: window.max(axis=2), -np.inf)
 
 
 def sample_avg_pool1d(draw):
@@ -89,13 +130,14 @@ def sample_avg_pool1d(draw):
     return arrays, {**kwargs, "count_include_pad": draw(st.booleans())}
 
 
-def np_avg_pool1d(x, kernel_size, stride, padding, count_include_pad):
+def np_avg_pool1d(x, kernel_size, stride, padding, ceil_mode, count_include_pad):
     length = x.shape[2]
 
     def mean(window, start):  # start: the window's first position in the padded input
-        inside = min(start + kernel_size, length + padding) - max(start, padding)
-        return window.sum(axis=2) / (kernel_size if count_include_pad else inside)
-    return np_pool1d(x, kernel_size, stride, padding, mean, 0.0)
+        if count_include_pad:  # the window's part inside x and its padding (ceil_mode's last one may reach past)
+            return window.sum(axis=2) / (min(start + kernel_size, length + 2 * padding) - start)
+        return window.sum(axis=2) / (min(start + kernel_size, length + padding) - max(start, padding))
+    return np_pool1d(x, kernel_size, stride, padding, ceil_mode, mean, 0.0)
 
 
 def sample_avg_pool2d(draw):
@@ -104,22 +146,23 @@ def sample_avg_pool2d(draw):
     shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(max(kh - 2 * padding[0], 1), 4)),
              draw(st.integers(max(kw - 2 * padding[1], 1), 4)))
     count_include_pad = draw(st.booleans())
-    kwargs = {"kernel_size": (kh, kw), "stride": draw(st.sampled_from([None, 1, 2, (2, 1)])), "padding": padding,
-              "count_include_pad": count_include_pad,
+    kwargs = {"kernel_size": (kh, kw), "stride": draw(st.sampled_from([None, 1, 2, (2, 1), (3, 2)])),
+              "padding": padding, "ceil_mode": draw(st.booleans()), "count_include_pad": count_include_pad,
               "divisor_override": draw(st.sampled_from([None, 3])) if count_include_pad else None}
     return [values(draw, shape, "grid")], kwargs
 
 
-def np_avg_pool2d(x, kernel_size, stride, padding, count_include_pad, divisor_override):
+def np_avg_pool2d(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     (kh, kw), (ph, pw) = kernel_size, padding
     sh, sw = (stride, stride) if isinstance(stride, int) else (stride or kernel_size)
     height, width = x.shape[2:]
-    x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    out = np.empty(x.shape[:2] + ((x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1))
+    out = np.empty(x.shape[:2] + (pool_size(height, kh, sh, ph, ceil_mode), pool_size(width, kw, sw, pw, ceil_mode)))
+    x = np.pad(x, ((0, 0), (0, 0), (ph, ph + sh), (pw, pw + sw)))  # ceil_mode's windows may reach past the padding
     for i, j in itertools.product(range(out.shape[2]), range(out.shape[3])):
         top, left = i * sh, j * sw
         inside = ((min(top + kh, height + ph) - max(top, ph)) * (min(left + kw, width + pw) - max(left, pw)))
-        divisor = divisor_override or (kh * kw if count_include_pad else inside)
+        padded = (min(top + kh, height + 2 * ph) - top) * (min(left + kw, width + 2 * pw) - left)
+        divisor = divisor_override or (padded if count_include_pad else inside)
         out[:, :, i, j] = x[:, :, top:top + kh, left:left + kw].sum(axis=(2, 3)) / divisor
     return out
 
@@ -217,6 +260,8 @@ def np_interpolate(x, mode, size=None, scale_factor=None, align_corners=None):
 ENTRIES = [
     ("F.conv1d", call_unbatched(lambda x, w, b, **kw: F.conv1d(x, w, b, **kw)), maybe_unbatched(np_conv1d),
      sample_conv1d),
+    ("F.conv_transpose1d", call_unbatched(lambda x, w, b, **kw: F.conv_transpose1d(x, w, b, **kw)),
+     maybe_unbatched(np_conv_transpose1d), sample_conv_transpose1d),
     ("F.max_pool1d", call_unbatched(F.max_pool1d), maybe_unbatched(np_max_pool1d), sample_pool1d),
     ("F.avg_pool1d", call_unbatched(F.avg_pool1d), maybe_unbatched(np_avg_pool1d), sample_avg_pool1d),
     ("F.avg_pool2d", F.avg_pool2d, np_avg_pool2d, sample_avg_pool2d),

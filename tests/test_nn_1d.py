@@ -47,12 +47,14 @@ def test_conv1d_signature_is_pytorchs():
 
 
 def test_conv1d_refuses_what_it_lacks_and_names_it():
-    with pytest.raises(NotImplementedError, match="Conv1d: dilation and groups other than 1 are not supported"):
-        nn.Conv1d(2, 4, 3, dilation=2)
-    with pytest.raises(NotImplementedError, match="Conv1d: dilation and groups"):
-        nn.Conv1d(2, 4, 3, groups=2)
-    with pytest.raises(NotImplementedError, match="conv1d: dilation and groups"):
-        F.conv1d(tg.randn(1, 2, 5), tg.randn(4, 2, 3), dilation=2)
+    with pytest.raises(ValueError, match="Conv1d: in_channels must be divisible by groups"):  # as PyTorch's
+        nn.Conv1d(2, 4, 3, groups=4)
+    with pytest.raises(ValueError, match="Conv1d: out_channels must be divisible by groups"):
+        nn.Conv1d(2, 3, 3, groups=2)
+    with pytest.raises(ValueError, match="Conv1d: groups must be a positive integer"):
+        nn.Conv1d(2, 4, 3, groups=0)
+    with pytest.raises(RuntimeError, match="conv1d: dilation should be greater than zero"):
+        F.conv1d(tg.randn(1, 2, 5), tg.randn(4, 2, 3), dilation=0)
     with pytest.raises(NotImplementedError, match="Conv2d: padding_mode='reflect' is not supported"):
         nn.Conv2d(2, 4, 3, padding_mode="reflect")
     with pytest.raises(ValueError, match="padding_mode must be one of"):
@@ -73,8 +75,13 @@ def test_conv1d_input_checks():
         conv(tg.randn(1, 2, 5, 5))
     with pytest.raises(RuntimeError, match=r"conv1d: input \(1, 3, 5\) and weight \(4, 2, 3\) do not fit"):
         conv(tg.randn(1, 3, 5))
-    with pytest.raises(RuntimeError, match=r"conv1d: the kernel \(3\) is longer than the padded input \(2"):
+    with pytest.raises(RuntimeError, match=r"conv1d: the kernel \(3, dilation 1\) is longer than the padded input \(2"):
         conv(tg.randn(1, 2, 2))
+    with pytest.raises(RuntimeError, match=r"conv1d: the kernel \(3, dilation 2\) is longer than the padded input \(4"):
+        F.conv1d(tg.randn(1, 2, 4), conv.weight, dilation=2)  # it spans 5
+    with pytest.raises(RuntimeError, match=r"conv1d: input \(1, 4, 5\) and weight \(4, 2, 3\) do not fit \(groups=1\)"):
+        conv(tg.randn(1, 4, 5))
+    assert F.conv1d(tg.randn(1, 4, 5), conv.weight, groups=2).shape == (1, 4, 3)  # 4 channels in 2 groups of 2
 
 
 def test_conv1d_hand_computed():
@@ -203,14 +210,10 @@ def test_pools_1d_unbatched_and_errors():
             fn(tg.randn(1, 2, 3, 4))
     with pytest.raises(RuntimeError, match="max_pool1d: input of shape .* is too small"):
         F.max_pool1d(tg.randn(1, 2, 2), 3)
-    with pytest.raises(NotImplementedError, match="MaxPool1d: ceil_mode=True is not supported"):
-        nn.MaxPool1d(2, ceil_mode=True)
     with pytest.raises(NotImplementedError, match="MaxPool2d: dilation=2 is not supported"):
         nn.MaxPool2d(2, dilation=2)
     with pytest.raises(NotImplementedError, match="AdaptiveMaxPool1d: return_indices=True"):
         nn.AdaptiveMaxPool1d(2, return_indices=True)
-    with pytest.raises(NotImplementedError, match="avg_pool2d: ceil_mode=True"):
-        F.avg_pool2d(tg.randn(1, 1, 4, 4), 2, ceil_mode=True)
     with pytest.raises(ValueError, match=r"adaptive_avg_pool1d: expected an int or a tuple of 1 int"):
         F.adaptive_avg_pool1d(tg.randn(1, 2, 6), (3, 2))
 

@@ -125,3 +125,20 @@ def test_split_conv_has_the_right_second_derivatives(split):
     split(True)
     x, w = (tg.tensor(RNG.standard_normal(shape), requires_grad=True) for shape in ((3, 2, 5, 5), (3, 2, 3, 3)))
     assert gradgradcheck(lambda x, w: F.conv2d(x, w, padding=1), [x, w])
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_grouped_dilated_and_transposed_convs_split_over_threads_give_identical_results(split, bias):
+    """groups (one product per group) and dilation in the slices, and conv_transpose2d (Conv2dInputGrad) forward."""
+    def block(x, w, wt, b=None, bt=None):
+        y = F.conv2d(x, w, b, padding=2, dilation=2, groups=2).relu()
+        return F.conv_transpose2d(y, wt, bt, stride=2, padding=1, output_padding=1, groups=2)
+    shapes = ((5, 4, 7, 6), (6, 2, 3, 3), (6, 2, 4, 3)) + (((6,), (4,)) if bias else ())
+    arrays = [RNG.standard_normal(shape) for shape in shapes]
+    state = RNG.bit_generator.state
+    split(False)
+    whole = values_and_gradients(block, arrays)
+    RNG.bit_generator.state = state
+    split(True)
+    for a, b in zip(whole, values_and_gradients(block, arrays)):
+        np.testing.assert_array_equal(a, b)

@@ -230,12 +230,14 @@ def test_max_pool2d_routes_gradient_to_the_first_maximum_on_ties():
 def test_conv_and_pool_errors_are_explained():
     with pytest.raises(RuntimeError, match=r"\(N, C, H, W\) or \(C, H, W\)"):  # (C, H, W) is fine: unbatched
         F.conv2d(tg.ones(5, 5), tg.ones(2, 3, 3, 3))
-    with pytest.raises(RuntimeError, match="same C"):
+    with pytest.raises(RuntimeError, match="with the input's C"):
         F.conv2d(tg.ones(1, 2, 5, 5), tg.ones(2, 3, 3, 3))
     with pytest.raises(RuntimeError, match="larger than the padded input"):
         F.conv2d(tg.ones(1, 3, 2, 2), tg.ones(2, 3, 3, 3))
-    with pytest.raises(NotImplementedError, match="groups"):
-        F.conv2d(tg.ones(1, 2, 5, 5), tg.ones(2, 1, 3, 3), groups=2)
+    with pytest.raises(RuntimeError, match=r"do not fit \(groups=2\).*\(out_channels, C/groups, kh, kw\)"):
+        F.conv2d(tg.ones(1, 2, 5, 5), tg.ones(2, 2, 3, 3), groups=2)
+    with pytest.raises(RuntimeError, match=r"weight \(3, 1, 3, 3\) must have a multiple of groups=2 in dim 0"):
+        F.conv2d(tg.ones(1, 2, 5, 5), tg.ones(3, 1, 3, 3), groups=2)
     with pytest.raises(RuntimeError, match="half of the kernel"):
         F.max_pool2d(tg.ones(1, 1, 4, 4), 2, padding=2)
     with pytest.raises(RuntimeError, match=r"avg_pool2d: expected \(N, C, H, W\)"):

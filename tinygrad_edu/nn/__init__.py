@@ -38,6 +38,8 @@ from .conv import (
     AvgPool2d,
     Conv1d,
     Conv2d,
+    ConvTranspose1d,
+    ConvTranspose2d,
     MaxPool1d,
     MaxPool2d,
 )
@@ -73,7 +75,7 @@ __all__ = [
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "Conv2d", "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Conv1d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d",
     "AdaptiveMaxPool1d", "GroupNorm", "ParameterList", "ParameterDict", "Upsample", "UpsamplingNearest2d",
-    "UpsamplingBilinear2d",
+    "UpsamplingBilinear2d", "ConvTranspose1d", "ConvTranspose2d",
     "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "SmoothL1Loss", "HuberLoss", "KLDivLoss", "MarginRankingLoss", "SoftMarginLoss", "TripletMarginLoss",

@@ -1,7 +1,9 @@
-"""Convolutions and pools: Conv1d and Conv2d, the max, average and adaptive pools in 1-D and 2-D,
-on batches (N, C, L) / (N, C, H, W) or one unbatched (C, L) / (C, H, W) input.
+"""Convolutions and pools: Conv1d and Conv2d, ConvTranspose1d and ConvTranspose2d, the max, average
+and adaptive pools in 1-D and 2-D, on batches (N, C, L) / (N, C, H, W) or one unbatched (C, L) /
+(C, H, W) input.
 
-The 1-D layers call the 1-D functions, which run the 2-D ones on a unit height (functional.py)."""
+The 1-D layers call the 1-D functions, which run the 2-D ones on a unit height (conv_functions.py,
+functional.py)."""
 
 from __future__ import annotations
 
@@ -13,79 +15,154 @@ from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from .conv_functions import conv_padding, ntuple, single
 from .module import Module, Parameter
 
-__all__ = ["Conv1d", "Conv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d",
+           "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
            "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d"]
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class _ConvNd(Module):
-    """What Conv1d and Conv2d share: weight (out_channels, in_channels, *kernel_size), bias (out_channels,).
+    """What the convolutions share: weight (out_channels, in_channels/groups, *kernel_size), or
+    (in_channels, out_channels/groups, *kernel_size) for a transposed one; bias (out_channels,).
     padding: an int, one int per spatial dim, 'valid' (none) or 'same' (the output keeps the input's
-    size; stride 1). dilation, groups and padding_mode other than PyTorch's defaults are not supported.
+    size; stride 1; not for transposed convolutions). padding_mode other than 'zeros' is not supported.
 
     PyTorch's initialisation: weight from kaiming_uniform_(a=sqrt(5)), i.e.
-    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = in_channels * prod(kernel_size); bias the same.
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = weight.shape[1] * prod(kernel_size)
+    (in_channels/groups * prod(kernel_size), or out_channels/groups * ... when transposed); bias the same.
     """
     spatial_dims = 0
+    transposed = False
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
-                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride, padding, dilation, groups: int,
+                 bias: bool, padding_mode: str, output_padding=0, device=None, dtype=None):
         super().__init__()
         name, dims = type(self).__name__, self.spatial_dims
-        if F.ntuple(dilation, dims, name) != (1,) * dims or groups != 1:
-            raise NotImplementedError(f"{name}: dilation and groups other than 1 are not supported")
+        if groups <= 0:
+            raise ValueError(f"{name}: groups must be a positive integer, got groups={groups}")
+        for what, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if channels % groups:
+                raise ValueError(f"{name}: {what} must be divisible by groups, got {what}={channels} and "
+                                 f"groups={groups}")
         if padding_mode not in PADDING_MODES:
             raise ValueError(f"{name}: padding_mode must be one of {list(PADDING_MODES)}, but got "
                              f"padding_mode={padding_mode!r}")
+        if self.transposed and padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {name}')
         if padding_mode != "zeros":
             raise NotImplementedError(f"{name}: padding_mode={padding_mode!r} is not supported, only 'zeros'. "
                                       "Hint: pad the input yourself with F.pad, then padding=0.")
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = F.ntuple(kernel_size, dims, name)
-        self.stride = F.ntuple(stride, dims, name)
+        self.kernel_size = ntuple(kernel_size, dims, name)
+        self.stride = ntuple(stride, dims, name)
+        if isinstance(padding, str) and self.transposed:
+            raise ValueError(f"{name}: padding must be an int or a tuple of ints, not {padding!r} ('same' and "
+                             "'valid' are the convolutions')")
         if isinstance(padding, str):  # checks 'same' and 'valid'; PyTorch keeps the string
-            F.conv_padding(padding, self.stride, name)
+            conv_padding(padding, self.stride, name)
             self.padding = padding
         else:
-            self.padding = F.ntuple(padding, dims, name)
-        self.padding_mode = padding_mode
-        self.weight = Parameter(np.empty((out_channels, in_channels) + self.kernel_size, dtype=dtype))
+            self.padding = ntuple(padding, dims, name)
+        self.dilation = ntuple(dilation, dims, name)
+        self.output_padding = ntuple(output_padding, dims, name)
+        self.groups, self.padding_mode = groups, padding_mode
+        if self.transposed:
+            shape = (in_channels, out_channels // groups) + self.kernel_size
+        else:
+            shape = (out_channels, in_channels // groups) + self.kernel_size
+        self.weight = Parameter(np.empty(shape, dtype=dtype))
         self.bias = Parameter(np.empty(out_channels, dtype=dtype)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
-            fan_in = self.in_channels * math.prod(self.kernel_size)
+            fan_in, _ = init.calculate_fan_in_and_fan_out(self.weight)
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
     def extra_repr(self) -> str:
+        dims = self.spatial_dims
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0,) * self.spatial_dims:
+        if self.padding != (0,) * dims:
             text += f", padding={self.padding}"
+        if self.dilation != (1,) * dims:
+            text += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * dims:
+            text += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         return text if self.bias is not None else text + ", bias=False"
 
 
 class Conv1d(_ConvNd):
-    """1-D convolution (cross-correlation) over (N, C, L) or (C, L), weight (out_channels, in_channels, k)."""
+    """1-D convolution (cross-correlation) over (N, C, L) or (C, L), weight (out_channels, in_channels/groups, k)."""
     spatial_dims = 1
 
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, device=device, dtype=dtype)
+
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding)
+        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
     """2-D convolution (cross-correlation) over (N, C, H, W) or (C, H, W),
-    weight (out_channels, in_channels, kh, kw)."""
+    weight (out_channels, in_channels/groups, kh, kw)."""
     spatial_dims = 2
 
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, device=device, dtype=dtype)
+
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class _ConvTransposeNd(_ConvNd):
+    """A transposed convolution: PyTorch's argument order (output_padding before groups, dilation after bias)."""
+    transposed = True
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
+                 groups: int = 1, bias: bool = True, dilation=1, padding_mode: str = "zeros", device=None,
+                 dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, output_padding, device, dtype)
+
+    def options(self, output_size) -> tuple:
+        """(stride, padding, output_padding, groups, dilation) for the function; output_size (which
+        PyTorch turns into an output_padding) is not supported."""
+        if output_size is not None:
+            raise NotImplementedError(f"{type(self).__name__}: output_size is not supported. Hint: give the "
+                                      "layer output_padding instead.")
+        return self.stride, self.padding, self.output_padding, self.groups, self.dilation
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """1-D transposed convolution over (N, C, L) or (C, L), weight (in_channels, out_channels/groups, k):
+    the length grows to (L - 1)*stride - 2*padding + dilation*(k - 1) + output_padding + 1."""
+    spatial_dims = 1
+
+    def forward(self, x: Tensor, output_size=None) -> Tensor:
+        return F.conv_transpose1d(x, self.weight, self.bias, *self.options(output_size))
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """2-D transposed convolution over (N, C, H, W) or (C, H, W), weight (in_channels, out_channels/groups,
+    kh, kw): each dim grows to (H - 1)*stride - 2*padding + dilation*(k - 1) + output_padding + 1
+    (DCGAN's generator: kernel 4, stride 2, padding 1 doubles H and W)."""
+    spatial_dims = 2
+
+    def forward(self, x: Tensor, output_size=None) -> Tensor:
+        return F.conv_transpose2d(x, self.weight, self.bias, *self.options(output_size))
 
 
 class _MaxPoolNd(Module):
@@ -94,7 +171,7 @@ class _MaxPoolNd(Module):
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices: bool = False,
                  ceil_mode: bool = False):
         super().__init__()
-        F.refuse_pool_options(type(self).__name__, dilation, ceil_mode, return_indices)
+        F.refuse_pool_options(type(self).__name__, dilation, return_indices)
         self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
         self.stride = kernel_size if stride is None or stride == [] else stride  # 0 is an error, not the default
@@ -108,14 +185,14 @@ class MaxPool1d(_MaxPoolNd):
     """Max pooling along L of (N, C, L) or (C, L)."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding)
+        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, ceil_mode=self.ceil_mode)
 
 
 class MaxPool2d(_MaxPoolNd):
     """Max pooling over H and W of (N, C, H, W) or (C, H, W)."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, ceil_mode=self.ceil_mode)
 
 
 class AvgPool1d(Module):
@@ -124,14 +201,13 @@ class AvgPool1d(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False, count_include_pad: bool = True):
         super().__init__()
-        F.refuse_pool_options("AvgPool1d", ceil_mode=ceil_mode)
-        self.kernel_size = (F.single(kernel_size, "AvgPool1d"),)
-        self.stride = self.kernel_size if stride is None or stride == [] else (F.single(stride, "AvgPool1d"),)
-        self.padding = (F.single(padding, "AvgPool1d"),)
+        self.kernel_size = (single(kernel_size, "AvgPool1d"),)
+        self.stride = self.kernel_size if stride is None or stride == [] else (single(stride, "AvgPool1d"),)
+        self.padding = (single(padding, "AvgPool1d"),)
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, count_include_pad=self.count_include_pad)
+        return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -144,14 +220,13 @@ class AvgPool2d(Module):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False, count_include_pad: bool = True,
                  divisor_override: int | None = None):
         super().__init__()
-        F.refuse_pool_options("AvgPool2d", ceil_mode=ceil_mode)
         self.kernel_size, self.padding = kernel_size, padding
         self.stride = kernel_size if stride is None or stride == [] else stride
         self.ceil_mode, self.count_include_pad, self.divisor_override = ceil_mode, count_include_pad, divisor_override
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, count_include_pad=self.count_include_pad,
-                            divisor_override=self.divisor_override)
+        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                            self.divisor_override)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

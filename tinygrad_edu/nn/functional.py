@@ -1,12 +1,12 @@
 """tinygrad_edu.nn.functional: the layers as plain functions (import ... as F).
 
 Everything here is built from Tensor ops, so it is differentiable to any
-order, except linear, log_softmax, conv2d and max_pool2d, which call the primitives
-in nn/ops.py for speed (conv1d and max_pool1d are those two on a unit height; erf, for
-gelu, is a primitive of math_ops.py). The losses live in nn/loss_functions.py, the less
-common activations (silu, elu, softplus, ...) in nn/activation_functions.py, normalize and
-the distances in nn/distance_functions.py, interpolate in nn/interpolation.py, and all
-are re-exported here.
+order, except linear, log_softmax, the convolutions and max_pool2d, which call the primitives
+in nn/ops.py for speed (max_pool1d is max_pool2d on a unit height; erf, for gelu, is a
+primitive of math_ops.py). The convolutions live in nn/conv_functions.py, the losses in
+nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
+nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
+interpolate in nn/interpolation.py, and all are re-exported here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd import no_grad
 from ..creation import stack
-from ..dtypes import check_same_dtype
 from ..piecewise_ops import LeakyRelu
 from ..random import generator
 from ..tensor import Tensor
@@ -40,6 +39,15 @@ from .activation_functions import (
     softplus,
     softsign,
 )
+from .conv_functions import (
+    check_1d,
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    pair,
+    single,
+)
 from .distance_functions import cosine_similarity, normalize, pairwise_distance
 from .interpolation import interpolate
 from .loss_functions import (
@@ -60,33 +68,14 @@ from .loss_functions import (
 __all__ = [
     "linear", "relu", "leaky_relu", "gelu", "erf", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
     "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-    "conv1d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "interpolate",
+    "conv1d", "conv_transpose1d", "conv_transpose2d",
+    "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "interpolate",
     "batch_norm", "layer_norm", "group_norm", "embedding", "pad",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
     "nll_loss", "silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
     "hardsigmoid", "logsigmoid", "mish", "glu", "normalize", "cosine_similarity", "pairwise_distance",
     "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
 ]
-
-
-def ntuple(value, n: int, name: str) -> tuple:
-    """3 -> (3,) * n; a tuple or list of n ints stays (as a tuple)."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != n:
-            what = "a pair of ints" if n == 2 else f"a tuple of {n} int"
-            raise ValueError(f"{name}: expected an int or {what}, got {value!r}")
-        return tuple(int(v) for v in value)
-    return (int(value),) * n
-
-
-def pair(value, name: str) -> tuple[int, int]:
-    """3 -> (3, 3); (2, 3) stays."""
-    return ntuple(value, 2, name)
-
-
-def single(value, name: str) -> int:
-    """3 -> 3 and (3,) -> 3: a 1-D layer's size, in the forms PyTorch accepts."""
-    return ntuple(value, 1, name)[0]
 
 
 # ---------------------------------------------------------------- linear and activations
@@ -177,59 +166,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 # ---------------------------------------------------------------- convolution and pooling
 
-def conv_padding(padding, stride: tuple, name: str):
-    """'valid' -> (0, 0); 'same' stays (its amount depends on the kernel); 3 -> (3, 3).
-    `stride` has one entry per spatial dim: 'same' needs them all 1."""
-    if not isinstance(padding, str):
-        return pair(padding, name)
-    if padding == "valid":
-        return (0, 0)
-    if padding != "same":
-        raise ValueError(f"{name}: padding must be an int, a pair of ints, 'same' or 'valid', not {padding!r}")
-    if any(step != 1 for step in stride):
-        raise ValueError(f"{name}: padding='same' is not supported for strided convolutions (stride {stride}). "
-                         "Hint: stride=1, or give the padding as numbers.")
-    return padding
-
-
-def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
-           dilation=1, groups: int = 1) -> Tensor:
-    """2-D cross-correlation on NCHW input with weight (out_channels, in_channels, kh, kw):
-    y[n, o, i, j] = b[o] + sum_{c, a, b} xp[n, c, i*sh + a, j*sw + b] * w[o, c, a, b].
-    Output size per spatial dim: (H + 2*padding - k) // stride + 1.
-
-    padding='valid' is 0; padding='same' (stride 1 only) keeps H and W: k - 1 zeros per
-    dim, (k - 1) // 2 before and the rest after (one more after for an even k), as PyTorch."""
-    if pair(dilation, "conv2d") != (1, 1) or groups != 1:
-        raise NotImplementedError("conv2d: dilation and groups other than 1 are not supported")
-    stride = pair(stride, "conv2d")
-    padding = conv_padding(padding, stride, "conv2d")
-    if x.ndim == 3 and weight.ndim == 4:  # unbatched (C, H, W), as PyTorch accepts: add N, run, drop it
-        return conv2d(x.unsqueeze(0), weight, bias, stride, padding).squeeze(0)
-    if x.ndim != 4 or weight.ndim != 4 or x.shape[1] != weight.shape[1]:
-        raise RuntimeError(f"conv2d: input {tuple(x.shape)} and weight {tuple(weight.shape)} do not fit: the input "
-                           "must be (N, C, H, W) or (C, H, W) and the weight (out_channels, C, kh, kw) with the same "
-                           "C. Hint: check in_channels, or the order of the input's dimensions.")
-    if padding == "same":
-        kh, kw = weight.shape[2:]
-        top, left = (kh - 1) // 2, (kw - 1) // 2
-        if kh % 2 and kw % 2:  # odd kernels: the same amount on both sides, the primitive pads
-            padding = (top, left)
-        else:  # an even kernel pads one more after than before: pad here, the primitive is symmetric
-            x, padding = x.pad((left, kw - 1 - left, top, kh - 1 - top)), (0, 0)
-    for size, k, p in zip(x.shape[2:], weight.shape[2:], padding):
-        if size + 2 * p < k:
-            raise RuntimeError(f"conv2d: the kernel {weight.shape[2:]} is larger than the padded input "
-                               f"{x.shape[2:]} (padding {padding})")
-    if bias is None:
-        return ops.Conv2dFunction.apply(x, weight, stride=stride, padding=padding)
-    if tuple(bias.shape) != (weight.shape[0],):
-        raise RuntimeError(f"conv2d: the bias has shape {bias.shape} but the weight {weight.shape} makes "
-                           f"{weight.shape[0]} output channels; the bias needs shape ({weight.shape[0]},)")
-    return ops.Conv2dFunction.apply(x, weight, bias, stride=stride, padding=padding)
-
-
-def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
+def pool_args(x: Tensor, kernel_size, stride, padding, ceil_mode: bool, name: str):
+    """kernel, stride, padding as pairs, and the output's (Ho, Wo) (PyTorch's rule, ops.pool_output_size)."""
     kernel = pair(kernel_size, name)
     stride = kernel if stride is None or stride == [] else pair(stride, name)
     padding = pair(padding, name)
@@ -242,51 +180,58 @@ def pool_args(x: Tensor, kernel_size, stride, padding, name: str):
                            "Hint: check the order of the input's dimensions.")
     if any(2 * p > k for p, k in zip(padding, kernel)):
         raise RuntimeError(f"{name}: padding {padding} should be at most half of the kernel {kernel}")
-    out = tuple((size + 2 * p - k) // s + 1 for size, k, s, p in zip(x.shape[2:], kernel, stride, padding))
+    out = tuple(ops.pool_output_size(*each, ceil_mode) for each in zip(x.shape[2:], kernel, stride, padding))
     if min(out) < 1:
         raise RuntimeError(f"{name}: input of shape {tuple(x.shape)} is too small for kernel {kernel}, "
                            f"stride {stride}, "
                            f"padding {padding}: the output size would be {out} "
-                           "((size + 2*padding - kernel) // stride + 1). Hint: a smaller kernel, or more padding.")
-    return kernel, stride, padding
+                           "((size + 2*padding - kernel) / stride + 1, rounded down, or up with ceil_mode). Hint: a "
+                           "smaller kernel, or more padding.")
+    return kernel, stride, padding, out
 
 
-def refuse_pool_options(name: str, dilation=1, ceil_mode: bool = False, return_indices: bool = False) -> None:
+def refuse_pool_options(name: str, dilation=1, return_indices: bool = False) -> None:
     """PyTorch's pooling options this library does not have: say so rather than ignore them."""
     if dilation not in (1, (1,), (1, 1), [1], [1, 1]):
         raise NotImplementedError(f"{name}: dilation={dilation!r} is not supported, only 1")
-    for option, value in (("ceil_mode", ceil_mode), ("return_indices", return_indices)):
-        if value:
-            raise NotImplementedError(f"{name}: {option}=True is not supported")
+    if return_indices:
+        raise NotImplementedError(f"{name}: return_indices=True is not supported")
 
 
-def max_pool(x: Tensor, kernel_size, stride, padding, name: str) -> Tensor:
+def max_pool(x: Tensor, kernel_size, stride, padding, ceil_mode: bool, name: str) -> Tensor:
     """max_pool2d and max_pool1d (on a unit height): the MaxPool2dFunction primitive."""
     if x.ndim == 3:  # unbatched (C, H, W)
-        return max_pool(x.unsqueeze(0), kernel_size, stride, padding, name).squeeze(0)
-    kernel, stride, padding = pool_args(x, kernel_size, stride, padding, name)
-    return ops.MaxPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding)
+        return max_pool(x.unsqueeze(0), kernel_size, stride, padding, ceil_mode, name).squeeze(0)
+    kernel, stride, padding, _ = pool_args(x, kernel_size, stride, padding, ceil_mode, name)
+    return ops.MaxPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding, ceil_mode=ceil_mode)
 
 
 def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
                return_indices: bool = False) -> Tensor:
-    """The maximum of each kernel-sized window, windows `stride` apart (default: kernel_size)."""
-    refuse_pool_options("max_pool2d", dilation, ceil_mode, return_indices)
-    return max_pool(x, kernel_size, stride, padding, "max_pool2d")
+    """The maximum of each kernel-sized window, windows `stride` apart (default: kernel_size).
+    ceil_mode=True keeps a last, partial window where the input does not divide evenly
+    (PyTorch's rule: it must start inside the input or its left padding)."""
+    refuse_pool_options("max_pool2d", dilation, return_indices)
+    return max_pool(x, kernel_size, stride, padding, ceil_mode, "max_pool2d")
 
 
-def avg_pool(x: Tensor, kernel_size, stride, padding, count_include_pad: bool, divisor_override, name: str):
+def avg_pool(x: Tensor, kernel_size, stride, padding, ceil_mode: bool, count_include_pad: bool, divisor_override,
+             name: str):
     """avg_pool2d and avg_pool1d (on a unit height). Composite: the sum of kh*kw strided slices,
     one per kernel offset, divided by the window's size (or by how many of its elements are
-    inside x, with count_include_pad=False; or by divisor_override)."""
+    inside x, with count_include_pad=False; or by divisor_override). A partial window of
+    ceil_mode is divided by how much of it lies inside x and its padding (inside x alone, with
+    count_include_pad=False), as PyTorch's."""
     if x.ndim == 3:  # unbatched (C, H, W)
-        return avg_pool(x.unsqueeze(0), kernel_size, stride, padding, count_include_pad, divisor_override,
-                        name).squeeze(0)
-    (kh, kw), (sh, sw), (ph, pw) = pool_args(x, kernel_size, stride, padding, name)
+        return avg_pool(x.unsqueeze(0), kernel_size, stride, padding, ceil_mode, count_include_pad,
+                        divisor_override, name).squeeze(0)
+    (kh, kw), (sh, sw), (ph, pw), (ho, wo) = pool_args(x, kernel_size, stride, padding, ceil_mode, name)
     height, width = x.shape[2:]
-    if ph or pw:
-        x = x.pad((pw, pw, ph, ph))
-    ho, wo = (x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1
+    # how far ceil_mode's last windows reach past the right padding: zeros there too, counted in no divisor
+    beyond_h = max(0, (ho - 1) * sh + kh - (height + 2 * ph))
+    beyond_w = max(0, (wo - 1) * sw + kw - (width + 2 * pw))
+    if ph or pw or beyond_h or beyond_w:
+        x = x.pad((pw, pw + beyond_w, ph, ph + beyond_h))
     total = None
     for a in range(kh):
         for b in range(kw):
@@ -294,18 +239,21 @@ def avg_pool(x: Tensor, kernel_size, stride, padding, count_include_pad: bool, d
             total = piece if total is None else total + piece
     if divisor_override:
         return total / divisor_override
-    if count_include_pad or not (ph or pw):
+    if not (beyond_h or beyond_w) and (count_include_pad or not (ph or pw)):
         return total / (kh * kw)
-    inside = np.pad(np.ones((height, width), dtype=x.dtype), ((ph, ph), (pw, pw)))  # 1 inside x, 0 in padding
+    if count_include_pad:  # 1 inside x and its padding
+        inside = np.ones((height + 2 * ph, width + 2 * pw), dtype=x.dtype)
+    else:  # 1 inside x, 0 in the padding
+        inside = np.pad(np.ones((height, width), dtype=x.dtype), ((ph, ph), (pw, pw)))
+    inside = np.pad(inside, ((0, beyond_h), (0, beyond_w)))
     counts = sliding_window_view(inside, (kh, kw))[::sh, ::sw].sum(axis=(2, 3))  # x's elements in each window
     return total / Tensor._wrap(counts.astype(x.dtype))
 
 
 def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """The mean of each window; zero padding counts unless count_include_pad=False."""
-    refuse_pool_options("avg_pool2d", ceil_mode=ceil_mode)
-    return avg_pool(x, kernel_size, stride, padding, count_include_pad, divisor_override, "avg_pool2d")
+    """The mean of each window; zero padding counts unless count_include_pad=False; ceil_mode as max_pool2d's."""
+    return avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, "avg_pool2d")
 
 
 def adaptive_bounds(size: int, out: int) -> list:
@@ -367,33 +315,6 @@ def adaptive_max_pool2d(x: Tensor, output_size, return_indices: bool = False) ->
 # (N, C, L) is (N, C, 1, L): each 1-D op is its 2-D form on that view, so it shares its primitive
 # and its derivatives (a reshape each way costs nothing next to the op).
 
-def check_1d(x: Tensor, name: str) -> None:
-    if x.ndim not in (2, 3):
-        raise RuntimeError(f"{name}: expected (N, C, L) or unbatched (C, L) input, got shape {tuple(x.shape)}. "
-                           "Hint: check the order of the input's dimensions (channels before length).")
-
-
-def conv1d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
-           dilation=1, groups: int = 1) -> Tensor:
-    """1-D cross-correlation on (N, C, L) input with weight (out_channels, in_channels, k):
-    y[n, o, i] = b[o] + sum_{c, a} xp[n, c, i*stride + a] * w[o, c, a], conv2d with a unit height.
-    Output length (L + 2*padding - k) // stride + 1; padding 'valid' and 'same' as conv2d's."""
-    if single(dilation, "conv1d") != 1 or groups != 1:
-        raise NotImplementedError("conv1d: dilation and groups other than 1 are not supported")
-    check_1d(x, "conv1d")
-    if weight.ndim != 3 or x.shape[-2] != weight.shape[1]:
-        raise RuntimeError(f"conv1d: input {tuple(x.shape)} and weight {tuple(weight.shape)} do not fit: the weight "
-                           "must be (out_channels, C, kernel_size) with the input's C in dim -2. Hint: check "
-                           "in_channels, or the order of the input's dimensions.")
-    check_same_dtype("conv1d", [t._data for t in (x, weight, bias) if t is not None])  # conv2d's would say conv2d
-    stride = single(stride, "conv1d")
-    padding = conv_padding(padding, (stride,), "conv1d") if isinstance(padding, str) else (0, single(padding, "conv1d"))
-    if isinstance(padding, tuple) and x.shape[-1] + 2 * padding[1] < weight.shape[2]:
-        raise RuntimeError(f"conv1d: the kernel ({weight.shape[2]}) is longer than the padded input "
-                           f"({x.shape[-1]} with padding {padding[1]})")
-    return conv2d(x.unsqueeze(-2), weight.unsqueeze(2), bias, (1, stride), padding).squeeze(-2)
-
-
 def pool1d_args(kernel_size, stride, padding, name: str) -> tuple:
     """kernel, stride and padding of a 1-D pool as its 2-D form's, with a unit height."""
     stride = None if stride is None or stride == [] else (1, single(stride, name))
@@ -402,20 +323,21 @@ def pool1d_args(kernel_size, stride, padding, name: str) -> tuple:
 
 def max_pool1d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
                return_indices: bool = False) -> Tensor:
-    """The maximum of each window of kernel_size along L, windows `stride` apart (default: kernel_size)."""
-    refuse_pool_options("max_pool1d", dilation, ceil_mode, return_indices)
+    """The maximum of each window of kernel_size along L, windows `stride` apart (default: kernel_size);
+    ceil_mode as max_pool2d's."""
+    refuse_pool_options("max_pool1d", dilation, return_indices)
     check_1d(x, "max_pool1d")
-    return max_pool(x.unsqueeze(-2), *pool1d_args(kernel_size, stride, padding, "max_pool1d"),
+    return max_pool(x.unsqueeze(-2), *pool1d_args(kernel_size, stride, padding, "max_pool1d"), ceil_mode,
                     "max_pool1d").squeeze(-2)
 
 
 def avg_pool1d(x: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Tensor:
-    """The mean of each window along L; zero padding counts unless count_include_pad=False."""
-    refuse_pool_options("avg_pool1d", ceil_mode=ceil_mode)
+    """The mean of each window along L; zero padding counts unless count_include_pad=False; ceil_mode as
+    max_pool2d's."""
     check_1d(x, "avg_pool1d")
-    return avg_pool(x.unsqueeze(-2), *pool1d_args(kernel_size, stride, padding, "avg_pool1d"), count_include_pad,
-                    None, "avg_pool1d").squeeze(-2)
+    return avg_pool(x.unsqueeze(-2), *pool1d_args(kernel_size, stride, padding, "avg_pool1d"), ceil_mode,
+                    count_include_pad, None, "avg_pool1d").squeeze(-2)
 
 
 def adaptive_avg_pool1d(x: Tensor, output_size) -> Tensor:

@@ -176,6 +176,10 @@ class CrossEntropyFunction(Primitive):
 
 
 # ---------------------------------------------------------------- convolution
+# A kernel of size k with dilation d reaches d*(k-1) + 1 input positions: its offsets are 0, d, 2d, ...
+# With groups G, the C input and O output channels are G blocks: output block k sees input block k only,
+# through weight rows k*O/G .. (k+1)*O/G - 1, each of C/G channels. Every matrix product below is then G
+# products, one per block (np.matmul over a leading axis of G); with G = 1 it is the one product.
 
 def valid_range(size: int, offset: int, stride: int, pad: int, out_size: int) -> tuple[int, int, int]:
     """The output positions i whose input position i*stride + offset - pad lies inside 0..size-1,
@@ -186,26 +190,27 @@ def valid_range(size: int, offset: int, stride: int, pad: int, out_size: int) ->
     return first, max(first, stop), first * stride + offset - pad
 
 
-def output_size(size: int, kernel: int, stride: int, pad: int) -> int:
-    return (size + 2 * pad - kernel) // stride + 1
+def output_size(size: int, kernel: int, stride: int, pad: int, dilation: int = 1) -> int:
+    return (size + 2 * pad - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def output_shape(x_shape: tuple, kernel: tuple, stride: tuple, padding: tuple) -> tuple:
+def output_shape(x_shape: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple = (1, 1)) -> tuple:
     """(Ho, Wo): the output's height and width for an (N, C, H, W) input."""
-    return tuple(output_size(size, k, s, p) for size, k, s, p in zip(x_shape[2:], kernel, stride, padding))
+    return tuple(output_size(*each) for each in zip(x_shape[2:], kernel, stride, padding, dilation))
 
 
-def columns_for(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, ones_row: bool = False) -> np.ndarray:
+def columns_for(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                ones_row: bool = False) -> np.ndarray:
     """A buffer for x's unrolled windows (im2col), of shape (N, C*kh*kw, Ho*Wo), empty for im2col to
     fill; with `ones_row`, one row more, filled with ones: the input the bias multiplies (Conv2dFunction)."""
-    ho, wo = output_shape(x.shape, kernel, stride, padding)
+    ho, wo = output_shape(x.shape, kernel, stride, padding, dilation)
     columns = np.empty((x.shape[0], x.shape[1] * kernel[0] * kernel[1] + ones_row, ho * wo), dtype=x.dtype)
     if ones_row:
         columns[:, -1] = 1
     return columns
 
 
-def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, columns: np.ndarray) -> None:
+def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, columns: np.ndarray) -> None:
     """Fill the first C*kh*kw rows of `columns` (see columns_for) with the windows of x unrolled:
     seen as (N, C, kh, kw, Ho, Wo), [:, :, a, b] holds the element at kernel offset (a, b) of every
     window. A matrix product with the weight as (O, C*kh*kw) is then the convolution.
@@ -216,48 +221,57 @@ def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, columns:
     Python's global lock back, and a thread that waits for it takes ~60 us to wake on the
     benchmarks' machine. One copy per kernel offset with its zero border was ~50 calls for a
     3x3 kernel, and no faster on one thread."""
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
     n, c, height, width = x.shape
     if ph or pw:
         padded = np.zeros((n, c, height + 2 * ph, width + 2 * pw), dtype=x.dtype)
         padded[:, :, ph:ph + height, pw:pw + width] = x
         x = padded
-    windows = sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]  # (N, C, Ho, Wo, kh, kw)
+    reach = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)  # the input a window spans; every dh-th, dw-th is used
+    windows = sliding_window_view(x, reach, axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]  # (N, C, Ho, Wo, kh, kw)
     rows = columns[:, :c * kh * kw].reshape(n, c, kh, kw, *windows.shape[2:4])  # a view: columns' rows split
     np.copyto(rows, windows.transpose(0, 1, 4, 5, 2, 3))
 
 
-def col2im(columns: np.ndarray, stride: tuple, padding: tuple, out: np.ndarray) -> None:
+def col2im(columns: np.ndarray, stride: tuple, padding: tuple, dilation: tuple, out: np.ndarray) -> None:
     """The adjoint of im2col: each window element of `columns` (N, C, kh, kw, Ho, Wo) added back
     where it came from, into `out`, zeros of x's shape (the padding is never made)."""
     _, _, kh, kw, ho, wo = columns.shape
     height, width = out.shape[2:]
-    (sh, sw), (ph, pw) = stride, padding
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     for a in range(kh):
-        i0, i1, row = valid_range(height, a, sh, ph, ho)
+        i0, i1, row = valid_range(height, a * dh, sh, ph, ho)
         for b in range(kw):
-            j0, j1, col = valid_range(width, b, sw, pw, wo)
+            j0, j1, col = valid_range(width, b * dw, sw, pw, wo)
             if i1 > i0 and j1 > j0:
                 out[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh, col:col + sw * (j1 - j0 - 1) + 1:sw] += \
                     columns[:, :, a, b, i0:i1, j0:j1]
 
 
-def weight_grad(g: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """sum over n of g[n] (O, Ho*Wo) @ columns[n]^T (Ho*Wo, rows): one product per batch element,
-    the batch split over the cores; summed over n once they are all done. Shape (O, rows)."""
+def in_groups(array: np.ndarray, groups: int, axis: int) -> np.ndarray:
+    """`array` with its `axis` split into (groups, size // groups): a view of each group's block."""
+    shape = array.shape
+    return array.reshape(shape[:axis] + (groups, shape[axis] // groups) + shape[axis + 1:])
+
+
+def weight_grad(g: np.ndarray, columns: np.ndarray, groups: int) -> np.ndarray:
+    """sum over n of g[n] (O, Ho*Wo) @ columns[n]^T (Ho*Wo, rows), group by group: one product per batch
+    element and group, the batch split over the cores; summed over n once they are all done.
+    Shape (O, rows // groups)."""
     n, o = g.shape[:2]
-    g = g.reshape(n, o, -1)
-    columns = columns.transpose(0, 2, 1)
-    products = np.empty((n, o, columns.shape[2]), dtype=np.result_type(g, columns))
+    g = in_groups(g.reshape(n, o, -1), groups, 1)  # (N, G, O/G, L)
+    columns = in_groups(columns, groups, 1).swapaxes(2, 3)  # (N, G, L, rows/G)
+    products = np.empty((n, groups, o // groups, columns.shape[3]), dtype=np.result_type(g, columns))
     over_batch(lambda s: np.matmul(g[s], columns[s], out=products[s]), n, columns.size)
-    return products.sum(axis=0)
+    return products.sum(axis=0).reshape(o, -1)
 
 
 class Conv2dFunction(Primitive):
-    """y[n, o, i, j] = b[o] + sum over c, a, b of xp[n, c, i*sh + a, j*sw + b] * w[o, c, a, b]
-    (xp: x padded with zeros; b optional), computed as one matrix product per batch
-    element: w as (O, C*kh*kw) times the unrolled windows (C*kh*kw, Ho*Wo). With more than
-    one thread the batch is split over them (cores.py), here and in the two adjoints.
+    """y[n, o, i, j] = b[o] + sum over c, a, b of xp[n, c', i*sh + a*dh, j*sw + b*dw] * w[o, c, a, b]
+    (xp: x padded with zeros; c' = c + (o's group) * C/G: see the comment above; b optional), computed
+    as one matrix product per batch element (and group): w as (O, C/G*kh*kw) times the unrolled windows
+    (C*kh*kw, Ho*Wo). With more than one thread the batch is split over them (cores.py), here and in
+    the two adjoints.
 
     y is linear in x and in w, so
       dL/dx = Conv2dInputGrad(g, w)   (each window's share of g, added back),
@@ -268,36 +282,41 @@ class Conv2dFunction(Primitive):
     all ones (columns_for): the product adds it, with no pass over y of its own, and a plain
     backward gets dL/db from the product that gives dL/dw (the sum of g times that row of ones),
     with no sum of its own either. (The two passes took 0.2 ms of benchmarks/conv.py's 4-5 ms
-    step.) A recorded backward (create_graph=True) sums g as an op; tests/test_ops.py checks that
+    step.) With groups the bias is added to y instead, as the row of ones would belong to one group.
+    A recorded backward (create_graph=True) sums g as an op; tests/test_ops.py checks that
     both give the same gradients. When w needs a gradient, forward keeps the unrolled windows
     for it, which would otherwise be unrolled again.
     """
 
     @staticmethod
-    def forward(ctx, x, w, b=None, stride=(1, 1), padding=(0, 0)):
+    def forward(ctx, x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1):
         ctx.save_for_backward(x, w)
-        ctx.stride, ctx.padding = stride, padding
+        ctx.options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
         n, o = x.shape[0], w.shape[0]
-        columns = columns_for(x, w.shape[2:], stride, padding, ones_row=b is not None)
+        ctx.bias_row = b is not None and groups == 1  # the bias folded into the product (see above)
+        columns = columns_for(x, w.shape[2:], stride, padding, dilation, ones_row=ctx.bias_row)
         if ctx.needs_input_grad[1]:
             ctx.columns = columns
-        weights = w.reshape(o, -1) if b is None else np.concatenate((w.reshape(o, -1), b[:, None]), axis=1)
+        weights = w.reshape(o, -1) if not ctx.bias_row else np.concatenate((w.reshape(o, -1), b[:, None]), axis=1)
+        weights = in_groups(weights, groups, 0)  # (G, O/G, C/G*kh*kw (+1))
         y = np.empty((n, o, columns.shape[2]), dtype=np.result_type(x, w))
 
         def one_slice(s):  # a slice of the batch: unroll its windows, multiply (the bias comes with them)
-            im2col(x[s], w.shape[2:], stride, padding, columns[s])
-            np.matmul(weights, columns[s], out=y[s])
+            im2col(x[s], w.shape[2:], stride, padding, dilation, columns[s])
+            np.matmul(weights, in_groups(columns[s], groups, 1), out=in_groups(y[s], groups, 1))
         over_batch(one_slice, n, columns.size)
-        return y.reshape((n, o) + output_shape(x.shape, w.shape[2:], stride, padding))
+        if b is not None and not ctx.bias_row:
+            y += b[:, None]
+        return y.reshape((n, o) + output_shape(x.shape, w.shape[2:], stride, padding, dilation))
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
-        needs = ctx.needs_input_grad
-        options = {"stride": ctx.stride, "padding": ctx.padding}
+        needs, options = ctx.needs_input_grad, ctx.options
         gx = Conv2dInputGrad.apply(g, w, x_shape=x.shape, **options) if needs[0] else None
-        if len(needs) == 3 and needs[1] and needs[2] and not Mode.grad_enabled:  # plain: w's and b's in one product
-            both = weight_grad(g._data, ctx.columns)  # (O, C*kh*kw + 1): the last column is b's
+        if len(needs) == 3 and needs[1] and needs[2] and ctx.bias_row and not Mode.grad_enabled:
+            # plain: w's and b's in one product
+            both = weight_grad(g._data, ctx.columns, 1)  # (O, C*kh*kw + 1): the last column is b's
             return gx, g._wrap(np.ascontiguousarray(both[:, :-1]).reshape(w.shape)), g._wrap(both[:, -1].copy())
         gw = Conv2dWeightGrad.apply(x, g, w_shape=w.shape, columns=ctx.columns, **options) if needs[1] else None
         if len(needs) == 2:
@@ -312,57 +331,67 @@ class Conv2dFunction(Primitive):
 
 
 class Conv2dInputGrad(Primitive):
-    """z = the adjoint of Conv2dFunction in its input (a transposed convolution): every
-    output gradient g[n, o, i, j] is spread back over the window it came from,
-    weighted by w. z has shape `x_shape`. Bilinear in (g, w):
-      dL/dg = Conv2dFunction(h, w),   dL/dw = Conv2dWeightGrad(h, g)   (h: the gradient of z)."""
+    """z = the adjoint of Conv2dFunction in its input (a transposed convolution, F.conv_transpose2d):
+    every output gradient g[n, o, i, j] is spread back over the window it came from, weighted by w,
+    plus b[c] when a bias is given (F.conv_transpose2d's). z has shape `x_shape`. Bilinear in (g, w):
+      dL/dg = Conv2dFunction(h, w),   dL/dw = Conv2dWeightGrad(h, g),   dL/db = the sum of h over n, i, j
+    (h: the gradient of z)."""
 
     @staticmethod
-    def forward(ctx, g, w, x_shape, stride, padding):
+    def forward(ctx, g, w, b=None, x_shape=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1):
         ctx.save_for_backward(g, w)
-        ctx.stride, ctx.padding = stride, padding
+        ctx.options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
         n, o, ho, wo = g.shape
-        _, c, kh, kw = w.shape
-        weights, g = w.reshape(o, -1).T, g.reshape(n, o, -1)
+        _, c_per_group, kh, kw = w.shape
+        weights = in_groups(w.reshape(o, -1), groups, 0).swapaxes(1, 2)  # (G, C/G*kh*kw, O/G)
+        g = in_groups(g.reshape(n, o, -1), groups, 1)  # (N, G, O/G, Ho*Wo)
         out = np.zeros(x_shape, dtype=np.result_type(weights, g))
 
         def one_slice(s):
-            columns = np.matmul(weights, g[s])
-            col2im(columns.reshape(-1, c, kh, kw, ho, wo), stride, padding, out[s])
-        over_batch(one_slice, n, n * c * kh * kw * ho * wo)
+            columns = np.matmul(weights, g[s])  # (n, G, C/G*kh*kw, Ho*Wo): group by group, C*kh*kw rows
+            col2im(columns.reshape(-1, c_per_group * groups, kh, kw, ho, wo), stride, padding, dilation, out[s])
+        over_batch(one_slice, n, n * c_per_group * groups * kh * kw * ho * wo)
+        if b is not None:
+            out += b.reshape(-1, 1, 1)
         return out
 
     @staticmethod
     def backward(ctx, h):
         g, w = ctx.saved_tensors
-        need_g, need_w = ctx.needs_input_grad
-        options = {"stride": ctx.stride, "padding": ctx.padding}
-        gg = Conv2dFunction.apply(h, w, **options) if need_g else None
-        gw = Conv2dWeightGrad.apply(h, g, w_shape=w.shape, **options) if need_w else None
-        return gg, gw
+        needs, options = ctx.needs_input_grad, ctx.options
+        gg = Conv2dFunction.apply(h, w, **options) if needs[0] else None
+        gw = Conv2dWeightGrad.apply(h, g, w_shape=w.shape, **options) if needs[1] else None
+        if len(needs) == 2:
+            return gg, gw
+        return gg, gw, (Sum.apply(Sum.apply(h, axes=(0,)), axes=(1, 2)) if needs[2] else None)
+
+    @classmethod
+    def name(cls) -> str:
+        return "ConvolutionBackward0"  # PyTorch's node for conv_transpose2d too
 
 
 class Conv2dWeightGrad(Primitive):
-    """z[o, c, a, b] = sum over n, i, j of g[n, o, i, j] * xp[n, c, i*sh + a, j*sw + b]:
-    the adjoint of Conv2dFunction in its weight. Bilinear in (x, g):
+    """z[o, c, a, b] = sum over n, i, j of g[n, o, i, j] * xp[n, c', i*sh + a*dh, j*sw + b*dw] (c' as in
+    Conv2dFunction): the adjoint of Conv2dFunction in its weight. Bilinear in (x, g):
       dL/dx = Conv2dInputGrad(g, h),   dL/dg = Conv2dFunction(x, h)   (h: the gradient of z).
     `columns`, when given, are x's unrolled windows (im2col), kept by Conv2dFunction's forward."""
 
     @staticmethod
-    def forward(ctx, x, g, w_shape, stride, padding, columns=None):
+    def forward(ctx, x, g, w_shape, stride, padding, dilation=(1, 1), groups=1, columns=None):
         ctx.save_for_backward(x, g)
-        ctx.stride, ctx.padding = stride, padding
+        ctx.options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
         if columns is None:
-            columns = columns_for(x, w_shape[2:], stride, padding)
-            im2col(x, w_shape[2:], stride, padding, columns)
-        rows = math.prod(w_shape[1:])  # of the windows (columns kept by a forward with a bias have a row of ones more)
-        return weight_grad(g, columns[:, :rows]).reshape(w_shape)
+            columns = columns_for(x, w_shape[2:], stride, padding, dilation)
+            im2col(x, w_shape[2:], stride, padding, dilation, columns)
+        rows = x.shape[1] * math.prod(w_shape[2:])  # of the windows (columns kept by a forward with a bias
+        # folded in have a row of ones more)
+        return weight_grad(g, columns[:, :rows], groups).reshape(w_shape)
 
     @staticmethod
     def backward(ctx, h):
         x, g = ctx.saved_tensors
         need_x, need_g = ctx.needs_input_grad
-        options = {"stride": ctx.stride, "padding": ctx.padding}
+        options = ctx.options
         gx = Conv2dInputGrad.apply(g, h, x_shape=x.shape, **options) if need_x else None
         gg = Conv2dFunction.apply(x, h, **options) if need_g else None
         return gx, gg
@@ -385,13 +414,24 @@ def window_pieces(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, o
     return pieces
 
 
+def pool_output_size(size: int, kernel: int, stride: int, pad: int, ceil_mode: bool) -> int:
+    """PyTorch's output size of a pool along one dim: (size + 2*pad - kernel) / stride + 1 rounded down,
+    or up with ceil_mode, less one if the last window would then start past the input and its left
+    padding (it would hold right padding only)."""
+    out = (size + 2 * pad - kernel + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1
+    return out
+
+
 def smallest_int(count: int):
     """The smallest signed integer dtype that holds 0..count-1 (int8 for any kernel up to 11x11)."""
     return np.int8 if count <= 127 else np.int16 if count <= 32767 else np.int32
 
 
 class MaxPool2dFunction(Primitive):
-    """y[n, c, i, j] = max of x over the window at (i*sh, j*sw) (padding counts as -inf).
+    """y[n, c, i, j] = max of x over the window at (i*sh, j*sw) (padding counts as -inf; with ceil_mode
+    the last windows may reach past the right padding, and what is past it counts as -inf too).
     dy/dx = 1 at the window's maximum (the first one, if several tie), 0 elsewhere:
     the gradient is routed back to where each maximum came from (MaxPool2dGrad).
 
@@ -399,9 +439,9 @@ class MaxPool2dFunction(Primitive):
     small integer (int8 for a 2x2 window: an eighth of a flat int64 index)."""
 
     @staticmethod
-    def forward(ctx, x, kernel, stride, padding):
+    def forward(ctx, x, kernel, stride, padding, ceil_mode=False):
         n, c = x.shape[:2]
-        out_size = output_shape(x.shape, kernel, stride, padding)
+        out_size = tuple(pool_output_size(*each, ceil_mode) for each in zip(x.shape[2:], kernel, stride, padding))
         out = np.empty((n, c) + out_size, dtype=x.dtype)
         best = np.empty((n, c) + out_size, dtype=smallest_int(kernel[0] * kernel[1]))
         over_batch(lambda s: max_pool(x[s], kernel, stride, padding, out[s], best[s]), n, x.size)
@@ -421,7 +461,7 @@ class MaxPool2dFunction(Primitive):
 def max_pool(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, out: np.ndarray, best: np.ndarray) -> None:
     """Fill `out` with the maximum of each window of x, and `best` with the offset in the window that holds it."""
     pieces = window_pieces(x, kernel, stride, padding, out.shape[2:])
-    if padding == (0, 0):  # the first offset is inside every window: start from it
+    if padding == (0, 0):  # the first offset is inside every window (ceil_mode's too): start from it
         out[...] = pieces[0][1]
         rest = pieces[1:]
     else:
