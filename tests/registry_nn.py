@@ -184,8 +184,34 @@ ACTIVATIONS = {  # name: (fn, NumPy reference, domain)
     "hardsigmoid": (lambda x: F.hardsigmoid(x * 2 + 0.1), lambda x: np_relu6(2 * x + 3.1) / 6, "grid"),
     "logsigmoid": (lambda x: F.logsigmoid(x * 10), lambda x: -np.logaddexp(0, -10 * x), "real"),
     "mish": (lambda x: F.mish(x * 2), lambda x: 2 * x * np.tanh(np.logaddexp(0, 2 * x)), "real"),
+    "hardshrink": (lambda x: F.hardshrink(x, 0.45), lambda x: np.where(np.abs(x) > 0.45, x, 0.0), "grid"),
+    "softshrink": (lambda x: F.softshrink(x, 0.45), lambda x: np.where(np.abs(x) > 0.45, x - 0.45 * np.sign(x), 0.0),
+                   "grid"),
+    "tanhshrink": (lambda x: F.tanhshrink(x), lambda x: x - np.tanh(x), "real"),
 }
 
 for _name, (_fn, _reference, _domain) in ACTIVATIONS.items():
     register(f"F.{_name}", _fn, _reference, unary(_domain))
 register("F.glu", lambda x, dim: F.glu(x, dim), np_glu, sample_glu)
+
+
+def sample_attention(draw):
+    """query (B, L, E), key (B, S, E), value (B, S, Ev), with or without the causal mask."""
+    batch, target, source = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    features, value_features = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    arrays = [values(draw, (batch, target, features), "real"), values(draw, (batch, source, features), "real"),
+              values(draw, (batch, source, value_features), "real")]
+    return arrays, {"is_causal": draw(st.booleans())}
+
+
+def np_attention(query, key, value, is_causal):
+    scores = query @ key.swapaxes(-1, -2) / np.sqrt(query.shape[-1])
+    if is_causal:
+        scores = np.where(np.tri(query.shape[-2], key.shape[-2], dtype=bool), scores, -np.inf)
+    weights = np_softmax(scores, -1)  # (the causal mask keeps key 0 for every query)
+    return weights @ value
+
+
+register("F.scaled_dot_product_attention",
+         lambda q, k, v, is_causal: F.scaled_dot_product_attention(q, k, v, is_causal=is_causal),
+         np_attention, sample_attention)

@@ -12,6 +12,7 @@ from .activation import (
     GELU,
     GLU,
     SELU,
+    Hardshrink,
     Hardsigmoid,
     Hardswish,
     Hardtanh,
@@ -25,9 +26,12 @@ from .activation import (
     SiLU,
     Softmax,
     Softplus,
+    Softshrink,
     Softsign,
     Tanh,
+    Tanhshrink,
 )
+from .attention import MultiheadAttention
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import (
     AdaptiveAvgPool1d,
@@ -44,7 +48,7 @@ from .conv import (
     MaxPool2d,
 )
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout
+from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .linear import Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
@@ -80,4 +84,5 @@ __all__ = [
     "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "SmoothL1Loss", "HuberLoss", "KLDivLoss", "MarginRankingLoss", "SoftMarginLoss", "TripletMarginLoss",
     "CosineSimilarity", "PairwiseDistance",
+    "Dropout1d", "Dropout2d", "Dropout3d", "MultiheadAttention", "Hardshrink", "Softshrink", "Tanhshrink",
 ]

@@ -1,7 +1,7 @@
 """Activation layers: ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax, and PyTorch's
 less common ones (SiLU, ELU, SELU, CELU, Softplus, Softsign, ReLU6, Hardtanh, Hardswish,
-Hardsigmoid, LogSigmoid, Mish, GLU), each a module around its function in nn.functional, with
-PyTorch's arguments and repr (`ELU(alpha=1.0, inplace=True)`)."""
+Hardsigmoid, LogSigmoid, Mish, GLU, Hardshrink, Softshrink, Tanhshrink), each a module around its
+function in nn.functional, with PyTorch's arguments and repr (`ELU(alpha=1.0, inplace=True)`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from . import functional as F
 from .module import Module
 
 __all__ = ["ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "SiLU", "ELU", "SELU", "CELU",
-           "Softplus", "Softsign", "ReLU6", "Hardtanh", "Hardswish", "Hardsigmoid", "LogSigmoid", "Mish", "GLU"]
+           "Softplus", "Softsign", "ReLU6", "Hardtanh", "Hardswish", "Hardsigmoid", "LogSigmoid", "Mish", "GLU",
+           "Hardshrink", "Softshrink", "Tanhshrink"]
 
 
 class InplaceActivation(Module):
@@ -221,3 +222,32 @@ class GLU(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+class Hardshrink(Module):
+    """x where |x| > lambd, 0 elsewhere."""
+
+    function = F.hardshrink
+
+    def __init__(self, lambd: float = 0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, x: Tensor) -> Tensor:
+        return type(self).function(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Softshrink(Hardshrink):
+    """x - lambd * sign(x) where |x| > lambd, 0 elsewhere."""
+
+    function = F.softshrink
+
+
+class Tanhshrink(Module):
+    """x - tanh(x)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.tanhshrink(x)

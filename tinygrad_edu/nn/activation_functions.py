@@ -1,5 +1,6 @@
 """More activation functions (re-exported by nn.functional): silu, elu, selu, celu, softplus,
-softsign, relu6, hardtanh, hardswish, hardsigmoid, logsigmoid, mish and glu, with PyTorch's formulas.
+softsign, relu6, hardtanh, hardswish, hardsigmoid, logsigmoid, mish, glu and the shrinks (hardshrink,
+softshrink, tanhshrink), with PyTorch's formulas.
 
 A module of its own so that functional.py stays a readable size. Each is composed of Tensor ops,
 so autograd writes its derivative and it is differentiable to any order. Where a function has
@@ -18,7 +19,7 @@ from ..piecewise_ops import Hardtanh
 from ..tensor import Tensor
 
 __all__ = ["silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
-           "hardsigmoid", "logsigmoid", "mish", "glu"]
+           "hardsigmoid", "logsigmoid", "mish", "glu", "hardshrink", "softshrink", "tanhshrink"]
 
 SELU_ALPHA = 1.6732632423543772848170429916717  # from Klambauer et al. 2017, PyTorch's constants
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -168,3 +169,29 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
                            f"(input of shape {tuple(input.shape)})")
     a, b = input.chunk(2, dim)
     return a * b.sigmoid()
+
+
+def shrunk(x: Tensor, lambd: float) -> Tensor:
+    """True outside [-lambd, lambd], and at NaN (which the shrinks pass through, as PyTorch's)."""
+    return ~((x >= -lambd) & (x <= lambd))
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x where |x| > lambd, 0 elsewhere. Slope 1 outside, 0 inside and at +-lambd themselves (PyTorch's)."""
+    floating_only(input, "hardshrink")
+    return input.where(shrunk(input, lambd), 0.0)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x - lambd above lambd, x + lambd below -lambd, 0 between: x - lambd * sign(x) outside.
+    Slope 1 outside, 0 inside and at +-lambd (PyTorch's)."""
+    floating_only(input, "softshrink")
+    if lambd < 0:
+        raise RuntimeError(f"softshrink: lambda must be in range [0, inf) for input dtype "
+                           f"{input.dtype.legacy_name}, but found {lambd}")
+    return (input - input.sign() * lambd).where(shrunk(input, lambd), 0.0)
+
+
+def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
+    """x - tanh(x). Slope tanh(x)**2."""
+    return input - input.tanh()

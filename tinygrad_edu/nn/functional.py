@@ -6,7 +6,8 @@ in nn/ops.py for speed (max_pool1d is max_pool2d on a unit height; erf, for gelu
 primitive of math_ops.py). The convolutions live in nn/conv_functions.py, the losses in
 nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
-interpolate in nn/interpolation.py, and all are re-exported here.
+interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
+scaled_dot_product_attention in nn/attention_functions.py, and all are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ..autograd import no_grad
 from ..creation import stack
 from ..piecewise_ops import LeakyRelu
-from ..random import generator
 from ..tensor import Tensor
 from . import ops
 from .activation_functions import (
@@ -28,6 +28,7 @@ from .activation_functions import (
     elu,
     floating_only,
     glu,
+    hardshrink,
     hardsigmoid,
     hardswish,
     hardtanh,
@@ -37,8 +38,11 @@ from .activation_functions import (
     selu,
     silu,
     softplus,
+    softshrink,
     softsign,
+    tanhshrink,
 )
+from .attention_functions import scaled_dot_product_attention
 from .conv_functions import (
     check_1d,
     conv1d,
@@ -49,6 +53,7 @@ from .conv_functions import (
     single,
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance
+from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
 from .interpolation import interpolate
 from .loss_functions import (
     binary_cross_entropy,
@@ -75,6 +80,8 @@ __all__ = [
     "nll_loss", "silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
     "hardsigmoid", "logsigmoid", "mish", "glu", "normalize", "cosine_similarity", "pairwise_distance",
     "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
+    "dropout1d", "dropout2d", "dropout3d", "hardshrink", "softshrink", "tanhshrink",
+    "scaled_dot_product_attention",
 ]
 
 
@@ -146,22 +153,6 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
 def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
     """x_i - logsumexp(x) along dim: stable for logits in the thousands (see ops.LogSoftmaxFunction)."""
     return x.log_softmax(softmax_dim(x.ndim, dim))
-
-
-def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
-    """Zero each element with probability p and scale the rest by 1/(1-p), so the
-    expected value is unchanged; the identity when not training. inplace=True changes the input."""
-    if not 0 <= p <= 1:
-        raise ValueError(f"dropout: probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0:
-        return input
-    if p == 1:
-        return applied(input, lambda x: x * 0, inplace, "dropout")
-    if not input.dtype.is_floating_point:  # the 1/(1-p) scale is a float, as PyTorch says
-        raise RuntimeError(f"dropout: result type Float can't be cast to the desired output type "
-                           f"{input.dtype.legacy_name}. Hint: convert first with x.float()")
-    keep = generator().random(input.shape) >= p
-    return applied(input, lambda x: x * (keep / (1 - p)).astype(x.dtype), inplace, "dropout")
 
 
 # ---------------------------------------------------------------- convolution and pooling

@@ -1,4 +1,4 @@
-"""Identity, Linear, Flatten and Unflatten."""
+"""Identity, Linear (and NonDynamicallyQuantizableLinear, its alias in MultiheadAttention), Flatten and Unflatten."""
 
 from __future__ import annotations
 
@@ -51,6 +51,11 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """nn.Linear under PyTorch's name for MultiheadAttention.out_proj (PyTorch marks it so that its
+    quantisation leaves it alone; here the name only keeps the layer's repr PyTorch's)."""
 
 
 class Flatten(Module):
