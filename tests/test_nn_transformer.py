@@ -235,24 +235,38 @@ def numerical_gradient(f, array, eps=1e-6):
 
 
 @pytest.mark.parametrize("norm_first", [False, True])
-def test_decoder_layer_gradients_of_inputs_and_parameters_match_finite_differences(norm_first):
-    weights = random_weights(nn.TransformerDecoderLayer(4, 2, 5))
-    layer = loaded(nn.TransformerDecoderLayer(4, 2, 5, norm_first=norm_first, dtype=tg.float64), weights)
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("kind", ["encoder", "decoder"])
+def test_layer_gradients_of_inputs_and_parameters_match_finite_differences(kind, batch_first, norm_first):
+    """A causal mask on the (self-)attention, a key padding mask on the last attention (the decoder's to memory)."""
     tgt, memory = RNG.standard_normal((3, 2, 4)), RNG.standard_normal((2, 2, 4))
     upstream = RNG.standard_normal((3, 2, 4))
-    padding = np.array([[False, True], [False, False]])
-    mine = [tg.tensor(tgt, requires_grad=True), tg.tensor(memory, requires_grad=True)]
-    out = layer(*mine, tgt_mask=tg.tensor(CAUSAL), memory_key_padding_mask=tg.tensor(padding))
-    (out * tg.tensor(upstream)).sum().backward()
+    if kind == "encoder":
+        make, arrays, padding = nn.TransformerEncoderLayer, [tgt], np.array([[False, True, False], [False] * 3])
+        masks = {"src_mask": CAUSAL, "src_key_padding_mask": padding}
+    else:
+        make, arrays, padding = nn.TransformerDecoderLayer, [tgt, memory], np.array([[False, True], [False, False]])
+        masks = {"tgt_mask": CAUSAL, "memory_key_padding_mask": padding}
+    weights = random_weights(make(4, 2, 5))
+    layer = loaded(make(4, 2, 5, norm_first=norm_first, batch_first=batch_first, dtype=tg.float64), weights)
+    mine = [tg.tensor(array.swapaxes(0, 1) if batch_first else array, requires_grad=True) for array in arrays]
+    out = layer(*mine, **{key: tg.tensor(value) for key, value in masks.items()})
+    (out * tg.tensor(upstream.swapaxes(0, 1) if batch_first else upstream)).sum().backward()
 
     def loss():
-        return (np_decoder_layer(tgt, memory, weights, 2, norm_first, masked(CAUSAL),
-                                 masked(padding)[:, None, None, :]) * upstream).sum()
-    for tensor, array in zip(mine, (tgt, memory)):
-        np.testing.assert_allclose(tensor.grad.detach().numpy(), numerical_gradient(loss, array), rtol=1e-5, atol=1e-6)
+        if kind == "encoder":
+            out = np_encoder_layer(tgt, weights, 2, norm_first, masked(CAUSAL) + masked(padding)[:, None, None, :])
+        else:
+            out = np_decoder_layer(tgt, memory, weights, 2, norm_first, masked(CAUSAL),
+                                   masked(padding)[:, None, None, :])
+        return (out * upstream).sum()
+    for tensor, array in zip(mine, arrays):
+        grad = tensor.grad.detach().numpy()
+        np.testing.assert_allclose(grad.swapaxes(0, 1) if batch_first else grad, numerical_gradient(loss, array),
+                                   rtol=1e-5, atol=1e-6)
     for name, parameter in layer.named_parameters():
-        np.testing.assert_allclose(parameter.grad.detach().numpy(), numerical_gradient(loss, weights[name]), rtol=1e-5,
-                                   atol=1e-6, err_msg=name)
+        np.testing.assert_allclose(parameter.grad.detach().numpy(), numerical_gradient(loss, weights[name]),
+                                   rtol=1e-5, atol=1e-6, err_msg=name)
 
 
 def test_encoder_layer_passes_gradcheck():
