@@ -208,6 +208,18 @@ def test_module_list_and_dict_register_their_children():
         net.blocks(tg.ones(2))
 
 
+def test_module_list_repr_folds_runs_of_children_that_print_alike():
+    blocks = nn.ModuleList([nn.ReLU(), nn.ReLU(), nn.Tanh(), nn.Linear(2, 2), nn.Linear(2, 2), nn.ReLU()])
+    assert repr(blocks) == ("ModuleList(\n  (0-1): 2 x ReLU()\n  (2): Tanh()\n  (3-4): 2 x Linear(in_features=2, "
+                            "out_features=2, bias=True)\n  (5): ReLU()\n)")  # torch 2.13's, written out
+    assert repr(nn.ModuleList()) == "ModuleList()"
+    assert repr(nn.ModuleList([nn.Tanh()])) == "ModuleList(\n  (0): Tanh()\n)"
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.ModuleList([torch.nn.ReLU(), torch.nn.ReLU(), torch.nn.Tanh(), torch.nn.Linear(2, 2),
+                                  torch.nn.Linear(2, 2), torch.nn.ReLU()])
+    assert repr(blocks) == repr(theirs)
+
+
 def test_loss_modules_match_functional():
     F = nn.functional
     logits, target = tg.randn(5, 3), tg.tensor([0, 2, 1, 1, -100])

@@ -90,6 +90,25 @@ class ModuleList(_Indexed):
     def forward(self, *args):
         raise NotImplementedError("ModuleList has no forward: iterate over it and call each module")
 
+    def __repr__(self) -> str:
+        """PyTorch's: a run of children that print alike is one entry, "(0-5): 6 x TransformerEncoderLayer(...)"."""
+        runs = []  # [first position, last position, text]
+        for position, module in enumerate(self):
+            text = repr(module).replace("\n", "\n  ")
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = position
+            else:
+                runs.append([position, position, text])
+        if not runs:
+            return "ModuleList()"
+        lines = []
+        for first, last, text in runs:
+            if first == last:
+                lines.append(f"({first}): {text}")
+            else:
+                lines.append(f"({first}-{last}): {last - first + 1} x {text}")
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+
 
 class ModuleDict(Module):
     """A dict of modules whose parameters the parent registers."""
