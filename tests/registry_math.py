@@ -1,6 +1,6 @@
 """Registry entries (see op_registry.py) for elementwise math: exp, log, the trigonometric and
 hyperbolic functions, erf, logit, relu and sigmoid, clamp, maximum/minimum, where, the dtype casts and
-identities that must keep a tensor in the graph, and the in-place form of each function."""
+identities that must keep a tensor in the graph, the in-place form of each function, and torch.special."""
 
 from __future__ import annotations
 
@@ -52,6 +52,21 @@ def np_erfinv(x):
     return scipy.special.erfinv(x)
 
 
+def np_gammaln(x):
+    import scipy.special
+    return scipy.special.gammaln(x)
+
+
+def np_digamma(x):
+    import scipy.special
+    return scipy.special.digamma(x)
+
+
+def np_trigamma(x):
+    import scipy.special
+    return scipy.special.polygamma(1, x)
+
+
 def np_frac(x):
     return x - np.trunc(x)
 
@@ -74,6 +89,8 @@ register("exp", lambda x: x.exp(), np.exp, unary())
 register("log", lambda x: x.log(), np.log, unary("positive"))
 register("sqrt", lambda x: x.sqrt(), np.sqrt, unary("positive"))
 register("abs", lambda x: x.abs(), np.abs, unary("grid"), covers=("abs", "__abs__"))
+register("sign", lambda x: x.sign(), np.sign, unary("offgrid"))
+register("sgn", lambda x: x.sgn(), np.sign, unary("offgrid"))
 register("sin", lambda x: x.sin(), np.sin, unary())
 register("cos", lambda x: x.cos(), np.cos, unary())
 register("tanh", lambda x: x.tanh(), np.tanh, unary())
@@ -160,3 +177,11 @@ register("logit_", lambda x: probability(x).logit_(), np_logit_of_probability, u
 register("atan2_", lambda y, x: full(y, x).atan2_(x), np.arctan2, binary("nonzero", "real"),
          covers=("atan2_", "arctan2_"))
 register("hypot_", lambda x, y: full(x, y).hypot_(y), np.hypot, binary("nonzero", "real"))
+
+# torch.special (special.py): the primitives Xlogy, Lgamma, Polygamma, and the composite sinc
+register("special.xlogy", lambda x, y: tg.special.xlogy(x, y), lambda x, y: x * np.log(y), binary("real", "positive"),
+         covers=())
+register("special.gammaln", lambda x: tg.special.gammaln(x), np_gammaln, unary("positive"), covers=())
+register("special.digamma", lambda x: tg.special.digamma(x), np_digamma, unary("positive"), covers=())
+register("special.polygamma", lambda x: tg.special.polygamma(1, x), np_trigamma, unary("positive"), covers=())
+register("special.sinc", lambda x: tg.special.sinc(x), np.sinc, unary("offgrid"), covers=())

@@ -40,6 +40,9 @@ CALLS = {  # label: call(lib, F, nn, inputs)
     "x.amin(1)": lambda lib, F, nn, i: i["x"].amin(1),
     "x.amin()": lambda lib, F, nn, i: i["x"].amin(),
     "x.minimum(y)": lambda lib, F, nn, i: i["x"].minimum(i["x"] * 2),
+    "x.min(y)": lambda lib, F, nn, i: i["x"].min(i["x"] * 2),
+    "x.sign()": lambda lib, F, nn, i: i["x"].sign(),
+    "x.sgn()": lambda lib, F, nn, i: i["x"].sgn(),
     "F.mse_loss": lambda lib, F, nn, i: F.mse_loss(i["x"], lib.zeros(3, 4)),
     "F.mse_loss(reduction='none')": lambda lib, F, nn, i: F.mse_loss(i["x"], lib.zeros(3, 4), reduction="none"),
     "F.binary_cross_entropy_with_logits":
@@ -125,6 +128,7 @@ PYTORCH = {
     "x.min()": "MinBackward1", "x.min(1).values": "MinBackward0", "x.amax(1)": "AmaxBackward0",
     "x.amax()": "AmaxBackward0", "x.amax((0, 1))": "AmaxBackward0", "x.amin(1)": "AminBackward0",
     "x.amin()": "AminBackward0", "x.minimum(y)": "MinimumBackward0",
+    "x.min(y)": "MinimumBackward0", "x.sign()": "SignBackward0", "x.sgn()": "SgnBackward0",
     "F.mse_loss": "MseLossBackward0", "F.mse_loss(reduction='none')": "MseLossBackward0",
     "F.binary_cross_entropy_with_logits": "BinaryCrossEntropyWithLogitsBackward0",
     "F.softmax": "SoftmaxBackward0", "x.softmax": "SoftmaxBackward0", "F.log_softmax": "LogSoftmaxBackward0",
@@ -164,8 +168,7 @@ STILL_DIFFERENT = {
     "1-D @ 2-D": "MatMulBackward0", "3-D @ 2-D": "MatMulBackward0",  # PyTorch: reshapes around an mm
     "3-D @ 3-D": "BmmBackward0",  # PyTorch: an UnsafeView over its BmmBackward0
     "2 / x": "DivBackward0",  # PyTorch: 2 * x.reciprocal(), a Mul over a Reciprocal
-    "x.clamp(min=tensor)": "MaximumBackward0",  # tensor bounds are maximum/minimum here
-    "x.minimum(y)": "NegBackward0",  # -maximum(-x, -y) here
+    "x.clamp(min=tensor)": "MaximumBackward0",  # tensor bounds are maximum and minimum here
     "nn.BatchNorm1d": "AddBackward0", "nn.LayerNorm": "AddBackward0",  # composite: ends in + bias
 }
 

@@ -146,8 +146,9 @@ def test_multihead_attention_refuses_what_it_lacks_by_name():
         attention(tg.randn(3, 4), tg.randn(3, 4), tg.randn(3, 4), attn_mask=tg.zeros(3, 2))
 
 
-def np_multihead(query, key, value, weights, heads, bias=0.0):
-    """MultiheadAttention's forward in NumPy on (L, N, E) inputs: output (L, N, E), weights (N, L, S) averaged."""
+def np_multihead(query, key, value, weights, heads, bias=0.0, zero_attn=False):
+    """MultiheadAttention's forward in NumPy on (L, N, E) inputs: output (L, N, E), weights (N, L, S) averaged
+    (S + 1 with zero_attn: a key and a value of zeros appended to each head's, and a 0 to the bias)."""
     w_in, b_in, w_out, b_out = (weights[name] for name in ("in_proj_weight", "in_proj_bias", "out_proj.weight",
                                                            "out_proj.bias"))
     embed = query.shape[-1]
@@ -155,6 +156,9 @@ def np_multihead(query, key, value, weights, heads, bias=0.0):
                  for i, x in enumerate((query, key, value))]
     # (T, N, E) -> (N, heads, T, head_dim)
     q, k, v = (x.reshape(x.shape[0], x.shape[1], heads, -1).transpose(1, 2, 0, 3) for x in projected)
+    if zero_attn:
+        k, v = (np.concatenate([x, np.zeros(x.shape[:2] + (1, x.shape[3]))], 2) for x in (k, v))
+        bias = np.concatenate([np.broadcast_to(bias, q.shape[:3] + (key.shape[0],)), np.zeros(q.shape[:3] + (1,))], 3)
     attention = np_softmax(q @ k.swapaxes(-1, -2) / math.sqrt(embed // heads) + bias)
     output = (attention @ v).transpose(2, 0, 1, 3).reshape(query.shape) @ w_out.T + b_out
     return output, attention.mean(1)
@@ -187,14 +191,36 @@ def test_multihead_attention_matches_numpy_batch_first_unbatched_and_masks():
     np.testing.assert_allclose(out.detach().numpy(), masked, rtol=1e-10)
 
 
-def test_multihead_attention_gradients_pass_gradcheck():
+def test_multihead_attention_add_zero_attn_appends_a_zero_key_and_value():
+    """Each query may also attend to a key of zeros (score 0) whose value is zeros: its weight takes a share
+    of the softmax and adds nothing, and a query whose keys are all masked attends to it alone (finite)."""
+    weights = {"in_proj_weight": RNG.standard_normal((24, 8)), "in_proj_bias": RNG.standard_normal(24),
+               "out_proj.weight": RNG.standard_normal((8, 8)), "out_proj.bias": RNG.standard_normal(8)}
+    query, key = RNG.standard_normal((3, 2, 8)), RNG.standard_normal((5, 2, 8))
+    padding = np.array([[False, True, False, False, True], [True, True, True, True, True]])  # batch 1: all masked
+    added = RNG.standard_normal((3, 5))  # a float attn_mask
+    bias = np.where(padding, -np.inf, 0)[:, None, None, :] + added
+    expected, expected_weights = np_multihead(query, key, key, weights, 2, bias, zero_attn=True)
+    attention = loaded(nn.MultiheadAttention(8, 2, add_zero_attn=True, dtype=tg.float64), weights)
+    out, averaged = attention(tg.tensor(query), tg.tensor(key), tg.tensor(key), key_padding_mask=tg.tensor(padding),
+                              attn_mask=tg.tensor(added))
+    assert averaged.shape == (2, 3, 6) and np.isfinite(out.detach().numpy()).all()
+    assert averaged[1, :, 5].tolist() == [1.0, 1.0, 1.0]  # all its keys masked: the zero key takes all
+    np.testing.assert_allclose(out.detach().numpy()[:, 1], np.broadcast_to(weights["out_proj.bias"], (3, 8)))
+    np.testing.assert_allclose(out.detach().numpy(), expected, rtol=1e-10)
+    np.testing.assert_allclose(averaged.detach().numpy(), expected_weights, rtol=1e-10)
+
+
+@pytest.mark.parametrize("add_zero_attn", [False, True])
+def test_multihead_attention_gradients_pass_gradcheck(add_zero_attn):
     tg.manual_seed(1)
-    attention = nn.MultiheadAttention(4, 2, dtype=tg.float64)
+    attention = nn.MultiheadAttention(4, 2, add_zero_attn=add_zero_attn, dtype=tg.float64)
     query, key = leaves(RNG.standard_normal((3, 1, 4)), RNG.standard_normal((2, 1, 4)))
     assert tg.gradcheck(lambda q, k: attention(q, k, k)[0], (query, key))
 
 
-def test_multihead_attention_matches_torch_with_its_state_dict():
+@pytest.mark.parametrize("add_zero_attn", [False, True])
+def test_multihead_attention_matches_torch_with_its_state_dict(add_zero_attn):
     torch = pytest.importorskip("torch")
     causal = np.triu(np.ones((4, 4), dtype=bool), 1)
     padding = np.array([[False, False, True, False], [True, False, False, False]])
@@ -205,11 +231,13 @@ def test_multihead_attention_matches_torch_with_its_state_dict():
              ({}, {"key_padding_mask": RNG.standard_normal((2, 4)), "attn_mask": RNG.standard_normal((4, 4))})]
     for batch_first in (False, True):
         for options, masks in cases:
-            theirs = torch.nn.MultiheadAttention(8, 2, batch_first=batch_first, dtype=torch.float64)
+            theirs = torch.nn.MultiheadAttention(8, 2, batch_first=batch_first, add_zero_attn=add_zero_attn,
+                                                 dtype=torch.float64)
             with torch.no_grad():
                 for parameter in theirs.parameters():
                     parameter.copy_(torch.tensor(RNG.standard_normal(tuple(parameter.shape))))
-            ours = loaded(nn.MultiheadAttention(8, 2, batch_first=batch_first, dtype=tg.float64),
+            ours = loaded(nn.MultiheadAttention(8, 2, batch_first=batch_first, add_zero_attn=add_zero_attn,
+                                                dtype=tg.float64),
                           {key: value.detach().numpy() for key, value in theirs.state_dict().items()})
             arrays = [RNG.standard_normal((2, 4, 8) if batch_first else (4, 2, 8)) for _ in range(3)]
             mine, reference = leaves(*arrays), [torch.tensor(a, requires_grad=True) for a in arrays]

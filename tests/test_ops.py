@@ -53,7 +53,7 @@ def test_gradgradcheck(name, data):
 # Public Tensor methods that are not differentiable ops (or not ops at all).
 NOT_DIFFERENTIABLE = {
     "backward", "detach", "numpy", "tolist", "item", "size", "dim", "numel", "requires_grad_", "retain_grad",
-    "register_hook", "long", "sign", "isnan", "isinf", "isfinite", "argmax", "argmin", "any", "all",
+    "register_hook", "long", "isnan", "isinf", "isfinite", "argmax", "argmin", "any", "all",
     "eq", "ne", "lt", "le", "gt", "ge", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
     "__and__", "__or__", "__invert__", "__bool__", "__float__", "__int__", "__index__", "__len__", "__iter__",
     "__repr__", "__array__", "__hash__", "__init__",
@@ -66,7 +66,7 @@ NOT_DIFFERENTIABLE = {
     "floor_divide", "floor_divide_", "__floordiv__", "__rfloordiv__", "__rmod__",
     # casts to non-floating dtypes, constants made by NumPy, and questions (test_tensor_api.py checks them)
     "byte", "cuda", "pin_memory", "is_pinned", "new_tensor", "new_full", "new_zeros", "new_ones",
-    "new_empty", "is_contiguous", "argsort", "floor", "ceil", "trunc", "round", "sgn",
+    "new_empty", "is_contiguous", "argsort", "floor", "ceil", "trunc", "round",
     "count_nonzero", "isclose", "allclose", "equal", "unique", "histc", "histogram", "logical_not", "logical_and",
     "logical_or", "logical_xor", "nonzero", "argwhere", "bincount", "data_ptr", "stride",
     "half",  # differentiable, but float16 is too coarse for finite differences

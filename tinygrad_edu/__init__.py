@@ -6,7 +6,7 @@
     x.grad  # tensor([2., 4.])
 """
 
-from . import accelerator, backends, cuda, data, linalg, nn, optim, return_types, utils
+from . import accelerator, backends, cuda, data, linalg, nn, optim, return_types, special, utils
 from .autograd import (
     detect_anomaly,
     enable_grad,
@@ -112,7 +112,7 @@ __all__ = [
     "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
     "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",
     "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load", "FileFormatError",
-    "accelerator", "backends", "cuda", "linalg", "return_types", "utils", "device", "get_default_device",
+    "accelerator", "backends", "cuda", "linalg", "return_types", "special", "utils", "device", "get_default_device",
     "set_default_device", "Generator", "default_generator", "initial_seed", "seed", "randint_like", "randperm",
     "multinomial", "bernoulli", "normal", "empty_like", "from_numpy", "as_tensor", "FloatTensor", "DoubleTensor",
     "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",

@@ -1,8 +1,8 @@
 """Tensor methods whose result is a constant: comparisons, bitwise and logical ops, argmax,
-argsort, floor, round, sign, isclose, unique, nonzero, histograms, ...
+argsort, floor, round, isclose, unique, nonzero, histograms, ...
 
 NumPy computes them and no graph node is made: their results have no gradient. PyTorch's
-gradient of floor, round, sign, ... is 0 almost everywhere anyway, and a comparison or an
+gradient of floor, round, ... is 0 almost everywhere anyway, and a comparison or an
 index is not a differentiable function of its input.
 
 ConstantMethods is a base class of Tensor (tensor.py): these are Tensor's methods, kept
@@ -71,7 +71,6 @@ class ConstantMethods:
     __ror__ = lambda self, other: self._bitwise(np.bitwise_or, other, "bitwise_or", True)
     __rxor__ = lambda self, other: self._bitwise(np.bitwise_xor, other, "bitwise_xor", True)
     __invert__ = bitwise_not = lambda self: self._bitwise(lambda x, _: np.invert(x), 0, "bitwise_not")
-    sign = lambda self: self._wrap(np.sign(self._data))
     isnan = lambda self: self._wrap(np.isnan(self._data))
     isinf = lambda self: self._wrap(np.isinf(self._data))
     isfinite = lambda self: self._wrap(np.isfinite(self._data))
@@ -93,7 +92,6 @@ class ConstantMethods:
     floor = lambda self: self._wrap(np.floor(self._data))  # noqa: E731
     ceil = lambda self: self._wrap(np.ceil(self._data))  # noqa: E731
     trunc = lambda self: self._wrap(np.trunc(self._data))  # noqa: E731
-    sgn = lambda self: self.sign()  # noqa: E731
     count_nonzero = lambda self, dim=None: self._wrap(np.asarray(np.count_nonzero(self._data, axis=dim)))  # noqa
 
     logical_not = lambda self: self._wrap(np.logical_not(self._data))  # noqa: E731

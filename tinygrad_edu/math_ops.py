@@ -1,15 +1,16 @@
 """More elementwise primitives: tan, the hyperbolic functions and their inverses, the error
-function family (erf, erfc, erfinv), atan2, hypot and logit.
+function family (erf, erfc, erfinv), atan2, hypot, logit, xlogy, and the log-gamma family (lgamma,
+polygamma: the derivative of lgamma is polygamma(0) = digamma, and of polygamma(n), polygamma(n + 1)).
 
 They are written as ops.py's are (an `Elementwise` op states f and its derivative from the input,
 an `ElementwiseFromOutput` op from the output), and live in a module of their own because ops.py
 holds the core set a learner reads first. Each is a primitive rather than a composite because
 the composite would be wrong somewhere: sinh as (exp(x) - exp(-x)) / 2 loses every digit for
 tiny x, hypot as sqrt(x**2 + y**2) overflows for |x| > 1e154 in float64, and NumPy has no erf
-at all (SciPy's scipy.special has it, vectorised).
+at all (SciPy's scipy.special has it, vectorised; lgamma and polygamma too).
 
 Where PyTorch pins a derivative at a pole or outside the domain (atan2 at (0, 0), logit outside
-[0, 1] or outside [eps, 1 - eps]), the op says so and tests/test_math_ops.py checks it.
+[0, 1] or outside [eps, 1 - eps], xlogy at x = 0), the op says so and tests/test_math_ops.py checks it.
 """
 
 from __future__ import annotations
@@ -201,3 +202,62 @@ class Logit(Primitive):
         inside = (x >= low) & (x <= high)
         slope = x * (1 - x)  # 1 in place of it outside, so that no 0 / 0 reaches a second derivative
         return (g / slope.where(inside, 1.0)).where(inside, outside)
+
+
+class Xlogy(Primitive):
+    """z = x * log(y), and 0 where x == 0 (even where log y is -inf or nan) unless y is nan.
+
+    dz/dx = log(y), with PyTorch's 0 where x == 0 and y <= 0 (the value is flat 0 there);
+    dz/dy = x / y. A primitive because the composite's 0 * log(0) = nan would need a `where`
+    that also blocks the slope log(y) at x = 0, which PyTorch keeps."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return scipy_special().xlogy(x, y).astype(np.result_type(x, y), copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        gx = gy = None
+        if need_x:
+            flat = (x == 0) & (y <= 0)
+            gx = g * y.where(~flat, 1.0).log()  # log 1 = 0 where the value is flat
+        if need_y:
+            gy = g * x / y
+        return gx, gy
+
+
+class Lgamma(Elementwise):
+    """z = log|Gamma(x)|.   dz/dx = digamma(x) = polygamma(0, x).   (inf at 0, -1, -2, ... and at
+    -inf, as PyTorch: SciPy gives -inf at -inf.)"""
+
+    @staticmethod
+    def numpy_function(x):
+        z = scipy_special().gammaln(x)
+        return in_dtype_of(x, np.where(np.isneginf(x), np.inf, z))
+
+    @staticmethod
+    def derivative(x):
+        return Polygamma.apply(x, n=0)
+
+
+class Polygamma(Primitive):
+    """z = polygamma(n, x), the n-th derivative of digamma(x) = Gamma'(x) / Gamma(x) (n = 0 is digamma).
+    dz/dx = polygamma(n + 1, x).   (Its value at the negative integers differs from PyTorch's for
+    n >= 1: SciPy says inf, PyTorch gives a large finite number or nan.)"""
+
+    @staticmethod
+    def forward(ctx, x, n=0):
+        ctx.save_for_backward(x)
+        ctx.n = n
+        return in_dtype_of(x, scipy_special().polygamma(n, x))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * Polygamma.apply(x, n=ctx.n + 1)
+
+    def name(self) -> str:
+        return "DigammaBackward0" if self.n == 0 else "PolygammaBackward0"

@@ -248,13 +248,36 @@ class Log(Elementwise):
         return 1 / x
 
 
+def sign_array(x: np.ndarray) -> np.ndarray:
+    """np.sign(x) with PyTorch's 0 at nan (NumPy says nan): for 10**6 float32 the mending pass costs
+    0.2 ms over np.sign's 0.8 (timeit, 2026-12-03); (x > 0) - (x < 0) costs as much, and 2 us more
+    on 100 elements."""
+    signs = np.asarray(np.sign(x))  # (of a 0-d array, np.sign gives a NumPy scalar)
+    if signs.dtype.kind == "f":
+        signs[np.isnan(signs)] = 0
+    return signs
+
+
 class Abs(Elementwise):
-    """z = |x|.   dz/dx = sign(x) (0 at x = 0, as PyTorch)."""
+    """z = |x|.   dz/dx = sign(x) (0 at x = 0 and at nan, as PyTorch).
+
+    Recorded, sign is a node (piecewise_ops.Sign, derivative 0), so the first derivative depends
+    on x and the second is zeros, as PyTorch's. A plain backward multiplies by sign_array on the
+    arrays instead: no Sign node to make (5 us a call)."""
     numpy_function = np.abs
 
     @staticmethod
     def derivative(x):
         return x.sign()
+
+    @staticmethod
+    def backward(ctx, g):
+        if Mode.grad_enabled:
+            return Elementwise.backward(ctx, g)
+        (x,) = ctx.saved_tensors
+        gx = sign_array(x._data)
+        gx *= g._data  # into sign_array's new array (g has x's shape and dtype): one array less to make
+        return g._wrap(gx)
 
 
 class Sin(Elementwise):
@@ -406,20 +429,40 @@ class Clamp(Primitive):
 
 
 class Maximum(Primitive):
-    """z = max(x, y) elementwise.   dz/dx = 1 where x > y, 1/2 where x == y, else 0."""
+    """z = max(x, y) elementwise.   dz/dx = 1 where x > y, 1/2 where x == y, 0 where x < y (and dz/dy
+    the other way round); where x or y is nan (z is nan) both get 1, as PyTorch's: it zeroes the
+    gradient only where the other input wins."""
+    numpy_function = np.maximum
 
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
-        return np.maximum(x, y)
+        return type(ctx).numpy_function(x, y)
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         need_x, need_y = ctx.needs_input_grad
-        half_ties = g * (x == y) * 0.5
-        return ((g * (x > y) + half_ties) if need_x else None,
-                (g * (y > x) + half_ties) if need_y else None)
+        loses, ties = type(ctx).loses, x == y
+        half_ties = g * ties * 0.5
+        return ((g * ~(loses(x, y) | ties) + half_ties) if need_x else None,
+                (g * ~(loses(y, x) | ties) + half_ties) if need_y else None)
+
+    @staticmethod
+    def loses(a, b):
+        """Where b alone is the maximum."""
+        return a < b
+
+
+class Minimum(Maximum):
+    """z = min(x, y) elementwise: Maximum's rule with the order turned round (dz/dx = 1 where x < y,
+    1/2 at ties, 1 at nan). Its own node, MinimumBackward0, as PyTorch's."""
+    numpy_function = np.minimum
+
+    @staticmethod
+    def loses(a, b):
+        """Where b alone is the minimum."""
+        return a > b
 
 
 class Where(Primitive):

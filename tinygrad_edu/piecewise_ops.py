@@ -1,5 +1,5 @@
 """relu, leaky_relu and hardtanh: the activations made of straight lines, as primitives whose
-gradient is a node of its own, as in PyTorch.
+gradient is a node of its own, as in PyTorch; and sign, made of flat ones, whose gradient is 0.
 
 Why they are not composed of `where` and `clamp`: their derivative is a constant on each piece,
 so their gradient is a selection of g (PyTorch's threshold_backward, leaky_relu_backward and
@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from .autograd import Mode
-from .ops import Primitive
+from .ops import Primitive, sign_array
 
-__all__ = ["PiecewiseLinear", "PiecewiseLinearBackward", "Relu", "LeakyRelu", "Hardtanh", "zero_where"]
+__all__ = ["PiecewiseLinear", "PiecewiseLinearBackward", "Relu", "LeakyRelu", "Hardtanh", "Sign", "Sgn", "zero_where"]
 
 
 def zero_where(g: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -131,3 +131,27 @@ class Hardtanh(PiecewiseLinear):
     @staticmethod
     def gradient(g, x, min_val, max_val):
         return zero_where(g, (x <= min_val) | (x >= max_val))
+
+
+class Sign(Primitive):
+    """z = -1, 0 or 1 as x < 0, x == 0 or x > 0 (and 0 at nan, as PyTorch; NumPy says nan).
+    dz/dx = 0: exact zeros, even where g is inf or nan (PyTorch's SignBackward0 gives zeros_like(g)).
+
+    A node rather than a constant so that abs's derivative g * sign(x), recorded, depends on x:
+    after `g, = grad(x.abs().sum(), x, create_graph=True)`, g requires grad and its own derivative
+    is zeros, as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, x):
+        if x.dtype == np.bool_:  # PyTorch's sign of a bool tensor is the tensor itself
+            return x.copy()
+        return sign_array(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g._wrap(np.zeros(g.shape, g.dtype))
+
+
+class Sgn(Sign):
+    """sgn(x): sign under PyTorch's other name (they differ on complex numbers, which are not here);
+    its own class for PyTorch's node name, SgnBackward0."""

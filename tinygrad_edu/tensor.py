@@ -323,6 +323,13 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
 
     __abs__ = abs
 
+    def sign(self):
+        """-1, 0 or 1 (0 at nan, as PyTorch), with gradient 0 (piecewise_ops.Sign)."""
+        return piecewise_ops.Sign.apply(self)
+
+    def sgn(self):
+        return piecewise_ops.Sgn.apply(self)
+
     def sin(self):
         return ops.Sin.apply(self)
 

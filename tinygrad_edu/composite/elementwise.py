@@ -1,6 +1,6 @@
 """Elementwise composites: functions of each element (log10, expm1, rsqrt, ...), minimum and lerp.
 
-Each is a line or two of primitives (Log, Exp, Mul, Sqrt, Div, Maximum), so autograd gives its
+Each is a line or two of primitives (Log, Exp, Mul, Sqrt, Div, Minimum), so autograd gives its
 derivative. log1p and expm1 add a constant correction so that their value is exact for tiny x.
 """
 
@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import broadcast_error
+from ..ops import Minimum
 
 
 def check_broadcast(op: str, *operands) -> None:
     """Raise, naming `op`, when the operands' shapes cannot be broadcast together (for
-    composites whose primitives would otherwise name themselves, e.g. minimum's maximum)."""
+    composites whose primitives would otherwise name themselves, e.g. pairwise_distance's sub)."""
     shapes = [tuple(x.shape) if hasattr(x, "_data") else np.shape(x) for x in operands]
     try:
         np.broadcast_shapes(*shapes)
@@ -22,9 +23,8 @@ def check_broadcast(op: str, *operands) -> None:
 
 
 def minimum(x, other):
-    """min(x, y) = -max(-x, -y) elementwise."""
-    check_broadcast("minimum", x, other)
-    return -(-x).maximum(-other)
+    """min(x, y) elementwise (ops.Minimum)."""
+    return Minimum.apply(x, other)
 
 
 def lerp(x, end, weight):

@@ -8,9 +8,11 @@ num_heads heads attends with its own slice of the projections:
     head h   = softmax(q_h k_h^T / sqrt(head_dim) + bias) v_h         (q_h: head h's head_dim features)
     output   = concat(heads) W_o^T + b_o                               (out_proj)
 
-where bias is -inf for the pairs the masks forbid. Composed from Tensor ops, so autograd writes
-the derivative. Only the common case is here: key and value of embed_dim features, no learnt
-bias_k/bias_v, no zero attention; the others are refused by name.
+where bias is -inf for the pairs the masks forbid. With add_zero_attn=True, each head's keys and
+values get one more row, all zeros (a place every query may attend to, which adds nothing to its
+output), and the masks a column of 0 for it, as PyTorch's multi_head_attention_forward. Composed
+from Tensor ops, so autograd writes the derivative. Key and value must have embed_dim features, and
+there is no learnt bias_k/bias_v; those are refused by name.
 """
 
 from __future__ import annotations
@@ -67,9 +69,8 @@ class MultiheadAttention(Module):
                 raise NotImplementedError(f"MultiheadAttention: {option}={value} different from embed_dim="
                                           f"{embed_dim} is not supported here (no separate q/k/v projections). "
                                           "Hint: project the key and value to embed_dim features first")
-        for option, value in (("add_bias_kv", add_bias_kv), ("add_zero_attn", add_zero_attn)):
-            if value:
-                raise NotImplementedError(f"MultiheadAttention: {option}=True is not supported here")
+        if add_bias_kv:
+            raise NotImplementedError("MultiheadAttention: add_bias_kv=True is not supported here")
         if embed_dim % num_heads:
             raise AssertionError(f"MultiheadAttention: embed_dim must be divisible by num_heads, got embed_dim="
                                  f"{embed_dim} and num_heads={num_heads}")
@@ -86,7 +87,7 @@ class MultiheadAttention(Module):
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype)
         self.bias_k = self.bias_v = None
-        self.add_zero_attn = False
+        self.add_zero_attn = add_zero_attn
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -150,11 +151,15 @@ class MultiheadAttention(Module):
             raise RuntimeError("MultiheadAttention: Need attn_mask if specifying the is_causal hint. You may use "
                                "the Transformer module method `generate_square_subsequent_mask` to create this mask.")
         q, k, v = self.heads(query, 0), self.heads(key, 1), self.heads(value, 2)
+        if self.add_zero_attn:  # one more key and value, all zeros, at the end of the sequence: S + 1 of each
+            k, v = F.pad(k, (0, 0, 0, 1)), F.pad(v, (0, 0, 0, 1))
         dropout_p = self.dropout if self.training else 0.0
         if is_causal and key_padding_mask is None and not need_weights:  # PyTorch then trusts the hint, not the mask
             attended, weights = F.scaled_dot_product_attention(q, k, v, None, dropout_p, is_causal=True), None
         else:
             bias = self.attention_bias(key_padding_mask, attn_mask, batch, target, source, query.dtype)
+            if self.add_zero_attn and bias is not None:
+                bias = F.pad(bias, (0, 1))  # the zero key may always be attended to
             if need_weights:  # a plain softmax, as PyTorch's: a query that may attend to nothing gives NaN
                 scores = (q @ k.transpose(-2, -1)) * (1 / math.sqrt(self.head_dim))
                 weights = (scores if bias is None else scores + bias).softmax(-1)
