@@ -1,4 +1,4 @@
-"""torch.use_deterministic_algorithms and torch.set_float32_matmul_precision: remembered, read back,
+"""torch.use_deterministic_algorithms, torch.set_float32_matmul_precision and the GPU flags: remembered, read back,
 checked as PyTorch checks them."""
 
 import inspect
@@ -45,3 +45,30 @@ def test_signatures_and_defaults_match_torch(name):
            [(p.name, p.kind, p.default) for p in inspect.signature(theirs).parameters.values()]
     if name.startswith(("are_", "is_", "get_")):
         assert ours() == theirs()
+
+
+def test_gpu_flags_that_scripts_set_are_there_and_change_nothing():
+    """nanoGPT's `torch.backends.cuda.matmul.allow_tf32 = True` and `torch.backends.cudnn.allow_tf32 = True`,
+    and the GPU questions training scripts ask, answered as PyTorch answers them without a GPU."""
+    assert tg.backends.cuda.matmul.allow_tf32 is False and tg.backends.cudnn.allow_tf32 is True
+    assert tg.backends.cuda.is_built() is False
+    assert tg.cuda.empty_cache() is None and tg.cuda.is_bf16_supported() is False
+    x = tg.tensor([[1.0, 2.0]])
+    before = (x @ x.T).item()
+    tg.backends.cuda.matmul.allow_tf32 = True
+    try:
+        assert (x @ x.T).item() == before == 5.0
+    finally:
+        tg.backends.cuda.matmul.allow_tf32 = False
+
+
+def test_gpu_flags_match_torch_without_a_gpu():
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("compares with PyTorch on a machine without a GPU")
+    matmul_flags = ["allow_tf32", "allow_fp16_reduced_precision_reduction", "allow_bf16_reduced_precision_reduction"]
+    assert [getattr(tg.backends.cuda.matmul, f) for f in matmul_flags] == \
+           [getattr(torch.backends.cuda.matmul, f) for f in matmul_flags]
+    assert tg.backends.cudnn.allow_tf32 == torch.backends.cudnn.allow_tf32
+    assert tg.backends.cuda.is_built() == torch.backends.cuda.is_built()
+    assert tg.cuda.is_bf16_supported() == torch.cuda.is_bf16_supported()
