@@ -172,10 +172,14 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
     if single:
         target = target.reshape(1)
     n_classes = log_probs.shape[1]
-    if target.shape != (log_probs.shape[0],) + log_probs.shape[2:]:
-        raise RuntimeError(f"nll_loss: input {tuple(input.shape)} needs a target of shape "
-                           f"{(log_probs.shape[0],) + log_probs.shape[2:]} (one class index per sample), "
-                           f"got {tuple(target.shape)}")
+    expected = (log_probs.shape[0], *log_probs.shape[2:])
+    if target.shape != expected:
+        hint = ""
+        if input.ndim > 2 and target.shape == tuple(input.shape[:-1]):  # GPT's (B, T, C) logits, (B, T) targets
+            hint = (". Hint: the classes are dim 1, not the last: flatten both, as in logits.view(B*T, C) "
+                    "with targets.view(B*T), or move the classes with logits.transpose(1, 2)")
+        raise RuntimeError(f"nll_loss: input {tuple(input.shape)} needs a target of shape {tuple(expected)} "
+                           f"(one class index per sample), got {tuple(target.shape)}{hint}")
     valid = target != ignore_index
     bad = valid & ((target < 0) | (target >= n_classes))
     if bad.any():
