@@ -446,6 +446,9 @@ def test_loss_argument_errors():
         F.cross_entropy(tg.ones(2, 3), np.array([0, 3]))
     with pytest.raises(RuntimeError, match="one class index per sample"):
         F.cross_entropy(tg.ones(2, 3), np.array([0, 1, 2]))
+    with pytest.raises(RuntimeError, match=r"target of shape \(2, 5\) \(one class index per sample\), got \(2, 4\)\. "
+                                           r"Hint: the classes are dim 1.*logits.view\(B\*T, C\)"):
+        F.cross_entropy(tg.ones(2, 4, 5), tg.zeros(2, 4, dtype=tg.long))  # "Let's build GPT": (B, T, C) logits
     with pytest.raises(RuntimeError, match=r"\(out_features, in_features\)"):
         F.linear(tg.ones(2, 3), tg.ones(3, 2))
 

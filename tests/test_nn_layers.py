@@ -134,6 +134,36 @@ def test_layer_forward_values():
     assert emb(tg.tensor([[1, 2]])).shape == (1, 2, 3)
 
 
+def embedding_from_pretrained(lib):
+    """What PyTorch's Embedding.from_pretrained gives: (repr, requires_grad, dtype, looked up, shared, grad, keys)."""
+    table = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=lib.float64)
+    frozen = lib.nn.Embedding.from_pretrained(table)
+    looked_up = frozen(lib.tensor([2, 0])).tolist()
+    table[0, 0] = 9.0  # the table is shared, not copied
+    trained = lib.nn.Embedding.from_pretrained(table, freeze=False, padding_idx=1)
+    trained(lib.tensor([1, 2, 2])).sum().backward()
+    return (repr(frozen), repr(trained), frozen.weight.requires_grad, trained.weight.requires_grad,
+            str(frozen.weight.dtype).rpartition(".")[2], looked_up, frozen.weight[0, 0].item(),
+            trained.weight.grad.tolist(), list(trained.state_dict()))
+
+
+EMBEDDING_FROM_PRETRAINED = ("Embedding(3, 2)", "Embedding(3, 2, padding_idx=1)", False, True, "float64",
+                             [[5.0, 6.0], [1.0, 2.0]], 9.0, [[0.0, 0.0], [0.0, 0.0], [2.0, 2.0]], ["weight"])
+
+
+def test_embedding_from_pretrained():
+    assert embedding_from_pretrained(tg) == EMBEDDING_FROM_PRETRAINED
+    with pytest.raises(AssertionError, match=r"2-dimensional .*got shape \(3,\)"):
+        nn.Embedding.from_pretrained(tg.ones(3))
+    with pytest.raises(NotImplementedError, match="max_norm"):
+        nn.Embedding.from_pretrained(tg.ones(3, 2), max_norm=1.0)
+
+
+def test_embedding_from_pretrained_matches_torch():
+    torch = pytest.importorskip("torch")
+    assert embedding_from_pretrained(torch) == EMBEDDING_FROM_PRETRAINED
+
+
 def test_batchnorm_module_matches_torch_train_and_eval():
     torch = pytest.importorskip("torch")
     for ours, theirs, shape in [(nn.BatchNorm2d(3, momentum=0.2), torch.nn.BatchNorm2d(3, momentum=0.2), (4, 3, 2, 2)),

@@ -1,7 +1,8 @@
 """A target that requires grad, as PyTorch 2.13 treats it: soft_margin_loss refuses it (PyTorch has
 no derivative of that loss for its labels), every other loss here takes it and gives the target its
 gradient. The twin without torch: the refusal and its message, and each target's gradient against
-finite differences (gradcheck); with torch, the same refusals and the same gradients as PyTorch's."""
+finite differences (gradcheck); with torch, the same refusals and the same gradients as PyTorch's.
+Also the target dtypes binary_cross_entropy (only the input's) and its logits form (floats) accept."""
 
 import numpy as np
 import pytest
@@ -72,3 +73,45 @@ def test_refusals_and_target_gradients_match_torch(name):
     call(F, *ours).backward()
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+# The DCGAN slip: labels made as full((N,), 1) are int64. (lib: the target's dtype, refused or not)
+BCE_TARGET_DTYPES = {"float32": False, "float64": True, "int64": True, "bool": True}
+BCE_WITH_LOGITS_TARGET_DTYPES = {"float32": False, "float64": False, "int64": True, "bool": True}
+
+
+def bce_calls(lib, dtype_name):
+    x = lib.tensor([0.5, 0.2], requires_grad=True)
+    target = lib.tensor([1, 0]).to(getattr(lib, dtype_name))
+    F_ = lib.nn.functional
+    return (lambda: F_.binary_cross_entropy(x, target), lambda: lib.nn.BCELoss()(x, target)), \
+           (lambda: F_.binary_cross_entropy_with_logits(x, target),)
+
+
+@pytest.mark.parametrize("dtype_name", list(BCE_TARGET_DTYPES))
+def test_bce_refuses_a_target_of_another_dtype_naming_the_fix(dtype_name):
+    plain, with_logits = bce_calls(tg, dtype_name)
+    for calls, refused, message in ((plain, BCE_TARGET_DTYPES, r"binary_cross_entropy: the target's dtype .*"
+                                     r"differs from the input's .*float32.*Hint: .*full\(\(N,\), 1.0\)"),
+                                    (with_logits, BCE_WITH_LOGITS_TARGET_DTYPES,
+                                     r"binary_cross_entropy_with_logits: the target must be floating point")):
+        for call in calls:
+            if refused[dtype_name]:
+                with pytest.raises(RuntimeError, match=message):
+                    call()
+            else:
+                assert np.isfinite(call().item())
+
+
+@pytest.mark.parametrize("dtype_name", list(BCE_TARGET_DTYPES))
+def test_bce_target_dtypes_refused_as_torch_refuses_them(dtype_name):
+    torch = pytest.importorskip("torch")
+    for lib in (torch, tg):
+        plain, with_logits = bce_calls(lib, dtype_name)
+        for calls, refused in ((plain, BCE_TARGET_DTYPES), (with_logits, BCE_WITH_LOGITS_TARGET_DTYPES)):
+            for call in calls:
+                if refused[dtype_name]:
+                    with pytest.raises(RuntimeError):
+                        call()
+                else:
+                    call()

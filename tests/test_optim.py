@@ -408,6 +408,34 @@ def test_repr_lists_groups():
     assert text.startswith("SGD (") and "Parameter Group 0" in text and "momentum: 0.9" in text
 
 
+ADAM_REPR = """Adam (
+Parameter Group 0
+    amsgrad: False
+    betas: (0.5, 0.999)
+    capturable: False
+    decoupled_weight_decay: False
+    differentiable: False
+    eps: 1e-08
+    foreach: None
+    fused: None
+    lr: 0.0002
+    maximize: False
+    weight_decay: 0
+)"""
+
+
+def test_repr_sorts_the_options_as_pytorch_does():
+    """The DCGAN tutorial's Adam(betas=(0.5, 0.999)), printed: options in alphabetical order, as PyTorch's repr."""
+    assert repr(optim.Adam([tg.tensor([1.0], requires_grad=True)], lr=0.0002, betas=(0.5, 0.999))) == ADAM_REPR
+
+
+def test_repr_matches_torch():
+    torch = pytest.importorskip("torch")
+    ours = optim.Adam([tg.tensor([1.0], requires_grad=True)], lr=0.0002, betas=(0.5, 0.999))
+    theirs = torch.optim.Adam([torch.ones(1, requires_grad=True)], lr=0.0002, betas=(0.5, 0.999))
+    assert repr(ours) == repr(theirs) == ADAM_REPR
+
+
 # ---------------------------------------------------------------- a step is all or nothing
 
 OPTIMIZERS = {

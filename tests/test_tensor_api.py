@@ -474,6 +474,22 @@ def test_masked_fill_tril_triu():
         x.masked_fill(tg.ones(3, 3), 0.0)
 
 
+def test_tril_triu_and_masked_fill_keep_the_dtype():
+    """A causal mask made as triu(ones(T, T, dtype=bool), 1) stays bool, so nn.MultiheadAttention takes it;
+    masked_fill casts its value to x's dtype (1.5 into a long tensor is 1), as PyTorch's do."""
+    square = tg.ones(3, 3, dtype=tg.bool)
+    assert tg.triu(square, diagonal=1).dtype == tg.bool and square.tril().dtype == tg.bool
+    assert tg.tril(tg.ones(2, 2, dtype=tg.int32)).dtype == tg.int32
+    mask = tg.tensor([True, False, True])
+    filled = tg.ones(3, dtype=tg.long).masked_fill(mask, 2.5)
+    assert filled.dtype == tg.long and filled.tolist() == [2, 1, 2]
+    assert tg.ones(3, dtype=tg.bool).masked_fill(mask, 0).tolist() == [False, True, False]
+    value = tg.tensor(2.0, dtype=tg.float64, requires_grad=True)
+    filled = tg.ones(3, requires_grad=True).masked_fill(mask, value)
+    filled.sum().backward()
+    assert filled.dtype == tg.float32 and value.grad.item() == 2.0
+
+
 def test_shape_and_matrix_helpers():
     x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert x.mm(x).tolist() == (x @ x).tolist() and tg.bmm(x[None], x[None]).shape == (1, 2, 2)
@@ -649,6 +665,9 @@ TORCH_CASES = {
     "tril": lambda m: matrix(m).tril(),
     "triu(-1)": lambda m: m.triu(matrix(m), -1),
     "masked_fill": lambda m: matrix(m).masked_fill(matrix(m) > 1, -9.0),
+    "masked_fill long 2.5": lambda m: m.ones(3, dtype=m.long).masked_fill(m.tensor([True, False, True]), 2.5),
+    "masked_fill float64 0-d": lambda m: m.ones(3).masked_fill(m.tensor([True, False, True]), m.tensor(2.0).double()),
+    "tril triu bool": lambda m: (m.ones(3, 3, dtype=m.bool).tril(), m.triu(m.ones(2, 3, dtype=m.bool), 1)),
     "flip": lambda m: matrix(m).flip(0, 1),
     "roll": lambda m: matrix(m).roll(1, 1),
     "roll flat": lambda m: matrix(m).roll(2),

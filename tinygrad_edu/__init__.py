@@ -52,6 +52,8 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .memory import keep_freed_memory as _keep_freed_memory
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
 from .serialization import FileFormatError, load, save
+from .switches import *  # noqa: F403 -- use_deterministic_algorithms, set_float32_matmul_precision, ...
+from .switches import __all__ as _switch_names
 from .tensor import (
     BoolTensor,
     ByteTensor,
@@ -120,4 +122,4 @@ __all__ = [
     "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
-] + _function_names
+] + _function_names + _switch_names

@@ -3,12 +3,12 @@
     device = "cuda" if tinygrad_edu.cuda.is_available() else "cpu"   # -> "cpu"
 
 Seeding calls that scripts make "just in case" (manual_seed, manual_seed_all)
-do nothing, as in PyTorch on a machine without a GPU.
+and empty_cache do nothing, as in PyTorch on a machine without a GPU.
 """
 
 from __future__ import annotations
 
-__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all"]
+__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "empty_cache", "is_bf16_supported"]
 
 
 def is_available() -> bool:
@@ -27,3 +27,12 @@ def manual_seed(seed: int) -> None:
 
 def manual_seed_all(seed: int) -> None:
     """Nothing to seed without a GPU (tinygrad_edu.manual_seed seeds the CPU generator)."""
+
+
+def empty_cache() -> None:
+    """No GPU memory to hand back."""
+
+
+def is_bf16_supported(including_emulation: bool = True) -> bool:
+    """False: no GPU (and NumPy has no bfloat16)."""
+    return False

@@ -4,6 +4,7 @@ here they are plain attributes that change nothing (NumPy on the CPU is determin
 enabled = True
 deterministic = False
 benchmark = False
+allow_tf32 = True
 
 
 def is_available() -> bool:

@@ -63,13 +63,18 @@ def median(x, dim=None, keepdim=False):
 
 
 def masked_fill(x, mask, value):
-    """x with `value` wherever `mask` is True (mask broadcasts against x). `value` may be a 0-d tensor."""
+    """x with `value` wherever `mask` is True (mask broadcasts against x). `value` may be a 0-d tensor.
+    The result keeps x's dtype, as PyTorch's: the value is cast to it (1.5 into a long tensor is 1)."""
     mask = np.asarray(mask)  # a Tensor too (through its __array__)
     if mask.dtype != np.bool_:
         raise RuntimeError(f"masked_fill: expected a boolean mask, got {mask.dtype}. Hint: compare first, "
                            "e.g. x.masked_fill(mask == 0, value)")
     if hasattr(value, "ndim") and value.ndim != 0:
         raise RuntimeError(f"masked_fill: only supports a 0-dimensional value tensor, got shape {value.shape}")
+    if hasattr(value, "ndim"):
+        value = value.to(x.dtype)
+    else:
+        value = np.asarray(value).astype(x._data.dtype)
     return x.where(~mask, value)
 
 
@@ -79,7 +84,7 @@ def triangle(x, diagonal: int, lower: bool, op: str):
     rows, cols = x.shape[-2:]
     below = np.tri(rows, cols, diagonal, dtype=bool)  # True where column <= row + diagonal
     keep = below if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
-    return x.where(keep, 0)
+    return x.where(keep, False)  # False is every dtype's zero and, unlike 0, keeps a bool x bool
 
 
 def tril(x, diagonal: int = 0):

@@ -2,7 +2,7 @@
 
 Each function overwrites the tensor's values in place (under no_grad, so it
 works on Parameters), draws from the library's generator (so manual_seed
-makes it reproducible) and returns the tensor.
+makes it reproducible), or from `generator=` when one is given, and returns the tensor.
 
 fan_in = size(1) * receptive field, fan_out = size(0) * receptive field, where the
 receptive field is the product of the dims after the first two (kh * kw for a
@@ -17,10 +17,11 @@ import warnings
 import numpy as np
 
 from ..autograd import no_grad
-from ..random import generator
+from ..creation import tensor as as_tensor
+from ..random import numpy_rng
 from ..tensor import Tensor
 
-__all__ = ["calculate_gain", "uniform_", "normal_", "zeros_", "ones_", "constant_", "xavier_uniform_",
+__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "zeros_", "ones_", "constant_", "xavier_uniform_",
            "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
 
 
@@ -59,14 +60,32 @@ def calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     """Values drawn from U(a, b)."""
-    return fill(tensor, generator().uniform(a, b, tensor.shape))
+    return fill(tensor, numpy_rng(generator, "uniform_").uniform(a, b, tensor.shape))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Values drawn from N(mean, std**2)."""
-    return fill(tensor, generator().normal(mean, std, tensor.shape))
+    return fill(tensor, numpy_rng(generator, "normal_").normal(mean, std, tensor.shape))
+
+
+def normal_cdf(x: float) -> float:
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator=None) -> Tensor:
+    """Values drawn from N(mean, std**2) truncated to [a, b]. a and b are values, not numbers of stds:
+    trunc_normal_(w, std=0.02) cuts at +-2, 100 stds out, so nothing. Drawn as PyTorch draws them, by
+    the inverse CDF: u uniform in [2 Phi(alpha) - 1, 2 Phi(beta) - 1] with alpha = (a - mean) / std,
+    beta = (b - mean) / std, then mean + std sqrt(2) erfinv(u), clamped to [a, b] against rounding."""
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+    low, high = 2 * normal_cdf((a - mean) / std) - 1, 2 * normal_cdf((b - mean) / std) - 1
+    u = as_tensor(numpy_rng(generator, "trunc_normal_").uniform(low, high, tensor.shape))  # float64
+    return fill(tensor, (u.erfinv() * (std * math.sqrt(2.0)) + mean).clamp(a, b))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -90,21 +109,21 @@ def is_empty(tensor: Tensor) -> bool:
     return False
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
     if is_empty(tensor):
         return tensor
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / float(fan_in + fan_out))
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     """N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     if is_empty(tensor):
         return tensor
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
 def kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
@@ -116,18 +135,18 @@ def kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float
 
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
-                     nonlinearity: str = "leaky_relu") -> Tensor:
+                     nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
     """U(-bound, bound) with bound = gain * sqrt(3 / fan) (He et al., 2015); gain from
     calculate_gain(nonlinearity, a). nn.Linear uses a = sqrt(5), giving bound = 1/sqrt(fan_in)."""
     if is_empty(tensor):
         return tensor
     bound = math.sqrt(3.0) * kaiming_std(tensor, a, mode, nonlinearity)
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
-                    nonlinearity: str = "leaky_relu") -> Tensor:
+                    nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
     """N(0, std**2) with std = gain / sqrt(fan)."""
     if is_empty(tensor):
         return tensor
-    return normal_(tensor, 0.0, kaiming_std(tensor, a, mode, nonlinearity))
+    return normal_(tensor, 0.0, kaiming_std(tensor, a, mode, nonlinearity), generator)

@@ -106,6 +106,10 @@ def binary_cross_entropy(input: Tensor, target, weight=None, reduction: str = "m
     (so p = 0 or 1 gives a large finite loss, not Inf). `input` holds probabilities:
     for raw scores use binary_cross_entropy_with_logits, which is more stable."""
     target = as_target(target, input, "binary_cross_entropy", same_shape=True)
+    if target.dtype != input.dtype:  # PyTorch: "Found dtype Long but expected Float"
+        raise RuntimeError(f"binary_cross_entropy: the target's dtype {target.dtype} differs from the input's "
+                           f"{input.dtype}. Hint: make the labels floats of the output's dtype, e.g. "
+                           "full((N,), 1.0) rather than full((N,), 1), or target.to(input.dtype).")
     if input._data.size and (input._data.min() < 0 or input._data.max() > 1):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1. "
                            "Hint: apply sigmoid first, or use binary_cross_entropy_with_logits on the logits.")
@@ -130,6 +134,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target, weight=None, reducti
     Infinite logits are clamped to +-(largest float / 4) first, so the gradient stays finite
     (0 there); PyTorch gives a NaN loss at x = -inf."""
     target = as_target(target, input, "binary_cross_entropy_with_logits", same_shape=True)
+    if not target.is_floating_point():  # PyTorch refuses them too, in words about casting
+        raise RuntimeError(f"binary_cross_entropy_with_logits: the target must be floating point (probabilities), "
+                           f"got {target.dtype}. Hint: target.float()")
     if np.isinf(input._data).any():
         big = float(np.finfo(input._data.dtype).max) / 4
         input = input.clamp(-big, big)
@@ -165,10 +172,14 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
     if single:
         target = target.reshape(1)
     n_classes = log_probs.shape[1]
-    if target.shape != (log_probs.shape[0],) + log_probs.shape[2:]:
-        raise RuntimeError(f"nll_loss: input {tuple(input.shape)} needs a target of shape "
-                           f"{(log_probs.shape[0],) + log_probs.shape[2:]} (one class index per sample), "
-                           f"got {tuple(target.shape)}")
+    expected = (log_probs.shape[0], *log_probs.shape[2:])
+    if target.shape != expected:
+        hint = ""
+        if input.ndim > 2 and target.shape == tuple(input.shape[:-1]):  # GPT's (B, T, C) logits, (B, T) targets
+            hint = (". Hint: the classes are dim 1, not the last: flatten both, as in logits.view(B*T, C) "
+                    "with targets.view(B*T), or move the classes with logits.transpose(1, 2)")
+        raise RuntimeError(f"nll_loss: input {tuple(input.shape)} needs a target of shape {tuple(expected)} "
+                           f"(one class index per sample), got {tuple(target.shape)}{hint}")
     valid = target != ignore_index
     bad = valid & ((target < 0) | (target >= n_classes))
     if bad.any():

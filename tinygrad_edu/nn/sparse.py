@@ -29,6 +29,21 @@ class Embedding(Module):
         self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype))
         self.reset_parameters()
 
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze: bool = True, padding_idx: int | None = None, max_norm=None,
+                        norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Embedding:
+        """An Embedding whose table is `embeddings` (2-D; shared, not copied, as in PyTorch), left out of
+        training (requires_grad=False) unless freeze=False."""
+        if embeddings.ndim != 2:
+            raise AssertionError(f"Embedding.from_pretrained: embeddings are expected to be 2-dimensional "
+                                 f"(num_embeddings, embedding_dim), got shape {tuple(embeddings.shape)}")
+        if max_norm is not None or scale_grad_by_freq or sparse:
+            raise NotImplementedError("Embedding.from_pretrained: max_norm, scale_grad_by_freq and sparse are not "
+                                      "supported. Hint: leave them at their defaults")
+        embedding = cls(*embeddings.shape, padding_idx=padding_idx, dtype=embeddings.dtype)
+        embedding.weight = Parameter(embeddings, requires_grad=not freeze)
+        return embedding
+
     def reset_parameters(self) -> None:
         init.normal_(self.weight)
         if self.padding_idx is not None:

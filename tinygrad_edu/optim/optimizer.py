@@ -107,7 +107,7 @@ class Optimizer:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
             lines.append(f"Parameter Group {i}")
-            lines += [f"    {key}: {value}" for key, value in group.items() if key != "params"]
+            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]  # sorted, as PyTorch
         return "\n".join(lines) + "\n)"
 
     # ------------------------------------------------------------ groups
