@@ -17,6 +17,7 @@ from .autograd import (
     no_grad,
     set_grad_enabled,
 )
+from .autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .creation import (
     arange,
     as_tensor,
@@ -48,7 +49,6 @@ from .creation import (
 from .device import device, get_default_device, set_default_device
 from .functions import *  # noqa: F403 -- exp, add, matmul, ...: the function forms of Tensor methods, with out=
 from .functions import __all__ as _function_names
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .memory import keep_freed_memory as _keep_freed_memory
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
 from .serialization import FileFormatError, load, save

@@ -12,6 +12,7 @@ a graph is freed the moment its last tensor is dropped.
 - engine.py    run_backward, grad, hooks
 - mode.py      no_grad, enable_grad, set_grad_enabled, detect_anomaly, set_detect_anomaly
 - functional.py  jacobian, hessian, vjp, jvp, hvp, vhp (PyTorch's torch.autograd.functional)
+- gradcheck.py   gradcheck, gradgradcheck: autograd's derivatives against finite differences
 
 This package imports nothing from the rest of tinygrad_edu.
 """
@@ -30,6 +31,7 @@ from .engine import (
     unbroadcast,
 )
 from .function import Function, TensorBase
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .mode import (
     Mode,
     check_finite,
@@ -49,6 +51,7 @@ from .variable import Variable as Variable  # PyTorch's pre-0.4 name: returns a 
 __all__ = [
     "Function", "no_grad", "inference_mode", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "run_backward", "grad", "TensorBase",
+    "gradcheck", "gradgradcheck", "GradcheckError",
     # for the rest of the package: the engine's helpers and the switches every op reads
     "RemovableHandle", "retain", "seed_gradient", "topological_order", "unbroadcast", "Mode", "check_finite",
     "module_stack", "user_frame", "backward_observers",

@@ -15,7 +15,7 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.autograd import Function
-from tinygrad_edu.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from tinygrad_edu.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 from .grading import CheckResult, find_target, first_difference, fmt, to_numpy
 

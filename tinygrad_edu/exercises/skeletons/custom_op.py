@@ -38,7 +38,7 @@ class SiLU(Function):
 
 
 if __name__ == "__main__":
-    from tinygrad_edu.gradcheck import gradcheck, gradgradcheck
+    from tinygrad_edu.autograd.gradcheck import gradcheck, gradgradcheck
     x = tg.randn(5, dtype=tg.float64, requires_grad=True)
     y = SiLU.apply(x)
     y.sum().backward()

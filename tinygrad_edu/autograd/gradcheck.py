@@ -7,19 +7,24 @@ Autograd gives the same Jacobian one row at a time: backward with a
 one-hot grad_output e_k returns row k. Both are computed in float64 and
 compared element by element.
 
-Use it on your own functions:
+Use it on your own functions (`tinygrad_edu.gradcheck`, or `torch.autograd.gradcheck`'s
+name, `tinygrad_edu.autograd.gradcheck`):
 
->>> x = Tensor(np.random.randn(3), dtype=np.float64, requires_grad=True)
+>>> x = tg.randn(3, dtype=tg.float64, requires_grad=True)
 >>> gradcheck(lambda x: (x * x.sin()).sum(), (x,))
 True
+
+It lives in autograd because PyTorch puts it there; like the engine it knows tensors only
+through TensorBase, and makes the tensors it needs with `type(x)._wrap(array)`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .autograd import no_grad
-from .tensor import Tensor, grad, tensor
+from .engine import grad
+from .function import TensorBase
+from .mode import no_grad
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
@@ -36,18 +41,25 @@ def float64_copies(inputs) -> tuple:
     """float64 copies of the inputs, so that the differences are exact enough."""
     copies = []
     for x in inputs:
-        if isinstance(x, Tensor) and np.issubdtype(x.dtype, np.floating):
-            copies.append(tensor(x._data.astype(np.float64), requires_grad=x.requires_grad))
+        if isinstance(x, TensorBase) and x._data.dtype.kind == "f":
+            copies.append(leaf(x, x._data.astype(np.float64), x.requires_grad))
         else:
             copies.append(x)
     return tuple(copies)
+
+
+def leaf(like, array, requires_grad: bool):
+    """A new leaf tensor (of like's type) around `array`."""
+    t = type(like)._wrap(array)
+    t.requires_grad = requires_grad
+    return t
 
 
 def evaluate(fn, inputs) -> list:
     """fn's floating outputs, flattened to float64 arrays."""
     # np.array copies: an output may be a view of the input we are about to nudge again
     return [np.array(o._data, dtype=np.float64).ravel() for o in as_tuple(fn(*inputs))
-            if isinstance(o, Tensor) and np.issubdtype(o.dtype, np.floating)]
+            if isinstance(o, TensorBase) and o._data.dtype.kind == "f"]
 
 
 def numerical_jacobians(fn, inputs, checked, eps: float, record: bool) -> list:
@@ -71,8 +83,7 @@ def numerical_jacobians(fn, inputs, checked, eps: float, record: bool) -> list:
 
 def analytic_jacobians(fn, inputs, checked) -> list:
     """jac[i][k][r, :]: row r of d output k / d input i, by one backward pass per output element."""
-    outputs = [o for o in as_tuple(fn(*inputs))
-               if isinstance(o, Tensor) and np.issubdtype(o.dtype, np.floating)]
+    outputs = [o for o in as_tuple(fn(*inputs)) if isinstance(o, TensorBase) and o._data.dtype.kind == "f"]
     wrt = [inputs[i] for i in checked]
     jacobians = [[np.zeros((o._data.size, inputs[i]._data.size)) for o in outputs] for i in checked]
     for k, out in enumerate(outputs):
@@ -81,7 +92,7 @@ def analytic_jacobians(fn, inputs, checked) -> list:
         for r in range(out._data.size):
             seed = np.zeros(out._data.size)
             seed[r] = 1.0
-            grads = grad(out, wrt, Tensor._wrap(seed.reshape(out.shape).astype(out.dtype)),
+            grads = grad(out, wrt, out._wrap(seed.reshape(out._data.shape).astype(out._data.dtype)),
                          retain_graph=True, allow_unused=True)
             for n, g in enumerate(grads):
                 if g is not None:
@@ -89,21 +100,32 @@ def analytic_jacobians(fn, inputs, checked) -> list:
     return jacobians
 
 
-def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              _record: bool = False) -> bool:
+def gradcheck(fn, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+              raise_exception: bool = True, _record: bool = False) -> bool:
     """True when autograd's gradient of `fn` at `inputs` matches central differences.
 
     Every floating input with requires_grad=True is checked, element by
     element, against every floating output. Inputs are copied to float64
     first. Raises GradcheckError naming the input, the element, the output
-    and both values when |analytic - numeric| > atol + rtol * |numeric|.
+    and both values when |analytic - numeric| > atol + rtol * |numeric|
+    (returns False instead with raise_exception=False, as PyTorch's).
     """
+    try:
+        return compare(fn, inputs, eps, atol, rtol, _record)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
+
+
+def compare(fn, inputs, eps: float, atol: float, rtol: float, record: bool) -> bool:
+    """gradcheck's work: raises GradcheckError at the first element that disagrees."""
     inputs = float64_copies(as_tuple(inputs))
-    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    checked = [i for i, x in enumerate(inputs) if isinstance(x, TensorBase) and x.requires_grad]
     if not checked:
         raise ValueError("gradcheck: no input requires grad; pass tensors made with requires_grad=True")
     analytic = analytic_jacobians(fn, inputs, checked)
-    numeric = numerical_jacobians(fn, inputs, checked, eps, _record)
+    numeric = numerical_jacobians(fn, inputs, checked, eps, record)
     for n, i in enumerate(checked):
         for k, (a, num) in enumerate(zip(analytic[n], numeric[n])):
             if num is None:
@@ -119,27 +141,27 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     return True
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps: float = 1e-6, atol: float = 1e-5,
-                  rtol: float = 1e-3) -> bool:
+def gradgradcheck(fn, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: float = 1e-5,
+                  rtol: float = 1e-3, raise_exception: bool = True) -> bool:
     """gradcheck of the gradient: checks second derivatives (create_graph=True).
 
     The function checked is (inputs, grad_outputs) -> d(fn . grad_outputs)/d(inputs);
     `grad_outputs` are random unless given, and are checked as inputs too.
     """
     inputs = float64_copies(as_tuple(inputs))
-    checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
-    outputs = [o for o in as_tuple(fn(*inputs)) if isinstance(o, Tensor) and o.requires_grad]
+    checked = [i for i, x in enumerate(inputs) if isinstance(x, TensorBase) and x.requires_grad]
+    outputs = [o for o in as_tuple(fn(*inputs)) if isinstance(o, TensorBase) and o.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = [Tensor(rng.standard_normal(o.shape), dtype=np.float64, requires_grad=True)
-                        for o in outputs]
+        grad_outputs = [leaf(o, rng.standard_normal(o._data.shape), True) for o in outputs]
     grad_outputs = float64_copies(as_tuple(grad_outputs))
     n_in = len(inputs)
 
     def first_derivative(*args):
         xs, gos = args[:n_in], args[n_in:]
-        outs = [o for o in as_tuple(fn(*xs)) if isinstance(o, Tensor) and o.requires_grad]
+        outs = [o for o in as_tuple(fn(*xs)) if isinstance(o, TensorBase) and o.requires_grad]
         grads = grad(outs, [xs[i] for i in checked], list(gos), create_graph=True, allow_unused=True)
-        return tuple(g if g is not None else Tensor._wrap(np.zeros(xs[i].shape)) for g, i in zip(grads, checked))
+        return tuple(g if g is not None else xs[i]._wrap(np.zeros(xs[i]._data.shape)) for g, i in zip(grads, checked))
 
-    return gradcheck(first_derivative, tuple(inputs) + tuple(grad_outputs), eps, atol, rtol, _record=True)
+    return gradcheck(first_derivative, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception, _record=True)
