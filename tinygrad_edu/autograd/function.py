@@ -47,6 +47,7 @@ has; tensor.py builds the user's Tensor on top of it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import numbers
 import operator
@@ -58,7 +59,8 @@ from ..dtypes import promote, quiet_numpy, restore_numpy
 from ..errors import BROADCAST_HINT, index_error
 from .mode import Mode, check_finite, module_stack, user_frame
 
-__all__ = ["Function", "TensorBase", "version_error", "as_constant", "input_key", "FREED_MESSAGE"]
+__all__ = ["Function", "TensorBase", "version_error", "as_constant", "input_key", "FREED_MESSAGE",
+           "once_differentiable"]
 
 
 class TensorBase:
@@ -199,6 +201,7 @@ class Function:
     trace = None            # where the op was created, under detect_anomaly
     module = None           # the nn.Module whose forward made it, while one is being recorded
     seq = 0                 # when it was made: tells an input's history before an in-place change from after
+    non_differentiable = ()  # what forward passed to mark_non_differentiable (your ops only)
 
     @staticmethod
     def forward(ctx, *inputs, **options):
@@ -213,6 +216,11 @@ class Function:
     def save_for_backward(self, *tensors) -> None:
         """Keep these for backward; read them back with `ctx.saved_tensors`."""
         self.saved = tensors
+
+    def mark_non_differentiable(self, *outputs) -> None:
+        """Say that forward's output has no gradient (indices, a mask): it comes back as a constant,
+        with no node, as in PyTorch. (An op here returns one output, so this marks that one.)"""
+        self.non_differentiable = outputs
 
     @property
     def saved_tensors(self) -> tuple:
@@ -342,9 +350,29 @@ def custom_forward(ctx, inputs, options):
     """A user's op: forward gets the Tensors themselves and runs with recording off, as in PyTorch."""
     previous, Mode.grad_enabled = Mode.grad_enabled, False
     try:
-        return type(ctx).forward(ctx, *inputs, **options)
+        out = type(ctx).forward(ctx, *inputs, **options)
     finally:
         Mode.grad_enabled = previous
+    if any(out is marked for marked in ctx.non_differentiable):  # no gradient: no node (apply)
+        ctx.needs_input_grad = _intern([False] * len(inputs))
+    return out
+
+
+def once_differentiable(backward):
+    """PyTorch's decorator for a backward that is not made of Tensor ops (it computes in NumPy,
+    say): it runs with recording off, so its gradient is right for a plain backward but cannot be
+    differentiated again (under create_graph it does not require grad, and a second `grad` says so).
+    One difference: where the incoming gradient itself requires grad, PyTorch hands back a gradient
+    whose node raises "trying to differentiate twice"; here it is a constant, and a path through it
+    adds nothing to a second derivative."""
+    @functools.wraps(backward)
+    def run_unrecorded(ctx, *grad_outputs):
+        previous, Mode.grad_enabled = Mode.grad_enabled, False
+        try:
+            return backward(ctx, *grad_outputs)
+        finally:
+            Mode.grad_enabled = previous
+    return run_unrecorded
 
 
 def constants(inputs, arrays):
