@@ -1,6 +1,6 @@
 """Registry entries (see op_registry.py) for the composite layers of nn.functional: the 1-D convs
-and pools, avg_pool2d's options, group_norm and interpolate, registered by registry_nn.py in one
-loop. Kept apart because their references are long: each is written from the op's definition,
+and pools, avg_pool2d's options, group_norm, interpolate and pixel_(un)shuffle, registered by
+registry_nn.py in one loop. Kept apart because their references are long: each is written from the op's definition,
 one output element at a time, not from the library's code."""
 
 from __future__ import annotations
@@ -206,6 +206,40 @@ def np_group_norm(x, weight, bias, num_groups, eps):
     return out * weight.reshape(shape) + bias.reshape(shape)
 
 
+# ---------------------------------------------------------------- pixel_shuffle, pixel_unshuffle
+
+def sample_pixel_shuffle(draw):
+    r = draw(st.integers(1, 3))
+    batch = draw(st.sampled_from([(), (2,), (2, 1)]))
+    shape = batch + (draw(st.integers(1, 2)) * r * r, draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    return [values(draw, shape, "real")], {"upscale_factor": r}
+
+
+def np_pixel_shuffle(x, upscale_factor):
+    r = upscale_factor
+    *batch, channels, height, width = x.shape
+    out = np.empty((*batch, channels // (r * r), height * r, width * r), dtype=x.dtype)
+    for i, j in itertools.product(range(r), range(r)):  # out[..., c, h*r + i, w*r + j] = x[..., c*r*r + i*r + j, h, w]
+        out[..., :, i::r, j::r] = x[..., i * r + j::r * r, :, :]
+    return out
+
+
+def sample_pixel_unshuffle(draw):
+    r = draw(st.integers(1, 3))
+    batch = draw(st.sampled_from([(), (2,), (2, 1)]))
+    shape = batch + (draw(st.integers(1, 2)), draw(st.integers(1, 2)) * r, draw(st.integers(1, 2)) * r)
+    return [values(draw, shape, "real")], {"downscale_factor": r}
+
+
+def np_pixel_unshuffle(x, downscale_factor):
+    r = downscale_factor
+    *batch, channels, height, width = x.shape
+    out = np.empty((*batch, channels * r * r, height // r, width // r), dtype=x.dtype)
+    for i, j in itertools.product(range(r), range(r)):
+        out[..., i * r + j::r * r, :, :] = x[..., :, i::r, j::r]
+    return out
+
+
 # ---------------------------------------------------------------- interpolate
 
 def sample_interpolate(draw):
@@ -271,4 +305,6 @@ ENTRIES = [
      sample_adaptive1d),
     ("F.group_norm", lambda x, w, b, **kw: F.group_norm(x, weight=w, bias=b, **kw), np_group_norm, sample_group_norm),
     ("F.interpolate", F.interpolate, np_interpolate, sample_interpolate),
+    ("F.pixel_shuffle", F.pixel_shuffle, np_pixel_shuffle, sample_pixel_shuffle),
+    ("F.pixel_unshuffle", F.pixel_unshuffle, np_pixel_unshuffle, sample_pixel_unshuffle),
 ]

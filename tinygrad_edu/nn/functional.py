@@ -7,6 +7,7 @@ primitive of math_ops.py). The convolutions live in nn/conv_functions.py, the lo
 nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
+pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py,
 scaled_dot_product_attention in nn/attention_functions.py, and all are re-exported here.
 """
 
@@ -69,6 +70,7 @@ from .loss_functions import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+from .pixel_shuffle_functions import pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     "linear", "relu", "leaky_relu", "gelu", "erf", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
@@ -81,7 +83,7 @@ __all__ = [
     "hardsigmoid", "logsigmoid", "mish", "glu", "normalize", "cosine_similarity", "pairwise_distance",
     "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
     "dropout1d", "dropout2d", "dropout3d", "hardshrink", "softshrink", "tanhshrink",
-    "scaled_dot_product_attention",
+    "scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle",
 ]
 
 
