@@ -1,5 +1,5 @@
 """Registry entries (see op_registry.py) for the composite layers of nn.functional: the 1-D convs
-and pools, avg_pool2d's options, group_norm, interpolate and pixel_(un)shuffle, registered by
+and pools, avg_pool2d's options, group_norm, instance_norm, interpolate and pixel_(un)shuffle, registered by
 registry_nn.py in one loop. Kept apart because their references are long: each is written from the op's definition,
 one output element at a time, not from the library's code."""
 
@@ -183,7 +183,7 @@ def np_adaptive1d(reduce):
     return ref
 
 
-# ---------------------------------------------------------------- group_norm
+# ---------------------------------------------------------------- group_norm, instance_norm
 
 def sample_group_norm(draw):
     groups, per_group = draw(st.integers(1, 2)), draw(st.integers(1, 2))
@@ -237,6 +237,20 @@ def np_pixel_unshuffle(x, downscale_factor):
     out = np.empty((*batch, channels * r * r, height // r, width // r), dtype=x.dtype)
     for i, j in itertools.product(range(r), range(r)):
         out[..., i * r + j::r * r, :, :] = x[..., :, i::r, j::r]
+    return out
+
+
+def sample_instance_norm(draw):
+    channels, spatial = draw(st.integers(1, 3)), draw(st.sampled_from([(2,), (3,), (2, 2)]))
+    shape = (draw(st.integers(1, 2)), channels) + spatial
+    arrays = [values(draw, shape, "distinct"), values(draw, (channels,), "real"), values(draw, (channels,), "real")]
+    return arrays, {"eps": draw(st.sampled_from([1e-5, 0.1]))}
+
+
+def np_instance_norm(x, weight, bias, eps):
+    out = np.empty_like(x)
+    for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
+        out[n, c] = (x[n, c] - x[n, c].mean()) / np.sqrt(x[n, c].var() + eps) * weight[c] + bias[c]
     return out
 
 
@@ -304,6 +318,8 @@ ENTRIES = [
     ("F.adaptive_max_pool1d", call_unbatched(F.adaptive_max_pool1d), maybe_unbatched(np_adaptive1d(np.max)),
      sample_adaptive1d),
     ("F.group_norm", lambda x, w, b, **kw: F.group_norm(x, weight=w, bias=b, **kw), np_group_norm, sample_group_norm),
+    ("F.instance_norm", lambda x, w, b, **kw: F.instance_norm(x, weight=w, bias=b, **kw), np_instance_norm,
+     sample_instance_norm),
     ("F.interpolate", F.interpolate, np_interpolate, sample_interpolate),
     ("F.pixel_shuffle", F.pixel_shuffle, np_pixel_shuffle, sample_pixel_shuffle),
     ("F.pixel_unshuffle", F.pixel_unshuffle, np_pixel_unshuffle, sample_pixel_unshuffle),
