@@ -1,6 +1,6 @@
 """Registry entries (see op_registry.py) for the composite layers of nn.functional: the 1-D convs
-and pools, avg_pool2d's options, group_norm and interpolate, registered by registry_nn.py in one
-loop. Kept apart because their references are long: each is written from the op's definition,
+and pools, avg_pool2d's options, group_norm, instance_norm, interpolate and pixel_(un)shuffle, registered by
+registry_nn.py in one loop. Kept apart because their references are long: each is written from the op's definition,
 one output element at a time, not from the library's code."""
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def np_adaptive1d(reduce):
     return ref
 
 
-# ---------------------------------------------------------------- group_norm
+# ---------------------------------------------------------------- group_norm, instance_norm
 
 def sample_group_norm(draw):
     groups, per_group = draw(st.integers(1, 2)), draw(st.integers(1, 2))
@@ -204,6 +204,54 @@ def np_group_norm(x, weight, bias, num_groups, eps):
         out[n, g * per_group:(g + 1) * per_group] = (group - group.mean()) / np.sqrt(group.var() + eps)
     shape = (1, -1) + (1,) * (x.ndim - 2)
     return out * weight.reshape(shape) + bias.reshape(shape)
+
+
+# ---------------------------------------------------------------- pixel_shuffle, pixel_unshuffle
+
+def sample_pixel_shuffle(draw):
+    r = draw(st.integers(1, 3))
+    batch = draw(st.sampled_from([(), (2,), (2, 1)]))
+    shape = batch + (draw(st.integers(1, 2)) * r * r, draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    return [values(draw, shape, "real")], {"upscale_factor": r}
+
+
+def np_pixel_shuffle(x, upscale_factor):
+    r = upscale_factor
+    *batch, channels, height, width = x.shape
+    out = np.empty((*batch, channels // (r * r), height * r, width * r), dtype=x.dtype)
+    for i, j in itertools.product(range(r), range(r)):  # out[..., c, h*r + i, w*r + j] = x[..., c*r*r + i*r + j, h, w]
+        out[..., :, i::r, j::r] = x[..., i * r + j::r * r, :, :]
+    return out
+
+
+def sample_pixel_unshuffle(draw):
+    r = draw(st.integers(1, 3))
+    batch = draw(st.sampled_from([(), (2,), (2, 1)]))
+    shape = batch + (draw(st.integers(1, 2)), draw(st.integers(1, 2)) * r, draw(st.integers(1, 2)) * r)
+    return [values(draw, shape, "real")], {"downscale_factor": r}
+
+
+def np_pixel_unshuffle(x, downscale_factor):
+    r = downscale_factor
+    *batch, channels, height, width = x.shape
+    out = np.empty((*batch, channels * r * r, height // r, width // r), dtype=x.dtype)
+    for i, j in itertools.product(range(r), range(r)):
+        out[..., i * r + j::r * r, :, :] = x[..., :, i::r, j::r]
+    return out
+
+
+def sample_instance_norm(draw):
+    channels, spatial = draw(st.integers(1, 3)), draw(st.sampled_from([(2,), (3,), (2, 2)]))
+    shape = (draw(st.integers(1, 2)), channels) + spatial
+    arrays = [values(draw, shape, "distinct"), values(draw, (channels,), "real"), values(draw, (channels,), "real")]
+    return arrays, {"eps": draw(st.sampled_from([1e-5, 0.1]))}
+
+
+def np_instance_norm(x, weight, bias, eps):
+    out = np.empty_like(x)
+    for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
+        out[n, c] = (x[n, c] - x[n, c].mean()) / np.sqrt(x[n, c].var() + eps) * weight[c] + bias[c]
+    return out
 
 
 # ---------------------------------------------------------------- interpolate
@@ -270,5 +318,9 @@ ENTRIES = [
     ("F.adaptive_max_pool1d", call_unbatched(F.adaptive_max_pool1d), maybe_unbatched(np_adaptive1d(np.max)),
      sample_adaptive1d),
     ("F.group_norm", lambda x, w, b, **kw: F.group_norm(x, weight=w, bias=b, **kw), np_group_norm, sample_group_norm),
+    ("F.instance_norm", lambda x, w, b, **kw: F.instance_norm(x, weight=w, bias=b, **kw), np_instance_norm,
+     sample_instance_norm),
     ("F.interpolate", F.interpolate, np_interpolate, sample_interpolate),
+    ("F.pixel_shuffle", F.pixel_shuffle, np_pixel_shuffle, sample_pixel_shuffle),
+    ("F.pixel_unshuffle", F.pixel_unshuffle, np_pixel_unshuffle, sample_pixel_unshuffle),
 ]

@@ -135,20 +135,25 @@ def test_layer_forward_values():
 
 
 def embedding_from_pretrained(lib):
-    """What PyTorch's Embedding.from_pretrained gives: (repr, requires_grad, dtype, looked up, shared, grad, keys)."""
+    """What PyTorch's Embedding.from_pretrained gives: (repr, requires_grad, dtype, looked up, shared, grad, keys,
+    whether the next random draw is the one the seed gives without it)."""
     table = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=lib.float64)
+    lib.manual_seed(0)
+    seeded_draw = lib.rand(4).tolist()
+    lib.manual_seed(0)
     frozen = lib.nn.Embedding.from_pretrained(table)
+    draws_nothing = lib.rand(4).tolist() == seeded_draw
     looked_up = frozen(lib.tensor([2, 0])).tolist()
     table[0, 0] = 9.0  # the table is shared, not copied
     trained = lib.nn.Embedding.from_pretrained(table, freeze=False, padding_idx=1)
     trained(lib.tensor([1, 2, 2])).sum().backward()
     return (repr(frozen), repr(trained), frozen.weight.requires_grad, trained.weight.requires_grad,
             str(frozen.weight.dtype).rpartition(".")[2], looked_up, frozen.weight[0, 0].item(),
-            trained.weight.grad.tolist(), list(trained.state_dict()))
+            trained.weight.grad.tolist(), list(trained.state_dict()), draws_nothing)
 
 
 EMBEDDING_FROM_PRETRAINED = ("Embedding(3, 2)", "Embedding(3, 2, padding_idx=1)", False, True, "float64",
-                             [[5.0, 6.0], [1.0, 2.0]], 9.0, [[0.0, 0.0], [0.0, 0.0], [2.0, 2.0]], ["weight"])
+                             [[5.0, 6.0], [1.0, 2.0]], 9.0, [[0.0, 0.0], [0.0, 0.0], [2.0, 2.0]], ["weight"], True)
 
 
 def test_embedding_from_pretrained():
@@ -157,6 +162,10 @@ def test_embedding_from_pretrained():
         nn.Embedding.from_pretrained(tg.ones(3))
     with pytest.raises(NotImplementedError, match="max_norm"):
         nn.Embedding.from_pretrained(tg.ones(3, 2), max_norm=1.0)
+    with pytest.raises(AssertionError, match="does not match num_embeddings and embedding_dim"):
+        nn.Embedding(3, 3, _weight=tg.ones(3, 2))
+    given = nn.Embedding(3, 2, padding_idx=0, _weight=tg.ones(3, 2))  # as PyTorch: the padding row is kept
+    assert given.weight.requires_grad and given.weight.tolist() == [[1.0, 1.0]] * 3
 
 
 def test_embedding_from_pretrained_matches_torch():

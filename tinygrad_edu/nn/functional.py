@@ -7,6 +7,7 @@ primitive of math_ops.py). The convolutions live in nn/conv_functions.py, the lo
 nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
+pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py,
 scaled_dot_product_attention in nn/attention_functions.py, and all are re-exported here.
 """
 
@@ -69,19 +70,20 @@ from .loss_functions import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+from .pixel_shuffle_functions import pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     "linear", "relu", "leaky_relu", "gelu", "erf", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
     "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
     "conv1d", "conv_transpose1d", "conv_transpose2d",
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "interpolate",
-    "batch_norm", "layer_norm", "group_norm", "embedding", "pad",
+    "batch_norm", "layer_norm", "group_norm", "instance_norm", "embedding", "pad",
     "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
     "nll_loss", "silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
     "hardsigmoid", "logsigmoid", "mish", "glu", "normalize", "cosine_similarity", "pairwise_distance",
     "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
     "dropout1d", "dropout2d", "dropout3d", "hardshrink", "softshrink", "tanhshrink",
-    "scaled_dot_product_attention",
+    "scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle",
 ]
 
 
@@ -400,7 +402,8 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None, bias: 
 
 
 def standardise(x: Tensor, axes: tuple, eps: float) -> Tensor:
-    """(x - mean) / sqrt(var + eps), mean and biased var over `axes`: layer_norm's and group_norm's core."""
+    """(x - mean) / sqrt(var + eps), mean and biased var over `axes`: the core of layer_norm, group_norm and
+    instance_norm."""
     deviation = x - x.mean(axes, keepdim=True)
     return deviation / ((deviation * deviation).mean(axes, keepdim=True) + eps).sqrt()
 
@@ -425,6 +428,52 @@ def group_norm(x: Tensor, num_groups: int, weight: Tensor | None = None, bias: T
     groups = x.reshape(n, num_groups, x._data.size // max(n * num_groups, 1))
     y = standardise(groups, (2,), eps).reshape(x.shape)
     shape = (1, channels) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y
+
+
+def instance_norm(x: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
+                  weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """y = (x - mean) / sqrt(var + eps) * weight[c] + bias[c], with mean and biased var of each sample's
+    channel over its positions (group norm with one channel per group). Input (N, C, *).
+
+    With use_input_stats, the running statistics, when given, move towards the batch's average of the
+    per-instance statistics: running = (1 - momentum) * running + momentum * mean over n, the variance
+    unbiased (divided by positions - 1). Without, the running statistics are used, as batch_norm's eval."""
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("instance_norm: running_mean and running_var must either both be None or neither be None")
+    if x.ndim < 2:
+        raise RuntimeError(f"instance_norm: expected an input of shape (N, C, *) with at least 2 dimensions, got "
+                           f"shape {tuple(x.shape)}. Hint: add the batch dim with x.unsqueeze(0).")
+    n, channels = x.shape[:2]
+    count = x._data.size // max(n * channels, 1)
+    for name, param in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                        ("running_var", running_var)):
+        if param is not None and tuple(param.shape) != (channels,):
+            raise RuntimeError(f"instance_norm: {name} of shape {tuple(param.shape)} must have one entry per "
+                               f"channel of the input {tuple(x.shape)}, shape ({channels},)")
+    shape = (1, channels) + (1,) * (x.ndim - 2)
+    if use_input_stats:
+        if x.ndim < 3 or count <= 1:
+            raise ValueError(f"instance_norm: expected more than 1 spatial element when training, got input of "
+                             f"shape {tuple(x.shape)}. Hint: the input is (N, C, *) with positions after C")
+        axes = tuple(range(2, x.ndim))
+        if running_mean is not None:
+            with no_grad():
+                mean = x.detach().mean(axes)  # (N, C)
+                deviation = x.detach() - mean.reshape(n, channels, *(1,) * len(axes))
+                var = (deviation * deviation).mean(axes)
+                running_mean.mul_(1 - momentum).add_(mean.mean(0) * momentum)
+                running_var.mul_(1 - momentum).add_(var.mean(0) * (momentum * count / (count - 1)))
+        y = standardise(x, axes, eps)
+    else:
+        if running_mean is None:
+            raise RuntimeError("instance_norm: running_mean and running_var are needed when use_input_stats=False")
+        y = (x - running_mean.reshape(shape)) / (running_var.reshape(shape) + eps).sqrt()
     if weight is not None:
         y = y * weight.reshape(shape)
     if bias is not None:

@@ -1,6 +1,8 @@
-"""BatchNorm1d, BatchNorm2d, LayerNorm and GroupNorm."""
+"""BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm1d and InstanceNorm2d."""
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -10,7 +12,7 @@ from ..tensor import Tensor
 from . import functional as F
 from .module import Module, Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d"]
 
 
 class _BatchNorm(Module):
@@ -112,3 +114,45 @@ class GroupNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
                 f"bias={self.bias is not None}")
+
+
+class _InstanceNorm(_BatchNorm):
+    """Normalise each sample's channel over its positions (F.instance_norm), then scale and shift
+    each channel. PyTorch's defaults differ from batch norm's: no weight and bias (affine=False) and
+    no running statistics (track_running_stats=False). With track_running_stats the buffers are batch
+    norm's (running_mean, running_var, num_batches_tracked, which, as in PyTorch, stays 0) and eval mode
+    normalises by them. An unbatched input (one dim fewer) is taken as a batch of one."""
+    unbatched_dims: int = 0
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = False,
+                 track_running_stats: bool = False, device=None, dtype=None, *, bias: bool = True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        name = type(self).__name__
+        if x.ndim not in self.expected_dims:
+            raise ValueError(f"{name}: expected {' or '.join(f'{d}D' for d in self.expected_dims)} input (got "
+                             f"{x.ndim}D input)")
+        feature_dim = x.ndim - self.unbatched_dims
+        if x.shape[feature_dim] != self.num_features:
+            if self.affine:
+                raise ValueError(f"{name}: expected input's size at dim={feature_dim} to match num_features "
+                                 f"({self.num_features}), but got: {x.shape[feature_dim]}.")
+            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You can silence this "
+                          f"warning by not passing in num_features, which is not used because affine=False",
+                          stacklevel=2)
+        batch = x.unsqueeze(0) if x.ndim == self.unbatched_dims else x
+        momentum = 0.0 if self.momentum is None else self.momentum
+        y = F.instance_norm(batch, self.running_mean, self.running_var, self.weight, self.bias,
+                            self.training or not self.track_running_stats, momentum, self.eps)
+        return y.squeeze(0) if x.ndim == self.unbatched_dims else y
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance norm over (N, C, L) or unbatched (C, L) inputs."""
+    expected_dims, unbatched_dims = (2, 3), 2
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance norm over (N, C, H, W) or unbatched (C, H, W) inputs."""
+    expected_dims, unbatched_dims = (3, 4), 3

@@ -15,9 +15,11 @@ __all__ = ["Embedding"]
 
 class Embedding(Module):
     """out[...] = weight[idx[...]], weight (num_embeddings, embedding_dim) drawn from N(0, 1).
-    The row at padding_idx starts at zero and gets no gradient."""
+    The row at padding_idx starts at zero and gets no gradient. `_weight`, as in PyTorch, is a table to use
+    as it is (nothing drawn, padding row kept), frozen when `_freeze`: how from_pretrained makes one."""
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, dtype=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, dtype=None, *,
+                 _weight=None, _freeze: bool = False):
         super().__init__()
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
@@ -26,23 +28,29 @@ class Embedding(Module):
                 raise ValueError(f"Embedding: padding_idx {padding_idx} must be within num_embeddings")
             padding_idx %= num_embeddings
         self.padding_idx = padding_idx
-        self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype))
-        self.reset_parameters()
+        if _weight is None:
+            self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype))
+            self.reset_parameters()
+        else:
+            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
+                raise AssertionError(f"Embedding: shape of weight {tuple(_weight.shape)} does not match "
+                                     f"num_embeddings and embedding_dim ({num_embeddings}, {embedding_dim})")
+            self.weight = Parameter(_weight, requires_grad=not _freeze)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze: bool = True, padding_idx: int | None = None, max_norm=None,
                         norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Embedding:
         """An Embedding whose table is `embeddings` (2-D; shared, not copied, as in PyTorch), left out of
-        training (requires_grad=False) unless freeze=False."""
+        training (requires_grad=False) unless freeze=False. Draws nothing from the random generator, so
+        the numbers a seeded script draws next are the same with or without it, as in PyTorch."""
         if embeddings.ndim != 2:
             raise AssertionError(f"Embedding.from_pretrained: embeddings are expected to be 2-dimensional "
                                  f"(num_embeddings, embedding_dim), got shape {tuple(embeddings.shape)}")
         if max_norm is not None or scale_grad_by_freq or sparse:
             raise NotImplementedError("Embedding.from_pretrained: max_norm, scale_grad_by_freq and sparse are not "
                                       "supported. Hint: leave them at their defaults")
-        embedding = cls(*embeddings.shape, padding_idx=padding_idx, dtype=embeddings.dtype)
-        embedding.weight = Parameter(embeddings, requires_grad=not freeze)
-        return embedding
+        return cls(*embeddings.shape, padding_idx=padding_idx, dtype=embeddings.dtype, _weight=embeddings,
+                   _freeze=freeze)
 
     def reset_parameters(self) -> None:
         init.normal_(self.weight)
