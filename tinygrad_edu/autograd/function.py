@@ -57,7 +57,7 @@ import numpy as np
 
 from ..dtypes import promote, quiet_numpy, restore_numpy
 from ..errors import BROADCAST_HINT, index_error
-from .mode import Mode, check_finite, module_stack, user_frame
+from .mode import Mode, check_finite, module_stack, no_grad, user_frame
 
 __all__ = ["Function", "TensorBase", "version_error", "as_constant", "input_key", "FREED_MESSAGE",
            "once_differentiable"]
@@ -367,11 +367,8 @@ def once_differentiable(backward):
     adds nothing to a second derivative."""
     @functools.wraps(backward)
     def run_unrecorded(ctx, *grad_outputs):
-        previous, Mode.grad_enabled = Mode.grad_enabled, False
-        try:
+        with no_grad():
             return backward(ctx, *grad_outputs)
-        finally:
-            Mode.grad_enabled = previous
     return run_unrecorded
 
 
