@@ -26,7 +26,7 @@ import numpy as np
 from . import division_ops, dtypes, movement_ops, ops, piecewise_ops, printing
 from .arrays import index_key, is_float, legacy_array, to_array
 from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
-from .autograd.function import as_constant
+from .autograd.function import as_constant, public_node
 from .composite import elementwise, indexing, movement, products, reductions
 from .constant_ops import ConstantMethods
 from .device import CPU_ONLY_HINT, check_device
@@ -96,7 +96,8 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
     ndim = property(lambda self: self._data.ndim, doc="The number of dimensions.")
     is_leaf = property(lambda self: self._ctx is None,
                        doc="True for tensors made by the user, not by an op that tracks gradients.")
-    grad_fn = property(lambda self: self._ctx, doc="The graph node that made this tensor (None for leaves).")
+    grad_fn = property(lambda self: public_node(self._ctx),
+                       doc="The graph node that made this tensor (None for leaves).")
     T = property(lambda self: self.permute(*reversed(range(self.ndim))), doc="All axes reversed.")
     mT = property(movement.matrix_transpose, doc="The last two axes swapped (2 or more dimensions).")
 

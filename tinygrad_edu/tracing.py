@@ -33,8 +33,10 @@ from typing import Callable
 import numpy as np
 
 from .autograd import run_backward
+from .autograd.function import OutputOf, public_node
 
-__all__ = ["trace_backward", "format_trace", "summarize", "name_table", "tensor_name", "inputs_of", "Trace"]
+__all__ = ["trace_backward", "format_trace", "summarize", "name_table", "tensor_name", "inputs_of", "Trace",
+           "outputs_gathered", "gradient_in"]
 
 SMALL = 6  # tensors with at most this many elements are shown in full
 
@@ -153,7 +155,7 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
     The list is a `Trace`: its repr is the printed text, and in a notebook it shows as a table.
     `names` is as for draw_graph (a Module or {tensor: name}); print_fn=None prints nothing.
     """
-    steps = traced_backward(loss, retain_graph)
+    steps, gathered = outputs_gathered(traced_backward(loss, retain_graph))
     table = name_table(names)
     step_of = {id(s["node"]): i + 1 for i, s in enumerate(steps)}
     leaves = {}  # id -> tensor: the leaves that received a gradient, in order
@@ -162,8 +164,10 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
         name = tensor_name(t, table)
         if name:
             return name
-        if t._ctx is not None and id(t._ctx) in step_of:
-            return f"the output of step {step_of[id(t._ctx)]} ({op_label(t._ctx)})"
+        node = public_node(t._ctx)
+        if node is not None and id(node) in step_of:
+            which = "the output" if node is t._ctx else f"output {t._ctx.index}"
+            return f"{which} of step {step_of[id(node)]} ({op_label(node)})"
         return f"a leaf of shape {tuple(t.shape)}"
 
     records = Trace()
@@ -175,8 +179,9 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
                 leaves.setdefault(id(parent), parent)
             grads_out.append({"input": label(parent), "grad": summarize(grad._data), "value": plain(grad._data),
                               "adds": sent["adds_to_existing"]})
+        grad_in, grad_in_value = gradient_in(s, gathered)
         records.append({"step": i, "op": op_label(s["node"]), "node": s["op"], "rule": rule_of(s["node"]),
-                        "grad_in": summarize(s["grad_output"]._data), "grad_in_value": plain(s["grad_output"]._data),
+                        "grad_in": grad_in, "grad_in_value": grad_in_value,
                         "grads_out": grads_out, "adds": any(g["adds"] for g in grads_out)})
     leaf_grads = [{"input": label(t), "grad": summarize(t.grad._data), "value": plain(t.grad._data), "adds": False}
                   for t in leaves.values() if t.grad is not None]
@@ -185,6 +190,30 @@ def trace_backward(loss, retain_graph: bool = False, names=None,
     if print_fn is not None:
         print_fn(format_trace(records))
     return records
+
+
+def outputs_gathered(steps: list) -> tuple[list, dict]:
+    """The engine's steps without those of OutputOf nodes (each passes one output's gradient on to
+    a user's op with several outputs), and {id(op): [the gradient of each output, None if none]}."""
+    gathered, kept = {}, []
+    for s in steps:
+        node = s["node"]
+        if isinstance(node, OutputOf):
+            slots = gathered.setdefault(id(node.op), [None] * len(node.op.output_grads))
+            slots[node.index] = s["grad_output"]
+        else:
+            kept.append(s)
+    return kept, gathered
+
+
+def gradient_in(step: dict, gathered: dict) -> tuple:
+    """The gradient arriving at a step, as text and as plain numbers; for an op with several outputs,
+    the gradient of each (see outputs_gathered)."""
+    if id(step["node"]) not in gathered:
+        return summarize(step["grad_output"]._data), plain(step["grad_output"]._data)
+    grads = gathered[id(step["node"])]
+    text = "; ".join(f"output {k}: {'none' if g is None else summarize(g._data)}" for k, g in enumerate(grads))
+    return text, [None if g is None else plain(g._data) for g in grads]
 
 
 def trace_html(records: list[dict]) -> str:

@@ -124,12 +124,16 @@ def call_backward(node, grad_output, given: set) -> tuple:
     op = type(node)
     if op.arithmetic_backward and not Mode.grad_enabled and not Mode.anomaly:
         return on_arrays(node, grad_output)
-    grads = op.backward(node, grad_output)
-    if type(grads) is tuple and len(grads) == len(node.inputs) and op.numpy_forward and not Mode.anomaly:
+    library = op.numpy_forward
+    if library or node.output_grads is None:
+        grads = op.backward(node, grad_output)
+    else:  # a user's op with several outputs: one gradient each, gathered by their nodes (function.OutputOf)
+        grads = op.backward(node, *node.gradients_of_outputs())
+    if type(grads) is tuple and len(grads) == len(node.inputs) and library and not Mode.anomaly:
         return grads  # the common case: a library op's tuple
     if type(grads) is not tuple:
         grads = tuple(grads) if isinstance(grads, list) else (grads,)
-    if not op.numpy_forward:
+    if not library:
         given.update(id(g._data) for g in grads if isinstance(g, TensorBase) and g is not grad_output)
     if len(grads) != len(node.inputs):
         if len(grads) < len(node.inputs) or any(g is not None for g in grads[len(node.inputs):]):

@@ -24,6 +24,9 @@ on it (`ctx.dim = dim`). `backward` returns one gradient per positional input
 written with Tensor ops so that the engine can record it (create_graph=True)
 and differentiate it again.
 
+Forward may also return a tuple, as in PyTorch: several outputs, and backward gets one gradient
+per output (`several_outputs` and `OutputOf` below).
+
 One difference from PyTorch, and why: the library's own primitives (ops.py, movement_ops.py)
 set `numpy_forward = True`. Their forward receives the inputs' NumPy arrays and
 returns an array, because they are where the computing happens: a primitive
@@ -60,7 +63,7 @@ from ..errors import BROADCAST_HINT, index_error
 from .mode import Mode, check_finite, module_stack, no_grad, user_frame
 
 __all__ = ["Function", "TensorBase", "version_error", "as_constant", "input_key", "FREED_MESSAGE",
-           "once_differentiable"]
+           "once_differentiable", "OutputOf", "public_node"]
 
 
 class TensorBase:
@@ -135,7 +138,11 @@ class TensorBase:
 
 class _Output:
     """Marks the op's own output among the saved tensors. The node must not hold its output
-    tensor (that would be a reference cycle), so it keeps the array and rebuilds the tensor."""
+    tensor (that would be a reference cycle), so it keeps the array and rebuilds the tensor.
+    `index` says which output, for a user's op that returned several (None: the one output)."""
+
+    def __init__(self, index=None):
+        self.index = index
 
     def __repr__(self) -> str:
         return "<the output>"
@@ -202,6 +209,8 @@ class Function:
     module = None           # the nn.Module whose forward made it, while one is being recorded
     seq = 0                 # when it was made: tells an input's history before an in-place change from after
     non_differentiable = ()  # what forward passed to mark_non_differentiable (your ops only)
+    output_grads = None     # a user's op with several outputs: the gradient of each, gathered (OutputOf)
+    materialize_grads = True  # give backward zeros, not None, for an output that got no gradient
 
     @staticmethod
     def forward(ctx, *inputs, **options):
@@ -221,6 +230,10 @@ class Function:
         """Say that forward's output has no gradient (indices, a mask): it comes back as a constant,
         with no node, as in PyTorch. (An op here returns one output, so this marks that one.)"""
         self.non_differentiable = outputs
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, backward gets None (not zeros) for an output that got no gradient, as in PyTorch."""
+        self.materialize_grads = value
 
     @property
     def saved_tensors(self) -> tuple:
@@ -243,17 +256,34 @@ class Function:
                 if t is OUTPUT:
                     raise version_error(self, None, 0, 0)
             return saved
-        return tuple(self._saved_output() if t is OUTPUT else t for t in saved)
+        return tuple(self._saved_output(t) if type(t) is _Output else t for t in saved)
 
-    def _saved_output(self):
-        """The output rebuilt as a tensor; in the graph (its node is this one) when backward is recorded."""
+    def _saved_output(self, marker=None):
+        """The output rebuilt as a tensor; in the graph (its node is this one) when backward is recorded.
+        Of several outputs, the one `marker` names, with a node of its own (OutputOf)."""
         first = self.inputs[0]
         if not isinstance(first, TensorBase):
             first = next(t for t in self.inputs if isinstance(t, TensorBase))
-        out = type(first)._wrap(self.output)
-        if Mode.grad_enabled:
-            out._ctx, out.requires_grad = self, True
+        if marker is None or marker.index is None:
+            out, node = type(first)._wrap(self.output), self
+        else:
+            array = self.output[marker.index]
+            out, node = type(first)._wrap(array), OutputOf.make(self, marker.index)
+            if marker.index in self.constant_outputs:
+                node = None
+        if Mode.grad_enabled and node is not None:
+            out._ctx, out.requires_grad = node, True
         return out
+
+    def gradients_of_outputs(self) -> list:
+        """For backward, one gradient per output of a user's op with several (OutputOf gathered them):
+        zeros where an output got none (None with set_materialize_grads(False)) or is not a tensor."""
+        grads, self.output_grads = self.output_grads, [None] * len(self.output_grads)
+        if not self.materialize_grads:
+            return grads
+        like = next(t for t in self.inputs if isinstance(t, TensorBase))
+        return [like._wrap(np.zeros_like(out)) if g is None and out is not None else g
+                for g, out in zip(grads, self.output)]
 
     @classmethod
     def name(cls) -> str:
@@ -263,11 +293,11 @@ class Function:
 
     @property
     def next_functions(self) -> tuple:
-        """(node, 0) for each input: the node that made it, an AccumulateGrad for a leaf that
-        requires grad, None for a constant; as PyTorch's grad_fn.next_functions."""
+        """(node, output number) for each input: the node that made it, an AccumulateGrad for a
+        leaf that requires grad, None for a constant; as PyTorch's grad_fn.next_functions."""
         if self.inputs is None:
             return ()
-        return tuple((next_node(x, self), 0) for x in self.inputs)
+        return tuple(next_edge(x, self) for x in self.inputs)
 
     def __repr__(self) -> str:
         return f"<{self.name()} object>"
@@ -317,6 +347,8 @@ class Function:
             restore_numpy(token)
         returned = out  # NumPy gives a 0-d input's result as a scalar: forward may have saved that
         if type(out) is not np.ndarray:
+            if type(out) is tuple:  # a user's op with several outputs
+                return several_outputs(ctx, inputs, arrays, out, like)
             out = out._data if isinstance(out, TensorBase) else np.asarray(out)
         result = like._wrap(out)
         if cls.makes_view and out.base is not None:
@@ -356,6 +388,58 @@ def custom_forward(ctx, inputs, options):
     if any(out is marked for marked in ctx.non_differentiable):  # no gradient: no node (apply)
         ctx.needs_input_grad = _intern([False] * len(inputs))
     return out
+
+
+def several_outputs(ctx, inputs, arrays, outs: tuple, like) -> tuple:
+    """A user's op whose forward returned a tuple, as PyTorch allows: each tensor in it becomes an
+    output tensor (a constant if forward marked it non-differentiable), anything else comes back as
+    it is. Each output gets a node of its own, OutputOf (so that each has its own gradient, hooks and
+    retain_grad), which hands its gradient on to ctx; ctx's backward then gets one per output."""
+    results = tuple(like._wrap(o._data) if isinstance(o, TensorBase) else o for o in outs)
+    constant = frozenset(i for i, o in enumerate(outs)
+                         if not isinstance(o, TensorBase) or any(o is m for m in ctx.non_differentiable))
+    if not Mode.grad_enabled or True not in ctx.needs_input_grad or len(constant) == len(outs):
+        return results
+    ctx.inputs, ctx.seq = inputs, next(_SEQUENCE)
+    ctx.output = tuple(None if r is o else r._data for r, o in zip(results, outs))  # None: not a tensor
+    ctx.output_grads, ctx.constant_outputs = [None] * len(outs), constant
+    if ctx.saved is not None:  # an output among the saved is kept as a marker, as the one output is
+        ctx.saved = tuple(next((_Output(i) for i, o in enumerate(outs) if s is o and isinstance(o, TensorBase)), s)
+                          for s in ctx.saved)
+        keep_saved(ctx, inputs, arrays, OUTPUT, OUTPUT)
+    if module_stack:
+        ctx.module = module_stack[-1]
+    for i, r in enumerate(results):
+        if i not in constant:
+            r._ctx, r.requires_grad = OutputOf.make(ctx, i), True
+    return results
+
+
+class OutputOf(Function):
+    """The node of output `index` of a user's op with several outputs (several_outputs). Its backward
+    puts the gradient in the op's slot for that output (`op.output_grads`) and sends a zero to the op
+    through its one input, `hub`: a 0-d stand-in for the op's outputs, so that the engine runs the op
+    (once, after all its outputs' nodes, which are newer) with what was gathered. To the user it is
+    the op: `grad_fn` and `next_functions` show the op itself, as in PyTorch."""
+    numpy_forward = True  # (the engine's common case: a tuple of one gradient per input)
+
+    @classmethod
+    def make(cls, op, index: int):
+        node = cls.__new__(cls)
+        like = next(t for t in op.inputs if isinstance(t, TensorBase))
+        hub = like._wrap(np.zeros(()))
+        hub._ctx, hub.requires_grad = op, True
+        node.op, node.index, node.inputs, node.needs_input_grad = op, index, (hub,), (True,)
+        node.seq = next(_SEQUENCE)
+        return node
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        ctx.op.output_grads[ctx.index] = grad_output
+        return (ctx.inputs[0]._wrap(np.zeros(())),)
+
+    def name(self) -> str:
+        return self.op.name()
 
 
 def once_differentiable(backward):
@@ -464,12 +548,20 @@ def input_key(x, node):
     return x._ctx if x._ctx is not None else x
 
 
-def next_node(x, node):
-    """The node an input sends its gradient to: its op's node, or an AccumulateGrad for a leaf."""
+def next_edge(x, node) -> tuple:
+    """(the node an input sends its gradient to, which of that node's outputs the input is): its op's
+    node, or an AccumulateGrad for a leaf; (None, 0) for a constant."""
     if not isinstance(x, TensorBase) or not x.requires_grad:
-        return None
+        return None, 0
     key = input_key(x, node)
-    return key if isinstance(key, Function) else AccumulateGrad(key)
+    if isinstance(key, OutputOf):  # output `index` of a user's op with several
+        return key.op, key.index
+    return (key if isinstance(key, Function) else AccumulateGrad(key)), 0
+
+
+def public_node(node):
+    """The node as the user sees it (`grad_fn`): for an output of a user's op with several, the op."""
+    return node.op if isinstance(node, OutputOf) else node
 
 
 class AccumulateGrad:

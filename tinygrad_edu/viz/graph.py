@@ -35,6 +35,7 @@ import graphviz
 import numpy as np
 
 from ..autograd import run_backward
+from ..autograd.function import public_node
 from ..tensor import Tensor
 from ..tracing import inputs_of, name_table, op_label, summarize, tensor_name
 
@@ -79,7 +80,7 @@ def walk(roots: list) -> tuple[list, list]:
         visit("tensor", t)
     while queue:
         t = queue.popleft()
-        fn = t._ctx
+        fn = public_node(t._ctx)  # (an output of a user's op with several: the op)
         if fn is None:
             continue
         is_new = id(fn) not in keys
@@ -128,7 +129,7 @@ def module_groups(nodes: list, edges: list, names) -> tuple[dict, dict]:
     for key, (kind, node) in nodes:
         if kind != "tensor":
             continue
-        op_key = keys.get(id(node._ctx))
+        op_key = keys.get(id(public_node(node._ctx)))
         if op_key in groups:
             groups[key] = groups[op_key]
         elif id(node) in owners:

@@ -32,7 +32,16 @@ from pathlib import Path
 import graphviz
 import numpy as np
 
-from ..tracing import name_table, op_label, rule_of, summarize, tensor_name, traced_backward
+from ..tracing import (
+    gradient_in,
+    name_table,
+    op_label,
+    outputs_gathered,
+    rule_of,
+    summarize,
+    tensor_name,
+    traced_backward,
+)
 from .graph import STYLES, tensor_kind, walk
 
 __all__ = ["step_backward", "Stepper"]
@@ -57,8 +66,8 @@ def step_backward(loss, names=None, retain_graph: bool = False, layout: str = "a
         raise ValueError(f"step_backward: the graph has {len(nodes)} nodes; the stepper is for small graphs "
                          f"(at most {MAX_NODES}). Hint: step through a smaller batch or model, or use "
                          "viz.trace_backward(loss) for the text trace.")
-    steps = traced_backward(loss, retain_graph)
-    return Stepper(nodes, edges, steps, name_table(names), layout)
+    steps, gathered = outputs_gathered(traced_backward(loss, retain_graph))
+    return Stepper(nodes, edges, steps, name_table(names), layout, gathered)
 
 
 def op_name(node) -> str:
@@ -69,7 +78,8 @@ def op_name(node) -> str:
 class Stepper:
     """The graph of one backward pass and its steps; shows itself in a notebook (_repr_html_)."""
 
-    def __init__(self, nodes: list, edges: list, steps: list, names: dict, layout: str = "auto"):
+    def __init__(self, nodes: list, edges: list, steps: list, names: dict, layout: str = "auto",
+                 gathered: dict | None = None):
         # unique on a page, even beside a stepper drawn before the kernel restarted
         self.prefix = f"tgs{next(_ids)}_{uuid.uuid4().hex[:6]}"
         self.nodes, self.edges, self.names, self.layout = nodes, edges, names, layout
@@ -80,6 +90,7 @@ class Stepper:
         self.start = {key: NOTHING_YET for key, t in tensors.items() if t.requires_grad}
         self.start[root] = "grad 1"
         totals = {root: np.ones_like(tensors[root]._data, dtype=np.float64)}  # the seed: dL/dL = 1
+        self.gathered = gathered or {}  # an op with several outputs: the gradient of each (tracing.outputs_gathered)
         self.steps = [self.step(s, totals) for s in steps]
         self.final = {key: "grad " + summarize(total) for key, total in totals.items()}
 
@@ -100,7 +111,7 @@ class Stepper:
             changed[key] = "grad " + summarize(totals[key])
         return {"op": op_key, "node": record["op"], "name": op_name(record["node"]), "rule": rule_of(record["node"]),
                 "out": out,
-                "out_label": self.labels.get(out), "grad_in": summarize(record["grad_output"]._data),
+                "out_label": self.labels.get(out), "grad_in": gradient_in(record, self.gathered)[0],
                 "inputs": [t for t, op in self.edges if op == op_key], "sent": sent, "set": changed}
 
     @staticmethod
