@@ -93,24 +93,25 @@ def np_conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilati
 
 
 def sample_max_pool(draw):
-    k = draw(st.integers(1, 2))
+    k, dilation = draw(st.integers(1, 2)), draw(st.integers(1, 2))
     stride = draw(st.sampled_from([None, 1, 2]))
     padding = draw(st.integers(0, k // 2))  # PyTorch allows at most half the kernel
-    low = max(k - 2 * padding, 1)  # the padded input must hold one window
+    low = dilation * (k - 1) + 1  # the input holds one window, so no window lies in the padding alone
     shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(low, 4)), draw(st.integers(low, 4)))
-    kwargs = {"kernel_size": k, "stride": stride, "padding": padding, "ceil_mode": draw(st.booleans())}
+    kwargs = {"kernel_size": k, "stride": stride, "padding": padding, "dilation": dilation,
+              "ceil_mode": draw(st.booleans())}
     return [values(draw, shape, "distinct")], kwargs
 
 
-def np_max_pool(x, kernel_size, stride, padding=0, ceil_mode=False):
-    s = stride or kernel_size
-    out_h, out_w = (pool_size(size, kernel_size, s, padding, ceil_mode) for size in x.shape[2:])
-    x = np.pad(x, ((0, 0), (0, 0), (padding, padding + s), (padding, padding + s)),
+def np_max_pool(x, kernel_size, stride, padding=0, dilation=1, ceil_mode=False):
+    s, reach = stride or kernel_size, dilation * (kernel_size - 1) + 1
+    out_h, out_w = (pool_size(size, kernel_size, s, padding, ceil_mode, dilation) for size in x.shape[2:])
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding + s + reach), (padding, padding + s + reach)),
                constant_values=-np.inf)  # pads never win; ceil_mode's windows may reach past the padding
     out = np.zeros(x.shape[:2] + (out_h, out_w))
     for i in range(out_h):
         for j in range(out_w):
-            out[:, :, i, j] = x[:, :, i * s:i * s + kernel_size, j * s:j * s + kernel_size].max(axis=(2, 3))
+            out[:, :, i, j] = x[:, :, i * s:i * s + reach:dilation, j * s:j * s + reach:dilation].max(axis=(2, 3))
     return out
 
 

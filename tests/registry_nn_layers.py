@@ -1,7 +1,8 @@
 """Registry entries (see op_registry.py) for the composite layers of nn.functional: the 1-D convs
-and pools, avg_pool2d's options, group_norm, instance_norm, interpolate and pixel_(un)shuffle, registered by
-registry_nn.py in one loop. Kept apart because their references are long: each is written from the op's definition,
-one output element at a time, not from the library's code."""
+and pools, avg_pool2d's options, group_norm, instance_norm, interpolate and pixel_(un)shuffle, and for
+max_unpool2d (a primitive, with a long reference too), registered by registry_nn.py in one loop. Kept
+apart because their references are long: each is written from the op's definition, one output element
+at a time, not from the library's code."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 from hypothesis import strategies as st
 from strategies import values
 
+import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
 
 
@@ -93,10 +95,11 @@ def np_conv_transpose1d(x, w, b, stride, padding, output_padding, groups, dilati
 
 # ---------------------------------------------------------------- pools
 
-def pool_size(size, kernel, stride, padding, ceil_mode):
-    """PyTorch's rule (torch/nn/modules/pooling.py's docs): floor or ceil of (size + 2p - k) / s, plus one;
-    with ceil_mode, a last window that would start past the input and its left padding is dropped."""
-    count = math.ceil((size + 2 * padding - kernel) / stride) if ceil_mode else (size + 2 * padding - kernel) // stride
+def pool_size(size, kernel, stride, padding, ceil_mode, dilation=1):
+    """PyTorch's rule (torch/nn/modules/pooling.py's docs): floor or ceil of (size + 2p - d(k - 1) - 1) / s, plus
+    one; with ceil_mode, a last window that would start past the input and its left padding is dropped."""
+    span = size + 2 * padding - dilation * (kernel - 1) - 1
+    count = math.ceil(span / stride) if ceil_mode else span // stride
     if ceil_mode and count * stride >= size + padding:
         count -= 1
     return count + 1
@@ -181,6 +184,27 @@ def np_adaptive1d(reduce):
             out[:, :, i] = reduce(x[:, :, start:end], axis=2)
         return out
     return ref
+
+
+# ---------------------------------------------------------------- max_unpool2d (a primitive: MaxUnpool2dFunction)
+
+def sample_max_unpool2d(draw):
+    """Values and indices as max_pool2d(kernel, return_indices=True) gives them: distinct places
+    (repeated ones keep the later value, which its gradient does not follow: PyTorch's rule)."""
+    shape = tuple(draw(st.integers(1, 2)) for _ in range(4))
+    kernel = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    plane, count = shape[2] * kernel[0] * shape[3] * kernel[1], shape[2] * shape[3]
+    indices = [draw(st.permutations(range(plane)))[:count] for _ in range(shape[0] * shape[1])]
+    return [values(draw, shape, "real")], {"indices": np.array(indices, dtype=np.int64).reshape(shape),
+                                           "kernel_size": kernel}
+
+
+def np_max_unpool2d(x, indices, kernel_size):
+    n, c, h, w = x.shape
+    out = np.zeros((n, c, h * kernel_size[0] * w * kernel_size[1]))
+    for i, j, a, b in itertools.product(range(n), range(c), range(h), range(w)):
+        out[i, j, indices[i, j, a, b]] = x[i, j, a, b]
+    return out.reshape(n, c, h * kernel_size[0], w * kernel_size[1])
 
 
 # ---------------------------------------------------------------- group_norm, instance_norm
@@ -313,6 +337,8 @@ ENTRIES = [
     ("F.max_pool1d", call_unbatched(F.max_pool1d), maybe_unbatched(np_max_pool1d), sample_pool1d),
     ("F.avg_pool1d", call_unbatched(F.avg_pool1d), maybe_unbatched(np_avg_pool1d), sample_avg_pool1d),
     ("F.avg_pool2d", F.avg_pool2d, np_avg_pool2d, sample_avg_pool2d),
+    ("F.max_unpool2d", lambda x, indices, **kw: F.max_unpool2d(x, tg.tensor(indices), **kw), np_max_unpool2d,
+     sample_max_unpool2d),
     ("F.adaptive_avg_pool1d", call_unbatched(F.adaptive_avg_pool1d), maybe_unbatched(np_adaptive1d(np.mean)),
      sample_adaptive1d),
     ("F.adaptive_max_pool1d", call_unbatched(F.adaptive_max_pool1d), maybe_unbatched(np_adaptive1d(np.max)),

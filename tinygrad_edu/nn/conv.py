@@ -1,5 +1,5 @@
 """Convolutions and pools: Conv1d and Conv2d, ConvTranspose1d and ConvTranspose2d, the max, average
-and adaptive pools in 1-D and 2-D, on batches (N, C, L) / (N, C, H, W) or one unbatched (C, L) /
+and adaptive pools and MaxUnpool in 1-D and 2-D, on batches (N, C, L) / (N, C, H, W) or one unbatched (C, L) /
 (C, H, W) input.
 
 The 1-D layers call the 1-D functions, which run the 2-D ones on a unit height (conv_functions.py,
@@ -20,7 +20,7 @@ from .module import Module, Parameter
 
 __all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d",
            "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
-           "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d"]
+           "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "MaxUnpool1d", "MaxUnpool2d"]
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -166,15 +166,19 @@ class ConvTranspose2d(_ConvTransposeNd):
 
 
 class _MaxPoolNd(Module):
-    """The maximum of each window; stride defaults to kernel_size. Sizes are kept as given, as PyTorch's."""
+    """The maximum of each window; stride defaults to kernel_size. Sizes are kept as given, as PyTorch's.
+    With return_indices=True, forward returns (values, indices), for MaxUnpool1d/2d."""
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices: bool = False,
                  ceil_mode: bool = False):
         super().__init__()
-        F.refuse_pool_options(type(self).__name__, dilation, return_indices)
         self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
         self.stride = kernel_size if stride is None or stride == [] else stride  # 0 is an error, not the default
+
+    def options(self) -> tuple:
+        """The arguments of F.max_pool1d/2d after the input, in their order."""
+        return self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -184,15 +188,47 @@ class _MaxPoolNd(Module):
 class MaxPool1d(_MaxPoolNd):
     """Max pooling along L of (N, C, L) or (C, L)."""
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, ceil_mode=self.ceil_mode)
+    def forward(self, x: Tensor):
+        return F.max_pool1d(x, *self.options())
 
 
 class MaxPool2d(_MaxPoolNd):
     """Max pooling over H and W of (N, C, H, W) or (C, H, W)."""
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, ceil_mode=self.ceil_mode)
+    def forward(self, x: Tensor):
+        return F.max_pool2d(x, *self.options())
+
+
+class _MaxUnpoolNd(Module):
+    """The partial inverse of a max pool: forward(input, indices, output_size=None) writes each value
+    where the pool's indices say its maximum came from, zeros elsewhere. Sizes are kept as tuples, as
+    PyTorch's; stride defaults to kernel_size."""
+    spatial_dims = 2
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        name, n = type(self).__name__, self.spatial_dims
+        self.kernel_size = ntuple(kernel_size, n, name)
+        self.stride = ntuple(kernel_size if stride is None else stride, n, name)
+        self.padding = ntuple(padding, n, name)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """MaxPool1d undone, for (N, C, L) or (C, L) and MaxPool1d's indices."""
+    spatial_dims = 1
+
+    def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:  # noqa: A002
+        return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """MaxPool2d undone, for (N, C, H, W) or (C, H, W) and MaxPool2d's indices."""
+
+    def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:  # noqa: A002
+        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
 
 
 class AvgPool1d(Module):
@@ -237,10 +273,9 @@ class _AdaptivePoolNd(Module):
     max of) input floor(i*size/out) to ceil((i+1)*size/out). AdaptiveAvgPool2d(1) is global average
     pooling; in 2-D an int means a square output, and None in a pair keeps that dim."""
 
-    def __init__(self, output_size, return_indices: bool = False):  # (the max pools' option, refused)
+    def __init__(self, output_size, return_indices: bool = False):  # (the max pools' option)
         super().__init__()
-        F.refuse_pool_options(type(self).__name__, return_indices=return_indices)
-        self.output_size = output_size
+        self.output_size, self.return_indices = output_size, return_indices
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
@@ -263,10 +298,10 @@ class AdaptiveAvgPool2d(_AdaptivePoolNd):
 
 
 class AdaptiveMaxPool1d(_AdaptivePoolNd):
-    def forward(self, x: Tensor) -> Tensor:
-        return F.adaptive_max_pool1d(x, self.output_size)
+    def forward(self, x: Tensor):
+        return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
 
 
 class AdaptiveMaxPool2d(_AdaptivePoolNd):
-    def forward(self, x: Tensor) -> Tensor:
-        return F.adaptive_max_pool2d(x, self.output_size)
+    def forward(self, x: Tensor):
+        return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)

@@ -1,9 +1,10 @@
 """tinygrad_edu.nn.functional: the layers as plain functions (import ... as F).
 
 Everything here is built from Tensor ops, so it is differentiable to any
-order, except linear, log_softmax, the convolutions and max_pool2d, which call the primitives
-in nn/ops.py for speed (max_pool1d is max_pool2d on a unit height; erf, for gelu, is a
-primitive of math_ops.py). The convolutions live in nn/conv_functions.py, the losses in
+order, except linear, log_softmax, the convolutions, max_pool2d and max_unpool2d, which call the
+primitives in nn/ops.py for speed (the 1-D forms are the 2-D ones on a unit height; erf, for gelu,
+is a primitive of math_ops.py). The convolutions live in nn/conv_functions.py, the pools (max,
+average, adaptive, their indices and max_unpool) in nn/pooling_functions.py, the losses in
 nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
@@ -16,10 +17,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ..autograd import no_grad
-from ..creation import stack
 from ..piecewise_ops import LeakyRelu
 from ..tensor import Tensor
 from . import ops
@@ -45,13 +44,10 @@ from .activation_functions import (
 )
 from .attention_functions import scaled_dot_product_attention
 from .conv_functions import (
-    check_1d,
     conv1d,
     conv2d,
     conv_transpose1d,
     conv_transpose2d,
-    pair,
-    single,
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance
 from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
@@ -71,6 +67,18 @@ from .loss_functions import (
     triplet_margin_loss,
 )
 from .pixel_shuffle_functions import pixel_shuffle, pixel_unshuffle
+from .pooling_functions import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+    max_unpool1d,
+    max_unpool2d,
+)
 
 __all__ = [
     "linear", "relu", "leaky_relu", "gelu", "erf", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
@@ -83,7 +91,7 @@ __all__ = [
     "hardsigmoid", "logsigmoid", "mish", "glu", "normalize", "cosine_similarity", "pairwise_distance",
     "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
     "dropout1d", "dropout2d", "dropout3d", "hardshrink", "softshrink", "tanhshrink",
-    "scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle",
+    "scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle", "max_unpool1d", "max_unpool2d",
 ]
 
 
@@ -155,197 +163,6 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
 def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
     """x_i - logsumexp(x) along dim: stable for logits in the thousands (see ops.LogSoftmaxFunction)."""
     return x.log_softmax(softmax_dim(x.ndim, dim))
-
-
-# ---------------------------------------------------------------- convolution and pooling
-
-def pool_args(x: Tensor, kernel_size, stride, padding, ceil_mode: bool, name: str):
-    """kernel, stride, padding as pairs, and the output's (Ho, Wo) (PyTorch's rule, ops.pool_output_size)."""
-    kernel = pair(kernel_size, name)
-    stride = kernel if stride is None or stride == [] else pair(stride, name)
-    padding = pair(padding, name)
-    if min(kernel) <= 0 or min(stride) <= 0:
-        what = "stride" if min(kernel) > 0 else "kernel_size"
-        raise RuntimeError(f"{name}: {what} should be greater than zero, got kernel_size {kernel} and "
-                           f"stride {stride}")
-    if x.ndim != 4:
-        raise RuntimeError(f"{name}: expected (N, C, H, W) or unbatched (C, H, W) input, got shape {tuple(x.shape)}. "
-                           "Hint: check the order of the input's dimensions.")
-    if any(2 * p > k for p, k in zip(padding, kernel)):
-        raise RuntimeError(f"{name}: padding {padding} should be at most half of the kernel {kernel}")
-    out = tuple(ops.pool_output_size(*each, ceil_mode) for each in zip(x.shape[2:], kernel, stride, padding))
-    if min(out) < 1:
-        raise RuntimeError(f"{name}: input of shape {tuple(x.shape)} is too small for kernel {kernel}, "
-                           f"stride {stride}, "
-                           f"padding {padding}: the output size would be {out} "
-                           "((size + 2*padding - kernel) / stride + 1, rounded down, or up with ceil_mode). Hint: a "
-                           "smaller kernel, or more padding.")
-    return kernel, stride, padding, out
-
-
-def refuse_pool_options(name: str, dilation=1, return_indices: bool = False) -> None:
-    """PyTorch's pooling options this library does not have: say so rather than ignore them."""
-    if dilation not in (1, (1,), (1, 1), [1], [1, 1]):
-        raise NotImplementedError(f"{name}: dilation={dilation!r} is not supported, only 1")
-    if return_indices:
-        raise NotImplementedError(f"{name}: return_indices=True is not supported")
-
-
-def max_pool(x: Tensor, kernel_size, stride, padding, ceil_mode: bool, name: str) -> Tensor:
-    """max_pool2d and max_pool1d (on a unit height): the MaxPool2dFunction primitive."""
-    if x.ndim == 3:  # unbatched (C, H, W)
-        return max_pool(x.unsqueeze(0), kernel_size, stride, padding, ceil_mode, name).squeeze(0)
-    kernel, stride, padding, _ = pool_args(x, kernel_size, stride, padding, ceil_mode, name)
-    return ops.MaxPool2dFunction.apply(x, kernel=kernel, stride=stride, padding=padding, ceil_mode=ceil_mode)
-
-
-def max_pool2d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False) -> Tensor:
-    """The maximum of each kernel-sized window, windows `stride` apart (default: kernel_size).
-    ceil_mode=True keeps a last, partial window where the input does not divide evenly
-    (PyTorch's rule: it must start inside the input or its left padding)."""
-    refuse_pool_options("max_pool2d", dilation, return_indices)
-    return max_pool(x, kernel_size, stride, padding, ceil_mode, "max_pool2d")
-
-
-def avg_pool(x: Tensor, kernel_size, stride, padding, ceil_mode: bool, count_include_pad: bool, divisor_override,
-             name: str):
-    """avg_pool2d and avg_pool1d (on a unit height). Composite: the sum of kh*kw strided slices,
-    one per kernel offset, divided by the window's size (or by how many of its elements are
-    inside x, with count_include_pad=False; or by divisor_override). A partial window of
-    ceil_mode is divided by how much of it lies inside x and its padding (inside x alone, with
-    count_include_pad=False), as PyTorch's."""
-    if x.ndim == 3:  # unbatched (C, H, W)
-        return avg_pool(x.unsqueeze(0), kernel_size, stride, padding, ceil_mode, count_include_pad,
-                        divisor_override, name).squeeze(0)
-    (kh, kw), (sh, sw), (ph, pw), (ho, wo) = pool_args(x, kernel_size, stride, padding, ceil_mode, name)
-    height, width = x.shape[2:]
-    # how far ceil_mode's last windows reach past the right padding: zeros there too, counted in no divisor
-    beyond_h = max(0, (ho - 1) * sh + kh - (height + 2 * ph))
-    beyond_w = max(0, (wo - 1) * sw + kw - (width + 2 * pw))
-    if ph or pw or beyond_h or beyond_w:
-        x = x.pad((pw, pw + beyond_w, ph, ph + beyond_h))
-    total = None
-    for a in range(kh):
-        for b in range(kw):
-            piece = x[:, :, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw]
-            total = piece if total is None else total + piece
-    if divisor_override:
-        return total / divisor_override
-    if not (beyond_h or beyond_w) and (count_include_pad or not (ph or pw)):
-        return total / (kh * kw)
-    if count_include_pad:  # 1 inside x and its padding
-        inside = np.ones((height + 2 * ph, width + 2 * pw), dtype=x.dtype)
-    else:  # 1 inside x, 0 in the padding
-        inside = np.pad(np.ones((height, width), dtype=x.dtype), ((ph, ph), (pw, pw)))
-    inside = np.pad(inside, ((0, beyond_h), (0, beyond_w)))
-    counts = sliding_window_view(inside, (kh, kw))[::sh, ::sw].sum(axis=(2, 3))  # x's elements in each window
-    return total / Tensor._wrap(counts.astype(x.dtype))
-
-
-def avg_pool2d(x: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """The mean of each window; zero padding counts unless count_include_pad=False; ceil_mode as max_pool2d's."""
-    return avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, "avg_pool2d")
-
-
-def adaptive_bounds(size: int, out: int) -> list:
-    """PyTorch's windows for adaptive pooling: output i covers input floor(i*size/out) to
-    ceil((i+1)*size/out) (end excluded), so the windows tile the input and may overlap by one."""
-    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
-
-
-def adaptive_pool2d(x: Tensor, output_size, reduce, name: str) -> Tensor:
-    """Pool each window given by adaptive_bounds. Mean and max over a rectangle can be taken one
-    axis at a time, so this costs out_h + out_w slices, not out_h * out_w. Along each row first,
-    then down the columns: a max that picks the first of tied values along each axis (window_max)
-    then picks the first in reading order, as PyTorch's adaptive max pool does."""
-    if x.ndim == 3:  # unbatched (C, H, W)
-        return adaptive_pool2d(x.unsqueeze(0), output_size, reduce, name).squeeze(0)
-    if x.ndim != 4:
-        raise RuntimeError(f"{name}: expected (N, C, H, W) or unbatched (C, H, W) input, got shape {tuple(x.shape)}")
-    if not isinstance(output_size, (tuple, list)):
-        output_size = (output_size, output_size)
-    if len(output_size) != 2:
-        raise ValueError(f"{name}: output_size must be an int or a pair, got {output_size!r}")
-    # None keeps that dimension's input size
-    out = tuple(x.shape[2 + i] if s is None else int(s) for i, s in enumerate(output_size))
-    if min(out) < 1:
-        raise ValueError(f"{name}: output_size must be positive, got {output_size!r}")
-    for dim, size in ((3, out[1]), (2, out[0])):
-        pieces = []
-        for start, end in adaptive_bounds(x.shape[dim], size):
-            window = x[:, :, start:end] if dim == 2 else x[:, :, :, start:end]
-            pieces.append(reduce(window, dim))
-        x = stack(pieces, dim)
-    return x
-
-
-def window_mean(window: Tensor, dim: int) -> Tensor:
-    return window.mean(dim)
-
-
-def window_max(window: Tensor, dim: int) -> Tensor:
-    """The maximum along dim: max(dim), whose gradient all goes to the first index that holds it,
-    as PyTorch's adaptive max pools route it."""
-    return window.max(dim).values
-
-
-def adaptive_avg_pool2d(x: Tensor, output_size) -> Tensor:
-    """Average pooling to a fixed output size (out_h, out_w), whatever the input's H and W.
-    Output (i, j) is the mean of x[..., floor(i*H/out_h):ceil((i+1)*H/out_h), (same for W)].
-    An int means a square output; None in the pair keeps that dim of the input."""
-    return adaptive_pool2d(x, output_size, window_mean, "adaptive_avg_pool2d")
-
-
-def adaptive_max_pool2d(x: Tensor, output_size, return_indices: bool = False) -> Tensor:
-    """Max pooling to a fixed output size; the windows are adaptive_avg_pool2d's."""
-    refuse_pool_options("adaptive_max_pool2d", return_indices=return_indices)
-    return adaptive_pool2d(x, output_size, window_max, "adaptive_max_pool2d")
-
-
-# ---------------------------------------------------------------- the 1-D forms, on a unit height
-# (N, C, L) is (N, C, 1, L): each 1-D op is its 2-D form on that view, so it shares its primitive
-# and its derivatives (a reshape each way costs nothing next to the op).
-
-def pool1d_args(kernel_size, stride, padding, name: str) -> tuple:
-    """kernel, stride and padding of a 1-D pool as its 2-D form's, with a unit height."""
-    stride = None if stride is None or stride == [] else (1, single(stride, name))
-    return (1, single(kernel_size, name)), stride, (0, single(padding, name))
-
-
-def max_pool1d(x: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False) -> Tensor:
-    """The maximum of each window of kernel_size along L, windows `stride` apart (default: kernel_size);
-    ceil_mode as max_pool2d's."""
-    refuse_pool_options("max_pool1d", dilation, return_indices)
-    check_1d(x, "max_pool1d")
-    return max_pool(x.unsqueeze(-2), *pool1d_args(kernel_size, stride, padding, "max_pool1d"), ceil_mode,
-                    "max_pool1d").squeeze(-2)
-
-
-def avg_pool1d(x: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True) -> Tensor:
-    """The mean of each window along L; zero padding counts unless count_include_pad=False; ceil_mode as
-    max_pool2d's."""
-    check_1d(x, "avg_pool1d")
-    return avg_pool(x.unsqueeze(-2), *pool1d_args(kernel_size, stride, padding, "avg_pool1d"), ceil_mode,
-                    count_include_pad, None, "avg_pool1d").squeeze(-2)
-
-
-def adaptive_avg_pool1d(x: Tensor, output_size) -> Tensor:
-    """Average pooling to output_size along L, with adaptive_avg_pool2d's windows."""
-    check_1d(x, "adaptive_avg_pool1d")
-    size = (1, single(output_size, "adaptive_avg_pool1d"))
-    return adaptive_pool2d(x.unsqueeze(-2), size, window_mean, "adaptive_avg_pool1d").squeeze(-2)
-
-
-def adaptive_max_pool1d(x: Tensor, output_size, return_indices: bool = False) -> Tensor:
-    """Max pooling to output_size along L, with adaptive_avg_pool1d's windows."""
-    refuse_pool_options("adaptive_max_pool1d", return_indices=return_indices)
-    check_1d(x, "adaptive_max_pool1d")
-    size = (1, single(output_size, "adaptive_max_pool1d"))
-    return adaptive_pool2d(x.unsqueeze(-2), size, window_max, "adaptive_max_pool1d").squeeze(-2)
 
 
 # ---------------------------------------------------------------- normalisation

@@ -6,6 +6,8 @@ tinygrad_edu/ops.py), so it needs no backward of its own. These are not:
 - `Conv2dFunction`: as a composite (kh * kw shifted slices, multiplied and added) it is
   tens of times slower than one matrix product over the unrolled windows (im2col).
 - `MaxPool2dFunction`: the composite (max over stacked slices) builds a graph per window offset.
+- `MaxUnpool2dFunction`: the composite (scatter) multiplies by a one-hot table of every input
+  element against every output place.
 - `LinearFunction` (and `LinearWeightGrad`, its weight's gradient) and `CrossEntropyFunction`:
   the two ops of every classifier's training step. As composites they cost 3 and 4 graph
   nodes and a backward of twice as many ops; one node each (see their docstrings;
@@ -32,7 +34,8 @@ from ..ops import MatMul, Primitive, Sum
 from .cores import over_batch
 
 __all__ = ["EmbeddingFunction", "LinearFunction", "LinearWeightGrad", "CrossEntropyFunction", "Conv2dFunction",
-           "Conv2dInputGrad", "Conv2dWeightGrad", "MaxPool2dFunction", "MaxPool2dGrad"]
+           "Conv2dInputGrad", "Conv2dWeightGrad", "MaxPool2dFunction", "MaxPool2dGrad",
+           "MaxUnpool2dFunction"]
 
 
 class EmbeddingFunction(GetItem):
@@ -399,26 +402,28 @@ class Conv2dWeightGrad(Primitive):
 
 # ---------------------------------------------------------------- pooling
 
-def window_pieces(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, out_size: tuple):
-    """For each kernel offset k = (a, b): the output positions whose window element k lies
-    inside x, as slices of the output, and those elements, as a strided view of x."""
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+def window_pieces(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, out_size: tuple):
+    """For each kernel offset k = (a, b): the output positions whose window element k (at a*dh rows
+    and b*dw columns from the window's corner) lies inside x, as slices of the output, and those
+    elements, as a strided view of x."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
     height, width = x.shape[2:]
     pieces = []
     for a in range(kh):
-        i0, i1, row = valid_range(height, a, sh, ph, out_size[0])
+        i0, i1, row = valid_range(height, a * dh, sh, ph, out_size[0])
         for b in range(kw):
-            j0, j1, col = valid_range(width, b, sw, pw, out_size[1])
+            j0, j1, col = valid_range(width, b * dw, sw, pw, out_size[1])
             x_view = x[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh, col:col + sw * (j1 - j0 - 1) + 1:sw]
             pieces.append(((slice(None), slice(None), slice(i0, i1), slice(j0, j1)), x_view))
     return pieces
 
 
-def pool_output_size(size: int, kernel: int, stride: int, pad: int, ceil_mode: bool) -> int:
-    """PyTorch's output size of a pool along one dim: (size + 2*pad - kernel) / stride + 1 rounded down,
-    or up with ceil_mode, less one if the last window would then start past the input and its left
-    padding (it would hold right padding only)."""
-    out = (size + 2 * pad - kernel + (stride - 1 if ceil_mode else 0)) // stride + 1
+def pool_output_size(size: int, kernel: int, stride: int, pad: int, dilation: int, ceil_mode: bool) -> int:
+    """PyTorch's output size of a pool along one dim: (size + 2*pad - dilation*(kernel-1) - 1) / stride + 1
+    rounded down, or up with ceil_mode, less one if the last window would then start past the input and
+    its left padding (it would hold right padding only)."""
+    reach = dilation * (kernel - 1) + 1  # the input one window spans
+    out = (size + 2 * pad - reach + (stride - 1 if ceil_mode else 0)) // stride + 1
     if ceil_mode and (out - 1) * stride >= size + pad:
         out -= 1
     return out
@@ -430,37 +435,43 @@ def smallest_int(count: int):
 
 
 class MaxPool2dFunction(Primitive):
-    """y[n, c, i, j] = max of x over the window at (i*sh, j*sw) (padding counts as -inf; with ceil_mode
-    the last windows may reach past the right padding, and what is past it counts as -inf too).
+    """y[n, c, i, j] = max of x over the window at (i*sh, j*sw), whose elements are dh rows and dw columns
+    apart (dilation; padding counts as -inf; with ceil_mode the last windows may reach past the right
+    padding, and what is past it counts as -inf too).
     dy/dx = 1 at the window's maximum (the first one, if several tie), 0 elsewhere:
     the gradient is routed back to where each maximum came from (MaxPool2dGrad).
 
     Forward keeps, per output element, which offset of its window held the maximum: one
-    small integer (int8 for a 2x2 window: an eighth of a flat int64 index)."""
+    small integer (int8 for a 2x2 window: an eighth of a flat int64 index). F.max_pool2d's
+    return_indices passes `best`, an array of y's shape, for forward to fill (and reads the
+    indices from it: plane_positions); otherwise forward makes its own."""
 
     @staticmethod
-    def forward(ctx, x, kernel, stride, padding, ceil_mode=False):
+    def forward(ctx, x, kernel, stride, padding, dilation=(1, 1), ceil_mode=False, best=None):
         n, c = x.shape[:2]
-        out_size = tuple(pool_output_size(*each, ceil_mode) for each in zip(x.shape[2:], kernel, stride, padding))
+        out_size = tuple(pool_output_size(*each, ceil_mode)
+                         for each in zip(x.shape[2:], kernel, stride, padding, dilation))
         out = np.empty((n, c) + out_size, dtype=x.dtype)
-        best = np.empty((n, c) + out_size, dtype=smallest_int(kernel[0] * kernel[1]))
-        over_batch(lambda s: max_pool(x[s], kernel, stride, padding, out[s], best[s]), n, x.size)
-        ctx.best, ctx.kernel, ctx.stride, ctx.padding, ctx.x_shape = best, kernel, stride, padding, x.shape
+        if best is None:
+            best = np.empty((n, c) + out_size, dtype=smallest_int(kernel[0] * kernel[1]))
+        window = (kernel, stride, padding, dilation)
+        over_batch(lambda s: max_pool(x[s], *window, out[s], best[s]), n, x.size)
+        ctx.best, ctx.window, ctx.x_shape = best, window, x.shape
         return out
 
     @staticmethod
     def backward(ctx, g):
-        return MaxPool2dGrad.apply(g, best=ctx.best, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding,
-                                   x_shape=ctx.x_shape)
+        return MaxPool2dGrad.apply(g, best=ctx.best, window=ctx.window, x_shape=ctx.x_shape)
 
     @classmethod
     def name(cls) -> str:
         return "MaxPool2DWithIndicesBackward0"  # PyTorch's (its forward keeps the indices too: `best` here)
 
 
-def max_pool(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, out: np.ndarray, best: np.ndarray) -> None:
+def max_pool(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, out: np.ndarray,
+             best: np.ndarray) -> None:
     """Fill `out` with the maximum of each window of x, and `best` with the offset in the window that holds it."""
-    pieces = window_pieces(x, kernel, stride, padding, out.shape[2:])
+    pieces = window_pieces(x, kernel, stride, padding, dilation, out.shape[2:])
     if padding == (0, 0):  # the first offset is inside every window (ceil_mode's too): start from it
         out[...] = pieces[0][1]
         rest = pieces[1:]
@@ -482,21 +493,23 @@ class MaxPool2dGrad(Primitive):
     """z = zeros of x's shape with g[n, c, i, j] added at the position in x of the maximum of
     window (i, j), which is window offset best[n, c, i, j]. Linear in g; dL/dg = the value
     of the incoming gradient h at those positions (each window's maximum read back).
+    `window` is (kernel, stride, padding, dilation).
 
     One strided add per window offset (g masked to the windows whose maximum sits there),
     written straight into z; overlapping windows add up. When the windows tile x (kernel ==
-    stride, no padding, nothing left over: the usual 2x2 pooling), every element of x is in
-    one window at one offset, so each is written once: no zeros to start from, and no add."""
+    stride, no padding or dilation, nothing left over: the usual 2x2 pooling), every element of x
+    is in one window at one offset, so each is written once: no zeros to start from, and no add."""
 
     @staticmethod
-    def forward(ctx, g, best, kernel, stride, padding, x_shape):
-        ctx.best, ctx.kernel, ctx.stride, ctx.padding = best, kernel, stride, padding
-        tiles = (kernel == stride and padding == (0, 0)
+    def forward(ctx, g, best, window, x_shape):
+        ctx.best, ctx.window = best, window
+        kernel, stride, padding, dilation = window
+        tiles = (kernel == stride and padding == (0, 0) and dilation == (1, 1)
                  and tuple(x_shape[2:]) == (g.shape[2] * kernel[0], g.shape[3] * kernel[1]))
         out = (np.empty if tiles else np.zeros)(x_shape, dtype=g.dtype)
 
         def one_slice(s):
-            for k, (where, out_view) in enumerate(window_pieces(out[s], kernel, stride, padding, g.shape[2:])):
+            for k, (where, out_view) in enumerate(window_pieces(out[s], *window, g.shape[2:])):
                 if tiles:
                     np.multiply(g[s][where], best[s][where] == k, out=out_view)
                 else:
@@ -506,16 +519,51 @@ class MaxPool2dGrad(Primitive):
 
     @staticmethod
     def backward(ctx, h):
-        return h.reshape(-1)[max_positions(ctx.best, ctx.kernel, ctx.stride, ctx.padding, h.shape)]
+        return h.reshape(-1)[max_positions(ctx.best, ctx.window, h.shape)]
 
 
-def max_positions(best: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, x_shape: tuple) -> np.ndarray:
-    """Where in x (flattened) each window's maximum sits: the window's top-left corner plus
-    the offset `best` (a = best // kw rows down, b = best % kw columns right)."""
-    n, c, height, width = x_shape
+def plane_positions(best: np.ndarray, window: tuple, width: int) -> np.ndarray:
+    """Where in its (H, W) plane of x each window's maximum sits, flattened (row * W + column, int64:
+    PyTorch's indices): the window's top-left corner plus the offset `best`, a = best // kw
+    rows of dh down and b = best % kw columns of dw right. `window` is (kernel, stride, padding, dilation)."""
+    (_, kw), (sh, sw), (ph, pw), (dh, dw) = window
     ho, wo = best.shape[2:]
-    (_, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    a, b = np.divmod(best.astype(np.intp), kw)
-    rows = np.arange(ho)[:, None] * sh - ph + a
-    cols = np.arange(wo) * sw - pw + b
-    return (np.arange(n * c).reshape(n, c, 1, 1) * height + rows) * width + cols
+    a, b = np.divmod(best.astype(np.int64), kw)
+    rows = np.arange(ho)[:, None] * sh - ph + a * dh
+    cols = np.arange(wo) * sw - pw + b * dw
+    return rows * width + cols
+
+
+def max_positions(best: np.ndarray, window: tuple, x_shape: tuple) -> np.ndarray:
+    """Where in x (flattened) each window's maximum sits: its plane's start plus plane_positions."""
+    n, c, height, width = x_shape
+    return np.arange(n * c).reshape(n, c, 1, 1) * (height * width) + plane_positions(best, window, width)
+
+
+class MaxUnpool2dFunction(Primitive):
+    """z = zeros of shape (N, C) + size, with x[n, c, i, j] written at place indices[n, c, i, j] of
+    its (H, W) plane, flattened (row * W + column): max pooling undone where it kept something
+    (F.max_unpool2d). Where two indices name one place, the later value stays, as in PyTorch's loop.
+
+    Linear in x: dL/dx = g read at the indices (PyTorch's rule, repeated indices included), a gather
+    (GetItem) whose own gradient adds h back at those places (AddAt).
+
+    Why a primitive: as a composite (scatter) it is a product with a one-hot table of size
+    x.numel() * H * W; here it is one assignment."""
+
+    @staticmethod
+    def forward(ctx, x, indices, size):
+        n, c = x.shape[:2]
+        plane = size[0] * size[1]
+        ctx.places = np.arange(n * c).reshape(n, c, 1, 1) * plane + indices  # in z flattened
+        out = np.zeros(n * c * plane, dtype=x.dtype)
+        out[ctx.places.reshape(-1)] = x.reshape(-1)
+        return out.reshape((n, c) + tuple(size))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(-1)[ctx.places]
+
+    @classmethod
+    def name(cls) -> str:
+        return "MaxUnpool2DBackward0"
