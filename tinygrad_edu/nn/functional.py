@@ -7,7 +7,7 @@ primitive of math_ops.py). The convolutions live in nn/conv_functions.py, the lo
 nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
-pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py,
+pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py, pad in nn/padding_functions.py,
 scaled_dot_product_attention in nn/attention_functions.py, and all are re-exported here.
 """
 
@@ -70,6 +70,7 @@ from .loss_functions import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+from .padding_functions import pad
 from .pixel_shuffle_functions import pixel_shuffle, pixel_unshuffle
 
 __all__ = [
@@ -516,10 +517,3 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 
 __all__ += ["one_hot"]
-
-
-def pad(x: Tensor, pad: tuple, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
-    """Constant padding, PyTorch's order: (left, right) of the last dim, then of the one before..."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is supported, not {mode!r}")
-    return x.pad(pad, value)
