@@ -42,3 +42,24 @@ def np_pad_mode(x, pad, mode):
 
 
 register("F.pad(mode)", lambda x, pad, mode: F.pad(x, pad, mode=mode), np_pad_mode, sample_pad_mode)
+
+
+# ---------------------------------------------------------------- F.bilinear
+
+def sample_bilinear(draw):
+    """input1 (*, in1), input2 (*, in2) with the same * (none, one or two dims), weight (out, in1, in2), and a
+    bias or none."""
+    batch = draw(st.sampled_from([(), (2,), (3,), (2, 2)]))
+    in1, in2, out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    arrays = [values(draw, batch + (in1,), "real"), values(draw, batch + (in2,), "real"),
+              values(draw, (out, in1, in2), "real")]
+    if draw(st.booleans()):
+        arrays.append(values(draw, (out,), "real"))
+    return arrays, {}
+
+
+def np_bilinear(x1, x2, weight, bias=0.0):
+    return np.einsum("...i,oij,...j->...o", x1, weight, x2) + bias
+
+
+register("F.bilinear", F.bilinear, np_bilinear, sample_bilinear)

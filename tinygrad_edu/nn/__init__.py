@@ -49,7 +49,7 @@ from .conv import (
 )
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
-from .linear import Flatten, Identity, Linear, Unflatten
+from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -94,5 +94,5 @@ __all__ = [
     "CosineSimilarity", "PairwiseDistance",
     "Dropout1d", "Dropout2d", "Dropout3d", "MultiheadAttention", "Hardshrink", "Softshrink", "Tanhshrink",
     "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
-    "PixelShuffle", "PixelUnshuffle", "InstanceNorm1d", "InstanceNorm2d",
+    "PixelShuffle", "PixelUnshuffle", "InstanceNorm1d", "InstanceNorm2d", "Bilinear",
 ]

@@ -8,7 +8,8 @@ nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
 pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py, pad in nn/padding_functions.py,
-scaled_dot_product_attention in nn/attention_functions.py, and all are re-exported here.
+scaled_dot_product_attention in nn/attention_functions.py, bilinear in nn/bilinear_functions.py, and all
+are re-exported here.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .activation_functions import (
     tanhshrink,
 )
 from .attention_functions import scaled_dot_product_attention
+from .bilinear_functions import bilinear
 from .conv_functions import (
     check_1d,
     conv1d,
@@ -84,7 +86,7 @@ __all__ = [
     "hardsigmoid", "logsigmoid", "mish", "glu", "normalize", "cosine_similarity", "pairwise_distance",
     "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
     "dropout1d", "dropout2d", "dropout3d", "hardshrink", "softshrink", "tanhshrink",
-    "scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle",
+    "scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle", "bilinear",
 ]
 
 
