@@ -21,6 +21,7 @@ registers its entries into REGISTRY as it is imported.
   registry_indexing.py     x[key], x[key] = value, gather, scatter, index_*, masked_*
   registry_nn.py           conv2d, max_pool2d, linear, embedding, activations (and registry_nn_layers.py)
   registry_losses.py       cross_entropy, nll, mse, BCE with logits, distances and the further losses
+  registry_padding_bilinear.py  F.pad's reflect, replicate and circular modes; F.bilinear
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import registry_losses  # noqa: F401
 import registry_math  # noqa: F401
 import registry_movement  # noqa: F401
 import registry_nn  # noqa: F401
+import registry_padding_bilinear  # noqa: F401
 import registry_reductions  # noqa: F401
 from registry_core import REGISTRY, OpSpec, binary, inplace, one_dim, reduction, register, unary
 

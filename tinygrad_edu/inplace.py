@@ -18,7 +18,7 @@ from . import division_ops, movement_ops, ops
 from .arrays import index_key
 from .autograd import Mode, TensorBase
 from .errors import index_error
-from .random import numpy_rng
+from .rng import numpy_rng
 
 
 class InPlaceMethods:

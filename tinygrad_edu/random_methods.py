@@ -16,7 +16,7 @@ import numpy as np
 
 from .arrays import is_float
 from .autograd import TensorBase
-from .random import numpy_rng
+from .rng import numpy_rng
 
 # the largest whole numbers random_() draws by default, as PyTorch: those a float's mantissa holds exactly
 MANTISSA_LIMIT = {np.dtype(np.float16): 2 ** 11, np.dtype(np.float32): 2 ** 24, np.dtype(np.float64): 2 ** 53}

@@ -51,7 +51,7 @@ from .conv import (
 )
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
-from .linear import Flatten, Identity, Linear, Unflatten
+from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -97,4 +97,5 @@ __all__ = [
     "Dropout1d", "Dropout2d", "Dropout3d", "MultiheadAttention", "Hardshrink", "Softshrink", "Tanhshrink",
     "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
     "PixelShuffle", "PixelUnshuffle", "InstanceNorm1d", "InstanceNorm2d", "MaxUnpool1d", "MaxUnpool2d",
+    "Bilinear",
 ]

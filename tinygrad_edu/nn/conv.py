@@ -29,7 +29,9 @@ class _ConvNd(Module):
     """What the convolutions share: weight (out_channels, in_channels/groups, *kernel_size), or
     (in_channels, out_channels/groups, *kernel_size) for a transposed one; bias (out_channels,).
     padding: an int, one int per spatial dim, 'valid' (none) or 'same' (the output keeps the input's
-    size; stride 1; not for transposed convolutions). padding_mode other than 'zeros' is not supported.
+    size; stride 1; not for transposed convolutions). padding_mode: what the padding holds, 'zeros', or
+    'reflect', 'replicate' or 'circular' (F.pad's modes: the input is padded by F.pad, then convolved
+    with no padding, as PyTorch does; not for transposed convolutions).
 
     PyTorch's initialisation: weight from kaiming_uniform_(a=sqrt(5)), i.e.
     U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = weight.shape[1] * prod(kernel_size)
@@ -53,9 +55,6 @@ class _ConvNd(Module):
                              f"padding_mode={padding_mode!r}")
         if self.transposed and padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {name}')
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{name}: padding_mode={padding_mode!r} is not supported, only 'zeros'. "
-                                      "Hint: pad the input yourself with F.pad, then padding=0.")
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = ntuple(kernel_size, dims, name)
@@ -71,6 +70,7 @@ class _ConvNd(Module):
         self.dilation = ntuple(dilation, dims, name)
         self.output_padding = ntuple(output_padding, dims, name)
         self.groups, self.padding_mode = groups, padding_mode
+        self._reversed_padding_repeated_twice = self.mode_padding()
         if self.transposed:
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:
@@ -78,6 +78,28 @@ class _ConvNd(Module):
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         self.bias = Parameter(np.empty(out_channels, dtype=dtype)) if bias else None
         self.reset_parameters()
+
+    def mode_padding(self) -> tuple:
+        """The padding as F.pad takes it, (left, right) of the last dim first (PyTorch keeps it as
+        _reversed_padding_repeated_twice): what a padding_mode other than 'zeros' adds before a convolution
+        that then pads no more. 'same' puts the odd one of dilation * (kernel - 1) on the right, as PyTorch."""
+        if self.padding == "valid":
+            return (0, 0) * self.spatial_dims
+        amounts = []
+        for i in reversed(range(self.spatial_dims)):
+            if self.padding == "same":
+                total = self.dilation[i] * (self.kernel_size[i] - 1)
+                amounts += [total // 2, total - total // 2]
+            else:
+                amounts += [self.padding[i]] * 2
+        return tuple(amounts)
+
+    def padded(self, x: Tensor) -> tuple:
+        """(input, padding) for the convolution: x and self.padding with padding_mode 'zeros', else x padded
+        by F.pad in that mode and no more padding (PyTorch's way)."""
+        if self.padding_mode == "zeros":
+            return x, self.padding
+        return F.pad(x, self._reversed_padding_repeated_twice, mode=self.padding_mode), 0
 
     def reset_parameters(self) -> None:
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
@@ -97,7 +119,11 @@ class _ConvNd(Module):
             text += f", output_padding={self.output_padding}"
         if self.groups != 1:
             text += f", groups={self.groups}"
-        return text if self.bias is not None else text + ", bias=False"
+        if self.bias is None:
+            text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
+        return text
 
 
 class Conv1d(_ConvNd):
@@ -110,7 +136,8 @@ class Conv1d(_ConvNd):
                          padding_mode, device=device, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        x, padding = self.padded(x)
+        return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
@@ -124,7 +151,8 @@ class Conv2d(_ConvNd):
                          padding_mode, device=device, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        x, padding = self.padded(x)
+        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class _ConvTransposeNd(_ConvNd):

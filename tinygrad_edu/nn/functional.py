@@ -8,8 +8,9 @@ average, adaptive, their indices and max_unpool) in nn/pooling_functions.py, the
 nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
-pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py,
-scaled_dot_product_attention in nn/attention_functions.py, and all are re-exported here.
+pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py, pad in nn/padding_functions.py,
+scaled_dot_product_attention in nn/attention_functions.py, bilinear in nn/bilinear_functions.py, and all
+are re-exported here.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from .activation_functions import (
     tanhshrink,
 )
 from .attention_functions import scaled_dot_product_attention
+from .bilinear_functions import bilinear
 from .conv_functions import (
     conv1d,
     conv2d,
@@ -66,6 +68,7 @@ from .loss_functions import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+from .padding_functions import pad
 from .pixel_shuffle_functions import pixel_shuffle, pixel_unshuffle
 from .pooling_functions import (
     adaptive_avg_pool1d,
@@ -92,6 +95,7 @@ __all__ = [
     "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
     "dropout1d", "dropout2d", "dropout3d", "hardshrink", "softshrink", "tanhshrink",
     "scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle", "max_unpool1d", "max_unpool2d",
+    "bilinear",
 ]
 
 
@@ -333,10 +337,3 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 
 __all__ += ["one_hot"]
-
-
-def pad(x: Tensor, pad: tuple, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
-    """Constant padding, PyTorch's order: (left, right) of the last dim, then of the one before..."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is supported, not {mode!r}")
-    return x.pad(pad, value)

@@ -1,4 +1,5 @@
-"""Identity, Linear (and NonDynamicallyQuantizableLinear, its alias in MultiheadAttention), Flatten and Unflatten."""
+"""Identity, Linear (and NonDynamicallyQuantizableLinear, its alias in MultiheadAttention), Bilinear, Flatten and
+Unflatten."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import math
 
 import numpy as np
 
+from ..device import check_device
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["Identity", "Linear", "Flatten", "Unflatten"]
+__all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 
 
 class Identity(Module):
@@ -56,6 +58,37 @@ class Linear(Module):
 class NonDynamicallyQuantizableLinear(Linear):
     """nn.Linear under PyTorch's name for MultiheadAttention.out_proj (PyTorch marks it so that its
     quantisation leaves it alone; here the name only keeps the layer's repr PyTorch's)."""
+
+
+class Bilinear(Module):
+    """y = x1^T A x2 + b for each output feature (F.bilinear): weight A (out_features, in1_features,
+    in2_features), bias (out_features,); inputs (*, in1_features) and (*, in2_features) with the same *.
+
+    PyTorch's initialisation: weight and bias from U(-1/sqrt(in1_features), 1/sqrt(in1_features)).
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True, device=None,
+                 dtype=None):
+        super().__init__()
+        check_device(device, "Bilinear")
+        dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        self.weight = Parameter(np.empty((out_features, in1_features, in2_features), dtype=dtype))
+        self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
 
 
 class Flatten(Module):
