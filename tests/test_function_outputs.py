@@ -206,3 +206,39 @@ def test_trace_graph_and_stepper_show_one_op():
     assert len(stepper) == len(records) - 1  # the same steps (the last record lists the leaves)
     np.testing.assert_allclose(x.grad.numpy(), np.cosh(X) * np.exp(X) + np.sinh(X) * np.exp(X) - np.exp(-np.array(X)),
                                rtol=1e-14)
+
+
+@pytest.mark.parametrize("lib_name", ["tinygrad_edu", "torch"])
+def test_a_saved_output_changed_in_place_is_refused(lib_name):
+    lib = tg if lib_name == "tinygrad_edu" else pytest.importorskip("torch")
+    Sinh, *_ = define(lib)
+    x = lib.tensor(X, dtype=lib.float64, requires_grad=True)
+    s, e, en = Sinh.apply(x)
+    loss = (s * 2 + en).sum()
+    with lib.no_grad():
+        e.add_(1)  # saved by forward: backward would read the changed value
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+    s, e, en = Sinh.apply(x)
+    loss = (e + en).sum()
+    with lib.no_grad():
+        s.mul_(2)  # not saved: nothing to refuse
+    x.grad = None
+    loss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp(X) - np.exp(-np.array(X)), rtol=1e-14)
+
+
+def test_anomaly_mode_checks_every_output():
+    class Halves(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x / 2, x / 0
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            return g1 / 2
+
+    x = tg.tensor([1.0], requires_grad=True)
+    Halves.apply(x)  # no check without anomaly mode
+    with tg.autograd.detect_anomaly(), pytest.raises(RuntimeError, match="HalvesBackward"):
+        Halves.apply(x)

@@ -141,8 +141,9 @@ class _Output:
     tensor (that would be a reference cycle), so it keeps the array and rebuilds the tensor.
     `index` says which output, for a user's op that returned several (None: the one output)."""
 
-    def __init__(self, index=None):
+    def __init__(self, index=None, counter=None):
         self.index = index
+        self.counter = counter  # of several outputs: that output's version counter, to tell a change in place
 
     def __repr__(self) -> str:
         return "<the output>"
@@ -267,8 +268,9 @@ class Function:
         if marker is None or marker.index is None:
             out, node = type(first)._wrap(self.output), self
         else:
-            array = self.output[marker.index]
-            out, node = type(first)._wrap(array), OutputOf.make(self, marker.index)
+            if marker.counter[0]:  # changed in place since forward returned it
+                raise version_error(self, None, 0, 0)
+            out, node = type(first)._wrap(self.output[marker.index]), OutputOf.make(self, marker.index)
             if marker.index in self.constant_outputs:
                 node = None
         if Mode.grad_enabled and node is not None:
@@ -404,11 +406,16 @@ def several_outputs(ctx, inputs, arrays, outs: tuple, like) -> tuple:
     ctx.output = tuple(None if r is o else r._data for r, o in zip(results, outs))  # None: not a tensor
     ctx.output_grads, ctx.constant_outputs = [None] * len(outs), constant
     if ctx.saved is not None:  # an output among the saved is kept as a marker, as the one output is
-        ctx.saved = tuple(next((_Output(i) for i, o in enumerate(outs) if s is o and isinstance(o, TensorBase)), s)
-                          for s in ctx.saved)
+        ctx.saved = tuple(next((_Output(i, results[i]._shared_counter()) for i, o in enumerate(outs)
+                                if s is o and isinstance(o, TensorBase)), s) for s in ctx.saved)
         keep_saved(ctx, inputs, arrays, OUTPUT, OUTPUT)
     if module_stack:
         ctx.module = module_stack[-1]
+    if Mode.anomaly:
+        ctx.trace = user_frame()
+        for array in ctx.output:
+            if array is not None:
+                check_finite(array, "output (forward)", ctx)
     for i, r in enumerate(results):
         if i not in constant:
             r._ctx, r.requires_grad = OutputOf.make(ctx, i), True
