@@ -6,7 +6,8 @@
     x.grad  # tensor([2., 4.])
 """
 
-from . import accelerator, backends, cuda, data, linalg, nn, optim, return_types, special, utils
+from . import accelerator, amp, backends, cuda, data, linalg, nn, optim, return_types, special, utils
+from .amp import autocast, is_autocast_enabled
 from .autograd import (
     detect_anomaly,
     enable_grad,
@@ -118,7 +119,7 @@ __all__ = [
     "set_default_device", "Generator", "default_generator", "initial_seed", "seed", "randint_like", "randperm",
     "multinomial", "bernoulli", "normal", "empty_like", "from_numpy", "as_tensor", "FloatTensor", "DoubleTensor",
     "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
-    "get_rng_state", "set_rng_state",
+    "get_rng_state", "set_rng_state", "amp", "autocast", "is_autocast_enabled",
 
     "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

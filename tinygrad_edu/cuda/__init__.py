@@ -4,11 +4,14 @@
 
 Seeding calls that scripts make "just in case" (manual_seed, manual_seed_all)
 and empty_cache do nothing, as in PyTorch on a machine without a GPU.
+`tinygrad_edu.cuda.amp` is torch.cuda.amp, PyTorch's old path to tinygrad_edu.amp.
 """
 
 from __future__ import annotations
 
-__all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "empty_cache", "is_bf16_supported"]
+from . import amp
+
+__all__ = ["amp", "is_available", "device_count", "manual_seed", "manual_seed_all", "empty_cache", "is_bf16_supported"]
 
 
 def is_available() -> bool:
