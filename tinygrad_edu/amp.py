@@ -310,7 +310,8 @@ class GradScaler:
             if sum(found_infs):
                 scale, tracker = scale * self._backoff_factor, 0
             elif tracker + 1 == self._growth_interval:
-                grown = np.float32(scale * self._growth_factor)
+                with np.errstate(over="ignore"):
+                    grown = np.float32(scale * self._growth_factor)
                 if np.isfinite(grown):  # the scale never grows past float32's largest number to inf
                     scale = grown
                 tracker = 0
