@@ -7,9 +7,18 @@ to PyTorch CPU when torch is installed (never required), and the phases of
 tinygrad_edu's step.
 
 Each framework is timed in processes of its own, with only it loaded, the frameworks'
-bursts of --iters iterations taking turns (common.rounds_of).
+bursts of --iters iterations taking turns (common.rounds_of), each burst after --warmup
+iterations that are not timed (10, as mlp_step.py's).
 
-    python benchmarks/conv.py [--rounds 4] [--runs 5] [--iters 10]
+Why 10 warm-up iterations and not 1: the parent pauses 0.3 s before each burst (common.PAUSE), and on
+the benchmarks' VM a second core that sat idle that long comes back slowly. With 2 threads our step
+then took 6-9 ms for its first ~10 iterations against 3.6-4.2 ms once running (PyTorch: 5.1-5.6 ms
+for its first and 3.6-4.1 from its third, its threads spinning between parallel regions where ours
+sleep between ops; 2026-12-03 22:30 UTC). With one warm-up iteration the bursts of 10 measured mostly
+that: 1.60x PyTorch at 2 threads. A training loop runs without such pauses, so the steady state is
+the figure; the first steps after an idle pause cost some tens of milliseconds more, once.
+
+    python benchmarks/conv.py [--rounds 4] [--runs 5] [--iters 10] [--warmup 10]
 """
 
 from __future__ import annotations
@@ -80,6 +89,7 @@ def main() -> None:
     def options(parser):
         parser.add_argument("--runs", type=int, default=5, help="timed bursts per process")
         parser.add_argument("--iters", type=int, default=10, help="iterations per timed run")
+        parser.add_argument("--warmup", type=int, default=10, help="untimed iterations before each timed run")
         parser.add_argument("--rounds", type=int, default=4, help="processes per framework")
         parser.add_argument("--framework", default=None, help="(a child: time this framework alone)")
     args = parse(__doc__.splitlines()[0], options)
@@ -88,16 +98,18 @@ def main() -> None:
         return
     if args.framework is not None:
         make = STEPS[args.framework]
-        serve_step(args.framework, lambda: make(make_arrays()), args.threads, args.iters, warmup=1)
+        serve_step(args.framework, lambda: make(make_arrays()), args.threads, args.iters, warmup=args.warmup)
         return
     torch = use_threads(args.threads)
     print(machine_line())
     print(f"conv2d({SHAPE[1]}->{OUT_CHANNELS}, 3x3, padding 1) + ReLU + max_pool2d(2), batch {SHAPE}, forward + "
           f"backward: mean ms per iteration, {args.rounds} processes per framework with only it loaded, each "
-          f"{args.runs} bursts of {args.iters}, the frameworks' bursts taking turns, collections included"
+          f"{args.runs} bursts of {args.iters} after {args.warmup} untimed, the frameworks' bursts taking turns, "
+          "collections included"
           + ("" if torch is not None else " (torch is not installed: no comparison)"))
     names = [name for name in STEPS if torch is not None or name != "PyTorch CPU"]
-    results = rounds_of(__file__, names, ["--threads", str(args.threads), "--iters", str(args.iters)],
+    results = rounds_of(__file__, names, ["--threads", str(args.threads), "--iters", str(args.iters),
+                                          "--warmup", str(args.warmup)],
                         args.rounds, args.runs)
     wall = {name: results[name]["wall"] for name in names}
     cpu = {name: results[name]["cpu"] for name in names}
