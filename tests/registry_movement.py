@@ -227,6 +227,13 @@ register("triu", lambda x, diagonal: x.triu(diagonal), lambda x, diagonal: np.tr
 register("expand_as", lambda x, y: x.expand_as(y) * y, lambda x, y: np.broadcast_to(x, y.shape) * y, sample_like)
 register("reshape_as", lambda x, y: x.reshape_as(y) + x.view_as(y) * y,
          lambda x, y: x.reshape(y.shape) + x.reshape(y.shape) * y, sample_same_size, covers=("reshape_as", "view_as"))
+# sides of 2 or more, so that the transpose is not contiguous and contiguous() copies (CloneBackward0)
+register("contiguous", lambda x: x.mT.contiguous().view(-1), lambda x: np.swapaxes(x, -1, -2).reshape(-1),
+         lambda draw: ([values(draw, draw(shapes(min_dims=2, min_side=2)), "real")], {}), covers=("contiguous", "view"))
+register("channels_last", lambda x: x.contiguous(memory_format=tg.channels_last).permute(0, 2, 3, 1).view(-1),
+         lambda x: np.transpose(x, (0, 2, 3, 1)).reshape(-1),
+         lambda draw: ([values(draw, draw(shapes(min_dims=4, max_dims=4, min_side=2)), "real")], {}),
+         covers=("contiguous",))
 register("t", lambda x: x.t(), lambda x: x.T, lambda draw: ([values(draw, draw(shapes(max_dims=2)), "real")], {}))
 register("select", lambda x, dim, index: x.select(dim, index), lambda x, dim, index: np.take(x, index, axis=dim),
          sample_position)

@@ -50,6 +50,7 @@ from .creation import (
 from .device import device, get_default_device, set_default_device
 from .functions import *  # noqa: F403 -- exp, add, matmul, ...: the function forms of Tensor methods, with out=
 from .functions import __all__ as _function_names
+from .layout import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format
 from .memory import keep_freed_memory as _keep_freed_memory
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import FileFormatError, load, save
@@ -120,6 +121,7 @@ __all__ = [
     "multinomial", "bernoulli", "normal", "empty_like", "from_numpy", "as_tensor", "FloatTensor", "DoubleTensor",
     "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "get_rng_state", "set_rng_state", "amp", "autocast", "is_autocast_enabled",
+    "memory_format", "contiguous_format", "channels_last", "channels_last_3d", "preserve_format",
 
     "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+import operator
 
 import numpy as np
 
@@ -141,3 +142,12 @@ def size_of(size: tuple) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     return tuple(int(n) for n in size)
+
+
+def shape_argument(shape: tuple, op: str) -> tuple:
+    """reshape(2, 3) and reshape((2, 3)) mean the same; the sizes must be ints (Python's or NumPy's)."""
+    shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    try:
+        return tuple([operator.index(n) for n in shape])
+    except TypeError:
+        raise TypeError(f"{op}: the shape must be ints, got {tuple(shape)!r}") from None

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from .layout import row_major
 from .ops import Primitive, kept_shape
 
 __all__ = ["Mean", "SoftmaxFunction"]
@@ -26,7 +27,7 @@ class Mean(Primitive):
     @staticmethod
     def forward(ctx, x, axes=None, keepdim=False):
         ctx.shape, ctx.axes = x.shape, axes
-        return np.asarray(x.mean(axis=axes, keepdims=keepdim), dtype=x.dtype)
+        return row_major(np.asarray(x.mean(axis=axes, keepdims=keepdim), dtype=x.dtype))
 
     @staticmethod
     def backward(ctx, g):
@@ -45,7 +46,7 @@ class SoftmaxFunction(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim):
-        ctx.dim = dim
+        ctx.dim, x = dim, row_major(x)  # a transposed x gives a contiguous result, as in PyTorch
         e = np.exp(x - x.max(axis=dim, keepdims=True))
         z = e / e.sum(axis=dim, keepdims=True)
         ctx.save_for_backward(z)

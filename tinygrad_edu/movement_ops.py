@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .layout import VIEW_ERROR, row_major, strides_of
 from .ops import Primitive
 
 
@@ -25,18 +26,30 @@ class Reshape(Primitive):
 
     Named as PyTorch names it: ViewBackward0 when z shares x's memory (view, and reshape or
     flatten of a contiguous tensor), UnsafeViewBackward0 when NumPy had to copy (reshape of a
-    transposed tensor: PyTorch records a CloneBackward0 under it, here it is one node)."""
+    transposed tensor: PyTorch records a CloneBackward0 under it, here it is one node).
+    With view=True (x.view) a copy is an error, PyTorch's: the new shape must be expressible
+    with strides over x's memory, which NumPy's reshape with copy=False decides by the same rule."""
     makes_view = True
     copied = False
 
     @staticmethod
-    def forward(ctx, x, shape):
+    def forward(ctx, x, shape, view=False):
+        op = "view" if view else "reshape"
         if -1 not in shape and math.prod(shape) != x.size:
             raise RuntimeError(
-                f"reshape: cannot reshape {x.shape} ({x.size} elements) into {shape} "
+                f"{op}: cannot reshape {x.shape} ({x.size} elements) into {shape} "
                 f"({math.prod(shape)} elements). The number of elements must stay the "
                 "same; use -1 for one dimension to have it worked out.")
         ctx.shape = x.shape
+        if view:
+            try:
+                return np.reshape(x, shape, copy=False)
+            except ValueError:
+                x.reshape(shape)  # a wrong size with -1 raises NumPy's error here, as for reshape
+                wanted = ", ".join(str(n) for n in shape)
+                raise RuntimeError(f"{VIEW_ERROR} Hint: view({wanted}) of a tensor of shape {tuple(x.shape)} and "
+                                   f"strides {strides_of(x)} needs a copy; x.reshape({wanted}) copies when it "
+                                   "must, as does x.contiguous().view(...)") from None
         out = x.reshape(shape)
         if not np.may_share_memory(out, x):
             ctx.copied = True
@@ -82,6 +95,23 @@ class Alias(Primitive):
     @staticmethod
     def backward(ctx, g):
         return g
+
+
+class Contiguous(Primitive):
+    """z = a copy of x laid out row by row, or in the dim order `order` (outermost first:
+    (0, 2, 3, 1) for channels_last) (x.contiguous() of a tensor that is not).   dz/dx = 1.
+    Named as PyTorch names it: CloneBackward0, as contiguous() is a clone into a memory format."""
+
+    @staticmethod
+    def forward(ctx, x, order):
+        return np.transpose(x, order).copy(order="C").transpose(np.argsort(order))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+    def name(self) -> str:
+        return "CloneBackward0"
 
 
 class Permute(Primitive):
@@ -199,7 +229,7 @@ class Cat(Primitive):
     @staticmethod
     def forward(ctx, *xs, dim=0):
         ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
-        return np.concatenate(xs, axis=dim)
+        return row_major(np.concatenate(xs, axis=dim))
 
     @staticmethod
     def backward(ctx, g):
@@ -218,7 +248,7 @@ class Stack(Primitive):
     @staticmethod
     def forward(ctx, *xs, dim=0):
         ctx.dim = dim
-        return np.stack(xs, axis=dim)
+        return row_major(np.stack(xs, axis=dim))
 
     @staticmethod
     def backward(ctx, g):

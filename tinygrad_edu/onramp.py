@@ -1,8 +1,9 @@
 """The on-ramp: Tensor methods that PyTorch code calls and that need no op of their own.
 
 Devices (x.device, x.to("cpu"), x.cpu(), x.cuda() with an explanation), the new_* makers,
-questions about memory layout (stride, contiguous, data_ptr), and names PyTorch has for
-what other methods do (t, view_as, expand_as, index_select, masked_select, clamp_min). With
+questions about memory layout (stride, is_contiguous, contiguous, view: the rules are
+layout.py's), and names PyTorch has for what other methods do (t, view_as, expand_as,
+index_select, masked_select, clamp_min). With
 them, code written for PyTorch runs unchanged; none adds anything to learn about autograd.
 
 OnRampMethods is a base class of Tensor (tensor.py): these are Tensor's methods, kept apart
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import movement_ops
-from .arrays import index_key, size_of, to_array
+from . import dtypes, layout, movement_ops
+from .arrays import index_key, shape_argument, size_of, to_array
 from .autograd import TensorBase
 from .device import CPU, CPU_ONLY_HINT, check_device
 from .device import device as device_type
@@ -97,16 +98,45 @@ class OnRampMethods:
 
     def stride(self, dim: int | None = None):
         """How many elements to step in memory to move one place along each dimension."""
-        strides = tuple(step // self._data.itemsize for step in self._data.strides)
+        strides = layout.strides_of(self._data)
         return strides if dim is None else strides[axis_of(self.ndim, dim, "stride")]
 
-    def contiguous(self, memory_format=None):
-        """x itself: NumPy takes care of memory layout, so there is nothing to rearrange."""
-        return self
+    def is_contiguous(self, memory_format=layout.contiguous_format) -> bool:
+        """True when the elements lie in memory row by row, as a fresh tensor's do (PyTorch's
+        rule, layout.py): False for x.t(), a permute, a slice with steps, an expand."""
+        return layout.is_contiguous(self._data, memory_format)
 
-    def is_contiguous(self, memory_format=None) -> bool:
-        """True: every tensor counts as contiguous (see contiguous)."""
-        return True
+    def contiguous(self, memory_format=layout.contiguous_format):
+        """x itself when it is contiguous (in `memory_format`), else a copy laid out so
+        (recorded: CloneBackward0, the gradient passes straight through)."""
+        if layout.is_contiguous(self._data, memory_format):
+            return self
+        order = layout.memory_order(self.ndim, memory_format, "contiguous")
+        return movement_ops.Contiguous.apply(self, order=order)
+
+    def view(self, *shape):
+        """The same memory seen in a new shape (-1: worked out), never a copy: PyTorch's error
+        when the strides cannot express the new shape (after x.t(), a permute...), where
+        reshape would copy. x.view(dtype) reads the same bytes as another dtype (not
+        differentiable: the result is outside the graph, as in PyTorch)."""
+        if len(shape) == 1 and isinstance(shape[0], (dtypes.dtype, np.dtype, type)):
+            return self._view_as_dtype(dtypes.to_dtype(shape[0]))
+        return movement_ops.Reshape.apply(self, shape=shape_argument(shape, "view"), view=True)
+
+    def _view_as_dtype(self, dtype):
+        """PyTorch's rules: the same shape when the element sizes agree; otherwise the last dim
+        must be contiguous and it grows or shrinks by the ratio of the sizes."""
+        array, mine = self._data, dtypes.of_array(self._data)
+        if dtype.itemsize != mine.itemsize:
+            what = f"to view {mine.legacy_name} as {dtype.legacy_name} (different element sizes)"
+            if array.ndim == 0:
+                raise RuntimeError(f"self.dim() cannot be 0 {what}")
+            if self.stride(-1) != 1:
+                raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {self.stride(-1)}")
+            ratio = dtype.itemsize // mine.itemsize
+            if ratio and array.shape[-1] % ratio:
+                raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {what}, but got {array.shape[-1]}")
+        return self._wrap(array.view(dtype.dtype))
 
     def expand_as(self, other):
         return self.expand(other.shape)
@@ -114,7 +144,8 @@ class OnRampMethods:
     def reshape_as(self, other):
         return self.reshape(other.shape)
 
-    view_as = reshape_as
+    def view_as(self, other):
+        return self.view(other.shape)
 
     def t(self):
         """The transpose of a matrix (tensors of 0 or 1 dimensions are returned as they are)."""

@@ -33,6 +33,7 @@ import numpy as np
 
 from .autograd import Function, Mode
 from .dtypes import result_type
+from .layout import row_major
 
 
 class Primitive(Function):
@@ -481,11 +482,11 @@ class Where(Primitive):
 
 
 class Clone(Primitive):
-    """z = a copy of x (`clone`).   dz/dx = 1."""
+    """z = a copy of x (`clone`), laid out as x is (PyTorch's preserve_format).   dz/dx = 1."""
 
     @staticmethod
     def forward(ctx, x):
-        return x.copy()
+        return x.copy(order="K")
 
     @staticmethod
     def backward(ctx, g):
@@ -524,7 +525,7 @@ class Sum(Primitive):
     @staticmethod
     def forward(ctx, x, axes=None, keepdim=False):
         ctx.shape, ctx.axes = x.shape, axes
-        return x.sum(axis=axes, keepdims=keepdim)
+        return row_major(x.sum(axis=axes, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
@@ -549,8 +550,8 @@ class Max(Primitive):
         ctx.save_for_backward(x)
         ctx.axes, ctx.ties, ctx.op = axes, ties, op
         if op in ("min", "amin"):
-            return x.min(axis=axes, keepdims=keepdim)
-        return x.max(axis=axes, keepdims=keepdim)
+            return row_major(x.min(axis=axes, keepdims=keepdim))
+        return row_major(x.max(axis=axes, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, g):
@@ -586,7 +587,7 @@ class LogSoftmaxFunction(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim):
-        ctx.dim = dim
+        ctx.dim, x = dim, row_major(x)  # a transposed x gives a contiguous result, as in PyTorch
         m = x.max(axis=dim, keepdims=True)
         shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
         z = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))

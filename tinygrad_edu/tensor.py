@@ -18,13 +18,12 @@ How data becomes an array is arrays.py.
 from __future__ import annotations
 
 import numbers
-import operator
 import warnings
 
 import numpy as np
 
 from . import division_ops, dtypes, movement_ops, ops, piecewise_ops, printing
-from .arrays import index_key, is_float, legacy_array, to_array
+from .arrays import index_key, is_float, legacy_array, shape_argument, to_array
 from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant, public_node
 from .composite import elementwise, indexing, movement, products, reductions
@@ -453,14 +452,9 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
 
     # ------------------------------------------------------------ movement
     def reshape(self, *shape):
-        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-        try:
-            shape = tuple([operator.index(n) for n in shape])
-        except TypeError:
-            raise TypeError(f"reshape: the shape must be ints, got {tuple(shape)!r}") from None
-        return movement_ops.Reshape.apply(self, shape=shape)
-
-    view = reshape
+        """x with a new shape: a view of x's memory when its strides allow one, else a copy
+        (view, in onramp.py, never copies)."""
+        return movement_ops.Reshape.apply(self, shape=shape_argument(shape, "reshape"))
 
     def permute(self, *dims):
         dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims

@@ -108,12 +108,13 @@ def take(x, dim: int, start: int, stop: int, step: int = 1):
 
 
 def flip(x, *dims):
-    """Reverse the order along each of `dims` (a slice with step -1)."""
+    """Reverse the order along each of `dims`: a slice with step -1, cloned (PyTorch's flip
+    copies, keeping the input's layout: its strides are never negative)."""
     dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
     key = [slice(None)] * x.ndim
     for d in dims:
         key[axis_of(x.ndim, d, "flip")] = slice(None, None, -1)
-    return x[tuple(key)]
+    return x[tuple(key)].clone()
 
 
 def roll(x, shifts, dims=None):
