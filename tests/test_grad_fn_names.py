@@ -118,6 +118,8 @@ CALLS = {  # label: call(lib, F, nn, inputs)
     "nn.Embedding": lambda lib, F, nn, i: nn.Embedding(10, 4)(i["t"]),
     "nn.Conv2d": lambda lib, F, nn, i: nn.Conv2d(1, 2, 3)(i["img"]),
     "F.max_pool2d": lambda lib, F, nn, i: F.max_pool2d(i["img"], 2),
+    "F.pad": lambda lib, F, nn, i: F.pad(i["x"], (1, 2)),
+    "F.pad cropping": lambda lib, F, nn, i: F.pad(i["x"], (-1, 2)),
     "x.double()": lambda lib, F, nn, i: i["x"].double(),
 }
 
@@ -159,6 +161,7 @@ PYTORCH = {
     "nn.BatchNorm1d": "NativeBatchNormBackward0", "nn.LayerNorm": "NativeLayerNormBackward0",
     "nn.Embedding": "EmbeddingBackward0", "nn.Conv2d": "ConvolutionBackward0",
     "F.max_pool2d": "MaxPool2DWithIndicesBackward0", "x.double()": "ToCopyBackward0",
+    "F.pad": "ConstantPadNdBackward0", "F.pad cropping": "ConstantPadNdBackward0",
 }
 
 # Ours, where it is honestly another node (README, "Node names follow this graph", says why).

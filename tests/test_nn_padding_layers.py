@@ -64,3 +64,26 @@ def test_against_torch(name, dims):
     yt.backward(torch.tensor(g))
     yo.backward(tg.tensor(g))
     np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), rtol=1e-14, atol=1e-14)
+
+
+def test_negative_constant_padding_crops_as_pytorch():
+    x = tg.arange(12.0).reshape(3, 4).requires_grad_()
+    y = tg.nn.functional.pad(x, (-1, 2, 1, -2), value=7.0)  # cut a column on the left, a row at the bottom
+    assert y.detach().numpy().tolist() == [[7, 7, 7, 7, 7], [1, 2, 3, 7, 7]]
+    y.sum().backward()
+    assert x.grad.numpy().tolist() == [[0, 1, 1, 1], [0, 0, 0, 0], [0, 0, 0, 0]]
+    assert nn.ZeroPad1d((-3, 0))(tg.ones(2, 3)).shape == (2, 0)
+    with pytest.raises(RuntimeError, match="would be negative"):
+        tg.nn.functional.pad(tg.ones(3), (-2, -2))
+
+
+def test_negative_constant_padding_against_torch():
+    torch = pytest.importorskip("torch")
+    x = np.arange(24.0).reshape(2, 3, 4)
+    g = np.random.default_rng(0).standard_normal((2, 4, 3))
+    xt, xo = torch.tensor(x, requires_grad=True), tg.tensor(x, requires_grad=True)
+    yt, yo = torch.nn.functional.pad(xt, (-2, 1, 2, -1), value=0.5), tg.nn.functional.pad(xo, (-2, 1, 2, -1), value=0.5)
+    np.testing.assert_array_equal(yo.detach().numpy(), yt.detach().numpy())
+    yt.backward(torch.tensor(g))
+    yo.backward(tg.tensor(g))
+    np.testing.assert_array_equal(xo.grad.numpy(), xt.grad.numpy())

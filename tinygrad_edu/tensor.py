@@ -480,12 +480,18 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
         if len(pad) % 2 or len(pad) // 2 > self.ndim:
             raise RuntimeError(f"pad: {tuple(pad)} must hold a (before, after) pair for each of at "
                                f"most {self.ndim} trailing dimensions")
-        if any(p < 0 for p in pad):
-            raise RuntimeError("pad: negative padding is not supported; slice the tensor instead")
-        widths = [(0, 0)] * self.ndim
+        widths, crop = [(0, 0)] * self.ndim, [slice(None)] * self.ndim
         for i in range(len(pad) // 2):
-            widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
-        return movement_ops.Pad.apply(self, widths=tuple(widths), value=value)
+            dim, before, after = self.ndim - 1 - i, int(pad[2 * i]), int(pad[2 * i + 1])
+            widths[dim] = (max(before, 0), max(after, 0))
+            if before < 0 or after < 0:  # a negative amount crops, as in PyTorch: cut first, pad the rest
+                size = self._data.shape[dim]
+                if size + min(before, 0) + min(after, 0) < 0:
+                    raise RuntimeError(f"pad: the input size {size} (dim {dim}) with padding ({before}, {after}) "
+                                       "would be negative; a negative amount crops, at most the whole size")
+                crop[dim] = slice(-min(before, 0), size + min(after, 0))
+        x = self if all(c == slice(None) for c in crop) else self[tuple(crop)]
+        return movement_ops.Pad.apply(x, widths=tuple(widths), value=value)
 
     # composites (composite/): built from the primitives, no backward of their own
     mean, var, std, logsumexp, softmax = reductions.mean, reductions.var, reductions.std, reductions.logsumexp, \
