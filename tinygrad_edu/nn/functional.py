@@ -5,7 +5,8 @@ order, except linear, log_softmax, the convolutions, max_pool2d and max_unpool2d
 primitives in nn/ops.py for speed (the 1-D forms are the 2-D ones on a unit height; erf, for gelu,
 is a primitive of math_ops.py). The convolutions live in nn/conv_functions.py, the pools (max,
 average, adaptive, their indices and max_unpool) in nn/pooling_functions.py, the losses in
-nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
+nn/loss_functions.py (the less common ones in nn/further_loss_functions.py), the less common
+activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
 pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py, pad in nn/padding_functions.py,
@@ -53,6 +54,14 @@ from .conv_functions import (
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance
 from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
+from .further_loss_functions import (
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+)
 from .interpolation import interpolate
 from .loss_functions import (
     binary_cross_entropy,
@@ -95,7 +104,8 @@ __all__ = [
     "smooth_l1_loss", "huber_loss", "kl_div", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
     "dropout1d", "dropout2d", "dropout3d", "hardshrink", "softshrink", "tanhshrink",
     "scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle", "max_unpool1d", "max_unpool2d",
-    "bilinear",
+    "bilinear", "gaussian_nll_loss", "poisson_nll_loss", "hinge_embedding_loss", "cosine_embedding_loss",
+    "multi_margin_loss", "multilabel_soft_margin_loss",
 ]
 
 
