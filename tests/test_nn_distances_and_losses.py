@@ -162,20 +162,29 @@ def test_modules_keep_pytorchs_attributes_and_reprs():
 
 # ---------------------------------------------------------------- against torch
 
-def compare(torch, name, arrays, **options):
-    ours = leaves(*arrays)
-    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+def compare(torch, name, arrays, labels=(), weight=None, **options):
+    """F.<name> against torch's in float64 on the same arrays: value, shape and the gradient of a weighted
+    sum for each array but those at the positions in `labels`; `weight`, an array, is passed to both."""
+    ours = [tg.tensor(a, dtype=None if i in labels else tg.float64, requires_grad=i not in labels)
+            for i, a in enumerate(arrays)]
+    theirs = [torch.tensor(a, requires_grad=i not in labels) for i, a in enumerate(arrays)]
+    ours_options, their_options = options, options
+    if weight is not None:
+        ours_options, their_options = {**options, "weight": tg.tensor(weight)}, {**options,
+                                                                                 "weight": torch.tensor(weight)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out, expected = getattr(F, name)(*ours, **options), getattr(torch.nn.functional, name)(*theirs, **options)
+        out = getattr(F, name)(*ours, **ours_options)
+        expected = getattr(torch.nn.functional, name)(*theirs, **their_options)
     seed = np.cos(np.arange(expected.numel())).reshape(tuple(expected.shape))
     (out * tg.tensor(seed)).sum().backward()
     (expected * torch.tensor(seed)).sum().backward()
     assert tuple(out.shape) == tuple(expected.shape)
     np.testing.assert_allclose(out._data, expected.detach().numpy(), rtol=1e-12, atol=1e-14)
     for x, t in zip(ours, theirs):
-        scale = 1 + np.abs(t.grad.numpy()).max()  # rounding noise scales with the largest gradient
-        np.testing.assert_allclose(x.grad._data, t.grad.numpy(), rtol=1e-12, atol=1e-14 * scale)
+        if t.requires_grad:
+            scale = 1 + np.abs(t.grad.numpy()).max()  # rounding noise scales with the largest gradient
+            np.testing.assert_allclose(x.grad._data, t.grad.numpy(), rtol=1e-12, atol=1e-14 * scale)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])

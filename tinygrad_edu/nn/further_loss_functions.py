@@ -77,7 +77,8 @@ def poisson_nll_loss(input: Tensor, target, log_input: bool = True, full: bool =
         log_input=True (input = log r):   exp(input) - t * input
         log_input=False (input = r):      input - t * log(input + eps)
     full=True adds Stirling's approximation of log(t!), t log t - t + 0.5 log(2 pi t), where t > 1
-    (0 elsewhere, as PyTorch). There the target's gradient is 0, where PyTorch's is NaN at t = 0."""
+    (0 elsewhere, as PyTorch). The term adds nothing to the target's gradient where t <= 1, where
+    PyTorch's gradient is NaN at t = 0 (0 * log 0 in the masked term's backward)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "poisson_nll_loss")
     target = as_tensor(target, input)
