@@ -1,8 +1,9 @@
 """Registry entries (see op_registry.py) for nn.functional's losses and distances: the fused
 primitives cross_entropy, nll_loss, mse_loss and binary_cross_entropy_with_logits, and the composites
 of nn/distance_functions.py and nn/loss_functions.py (normalize, cosine_similarity, pairwise_distance,
-smooth_l1, huber, kl_div, margin_ranking, soft_margin, triplet_margin). Their corners are kept off the
-samples, as the activations' are."""
+smooth_l1, huber, kl_div, margin_ranking, soft_margin, triplet_margin) and nn/further_loss_functions.py
+(gaussian_nll, poisson_nll, hinge_embedding, cosine_embedding, multi_margin, multilabel_soft_margin).
+Their corners are kept off the samples, as the activations' are."""
 
 from __future__ import annotations
 
@@ -32,9 +33,9 @@ def np_cross_entropy(x, target, reduction):
     return -picked.mean() if reduction == "mean" else -picked.sum()
 
 
-def sample_pair_loss(draw):
+def sample_pair_loss(draw, min_dims=0):
     """Input and target of one shape (both get gradients), and a reduction."""
-    shape = draw(shapes())
+    shape = draw(shapes(min_dims=min_dims))
     reduction = draw(st.sampled_from(["mean", "sum", "none"]))
     return [values(draw, shape, "real"), values(draw, shape, "real")], {"reduction": reduction}
 
@@ -133,3 +134,85 @@ register("F.soft_margin_loss", lambda x, **kw: F.soft_margin_loss(x, tg.tensor(s
 register("F.triplet_margin_loss", lambda a, p, n, **kw: F.triplet_margin_loss(a, p, n, **kw), np_triplet,
          sample_rows(3, {"swap": st.booleans(), "reduction": st.sampled_from(["mean", "sum", "none"])}))
 
+
+
+# ---------------------------------------------------------------- the further losses (nn/further_loss_functions.py)
+
+def sample_gaussian_nll(draw):
+    """Mean, target and a variance above eps (its clamp is pinned in test_nn_further_losses.py), the
+    variance one per prediction or one per row."""
+    shape = draw(shapes(min_dims=1))
+    var_shape = shape if draw(st.booleans()) else shape[:-1]
+    return ([values(draw, shape, "real"), values(draw, shape, "real"), values(draw, var_shape, "positive")],
+            {"full": draw(st.booleans()), "reduction": draw(st.sampled_from(["mean", "sum", "none"]))})
+
+
+def np_gaussian_nll(x, t, var, full, reduction):
+    var = var if var.shape == x.shape else var[..., None]
+    return np_reduce(0.5 * (np.log(var) + (x - t) ** 2 / var) + (0.5 * np.log(2 * np.pi) if full else 0), reduction)
+
+
+def sample_poisson_nll(draw):
+    """Log-rates (or rates > 0) and counts; with full=True the counts are >= 2, off Stirling's cut at 1."""
+    shape, log_input, full = draw(shapes()), draw(st.booleans()), draw(st.booleans())
+    rates = values(draw, shape, "real" if log_input else "positive")
+    counts = values(draw, shape, "positive") + (1.5 if full else 0)
+    return [rates, counts], {"log_input": log_input, "full": full,
+                             "reduction": draw(st.sampled_from(["mean", "sum", "none"]))}
+
+
+def np_poisson_nll(x, t, log_input, full, reduction):
+    loss = np.exp(x) - t * x if log_input else x - t * np.log(x + 1e-8)
+    if full:
+        loss = loss + np.where(t > 1, t * np.log(t) - t + 0.5 * np.log(2 * np.pi * t), 0)
+    return np_reduce(loss, reduction)
+
+
+def np_hinge_embedding(x, reduction, margin):
+    y = signs_like(x)
+    return np_reduce(np.where(y == 1, x, np.maximum(margin - x, 0)), reduction)
+
+
+def np_cosine_embedding(x1, x2, reduction, margin):
+    y = signs_like(x1[:, 0])
+    cos = (x1 * x2).sum(1) / np.sqrt(((x1 * x1).sum(1) + 1e-12) * ((x2 * x2).sum(1) + 1e-12))
+    return np_reduce(np.where(y == 1, 1 - cos, np.maximum(cos - margin, 0)), reduction)
+
+
+def sample_multi_margin(draw):
+    """Scores 0.3 apart (so no gap margin - x[y] + x[i] is 0, the corner), classes, p and maybe a weight."""
+    n, c = draw(st.integers(1, 3)), draw(st.integers(1, 4))
+    target = np.array(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)), dtype=np.int64)
+    weight = np.linspace(0.5, 2.0, c) if draw(st.booleans()) else None
+    return [values(draw, (n, c), "distinct")], {"target": target, "p": draw(st.sampled_from([1, 2])),
+                                                "weight": weight,
+                                                "reduction": draw(st.sampled_from(["mean", "sum", "none"]))}
+
+
+def np_multi_margin(x, target, p, weight, reduction):
+    rows = np.arange(len(target))
+    hinges = np.maximum(1.0 - x[rows, target][:, None] + x, 0) ** p
+    hinges[rows, target] = 0
+    if weight is not None:
+        hinges = hinges * weight[target][:, None]
+    return np_reduce(hinges.sum(1) / x.shape[1], reduction)
+
+
+def np_multilabel_soft_margin(x, t, reduction):
+    w = np.linspace(0.5, 2.0, x.shape[-1])
+    return np_reduce((w * (t * np.logaddexp(0, -x) + (1 - t) * np.logaddexp(0, x))).mean(-1), reduction)
+
+
+register("F.gaussian_nll_loss", lambda x, t, var, **kw: F.gaussian_nll_loss(x, t, var, **kw), np_gaussian_nll,
+         sample_gaussian_nll)
+register("F.poisson_nll_loss", lambda x, t, **kw: F.poisson_nll_loss(x, t, **kw), np_poisson_nll, sample_poisson_nll)
+register("F.hinge_embedding_loss", lambda x, **kw: F.hinge_embedding_loss(x, tg.tensor(signs_like(x._data)), **kw),
+         np_hinge_embedding, sample_loss("grid", margin=st.just(0.75)))
+register("F.cosine_embedding_loss", lambda x1, x2, **kw: F.cosine_embedding_loss(
+    x1, x2, tg.tensor(signs_like(x1._data[:, 0])), **kw), np_cosine_embedding,
+    lambda draw: ([values(draw, (3, 2), "nonzero"), values(draw, (3, 2), "nonzero")],
+                  {"reduction": draw(st.sampled_from(["mean", "sum", "none"])), "margin": 0.25}))
+register("F.multi_margin_loss", lambda x, **kw: F.multi_margin_loss(x, **kw), np_multi_margin, sample_multi_margin)
+register("F.multilabel_soft_margin_loss", lambda x, t, **kw: F.multilabel_soft_margin_loss(
+    x, t, weight=tg.tensor(np.linspace(0.5, 2.0, x.shape[-1])), **kw), np_multilabel_soft_margin,
+    lambda draw: sample_pair_loss(draw, min_dims=1))
