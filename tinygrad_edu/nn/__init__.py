@@ -55,6 +55,7 @@ from .conv import (
 )
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from .fold import Fold, Unfold
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
@@ -121,5 +122,5 @@ __all__ = [
     "Bilinear", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
     "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
     "CircularPad1d", "CircularPad2d", "CircularPad3d",
-    "RMSNorm", "PReLU", "Softmin", "Threshold", "Softmax2d",
+    "RMSNorm", "PReLU", "Softmin", "Threshold", "Softmax2d", "Unfold", "Fold",
 ]

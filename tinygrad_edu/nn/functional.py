@@ -9,8 +9,8 @@ nn/loss_functions.py, the less common activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
 pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py, pad in nn/padding_functions.py,
-scaled_dot_product_attention in nn/attention_functions.py, bilinear in nn/bilinear_functions.py, and all
-are re-exported here.
+scaled_dot_product_attention in nn/attention_functions.py, bilinear in nn/bilinear_functions.py, unfold and
+fold in nn/fold_functions.py, and all are re-exported here.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ from .conv_functions import (
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance
 from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
+from .fold_functions import fold, unfold
 from .interpolation import interpolate
 from .loss_functions import (
     binary_cross_entropy,
@@ -364,4 +365,4 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 
 __all__ += ["one_hot"]
-__all__ += ["rms_norm", "prelu", "softmin", "threshold"]  # added for the layers of modern lectures
+__all__ += ["rms_norm", "prelu", "softmin", "threshold", "unfold", "fold"]  # added for the layers of modern lectures
