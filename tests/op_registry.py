@@ -22,12 +22,14 @@ registers its entries into REGISTRY as it is imported.
   registry_nn.py           conv2d, max_pool2d, linear, embedding, activations (and registry_nn_layers.py)
   registry_losses.py       cross_entropy, nll, mse, BCE with logits, distances and the further losses
   registry_padding_bilinear.py  F.pad's reflect, replicate and circular modes; F.bilinear
+  registry_lecture_layers.py  F.rms_norm, F.prelu, F.softmin, F.threshold, F.unfold, F.fold
 """
 
 from __future__ import annotations
 
 import registry_arithmetic  # noqa: F401  (each family module registers its entries when imported)
 import registry_indexing  # noqa: F401
+import registry_lecture_layers  # noqa: F401
 import registry_losses  # noqa: F401
 import registry_math  # noqa: F401
 import registry_movement  # noqa: F401

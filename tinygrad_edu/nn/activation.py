@@ -1,19 +1,23 @@
 """Activation layers: ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax, and PyTorch's
 less common ones (SiLU, ELU, SELU, CELU, Softplus, Softsign, ReLU6, Hardtanh, Hardswish,
-Hardsigmoid, LogSigmoid, Mish, GLU, Hardshrink, Softshrink, Tanhshrink), each a module around its
-function in nn.functional, with PyTorch's arguments and repr (`ELU(alpha=1.0, inplace=True)`)."""
+Hardsigmoid, LogSigmoid, Mish, GLU, Hardshrink, Softshrink, Tanhshrink, PReLU, Softmin, Threshold,
+Softmax2d), each a module around its function in nn.functional, with PyTorch's arguments and repr
+(`ELU(alpha=1.0, inplace=True)`)."""
 
 from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
-from .module import Module
+from .module import Module, Parameter
 
 __all__ = ["ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "SiLU", "ELU", "SELU", "CELU",
            "Softplus", "Softsign", "ReLU6", "Hardtanh", "Hardswish", "Hardsigmoid", "LogSigmoid", "Mish", "GLU",
-           "Hardshrink", "Softshrink", "Tanhshrink"]
+           "Hardshrink", "Softshrink", "Tanhshrink", "PReLU", "Softmin", "Threshold", "Softmax2d"]
 
 
 class InplaceActivation(Module):
@@ -251,3 +255,50 @@ class Tanhshrink(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return F.tanhshrink(x)
+
+
+class PReLU(Module):
+    """x for x > 0, weight * x otherwise, the slope learnt: one for all channels (num_parameters=1) or one
+    per channel (dim 1), each starting at init."""
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
+        super().__init__()
+        dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
+        self.num_parameters, self.init = num_parameters, init
+        self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class Softmin(Softmax):
+    """softmax(-x) along `dim`: the smallest values get the largest weights."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.softmin(x, self.dim)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels (dim -3) at each position of a (N, C, H, W) or (C, H, W) input."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {x.ndim}D instead")
+        return F.softmax(x, -3)
+
+
+class Threshold(Module):
+    """x where x > threshold, value elsewhere."""
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False):
+        super().__init__()
+        self.threshold, self.value, self.inplace = threshold, value, inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.threshold(x, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"threshold={self.threshold}, value={self.value}" + (", inplace=True" if self.inplace else "")

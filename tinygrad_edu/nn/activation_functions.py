@@ -1,6 +1,6 @@
 """More activation functions (re-exported by nn.functional): silu, elu, selu, celu, softplus,
-softsign, relu6, hardtanh, hardswish, hardsigmoid, logsigmoid, mish, glu and the shrinks (hardshrink,
-softshrink, tanhshrink), with PyTorch's formulas.
+softsign, relu6, hardtanh, hardswish, hardsigmoid, logsigmoid, mish, glu, the shrinks (hardshrink,
+softshrink, tanhshrink), prelu (leaky_relu with a learnt slope) and threshold, with PyTorch's formulas.
 
 A module of its own so that functional.py stays a readable size. Each is composed of Tensor ops,
 so autograd writes its derivative and it is differentiable to any order. Where a function has
@@ -19,7 +19,7 @@ from ..piecewise_ops import Hardtanh
 from ..tensor import Tensor
 
 __all__ = ["silu", "elu", "selu", "celu", "softplus", "softsign", "relu6", "hardtanh", "hardswish",
-           "hardsigmoid", "logsigmoid", "mish", "glu", "hardshrink", "softshrink", "tanhshrink"]
+           "hardsigmoid", "logsigmoid", "mish", "glu", "hardshrink", "softshrink", "tanhshrink", "prelu", "threshold"]
 
 SELU_ALPHA = 1.6732632423543772848170429916717  # from Klambauer et al. 2017, PyTorch's constants
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -195,3 +195,26 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
 def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
     """x - tanh(x). Slope tanh(x)**2."""
     return input - input.tanh()
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
+    """x for x > 0, weight * x otherwise, with one slope for all channels (weight of 1 element) or one per
+    channel (dim 1; an input of fewer than 2 dims has one channel). He et al. 2015. Slopes at 0, PyTorch's:
+    weight for x (the x <= 0 side's) and x = 0 for weight."""
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    count = weight.numel()
+    if count != 1 and count != channels:
+        raise RuntimeError(f"prelu: mismatch of parameter numbers and input channel size. Found parameter numbers "
+                           f"= {count} and channel size = {channels}. Hint: nn.PReLU(num_parameters) takes 1 or the "
+                           f"number of channels (dim 1)")
+    if count == 1:
+        slope = weight.reshape(())
+    else:
+        slope = weight.reshape((channels,) + (1,) * (input.ndim - 2))
+    return input.where(input > 0, slope * input)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > threshold, value elsewhere (at threshold itself too, so the slope there is 0, PyTorch's).
+    NaN passes through, as PyTorch's kernel tests x <= threshold."""
+    return applied(input, lambda x: x.where(~(x <= threshold), value), inplace, "threshold")

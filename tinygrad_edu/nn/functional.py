@@ -10,8 +10,8 @@ activations (silu, elu, softplus, ...) in
 nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
 pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py, pad in nn/padding_functions.py,
-scaled_dot_product_attention in nn/attention_functions.py, bilinear in nn/bilinear_functions.py, and all
-are re-exported here.
+scaled_dot_product_attention in nn/attention_functions.py, bilinear in nn/bilinear_functions.py, unfold and
+fold in nn/fold_functions.py, and all are re-exported here.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from .activation_functions import (
     hardtanh,
     logsigmoid,
     mish,
+    prelu,
     relu6,
     selu,
     silu,
@@ -43,6 +44,7 @@ from .activation_functions import (
     softshrink,
     softsign,
     tanhshrink,
+    threshold,
 )
 from .attention_functions import scaled_dot_product_attention
 from .bilinear_functions import bilinear
@@ -54,6 +56,7 @@ from .conv_functions import (
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance
 from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
+from .fold_functions import fold, unfold
 from .further_loss_functions import (
     cosine_embedding_loss,
     gaussian_nll_loss,
@@ -174,6 +177,13 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
     return x.softmax(softmax_dim(x.ndim, dim))
 
 
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:  # noqa: A002
+    """softmax(-x) along dim: the smallest values get the largest weights. dtype casts the input first."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return (-input).softmax(softmax_dim(input.ndim, dim))
+
+
 def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
     """x_i - logsumexp(x) along dim: stable for logits in the thousands (see ops.LogSoftmaxFunction)."""
     return x.log_softmax(softmax_dim(x.ndim, dim))
@@ -229,6 +239,24 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None, bias: 
         y = y * weight
     if bias is not None:
         y = y + bias
+    return y
+
+
+def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,  # noqa: A002
+             eps: float | None = None) -> Tensor:
+    """y = x / sqrt(mean(x**2) + eps) * weight, the mean over the last len(normalized_shape) dims (Zhang and
+    Sennrich 2019; the norm of LLaMA-style transformers): layer_norm without centring and without a bias.
+    eps=None means the input dtype's machine epsilon (torch.finfo(dtype).eps), as PyTorch's."""
+    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(normalized_shape):]) != normalized_shape:
+        raise RuntimeError(f"rms_norm: given normalized_shape={list(normalized_shape)}, expected input with shape "
+                           f"[*{', '.join(map(str, normalized_shape))}], but got input of size{list(input.shape)}")
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    axes = tuple(range(input.ndim - len(normalized_shape), input.ndim))
+    y = input / ((input * input).mean(axes, keepdim=True) + eps).sqrt()
+    if weight is not None:
+        y = y * weight
     return y
 
 
@@ -347,3 +375,4 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 
 __all__ += ["one_hot"]
+__all__ += ["rms_norm", "prelu", "softmin", "threshold", "unfold", "fold"]  # added for the layers of modern lectures

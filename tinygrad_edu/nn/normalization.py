@@ -1,4 +1,4 @@
-"""BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm1d and InstanceNorm2d."""
+"""BatchNorm1d, BatchNorm2d, LayerNorm, RMSNorm, GroupNorm, InstanceNorm1d and InstanceNorm2d."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..tensor import Tensor
 from . import functional as F
 from .module import Module, Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "RMSNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d"]
 
 
 class _BatchNorm(Module):
@@ -71,6 +71,12 @@ class BatchNorm2d(_BatchNorm):
     expected_dims = (4,)
 
 
+def shape_and_weight(normalized_shape, elementwise_affine: bool, dtype) -> tuple:
+    """normalized_shape as a tuple, and the weight of LayerNorm and RMSNorm: ones of that shape, or None."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    return shape, Parameter(np.ones(shape, dtype=dtype)) if elementwise_affine else None
+
+
 class LayerNorm(Module):
     """Normalise over the last dims (normalized_shape) of each sample, then scale and shift."""
 
@@ -78,10 +84,9 @@ class LayerNorm(Module):
                  dtype=None):
         super().__init__()
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-        self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
-        self.weight = Parameter(np.ones(shape, dtype=dtype)) if elementwise_affine else None
-        self.bias = Parameter(np.zeros(shape, dtype=dtype)) if elementwise_affine and bias else None
+        self.normalized_shape, self.weight = shape_and_weight(normalized_shape, elementwise_affine, dtype)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype)) if elementwise_affine and bias else None
 
     def forward(self, x: Tensor) -> Tensor:
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -89,6 +94,25 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
                 f"bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """Divide by the root mean square over the last dims (normalized_shape), then scale: F.rms_norm. No
+    centring and no bias, so it is cheaper than LayerNorm; LLaMA-style transformers use it. weight starts
+    at 1; eps=None means the input dtype's machine epsilon, as PyTorch's."""
+
+    def __init__(self, normalized_shape, eps: float | None = None, elementwise_affine: bool = True, device=None,
+                 dtype=None):
+        super().__init__()
+        dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
+        self.normalized_shape, self.weight = shape_and_weight(normalized_shape, elementwise_affine, dtype)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
 class GroupNorm(Module):
