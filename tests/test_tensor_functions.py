@@ -169,6 +169,8 @@ def test_logaddexp():
     np.testing.assert_allclose(x.grad.numpy()[[0, 3, 4]], sigmoid, rtol=1e-15)
     with pytest.raises(RuntimeError, match="logaddexp"):
         tg.logaddexp(tg.tensor([1]), tg.tensor([2]))
+    with pytest.raises(TypeError, match="must be Tensor, not float"):
+        x.logaddexp(2.0)
 
 
 def test_logspace():
@@ -210,3 +212,9 @@ def test_cov_and_corrcoef():
     assert tuple(tg.cov(tg.tensor([1.0, 2.0, 4.0])).shape) == ()
     with pytest.raises(ValueError, match="two or fewer dimensions"):
         tg.cov(tg.ones(2, 2, 2))
+    with pytest.raises(RuntimeError, match="fweights must be non-negative integers"):
+        tg.cov(tg.ones(3), fweights=tg.tensor([1.0, 2.0, 3.0]))
+    with pytest.raises(RuntimeError, match="fweights must be non-negative integers"):
+        tg.cov(tg.ones(3), fweights=tg.tensor([1, -2, 3]))
+    with pytest.raises(RuntimeError, match="aweights to have floating point dtype"):
+        tg.cov(tg.ones(3), aweights=tg.tensor([1, 2, 3]))

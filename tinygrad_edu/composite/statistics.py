@@ -14,6 +14,7 @@ as tinygrad_edu.nansum and so on.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
@@ -78,6 +79,8 @@ def logaddexp(input, other):
     """log(exp(x) + exp(y)) computed as m + log(exp(x - m) + exp(y - m)) with m = max(x, y) held
     constant (as logsumexp), so exp never overflows. d/dx = sigmoid(x - y)."""
     require_float(input, "logaddexp")
+    if isinstance(other, numbers.Number):
+        raise TypeError(f"logaddexp(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
     m = input.detach().maximum(other.detach())
     m = m.where(m.isfinite(), 0.0)  # both -inf (or +inf): avoid -inf - -inf = nan
     return ((input - m).exp() + (other - m).exp()).log() + m
@@ -112,6 +115,11 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     if not is_float(x.dtype):
         x = x.float()
     observations = x.shape[1]
+    if fweights is not None and (is_float(fweights.dtype) or bool((fweights < 0).any())):
+        raise RuntimeError("cov(): fweights must be non-negative integers (frequencies), got "
+                           f"{fweights.dtype} {fweights.tolist()}")
+    if aweights is not None and not is_float(aweights.dtype):
+        raise RuntimeError(f"cov(): expected aweights to have floating point dtype but got {aweights.dtype}")
     weights = fweights
     if aweights is not None:
         weights = aweights if weights is None else weights * aweights
