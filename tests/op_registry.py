@@ -23,6 +23,8 @@ registers its entries into REGISTRY as it is imported.
   registry_losses.py       cross_entropy, nll, mse, BCE with logits, distances and the further losses
   registry_padding_bilinear.py  F.pad's reflect, replicate and circular modes; F.bilinear
   registry_lecture_layers.py  F.rms_norm, F.prelu, F.softmin, F.threshold, F.unfold, F.fold
+  registry_tensor_functions.py  hstack/vstack/dstack, atleast_nd, broadcast_*, std_mean, nansum, nan_to_num,
+                           logaddexp, tensordot, kron, cov, corrcoef
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import registry_movement  # noqa: F401
 import registry_nn  # noqa: F401
 import registry_padding_bilinear  # noqa: F401
 import registry_reductions  # noqa: F401
+import registry_tensor_functions  # noqa: F401
 from registry_core import REGISTRY, OpSpec, binary, inplace, one_dim, reduction, register, unary
 
 __all__ = ["REGISTRY", "OpSpec", "register", "unary", "binary", "reduction", "one_dim", "inplace"]

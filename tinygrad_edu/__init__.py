@@ -69,6 +69,8 @@ from .tensor import (
     Tensor,
     tensor,
 )
+from .tensor_functions import *  # noqa: F403 -- hstack, atleast_2d, nansum, tensordot, cov, logspace, ...
+from .tensor_functions import __all__ as _tensor_function_names
 
 __version__ = "0.1.0"
 
@@ -126,4 +128,4 @@ __all__ = [
     "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
-] + _function_names + _switch_names
+] + _function_names + _switch_names + _tensor_function_names

@@ -11,7 +11,8 @@ autograd (backward, hooks, detach) and the differentiable methods. Five
 families of methods are written in modules of their own and come in as base
 classes: in-place ops (inplace.py), methods whose result is a constant
 (constant_ops.py), the rest of PyTorch's API that code expects (onramp.py), more math
-(math_methods.py) and random draws (random_methods.py).
+(math_methods.py) and random draws (random_methods.py); nansum, nan_to_num, kron, cov... are
+composite/statistics.py's StatisticsMethods.
 How data becomes an array is arrays.py.
 """
 
@@ -27,6 +28,7 @@ from .arrays import index_key, is_float, legacy_array, shape_argument, to_array
 from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant, public_node
 from .composite import elementwise, indexing, movement, products, reductions
+from .composite.statistics import StatisticsMethods
 from .constant_ops import ConstantMethods
 from .device import CPU_ONLY_HINT, check_device
 from .dims import axes_of, axis_of
@@ -41,7 +43,8 @@ __all__ = ["Tensor", "tensor", "grad", "FloatTensor", "DoubleTensor", "HalfTenso
            "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor"]
 
 
-class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, RandomMethods, TensorBase):
+class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, RandomMethods, StatisticsMethods,
+             TensorBase):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
