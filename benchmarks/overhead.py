@@ -8,7 +8,10 @@ Each figure is the MEAN over chains, with Python's cycle collector left on
 (no gc.collect() before a run): a deep graph keeps many objects alive, and the
 collector scans them all whenever it runs, so its cost grows with the depth.
 Printed for depths 300 and 5,000, for 1 and 2 threads, each framework in its own
-process (so "only tinygrad_edu loaded" holds for our rows), plus:
+process (so "only tinygrad_edu loaded" holds for our rows), with a row for the floor: the
+same chain on bare_autograd.py, an autograd that does only what the chain needs (no checks, no
+version counters, no hooks), which shows how much of the cost is Python's and how much the
+library's. Plus:
 - objects per op: how many gc-tracked objects a chain leaves alive per op
   (len(gc.get_objects()) after building it, minus before, over the ops);
 - the same chains with big libraries loaded (scikit-learn, SciPy, matplotlib when
@@ -30,6 +33,7 @@ import time
 from common import THREAD_COUNTS, machine_line, mean, rounds_of, serve, table
 
 OPS_PER_LINK = 3
+BARE = "bare autograd (the floor)"  # bare_autograd.py: the chain's ops and an engine, without any checks
 DEPTHS = (300, 5000)
 BIG_LIBRARIES = ("sklearn.ensemble", "sklearn.linear_model", "scipy.stats", "matplotlib.pyplot", "pandas")
 
@@ -50,6 +54,9 @@ def make_leaf(framework: str):
     if framework == "PyTorch CPU":
         import torch
         return torch.tensor(np.linspace(-1, 1, 4), requires_grad=True)
+    if framework == BARE:
+        import bare_autograd
+        return bare_autograd.Tensor(np.linspace(-1, 1, 4), requires_grad=True)
     import tinygrad_edu as tg
     return tg.tensor(np.linspace(-1, 1, 4), requires_grad=True)
 
@@ -120,7 +127,7 @@ def main() -> None:
     print(f"chain of (x * 1.0001 + 0.001).tanh() on 4 float64 numbers, forward + backward: mean us/op, collector on; "
           f"each row the mean of {rounds} processes x {runs} bursts of chains (depth 300: "
           f"{CHAINS_PER_BURST[300]}, 5000: {CHAINS_PER_BURST[5000]}), the rows' bursts taking turns")
-    frameworks = ["tinygrad_edu"] + (["PyTorch CPU"] if importlib.util.find_spec("torch") else [])
+    frameworks = ["tinygrad_edu", BARE] + (["PyTorch CPU"] if importlib.util.find_spec("torch") else [])
     for threads in THREAD_COUNTS:
         rows = []
         results = rounds_of(__file__, frameworks, ["--threads", str(threads)], rounds, runs)

@@ -57,3 +57,24 @@ def test_rounds_of_has_the_bursts_take_turns(tmp_path, monkeypatch):
     # each round: both set up (B takes longer) before the first burst; the second round goes on alternating
     assert log.read_text() == "AB" "abbaab" "AB" "baabba"
     assert results == {"a": {"wall": 2.0, "name": "a"}, "b": {"wall": 2.0, "name": "b"}}  # bursts 1, 2, 3 twice
+
+
+def test_bare_autograd_floor_gives_the_library_s_gradients():
+    """overhead.py's floor row is only a floor if it computes the same thing: bit for bit, here."""
+    import numpy as np
+
+    import tinygrad_edu as tg
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bare_autograd as bare
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    start = np.linspace(-1, 1, 4)
+    leaves = bare.Tensor(start, requires_grad=True), tg.tensor(start, requires_grad=True)
+    for leaf in leaves:
+        y = leaf
+        for _ in range(30):
+            y = (y * 1.0001 + 0.001).tanh()
+        y.sum().backward()
+    np.testing.assert_array_equal(leaves[0].grad, leaves[1].grad.numpy())
+    assert not np.array_equal(leaves[0].grad, np.zeros(4))
