@@ -137,6 +137,46 @@ def index_key(key):
     return key
 
 
+def torch_order(key, ndim: int) -> tuple | None:
+    """The permutation that takes NumPy's result of x[key] (x with `ndim` dims) to PyTorch's, or
+    None when the two agree.
+
+    Both put the dims of the index arrays (their broadcast shape) where the arrays stand when they
+    sit side by side in the key, and first when something stands between them. They differ in what
+    counts as standing between: NumPy counts an int as an index array, while PyTorch applies the
+    ints first (a select each), which leaves no trace of them. So on a (2, 3, 4) x, x[0, :, [0, 1]]
+    is (2, 3) in NumPy (0 and [0, 1] are apart: their dim goes first) and (3, 2) in PyTorch (after
+    the select, [0, 1] stands alone, in its place)."""
+    if not isinstance(key, tuple):
+        return None
+    kinds = [index_kind(k) for k in key]
+    arrays = [i for i, kind in enumerate(kinds) if kind == "array"]
+    numpy_arrays = [i for i, kind in enumerate(kinds) if kind in ("array", "int")]
+    if not arrays or numpy_arrays == list(range(numpy_arrays[0], numpy_arrays[-1] + 1)):
+        return None  # no index arrays, or NumPy too sees them side by side
+    if any(kind in ("slice", "other") for kind in kinds[arrays[0]:arrays[-1]]):
+        return None  # a slice, None or ... between the arrays: both put their dims first
+    consumed = sum(k.ndim if kind == "array" and k.dtype == bool else kind != "other" for k, kind in zip(key, kinds))
+    spread = ndim - consumed  # the dims that ... (or the end of the key) stands for
+
+    def dims_given(entries) -> int:  # result dims from slices, None and ...: each one, ... its spread
+        return sum(spread if k is Ellipsis else 1 for k, kind in entries if kind in ("slice", "other"))
+    before = dims_given(zip(key[:arrays[0]], kinds))
+    rest = dims_given(zip(key, kinds)) + (0 if any(k is Ellipsis for k in key) else spread)
+    joint = max(1 if k.dtype == bool else k.ndim for k, kind in zip(key, kinds) if kind == "array")
+    return (*range(joint, joint + before), *range(joint), *range(joint + before, joint + rest))
+
+
+def index_kind(k) -> str:
+    """How an entry of an index counts: "int" (a number, or a 0-d integer array), "array" (an index
+    array or a mask), "slice", or "other" (None, ..., True)."""
+    if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+        return "int"
+    if isinstance(k, np.ndarray):
+        return "int" if k.ndim == 0 and k.dtype.kind in "iu" else "array"
+    return "slice" if isinstance(k, slice) else "other"
+
+
 def size_of(size: tuple) -> tuple:
     """new_zeros(2, 3) and new_zeros((2, 3)) mean the same."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):

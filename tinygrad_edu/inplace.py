@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import division_ops, movement_ops, ops
-from .arrays import index_key
+from .arrays import index_key, torch_order
 from .autograd import Mode, TensorBase
 from .errors import index_error
 from .rng import numpy_rng
@@ -219,6 +219,12 @@ class InPlaceMethods:
     def __setitem__(self, key, value) -> None:
         """x[key] = value: an in-place write. In the graph it is recorded (IndexPut), as in PyTorch."""
         key = index_key(key)
+        order = torch_order(key, self._data.ndim)
+        if order is not None:  # value comes in PyTorch's order of the result's dims: put it in NumPy's
+            if not isinstance(value, TensorBase):
+                value = self._wrap(np.asarray(value, dtype=self._data.dtype))
+            numpy_shape = self._data[key].shape
+            value = value.expand(tuple(numpy_shape[i] for i in order)).permute(tuple(np.argsort(order)))
         if Mode.grad_enabled and (self.requires_grad or (isinstance(value, TensorBase) and value.requires_grad)):
             self._record_inplace("__setitem__", lambda old: movement_ops.IndexPut.apply(old, value, key=key))
             return

@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 
 from . import division_ops, dtypes, movement_ops, ops, piecewise_ops, printing
-from .arrays import index_key, is_float, legacy_array, shape_argument, to_array
+from .arrays import index_key, is_float, legacy_array, shape_argument, to_array, torch_order
 from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant, public_node
 from .composite import elementwise, indexing, movement, products, reductions
@@ -475,7 +475,10 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
         return movement_ops.Expand.apply(self, shape=shape)
 
     def __getitem__(self, key):
-        return movement_ops.GetItem.apply(self, key=index_key(key))
+        key = index_key(key)
+        out = movement_ops.GetItem.apply(self, key=key)
+        order = torch_order(key, self._data.ndim)  # None, but for an int apart from an index array
+        return out if order is None else out.permute(order)
 
     def pad(self, pad, value: float = 0.0):
         """PyTorch's F.pad order: (left, right) for the last dim, then (top, bottom) for the one

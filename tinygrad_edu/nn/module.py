@@ -41,7 +41,8 @@ class Parameter(Tensor):
     """A Tensor that is a trainable weight: requires_grad=True, and a Module
     that gets one assigned registers it, so `parameters()` finds it.
 
-    `Parameter(t)` shares t's data (no copy), as PyTorch's does.
+    `Parameter(t)` shares t's data (no copy) and is a leaf even when t is the output of an op
+    (`nn.Parameter(torch.randn(3, 2, requires_grad=True) * 0.01)`), as PyTorch's: t detached.
     """
     __slots__ = ()
 
@@ -50,7 +51,7 @@ class Parameter(Tensor):
             data = np.empty(0, dtype=np.float32)
         if not isinstance(data, Tensor):  # an array or a list: keep its dtype, as tensor(data) does
             data = tensor(data)
-        super().__init__(data)  # Tensor(t) shares t's memory
+        super().__init__(data.detach())  # Tensor(t) shares t's memory; detached, it is a leaf
         self.requires_grad_(requires_grad)
 
     _wrap = staticmethod(Tensor._wrap)  # an op on a Parameter gives a plain Tensor, as in PyTorch

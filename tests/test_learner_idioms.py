@@ -1,0 +1,90 @@
+"""Idioms from the lectures and tutorials that teach with PyTorch, which a learner's check found
+broken or different here (each test names the idiom; PyTorch 2.13's answer is written out, and
+compared with torch itself where it is installed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn as nn
+
+X = np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5)
+
+# Keys where NumPy and PyTorch place the index array's dims differently (an int apart from the array),
+# and keys where they agree; PyTorch applies the ints first, as selects: x[0, :, [0, 1]] == x[0][:, [0, 1]].
+KEYS = {
+    "int, slice, list": ((0, slice(None), [0, 1]), lambda x: x[0][:, [0, 1]]),
+    "int, ..., list": ((1, Ellipsis, [0, 3]), lambda x: x[1][..., [0, 3]]),
+    "int, slice, mask": ((0, slice(None), [True, False, True, False]), lambda x: x[0][:, [0, 2]]),
+    "0-d tensor, slice, list": ((np.array(1), slice(None), [0, 2]), lambda x: x[1][:, [0, 2]]),
+    "int, slice, int, list": ((0, slice(None), 1, [0, 2]), lambda x: x[0][:, 1][:, [0, 2]]),
+    "slice, list, int, list": ((slice(None), [0, 1], 0, [0, 1]), lambda x: x[:, :, 0][:, [0, 1], [0, 1]]),
+    "None, int, slice, list": ((None, 0, slice(None), [0, 1]), lambda x: x[None][:, 0][:, :, [0, 1]]),
+    "list, slice, int (apart: both first)": (([0, 1], slice(None), 0), lambda x: x[:, :, 0][[0, 1]]),
+    "list, int, list (side by side)": (([0, 1], 0, [0, 1]), lambda x: x[:, 0][[0, 1], [0, 1]]),
+}
+
+
+def as_key(key, make):
+    return tuple(make(k) if isinstance(k, (list, np.ndarray)) else k for k in key)
+
+
+@pytest.mark.parametrize("name", KEYS)
+def test_index_with_an_int_apart_from_an_index_array_is_pytorch_s(name):
+    key, two_steps = KEYS[name]
+    expected = two_steps(X)
+    x = tg.tensor(X, requires_grad=True)
+    out = x[as_key(key, tg.tensor)]
+    assert tuple(out.shape) == expected.shape
+    np.testing.assert_array_equal(out.detach().numpy(), expected)
+    weights = np.random.default_rng(0).standard_normal(expected.shape)
+    (out * tg.tensor(weights)).sum().backward()
+    positions = two_steps(np.arange(X.size).reshape(X.shape)).ravel()  # where each output element was read
+    expected_grad = np.zeros(X.size)
+    np.add.at(expected_grad, positions, weights.ravel())
+    np.testing.assert_array_equal(x.grad.numpy(), expected_grad.reshape(X.shape))
+    # assignment through the same key puts each value where reading it gets it from
+    y = tg.zeros(X.shape, dtype=tg.float64)
+    values = np.arange(expected.size, dtype=np.float64).reshape(expected.shape) + 1
+    y[as_key(key, tg.tensor)] = tg.tensor(values)
+    np.testing.assert_array_equal(two_steps(y.numpy()), values)
+    assert y.numpy().sum() == values.sum()
+
+
+@pytest.mark.parametrize("name", KEYS)
+def test_index_order_matches_torch(name):
+    torch = pytest.importorskip("torch")
+    key = KEYS[name][0]
+    theirs = torch.tensor(X, requires_grad=True)
+    ours = tg.tensor(X, requires_grad=True)
+    a, b = theirs[as_key(key, torch.tensor)], ours[as_key(key, tg.tensor)]
+    np.testing.assert_array_equal(b.detach().numpy(), a.detach().numpy())
+    weights = np.random.default_rng(1).standard_normal(tuple(a.shape))
+    (a * torch.tensor(weights)).sum().backward()
+    (b * tg.tensor(weights)).sum().backward()
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+    value = tg.tensor(weights, requires_grad=True)
+    y = tg.zeros(X.shape, dtype=tg.float64)
+    y[as_key(key, tg.tensor)] = value * 2
+    their_value = torch.tensor(weights, requires_grad=True)
+    z = torch.zeros(X.shape, dtype=torch.float64)
+    z[as_key(key, torch.tensor)] = their_value * 2
+    np.testing.assert_array_equal(y.detach().numpy(), z.detach().numpy())
+    (y * tg.tensor(X)).sum().backward()
+    (z * torch.tensor(X)).sum().backward()
+    np.testing.assert_array_equal(value.grad.numpy(), their_value.grad.numpy())
+
+
+def test_parameter_of_a_tensor_that_requires_grad_is_a_leaf():
+    """d2l's MLP from scratch: nn.Parameter(torch.randn(n, h, requires_grad=True) * 0.01)."""
+    w = nn.Parameter(tg.randn(3, 2, requires_grad=True) * 0.01)
+    assert w.is_leaf and w.requires_grad and w.grad_fn is None
+    tg.optim.SGD([w], lr=0.1)  # refused a non-leaf before
+    (w * 2).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), np.full((3, 2), 2, dtype=np.float32))
+    t = tg.ones(3)
+    p = nn.Parameter(t)  # still shares the memory, as PyTorch's
+    p.data[0] = 5
+    assert t.tolist() == [5.0, 1.0, 1.0]
