@@ -88,3 +88,42 @@ def test_parameter_of_a_tensor_that_requires_grad_is_a_leaf():
     p = nn.Parameter(t)  # still shares the memory, as PyTorch's
     p.data[0] = 5
     assert t.tolist() == [5.0, 1.0, 1.0]
+
+
+class Halving(tg.optim.Optimizer):
+    """A custom optimizer as the tutorials write one: state = self.state[p], a plain int step."""
+
+    def __init__(self, params):
+        super().__init__(params, dict(lr=0.5))
+
+    def step(self):
+        for group in self.param_groups:
+            for p in group["params"]:
+                state = self.state[p]  # {} the first time, as PyTorch's defaultdict(dict)
+                state["step"] = state.get("step", 0) + 1
+                p.data -= group["lr"] * p.grad
+
+
+def test_custom_optimizer_reads_self_state_of_a_new_parameter():
+    w = nn.Parameter(tg.ones(2))
+    opt = Halving([w])
+    assert opt.state[w] == {}
+    for _ in range(3):
+        opt.zero_grad()
+        (w * 2).sum().backward()
+        opt.step()
+    assert w.tolist() == [-2.0, -2.0] and opt.state[w] == {"step": 3}
+    again = Halving([w])
+    again.load_state_dict(opt.state_dict())
+    assert again.state[w]["step"] == 3 and type(again.state[w]["step"]) is int  # a user's int stays an int
+
+
+def test_adam_step_count_still_a_tensor_after_loading():
+    w = nn.Parameter(tg.ones(2))
+    opt = tg.optim.Adam([w])
+    (w * 2).sum().backward()
+    opt.step()
+    again = tg.optim.Adam([w])
+    again.load_state_dict(opt.state_dict())
+    step = again.state[w]["step"]
+    assert isinstance(step, tg.Tensor) and step.dtype == tg.float32 and step.item() == 1.0

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import numbers
+from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -87,7 +88,7 @@ class Optimizer:
 
     def __init__(self, params: Iterable, defaults: dict[str, Any]):
         self.defaults = defaults
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)  # self.state[p] in a step: {} at first
         self.param_groups: list[dict[str, Any]] = []
         self._step_count = 0  # read by lr_scheduler to warn when it is stepped first
         if isinstance(params, Tensor):
@@ -321,7 +322,7 @@ class Optimizer:
                     f"load_state_dict: a loaded parameter group has {len(saved['params'])} parameters, the "
                     f"optimizer's group has {len(mine['params'])}. Hint: build the optimizer on the same model.")
             for p, i in zip(mine["params"], saved["params"]):
-                params_by_index[int(i)] = p
+                params_by_index[int(i)] = p, mine
         # Everything is built and checked first, then swapped in: a bad state_dict changes nothing.
         options = [{key: tuple(value) if isinstance(self.defaults.get(key), tuple) else value
                     for key, value in saved.items() if key != "params"} for saved in groups]
@@ -331,15 +332,16 @@ class Optimizer:
                 raise ValueError(f"load_state_dict: the loaded state has an entry for parameter {int(key)}, but this "
                                  f"optimizer has parameters 0 to {len(params_by_index) - 1}. Hint: build the "
                                  "optimizer on the same model.")
-            p = params_by_index[int(key)]
-            state[p] = {name: as_step(value) if name == "step" else cast_like(value, p)
+            p, group = params_by_index[int(key)]
+            kinds = self.state_spec(group)  # a step count the update reads becomes a tensor (a user's int stays)
+            state[p] = {name: as_step(value) if kinds.get(name) == "step" else cast_like(value, p)
                         for name, value in saved.items()}
         for g, (mine, new_options) in enumerate(zip(self.param_groups, options)):
             for i, p in enumerate(mine["params"]):
                 name = (f"{type(self).__name__}.load_state_dict: parameter {i} of param group {g} "
                         f"(shape {tuple(p.shape)})")
                 self.check_state(p, state.get(p), {**mine, **new_options}, name)
-        self.state = state
+        self.state = defaultdict(dict, state)
         for mine, new_options in zip(self.param_groups, options):
             mine.update(new_options)
 
