@@ -12,6 +12,7 @@ import tinygrad_edu as tg
 from tinygrad_edu.data import (
     DataLoader,
     Dataset,
+    IterableDataset,
     Subset,
     TensorDataset,
     default_collate,
@@ -56,8 +57,16 @@ def test_tensor_dataset_indexing_and_errors():
 def test_dataset_base_says_what_to_implement():
     with pytest.raises(NotImplementedError, match="__getitem__"):
         Dataset()[0]
-    with pytest.raises(NotImplementedError, match="__len__"):
+    with pytest.raises(TypeError, match="__len__"):  # as len() of anything without one: list() relies on it
         len(Dataset())
+
+
+def test_list_of_a_loader_over_a_stream():
+    """list(DataLoader(iterable_dataset)) asks for a length hint first, and goes on without one."""
+    class Stream(IterableDataset):
+        def __iter__(self):
+            return iter(range(5))
+    assert [b.tolist() for b in list(DataLoader(Stream(), batch_size=2))] == [[0, 1], [2, 3], [4]]
 
 
 def test_random_split_lengths_and_fractions():

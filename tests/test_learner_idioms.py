@@ -127,3 +127,36 @@ def test_adam_step_count_still_a_tensor_after_loading():
     again.load_state_dict(opt.state_dict())
     step = again.state[w]["step"]
     assert isinstance(step, tg.Tensor) and step.dtype == tg.float32 and step.item() == 1.0
+
+
+def test_math_constants():
+    assert (tg.inf, tg.pi, tg.e) == (float("inf"), 3.141592653589793, 2.718281828459045) and tg.nan != tg.nan
+    assert tg.full((2,), -tg.inf).tolist() == [float("-inf")] * 2
+
+
+def test_autograd_backward_of_several_losses():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0], requires_grad=True)
+    tg.autograd.backward([(a * a).sum(), (a * b).sum()])  # d/da: 2a + b, d/db: sum(a)
+    assert a.grad.tolist() == [5.0, 7.0] and b.grad.tolist() == [3.0]
+    tg.autograd.backward(a * 2, tg.ones(2))  # a non-scalar with its gradient
+    assert a.grad.tolist() == [7.0, 9.0]
+    with pytest.raises(RuntimeError, match="1 grad_tensors for 2 tensors"):
+        tg.autograd.backward([a.sum(), a.sum()], [tg.tensor(1.0)])
+
+
+def test_grad_options_of_gradient_penalty_code():
+    """WGAN-GP's reference code passes only_inputs=True (ignored, as in PyTorch); materialize_grads
+    gives zeros for an unused input, a leaf that requires grad under create_graph."""
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0], requires_grad=True)
+    (ga,) = tg.autograd.grad((a * a).sum(), [a], create_graph=True, retain_graph=True, only_inputs=True)
+    assert ga.tolist() == [2.0, 4.0] and ga.requires_grad
+    ga, gb = tg.autograd.grad((a * a).sum(), [a, b], materialize_grads=True)
+    assert gb.tolist() == [0.0] and not gb.requires_grad
+    _, gb = tg.autograd.grad((a * a).sum(), [a, b], materialize_grads=True, create_graph=True)
+    assert gb.requires_grad and gb.is_leaf
+    with pytest.raises(ValueError, match="allow_unused to be True"):
+        tg.autograd.grad((a * a).sum(), [a, b], materialize_grads=True, allow_unused=False)
+    with pytest.raises(RuntimeError, match="not used"):
+        tg.autograd.grad((a * a).sum(), [a, b])

@@ -6,6 +6,8 @@
     x.grad  # tensor([2., 4.])
 """
 
+import math as _math
+
 from . import accelerator, amp, backends, cuda, data, linalg, nn, optim, return_types, special, utils
 from .amp import autocast, is_autocast_enabled
 from .autograd import (
@@ -107,6 +109,7 @@ from .dtypes import (
 )
 
 bool_ = bool
+inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e  # torch.inf, torch.pi ...: Python floats, as PyTorch's
 
 # glibc's malloc keeps freed arrays for the next training step instead of handing them back (memory.py)
 _keep_freed_memory()
@@ -129,3 +132,4 @@ __all__ = [
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
 ] + _function_names + _switch_names + _tensor_function_names
+__all__ += ["inf", "nan", "pi", "e"]

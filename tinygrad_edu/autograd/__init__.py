@@ -22,6 +22,7 @@ from . import (
 )
 from .engine import (
     RemovableHandle,
+    backward,
     backward_observers,
     grad,
     retain,
@@ -50,7 +51,7 @@ from .variable import Variable as Variable  # PyTorch's pre-0.4 name: returns a 
 
 __all__ = [
     "Function", "no_grad", "inference_mode", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-    "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "run_backward", "grad", "TensorBase",
+    "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "run_backward", "grad", "backward", "TensorBase",
     "gradcheck", "gradgradcheck", "GradcheckError",
     # for the rest of the package: the engine's helpers and the switches every op reads
     "RemovableHandle", "retain", "seed_gradient", "topological_order", "unbroadcast", "Mode", "check_finite",

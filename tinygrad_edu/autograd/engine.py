@@ -298,13 +298,23 @@ def seed_gradient(output, gradient, where: str):
     return gradient
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False):
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, create_graph: bool = False,
+         only_inputs: bool = True, allow_unused: bool | None = None, is_grads_batched: bool = False,
+         materialize_grads: bool = False):
     """d(outputs)/d(inputs), returned as a tuple; nothing is accumulated into .grad.
 
     Like torch.autograd.grad. With create_graph=True the result is itself in a
-    graph and can be differentiated again.
+    graph and can be differentiated again. An input the outputs do not depend on raises, unless
+    allow_unused=True (its gradient is None) or materialize_grads=True (zeros). only_inputs is
+    ignored, as in PyTorch (which deprecated it).
     """
+    if is_grads_batched:
+        raise NotImplementedError("grad: is_grads_batched=True (a batch of vector-Jacobian products through "
+                                  "vmap) is not supported; call grad once per grad_outputs instead")
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
+    allow_unused = materialize_grads if allow_unused is None else allow_unused
     outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
     inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     if not isinstance(grad_outputs, (list, tuple)):
@@ -320,7 +330,36 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     results = run_backward(outputs, seeds, retain_graph, create_graph, inputs, allow_unused, accumulate=False)
     if not create_graph:
         results = [None if r is None else r.detach() for r in results]
+    if materialize_grads:  # zeros for the unused inputs (a leaf that requires grad under create_graph, as PyTorch's)
+        results = [zeros_like_leaf(t, create_graph) if r is None else r for r, t in zip(results, inputs)]
     return tuple(results)
+
+
+def zeros_like_leaf(t, requires_grad: bool):
+    z = t._wrap(np.zeros_like(t._data))
+    z.requires_grad = requires_grad
+    return z
+
+
+def backward(tensors, grad_tensors=None, retain_graph: bool | None = None, create_graph: bool = False,
+             grad_variables=None, inputs=None) -> None:
+    """torch.autograd.backward: tensor.backward() for several tensors at once, their gradients
+    (grad_tensors, one per tensor; None for a scalar) added into the leaves' .grad."""
+    tensors = [tensors] if isinstance(tensors, TensorBase) else list(tensors)
+    grad_tensors = grad_variables if grad_tensors is None else grad_tensors
+    if grad_tensors is None or isinstance(grad_tensors, TensorBase):
+        grad_tensors = [grad_tensors] * len(tensors) if grad_tensors is None else [grad_tensors]
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"backward: got {len(grad_tensors)} grad_tensors for {len(tensors)} tensors; "
+                           "give one per tensor (None for a scalar)")
+    for t in tensors:
+        if not t.requires_grad:
+            raise RuntimeError("backward: element 0 of tensors does not require grad and does not have a grad_fn")
+    seeds = [seed_gradient(t, g, "backward") for t, g in zip(tensors, grad_tensors)]
+    if inputs is not None:
+        inputs = [inputs] if isinstance(inputs, TensorBase) else list(inputs)
+    run_backward(tensors, seeds, create_graph if retain_graph is None else retain_graph, create_graph, inputs,
+                 allow_unused=True)
 
 
 class RemovableHandle:

@@ -42,7 +42,9 @@ class Dataset:
         raise NotImplementedError(f"{type(self).__name__} must implement __getitem__(index)")
 
     def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} must implement __len__()")
+        # a TypeError, as len() of an object without __len__ raises: list(DataLoader(stream)) asks for a
+        # length hint and goes on without one on a TypeError only
+        raise TypeError(f"{type(self).__name__} has no len(): a map-style dataset must implement __len__()")
 
 
 class IterableDataset(Dataset):
