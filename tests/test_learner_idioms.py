@@ -160,3 +160,49 @@ def test_grad_options_of_gradient_penalty_code():
         tg.autograd.grad((a * a).sum(), [a, b], materialize_grads=True, allow_unused=False)
     with pytest.raises(RuntimeError, match="not used"):
         tg.autograd.grad((a * a).sum(), [a, b])
+
+
+A = np.arange(12.0).reshape(3, 4)
+AXIS_CALLS = {  # d2l's code (shared with NumPy and JAX) says axis= and keepdims=; PyTorch takes both names
+    "argmax": (lambda T, a: a.argmax(axis=1), A.argmax(axis=1)),
+    "argmin keepdims": (lambda T, a: a.argmin(axis=0, keepdims=True), A.argmin(axis=0, keepdims=True)),
+    "all": (lambda T, a: (a > 1).all(axis=1), (A > 1).all(axis=1)),
+    "any": (lambda T, a: (a > 1).any(axis=0), (A > 1).any(axis=0)),
+    "cumsum": (lambda T, a: a.cumsum(axis=0), A.cumsum(axis=0)),
+    "cumprod": (lambda T, a: a.cumprod(axis=1), A.cumprod(axis=1)),
+    "logsumexp": (lambda T, a: a.logsumexp(axis=1), np.log(np.exp(A).sum(axis=1))),
+    "prod keepdims": (lambda T, a: a.prod(axis=1, keepdims=True), A.prod(axis=1, keepdims=True)),
+    "softmax": (lambda T, a: a.softmax(axis=1), np.exp(A) / np.exp(A).sum(axis=1, keepdims=True)),
+    "log_softmax": (lambda T, a: a.log_softmax(axis=0), A - np.log(np.exp(A).sum(axis=0))),
+    "unsqueeze": (lambda T, a: a.unsqueeze(axis=0), A[None]),
+    "squeeze": (lambda T, a: a[None].squeeze(axis=0), A),
+    "cat": (lambda T, a: T.cat([a, a], axis=0), np.concatenate([A, A], axis=0)),
+    "stack": (lambda T, a: T.stack([a, a], axis=1), np.stack([A, A], axis=1)),
+    "amax": (lambda T, a: a.amax(axis=1), A.max(axis=1)),
+    "amin keepdims": (lambda T, a: a.amin(axis=0, keepdims=True), A.min(axis=0, keepdims=True)),
+    "torch.argmax": (lambda T, a: T.argmax(a, axis=1), A.argmax(axis=1)),
+    "torch.cumsum": (lambda T, a: T.cumsum(a, axis=1), A.cumsum(axis=1)),
+    "torch.softmax": (lambda T, a: T.softmax(a, axis=1), np.exp(A) / np.exp(A).sum(axis=1, keepdims=True)),
+}
+
+
+@pytest.mark.parametrize("name", AXIS_CALLS)
+def test_numpy_names_axis_and_keepdims(name):
+    call, expected = AXIS_CALLS[name]
+    out = call(tg, tg.tensor(A)).numpy()
+    assert out.shape == expected.shape
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", AXIS_CALLS)
+def test_numpy_names_match_torch(name):
+    torch = pytest.importorskip("torch")
+    call = AXIS_CALLS[name][0]
+    np.testing.assert_allclose(call(tg, tg.tensor(A)).numpy(), call(torch, torch.tensor(A)).numpy(), rtol=1e-12)
+
+
+def test_cumsum_without_a_dim_says_so():
+    with pytest.raises(TypeError, match="cumsum.*'dim'"):
+        tg.tensor(A).cumsum()
+    with pytest.raises(TypeError, match="logsumexp.*'dim'"):
+        tg.tensor(A).logsumexp()

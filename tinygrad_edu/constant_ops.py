@@ -45,7 +45,8 @@ class ConstantMethods:
                                 "Hint: compare first (x > 0) to get bool tensors")
         return self._compare(ufunc, other, name, reverse)
 
-    def _index_reduce(self, fn, dim, keepdim, name: str):
+    def _index_reduce(self, fn, dim, keepdim, name: str, *, axis=None, keepdims=None):
+        dim, keepdim = (dim if axis is None else axis), keepdim or bool(keepdims)  # NumPy's names too
         axis = None if dim is None else axis_of(self._data.shape, dim, name)
         if self._data.size == 0 and fn in (np.argmax, np.argmin) and (axis is None or self.shape[axis] == 0):
             raise IndexError(f"{name}: expected a non-empty tensor (or dim of size > 0), got shape "
@@ -74,10 +75,10 @@ class ConstantMethods:
     isnan = lambda self: self._wrap(np.isnan(self._data))
     isinf = lambda self: self._wrap(np.isinf(self._data))
     isfinite = lambda self: self._wrap(np.isfinite(self._data))
-    argmax = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmax, dim, keepdim, "argmax")
-    argmin = lambda self, dim=None, keepdim=False: self._index_reduce(np.argmin, dim, keepdim, "argmin")
-    any = lambda self, dim=None, keepdim=False: self._index_reduce(np.any, dim, keepdim, "any")
-    all = lambda self, dim=None, keepdim=False: self._index_reduce(np.all, dim, keepdim, "all")
+    argmax = lambda self, dim=None, keepdim=False, **axis: self._index_reduce(np.argmax, dim, keepdim, "argmax", **axis)
+    argmin = lambda self, dim=None, keepdim=False, **axis: self._index_reduce(np.argmin, dim, keepdim, "argmin", **axis)
+    any = lambda self, dim=None, keepdim=False, **axis: self._index_reduce(np.any, dim, keepdim, "any", **axis)
+    all = lambda self, dim=None, keepdim=False, **axis: self._index_reduce(np.all, dim, keepdim, "all", **axis)
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         """The indices that sort x along dim (equal values keep their order)."""

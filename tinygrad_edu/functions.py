@@ -80,18 +80,18 @@ __all__ += WITH_OUT + WITHOUT_OUT + list(ALIASES) + ["cat", "concat", "concatena
                                                      "inverse", "is_tensor", "meshgrid"]
 
 
-def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
-    """Join tensors along an existing dimension (see creation.cat)."""
-    result = creation.cat(tensors, dim)
+def cat(tensors, dim: int = 0, *, out=None, axis=None) -> Tensor:
+    """Join tensors along an existing dimension (see creation.cat); axis= is dim's NumPy name."""
+    result = creation.cat(tensors, dim if axis is None else axis)
     return result if out is None else write_out(out, result, "cat")
 
 
 concat = concatenate = cat
 
 
-def stack(tensors, dim: int = 0, *, out=None) -> Tensor:
-    """Join tensors along a new dimension (see creation.stack)."""
-    result = creation.stack(tensors, dim)
+def stack(tensors, dim: int = 0, *, out=None, axis=None) -> Tensor:
+    """Join tensors along a new dimension (see creation.stack); axis= is dim's NumPy name."""
+    result = creation.stack(tensors, dim if axis is None else axis)
     return result if out is None else write_out(out, result, "stack")
 
 

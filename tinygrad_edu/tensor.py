@@ -440,12 +440,14 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
             return self.maximum(dim)
         return reductions.extreme(self, "max", dim, keepdim, axis, keepdims)
 
-    def amax(self, dim=None, keepdim=False):
+    def amax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The largest value over `dim` (an int, a tuple, or None for all): values only."""
-        return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, op="amax"), keepdim=keepdim, op="amax")
+        return ops.Max.apply(self, axes=axes_of(self._data.shape, dim, axis, "amax"), keepdim=keepdim or bool(keepdims),
+                             op="amax")
 
-    def log_softmax(self, dim: int = -1):
+    def log_softmax(self, dim: int = -1, *, axis=None):
         """x - logsumexp(x) along dim, stable for logits of 1e3 and more (a primitive for speed)."""
+        dim = dim if axis is None else axis
         if self.ndim == 0:
             return self - self  # one element is its whole distribution: log 1 = 0
         dim = axis_of(self._data.shape, dim, "log_softmax")

@@ -33,14 +33,15 @@ def matrix_transpose(x):
     return Transpose.apply(x, axes=(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2))
 
 
-def unsqueeze(x, dim: int):
+def unsqueeze(x, dim: int = None, *, axis=None):
     """Insert an axis of size 1 at `dim` (a reshape)."""
-    dim = axis_of(x._data.shape, dim, "unsqueeze", new_dims=1)
+    dim = axis_of(x._data.shape, dim if axis is None else axis, "unsqueeze", new_dims=1)
     return Unsqueeze.apply(x, shape=x._data.shape[:dim] + (1,) + x._data.shape[dim:])
 
 
-def squeeze(x, dim=None):
+def squeeze(x, dim=None, *, axis=None):
     """Remove axes of size 1 (all of them, or only `dim`) (a reshape)."""
+    dim = dim if axis is None else axis
     overload = 0 if dim is None else 2 if isinstance(dim, (tuple, list)) else 1  # PyTorch's node names
     if dim == ():
         return Squeeze.apply(x, shape=x._data.shape, overload=overload)  # no dims named: nothing to squeeze

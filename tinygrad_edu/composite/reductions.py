@@ -55,9 +55,9 @@ def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001 
     return extreme(x, "min", dim, keepdim, axis, keepdims)
 
 
-def amin(x, dim=None, keepdim=False):
+def amin(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest value over `dim` (int, tuple or None), values only."""
-    return Max.apply(x, axes=axes_of(x._data.shape, dim, op="amin"), keepdim=keepdim, op="amin")
+    return Max.apply(x, axes=axes_of(x._data.shape, dim, axis, "amin"), keepdim=keepdim or bool(keepdims), op="amin")
 
 
 def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
@@ -92,10 +92,12 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
     return v.where(nonzero, 1.0).sqrt().where(nonzero, 0.0)
 
 
-def logsumexp(x, dim, keepdim=False):
+def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m = max(x), so that
     exp never overflows. m is held constant: its gradient would cancel out anyway."""
-    axes = axes_of(x._data.shape, dim, op="logsumexp")
+    if dim is None and axis is None:
+        raise TypeError("logsumexp() missing 1 required argument: 'dim' (the dim or dims to reduce)")
+    axes, keepdim = axes_of(x._data.shape, dim, axis, "logsumexp"), keepdim or bool(keepdims)
     if x._data.size == 0:  # nothing to shift by: an empty sum is 0, its log -inf (as PyTorch)
         out = x.exp().sum(axes, keepdim=True).log()
     else:
@@ -105,20 +107,21 @@ def logsumexp(x, dim, keepdim=False):
     return out if keepdim else out.reshape(tuple(n for i, n in enumerate(out.shape) if i not in axes))
 
 
-def softmax(x, dim: int = -1):
+def softmax(x, dim: int = -1, *, axis=None):
     """exp(x) / sum(exp(x)), with the max subtracted first so exp cannot overflow (one node,
     fused_ops.SoftmaxFunction)."""
-    dim = axis_of(x._data.shape, dim, "softmax")
+    dim = axis_of(x._data.shape, dim if axis is None else axis, "softmax")
     if x._data.size == 0:  # an empty tensor has no max to subtract (and nothing to overflow)
         return x.exp()
     return SoftmaxFunction.apply(x, dim=dim)
 
 
-def prod(x, dim=None, keepdim=False, *, dtype=None):
+def prod(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """The product over `dim` (all elements when None), as a tree of multiplications: the dimension
     is halved by multiplying its first half into its second (an odd one out is padded with 1) until
     one slice is left. Only Mul, so the gradient is exact even where x has zeros:
     d prod / d x_i = product of the other elements."""
+    dim, keepdim = (dim if axis is None else axis), keepdim or bool(keepdims)  # NumPy's names too
     if dtype is not None:
         x = x.astype(dtype)
     elif not np.issubdtype(x.dtype, np.floating):
@@ -139,22 +142,24 @@ def prod(x, dim=None, keepdim=False, *, dtype=None):
     return x if keepdim else x.squeeze(d)
 
 
-def cumsum(x, dim: int, *, dtype=None):
+def cumsum(x, dim=None, *, dtype=None, axis=None):
     """Running sums along `dim`: out[i] = x[0] + ... + x[i], in log2(n) steps (Hillis and Steele):
     add to x itself shifted by 1, 2, 4, ... places. Only Add and slicing, so d out[i] / d x[j] = 1
     for j <= i comes out of autograd, to any order."""
-    return scan(x, dim, dtype, "cumsum", lambda a, b: a + b, 0)
+    return scan(x, dim if axis is None else axis, dtype, "cumsum", lambda a, b: a + b, 0)
 
 
-def cumprod(x, dim: int, *, dtype=None):
+def cumprod(x, dim=None, *, dtype=None, axis=None):
     """Running products along `dim`, in log2(n) steps as cumsum (multiplying by x shifted by 1, 2,
     4, ... places, padded with 1): only Mul, so zeros in x are handled exactly."""
-    return scan(x, dim, dtype, "cumprod", lambda a, b: a * b, 1)
+    return scan(x, dim if axis is None else axis, dtype, "cumprod", lambda a, b: a * b, 1)
 
 
 def scan(x, dim, dtype, name, combine, identity):
     """The running combination (cumsum, cumprod) of x along dim: combine x with itself shifted by
     1, 2, 4, ... places (padded with `identity`), log2(n) steps of one differentiable op each."""
+    if dim is None:
+        raise TypeError(f"{name}() missing 1 required argument: 'dim'")
     if dtype is not None:
         x = x.astype(dtype)
     elif not np.issubdtype(x.dtype, np.floating):
