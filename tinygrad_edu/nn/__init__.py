@@ -78,6 +78,18 @@ from .loss import (
     TripletMarginLoss,
 )
 from .module import Module, Parameter
+from .more_layers import (
+    AlphaDropout,
+    ChannelShuffle,
+    EmbeddingBag,
+    FeatureAlphaDropout,
+    LocalResponseNorm,
+    LPPool1d,
+    LPPool2d,
+    MultiLabelMarginLoss,
+    RReLU,
+    TripletMarginWithDistanceLoss,
+)
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm, RMSNorm
 from .padding import (
     CircularPad1d,
@@ -131,4 +143,6 @@ __all__ = [
     "GaussianNLLLoss", "PoissonNLLLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "MultiMarginLoss",
     "MultiLabelSoftMarginLoss",
     "RMSNorm", "PReLU", "Softmin", "Threshold", "Softmax2d", "Unfold", "Fold",
+    "AlphaDropout", "FeatureAlphaDropout", "RReLU", "LPPool1d", "LPPool2d", "LocalResponseNorm", "ChannelShuffle",
+    "EmbeddingBag", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss",
 ]
