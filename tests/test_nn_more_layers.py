@@ -416,3 +416,53 @@ def test_triplet_margin_with_distance_loss_matches_torch():
             np.testing.assert_allclose(ours_loss.detach().numpy(), theirs_loss.detach().numpy(), rtol=1e-12)
             for a, b in zip(ours, theirs):
                 np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+# ---------------------------------------------------------------- LazyLinear, UninitializedParameter
+
+def test_lazy_linear_takes_in_features_from_its_first_input_and_becomes_a_linear():
+    layer = nn.LazyLinear(4)
+    assert repr(layer) == "LazyLinear(in_features=0, out_features=4, bias=True)"
+    assert list(layer.state_dict()) == ["weight", "bias"] and repr(layer.weight) == "<UninitializedParameter>"
+    with pytest.raises(RuntimeError, match="Can't access the shape of an uninitialized parameter"):
+        layer.weight.shape
+    weight = layer.weight
+    optimizer = tg.optim.SGD(layer.parameters(), lr=0.1)  # made before the shapes are known
+    tg.manual_seed(0)
+    x = tg.randn(2, 3)
+    layer(x).sum().backward()
+    assert type(layer) is nn.Linear and type(weight) is nn.Parameter and layer.weight is weight
+    assert repr(layer) == "Linear(in_features=3, out_features=4, bias=True)" and weight.shape == (4, 3)
+    tg.manual_seed(0)
+    tg.randn(2, 3)
+    drawn = nn.Linear(3, 4)  # the same draws as a Linear made at that point
+    np.testing.assert_array_equal(weight.detach().numpy(), drawn.weight.detach().numpy())
+    np.testing.assert_array_equal(layer.bias.detach().numpy(), drawn.bias.detach().numpy())
+    optimizer.step()  # the optimizer trains the materialised parameters
+    np.testing.assert_allclose(weight.detach().numpy(), drawn.weight.detach().numpy() - 0.1 * x.numpy().sum(0),
+                               rtol=1e-6)
+
+
+def test_lazy_linear_options():
+    assert list(nn.LazyLinear(4, bias=False).state_dict()) == ["weight"]
+    double = nn.LazyLinear(4, dtype=tg.float64)
+    double(tg.randn(2, 3, dtype=tg.float64))
+    assert double.weight.dtype == tg.float64
+    net = nn.Sequential(nn.LazyLinear(8), nn.ReLU(), nn.LazyLinear(1))
+    assert net(tg.randn(5, 7)).shape == (5, 1) and [tuple(p.shape) for p in net.parameters()] == [(8, 7), (8,),
+                                                                                                  (1, 8), (1,)]
+    loaded = nn.LazyLinear(4)
+    loaded.load_state_dict(nn.Linear(3, 4).state_dict())
+    assert loaded.weight.shape == (4, 3)
+    with pytest.raises(IndexError, match="0-d"):
+        nn.LazyLinear(4)(tg.tensor(3.0))
+
+
+def test_lazy_linear_matches_torch_before_and_after_its_first_call():
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.LazyLinear(4), torch.nn.LazyLinear(4)
+    assert repr(ours) == repr(theirs) and repr(ours.weight) == repr(theirs.weight)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    ours(tg.randn(2, 3)), theirs(torch.randn(2, 3))
+    assert repr(ours) == repr(theirs) and type(ours).__name__ == type(theirs).__name__
+    assert type(ours.weight).__name__ == type(theirs.weight).__name__ and ours.weight.shape == theirs.weight.shape

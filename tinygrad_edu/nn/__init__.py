@@ -56,6 +56,7 @@ from .conv import (
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .fold import Fold, Unfold
+from .lazy import LazyLinear, UninitializedParameter
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
@@ -144,5 +145,5 @@ __all__ = [
     "MultiLabelSoftMarginLoss",
     "RMSNorm", "PReLU", "Softmin", "Threshold", "Softmax2d", "Unfold", "Fold",
     "AlphaDropout", "FeatureAlphaDropout", "RReLU", "LPPool1d", "LPPool2d", "LocalResponseNorm", "ChannelShuffle",
-    "EmbeddingBag", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss",
+    "EmbeddingBag", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss", "LazyLinear", "UninitializedParameter",
 ]
