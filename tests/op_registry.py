@@ -25,6 +25,8 @@ registers its entries into REGISTRY as it is imported.
   registry_lecture_layers.py  F.rms_norm, F.prelu, F.softmin, F.threshold, F.unfold, F.fold
   registry_tensor_functions.py  hstack/vstack/dstack, atleast_nd, broadcast_*, std_mean, nansum, nan_to_num,
                            logaddexp, tensordot, kron, cov, corrcoef
+  registry_more_layers.py  local_response_norm, channel_shuffle, lp_pool1d/2d, rrelu, embedding_bag,
+                           multilabel_margin_loss, triplet_margin_with_distance_loss
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import registry_indexing  # noqa: F401
 import registry_lecture_layers  # noqa: F401
 import registry_losses  # noqa: F401
 import registry_math  # noqa: F401
+import registry_more_layers  # noqa: F401
 import registry_movement  # noqa: F401
 import registry_nn  # noqa: F401
 import registry_padding_bilinear  # noqa: F401

@@ -56,6 +56,7 @@ from .conv import (
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .fold import Fold, Unfold
+from .lazy import LazyLinear, UninitializedParameter
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
@@ -78,6 +79,18 @@ from .loss import (
     TripletMarginLoss,
 )
 from .module import Module, Parameter
+from .more_layers import (
+    AlphaDropout,
+    ChannelShuffle,
+    EmbeddingBag,
+    FeatureAlphaDropout,
+    LocalResponseNorm,
+    LPPool1d,
+    LPPool2d,
+    MultiLabelMarginLoss,
+    RReLU,
+    TripletMarginWithDistanceLoss,
+)
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm, RMSNorm
 from .padding import (
     CircularPad1d,
@@ -131,4 +144,6 @@ __all__ = [
     "GaussianNLLLoss", "PoissonNLLLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "MultiMarginLoss",
     "MultiLabelSoftMarginLoss",
     "RMSNorm", "PReLU", "Softmin", "Threshold", "Softmax2d", "Unfold", "Fold",
+    "AlphaDropout", "FeatureAlphaDropout", "RReLU", "LPPool1d", "LPPool2d", "LocalResponseNorm", "ChannelShuffle",
+    "EmbeddingBag", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss", "LazyLinear", "UninitializedParameter",
 ]

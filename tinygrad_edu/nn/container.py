@@ -100,14 +100,14 @@ class ModuleList(_Indexed):
             else:
                 runs.append([position, position, text])
         if not runs:
-            return "ModuleList()"
+            return f"{type(self).__name__}()"
         lines = []
         for first, last, text in runs:
             if first == last:
                 lines.append(f"({first}): {text}")
             else:
                 lines.append(f"({first}-{last}): {last - first + 1} x {text}")
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):

@@ -41,16 +41,20 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     return masked_dropout(input, p, training, inplace, tuple(input.shape), "dropout")
 
 
+def channel_dropout_shape(input: Tensor, channel_dim: int, name: str) -> tuple:  # noqa: A002
+    """The mask shape of a channel dropout: the input's dims up to channel_dim (included), 1 after it."""
+    if input.ndim < channel_dim + 1:
+        raise RuntimeError(f"{name}: Feature dropout requires at least 2 dimensions in the input, got shape "
+                           f"{tuple(input.shape)}")
+    return tuple(input.shape[:channel_dim + 1]) + (1,) * (input.ndim - channel_dim - 1)
+
+
 def channel_dropout(input: Tensor, p: float, training: bool, inplace: bool, channel_dim: int,  # noqa: A002
                     name: str) -> Tensor:
     """Zero whole channels: one coin per index of the dims up to channel_dim (included), shared by
     the dims after it (PyTorch's feature_dropout). channel_dim is 1 for a batched input, 0 for an
     unbatched one, which must then have at least that one dim."""
-    if input.ndim < channel_dim + 1:
-        raise RuntimeError(f"{name}: Feature dropout requires at least 2 dimensions in the input, got shape "
-                           f"{tuple(input.shape)}")
-    mask_shape = tuple(input.shape[:channel_dim + 1]) + (1,) * (input.ndim - channel_dim - 1)
-    return masked_dropout(input, p, training, inplace, mask_shape, name)
+    return masked_dropout(input, p, training, inplace, channel_dropout_shape(input, channel_dim, name), name)
 
 
 def warn_unless_channel_shaped(input: Tensor, spatial: int) -> None:  # noqa: A002

@@ -11,7 +11,10 @@ nn/activation_functions.py, normalize and the distances in nn/distance_functions
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
 pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py, pad in nn/padding_functions.py,
 scaled_dot_product_attention in nn/attention_functions.py, bilinear in nn/bilinear_functions.py, unfold and
-fold in nn/fold_functions.py, and all are re-exported here.
+fold in nn/fold_functions.py, alpha_dropout and rrelu in nn/random_layer_functions.py, local_response_norm,
+channel_shuffle and lp_pool1d/2d in nn/cnn_extras_functions.py, embedding_bag in nn/embedding_bag_functions.py,
+multilabel_margin_loss and triplet_margin_with_distance_loss in nn/margin_loss_functions.py, and all are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from .activation_functions import (
 )
 from .attention_functions import scaled_dot_product_attention
 from .bilinear_functions import bilinear
+from .cnn_extras_functions import channel_shuffle, local_response_norm, lp_pool1d, lp_pool2d
 from .conv_functions import (
     conv1d,
     conv2d,
@@ -56,6 +60,7 @@ from .conv_functions import (
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance
 from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
+from .embedding_bag_functions import embedding_bag
 from .fold_functions import fold, unfold
 from .further_loss_functions import (
     cosine_embedding_loss,
@@ -80,6 +85,7 @@ from .loss_functions import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+from .margin_loss_functions import multilabel_margin_loss, triplet_margin_with_distance_loss
 from .padding_functions import pad
 from .pixel_shuffle_functions import pixel_shuffle, pixel_unshuffle
 from .pooling_functions import (
@@ -94,6 +100,7 @@ from .pooling_functions import (
     max_unpool1d,
     max_unpool2d,
 )
+from .random_layer_functions import alpha_dropout, feature_alpha_dropout, rrelu, rrelu_
 
 __all__ = [
     "linear", "relu", "leaky_relu", "gelu", "erf", "sigmoid", "tanh", "softmax", "log_softmax", "dropout",
@@ -376,3 +383,6 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 __all__ += ["one_hot"]
 __all__ += ["rms_norm", "prelu", "softmin", "threshold", "unfold", "fold"]  # added for the layers of modern lectures
+__all__ += ["alpha_dropout", "feature_alpha_dropout", "rrelu", "rrelu_", "local_response_norm", "channel_shuffle",
+            "lp_pool1d", "lp_pool2d", "embedding_bag", "multilabel_margin_loss",
+            "triplet_margin_with_distance_loss"]  # the less common layers (nn/more_layers.py)

@@ -356,15 +356,23 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     """max(d(a, p) - d(a, n) + margin, 0), d = pairwise_distance (p-norm, eps added to each
     difference): the anchor should be nearer its positive than its negative by the margin.
     swap=True measures the negative from whichever of anchor and positive is nearer it."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    return triplet_hinge(anchor, positive, negative, lambda x1, x2: pairwise_distance(x1, x2, p, eps), margin, swap,
+                         reduction, "triplet_margin_loss")
+
+
+def triplet_hinge(anchor: Tensor, positive: Tensor, negative: Tensor, distance, margin: float, swap: bool,
+                  reduction: str, name: str) -> Tensor:
+    """max(distance(a, p) - distance(a, n) + margin, 0), reduced; with swap, distance(a, n) is replaced by
+    min(distance(a, n), distance(p, n)). Shared by triplet_margin_loss and triplet_margin_with_distance_loss."""
     if margin <= 0:
-        raise ValueError(f"triplet_margin_loss: margin must be greater than 0, got {margin}")
+        raise ValueError(f"{name}: margin must be greater than 0, got {margin}")
     if not anchor.ndim == positive.ndim == negative.ndim:
-        raise RuntimeError(f"triplet_margin_loss: The anchor, positive, and negative tensors are expected to have "
+        raise RuntimeError(f"{name}: The anchor, positive, and negative tensors are expected to have "
                            f"the same number of dimensions, but got: anchor {anchor.ndim}D, positive "
                            f"{positive.ndim}D, and negative {negative.ndim}D inputs")
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    to_positive = pairwise_distance(anchor, positive, p, eps)
-    to_negative = pairwise_distance(anchor, negative, p, eps)
+    to_positive = distance(anchor, positive)
+    to_negative = distance(anchor, negative)
     if swap:
-        to_negative = to_negative.minimum(pairwise_distance(positive, negative, p, eps))
-    return reduce_loss((to_positive - to_negative + margin).clamp_min(0), reduction, "triplet_margin_loss")
+        to_negative = to_negative.minimum(distance(positive, negative))
+    return reduce_loss((to_positive - to_negative + margin).clamp_min(0), reduction, name)

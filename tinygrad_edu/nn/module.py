@@ -200,6 +200,8 @@ class Module:
                 raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
                                 "(Tensor or None expected)")
             buffers[name] = value
+        elif modules.get("parametrizations") is not None and name in modules["parametrizations"]._modules:
+            modules["parametrizations"]._modules[name].right_inverse(value)  # nn.utils.parametrize's originals
         else:
             if type(value) in (list, tuple, dict) and value:
                 warn_if_hidden(self, name, value)
@@ -222,6 +224,9 @@ class Module:
             for registry in (d["_parameters"], d["_buffers"], d["_modules"]):
                 if name in registry:
                     return registry[name]
+            parametrized = d["_modules"].get("parametrizations")
+            if parametrized is not None and name in parametrized._modules:  # nn.utils.parametrize: compute it
+                return parametrized._modules[name]()
         if name.startswith("__"):
             # Python's own protocols (copy.deepcopy, pickle) probe dunders such as __setstate__
             # on a bare instance whose __init__ never ran: they expect AttributeError.
@@ -499,7 +504,8 @@ class Module:
             body = extra_lines[0]
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
-        return f"{type(self).__name__}({body})"
+        parametrized = "Parametrized" if "parametrizations" in self._modules else ""  # PyTorch's name for it
+        return f"{parametrized}{type(self).__name__}({body})"
 
 
 def checked_entry(key: str, value, target: Tensor) -> tuple[np.ndarray | None, str | None]:

@@ -1,14 +1,19 @@
-"""Helpers for training loops: gradient clipping and flat parameter vectors."""
+"""Helpers for training loops: gradient clipping and flat parameter vectors (here), and weight norm,
+spectral norm and parametrizations (the submodules weight_norm, parametrize and parametrizations,
+PyTorch's paths)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import no_grad
-from ..creation import cat
-from ..tensor import Tensor
+from ...autograd import no_grad
+from ...creation import cat
+from ...tensor import Tensor
+from . import parametrizations, parametrize
+from .weight_norm import remove_weight_norm, weight_norm
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters", "parametrize",
+           "parametrizations", "weight_norm", "remove_weight_norm"]
 
 
 def as_list(parameters) -> list:
