@@ -25,11 +25,14 @@ registers its entries into REGISTRY as it is imported.
   registry_lecture_layers.py  F.rms_norm, F.prelu, F.softmin, F.threshold, F.unfold, F.fold
   registry_tensor_functions.py  hstack/vstack/dstack, atleast_nd, broadcast_*, std_mean, nansum, nan_to_num,
                            logaddexp, tensordot, kron, cov, corrcoef
+  registry_arrangement.py  movedim, swapaxes, ravel, unflatten, tensor_split, rot90, repeat_interleave, take,
+                           take_along_dim, diff, diag_embed, unfold, sum_to_size, block_diag, combinations...
 """
 
 from __future__ import annotations
 
 import registry_arithmetic  # noqa: F401  (each family module registers its entries when imported)
+import registry_arrangement  # noqa: F401
 import registry_indexing  # noqa: F401
 import registry_lecture_layers  # noqa: F401
 import registry_losses  # noqa: F401
