@@ -68,8 +68,9 @@ def swapdims(x, dim0: int, dim1: int):
 
 
 def ravel(x):
-    """The elements as one dimension, in row-major order (reshape(-1))."""
-    return x.reshape(-1)
+    """The elements as one dimension, in row-major order: a view when x is contiguous, else a copy
+    (contiguous, then view, as PyTorch records it)."""
+    return x.contiguous().view(-1)
 
 
 def unflatten(x, dim: int, sizes):
@@ -235,7 +236,7 @@ def repeat_interleave(x, repeats, dim=None, *, output_size=None):
             raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {n * repeats} but got {output_size}")
         copies = x.unsqueeze(d + 1)
         copies = copies.expand(copies.shape[:d + 1] + (int(repeats),) + copies.shape[d + 2:])
-        return copies.reshape(x.shape[:d] + (n * int(repeats),) + x.shape[d + 1:])
+        return copies.contiguous().view(x.shape[:d] + (n * int(repeats),) + x.shape[d + 1:])  # as PyTorch records it
     counts = repeat_counts(repeats)
     if counts.shape[0] == 1:
         counts = np.broadcast_to(counts, (n,))
