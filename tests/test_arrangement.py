@@ -327,6 +327,14 @@ def test_unfold_is_a_view_of_its_input():
     assert windows._version == x._version  # views share the version counter, as PyTorch's
 
 
+def test_windows_that_do_not_overlap_can_be_written_through():
+    x = tg.arange(6.0)
+    x.unfold(0, 2, 2).add_(1.0)  # PyTorch's result too: tensor([1., 2., 3., 4., 5., 6.])
+    assert x.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    with pytest.raises(RuntimeError, match="read-only"):  # one write would land in two windows
+        x.unfold(0, 2, 1).add_(1.0)
+
+
 def test_a_saved_unfold_sees_a_later_change():
     x = tg.arange(4.0, requires_grad=True)
     y = x * 1.0

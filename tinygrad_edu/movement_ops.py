@@ -174,7 +174,9 @@ class UnfoldWindows(Primitive):
         ctx.positions = np.arange(count)[:, None] * step + np.arange(size)  # (count, size): where each reads
         shape = x.shape[:dim] + (count,) + x.shape[dim + 1:] + (size,)
         strides = x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1:] + (x.strides[dim],)
-        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)  # read-only, as expand's
+        # windows that do not overlap can be written through, as PyTorch's; overlapping ones are read-only
+        # (as expand's view), since one write would land in several windows
+        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=step >= size and x.flags.writeable)
 
     @staticmethod
     def backward(ctx, g):

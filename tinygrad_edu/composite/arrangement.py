@@ -85,7 +85,11 @@ def unflatten(x, dim: int, sizes):
         raise RuntimeError(f"unflatten: only one dimension can be inferred, got sizes {list(sizes)}")
     known = math.prod(n for n in sizes if n != -1)
     n = x.shape[d]
-    if (known != n) if -1 not in sizes else (known == 0 or n % known):
+    if -1 in sizes:
+        fits = known != 0 and n % known == 0  # the -1 is worked out as n // known
+    else:
+        fits = known == n
+    if not fits:
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
                            f"({n}) in the input tensor")
     return x.reshape(x.shape[:d] + sizes + x.shape[d + 1:])
