@@ -27,11 +27,14 @@ registers its entries into REGISTRY as it is imported.
                            logaddexp, tensordot, kron, cov, corrcoef
   registry_more_layers.py  local_response_norm, channel_shuffle, lp_pool1d/2d, rrelu, embedding_bag,
                            multilabel_margin_loss, triplet_margin_with_distance_loss
+  registry_arrangement.py  movedim, swapaxes, ravel, unflatten, tensor_split, rot90, repeat_interleave, take,
+                           take_along_dim, diff, diag_embed, unfold, sum_to_size, block_diag, combinations...
 """
 
 from __future__ import annotations
 
 import registry_arithmetic  # noqa: F401  (each family module registers its entries when imported)
+import registry_arrangement  # noqa: F401
 import registry_indexing  # noqa: F401
 import registry_lecture_layers  # noqa: F401
 import registry_losses  # noqa: F401

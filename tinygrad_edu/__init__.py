@@ -10,6 +10,8 @@ import math as _math
 
 from . import accelerator, amp, backends, cuda, data, linalg, nn, optim, return_types, special, utils
 from .amp import autocast, is_autocast_enabled
+from .arrangement_functions import *  # noqa: F403 -- movedim, unflatten, repeat_interleave, block_diag, ...
+from .arrangement_functions import __all__ as _arrangement_names
 from .autograd import (
     detect_anomaly,
     enable_grad,
@@ -131,5 +133,5 @@ __all__ = [
     "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
-] + _function_names + _switch_names + _tensor_function_names
+] + _function_names + _switch_names + _tensor_function_names + _arrangement_names
 __all__ += ["inf", "nan", "pi", "e"]

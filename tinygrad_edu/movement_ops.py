@@ -1,10 +1,10 @@
 """The movement primitives: they move, select or place elements and compute nothing new.
 
-reshape, permute, expand and alias (views of the input's memory), indexing (GetItem) and its adjoint
-(AddAt), a recorded write into a copy (IndexPut, what x[key] = value and copy_ record), cat and
-pad. Written in the same protocol as ops.py, whose Primitive they are. Their derivative is the
-same movement backwards: the gradient goes back to where each element came from (reshaped
-back, permuted back, cut out of the padding, added at the indices it was read from).
+reshape, permute, expand, alias and unfold's sliding windows (views of the input's memory), indexing
+(GetItem) and its adjoint (AddAt), a recorded write into a copy (IndexPut, what x[key] = value and
+copy_ record), cat and pad. Written in the same protocol as ops.py, whose Primitive they are. Their
+derivative is the same movement backwards: the gradient goes back to where each element came from
+(reshaped back, permuted back, cut out of the padding, added at the indices it was read from).
 
 Kept apart from ops.py because they are a family of their own: no calculus in them, only
 bookkeeping of positions; and the in-place machinery asks about them (which ops make views,
@@ -158,6 +158,33 @@ class Expand(Primitive):
     @staticmethod
     def backward(ctx, g):
         return g
+
+
+class UnfoldWindows(Primitive):
+    """z = the windows x[..., i * step : i * step + size, ...] along `dim`, each laid along a new last
+    axis (x.unfold): a view, as PyTorch's, whose windows read x's memory (overlapping when step < size).
+    dz/dx: each window's gradient added back where it was read (AddAt at the window positions).
+    Named as PyTorch's node, UnfoldBackward0 (nn.Unfold, a Module, is another thing: F.unfold's im2col)."""
+    makes_view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, size, step):
+        count = (x.shape[dim] - size) // step + 1
+        ctx.shape, ctx.dim = x.shape, dim
+        ctx.positions = np.arange(count)[:, None] * step + np.arange(size)  # (count, size): where each reads
+        shape = x.shape[:dim] + (count,) + x.shape[dim + 1:] + (size,)
+        strides = x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1:] + (x.strides[dim],)
+        # windows that do not overlap can be written through, as PyTorch's; overlapping ones are read-only
+        # (as expand's view), since one write would land in several windows
+        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=step >= size and x.flags.writeable)
+
+    @staticmethod
+    def backward(ctx, g):
+        window_axis_after_count = g.movedim(-1, ctx.dim + 1)  # the shape x[..., positions, ...] has
+        return AddAt.apply(window_axis_after_count, shape=ctx.shape, key=(slice(None),) * ctx.dim + (ctx.positions,))
+
+    def name(self) -> str:
+        return "UnfoldBackward0"
 
 
 class GetItem(Primitive):
