@@ -49,7 +49,7 @@ REDUCTIONS = ("none", "mean", "sum")  # ATen's Reduction enum: 0, 1, 2
 
 def reduction_name(reduction: int, op: str) -> str:
     """The reduction string F takes, for ATen's int (what torch.<loss> takes at the top level)."""
-    if isinstance(reduction, str) or not isinstance(reduction, int) or isinstance(reduction, bool):
+    if not isinstance(reduction, int) or isinstance(reduction, bool):
         raise TypeError(f"{op}(): argument 'reduction' must be int, not {type(reduction).__name__} "
                         f"(0 for 'none', 1 for 'mean', 2 for 'sum'; nn.functional.{op} takes the strings)")
     if reduction not in (0, 1, 2):

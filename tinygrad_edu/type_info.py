@@ -21,8 +21,8 @@ from .tensor import Tensor
 __all__ = ["finfo", "iinfo", "typename"]
 
 
-def numpy_dtype_of(type, op: str) -> dtypes.dtype:  # noqa: A002
-    """The dtype asked about: ours, a NumPy one, or Python's float/complex (float64/complex128)."""
+def dtype_asked(type, op: str) -> dtypes.dtype:  # noqa: A002
+    """The dtype asked about: ours, a NumPy one, or Python's float, complex or int (float64, complex128, int64)."""
     if type is builtins.float:
         return dtypes.float64
     if type is builtins.complex:
@@ -43,7 +43,7 @@ class finfo:  # noqa: N801 -- PyTorch's class name (torch.finfo)
     precision) and dtype (its name, 'float32')."""
 
     def __init__(self, type=None):  # noqa: A002 -- PyTorch's argument name
-        chosen = dtypes.get_default_dtype() if type is None else numpy_dtype_of(type, "finfo")
+        chosen = dtypes.get_default_dtype() if type is None else dtype_asked(type, "finfo")
         if not (chosen.is_floating_point or chosen.is_complex):
             raise TypeError(f"finfo() requires a floating point input type, got {chosen}. Use iinfo() for an "
                             "integer type")
@@ -71,15 +71,17 @@ class iinfo:  # noqa: N801 -- PyTorch's class name (torch.iinfo)
     """The limits of an integer dtype: bits, max, min (Python ints) and dtype (its name, 'int32')."""
 
     def __init__(self, type):  # noqa: A002 -- PyTorch's argument name
-        chosen = numpy_dtype_of(type, "iinfo")
+        chosen = dtype_asked(type, "iinfo")
         if chosen is dtypes.bool:
             raise TypeError("tinygrad_edu.bool is not supported by iinfo() (as torch.bool by torch.iinfo)")
         if chosen.category != dtypes.INTEGER:
             raise TypeError(f"iinfo() requires an integer input type, got {chosen}. Use finfo() for a "
                             "floating point type")
         info = np.iinfo(chosen.dtype)
-        self.bits, self.max, self.min, self.dtype = info.bits, builtins.int(info.max), builtins.int(info.min), \
-            str(info.dtype)
+        self.bits = info.bits
+        self.max = builtins.int(info.max)
+        self.min = builtins.int(info.min)
+        self.dtype = str(info.dtype)
 
     def __eq__(self, other) -> builtins.bool:
         return isinstance(other, iinfo) and self.dtype == other.dtype
