@@ -29,6 +29,7 @@ registers its entries into REGISTRY as it is imported.
                            multilabel_margin_loss, triplet_margin_with_distance_loss
   registry_arrangement.py  movedim, swapaxes, ravel, unflatten, tensor_split, rot90, repeat_interleave, take,
                            take_along_dim, diff, diag_embed, unfold, sum_to_size, block_diag, combinations...
+  registry_torch_functions.py  cdist, pdist, Tensor.hardshrink
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ import registry_nn  # noqa: F401
 import registry_padding_bilinear  # noqa: F401
 import registry_reductions  # noqa: F401
 import registry_tensor_functions  # noqa: F401
+import registry_torch_functions  # noqa: F401
 from registry_core import REGISTRY, OpSpec, binary, inplace, one_dim, reduction, register, unary
 
 __all__ = ["REGISTRY", "OpSpec", "register", "unary", "binary", "reduction", "one_dim", "inplace"]

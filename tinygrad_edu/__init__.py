@@ -51,11 +51,14 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .creation_extra import asarray, binomial, poisson, range, scalar_tensor
 from .device import device, get_default_device, set_default_device
 from .functions import *  # noqa: F403 -- exp, add, matmul, ...: the function forms of Tensor methods, with out=
 from .functions import __all__ as _function_names
 from .layout import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format
 from .memory import keep_freed_memory as _keep_freed_memory
+from .nn.cores import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
+from .printing import set_printoptions
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import FileFormatError, load, save
 from .switches import *  # noqa: F403 -- use_deterministic_algorithms, set_float32_matmul_precision, ...
@@ -75,6 +78,10 @@ from .tensor import (
 )
 from .tensor_functions import *  # noqa: F403 -- hstack, atleast_2d, nansum, tensordot, cov, logspace, ...
 from .tensor_functions import __all__ as _tensor_function_names
+from .torch_functional import *  # noqa: F403 -- torch.conv2d, torch.dropout, torch.cdist, ...: nn.functional's
+from .torch_functional import __all__ as _torch_functional_names
+from .type_info import finfo, iinfo, typename
+from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 
 __version__ = "0.1.0"
 
@@ -82,6 +89,7 @@ __version__ = "0.1.0"
 from .dtypes import (
     Size,
     bool,
+    can_cast,
     cdouble,
     cfloat,
     complex64,
@@ -133,5 +141,8 @@ __all__ = [
     "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
-] + _function_names + _switch_names + _tensor_function_names + _arrangement_names
-__all__ += ["inf", "nan", "pi", "e"]
+    "get_num_threads", "set_num_threads", "get_num_interop_threads", "set_num_interop_threads", "set_printoptions",
+    "finfo", "iinfo", "can_cast", "typename", "scalar_tensor", "asarray", "range", "poisson", "binomial",
+    "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
+] + _function_names + _switch_names + _tensor_function_names + _torch_functional_names
+__all__ += _arrangement_names + ["inf", "nan", "pi", "e"]

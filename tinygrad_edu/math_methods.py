@@ -1,5 +1,5 @@
 """More of PyTorch's math on tensors: tan, the hyperbolic functions, erf and friends, atan2, hypot,
-logit, frac, degrees and radians; the fused formulas addcmul, addcdiv, addmm, addmv, baddbmm and
+logit, frac, degrees and radians, hardshrink; the fused formulas addcmul, addcdiv, addmm, addmv, baddbmm and
 dist; index_fill and fill_diagonal_; and the in-place form of each one that PyTorch has.
 
 Learners' PyTorch code calls these names (optimizers written by hand use addcmul_ and addcdiv_,
@@ -33,6 +33,11 @@ def check_dims(op: str, *pairs) -> None:
     for x, ndim, name in pairs:
         if x.ndim != ndim:
             raise RuntimeError(f"{op}: {name} must be a {ndim}-D tensor, got shape {tuple(x.shape)}")
+
+
+def shrunk(x, lambd: float):
+    """True outside [-lambd, lambd], and at NaN (which the shrinks pass through, as PyTorch's)."""
+    return ~((x >= -lambd) & (x <= lambd))
 
 
 class MathMethods:
@@ -71,6 +76,14 @@ class MathMethods:
         PyTorch: trunc's is 0."""
         require_float(self, "frac")
         return self - self.trunc()
+
+    def hardshrink(self, lambd: float = 0.5):
+        """x where |x| > lambd, 0 elsewhere (nn.functional.hardshrink). Slope 1 outside, 0 inside and
+        at +-lambd themselves (PyTorch's)."""
+        if not is_float(self.dtype):
+            raise NotImplementedError(f"hardshrink: not implemented for '{self.dtype.legacy_name}' tensors, as in "
+                                      "PyTorch. Hint: convert first with x.float()")
+        return self.where(shrunk(self, lambd), 0.0)
 
     def deg2rad(self):
         return self * (math.pi / 180)

@@ -102,6 +102,9 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
                        doc="True for tensors made by the user, not by an op that tracks gradients.")
     grad_fn = property(lambda self: public_node(self._ctx),
                        doc="The graph node that made this tensor (None for leaves).")
+    retains_grad = property(lambda self: self._ctx is not None and self._ctx.retained is not None
+                            and self._ctx.retained() is self,
+                            doc="True after retain_grad() on a non-leaf (a leaf keeps .grad anyway: False).")
     T = property(lambda self: self.permute(*reversed(range(self.ndim))), doc="All axes reversed.")
     mT = property(movement.matrix_transpose, doc="The last two axes swapped (2 or more dimensions).")
 

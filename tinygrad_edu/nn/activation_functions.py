@@ -15,6 +15,7 @@ overwritten, inside it the op is recorded (Tensor._apply_), and a leaf that requ
 from __future__ import annotations
 
 from ..dims import axis_of
+from ..math_methods import shrunk
 from ..piecewise_ops import Hardtanh
 from ..tensor import Tensor
 
@@ -171,15 +172,9 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
     return a * b.sigmoid()
 
 
-def shrunk(x: Tensor, lambd: float) -> Tensor:
-    """True outside [-lambd, lambd], and at NaN (which the shrinks pass through, as PyTorch's)."""
-    return ~((x >= -lambd) & (x <= lambd))
-
-
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
-    """x where |x| > lambd, 0 elsewhere. Slope 1 outside, 0 inside and at +-lambd themselves (PyTorch's)."""
-    floating_only(input, "hardshrink")
-    return input.where(shrunk(input, lambd), 0.0)
+    """x where |x| > lambd, 0 elsewhere: Tensor.hardshrink (math_methods.py)."""
+    return input.hardshrink(lambd)
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002

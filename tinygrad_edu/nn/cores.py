@@ -17,9 +17,14 @@ one thread does not put them to sleep. OPENBLAS_THREAD_TIMEOUT=4 in the environm
 loads does, at a price for every 2-thread product (benchmarks/README.md has both).
 
 With one thread, or an input too small to be worth a thread, the work runs once, on the
-whole batch, in the calling thread. THREADS is read once, at import: the number of
-threads NumPy's BLAS was given (OMP_NUM_THREADS or OPENBLAS_NUM_THREADS, else one per
-core), as threadpoolctl reports it.
+whole batch, in the calling thread. THREADS starts as the number of threads NumPy's BLAS
+was given (OMP_NUM_THREADS or OPENBLAS_NUM_THREADS, else one per core), as threadpoolctl
+reports it at import; `set_num_threads(n)` (tinygrad_edu.set_num_threads, PyTorch's name) sets
+both it and NumPy's BLAS threads to n, the one public way to change them.
+
+PyTorch also has a pool for running independent ops at once ("inter-op" threads); this library
+runs one op at a time, so `set_num_interop_threads` only records its number, with PyTorch's rules
+(a positive int, set at most once).
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from typing import Callable
 
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["THREADS", "GRAIN", "NUMPY_BLAS", "over_batch"]
+__all__ = ["THREADS", "GRAIN", "NUMPY_BLAS", "over_batch", "get_num_threads", "set_num_threads",
+           "get_num_interop_threads", "set_num_interop_threads"]
 
 NUMPY_BLAS = ThreadpoolController().select(user_api="blas")  # the BLAS loaded by now: NumPy's
 THREADS = max([library["num_threads"] for library in NUMPY_BLAS.info()], default=1)
@@ -40,6 +46,44 @@ THREADS = max([library["num_threads"] for library in NUMPY_BLAS.info()], default
 GRAIN = 32768
 _pool: ThreadPoolExecutor | None = None
 _pool_owner: tuple | None = None  # (process id, THREADS) the pool was made for
+INTEROP = {"threads": os.cpu_count() or 1, "set": False}
+
+
+def checked_thread_count(count, op: str) -> int:
+    """PyTorch's checks of a thread count: an int (not a bool), positive."""
+    if not isinstance(count, int) or isinstance(count, bool):
+        raise RuntimeError(f"{op} expects an int, but got {type(count).__name__}")
+    if count <= 0:
+        raise RuntimeError(f"{op} expects a positive integer")
+    return count
+
+
+def get_num_threads() -> int:
+    """The threads an op may use: the batch slices of over_batch, and NumPy's BLAS."""
+    return THREADS
+
+
+def set_num_threads(count: int) -> None:
+    """Let ops use `count` threads: over_batch splits a batch into at most `count` slices, and
+    NumPy's BLAS multiplies matrices on `count` threads (threadpoolctl sets it)."""
+    global THREADS
+    THREADS = checked_thread_count(count, "set_num_threads")
+    for library in NUMPY_BLAS.lib_controllers:
+        library.set_num_threads(THREADS)
+
+
+def get_num_interop_threads() -> int:
+    """The inter-op thread count PyTorch would report (one per core unless set); unused here."""
+    return INTEROP["threads"]
+
+
+def set_num_interop_threads(count: int) -> None:
+    """Record the inter-op thread count; as in PyTorch, only once per process."""
+    count = checked_thread_count(count, "set_num_interop_threads")
+    if INTEROP["set"]:
+        raise RuntimeError("Error: cannot set number of interop threads after parallel work has started "
+                           "or set_num_interop_threads called")
+    INTEROP["threads"], INTEROP["set"] = count, True
 
 
 def over_batch(work: Callable[[slice], object], n: int, size: int) -> list:

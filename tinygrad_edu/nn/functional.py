@@ -7,7 +7,8 @@ is a primitive of math_ops.py). The convolutions live in nn/conv_functions.py, t
 average, adaptive, their indices and max_unpool) in nn/pooling_functions.py, the losses in
 nn/loss_functions.py (the less common ones in nn/further_loss_functions.py), the less common
 activations (silu, elu, softplus, ...) in
-nn/activation_functions.py, normalize and the distances in nn/distance_functions.py,
+nn/activation_functions.py, normalize and the distances (pdist too; cdist is only at the top level, as
+in PyTorch) in nn/distance_functions.py,
 interpolate in nn/interpolation.py, dropout and its channel forms in nn/dropout_functions.py,
 pixel_shuffle and pixel_unshuffle in nn/pixel_shuffle_functions.py, pad in nn/padding_functions.py,
 scaled_dot_product_attention in nn/attention_functions.py, bilinear in nn/bilinear_functions.py, unfold and
@@ -58,7 +59,7 @@ from .conv_functions import (
     conv_transpose1d,
     conv_transpose2d,
 )
-from .distance_functions import cosine_similarity, normalize, pairwise_distance
+from .distance_functions import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
 from .embedding_bag_functions import embedding_bag
 from .fold_functions import fold, unfold
@@ -115,7 +116,7 @@ __all__ = [
     "dropout1d", "dropout2d", "dropout3d", "hardshrink", "softshrink", "tanhshrink",
     "scaled_dot_product_attention", "pixel_shuffle", "pixel_unshuffle", "max_unpool1d", "max_unpool2d",
     "bilinear", "gaussian_nll_loss", "poisson_nll_loss", "hinge_embedding_loss", "cosine_embedding_loss",
-    "multi_margin_loss", "multilabel_soft_margin_loss",
+    "multi_margin_loss", "multilabel_soft_margin_loss", "pdist",
 ]
 
 
