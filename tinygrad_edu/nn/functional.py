@@ -51,8 +51,10 @@ from .bilinear_functions import bilinear
 from .conv_functions import (
     conv1d,
     conv2d,
+    conv3d,
     conv_transpose1d,
     conv_transpose2d,
+    conv_transpose3d,
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance
 from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
@@ -85,14 +87,19 @@ from .pixel_shuffle_functions import pixel_shuffle, pixel_unshuffle
 from .pooling_functions import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
+    adaptive_max_pool3d,
     avg_pool1d,
     avg_pool2d,
+    avg_pool3d,
     max_pool1d,
     max_pool2d,
+    max_pool3d,
     max_unpool1d,
     max_unpool2d,
+    max_unpool3d,
 )
 
 __all__ = [
@@ -376,3 +383,5 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 __all__ += ["one_hot"]
 __all__ += ["rms_norm", "prelu", "softmin", "threshold", "unfold", "fold"]  # added for the layers of modern lectures
+__all__ += ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+            "max_unpool3d"]  # the 3-D layers
