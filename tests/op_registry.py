@@ -25,6 +25,7 @@ registers its entries into REGISTRY as it is imported.
   registry_lecture_layers.py  F.rms_norm, F.prelu, F.softmin, F.threshold, F.unfold, F.fold
   registry_tensor_functions.py  hstack/vstack/dstack, atleast_nd, broadcast_*, std_mean, nansum, nan_to_num,
                            logaddexp, tensordot, kron, cov, corrcoef
+  registry_nn_3d.py        conv3d, conv_transpose3d, max_pool3d, avg_pool3d, adaptive pools 3-D, max_unpool3d
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import registry_losses  # noqa: F401
 import registry_math  # noqa: F401
 import registry_movement  # noqa: F401
 import registry_nn  # noqa: F401
+import registry_nn_3d  # noqa: F401
 import registry_padding_bilinear  # noqa: F401
 import registry_reductions  # noqa: F401
 import registry_tensor_functions  # noqa: F401
