@@ -30,6 +30,7 @@ registers its entries into REGISTRY as it is imported.
   registry_arrangement.py  movedim, swapaxes, ravel, unflatten, tensor_split, rot90, repeat_interleave, take,
                            take_along_dim, diff, diag_embed, unfold, sum_to_size, block_diag, combinations...
   registry_torch_functions.py  cdist, pdist, Tensor.hardshrink
+  registry_nn_3d.py        conv3d, conv_transpose3d, max_pool3d, avg_pool3d, adaptive pools 3-D, max_unpool3d
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import registry_math  # noqa: F401
 import registry_more_layers  # noqa: F401
 import registry_movement  # noqa: F401
 import registry_nn  # noqa: F401
+import registry_nn_3d  # noqa: F401
 import registry_padding_bilinear  # noqa: F401
 import registry_reductions  # noqa: F401
 import registry_tensor_functions  # noqa: F401

@@ -65,14 +65,19 @@ def sample_conv_transpose2d(draw):
                                                                              draw(st.integers(1, 2)))
     output_padding = tuple(draw(st.integers(0, s - 1)) for s in stride)
     x_shape = (n, c_in, draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    arrays = [values(draw, x_shape, "real"), values(draw, (c_in, c_out // groups) + kernel, "real"),
+              values(draw, (c_out,), "real")]
+    return arrays, transposed_options(draw, x_shape, kernel, stride, output_padding, groups, dilation)
+
+
+def transposed_options(draw, x_shape, kernel, stride, output_padding, groups, dilation) -> dict:
+    """conv_transpose2d/3d's options, with a padding of 0 or 1 per dim that leaves one output element at least."""
     padding = []
     for size, s, d, k, extra in zip(x_shape[2:], stride, dilation, kernel, output_padding):
         full = (size - 1) * s + d * (k - 1) + extra + 1  # the output size with no padding
-        padding.append(draw(st.integers(0, min(1, (full - 1) // 2))))  # the output keeps one element at least
-    arrays = [values(draw, x_shape, "real"), values(draw, (c_in, c_out // groups) + kernel, "real"),
-              values(draw, (c_out,), "real")]
-    return arrays, {"stride": stride, "padding": tuple(padding), "output_padding": output_padding, "groups": groups,
-                    "dilation": dilation}
+        padding.append(draw(st.integers(0, min(1, (full - 1) // 2))))
+    return {"stride": stride, "padding": tuple(padding), "output_padding": output_padding, "groups": groups,
+            "dilation": dilation}
 
 
 def np_conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation):

@@ -1,9 +1,9 @@
-"""Convolutions and pools: Conv1d and Conv2d, ConvTranspose1d and ConvTranspose2d, the max, average
-and adaptive pools and MaxUnpool in 1-D and 2-D, on batches (N, C, L) / (N, C, H, W) or one unbatched (C, L) /
-(C, H, W) input.
+"""Convolutions and pools: Conv1d, Conv2d and Conv3d, ConvTranspose1d/2d/3d, the max, average
+and adaptive pools and MaxUnpool in 1-D, 2-D and 3-D, on batches (N, C, L) / (N, C, H, W) / (N, C, D, H, W)
+or one unbatched input (without N).
 
 The 1-D layers call the 1-D functions, which run the 2-D ones on a unit height (conv_functions.py,
-functional.py)."""
+functional.py); the 3-D functions run the 2-D ones' code with one spatial dim more."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from . import init
 from .conv_functions import conv_padding, ntuple, single
 from .module import Module, Parameter
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d",
-           "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
-           "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "MaxUnpool1d", "MaxUnpool2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+           "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d",
+           "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
+           "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"]
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -126,9 +127,10 @@ class _ConvNd(Module):
         return text
 
 
-class Conv1d(_ConvNd):
-    """1-D convolution (cross-correlation) over (N, C, L) or (C, L), weight (out_channels, in_channels/groups, k)."""
-    spatial_dims = 1
+class _ConvolutionNd(_ConvNd):
+    """A convolution that is not transposed: PyTorch's argument order; forward pads in padding_mode, then
+    calls `function`, F.conv1d, F.conv2d or F.conv3d."""
+    function = staticmethod(F.conv2d)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None):
@@ -137,22 +139,24 @@ class Conv1d(_ConvNd):
 
     def forward(self, x: Tensor) -> Tensor:
         x, padding = self.padded(x)
-        return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+        return self.function(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
-class Conv2d(_ConvNd):
+class Conv1d(_ConvolutionNd):
+    """1-D convolution (cross-correlation) over (N, C, L) or (C, L), weight (out_channels, in_channels/groups, k)."""
+    spatial_dims, function = 1, staticmethod(F.conv1d)
+
+
+class Conv2d(_ConvolutionNd):
     """2-D convolution (cross-correlation) over (N, C, H, W) or (C, H, W),
     weight (out_channels, in_channels/groups, kh, kw)."""
-    spatial_dims = 2
+    spatial_dims, function = 2, staticmethod(F.conv2d)
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
-                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device=device, dtype=dtype)
 
-    def forward(self, x: Tensor) -> Tensor:
-        x, padding = self.padded(x)
-        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+class Conv3d(_ConvolutionNd):
+    """3-D convolution (cross-correlation) over (N, C, D, H, W) or (C, D, H, W),
+    weight (out_channels, in_channels/groups, kd, kh, kw)."""
+    spatial_dims, function = 3, staticmethod(F.conv3d)
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -193,9 +197,18 @@ class ConvTranspose2d(_ConvTransposeNd):
         return F.conv_transpose2d(x, self.weight, self.bias, *self.options(output_size))
 
 
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution over (N, C, D, H, W) or (C, D, H, W), weight (in_channels,
+    out_channels/groups, kd, kh, kw): each of D, H, W grows as ConvTranspose2d's H and W."""
+    spatial_dims = 3
+
+    def forward(self, x: Tensor, output_size=None) -> Tensor:
+        return F.conv_transpose3d(x, self.weight, self.bias, *self.options(output_size))
+
+
 class _MaxPoolNd(Module):
     """The maximum of each window; stride defaults to kernel_size. Sizes are kept as given, as PyTorch's.
-    With return_indices=True, forward returns (values, indices), for MaxUnpool1d/2d."""
+    With return_indices=True, forward returns (values, indices), for MaxUnpool1d/2d/3d."""
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices: bool = False,
                  ceil_mode: bool = False):
@@ -205,7 +218,7 @@ class _MaxPoolNd(Module):
         self.stride = kernel_size if stride is None or stride == [] else stride  # 0 is an error, not the default
 
     def options(self) -> tuple:
-        """The arguments of F.max_pool1d/2d after the input, in their order."""
+        """The arguments of F.max_pool1d/2d/3d after the input, in their order."""
         return self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
 
     def extra_repr(self) -> str:
@@ -225,6 +238,13 @@ class MaxPool2d(_MaxPoolNd):
 
     def forward(self, x: Tensor):
         return F.max_pool2d(x, *self.options())
+
+
+class MaxPool3d(_MaxPoolNd):
+    """Max pooling over D, H and W of (N, C, D, H, W) or (C, D, H, W)."""
+
+    def forward(self, x: Tensor):
+        return F.max_pool3d(x, *self.options())
 
 
 class _MaxUnpoolNd(Module):
@@ -259,6 +279,14 @@ class MaxUnpool2d(_MaxUnpoolNd):
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
 
 
+class MaxUnpool3d(_MaxUnpoolNd):
+    """MaxPool3d undone, for (N, C, D, H, W) or (C, D, H, W) and MaxPool3d's indices."""
+    spatial_dims = 3
+
+    def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:  # noqa: A002
+        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
 class AvgPool1d(Module):
     """The mean of each window along L (zero padding counted unless count_include_pad=False);
     stride defaults to kernel_size. Sizes are kept as 1-tuples, as PyTorch's."""
@@ -277,9 +305,10 @@ class AvgPool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AvgPool2d(Module):
+class _AvgPoolNd(Module):
     """The mean of each window (zero padding counted unless count_include_pad=False; divided by
-    divisor_override when given); stride defaults to kernel_size."""
+    divisor_override when given); stride defaults to kernel_size. Sizes are kept as given, as PyTorch's."""
+    function = staticmethod(F.avg_pool2d)  # F.avg_pool2d or F.avg_pool3d
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False, count_include_pad: bool = True,
                  divisor_override: int | None = None):
@@ -289,11 +318,20 @@ class AvgPool2d(Module):
         self.ceil_mode, self.count_include_pad, self.divisor_override = ceil_mode, count_include_pad, divisor_override
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
-                            self.divisor_override)
+        return self.function(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                             self.divisor_override)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(_AvgPoolNd):
+    """Average pooling over H and W of (N, C, H, W) or (C, H, W)."""
+
+
+class AvgPool3d(_AvgPoolNd):
+    """Average pooling over D, H and W of (N, C, D, H, W) or (C, D, H, W)."""
+    function = staticmethod(F.avg_pool3d)
 
 
 class _AdaptivePoolNd(Module):
@@ -309,27 +347,42 @@ class _AdaptivePoolNd(Module):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool1d(_AdaptivePoolNd):
+class _AdaptiveAvgPoolNd(_AdaptivePoolNd):
+    function = staticmethod(F.adaptive_avg_pool2d)  # F.adaptive_avg_pool1d, 2d or 3d
+
     def __init__(self, output_size):
         super().__init__(output_size)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.adaptive_avg_pool1d(x, self.output_size)
+        return self.function(x, self.output_size)
 
 
-class AdaptiveAvgPool2d(_AdaptivePoolNd):
-    def __init__(self, output_size):
-        super().__init__(output_size)
+class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
+    function = staticmethod(F.adaptive_max_pool2d)  # F.adaptive_max_pool1d, 2d or 3d
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.adaptive_avg_pool2d(x, self.output_size)
-
-
-class AdaptiveMaxPool1d(_AdaptivePoolNd):
     def forward(self, x: Tensor):
-        return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
+        return self.function(x, self.output_size, self.return_indices)
 
 
-class AdaptiveMaxPool2d(_AdaptivePoolNd):
-    def forward(self, x: Tensor):
-        return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    function = staticmethod(F.adaptive_avg_pool1d)
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    function = staticmethod(F.adaptive_avg_pool2d)
+
+
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+    function = staticmethod(F.adaptive_avg_pool3d)
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    function = staticmethod(F.adaptive_max_pool1d)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    function = staticmethod(F.adaptive_max_pool2d)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    function = staticmethod(F.adaptive_max_pool3d)

@@ -56,8 +56,10 @@ from .cnn_extras_functions import channel_shuffle, local_response_norm, lp_pool1
 from .conv_functions import (
     conv1d,
     conv2d,
+    conv3d,
     conv_transpose1d,
     conv_transpose2d,
+    conv_transpose3d,
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
@@ -92,14 +94,19 @@ from .pixel_shuffle_functions import pixel_shuffle, pixel_unshuffle
 from .pooling_functions import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
+    adaptive_max_pool3d,
     avg_pool1d,
     avg_pool2d,
+    avg_pool3d,
     max_pool1d,
     max_pool2d,
+    max_pool3d,
     max_unpool1d,
     max_unpool2d,
+    max_unpool3d,
 )
 from .random_layer_functions import alpha_dropout, feature_alpha_dropout, rrelu, rrelu_
 
@@ -387,3 +394,5 @@ __all__ += ["rms_norm", "prelu", "softmin", "threshold", "unfold", "fold"]  # ad
 __all__ += ["alpha_dropout", "feature_alpha_dropout", "rrelu", "rrelu_", "local_response_norm", "channel_shuffle",
             "lp_pool1d", "lp_pool2d", "embedding_bag", "multilabel_margin_loss",
             "triplet_margin_with_distance_loss"]  # the less common layers (nn/more_layers.py)
+__all__ += ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+            "max_unpool3d"]  # the 3-D layers

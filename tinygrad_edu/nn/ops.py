@@ -19,10 +19,15 @@ and its weight, so three ops close the set: Conv2dFunction, its adjoint with res
 the input (Conv2dInputGrad, a transposed convolution) and with respect to the
 weight (Conv2dWeightGrad); each one's backward is made of the other two. They and
 max-pooling split the batch over the CPU's threads when more than one is allowed (cores.py).
+
+They are named for the 2-D layers they were written for, but take any number of spatial dims: the
+3-D layers (conv3d, conv_transpose3d, max_pool3d, max_unpool3d) run the same code on (N, C, D, H, W),
+so each derivative is still written once; the offsets of a kernel are walked as a product of ranges.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -179,10 +184,15 @@ class CrossEntropyFunction(Primitive):
 
 
 # ---------------------------------------------------------------- convolution
+# The convolution and pooling primitives are written for any number of spatial dims: conv2d and max_pool2d run
+# them on (N, C, H, W) (and the 1-D forms on a unit height), conv3d and max_pool3d on (N, C, D, H, W). Each
+# kernel, stride, padding and dilation is a tuple with one entry per spatial dim.
 # A kernel of size k with dilation d reaches d*(k-1) + 1 input positions: its offsets are 0, d, 2d, ...
 # With groups G, the C input and O output channels are G blocks: output block k sees input block k only,
 # through weight rows k*O/G .. (k+1)*O/G - 1, each of C/G channels. Every matrix product below is then G
 # products, one per block (np.matmul over a leading axis of G); with G = 1 it is the one product.
+ALL = slice(None)  # a whole dim, in the index tuples below
+
 
 def valid_range(size: int, offset: int, stride: int, pad: int, out_size: int) -> tuple[int, int, int]:
     """The output positions i whose input position i*stride + offset - pad lies inside 0..size-1,
@@ -198,7 +208,7 @@ def output_size(size: int, kernel: int, stride: int, pad: int, dilation: int = 1
 
 
 def output_shape(x_shape: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple = (1, 1)) -> tuple:
-    """(Ho, Wo): the output's height and width for an (N, C, H, W) input."""
+    """(Ho, Wo): the output's height and width for an (N, C, H, W) input ((Do, Ho, Wo) for (N, C, D, H, W))."""
     return tuple(output_size(*each) for each in zip(x_shape[2:], kernel, stride, padding, dilation))
 
 
@@ -206,8 +216,8 @@ def columns_for(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dil
                 ones_row: bool = False) -> np.ndarray:
     """A buffer for x's unrolled windows (im2col), of shape (N, C*kh*kw, Ho*Wo), empty for im2col to
     fill; with `ones_row`, one row more, filled with ones: the input the bias multiplies (Conv2dFunction)."""
-    ho, wo = output_shape(x.shape, kernel, stride, padding, dilation)
-    columns = np.empty((x.shape[0], x.shape[1] * kernel[0] * kernel[1] + ones_row, ho * wo), dtype=x.dtype)
+    out_size = output_shape(x.shape, kernel, stride, padding, dilation)
+    columns = np.empty((x.shape[0], x.shape[1] * math.prod(kernel) + ones_row, math.prod(out_size)), dtype=x.dtype)
     if ones_row:
         columns[:, -1] = 1
     return columns
@@ -223,32 +233,47 @@ def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation
     calls matter when the batch is split over threads (cores.py): each call ends by taking
     Python's global lock back, and a thread that waits for it takes ~60 us to wake on the
     benchmarks' machine. One copy per kernel offset with its zero border was ~50 calls for a
-    3x3 kernel, and no faster on one thread."""
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
-    n, c, height, width = x.shape
-    if ph or pw:
-        padded = np.zeros((n, c, height + 2 * ph, width + 2 * pw), dtype=x.dtype)
-        padded[:, :, ph:ph + height, pw:pw + width] = x
+    3x3 kernel, and no faster on one thread. (In 3-D: (N, C, kd, kh, kw, Do, Ho, Wo), the same way.)"""
+    n, c = x.shape[:2]
+    dims = len(kernel)
+    if any(padding):
+        padded = np.zeros((n, c) + tuple(size + 2 * p for size, p in zip(x.shape[2:], padding)), dtype=x.dtype)
+        padded[(ALL, ALL) + tuple(slice(p, p + size) for size, p in zip(x.shape[2:], padding))] = x
         x = padded
-    reach = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)  # the input a window spans; every dh-th, dw-th is used
-    windows = sliding_window_view(x, reach, axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]  # (N, C, Ho, Wo, kh, kw)
-    rows = columns[:, :c * kh * kw].reshape(n, c, kh, kw, *windows.shape[2:4])  # a view: columns' rows split
-    np.copyto(rows, windows.transpose(0, 1, 4, 5, 2, 3))
+    reach = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))  # the input a window spans; every d-th is used
+    steps = tuple(slice(None, None, step) for step in stride + dilation)  # (::sh, ::sw, ::dh, ::dw) in 2-D
+    windows = sliding_window_view(x, reach, axis=tuple(range(2, 2 + dims)))[(ALL, ALL) + steps]  # (N, C, Ho, Wo,
+    # kh, kw)
+    rows = columns[:, :c * math.prod(kernel)].reshape((n, c) + tuple(kernel) + windows.shape[2:2 + dims])  # a view
+    np.copyto(rows, windows.transpose((0, 1) + tuple(range(2 + dims, 2 + 2 * dims)) + tuple(range(2, 2 + dims))))
+
+
+def kernel_offsets(size: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, out_size: tuple,
+                   inside_only: bool = False):
+    """For each kernel offset (a, b), in reading order: the offset, the output positions whose window element
+    at that offset (a*dh rows and b*dw columns from the window's corner) lies inside an input of spatial
+    `size`, as an index of the output, and those elements, as an index of the input (strided slices).
+    With `inside_only`, the offsets that lie in the padding for every window (large padding) are left out."""
+    per_dim = []  # for each spatial dim, (a, output slice, input slice) for each of its offsets a
+    for length, k, step, pad, d, out_length in zip(size, kernel, stride, padding, dilation, out_size):
+        slices = []
+        for a in range(k):
+            first, stop, start = valid_range(length, a * d, step, pad, out_length)
+            if stop > first or not inside_only:
+                slices.append((a, slice(first, stop), slice(start, start + step * (stop - first - 1) + 1, step)))
+        per_dim.append(slices)
+    for choice in itertools.product(*per_dim):
+        offset, where, x_index = zip(*choice)
+        yield offset, (ALL, ALL) + where, (ALL, ALL) + x_index
 
 
 def col2im(columns: np.ndarray, stride: tuple, padding: tuple, dilation: tuple, out: np.ndarray) -> None:
     """The adjoint of im2col: each window element of `columns` (N, C, kh, kw, Ho, Wo) added back
     where it came from, into `out`, zeros of x's shape (the padding is never made)."""
-    _, _, kh, kw, ho, wo = columns.shape
-    height, width = out.shape[2:]
-    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    for a in range(kh):
-        i0, i1, row = valid_range(height, a * dh, sh, ph, ho)
-        for b in range(kw):
-            j0, j1, col = valid_range(width, b * dw, sw, pw, wo)
-            if i1 > i0 and j1 > j0:
-                out[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh, col:col + sw * (j1 - j0 - 1) + 1:sw] += \
-                    columns[:, :, a, b, i0:i1, j0:j1]
+    dims = len(stride)
+    kernel, out_size = columns.shape[2:2 + dims], columns.shape[2 + dims:]
+    for offset, where, x_index in kernel_offsets(out.shape[2:], kernel, stride, padding, dilation, out_size, True):
+        out[x_index] += columns[(ALL, ALL) + offset + where[2:]]
 
 
 def in_groups(array: np.ndarray, groups: int, axis: int) -> np.ndarray:
@@ -267,6 +292,11 @@ def weight_grad(g: np.ndarray, columns: np.ndarray, groups: int) -> np.ndarray:
     products = np.empty((n, groups, o // groups, columns.shape[3]), dtype=np.result_type(g, columns))
     over_batch(lambda s: np.matmul(g[s], columns[s], out=products[s]), n, columns.size)
     return products.sum(axis=0).reshape(o, -1)
+
+
+def bias_grad(g):
+    """The sum of g over the batch and then over each channel's image (or volume): a bias's gradient."""
+    return Sum.apply(Sum.apply(g, axes=(0,)), axes=tuple(range(1, g.ndim - 1)))
 
 
 class Conv2dFunction(Primitive):
@@ -326,7 +356,7 @@ class Conv2dFunction(Primitive):
             return gx, gw
         # dL/db: over the batch first (whole images added), then over each channel's image: 75 against
         # 120 us for NumPy's sum over (0, 2, 3) at once on benchmarks/conv.py's gradient
-        return gx, gw, (Sum.apply(Sum.apply(g, axes=(0,)), axes=(1, 2)) if needs[2] else None)
+        return gx, gw, (bias_grad(g) if needs[2] else None)
 
     @classmethod
     def name(cls) -> str:
@@ -344,18 +374,18 @@ class Conv2dInputGrad(Primitive):
     def forward(ctx, g, w, b=None, x_shape=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1):
         ctx.save_for_backward(g, w)
         ctx.options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
-        n, o, ho, wo = g.shape
-        _, c_per_group, kh, kw = w.shape
+        n, o, out_size = g.shape[0], g.shape[1], g.shape[2:]
+        c, kernel = w.shape[1] * groups, w.shape[2:]
         weights = in_groups(w.reshape(o, -1), groups, 0).swapaxes(1, 2)  # (G, C/G*kh*kw, O/G)
         g = in_groups(g.reshape(n, o, -1), groups, 1)  # (N, G, O/G, Ho*Wo)
         out = np.zeros(x_shape, dtype=np.result_type(weights, g))
 
         def one_slice(s):
             columns = np.matmul(weights, g[s])  # (n, G, C/G*kh*kw, Ho*Wo): group by group, C*kh*kw rows
-            col2im(columns.reshape(-1, c_per_group * groups, kh, kw, ho, wo), stride, padding, dilation, out[s])
-        over_batch(one_slice, n, n * c_per_group * groups * kh * kw * ho * wo)
+            col2im(columns.reshape((-1, c) + kernel + out_size), stride, padding, dilation, out[s])
+        over_batch(one_slice, n, n * c * math.prod(kernel) * math.prod(out_size))
         if b is not None:
-            out += b.reshape(-1, 1, 1)
+            out += b.reshape((-1,) + (1,) * len(kernel))
         return out
 
     @staticmethod
@@ -366,7 +396,7 @@ class Conv2dInputGrad(Primitive):
         gw = Conv2dWeightGrad.apply(h, g, w_shape=w.shape, **options) if needs[1] else None
         if len(needs) == 2:
             return gg, gw
-        return gg, gw, (Sum.apply(Sum.apply(h, axes=(0,)), axes=(1, 2)) if needs[2] else None)
+        return gg, gw, (bias_grad(h) if needs[2] else None)
 
     @classmethod
     def name(cls) -> str:
@@ -403,19 +433,11 @@ class Conv2dWeightGrad(Primitive):
 # ---------------------------------------------------------------- pooling
 
 def window_pieces(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, out_size: tuple):
-    """For each kernel offset k = (a, b): the output positions whose window element k (at a*dh rows
-    and b*dw columns from the window's corner) lies inside x, as slices of the output, and those
-    elements, as a strided view of x."""
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
-    height, width = x.shape[2:]
-    pieces = []
-    for a in range(kh):
-        i0, i1, row = valid_range(height, a * dh, sh, ph, out_size[0])
-        for b in range(kw):
-            j0, j1, col = valid_range(width, b * dw, sw, pw, out_size[1])
-            x_view = x[:, :, row:row + sh * (i1 - i0 - 1) + 1:sh, col:col + sw * (j1 - j0 - 1) + 1:sw]
-            pieces.append(((slice(None), slice(None), slice(i0, i1), slice(j0, j1)), x_view))
-    return pieces
+    """For each kernel offset k = (a, b), in reading order: the output positions whose window element k
+    lies inside x, as slices of the output, and those elements, as a strided view of x (kernel_offsets).
+    The pools' arguments put every offset inside x for some window."""
+    return [(where, x[x_index]) for _, where, x_index in
+            kernel_offsets(x.shape[2:], kernel, stride, padding, dilation, out_size)]
 
 
 def pool_output_size(size: int, kernel: int, stride: int, pad: int, dilation: int, ceil_mode: bool) -> int:
@@ -453,7 +475,7 @@ class MaxPool2dFunction(Primitive):
                          for each in zip(x.shape[2:], kernel, stride, padding, dilation))
         out = np.empty((n, c) + out_size, dtype=x.dtype)
         if best is None:
-            best = np.empty((n, c) + out_size, dtype=smallest_int(kernel[0] * kernel[1]))
+            best = np.empty((n, c) + out_size, dtype=smallest_int(math.prod(kernel)))
         window = (kernel, stride, padding, dilation)
         over_batch(lambda s: max_pool(x[s], *window, out[s], best[s]), n, x.size)
         ctx.best, ctx.window, ctx.x_shape = best, window, x.shape
@@ -463,16 +485,15 @@ class MaxPool2dFunction(Primitive):
     def backward(ctx, g):
         return MaxPool2dGrad.apply(g, best=ctx.best, window=ctx.window, x_shape=ctx.x_shape)
 
-    @classmethod
-    def name(cls) -> str:
-        return "MaxPool2DWithIndicesBackward0"  # PyTorch's (its forward keeps the indices too: `best` here)
+    def name(self) -> str:  # PyTorch's (its forward keeps the indices too: `best` here)
+        return f"MaxPool{len(self.window[0])}DWithIndicesBackward0"
 
 
 def max_pool(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, out: np.ndarray,
              best: np.ndarray) -> None:
     """Fill `out` with the maximum of each window of x, and `best` with the offset in the window that holds it."""
     pieces = window_pieces(x, kernel, stride, padding, dilation, out.shape[2:])
-    if padding == (0, 0):  # the first offset is inside every window (ceil_mode's too): start from it
+    if not any(padding):  # the first offset is inside every window (ceil_mode's too): start from it
         out[...] = pieces[0][1]
         rest = pieces[1:]
     else:
@@ -504,8 +525,8 @@ class MaxPool2dGrad(Primitive):
     def forward(ctx, g, best, window, x_shape):
         ctx.best, ctx.window = best, window
         kernel, stride, padding, dilation = window
-        tiles = (kernel == stride and padding == (0, 0) and dilation == (1, 1)
-                 and tuple(x_shape[2:]) == (g.shape[2] * kernel[0], g.shape[3] * kernel[1]))
+        tiles = (kernel == stride and not any(padding) and max(dilation) == 1
+                 and tuple(x_shape[2:]) == tuple(size * k for size, k in zip(g.shape[2:], kernel)))
         out = (np.empty if tiles else np.zeros)(x_shape, dtype=g.dtype)
 
         def one_slice(s):
@@ -522,28 +543,33 @@ class MaxPool2dGrad(Primitive):
         return h.reshape(-1)[max_positions(ctx.best, ctx.window, h.shape)]
 
 
-def plane_positions(best: np.ndarray, window: tuple, width: int) -> np.ndarray:
-    """Where in its (H, W) plane of x each window's maximum sits, flattened (row * W + column, int64:
-    PyTorch's indices): the window's top-left corner plus the offset `best`, a = best // kw
-    rows of dh down and b = best % kw columns of dw right. `window` is (kernel, stride, padding, dilation)."""
-    (_, kw), (sh, sw), (ph, pw), (dh, dw) = window
-    ho, wo = best.shape[2:]
-    a, b = np.divmod(best.astype(np.int64), kw)
-    rows = np.arange(ho)[:, None] * sh - ph + a * dh
-    cols = np.arange(wo) * sw - pw + b * dw
-    return rows * width + cols
+def plane_positions(best: np.ndarray, window: tuple, size: tuple) -> np.ndarray:
+    """Where in its (H, W) plane of x (spatial `size`) each window's maximum sits, flattened (row * W +
+    column, int64: PyTorch's indices; (depth * H + row) * W + column in 3-D): the window's top-left corner
+    plus the offset `best`, a = best // kw rows of dh down and b = best % kw columns of dw right.
+    `window` is (kernel, stride, padding, dilation)."""
+    kernel, stride, padding, dilation = window
+    offsets = np.unravel_index(best.astype(np.int64), kernel)  # (a, b): the offset along each dim
+    dims = len(kernel)
+    position = 0
+    for d in range(dims):  # each dim's position, the window's corner plus its offset, onto the flat index
+        corners = (np.arange(best.shape[2 + d]) * stride[d] - padding[d]).reshape((-1,) + (1,) * (dims - 1 - d))
+        position = position * size[d] + corners + offsets[d] * dilation[d]
+    return position
 
 
 def max_positions(best: np.ndarray, window: tuple, x_shape: tuple) -> np.ndarray:
     """Where in x (flattened) each window's maximum sits: its plane's start plus plane_positions."""
-    n, c, height, width = x_shape
-    return np.arange(n * c).reshape(n, c, 1, 1) * (height * width) + plane_positions(best, window, width)
+    n, c, size = x_shape[0], x_shape[1], tuple(x_shape[2:])
+    planes = np.arange(n * c).reshape((n, c) + (1,) * len(size))
+    return planes * math.prod(size) + plane_positions(best, window, size)
 
 
 class MaxUnpool2dFunction(Primitive):
     """z = zeros of shape (N, C) + size, with x[n, c, i, j] written at place indices[n, c, i, j] of
     its (H, W) plane, flattened (row * W + column): max pooling undone where it kept something
-    (F.max_unpool2d). Where two indices name one place, the later value stays, as in PyTorch's loop.
+    (F.max_unpool2d; F.max_unpool3d's planes are (D, H, W) volumes). Where two indices name one place, the
+    later value stays, as in PyTorch's loop.
 
     Linear in x: dL/dx = g read at the indices (PyTorch's rule, repeated indices included), a gather
     (GetItem) whose own gradient adds h back at those places (AddAt).
@@ -554,8 +580,8 @@ class MaxUnpool2dFunction(Primitive):
     @staticmethod
     def forward(ctx, x, indices, size):
         n, c = x.shape[:2]
-        plane = size[0] * size[1]
-        ctx.places = np.arange(n * c).reshape(n, c, 1, 1) * plane + indices  # in z flattened
+        plane = math.prod(size)
+        ctx.places = np.arange(n * c).reshape((n, c) + (1,) * len(size)) * plane + indices  # in z flattened
         out = np.zeros(n * c * plane, dtype=x.dtype)
         out[ctx.places.reshape(-1)] = x.reshape(-1)
         return out.reshape((n, c) + tuple(size))
@@ -564,6 +590,5 @@ class MaxUnpool2dFunction(Primitive):
     def backward(ctx, g):
         return g.reshape(-1)[ctx.places]
 
-    @classmethod
-    def name(cls) -> str:
-        return "MaxUnpool2DBackward0"
+    def name(self) -> str:
+        return f"MaxUnpool{self.places.ndim - 2}DBackward0"
