@@ -26,6 +26,7 @@ __all__ = [
     "threshold", "hardshrink", "binary_cross_entropy_with_logits", "kl_div", "margin_ranking_loss",
     "hinge_embedding_loss", "cosine_embedding_loss", "poisson_nll_loss", "triplet_margin_loss", "bilinear",
     "constant_pad_nd", "cosine_similarity", "pairwise_distance", "cdist", "pdist",
+    "conv3d", "conv_transpose3d", "max_pool3d", "alpha_dropout", "feature_alpha_dropout", "rrelu", "channel_shuffle",
 ]
 
 # The same signature at the top level as in nn.functional: the same function.
@@ -33,6 +34,9 @@ conv1d = F.conv1d
 conv2d = F.conv2d
 conv_transpose1d = F.conv_transpose1d
 conv_transpose2d = F.conv_transpose2d
+conv3d = F.conv3d
+conv_transpose3d = F.conv_transpose3d
+channel_shuffle = F.channel_shuffle
 avg_pool1d = F.avg_pool1d
 adaptive_avg_pool1d = F.adaptive_avg_pool1d
 pixel_shuffle = F.pixel_shuffle
@@ -69,6 +73,11 @@ def max_pool2d(input: Tensor, kernel_size, stride=(), padding=0, dilation=1, cei
     return F.max_pool2d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
 
 
+def max_pool3d(input: Tensor, kernel_size, stride=(), padding=0, dilation=1, ceil_mode: bool = False) -> Tensor:  # noqa: A002
+    """F.max_pool3d without return_indices."""
+    return F.max_pool3d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+
+
 def adaptive_max_pool1d(input: Tensor, output_size) -> tuple:  # noqa: A002
     """(values, indices), always: PyTorch's top-level form has no return_indices."""
     return F.adaptive_max_pool1d(input, output_size, return_indices=True)
@@ -100,6 +109,19 @@ def instance_norm(input: Tensor, weight, bias, running_mean, running_var, use_in
 
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
     return F.dropout(input, p, train)
+
+
+def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    return F.alpha_dropout(input, p, train)
+
+
+def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    return F.feature_alpha_dropout(input, p, train)
+
+
+def rrelu(input: Tensor, lower: float = 1 / 8, upper: float = 1 / 3, training: bool = False) -> Tensor:  # noqa: A002
+    """F.rrelu, whose training defaults to False at the top level too (the mean slope)."""
+    return F.rrelu(input, lower, upper, training)
 
 
 def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
