@@ -25,6 +25,8 @@ registers its entries into REGISTRY as it is imported.
   registry_lecture_layers.py  F.rms_norm, F.prelu, F.softmin, F.threshold, F.unfold, F.fold
   registry_tensor_functions.py  hstack/vstack/dstack, atleast_nd, broadcast_*, std_mean, nansum, nan_to_num,
                            logaddexp, tensordot, kron, cov, corrcoef
+  registry_special.py      xlogy, lgamma/digamma/polygamma, i0, sinc, copysign, fmax, float_power, ldexp, frexp,
+                           nextafter, logaddexp2, NumPy's aliases; special.entr, erfcx, i1, ndtri, zeta, gammainc...
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import registry_movement  # noqa: F401
 import registry_nn  # noqa: F401
 import registry_padding_bilinear  # noqa: F401
 import registry_reductions  # noqa: F401
+import registry_special  # noqa: F401
 import registry_tensor_functions  # noqa: F401
 from registry_core import REGISTRY, OpSpec, binary, inplace, one_dim, reduction, register, unary
 

@@ -51,7 +51,8 @@ def log1p(x):
     """log(1 + x). For |x| tiny, 1 + x rounds to 1 and log gives 0: the exact value np.log1p is
     added as a constant correction, so the value is exact and the derivative 1/(1 + x) comes from Log."""
     out = (x + 1).log()
-    return out + (np.log1p(x.detach().numpy()) - out.detach().numpy())
+    exact, rounded = np.log1p(x.detach().numpy()), out.detach().numpy()
+    return out + np.where(exact == rounded, 0, exact - rounded)  # 0 at x = -1, not -inf - -inf = nan
 
 
 def expm1(x):
