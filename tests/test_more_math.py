@@ -443,3 +443,32 @@ def test_float_power_gradient_keeps_the_input_dtype():
 
 def test_log1p_of_minus_one_is_minus_infinity():
     assert tg.tensor([-1.0]).log1p().item() == -INF  # (it was nan: -inf - -inf in the exactness correction)
+
+
+NODE_NAMES = {  # call: PyTorch 2.13's grad_fn name
+    "i0": "I0Backward0", "special.i0e": "SpecialI0EBackward0", "special.i1": "SpecialI1Backward0",
+    "special.i1e": "SpecialI1EBackward0", "special.erfcx": "SpecialErfcxBackward0",
+    "special.ndtri": "SpecialNdtriBackward0", "special.log_ndtr": "SpecialLogNdtrBackward0",
+    "special.entr": "SpecialEntrBackward0", "special.xlog1py": "SpecialXlog1PyBackward0",
+    "special.zeta": "SpecialZetaBackward0", "special.gammainc": "IgammaBackward0",
+    "special.gammaincc": "IgammacBackward0", "copysign": "CopysignBackward0", "nextafter": "NextafterBackward0",
+    "frexp": "FrexpBackward0", "xlogy": "XlogyBackward0", "lgamma": "LgammaBackward0",
+}
+
+
+def node_name(lib, name):
+    x = lib.tensor([0.25, 0.5], requires_grad=True)
+    y = lib.tensor([1.0, 2.0], requires_grad=True)
+    node = CASES[name][0](lib, x, y).grad_fn
+    return node.name()  # (PyTorch's node is an instance of a class of that name, and name() says it too)
+
+
+def test_node_names_are_pytorchs():
+    for name, wanted in NODE_NAMES.items():
+        assert node_name(tg, name) == wanted, name
+
+
+def test_node_names_match_torch():
+    torch = pytest.importorskip("torch")
+    for name, wanted in NODE_NAMES.items():
+        assert node_name(torch, name) == wanted, name

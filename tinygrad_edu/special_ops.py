@@ -63,6 +63,9 @@ class I1(Elementwise):
         safe_x = x.where(~at_zero, 1.0)  # 1 in place of 0, so that no 0 / 0 reaches a derivative
         return (I0.apply(safe_x) - I1.apply(safe_x) / safe_x).where(~at_zero, 0.5)
 
+    def name(self) -> str:
+        return "SpecialI1Backward0"
+
 
 class I0e(Elementwise):
     """z = exp(-|x|) I0(x), which does not overflow.   dz/dx = I1e(x) - sgn(x) I0e(x)."""
@@ -74,6 +77,9 @@ class I0e(Elementwise):
     @staticmethod
     def derivative(x):
         return I1e.apply(x) - x.sgn() * I0e.apply(x)
+
+    def name(self) -> str:
+        return "SpecialI0EBackward0"
 
 
 class I1e(Elementwise):
@@ -90,6 +96,9 @@ class I1e(Elementwise):
         slope = I0e.apply(safe_x) - I1e.apply(safe_x) * (safe_x.sgn() + 1 / safe_x)
         return slope.where(~at_zero, 0.5)
 
+    def name(self) -> str:
+        return "SpecialI1EBackward0"
+
 
 # ---------------------------------------------------------------- the normal distribution and erf's kin
 
@@ -103,6 +112,9 @@ class Erfcx(Elementwise):
     @staticmethod
     def derivative(x):
         return 2 * x * Erfcx.apply(x) - TWO_OVER_SQRT_PI
+
+    def name(self) -> str:
+        return "SpecialErfcxBackward0"
 
 
 class Ndtri(Elementwise):
@@ -118,6 +130,9 @@ class Ndtri(Elementwise):
         z = Ndtri.apply(x)
         return SQRT_2PI * (z * z / 2).exp()
 
+    def name(self) -> str:
+        return "SpecialNdtriBackward0"
+
 
 class LogNdtr(Elementwise):
     """z = log(ndtr(x)), exact far into the left tail.   dz/dx = exp(-x**2 / 2 - z) / sqrt(2 pi)."""
@@ -129,6 +144,9 @@ class LogNdtr(Elementwise):
     @staticmethod
     def derivative(x):
         return (-(x * x / 2) - LogNdtr.apply(x)).exp() / SQRT_2PI
+
+    def name(self) -> str:
+        return "SpecialLogNdtrBackward0"
 
 
 class Entr(Elementwise):
@@ -142,6 +160,9 @@ class Entr(Elementwise):
     @staticmethod
     def derivative(x):
         return -(1 + x.log())
+
+    def name(self) -> str:
+        return "SpecialEntrBackward0"
 
 
 class Xlog1py(Primitive):
@@ -166,6 +187,9 @@ class Xlog1py(Primitive):
         if need_y:
             gy = g * x / (1 + y)
         return gx, gy
+
+    def name(self) -> str:
+        return "SpecialXlog1PyBackward0"
 
 
 # ---------------------------------------------------------------- zeta and the incomplete gamma functions
