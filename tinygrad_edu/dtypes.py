@@ -291,6 +291,10 @@ RULES = {
     "Tan": "floating", "Sinh": "floating", "Cosh": "floating", "Asinh": "floating", "Acosh": "floating",
     "Atanh": "floating", "Erfc": "floating", "Erfinv": "floating", "Atan2": "floating", "Hypot": "floating",
     "Logit": "floating",  # math_ops.py
+    "Xlogy": "floating", "Lgamma": "floating", "Polygamma": "floating", "I0": "floating", "I1": "floating",
+    "I0e": "floating", "I1e": "floating", "Erfcx": "floating", "Ndtri": "floating", "LogNdtr": "floating",
+    "Entr": "floating", "Xlog1py": "floating", "Zeta": "floating", "Gammainc": "floating",
+    "Gammaincc": "floating", "Copysign": "floating", "Nextafter": "elementwise",  # math_ops.py and special_ops.py
     "Where": "after_first",
     "MatMul": "same", "LinearFunction": "same", "Conv2dFunction": "same",
 }

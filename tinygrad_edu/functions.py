@@ -70,6 +70,10 @@ WITH_OUT += ("tan sinh cosh asinh acosh atanh erf erfc erfinv atan2 hypot logit 
              "addmm addmv baddbmm").split()
 WITHOUT_OUT += ["dist", "index_fill"]
 ALIASES.update({"arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "arctan2": "atan2"})
+# special_methods.py (polygamma, whose n comes first, is below)
+WITH_OUT += ("xlogy lgamma digamma mvlgamma i0 sinc heaviside copysign fmax fmin float_power ldexp gcd lcm nextafter "
+             "signbit isposinf isneginf fix logaddexp2").split()
+WITHOUT_OUT += ["frexp", "isreal", "positive"]
 
 # One module-level function per name (the way __init__ exports them): add = function("add", True), ...
 for _name in WITH_OUT + WITHOUT_OUT:
@@ -77,7 +81,7 @@ for _name in WITH_OUT + WITHOUT_OUT:
 for _alias, _name in ALIASES.items():
     globals()[_alias] = function(_name, _name in WITH_OUT, _alias)
 __all__ += WITH_OUT + WITHOUT_OUT + list(ALIASES) + ["cat", "concat", "concatenate", "stack", "einsum", "svd", "det",
-                                                     "inverse", "is_tensor", "meshgrid"]
+                                                     "inverse", "is_tensor", "meshgrid", "polygamma"]
 
 
 def cat(tensors, dim: int = 0, *, out=None, axis=None) -> Tensor:
@@ -93,6 +97,12 @@ def stack(tensors, dim: int = 0, *, out=None, axis=None) -> Tensor:
     """Join tensors along a new dimension (see creation.stack); axis= is dim's NumPy name."""
     result = creation.stack(tensors, dim if axis is None else axis)
     return result if out is None else write_out(out, result, "stack")
+
+
+def polygamma(n: int, input, *, out=None) -> Tensor:
+    """The n-th derivative of digamma: tinygrad_edu.polygamma(n, x) is x.polygamma(n)."""
+    result = (input if isinstance(input, Tensor) else tensor(input)).polygamma(n)
+    return result if out is None else write_out(out, result, "polygamma")
 
 
 def einsum(equation: str, *operands) -> Tensor:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-__all__ = ["max", "min", "sort", "topk", "median", "kthvalue", "histogram", "svd", "linalg_svd", "slogdet"]
+__all__ = ["max", "min", "sort", "topk", "median", "kthvalue", "histogram", "svd", "linalg_svd", "slogdet", "frexp"]
 
 
 def return_type(name: str, fields: list[str]) -> type:
@@ -31,3 +31,4 @@ histogram = return_type("histogram", ["hist", "bin_edges"])
 svd = return_type("svd", ["U", "S", "V"])
 linalg_svd = return_type("linalg_svd", ["U", "S", "Vh"])
 slogdet = return_type("slogdet", ["sign", "logabsdet"])
+frexp = return_type("frexp", ["mantissa", "exponent"])

@@ -11,7 +11,7 @@ autograd (backward, hooks, detach) and the differentiable methods. Five
 families of methods are written in modules of their own and come in as base
 classes: in-place ops (inplace.py), methods whose result is a constant
 (constant_ops.py), the rest of PyTorch's API that code expects (onramp.py), more math
-(math_methods.py) and random draws (random_methods.py); nansum, nan_to_num, kron, cov... are
+(math_methods.py, special_methods.py) and random draws (random_methods.py); nansum, nan_to_num, kron, cov... are
 composite/statistics.py's StatisticsMethods; movedim, unflatten, repeat_interleave, diff, unfold... are
 composite/arrangement.py's ArrangementMethods.
 How data becomes an array is arrays.py.
@@ -39,6 +39,7 @@ from .inplace import InPlaceMethods
 from .math_methods import MathMethods
 from .onramp import OnRampMethods
 from .random_methods import RandomMethods
+from .special_methods import SpecialMethods
 from .tracing import trace_backward
 
 __all__ = ["Tensor", "tensor", "grad", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
@@ -46,7 +47,7 @@ __all__ = ["Tensor", "tensor", "grad", "FloatTensor", "DoubleTensor", "HalfTenso
 
 
 class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, RandomMethods, StatisticsMethods,
-             ArrangementMethods, TensorBase):
+             ArrangementMethods, SpecialMethods, TensorBase):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)

@@ -51,7 +51,10 @@ def log1p(x):
     """log(1 + x). For |x| tiny, 1 + x rounds to 1 and log gives 0: the exact value np.log1p is
     added as a constant correction, so the value is exact and the derivative 1/(1 + x) comes from Log."""
     out = (x + 1).log()
-    return out + (np.log1p(x.detach().numpy()) - out.detach().numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):  # log1p(-1) = -inf, as PyTorch's, without a warning
+        exact, rounded = np.log1p(x.detach().numpy()), out.detach().numpy()
+        correction = np.where(exact == rounded, 0, exact - rounded)  # 0 at x = -1, not -inf - -inf = nan
+    return out + correction
 
 
 def expm1(x):
