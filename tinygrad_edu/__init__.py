@@ -52,6 +52,8 @@ from .functions import *  # noqa: F403 -- exp, add, matmul, ...: the function fo
 from .functions import __all__ as _function_names
 from .layout import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format
 from .memory import keep_freed_memory as _keep_freed_memory
+from .order_functions import *  # noqa: F403 -- quantile, searchsorted, kthvalue, cummax, isin, ...
+from .order_functions import __all__ as _order_function_names
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import FileFormatError, load, save
 from .switches import *  # noqa: F403 -- use_deterministic_algorithms, set_float32_matmul_precision, ...
@@ -128,4 +130,4 @@ __all__ = [
     "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
-] + _function_names + _switch_names + _tensor_function_names
+] + _function_names + _switch_names + _tensor_function_names + _order_function_names

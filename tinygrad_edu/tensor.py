@@ -12,7 +12,7 @@ families of methods are written in modules of their own and come in as base
 classes: in-place ops (inplace.py), methods whose result is a constant
 (constant_ops.py), the rest of PyTorch's API that code expects (onramp.py), more math
 (math_methods.py) and random draws (random_methods.py); nansum, nan_to_num, kron, cov... are
-composite/statistics.py's StatisticsMethods.
+composite/statistics.py's StatisticsMethods, quantile, kthvalue, cummax... composite/order_statistics.py's.
 How data becomes an array is arrays.py.
 """
 
@@ -28,6 +28,7 @@ from .arrays import index_key, is_float, legacy_array, shape_argument, to_array
 from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
 from .autograd.function import as_constant, public_node
 from .composite import elementwise, indexing, movement, products, reductions
+from .composite.order_statistics import OrderStatisticsMethods
 from .composite.statistics import StatisticsMethods
 from .constant_ops import ConstantMethods
 from .device import CPU_ONLY_HINT, check_device
@@ -44,7 +45,7 @@ __all__ = ["Tensor", "tensor", "grad", "FloatTensor", "DoubleTensor", "HalfTenso
 
 
 class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, RandomMethods, StatisticsMethods,
-             TensorBase):
+             OrderStatisticsMethods, TensorBase):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
