@@ -25,6 +25,8 @@ registers its entries into REGISTRY as it is imported.
   registry_lecture_layers.py  F.rms_norm, F.prelu, F.softmin, F.threshold, F.unfold, F.fold
   registry_tensor_functions.py  hstack/vstack/dstack, atleast_nd, broadcast_*, std_mean, nansum, nan_to_num,
                            logaddexp, tensordot, kron, cov, corrcoef
+  registry_order_statistics.py  quantile, nanquantile, kthvalue, mode, nanmedian, msort, cummax/cummin,
+                           logcumsumexp, aminmax
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import registry_losses  # noqa: F401
 import registry_math  # noqa: F401
 import registry_movement  # noqa: F401
 import registry_nn  # noqa: F401
+import registry_order_statistics  # noqa: F401
 import registry_padding_bilinear  # noqa: F401
 import registry_reductions  # noqa: F401
 import registry_tensor_functions  # noqa: F401

@@ -204,8 +204,8 @@ def quantiles(x, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool):
     if x.numel() == 0:
         raise RuntimeError(f"{op}() input tensor must be non-empty")
     if interpolation not in INTERPOLATIONS:
-        raise RuntimeError(f"{op}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
-                           f"Got {interpolation}")
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
     if np.any((q_array < 0) | (q_array > 1)):
         raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
     if dim is None:
