@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tinygrad_edu.composite.order_statistics import quickselect
+from tinygrad_edu.composite.kernel_orders import quickselect
 
 NAN, INF = float("nan"), float("inf")
 TIES = [[3.0, 1.0, 3.0, 1.0, 2.0, 1.0, 3.0], [2.0, 2.0, 0.0, 0.0, 5.0, 0.0, 2.0]]
@@ -84,6 +84,8 @@ CASES = {
     "isin": (lambda lib, x: (lib.isin(x, lib.tensor([1.0, 3.0])), lib.isin(x, x[0, :2], invert=True),
                              lib.isin(lib.tensor([1, 2, 3]), lib.tensor([2.0, 3.5])),
                              lib.isin(2, lib.tensor([1, 2])), lib.isin(x[0], 3.0, assume_unique=True)), TIES),
+    "nanmedian_ints": (lambda lib, x: (x.detach().long().nanmedian(), *lib.tensor([[3, 1, 3], [2, 2, 0]]).nanmedian(1)),
+                       TIES),
     "unique_consecutive": (lambda lib, x: lib.unique_consecutive(lib.tensor([1, 1, 2, 2, 3, 1, 1, 2])), TIES),
     "unique_consecutive_all": (lambda lib, x: lib.unique_consecutive(x.detach(), return_inverse=True,
                                                                      return_counts=True), TIES),
@@ -280,6 +282,8 @@ EXPECTED = {
           [[False, False, False, False, True, False, False], [True, True, True, True, True, True, True]],
           [False, True, False], True, [True, False, True, False, False, False, True]],
          ['bool', 'bool', 'bool', 'bool', 'bool'], None),
+    "nanmedian_ints":
+        ([2, [3, 2], [0, 0]], ['int64', 'int64', 'int64'], None),
     "unique_consecutive":
         ([[1, 2, 3, 1, 2]], ['int64'], None),
     "unique_consecutive_all":
@@ -299,10 +303,12 @@ LONG, FLOATS, MATRIX = [1, 2, 3], [1.0, 2.0, 3.0], [[1.0, 2.0], [3.0, 4.0]]
 ERRORS = {  # name -> (call(lib), exception, part of the message): each raised by both libraries
     "quantile_of_ints": (lambda lib: lib.quantile(lib.tensor(LONG), 0.5), RuntimeError,
                          "quantile() input tensor must be either float or double dtype"),
+    "quantile_of_half": (lambda lib: lib.tensor(FLOATS, dtype=lib.float16).quantile(0.5), RuntimeError,
+                         "quantile() input tensor must be either float or double dtype"),
     "quantile_q_dtype": (lambda lib: lib.tensor(FLOATS).quantile(lib.tensor([0.5], dtype=lib.float64)),
-                         RuntimeError, "q tensor must be same dtype as the input tenso"),
+                         RuntimeError, "q tensor must be same dtype as the input tensor"),
     "quantile_q_2d": (lambda lib: lib.tensor(FLOATS).quantile(lib.tensor([[0.5]])), RuntimeError,
-                      "q must be a scalar or 1D tenso"),
+                      "q must be a scalar or 1D tensor"),
     "quantile_q_range": (lambda lib: lib.tensor(FLOATS).quantile(lib.tensor([0.5, 1.5])), RuntimeError,
                          "q values must be in the range [0, 1]"),
     "quantile_empty": (lambda lib: lib.tensor([]).quantile(0.5), RuntimeError, "input tensor must be non-empty"),
@@ -311,6 +317,8 @@ ERRORS = {  # name -> (call(lib), exception, part of the message): each raised b
                                "nearest, but got cubic"),
     "kthvalue_k": (lambda lib: lib.tensor(FLOATS).kthvalue(4), RuntimeError,
                    "kthvalue(): selected number k out of range for dimension 0"),
+    "kthvalue_float_k": (lambda lib: lib.tensor(FLOATS).kthvalue(1.0), TypeError,
+                         "kthvalue(): argument 'k' (position 1) must be int, not float"),
     "kthvalue_k0": (lambda lib: lib.tensor(MATRIX).kthvalue(0, 1), RuntimeError, "out of range for dimension 1"),
     "mode_empty": (lambda lib: lib.tensor([]).mode(), IndexError,
                    "mode(): Expected reduction dim 0 to have non-zero size"),
@@ -319,7 +327,7 @@ ERRORS = {  # name -> (call(lib), exception, part of the message): each raised b
     "aminmax_empty": (lambda lib: lib.tensor([]).aminmax(), RuntimeError,
                       "aminmax(): cannot compute aminmax over an empty dimension"),
     "logcumsumexp_ints": (lambda lib: lib.tensor(LONG).logcumsumexp(0), NotImplementedError,
-                          "\"logcumsumexp_out_cpu\" not implemented fo"),
+                          "\"logcumsumexp_out_cpu\" not implemented for"),
     "searchsorted_side": (lambda lib: lib.searchsorted(lib.tensor(FLOATS), lib.tensor(FLOATS), side="middle"),
                           RuntimeError, "side can only be 'left' or 'right' but got middle"),
     "searchsorted_opposites": (lambda lib: lib.searchsorted(lib.tensor(FLOATS), 1.0, side="left", right=True),
@@ -328,8 +336,13 @@ ERRORS = {  # name -> (call(lib), exception, part of the message): each raised b
                         "boundaries tensor should have positive dimension, but got 0 dimension"),
     "searchsorted_rows": (lambda lib: lib.searchsorted(lib.tensor([FLOATS]), lib.tensor(MATRIX)), RuntimeError,
                           "must match, but we got boundaries tensor [1, 3] and input value tensor [2, 2]"),
-    "searchsorted_sorte": (lambda lib: lib.searchsorted(lib.tensor(FLOATS), 1.0, sorter=lib.tensor([0, 1])),
-                            RuntimeError, "boundary and sorter must have the same size"),
+    "searchsorted_scalar_rows": (lambda lib: lib.searchsorted(lib.tensor([FLOATS]), 2.0), RuntimeError,
+                                 "input value can be a scalar only when boundaries tensor dimension is 1, but we got "
+                                 "boundaries tensor dim(2) and input value's dim(0) numel(1)"),
+    "searchsorted_sorter": (lambda lib: lib.searchsorted(lib.tensor(FLOATS), 1.0, sorter=lib.tensor([0, 1])),
+                             RuntimeError, "boundary and sorter must have the same size"),
+    "unique_consecutive_0d_dim": (lambda lib: lib.tensor(1.0).unique_consecutive(dim=0), IndexError,
+                                  "Dimension specified as 0 but tensor has no dimensions"),
     "bucketize_2d": (lambda lib: lib.bucketize(lib.tensor(FLOATS), lib.tensor(MATRIX)), RuntimeError,
                      "boundaries tensor must be 1 dimension, but got dim(2)"),
 }
@@ -367,21 +380,39 @@ def tie_heavy(seed: int, shape=(4, 9)) -> np.ndarray:
 @pytest.mark.parametrize("seed", range(12))
 def test_indices_and_gradients_on_tie_heavy_inputs_match_torch(seed):
     torch = pytest.importorskip("torch")
-    data, no_nan = tie_heavy(seed), np.nan_to_num(tie_heavy(seed), nan=1.0)
-    calls = [lambda lib, x: x.kthvalue(1 + seed % 9), lambda lib, x: x.kthvalue(1 + seed % 4, 0),
-             lambda lib, x: x.nanmedian(1), lambda lib, x: x.cummax(1), lambda lib, x: x.cummin(0),
-             lambda lib, x: x.quantile(0.37, 1), lambda lib, x: x.nanquantile(0.61, 0, interpolation="nearest"),
+    data = tie_heavy(seed, (4, 9) if seed < 6 else (3, 40))  # rows of 16 or fewer are std::sort's insertion sort
+    calls = [lambda lib, x: x.kthvalue(1 + seed % 9), lambda lib, x: x.kthvalue(1 + seed % 3, 0),
+             lambda lib, x: x.mode(1), lambda lib, x: x.mode(0), lambda lib, x: x.nanmedian(1),
+             lambda lib, x: x.nanmedian(), lambda lib, x: x.cummax(1), lambda lib, x: x.cummin(0),
+             lambda lib, x: x.quantile(0.37, 1), lambda lib, x: x.quantile(0.37),
+             lambda lib, x: x.nanquantile(0.61, 0, interpolation="nearest"),
              lambda lib, x: x.aminmax(dim=1), lambda lib, x: x.logcumsumexp(1)]
-    for i, call in enumerate(calls + [lambda lib, x: x.mode(1), lambda lib, x: x.nanmedian()]):
-        source = no_nan if i >= len(calls) else data  # mode's NaN order is std::sort's, undefined
+    for i, call in enumerate(calls):
         results = []
         for lib in (tg, torch):
-            x = lib.tensor(source, requires_grad=True)
-            outs = tuple(call(lib, x)) if isinstance(call(lib, x), tuple) else (call(lib, x),)
+            x = lib.tensor(data, requires_grad=True)
+            out = call(lib, x)
+            outs = tuple(out) if isinstance(out, tuple) else (out,)
             sum(o.sum() for o in outs if o.requires_grad).backward()
             results.append([o.detach().numpy() for o in outs] + [x.grad.numpy()])
         for ours, theirs in zip(*results):
             np.testing.assert_allclose(ours, theirs, rtol=1e-6, err_msg=f"call {i}")
+
+
+LONG_ROW = [2.0, 3.0, 0.0, NAN, 1.0, 2.0, 2.0, 1.0, 3.0, 0.0, 1.0, 1.0, 2.0, 1.0, 0.0, 0.0, 0.0, NAN, 0.0, 3.0,
+            0.0, 2.0, 3.0, 0.0, 1.0, 1.0, 1.0, 3.0, 0.0, 3.0]
+
+
+def test_mode_and_kthvalue_of_a_long_row_as_pytorch():
+    """The twin for rows longer than 16: PyTorch 2.13's indices, written out."""
+    x = tg.tensor(LONG_ROW)
+    assert x.mode().values.item() == 0.0 and x.mode().indices.item() == 23  # neither the first 0 nor the last
+    assert [x.kthvalue(k).indices.item() for k in (1, 8, 15, 29)] == [23, 2, 10, 3]
+    numbers = tg.tensor([v for v in LONG_ROW if v == v], dtype=tg.float64, requires_grad=True)
+    numbers.quantile(tg.tensor([0.1, 0.45], dtype=tg.float64)).sum().backward()  # ranks 2.7 and 12.15
+    gradient = numbers.grad.numpy()  # a stable sort would put ranks 2, 3, 12, 13 at 13, 14, 10, 12
+    assert np.flatnonzero(gradient).tolist() == [10, 18, 24, 26]
+    np.testing.assert_allclose(gradient[[10, 18, 24, 26]], [0.15, 0.3, 0.85, 0.7], rtol=1e-12)
 
 
 def test_quickselect_is_pytorchs_on_written_out_ties():

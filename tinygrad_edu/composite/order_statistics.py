@@ -11,9 +11,9 @@ neighbours of the rank q * (n - 1), lerp between them. logcumsumexp is cumsum's 
 logaddexp, so it never overflows.
 
 Ties follow PyTorch's CPU kernels, so indices and gradients agree with it (tests pin each one):
-kthvalue's index is the one PyTorch's quickselect lands on, mode's is the last occurrence of the
-most frequent value (the smallest of equally frequent ones), nanmedian's is the stable sort's,
-cummax's and cummin's the last occurrence of the running extreme, and a NaN wins everywhere.
+kthvalue's and mode's index is the one PyTorch's quickselect or std::sort lands on (kernel_orders.py
+replays them), nanmedian's is the stable sort's, cummax's and cummin's the last occurrence of the
+running extreme, and a NaN wins everywhere.
 
 OrderStatisticsMethods is a base class of Tensor (tensor.py); order_functions.py exports the
 function forms (tinygrad_edu.quantile, searchsorted, ...).
@@ -29,6 +29,7 @@ from .. import return_types
 from ..arrays import is_float
 from ..dims import axis_of
 from .indexing import gather, sort
+from .kernel_orders import introsort_order, quickselect
 from .reductions import scan
 from .statistics import logaddexp
 
@@ -58,6 +59,19 @@ def selected(x, d: int, positions: np.ndarray, keepdim: bool, result):
     return result(values, indices)
 
 
+def sort_order(rows: np.ndarray) -> np.ndarray:
+    """The positions that sort each row (along the last axis) as PyTorch's CPU sort does: NaNs last,
+    a stable sort, except in rows longer than 16 with ties, where std::sort's order is replayed."""
+    order = np.argsort(rows, axis=-1, kind="stable")
+    if rows.shape[-1] > 16:
+        ordered = np.take_along_axis(rows, order, -1)
+        tied = ((ordered[..., 1:] == ordered[..., :-1]) | (isnan(ordered[..., 1:]) & isnan(ordered[..., :-1]))).any(-1)
+        for row in np.ndindex(tied.shape):
+            if tied[row]:
+                order[row] = introsort_order(rows[row].tolist(), nan_last=True)
+    return order
+
+
 def require_nonempty(x, d: int, op: str) -> None:
     if x.ndim and x.shape[d] == 0:
         raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
@@ -65,56 +79,14 @@ def require_nonempty(x, d: int, op: str) -> None:
 
 # ---------------------------------------------------------------- kthvalue, mode, nanmedian, msort
 
-def quickselect(row: np.ndarray, k: int) -> int:
-    """The index PyTorch's CPU kthvalue returns: its quick_select_template (median-of-three pivot,
-    NaN largest) run on the row, carrying the indices along. Only needed when the k-th value is
-    tied, since otherwise the value names one element."""
-    values, order = list(row), list(range(len(row)))
-
-    def greater(a, b) -> bool:  # a > b, with NaN above everything
-        return (a != a and b == b) or a > b
-
-    def swap(i: int, j: int) -> None:
-        values[i], values[j] = values[j], values[i]
-        order[i], order[j] = order[j], order[i]
-
-    left, right = 0, len(values) - 1
-    while right > left + 1:
-        middle = left + (right - left) // 2
-        swap(middle, left + 1)
-        if greater(values[left + 1], values[right]):
-            swap(left + 1, right)
-        if greater(values[left], values[right]):
-            swap(left, right)
-        if greater(values[left + 1], values[left]):
-            swap(left + 1, left)
-        i, j, pivot = left + 1, right, values[left]
-        while True:
-            i += 1
-            while greater(pivot, values[i]):
-                i += 1
-            j -= 1
-            while greater(values[j], pivot):
-                j -= 1
-            if j < i:
-                break
-            swap(i, j)
-        swap(left, j)
-        if j <= k:
-            left = i
-        if j >= k:
-            right = j - 1
-    if right == left + 1 and greater(values[left], values[right]):
-        swap(left, right)
-    return order[k]
-
-
 def kthvalue(x, k: int, dim: int = -1, keepdim: bool = False):
     """(values, indices) of the k-th smallest element (k from 1) along `dim`; the gradient goes to
     the index returned (for ties the one PyTorch's quickselect picks)."""
     d = axis_of(x.ndim, dim, "kthvalue")
     size = x.shape[d] if x.ndim else 1
-    if not isinstance(k, numbers.Integral) or not 1 <= k <= size:
+    if not isinstance(k, numbers.Integral) or isinstance(k, bool):
+        raise TypeError(f"kthvalue(): argument 'k' (position 1) must be int, not {type(k).__name__}")
+    if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     rows = last_axis_rows(x, d)
     positions = np.argsort(rows, axis=-1, kind="stable")[..., k - 1]
@@ -128,14 +100,18 @@ def kthvalue(x, k: int, dim: int = -1, keepdim: bool = False):
 
 def mode(x, dim: int = -1, keepdim: bool = False):
     """(values, indices): the most frequent value along `dim` (the smallest of equally frequent
-    ones) and the index of its last occurrence, as PyTorch's CPU kernel; the gradient goes there."""
+    ones) and, as PyTorch's CPU kernel, the index std::sort leaves last among its copies (the
+    last occurrence in rows of up to 16); the gradient goes there."""
     d = axis_of(x.ndim, dim, "mode")
     require_nonempty(x, d, "mode")
     rows = last_axis_rows(x, d)
     positions = np.zeros(rows.shape[:-1], dtype=np.int64)
     for row in np.ndindex(*rows.shape[:-1]):
-        distinct, counts = np.unique(rows[row], return_counts=True)
-        positions[row] = np.flatnonzero(rows[row] == distinct[np.argmax(counts)])[-1]
+        order = np.array(introsort_order(rows[row].tolist()))
+        ordered = rows[row][order]
+        run_ends = np.flatnonzero(np.append(ordered[1:] != ordered[:-1], True))
+        run_lengths = np.diff(np.append(-1, run_ends))
+        positions[row] = order[run_ends[np.argmax(run_lengths)]]  # the first longest run: the smallest value
     return selected(x, d, positions, keepdim, return_types.mode)
 
 
@@ -154,6 +130,8 @@ def nanmedian(x, dim=None, keepdim: bool = False):
         else:
             middle = finite[(finite.size - 1) // 2]
             equal = data == middle
+        if not is_float(x.dtype):  # no NaN, and no gradient: keep the dtype
+            return x._wrap(np.asarray(middle))
         flat = x.reshape(-1)
         return (flat - middle).where(x._wrap(equal), 0).sum() / int(equal.sum()) + middle
     d = axis_of(x.ndim, dim, "nanmedian")
@@ -191,7 +169,7 @@ def quantiles(x, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool):
     midpoint takes weight 1/2, lower/higher/nearest round r). The gradient is (1 - w, w) on the two
     neighbours. A NaN makes quantile NaN; nanquantile (`ignore_nan`) skips NaNs."""
     op = "nanquantile" if ignore_nan else "quantile"
-    if not is_float(x.dtype):
+    if x._data.dtype not in (np.float32, np.float64):
         raise RuntimeError(f"{op}() input tensor must be either float or double dtype")
     if hasattr(q, "_data"):
         if q.dtype != x.dtype:
@@ -209,14 +187,14 @@ def quantiles(x, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool):
     if np.any((q_array < 0) | (q_array > 1)):
         raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
     if dim is None:
-        sorted_x = sort(x.reshape(-1), 0).values  # (n,)
+        moved = x.reshape(-1)  # (n,)
         out_shape = (1,) * x.ndim if keepdim else ()
     else:
         d = axis_of(x.ndim, dim, op)
         moved = x.reshape(1) if x.ndim == 0 else x
-        last_dim_order = [i for i in range(moved.ndim) if i != d] + [d]
-        sorted_x = sort(moved, d).values.permute(*last_dim_order)  # rest + (n,)
-        out_shape = tuple(n if i != d else 1 for i, n in enumerate(x.shape)) if keepdim else sorted_x.shape[:-1]
+        moved = moved.permute(*[i for i in range(moved.ndim) if i != d], d)  # rest + (n,)
+        out_shape = tuple(n if i != d else 1 for i, n in enumerate(x.shape)) if keepdim else moved.shape[:-1]
+    sorted_x = gather(moved, moved.ndim - 1, sort_order(moved._data))
     out_shape = q_array.shape + out_shape
     rest, last = sorted_x.shape[:-1], sorted_x.shape[-1] - 1
     q_column = q_array.reshape(q_array.shape + (1,) * (len(rest) + 1))  # (nq,) + rest + (1,)
@@ -311,6 +289,9 @@ def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool
     values = input._data if hasattr(input, "_data") else np.asarray(input)
     if sequence.ndim == 0:
         raise RuntimeError(f"{op}: boundaries tensor should have positive dimension, but got 0 dimension")
+    if sequence.ndim > 1 and values.ndim == 0:
+        raise RuntimeError(f"{op}: input value can be a scalar only when boundaries tensor dimension is 1, but we got "
+                           f"boundaries tensor dim({sequence.ndim}) and input value's dim(0) numel(1)")
     if sequence.ndim > 1 and sequence.shape[:-1] != values.shape[:-1]:
         raise RuntimeError(f"{op}: boundaries tensor should be 1 dimension or the first N-1 dimensions of "
                            f"boundaries tensor and input value tensor must match, but we got boundaries tensor "
@@ -357,11 +338,13 @@ def unique_consecutive(x, return_inverse: bool = False, return_counts: bool = Fa
         starts[1:] = data[1:] != data[:-1]
         values, inverse_shape = data[starts], x.shape
     else:
+        if x.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         d = axis_of(x.ndim, dim, "unique_consecutive")
-        slices = np.moveaxis(np.atleast_1d(x._data), d, 0).reshape(x.shape[d] if x.ndim else 1, -1)
+        slices = np.moveaxis(x._data, d, 0).reshape(x.shape[d], -1)
         starts = np.ones(slices.shape[0], dtype=bool)
         starts[1:] = (slices[1:] != slices[:-1]).any(-1)
-        values, inverse_shape = np.compress(starts, np.atleast_1d(x._data), axis=d), starts.shape
+        values, inverse_shape = np.compress(starts, x._data, axis=d), starts.shape
     out = [x._wrap(values)]
     if return_inverse:
         out.append(x._wrap((np.cumsum(starts) - 1).reshape(inverse_shape).astype(np.int64)))
