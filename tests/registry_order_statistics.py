@@ -1,7 +1,7 @@
 """Registry entries (see op_registry.py) for composite/order_statistics.py's differentiable ops:
-quantile and nanquantile (every interpolation), kthvalue, mode, nanmedian, msort, cummax, cummin,
-logcumsumexp and aminmax. NumPy is the reference (np.quantile for quantile; the lower median
-written out, since np.median averages the middle two).
+quantile and nanquantile (every interpolation; quantile_q differentiates in q too), kthvalue, mode,
+nanmedian, msort, cummax, cummin, logcumsumexp and aminmax. NumPy is the reference (np.quantile for
+quantile; the lower median written out, since np.median averages the middle two).
 
 The inputs are `distinct` (no ties, every gap at least 0.3), so a finite difference never swaps
 two elements; the ties, where PyTorch's choice of index decides the gradient, are pinned in
@@ -58,6 +58,14 @@ def np_quantile(x, q, dim, keepdim, interpolation, nans=None):
     return np.nanquantile(with_nans(x, nans), q, axis=dim, keepdims=keepdim, method=interpolation)
 
 
+def sample_quantile_q(draw):
+    """x (1-D) and q with every rank q * (n - 1) 0.3 to 0.7 past an integer, away from the kinks of
+    floor, so q's derivative (n - 1) * (upper - lower) is smooth there."""
+    n = draw(st.integers(2, 5))
+    ranks = [draw(st.integers(0, n - 2)) + draw(st.floats(0.3, 0.7)) for _ in range(draw(st.integers(1, 3)))]
+    return [values(draw, (n,), "distinct"), np.array(ranks) / (n - 1)], {}
+
+
 def sample_kthvalue(draw):
     (x,), kwargs = one_dim("distinct", keepdim=True)(draw)
     return [x], {"k": draw(st.integers(1, x.shape[kwargs["dim"]])), **kwargs}
@@ -98,6 +106,7 @@ def sample_aminmax(draw):
 
 register("quantile", tg_quantile, np_quantile, sample_quantile)
 register("nanquantile", tg_quantile, np_quantile, lambda draw: sample_quantile(draw, with_nans=True))
+register("quantile_q", lambda x, q: x.quantile(q), lambda x, q: np.quantile(x, q), sample_quantile_q)
 register("kthvalue", lambda x, **kw: x.kthvalue(**kw).values, np_kthvalue, sample_kthvalue)
 register("mode", lambda x, **kw: x.mode(**kw).values,  # distinct: every value once, so the smallest
          lambda x, dim, keepdim: np.min(x, axis=dim, keepdims=keepdim), one_dim("distinct", keepdim=True))

@@ -497,3 +497,20 @@ def test_quantile_lerps_from_the_nearer_end_as_pytorch(library):
     x = lib.tensor([35.58623790740967, -506.2916874885559, 593.7480926513672, 891.1669254302979, 320.8483159542084],
                    dtype=lib.float64)
     assert lib.quantile(x, 0.1916162520647049).item() == -90.96121892466513
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_q_gets_its_gradient_with_linear_interpolation_only(library):
+    """d quantile / d q = (n - 1) * (upper - lower), n counting the numbers: for q=0.25 and output
+    weights 1 and 2, 3 * (2 - 1) * 1 + 2 * (3 - 1) * 2 = 11. NaN slices (quantile) and the other
+    interpolations give q nothing."""
+    lib = pytest.importorskip(library)
+    x = lib.tensor([[1.0, 2.0, 4.0, 7.0], [1.0, float("nan"), 3.0, 5.0]], requires_grad=True)
+    for interpolation, expected in [("linear", [11.0, 34.0]), ("midpoint", None), ("nearest", None)]:
+        q = lib.tensor([0.25, 0.6], requires_grad=True)
+        out = lib.nanquantile(x, q, 1, interpolation=interpolation)
+        (out * lib.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+        assert (q.grad is None if expected is None else q.grad.tolist() == expected), interpolation
+    q = lib.tensor(0.25, requires_grad=True)
+    x.quantile(q, 1).sum().backward()  # the row with a NaN is NaN, with no gradient to q
+    assert q.grad.item() == 3.0

@@ -167,7 +167,8 @@ def quantiles(x, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool):
     numbers in [0, 1] (its length becomes a first dim). As PyTorch's composite: sort, rank
     r = q * (n - 1), gather the values at floor(r) and ceil(r), and lerp between them (linear;
     midpoint takes weight 1/2, lower/higher/nearest round r). The gradient is (1 - w, w) on the two
-    neighbours. A NaN makes quantile NaN; nanquantile (`ignore_nan`) skips NaNs."""
+    neighbours, and a q tensor's (n - 1) * (upper - lower) with linear. A NaN makes quantile NaN;
+    nanquantile (`ignore_nan`) skips NaNs."""
     op = "nanquantile" if ignore_nan else "quantile"
     if x._data.dtype not in (np.float32, np.float64):
         raise RuntimeError(f"{op}() input tensor must be either float or double dtype")
@@ -197,22 +198,24 @@ def quantiles(x, q, dim, keepdim: bool, interpolation: str, ignore_nan: bool):
     sorted_x = gather(moved, moved.ndim - 1, sort_order(moved._data))
     out_shape = q_array.shape + out_shape
     rest, last = sorted_x.shape[:-1], sorted_x.shape[-1] - 1
-    q_column = q_array.reshape(q_array.shape + (1,) * (len(rest) + 1))  # (nq,) + rest + (1,)
-    nans = isnan(sorted_x._data)
+    q_column = (q if hasattr(q, "_data") else x._wrap(q_array)).reshape(q_array.shape + (1,) * (len(rest) + 1))
+    nans = isnan(sorted_x._data)  # q_column is (nq,) + rest + (1,): one rank per quantile and slice
     if ignore_nan:  # rank among the values that are not NaN; all NaN: rank 0, which is NaN
-        ranks = np.maximum(q_column * ((~nans).sum(-1, keepdims=True) - 1).astype(x.dtype), 0)
+        ranks = q_column * ((~nans).sum(-1, keepdims=True) - 1).astype(x._data.dtype)
+        ranks = ranks.where(~(ranks._data < 0), 0.0)
     else:  # a NaN (sorted last) makes the rank the last position, so the quantile NaN
-        ranks = np.where(nans.any(-1, keepdims=True), np.asarray(last, dtype=x.dtype), q_column * last)
-    ranks = {"lower": np.floor, "higher": np.ceil, "nearest": np.round}.get(interpolation, np.asarray)(ranks)
-    below, above = np.floor(ranks).astype(np.int64), np.ceil(ranks).astype(np.int64)
+        ranks = (q_column * last).where(~nans.any(-1, keepdims=True), float(last))
+    rounded = {"lower": np.floor, "higher": np.ceil, "nearest": np.round}.get(interpolation, np.asarray)(ranks._data)
+    below, above = np.floor(rounded), np.ceil(rounded)
     key = tuple(np.arange(n).reshape([-1 if j == i else 1 for j in range(len(rest) + 1)]) for i, n in
                 enumerate(rest))
-    values = sorted_x[key + (below,)]
+    values = sorted_x[key + (below.astype(np.int64),)]
     if interpolation in ("linear", "midpoint"):
-        weights = np.full(ranks.shape, 0.5, x.dtype) if interpolation == "midpoint" else (ranks - below).astype(x.dtype)
-        upper = sorted_x[key + (above,)]
+        # linear: w = r - floor(r), whose derivative gives q its gradient (n - 1) * (upper - lower), as PyTorch's
+        weights = ranks - below if interpolation == "linear" else x._wrap(np.full(rounded.shape, 0.5, x._data.dtype))
+        upper = sorted_x[key + (above.astype(np.int64),)]
         # PyTorch's lerp: from the nearer end, so weight 1 gives `upper` exactly
-        values = (values + weights * (upper - values)).where(x._wrap(weights < 0.5),
+        values = (values + weights * (upper - values)).where(weights._data < 0.5,
                                                               upper - (upper - values) * (1 - weights))
     return values.reshape(out_shape)
 
