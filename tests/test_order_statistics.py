@@ -386,14 +386,15 @@ def test_indices_and_gradients_on_tie_heavy_inputs_match_torch(seed):
              lambda lib, x: x.nanmedian(), lambda lib, x: x.cummax(1), lambda lib, x: x.cummin(0),
              lambda lib, x: x.quantile(0.37, 1), lambda lib, x: x.quantile(0.37),
              lambda lib, x: x.nanquantile(0.61, 0, interpolation="nearest"),
-             lambda lib, x: x.aminmax(dim=1), lambda lib, x: x.logcumsumexp(1)]
+             lambda lib, x: x.aminmax(dim=1), lambda lib, x: x.logcumsumexp(1), lambda lib, x: lib.msort(x.t())]
     for i, call in enumerate(calls):
         results = []
         for lib in (tg, torch):
             x = lib.tensor(data, requires_grad=True)
             out = call(lib, x)
             outs = tuple(out) if isinstance(out, tuple) else (out,)
-            sum(o.sum() for o in outs if o.requires_grad).backward()
+            weights = [lib.arange(o.numel(), dtype=o.dtype).reshape(o.shape) for o in outs]  # so order shows
+            sum((o * w).sum() for o, w in zip(outs, weights) if o.requires_grad).backward()
             results.append([o.detach().numpy() for o in outs] + [x.grad.numpy()])
         for ours, theirs in zip(*results):
             np.testing.assert_allclose(ours, theirs, rtol=1e-6, err_msg=f"call {i}")
@@ -403,8 +404,9 @@ LONG_ROW = [2.0, 3.0, 0.0, NAN, 1.0, 2.0, 2.0, 1.0, 3.0, 0.0, 1.0, 1.0, 2.0, 1.0
             0.0, 2.0, 3.0, 0.0, 1.0, 1.0, 1.0, 3.0, 0.0, 3.0]
 
 
-def test_mode_and_kthvalue_of_a_long_row_as_pytorch():
-    """The twin for rows longer than 16: PyTorch 2.13's indices, written out."""
+def test_ties_in_a_long_row_as_pytorch():
+    """The twin for rows longer than 16 (mode, kthvalue, quantile, msort): PyTorch 2.13's indices
+    and gradients, written out."""
     x = tg.tensor(LONG_ROW)
     assert x.mode().values.item() == 0.0 and x.mode().indices.item() == 23  # neither the first 0 nor the last
     assert [x.kthvalue(k).indices.item() for k in (1, 8, 15, 29)] == [23, 2, 10, 3]
@@ -413,6 +415,10 @@ def test_mode_and_kthvalue_of_a_long_row_as_pytorch():
     gradient = numbers.grad.numpy()  # a stable sort would put ranks 2, 3, 12, 13 at 13, 14, 10, 12
     assert np.flatnonzero(gradient).tolist() == [10, 18, 24, 26]
     np.testing.assert_allclose(gradient[[10, 18, 24, 26]], [0.15, 0.3, 0.85, 0.7], rtol=1e-12)
+    column = tg.tensor(LONG_ROW, dtype=tg.float64, requires_grad=True)
+    (tg.msort(column) * tg.arange(30.0, dtype=tg.float64)).sum().backward()  # each element's sorted position
+    assert column.grad.tolist() == [21, 27, 7, 29, 15, 20, 19, 9, 26, 0, 11, 12, 18, 14, 4, 3, 2, 28, 1, 25, 5, 17,
+                                    24, 8, 10, 13, 16, 23, 6, 22]
 
 
 def test_quickselect_is_pytorchs_on_written_out_ties():

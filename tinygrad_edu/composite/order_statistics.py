@@ -28,7 +28,7 @@ import numpy as np
 from .. import return_types
 from ..arrays import is_float
 from ..dims import axis_of
-from .indexing import gather, sort
+from .indexing import gather
 from .kernel_orders import introsort_order, quickselect
 from .reductions import scan
 from .statistics import logaddexp
@@ -122,7 +122,7 @@ def nanmedian(x, dim=None, keepdim: bool = False):
     if dim is None:
         data = x._data.reshape(-1)
         if data.size == 0:
-            return x._wrap(np.asarray(np.nan, dtype=x.dtype))
+            return x._wrap(np.asarray(np.nan, dtype=x._data.dtype))
         finite = np.sort(data[~isnan(data)])
         if finite.size == 0:
             equal = isnan(data)
@@ -144,10 +144,11 @@ def nanmedian(x, dim=None, keepdim: bool = False):
 
 
 def msort(x):
-    """x sorted along its first dim (sort(x, 0).values)."""
+    """x sorted along its first dim, gathered, so each value's gradient goes back to where it came
+    from (tied values in PyTorch's sort order)."""
     if x.ndim == 0:
         return x.clone()
-    return sort(x, 0).values
+    return gather(x, 0, np.moveaxis(sort_order(last_axis_rows(x, 0)), -1, 0))
 
 
 # ---------------------------------------------------------------- quantile
