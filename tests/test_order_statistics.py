@@ -1,4 +1,4 @@
-"""composite/order_statistics.py: quantile, nanquantile, kthvalue, mode, nanmedian, msort, cummax,
+"""composite/order_statistics.py: quantile, nanquantile, kthvalue, mode, median, nanmedian, msort, cummax,
 cummin, logcumsumexp, aminmax, searchsorted, bucketize, isin and unique_consecutive.
 
 Each case runs on PyTorch (skipped without it) and on tinygrad_edu and compares values, dtypes and
@@ -40,6 +40,10 @@ CASES = {
     "nanmedian_ties_shared": (lambda lib, x: x[0].nanmedian(), WITH_NANS),
     "nanmedian_all_nan": (lambda lib, x: x[2].nanmedian(), WITH_NANS),
     "nanmedian_ties_dim": (lambda lib, x: x.nanmedian(-1), TIES),
+    "median_nan": (lambda lib, x: lib.median(x[:2], 1), WITH_NANS),
+    "median_nan_shared": (lambda lib, x: x[0].median(), WITH_NANS),
+    "median_ties_shared": (lambda lib, x: x.median(), TIES),
+    "median_ties_dim": (lambda lib, x: x.median(1, keepdim=True), TIES),
     "msort": (lambda lib, x: lib.msort(x), SPREAD),
     "quantile_linear": (lambda lib, x: lib.quantile(x, lib.tensor([0.0, 0.3, 0.5, 1.0], dtype=lib.float64)), TIES),
     "quantile_dim_keepdim": (lambda lib, x: x.quantile(lib.tensor([0.25, 0.8], dtype=lib.float64), 1, True), TIES),
@@ -176,6 +180,16 @@ EXPECTED = {
         ([NAN], ['float64'], [[0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0], [0.2, 0.2, 0.2, 0.2, 0.2]]),
     "nanmedian_ties_dim":
         ([[2.0, 2.0], [4, 0]], ['float64', 'int64'],
+         [[0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0], [0.540302305868, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
+    "median_nan":
+        ([[NAN, NAN], [1, 0]], ['float64', 'int64'],
+         [[0.0, 1.0, 0.0, 0.0, 0.0], [0.540302305868, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]]),
+    "median_nan_shared":
+        ([NAN], ['float64'], [[0.0, 1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]]),
+    "median_ties_shared":
+        ([2.0], ['float64'], [[0.0, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0], [0.25, 0.25, 0.0, 0.0, 0.0, 0.0, 0.25]]),
+    "median_ties_dim":
+        ([[[2.0], [2.0]], [[4], [0]]], ['float64', 'int64'],
          [[0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0], [0.540302305868, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]),
     "msort":
         ([[[0.5, -1.0, -0.75, -2.0], [1.5, 0.0, 1.0, 0.25], [2.0, 1.0, 2.0, 3.0]]], ['float64'],

@@ -507,7 +507,7 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
     split, chunk, select, unbind, narrow = movement.split, movement.chunk, movement.select, movement.unbind, \
         movement.narrow
     flip, roll, repeat, tile = movement.flip, movement.roll, movement.repeat, movement.tile
-    gather, sort, topk, median = indexing.gather, indexing.sort, indexing.topk, indexing.median
+    gather, sort, topk = indexing.gather, indexing.sort, indexing.topk  # median: OrderStatisticsMethods
     scatter, scatter_add, masked_fill = indexing.scatter, indexing.scatter_add, indexing.masked_fill
     diagonal, diag, trace, tril, triu = indexing.diagonal, indexing.diag, indexing.trace, indexing.tril, \
         indexing.triu

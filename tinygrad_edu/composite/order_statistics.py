@@ -1,5 +1,5 @@
 """Searching, ordering and order statistics that PyTorch has and tutorials call: quantile and
-nanquantile, kthvalue, nanmedian, mode, msort, cummax and cummin, logcumsumexp and aminmax
+nanquantile, kthvalue, median and nanmedian, mode, msort, cummax and cummin, logcumsumexp and aminmax
 (differentiable), and searchsorted, bucketize, isin and unique_consecutive (constants, as in PyTorch).
 
 They are a family of their own, apart from indexing.py's sort, topk and median, because most of
@@ -115,32 +115,49 @@ def mode(x, dim: int = -1, keepdim: bool = False):
     return selected(x, d, positions, keepdim, return_types.mode)
 
 
+def median(x, dim=None, keepdim: bool = False):
+    """The lower median (the element at position (n - 1) // 2 once sorted); NaN if there is a NaN.
+    With `dim`, (values, indices) as max (the gradient to that index: the stable sort's for ties,
+    the first NaN's); without, one value whose gradient is shared by the elements equal to it (or
+    by the NaNs), as PyTorch's."""
+    return middle_value(x, dim, keepdim, ignore_nan=False)
+
+
 def nanmedian(x, dim=None, keepdim: bool = False):
-    """The lower median of the values that are not NaN (NaN when all are). With `dim`, (values,
-    indices) as median (the gradient to that index); without, one value whose gradient is shared
-    by the elements equal to it, as PyTorch's (or by the NaNs, when all are NaN)."""
+    """median of the values that are not NaN (NaN when all are)."""
+    return middle_value(x, dim, keepdim, ignore_nan=True)
+
+
+def middle_value(x, dim, keepdim: bool, ignore_nan: bool):
+    """median (NaN wins) or nanmedian (NaNs skipped)."""
     if dim is None:
         data = x._data.reshape(-1)
+        nans = isnan(data)
+        numbers = data[~nans] if ignore_nan or not nans.any() else data[:0]
         if data.size == 0:
             return x._wrap(np.asarray(np.nan, dtype=x._data.dtype))
-        finite = np.sort(data[~isnan(data)])
-        if finite.size == 0:
-            equal = isnan(data)
-            middle = data[0]
+        if numbers.size == 0:  # NaN: its gradient shared by the NaNs
+            middle, equal = data[np.argmax(nans)], nans
         else:
-            middle = finite[(finite.size - 1) // 2]
+            middle = np.sort(numbers)[(numbers.size - 1) // 2]
             equal = data == middle
         if not is_float(x.dtype):  # no NaN, and no gradient: keep the dtype
             return x._wrap(np.asarray(middle))
-        flat = x.reshape(-1)
-        return (flat - middle).where(x._wrap(equal), 0).sum() / int(equal.sum()) + middle
-    d = axis_of(x.ndim, dim, "nanmedian")
+        return (x.reshape(-1) - middle).where(x._wrap(equal), 0).sum() / int(equal.sum()) + middle
+    op = "nanmedian" if ignore_nan else "median"
+    d = axis_of(x.ndim, dim, op)
     require_nonempty(x, d, "median")
     rows = last_axis_rows(x, d)
+    nans = isnan(rows)
     order = np.argsort(rows, axis=-1, kind="stable")  # NaNs last, equal values in order
-    middle = np.maximum(((~isnan(rows)).sum(-1) - 1) // 2, 0)  # all NaN: position 0
+    if ignore_nan:
+        middle = np.maximum(((~nans).sum(-1) - 1) // 2, 0)  # all NaN: position 0
+    else:
+        middle = np.full(rows.shape[:-1], (rows.shape[-1] - 1) // 2)
     positions = np.take_along_axis(order, middle[..., None], -1)[..., 0]
-    return selected(x, d, positions, keepdim, return_types.nanmedian)
+    if not ignore_nan:  # a slice with a NaN: its first NaN
+        positions = np.where(nans.any(-1), np.argmax(nans, -1), positions)
+    return selected(x, d, positions, keepdim, getattr(return_types, op))
 
 
 def msort(x):
@@ -364,6 +381,7 @@ class OrderStatisticsMethods:
     kthvalue = kthvalue
     mode = mode
     nanmedian = nanmedian
+    median = median
     msort = msort
     cummax = cummax
     cummin = cummin
