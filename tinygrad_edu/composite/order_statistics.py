@@ -2,18 +2,18 @@
 nanquantile, kthvalue, median and nanmedian, mode, msort, cummax and cummin, logcumsumexp and aminmax
 (differentiable), and searchsorted, bucketize, isin and unique_consecutive (constants, as in PyTorch).
 
-They are a family of their own, apart from indexing.py's sort, topk and median, because most of
-them split the work the same way: NumPy finds the positions (an index has no derivative), and the
-values are gathered from x at those positions, so the gradient goes back to the element chosen
-(gather's adjoint). That is PyTorch's rule for every value-selecting reduction (kthvalue, mode,
+They are a family of their own, apart from indexing.py's sort and topk, because most of them
+split the work the same way: NumPy finds the positions (an index has no derivative), and the values
+are gathered from x at those positions, so the gradient goes back to the element chosen (gather's
+adjoint). That is PyTorch's rule for every value-selecting reduction (kthvalue, mode, median and
 nanmedian with a dim, cummax, cummin). quantile is PyTorch's own composite: sort, gather the two
 neighbours of the rank q * (n - 1), lerp between them. logcumsumexp is cumsum's log2(n) scan with
 logaddexp, so it never overflows.
 
 Ties follow PyTorch's CPU kernels, so indices and gradients agree with it (tests pin each one):
-kthvalue's and mode's index is the one PyTorch's quickselect or std::sort lands on (kernel_orders.py
-replays them), nanmedian's is the stable sort's, cummax's and cummin's the last occurrence of the
-running extreme, and a NaN wins everywhere.
+kthvalue's and mode's index (and msort's and quantile's order) is the one PyTorch's quickselect or
+std::sort lands on (kernel_orders.py replays them), median's and nanmedian's is the stable sort's,
+cummax's and cummin's the last occurrence of the running extreme, and a NaN wins everywhere.
 
 OrderStatisticsMethods is a base class of Tensor (tensor.py); order_functions.py exports the
 function forms (tinygrad_edu.quantile, searchsorted, ...).
