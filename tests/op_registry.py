@@ -33,6 +33,8 @@ registers its entries into REGISTRY as it is imported.
   registry_nn_3d.py        conv3d, conv_transpose3d, max_pool3d, avg_pool3d, adaptive pools 3-D, max_unpool3d
   registry_special.py      xlogy, lgamma/digamma/polygamma, i0, sinc, copysign, fmax, float_power, ldexp, frexp,
                            nextafter, logaddexp2, NumPy's aliases; special.entr, erfcx, i1, ndtri, zeta, gammainc...
+  registry_order_statistics.py  quantile, nanquantile, kthvalue, mode, nanmedian, msort, cummax/cummin,
+                           logcumsumexp, aminmax
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ import registry_more_layers  # noqa: F401
 import registry_movement  # noqa: F401
 import registry_nn  # noqa: F401
 import registry_nn_3d  # noqa: F401
+import registry_order_statistics  # noqa: F401
 import registry_padding_bilinear  # noqa: F401
 import registry_reductions  # noqa: F401
 import registry_special  # noqa: F401

@@ -69,6 +69,7 @@ NOT_DIFFERENTIABLE = {
     "new_empty", "is_contiguous", "argsort", "floor", "ceil", "trunc", "round",
     "count_nonzero", "isclose", "allclose", "equal", "unique", "histc", "histogram", "logical_not", "logical_and",
     "logical_or", "logical_xor", "nonzero", "argwhere", "bincount", "data_ptr", "stride",
+    "unique_consecutive",  # a constant, as unique (test_order_statistics.py checks it)
     "half",  # differentiable, but float16 is too coarse for finite differences
     "ndimension",  # a question (test_arrangement.py)
     # special_methods.py: constants and comparisons, and heaviside, whose backward raises as PyTorch's

@@ -58,6 +58,8 @@ from .functions import __all__ as _function_names
 from .layout import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format
 from .memory import keep_freed_memory as _keep_freed_memory
 from .nn.cores import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
+from .order_functions import *  # noqa: F403 -- quantile, searchsorted, kthvalue, cummax, isin, ...
+from .order_functions import __all__ as _order_function_names
 from .printing import set_printoptions
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import FileFormatError, load, save
@@ -145,4 +147,4 @@ __all__ = [
     "finfo", "iinfo", "can_cast", "typename", "scalar_tensor", "asarray", "range", "poisson", "binomial",
     "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
 ] + _function_names + _switch_names + _tensor_function_names + _torch_functional_names
-__all__ += _arrangement_names + ["inf", "nan", "pi", "e"]
+__all__ += _arrangement_names + _order_function_names + ["inf", "nan", "pi", "e"]

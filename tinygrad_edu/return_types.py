@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-__all__ = ["max", "min", "sort", "topk", "median", "kthvalue", "histogram", "svd", "linalg_svd", "slogdet", "frexp"]
+__all__ = ["max", "min", "sort", "topk", "median", "kthvalue", "mode", "nanmedian", "cummax", "cummin", "aminmax",
+           "histogram", "svd", "linalg_svd", "slogdet", "frexp"]
 
 
 def return_type(name: str, fields: list[str]) -> type:
@@ -27,6 +28,11 @@ sort = return_type("sort", ["values", "indices"])
 topk = return_type("topk", ["values", "indices"])
 median = return_type("median", ["values", "indices"])
 kthvalue = return_type("kthvalue", ["values", "indices"])
+mode = return_type("mode", ["values", "indices"])
+nanmedian = return_type("nanmedian", ["values", "indices"])
+cummax = return_type("cummax", ["values", "indices"])
+cummin = return_type("cummin", ["values", "indices"])
+aminmax = return_type("aminmax", ["min", "max"])
 histogram = return_type("histogram", ["hist", "bin_edges"])
 svd = return_type("svd", ["U", "S", "V"])
 linalg_svd = return_type("linalg_svd", ["U", "S", "Vh"])

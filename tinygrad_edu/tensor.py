@@ -13,7 +13,7 @@ classes: in-place ops (inplace.py), methods whose result is a constant
 (constant_ops.py), the rest of PyTorch's API that code expects (onramp.py), more math
 (math_methods.py, special_methods.py) and random draws (random_methods.py); nansum, nan_to_num, kron, cov... are
 composite/statistics.py's StatisticsMethods; movedim, unflatten, repeat_interleave, diff, unfold... are
-composite/arrangement.py's ArrangementMethods.
+composite/arrangement.py's ArrangementMethods; quantile, kthvalue, cummax... composite/order_statistics.py's.
 How data becomes an array is arrays.py.
 """
 
@@ -30,6 +30,7 @@ from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, s
 from .autograd.function import as_constant, public_node
 from .composite import elementwise, indexing, movement, products, reductions
 from .composite.arrangement import ArrangementMethods
+from .composite.order_statistics import OrderStatisticsMethods
 from .composite.statistics import StatisticsMethods
 from .constant_ops import ConstantMethods
 from .device import CPU_ONLY_HINT, check_device
@@ -47,7 +48,7 @@ __all__ = ["Tensor", "tensor", "grad", "FloatTensor", "DoubleTensor", "HalfTenso
 
 
 class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, RandomMethods, StatisticsMethods,
-             ArrangementMethods, SpecialMethods, TensorBase):
+             ArrangementMethods, SpecialMethods, OrderStatisticsMethods, TensorBase):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -517,7 +518,7 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
     split, chunk, select, unbind, narrow = movement.split, movement.chunk, movement.select, movement.unbind, \
         movement.narrow
     flip, roll, repeat, tile = movement.flip, movement.roll, movement.repeat, movement.tile
-    gather, sort, topk, median = indexing.gather, indexing.sort, indexing.topk, indexing.median
+    gather, sort, topk = indexing.gather, indexing.sort, indexing.topk  # median: OrderStatisticsMethods
     scatter, scatter_add, masked_fill = indexing.scatter, indexing.scatter_add, indexing.masked_fill
     diagonal, diag, trace, tril, triu = indexing.diagonal, indexing.diag, indexing.trace, indexing.tril, \
         indexing.triu

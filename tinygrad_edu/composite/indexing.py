@@ -1,6 +1,6 @@
-"""Composites that pick or place elements by position: gather and what is built on it (sort,
-topk, median), scatter and scatter_add, diagonals (diagonal, diag, trace), triangles (tril,
-triu) and masked_fill.
+"""Composites that pick or place elements by position: gather and what is built on it (sort and
+topk; median and the other order statistics are order_statistics.py's), scatter and scatter_add,
+diagonals (diagonal, diag, trace), triangles (tril, triu) and masked_fill.
 
 Gathering is indexing, whose gradient (AddAt) adds back to where each element came from.
 scatter is built the other way round, as a product with a constant one-hot table, so that
@@ -44,22 +44,6 @@ def topk(x, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  
         raise RuntimeError(f"topk: k={k} is out of range for dimension {dim} of size {size} (shape {x.shape})")
     indices = take(x.argsort(d, largest), d, 0, k) if x.ndim else x.argsort(d, largest)
     return return_types.topk(gather(x, d, indices) if x.ndim else x.clone(), indices)
-
-
-def median(x, dim=None, keepdim=False):
-    """The lower median (PyTorch's): the element at position (n - 1) // 2 once sorted.
-    With `dim`, (values, indices) as max; without, one value."""
-    if dim is None:
-        flat = x.reshape(-1)
-        return sort(flat).values[(flat.shape[0] - 1) // 2]
-    d = axis_of(x.ndim, dim, "median")
-    values, indices = sort(x, d)
-    middle = ((x.shape[d] if x.ndim else 1) - 1) // 2
-    pick = (slice(None),) * d + (slice(middle, middle + 1),)
-    values, indices = values[pick], indices[pick]
-    if not keepdim:
-        values, indices = values.squeeze(d), indices.squeeze(d)
-    return return_types.median(values, indices)
 
 
 def masked_fill(x, mask, value):
