@@ -206,3 +206,33 @@ def test_cumsum_without_a_dim_says_so():
         tg.tensor(A).cumsum()
     with pytest.raises(TypeError, match="logsumexp.*'dim'"):
         tg.tensor(A).logsumexp()
+
+
+def test_pad_sequence_for_a_collate_fn():
+    from tinygrad_edu.nn.utils.rnn import pad_sequence, unpad_sequence
+    a = tg.ones(2, 3, requires_grad=True)
+    b = tg.full((3, 3), 2.0)
+    assert tuple(pad_sequence([a, b]).shape) == (3, 2, 3)
+    batch = pad_sequence([a, b], batch_first=True, padding_value=-1.0)
+    assert batch[0].tolist() == [[1.0] * 3, [1.0] * 3, [-1.0] * 3] and batch[1].tolist() == [[2.0] * 3] * 3
+    left = pad_sequence([a, b], batch_first=True, padding_side="left")
+    assert left[0].tolist() == [[0.0] * 3, [1.0] * 3, [1.0] * 3]
+    assert pad_sequence([tg.tensor([1, 2]), tg.tensor([3])]).tolist() == [[1, 3], [2, 0]]  # ints stay ints
+    (batch * 3).sum().backward()
+    assert a.grad.tolist() == [[3.0] * 3] * 2
+    x, y = unpad_sequence(pad_sequence([a, b]), [2, 3])
+    assert x.tolist() == a.tolist() and y.tolist() == b.tolist()
+    with pytest.raises(NotImplementedError, match="pad_sequence"):
+        tg.nn.utils.rnn.pack_padded_sequence(batch, [2, 3], batch_first=True)
+    with pytest.raises(RuntimeError, match="every sequence"):
+        pad_sequence([tg.ones(2, 3), tg.ones(2, 4)])
+
+
+def test_pad_sequence_matches_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal((n, 2)) for n in (3, 1, 4)]
+    for options in ({}, {"batch_first": True, "padding_value": 9.0}, {"padding_side": "left"}):
+        ours = tg.nn.utils.rnn.pad_sequence([tg.tensor(a) for a in arrays], **options)
+        theirs = torch.nn.utils.rnn.pad_sequence([torch.tensor(a) for a in arrays], **options)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -1,6 +1,6 @@
 """Helpers for training loops: gradient clipping and flat parameter vectors (here), and weight norm,
 spectral norm and parametrizations (the submodules weight_norm, parametrize and parametrizations,
-PyTorch's paths)."""
+PyTorch's paths), and padding a batch of sequences (rnn.pad_sequence)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import numpy as np
 from ...autograd import no_grad
 from ...creation import cat
 from ...tensor import Tensor
-from . import parametrizations, parametrize
+from . import parametrizations, parametrize, rnn
 from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters", "parametrize",
-           "parametrizations", "weight_norm", "remove_weight_norm"]
+           "parametrizations", "weight_norm", "remove_weight_norm", "rnn"]
 
 
 def as_list(parameters) -> list:
