@@ -236,3 +236,23 @@ def test_pad_sequence_matches_torch():
         ours = tg.nn.utils.rnn.pad_sequence([tg.tensor(a) for a in arrays], **options)
         theirs = torch.nn.utils.rnn.pad_sequence([torch.tensor(a) for a in arrays], **options)
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_keyword_forms_from_tutorials():
+    assert tuple(tg.randint(low=0, high=5, size=(3,)).shape) == (3,)
+    assert tuple(tg.randint(high=5, size=(2, 2)).shape) == (2, 2)
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert tg.nn.functional.softmax(x, dim=0, dtype=tg.float64).dtype == tg.float64
+    assert tg.nn.functional.log_softmax(x, dim=1, dtype=tg.float64).dtype == tg.float64
+    assert tg.sum(x, dtype=tg.float64).dtype == tg.float64 and x.mean(dtype=tg.float64).dtype == tg.float64
+    assert tg.tensor([1, 2], dtype=tg.int32).sum(dtype=tg.int32).dtype == tg.int32
+    assert tg.tensor([200, 100], dtype=tg.uint8).sum().dtype == tg.int64  # PyTorch sums unsigned ints in int64
+    assert tg.tensor([200, 100], dtype=tg.uint8).sum().item() == 300
+
+
+def test_softmax_without_a_dim_warns_as_pytorch():
+    x = tg.ones(2, 3)
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
+        tg.nn.functional.softmax(x)
+    with pytest.warns(UserWarning, match="Implicit dimension choice for log_softmax"):
+        tg.nn.LogSoftmax()(x)

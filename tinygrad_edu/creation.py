@@ -117,12 +117,15 @@ def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_g
     return make(drawn, dtype, requires_grad, device, "randn")
 
 
-def randint(*bounds, size=None, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def randint(*bounds, low=None, high=None, size=None, generator=None, dtype=None, device=None,
+            requires_grad: bool = False) -> Tensor:
     """Integers uniform in [low, high): `randint(high, size)` or `randint(low, high, size)`, int64.
 
     >>> randint(0, 10, (2, 3)).shape
     (2, 3)
     """
+    if high is not None:  # randint(low=0, high=10, size=(3,)): PyTorch takes the bounds by name too
+        bounds = (*bounds, *(() if low is None else (low,)), high)
     if size is None and bounds and isinstance(bounds[-1], (tuple, list)):
         bounds, size = bounds[:-1], bounds[-1]
     if size is None or len(bounds) not in (1, 2):

@@ -525,7 +525,8 @@ class Sum(Primitive):
     @staticmethod
     def forward(ctx, x, axes=None, keepdim=False):
         ctx.shape, ctx.axes = x.shape, axes
-        return row_major(x.sum(axis=axes, keepdims=keepdim))
+        wide = np.int64 if x.dtype.kind in "bu" else None  # PyTorch sums bools and unsigned ints in int64 too
+        return row_major(x.sum(axis=axes, keepdims=keepdim, dtype=wide))
 
     @staticmethod
     def backward(ctx, g):

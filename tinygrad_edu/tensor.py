@@ -435,8 +435,11 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
         return ops.Clone.apply(self)
 
     # ------------------------------------------------------------ reductions
-    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        """Sum over `dim` (int or tuple; None for all). NumPy's axis/keepdims work too."""
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        """Sum over `dim` (int or tuple; None for all), in `dtype` if given (x cast first, as PyTorch).
+        NumPy's axis/keepdims work too."""
+        if dtype is not None:
+            return self.to(dtype).sum(dim, keepdim, axis=axis, keepdims=keepdims).to(dtype)  # (ints stay `dtype`)
         return ops.Sum.apply(self, axes=axes_of(self._data.shape, dim, axis, "sum"), keepdim=keepdim or bool(keepdims))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):

@@ -26,8 +26,10 @@ def count_of(x, axes) -> int:
     return x._data.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
 
 
-def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    """sum(x) / N over `dim` (one node, fused_ops.Mean)."""
+def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """sum(x) / N over `dim` (one node, fused_ops.Mean), in `dtype` if given (x cast first, as PyTorch)."""
+    if dtype is not None:
+        x = x.to(dtype)
     if not np.issubdtype(x.dtype, np.floating):
         raise RuntimeError(f"mean: the input is {x.dtype}; mean needs a floating tensor. Use x.float().mean()")
     axes = axes_of(x._data.shape, dim, axis, "mean")

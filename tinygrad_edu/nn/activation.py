@@ -88,7 +88,7 @@ class Softmax(Module):
         self.dim = dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.softmax(x, self.dim)
+        return F.softmax(x, self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -98,7 +98,7 @@ class LogSoftmax(Softmax):
     """log(softmax(x)) along `dim`, computed stably."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.log_softmax(x, self.dim)
+        return F.log_softmax(x, self.dim, _stacklevel=5)
 
 
 # ---------------------------------------------------------------- PyTorch's less common activations

@@ -21,6 +21,7 @@ re-exported here.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -180,28 +181,32 @@ def tanh(x: Tensor) -> Tensor:
     return x.tanh()
 
 
-def softmax_dim(ndim: int, dim) -> int:
-    """PyTorch's choice when no dim is given (it warns; we follow it quietly)."""
+def softmax_dim(ndim: int, dim, op: str = "softmax", stacklevel: int = 3) -> int:
+    """PyTorch's choice when no dim is given, with its warning (the choice is a guess: name the dim)."""
     if dim is not None:
         return dim
+    warnings.warn(f"Implicit dimension choice for {op} has been deprecated. Change the call to include dim=X "
+                  "as an argument.", UserWarning, stacklevel=stacklevel)
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(x: Tensor, dim: int | None = None) -> Tensor:
-    """exp(x_i) / sum_j exp(x_j) along dim."""
-    return x.softmax(softmax_dim(x.ndim, dim))
+def softmax(x: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """exp(x_i) / sum_j exp(x_j) along dim; dtype casts x first (as PyTorch, for a float64 softmax)."""
+    x = x if dtype is None else x.to(dtype)
+    return x.softmax(softmax_dim(x.ndim, dim, "softmax", _stacklevel))
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:  # noqa: A002
     """softmax(-x) along dim: the smallest values get the largest weights. dtype casts the input first."""
     if dtype is not None:
         input = input.to(dtype)
-    return (-input).softmax(softmax_dim(input.ndim, dim))
+    return (-input).softmax(softmax_dim(input.ndim, dim, "softmin", _stacklevel))
 
 
-def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
+def log_softmax(x: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """x_i - logsumexp(x) along dim: stable for logits in the thousands (see ops.LogSoftmaxFunction)."""
-    return x.log_softmax(softmax_dim(x.ndim, dim))
+    x = x if dtype is None else x.to(dtype)
+    return x.log_softmax(softmax_dim(x.ndim, dim, "log_softmax", _stacklevel))
 
 
 # ---------------------------------------------------------------- normalisation
