@@ -15,12 +15,21 @@ import tinygrad_edu as tg
 
 # ---------------------------------------------------------------- samplers and references
 
+def forward_step(k):
+    """A slice that walks backwards (x[::-1], which PyTorch refuses) turned to walk forwards."""
+    if isinstance(k, slice) and k.step is not None and k.step < 0:
+        return slice(k.stop if k.stop is None else k.stop + 1, k.start if k.start is None else k.start + 1, -k.step)
+    return k
+
+
 @st.composite
 def index_keys(draw, shape):
-    """Ints, slices with steps, None, Ellipsis (basic indexing), integer arrays with repeats, boolean masks."""
+    """Ints, slices with (positive, as PyTorch's) steps, None, Ellipsis (basic indexing), integer arrays with
+    repeats, boolean masks."""
     kind = draw(st.sampled_from(["basic", "int_array", "bool_mask"]))
     if kind == "basic" or not shape:
-        return draw(hnp.basic_indices(shape, min_dims=0, allow_newaxis=True, allow_ellipsis=True))
+        key = draw(hnp.basic_indices(shape, min_dims=0, allow_newaxis=True, allow_ellipsis=True))
+        return tuple(forward_step(k) for k in key) if isinstance(key, tuple) else forward_step(key)
     if kind == "int_array":
         idx = draw(st.lists(st.integers(-shape[0], shape[0] - 1), min_size=1, max_size=5))  # repeats allowed
         return np.array(idx)

@@ -256,3 +256,13 @@ def test_softmax_without_a_dim_warns_as_pytorch():
         tg.nn.functional.softmax(x)
     with pytest.warns(UserWarning, match="Implicit dimension choice for log_softmax"):
         tg.nn.LogSoftmax()(x)
+
+
+def test_backward_slices_are_refused_as_in_pytorch():
+    """Code that slices x[::-1] here would fail on PyTorch; flip is the way (and still works)."""
+    x = tg.arange(5.0)
+    with pytest.raises(ValueError, match="step must be greater than zero.*flip"):
+        x[::-1]
+    with pytest.raises(ValueError, match="step must be greater than zero"):
+        x[::-1] = 0.0
+    assert x.flip(0).tolist() == [4.0, 3.0, 2.0, 1.0, 0.0] and x[::2].tolist() == [0.0, 2.0, 4.0]

@@ -125,9 +125,13 @@ def is_float(dtype) -> bool:
 
 
 def index_key(key):
-    """Tensors and lists inside an index become NumPy arrays."""
+    """Tensors and lists inside an index become NumPy arrays. A slice's step must be positive, as in
+    PyTorch (whose strides are never negative): x.flip(0), not x[::-1]."""
     if isinstance(key, tuple):
         return tuple(index_key(k) for k in key)
+    if isinstance(key, slice) and key.step is not None and key.step <= 0:
+        raise ValueError(f"step must be greater than zero (got {key.step}). Hint: x.flip(dim) reverses a dim; "
+                         "PyTorch's tensors cannot be sliced backwards")
     if isinstance(key, TensorBase):
         if key._data.dtype == np.uint8:  # PyTorch reads a uint8 index as a mask (a deprecated form)
             return key._data.astype(bool)

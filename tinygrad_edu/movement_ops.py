@@ -21,6 +21,17 @@ from .layout import VIEW_ERROR, row_major, strides_of
 from .ops import Primitive
 
 
+def check_shape(op: str, shape: tuple, size: int) -> None:
+    """PyTorch's errors for a shape that cannot hold `size` elements (with its wording, then a hint)."""
+    if shape.count(-1) > 1:
+        raise RuntimeError(f"{op}: only one dimension can be inferred; shape {list(shape)} has more than one -1")
+    known = math.prod(n for n in shape if n != -1)
+    if (known != size) if -1 not in shape else (known == 0 or size % known):
+        listed = ", ".join(str(n) for n in shape)
+        raise RuntimeError(f"{op}: shape '[{listed}]' is invalid for input of size {size}. The number of elements "
+                           "must stay the same; -1 stands for the one dimension that makes it so.")
+
+
 class Reshape(Primitive):
     """z = x with a new shape, same elements in the same order.   dz/dx: reshape back.
 
@@ -35,11 +46,7 @@ class Reshape(Primitive):
     @staticmethod
     def forward(ctx, x, shape, view=False):
         op = "view" if view else "reshape"
-        if -1 not in shape and math.prod(shape) != x.size:
-            raise RuntimeError(
-                f"{op}: cannot reshape {x.shape} ({x.size} elements) into {shape} "
-                f"({math.prod(shape)} elements). The number of elements must stay the "
-                "same; use -1 for one dimension to have it worked out.")
+        check_shape(op, shape, x.size)
         ctx.shape = x.shape
         if view:
             try:

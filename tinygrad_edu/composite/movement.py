@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 
 from ..dims import axes_of, axis_of
-from ..movement_ops import Squeeze, Transpose, Unsqueeze
+from ..movement_ops import GetItem, Squeeze, Transpose, Unsqueeze
 
 
 def transpose(x, dim0: int, dim1: int):
@@ -115,7 +115,7 @@ def flip(x, *dims):
     key = [slice(None)] * x.ndim
     for d in dims:
         key[axis_of(x.ndim, d, "flip")] = slice(None, None, -1)
-    return x[tuple(key)].clone()
+    return GetItem.apply(x, key=tuple(key)).clone()  # (x[::-1] is refused to users, as PyTorch does)
 
 
 def roll(x, shifts, dims=None):
