@@ -25,6 +25,8 @@ registers its entries into REGISTRY as it is imported.
   registry_lecture_layers.py  F.rms_norm, F.prelu, F.softmin, F.threshold, F.unfold, F.fold
   registry_tensor_functions.py  hstack/vstack/dstack, atleast_nd, broadcast_*, std_mean, nansum, nan_to_num,
                            logaddexp, tensordot, kron, cov, corrcoef
+  registry_linalg.py       inverse, det, slogdet, solve(_triangular), cholesky(_solve/_inverse), qr, pinv, lstsq,
+                           matrix_power, matrix_exp, multi_dot, mv, inner, vdot, ger, addr, addbmm
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from __future__ import annotations
 import registry_arithmetic  # noqa: F401  (each family module registers its entries when imported)
 import registry_indexing  # noqa: F401
 import registry_lecture_layers  # noqa: F401
+import registry_linalg  # noqa: F401
 import registry_losses  # noqa: F401
 import registry_math  # noqa: F401
 import registry_movement  # noqa: F401

@@ -70,6 +70,7 @@ NOT_DIFFERENTIABLE = {
     "count_nonzero", "isclose", "allclose", "equal", "unique", "histc", "histogram", "logical_not", "logical_and",
     "logical_or", "logical_xor", "nonzero", "argwhere", "bincount", "data_ptr", "stride",
     "half",  # differentiable, but float16 is too coarse for finite differences
+    "svd",  # NumPy's, no gradient (linalg.py); test_linalg_more.py checks its values
 }
 ARITHMETIC_DUNDERS = {"__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
                       "__rtruediv__", "__mod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__",
@@ -89,11 +90,12 @@ def test_every_tensor_op_is_registered():
 @given(data=st.data())
 def test_every_primitive_is_exercised(data):
     """Each Function subclass in ops.py, movement_ops.py, division_ops.py, math_ops.py, fused_ops.py,
-    piecewise_ops.py, nn/ops.py and nn/loss_ops.py is reached by running the registered ops (and their backward)."""
-    from tinygrad_edu import autograd, division_ops, fused_ops, math_ops, movement_ops, ops, piecewise_ops
+    piecewise_ops.py, nn/ops.py, nn/loss_ops.py and linalg_ops.py is reached by running the registered ops (and
+    their backward)."""
+    from tinygrad_edu import autograd, division_ops, fused_ops, linalg_ops, math_ops, movement_ops, ops, piecewise_ops
     from tinygrad_edu.nn import loss_ops
     from tinygrad_edu.nn import ops as nn_ops
-    modules = (ops, movement_ops, division_ops, math_ops, fused_ops, piecewise_ops, nn_ops, loss_ops)
+    modules = (ops, movement_ops, division_ops, math_ops, fused_ops, piecewise_ops, nn_ops, loss_ops, linalg_ops)
     bases = (autograd.Function, ops.Primitive, ops.Elementwise, ops.ElementwiseFromOutput,
              piecewise_ops.PiecewiseLinear)
     primitives = {c for module in modules for c in vars(module).values()

@@ -1,23 +1,43 @@
 """tinygrad_edu.linalg: PyTorch's torch.linalg names for the linear algebra a course needs.
 
-Norms are composites (differentiable). The factorisations (svd, inv, det, solve, eigh) are
-NumPy's numpy.linalg and have no gradient here: called on a tensor that requires grad while
-grad mode is on, they raise an error that says to use .detach() (or no_grad()) when only the
-values are needed, rather than silently leaving a term out of a gradient.
+Differentiable (to any order): the norms (composites), inv, det, slogdet, solve, solve_triangular,
+cholesky, qr and pinv (primitives of linalg_ops.py, each with its derivative), and what is built
+from them in linalg_methods.py and here (matrix_power, matrix_exp, lstsq's solution, multi_dot,
+tensorinv, tensorsolve, cond for the norms that are not singular values, ...).
+svd, svdvals and eigh are NumPy's numpy.linalg and have no gradient here: called on a tensor
+that requires grad while grad mode is on, they raise an error that says to use .detach() (or
+no_grad()) when only the values are needed, rather than silently leaving a term out of a gradient.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from . import return_types
+from . import creation, linalg_methods, return_types
 from .autograd import Mode
 from .composite import products, reductions
 from .dims import axis_of
+from .linalg_methods import (
+    cholesky,
+    det,
+    lstsq,
+    matrix_exp,
+    matrix_power,
+    multi_dot,
+    pinv,
+    qr,
+    slogdet,
+    solve_triangular,
+)
+from .linalg_ops import LinAlgError, LinalgSolve, check_square, cholesky_failure, first_singular
 from .tensor import Tensor
 
-__all__ = ["norm", "vector_norm", "matrix_norm", "svd", "svdvals", "inv", "det", "slogdet", "solve", "eigh",
-           "eigvalsh", "cross", "matmul"]
+__all__ = ["norm", "vector_norm", "matrix_norm", "svd", "svdvals", "inv", "inv_ex", "det", "slogdet", "solve",
+           "solve_ex", "solve_triangular", "eigh", "eigvalsh", "cross", "matmul", "cholesky", "cholesky_ex", "qr",
+           "pinv", "lstsq", "matrix_power", "matrix_exp", "matrix_rank", "multi_dot", "vecdot", "cond", "diagonal",
+           "vander", "tensorinv", "tensorsolve", "LinAlgError"]
 
 
 def constant_of(x: Tensor, op: str) -> np.ndarray:
@@ -82,31 +102,148 @@ def svdvals(x: Tensor) -> Tensor:
     return Tensor._wrap(np.linalg.svd(constant_of(x, "svdvals"), compute_uv=False))
 
 
-def inv(x: Tensor) -> Tensor:
-    """The inverse matrix (no gradient)."""
-    try:
-        return Tensor._wrap(np.linalg.inv(constant_of(x, "inv")))
-    except np.linalg.LinAlgError as err:
-        raise RuntimeError(f"inv: the matrix of shape {x.shape} is not invertible ({err})") from None
+def inv(A: Tensor) -> Tensor:  # noqa: N803 -- PyTorch's argument names
+    """The inverse matrix. d(A^-1) = -A^-1 dA A^-1; a singular A raises LinAlgError."""
+    return linalg_methods.inverse(A)
 
 
-def det(x: Tensor) -> Tensor:
-    """The determinant (no gradient)."""
-    return Tensor._wrap(np.asarray(np.linalg.det(constant_of(x, "det"))))
+def inv_ex(A: Tensor, *, check_errors: bool = False):  # noqa: N803
+    """(inverse, info): info is 0, or (for a singular matrix) the 1-based index of LU's first zero
+    pivot, and then the inverse is not defined (NaN here); with check_errors a singular A raises."""
+    check_square(A, "linalg.inv_ex")
+    info = singular_info(A)
+    if not info.any():
+        return return_types.linalg_inv_ex(inv(A), Tensor._wrap(info))
+    if check_errors:
+        inv(A)  # raises, naming the matrix and the pivot
+    return return_types.linalg_inv_ex(Tensor._wrap(np.full(A.shape, np.nan, dtype=A._data.dtype)), Tensor._wrap(info))
 
 
-def slogdet(x: Tensor):
-    """(sign, log|det|) (no gradient)."""
-    sign, logabsdet = np.linalg.slogdet(constant_of(x, "slogdet"))
-    return return_types.slogdet(Tensor._wrap(np.asarray(sign)), Tensor._wrap(np.asarray(logabsdet)))
+def singular_info(A: Tensor) -> np.ndarray:  # noqa: N803
+    """LAPACK's info per matrix: 0, or the 1-based index of the first zero pivot (int32)."""
+    matrices = A._data.reshape(-1, *A.shape[-2:])
+    info = [first_singular(m)[1] for m in matrices]
+    return np.asarray(info, dtype=np.int32).reshape(A.shape[:-2])
 
 
-def solve(a: Tensor, b: Tensor) -> Tensor:
-    """x with a @ x = b (no gradient)."""
-    b_array = b._data if isinstance(b, Tensor) else np.asarray(b)
-    if isinstance(b, Tensor) and b.requires_grad and Mode.grad_enabled:
-        constant_of(b.reshape(1, -1), "solve")
-    return Tensor._wrap(np.linalg.solve(constant_of(a, "solve"), b_array))
+def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
+    """X with A X = B (or X A = B when not left). B is a vector (or a batch of them) when it is
+    1-D or has A's shape without the last dimension, as in PyTorch. Batch dimensions broadcast.
+    dB = A^-T g, dA = -dB X^T (linalg_ops.LinalgSolve)."""
+    check_square(A, "linalg.solve")
+    if not isinstance(B, Tensor):
+        B = Tensor._wrap(np.asarray(B, dtype=A._data.dtype))
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    if vector:
+        B = B.unsqueeze(-1)
+    if B.shape[-2 if left else -1] != A.shape[-1]:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
+                           f"{B.shape[-2]}x{B.shape[-1]})")
+    X = LinalgSolve.apply(A, B) if left else LinalgSolve.apply(A.mT, B.mT).mT  # noqa: N806
+    return X.squeeze(-1) if vector else X
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False):  # noqa: N803
+    """(result, info), info as inv_ex's (the result is NaN where A is singular)."""
+    check_square(A, "linalg.solve_ex")
+    info = singular_info(A)
+    if not info.any() or check_errors:
+        return return_types.linalg_solve_ex(solve(A, B, left=left), Tensor._wrap(info))
+    with_nan = solve(A.detach() + np.eye(A.shape[-1], dtype=A._data.dtype), B, left=left)  # (just its shape)
+    return return_types.linalg_solve_ex(Tensor._wrap(np.full(with_nan.shape, np.nan, dtype=with_nan._data.dtype)),
+                                        Tensor._wrap(info))
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):  # noqa: N803
+    """(L, info): info is 0 for a positive-definite matrix, else the order of its first leading
+    minor that is not (LAPACK's). L is then not defined: zeros here (PyTorch leaves LAPACK's
+    partial factor). With check_errors such a matrix raises LinAlgError."""
+    check_square(A, "linalg.cholesky_ex")
+    matrices = A._data.reshape(-1, *A.shape[-2:])
+    info = np.asarray([cholesky_failure(m)[1] for m in matrices], dtype=np.int32).reshape(A.shape[:-2])
+    if not info.any() or check_errors:
+        return return_types.linalg_cholesky_ex(cholesky(A, upper), Tensor._wrap(info))
+    good = Tensor._wrap((info == 0)[..., None, None])
+    safe = A.where(good, Tensor._wrap(np.eye(A.shape[-1], dtype=A._data.dtype)))
+    return return_types.linalg_cholesky_ex(cholesky(safe, upper) * good, Tensor._wrap(info))
+
+
+def matrix_rank(A: Tensor, tol=None, hermitian: bool = False, *, atol=None, rtol=None) -> Tensor:  # noqa: N803
+    """How many singular values (eigenvalue magnitudes when hermitian) are above
+    max(atol, rtol * the largest): int64, no gradient. tol, the older positional form, is atol."""
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+    data = A._data
+    values = np.abs(np.linalg.eigvalsh(data)) if hermitian else np.linalg.svd(data, compute_uv=False)
+    rtol = linalg_methods.default_rtol(A, atol, rtol)
+    limit = np.maximum(0.0 if atol is None else atol, rtol * values.max(-1, keepdims=True, initial=0.0))
+    return Tensor._wrap((values > limit).sum(-1).astype(np.int64))
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """sum(x * y) along dim, batch dimensions broadcast (real: no conjugate to take)."""
+    return (x * y).sum(dim)
+
+
+def cond(A: Tensor, p=None) -> Tensor:  # noqa: N803
+    """The condition number ||A||_p ||A^-1||_p. p None, 2 or -2: a ratio of singular values (no
+    gradient); 'fro', 'nuc' (also no gradient), 1, -1, inf, -inf: from matrix_norm and inv."""
+    if p in (None, 2, -2):
+        singular = svdvals(A)
+        ratio = singular[..., 0] / singular[..., -1]
+        return ratio if p != -2 else 1 / ratio
+    check_square(A, "linalg.cond")
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: N803
+    """The diagonal of the last two dimensions (torch.diagonal with other defaults)."""
+    return A.diagonal(offset, dim1, dim2)
+
+
+def vander(x: Tensor, N: int | None = None) -> Tensor:  # noqa: N803
+    """The Vandermonde matrix [1, x, x^2, ..., x^(N-1)] along a new last dimension (increasing
+    powers, as PyTorch; NumPy's vander decreases). The powers are a cumulative product of x."""
+    if x.ndim < 1:
+        raise RuntimeError("linalg.vander: x must have at least one dimension.")
+    N = x.shape[-1] if N is None else N  # noqa: N806
+    if N < 1:
+        raise RuntimeError("N must be greater than 1.")
+    if x._data.dtype.kind == "b":
+        x = x.long()
+    ones = creation.ones_like(x).unsqueeze(-1)
+    if N == 1:
+        return ones
+    powers = x.unsqueeze(-1).expand(*x.shape, N - 1).cumprod(-1)
+    return creation.cat([ones, powers], -1)
+
+
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:  # noqa: N803
+    """The inverse for tensordot: A reshaped to a square (prod of A.shape[:ind]) matrix, inverted,
+    and reshaped to A.shape[ind:] + A.shape[:ind]."""
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    rows, cols = math.prod(A.shape[:ind]), math.prod(A.shape[ind:])
+    if rows != cols:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {cols} != {rows}")
+    return inv(A.reshape(rows, cols)).reshape(*A.shape[ind:], *A.shape[:ind])
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:  # noqa: N803
+    """X with tensordot(A, X, X.ndim) = B; the dims listed are moved to A's end first."""
+    if dims is not None:
+        dims = [axis_of(A.ndim, d, "linalg.tensorsolve") for d in dims]
+        A = A.permute(*[d for d in range(A.ndim) if d not in dims], *dims)  # noqa: N806
+    result_shape = A.shape[B.ndim:]
+    rows, cols = math.prod(B.shape), math.prod(result_shape)
+    if rows != cols:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(result_shape) == prod(other.shape), "
+                           f"but got {cols} != {rows}")
+    return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(result_shape)
 
 
 def eigh(x: Tensor, UPLO: str = "L"):  # noqa: N803 -- PyTorch's argument name

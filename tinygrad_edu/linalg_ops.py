@@ -1,0 +1,341 @@
+"""The primitives of linear algebra: inverse, determinant, log|det|, solve, triangular solve,
+Cholesky, QR and the pseudo-inverse, each computed by numpy.linalg beside its derivative.
+
+Why primitives: a factorisation is a loop of pivots and reflections that NumPy (LAPACK) runs in
+one call; written with Tensor ops it would be hundreds of nodes and less accurate. Each backward
+is the matrix formula of its derivative, written with Tensor ops (matmul, the solves and inverses
+here), so it can be differentiated again; the formulas are PyTorch's (FunctionsManual.cpp).
+Every op works on the last two axes and is batched over the ones before (batch dims broadcast
+in solve, as in PyTorch). Composites built on these (pinv's users, matrix_power, matrix_exp,
+lstsq, ...) are in linalg_methods.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .autograd import Function
+from .ops import Primitive
+
+__all__ = ["LinAlgError", "Inverse", "Det", "LogAbsDet", "LinalgSolve", "SolveTriangular", "Cholesky",
+           "CholeskyFunction", "Pinv", "QR", "check_square", "cholesky_failure"]
+
+
+class LinAlgError(RuntimeError):
+    """A matrix for which the computation is not defined (singular, not positive-definite):
+    PyTorch's torch.linalg.LinAlgError, a RuntimeError."""
+
+
+def check_square(x, op: str, what: str = "A") -> None:
+    """PyTorch's checks of a square (batch of) matrix argument."""
+    if x.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor {what} must have at least 2 dimensions.")
+    if x.shape[-1] != x.shape[-2]:
+        raise RuntimeError(f"{op}: {what} must be batches of square matrices, but they are "
+                           f"{x.shape[-2]} by {x.shape[-1]} matrices")
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {x.dtype}")
+
+
+def batch_prefix(batch: int | None) -> str:
+    return "" if batch is None else f"(Batch element {batch}): "
+
+
+def first_singular(a: np.ndarray) -> tuple[int | None, int]:
+    """(batch element, 1-based diagonal index) of the first zero pivot of the LU factorisation
+    of the first singular matrix in `a`, as PyTorch names it; (None, 0) if none is singular."""
+    matrices = a.reshape(-1, *a.shape[-2:])
+    for index, matrix in enumerate(matrices):
+        u = matrix.astype(np.float64)
+        n = u.shape[-1]
+        for k in range(n):  # Gaussian elimination with partial pivoting, as LAPACK's getrf
+            pivot = k + int(np.argmax(np.abs(u[k:, k])))
+            u[[k, pivot]] = u[[pivot, k]]
+            if u[k, k] == 0:
+                return (index if a.ndim > 2 else None), k + 1
+            u[k + 1:] -= np.outer(u[k + 1:, k] / u[k, k], u[k])
+    return None, 0
+
+
+class Inverse(Primitive):
+    """Z = A^-1.   dL/dA = -Z^T g Z^T   (d(A^-1) = -A^-1 dA A^-1)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        try:
+            z = np.linalg.inv(a)
+        except np.linalg.LinAlgError:
+            batch, k = first_singular(a)
+            raise LinAlgError(f"linalg.inv: {batch_prefix(batch)}The diagonal element {k} is zero, the inversion "
+                              "could not be completed because the input matrix is singular.") from None
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return -(z.mT @ g @ z.mT)
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgInvExBackward0"
+
+
+def cofactors(a):
+    """The cofactor matrix C[i, j] = (-1)^(i+j) det(A without row i and column j), from one batch of
+    the n^2 minors (gathered by indexing) and one Det: differentiable, and defined for singular A."""
+    n = a.shape[-1]
+    if n == 1:
+        return a * 0.0 + 1.0
+    keep = np.array([[k for k in range(n) if k != i] for i in range(n)])  # keep[i]: the indices but i
+    rows = keep[:, None, :, None]      # (n, 1, n-1, 1): minor (i, j) takes rows keep[i] ...
+    cols = keep[None, :, None, :]      # (1, n, 1, n-1): ... and columns keep[j]
+    minors = a[(Ellipsis, rows, cols)]  # (..., n, n, n-1, n-1)
+    signs = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
+    return Det.apply(minors) * signs
+
+
+class Det(Primitive):
+    """z = det(A).   dz/dA = adj(A)^T = z A^-T   (Jacobi's formula). From the inverse when every
+    matrix is invertible; else from the cofactors (cofactors()), which a singular A also has
+    (PyTorch's gradient there is the same adjugate, computed from an SVD)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        z = np.asarray(np.linalg.det(a))
+        ctx.save_for_backward(a, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        if np.all(np.isfinite(np.linalg.cond(a._data))) and np.all(z._data != 0):
+            return (g * z)[..., None, None] * Inverse.apply(a).mT
+        return g[..., None, None] * cofactors(a)
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgDetBackward0"
+
+
+class LogAbsDet(Primitive):
+    """z = log|det(A)| (slogdet's second output; the sign has no gradient).   dz/dA = A^-T."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.asarray(np.linalg.slogdet(a)[1])
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g[..., None, None] * Inverse.apply(a).mT
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgSlogdetBackward0"
+
+
+class LinalgSolve(Primitive):
+    """X = A^-1 B (B a batch of matrices; batch dims broadcast).
+    dL/dB = A^-T g,   dL/dA = -(dL/dB) X^T."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        try:
+            x = np.linalg.solve(a, b)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        gb = LinalgSolve.apply(a.mT, g)
+        return (-(gb @ x.mT) if ctx.needs_input_grad[0] else None), gb
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgSolveExBackward0"
+
+
+def triangle(a, upper: bool, unitriangular: bool):
+    """The triangle of `a` a triangular solve reads (NumPy arrays and Tensors alike): the upper or
+    lower one, without the diagonal when it is taken as ones."""
+    offset = (1 if upper else -1) if unitriangular else 0
+    if isinstance(a, np.ndarray):
+        return np.triu(a, offset) if upper else np.tril(a, offset)
+    return a.triu(offset) if upper else a.tril(offset)
+
+
+class SolveTriangular(Primitive):
+    """X = A^-1 B with A triangular: only its upper (or lower) triangle is read, and with
+    unitriangular its diagonal is taken as ones.
+    dL/dB = A^-T g (a triangular solve with the other triangle),
+    dL/dA = -(dL/dB) X^T, kept on the triangle that was read."""
+
+    @staticmethod
+    def forward(ctx, a, b, upper=True, unitriangular=False):
+        ctx.upper, ctx.unitriangular = upper, unitriangular
+        matrix = triangle(a, upper, unitriangular)
+        if unitriangular:
+            matrix = matrix + np.eye(a.shape[-1], dtype=a.dtype)
+        x = np.linalg.solve(matrix, b)  # (LAPACK's trtrs would skip the elimination; NumPy has no batched one)
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        gb = SolveTriangular.apply(a.mT, g, upper=not ctx.upper, unitriangular=ctx.unitriangular)
+        ga = triangle(-(gb @ x.mT), ctx.upper, ctx.unitriangular) if ctx.needs_input_grad[0] else None
+        return ga, gb
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgSolveTriangularBackward0"
+
+
+def cholesky_failure(a: np.ndarray) -> tuple[int | None, int]:
+    """(batch element, order) of the first leading minor that is not positive-definite, in the first
+    matrix that has one; (None, 0) when all are positive-definite."""
+    matrices = a.reshape(-1, *a.shape[-2:])
+    for index, matrix in enumerate(matrices):
+        for order in range(1, matrix.shape[-1] + 1):
+            try:
+                np.linalg.cholesky(matrix[:order, :order])
+            except np.linalg.LinAlgError:
+                return (index if a.ndim > 2 else None), order
+    return None, 0
+
+
+class Cholesky(Primitive):
+    """L lower-triangular with A = L L^T (A symmetric positive-definite; its lower triangle is read).
+    With phi = tril(L^T g) with its diagonal halved,
+    dL/dA = sym(L^-T phi L^-1),  sym(X) = (X + X^T) / 2   (PyTorch's cholesky_backward)."""
+
+    @staticmethod
+    def forward(ctx, a, op="linalg.cholesky"):
+        try:
+            lower = np.linalg.cholesky(a)
+        except np.linalg.LinAlgError:
+            batch, order = cholesky_failure(a)
+            raise LinAlgError(f"{op}: {batch_prefix(batch)}The factorization could not be completed because the "
+                              f"input is not positive-definite (the leading minor of order {order} is not "
+                              "positive-definite).") from None
+        ctx.save_for_backward(lower)
+        return lower
+
+    @staticmethod
+    def backward(ctx, g):
+        (lower,) = ctx.saved_tensors
+        phi = (lower.mT @ g).tril()
+        phi = phi - 0.5 * phi * np.eye(lower.shape[-1])
+        left = SolveTriangular.apply(lower.mT, phi, upper=True)          # L^-T phi
+        x = SolveTriangular.apply(lower.mT, left.mT, upper=True).mT      # L^-T phi L^-1
+        return 0.5 * (x + x.mT)
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgCholeskyExBackward0"
+
+
+class CholeskyFunction(Cholesky):
+    """torch.cholesky (the older name): the same op, its node PyTorch's CholeskyBackward0."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "CholeskyBackward0"
+
+
+class Pinv(Primitive):
+    """Z = A^+, the Moore-Penrose pseudo-inverse: V diag(1/s) U^T over the singular values s above
+    max(atol, rtol * max(s)) (with hermitian=True, from the eigenvalues instead).
+    Its derivative (PyTorch's pinv_backward, for m <= n; the m > n one is its transpose):
+    K = g^T Z,  dL/dA = -(Z K)^T + K Z^T - A Z K Z^T + Z^T Z (g^T - K A)."""
+
+    @staticmethod
+    def forward(ctx, a, atol=0.0, rtol=0.0, hermitian=False):
+        if hermitian:
+            values, vectors = np.linalg.eigh(a)
+            limit = np.maximum(atol, rtol * np.abs(values).max(-1, keepdims=True, initial=0.0))
+            inverted = np.where(np.abs(values) > limit, 1 / np.where(values == 0, 1, values), 0)
+            z = (vectors * inverted[..., None, :]) @ np.swapaxes(vectors, -1, -2)
+        else:
+            u, s, vh = np.linalg.svd(a, full_matrices=False)
+            limit = np.maximum(atol, rtol * s.max(-1, keepdims=True, initial=0.0))
+            inverted = np.where(s > limit, 1 / np.where(s == 0, 1, s), 0)
+            z = np.swapaxes(vh, -1, -2) @ (inverted[..., None] * np.swapaxes(u, -1, -2))
+        z = z.astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        a, z = ctx.saved_tensors
+        if a.shape[-2] <= a.shape[-1]:
+            k = g.mT @ z
+            k_zt = k @ z.mT
+            return -(z @ k).mT + k_zt - (a @ z) @ k_zt + (z.mT @ z) @ (g.mT - k @ a)
+        k = z @ g.mT
+        zt_k = z.mT @ k
+        return -(k @ z).mT + (g.mT - a @ k) @ z @ z.mT + zt_k - zt_k @ z @ a
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgPinvBackward0"
+
+
+def qr_backward_tall(q, r, gq, gr):
+    """dL/dA of A = Q R for m >= n (reduced): with M = R gR^T - gQ^T Q,
+    dL/dA = (gQ + Q copyltu(M)) R^-T, copyltu(M) the symmetric matrix with M's lower triangle."""
+    m = r @ gr.mT - gq.mT @ q
+    lower = m.tril(-1)
+    copyltu = lower + lower.mT + m * np.eye(m.shape[-1])
+    return SolveTriangular.apply(r, (gq + q @ copyltu).mT, upper=True).mT
+
+
+class QR(Function):
+    """(Q, R) with A = Q R, Q orthonormal columns, R upper-triangular (LAPACK's signs, as PyTorch).
+    mode 'reduced': Q m x k, R k x n (k = min(m, n)); 'complete': Q m x m; 'r': R only (Q empty).
+    Backward (m >= n): qr_backward_tall. For m < n, A = [X | Y] with X square: X = Q U gives dX from
+    qr_backward_tall with gQ + Y gV^T for gQ, and dY = Q gV (V = Q^T Y, R = [U | V]).
+    Not differentiable, as in PyTorch, when mode='complete' with m > n and when mode='r'.
+
+    A Function whose forward gets Tensors (not a Primitive) because it returns two outputs."""
+
+    @staticmethod
+    def forward(ctx, a, mode="reduced"):
+        q, r = np.linalg.qr(a._data, mode="complete" if mode == "complete" else "reduced")
+        ctx.mode = mode
+        q, r = a._wrap(q), a._wrap(r)
+        ctx.save_for_backward(a, q, r)
+        if mode == "r":
+            return a._wrap(np.zeros((0,), dtype=a.dtype)), r
+        return q, r
+
+    @staticmethod
+    def backward(ctx, gq, gr):
+        a, q, r = ctx.saved_tensors
+        rows, cols = a.shape[-2], a.shape[-1]
+        if ctx.mode == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+                               "Please use linalg.qr(A, mode='reduced') if you are going to differentiate "
+                               "through linalg.qr.")
+        if ctx.mode == "complete" and rows > cols:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        if rows >= cols:
+            return qr_backward_tall(q, r, gq, gr)
+        y, gu, gv = a[..., rows:], gr[..., :rows], gr[..., rows:]
+        gx = qr_backward_tall(q, r[..., :rows], gq + y @ gv.mT, gu)
+        return concat_last(gx, q @ gv)
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgQrBackward0"
+
+
+def concat_last(x, y):
+    """[x | y] along the last axis, as a sum of two pads (creation.cat sits above this module)."""
+    return x.pad((0, y.shape[-1])) + y.pad((x.shape[-1], 0))
