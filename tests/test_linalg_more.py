@@ -209,3 +209,359 @@ def test_the_table_is_pytorchs(label):
     if grad is not None:
         np.testing.assert_allclose(grad, EXPECTED[label][1], rtol=1e-8, atol=1e-9)
         assert name == EXPECTED[label][2]
+
+
+# ---------------------------------------------------------------- errors, written out and checked against torch
+
+def singular(lib):
+    return lib.tensor([[1.0, 2.0], [2.0, 4.0]], dtype=lib.float64)
+
+
+def not_positive_definite(lib):
+    return lib.tensor([[1.0, 2.0], [2.0, 1.0]], dtype=lib.float64)
+
+
+ERRORS = {  # label: (call(lib), PyTorch's message)
+    "inv singular": (lambda lib: lib.linalg.inv(singular(lib)),
+                     "linalg.inv: The diagonal element 2 is zero, the inversion could not be completed because the "
+                     "input matrix is singular."),
+    "inv batch": (lambda lib: lib.linalg.inv(lib.stack([lib.eye(2, dtype=lib.float64), singular(lib)])),
+                  "linalg.inv: (Batch element 1): The diagonal element 2 is zero, the inversion could not be "
+                  "completed because the input matrix is singular."),
+    "inv not square": (lambda lib: lib.linalg.inv(lib.ones(1, 3)),
+                       "linalg.inv: A must be batches of square matrices, but they are 1 by 3 matrices"),
+    "det 1-D": (lambda lib: lib.linalg.det(lib.ones(2)),
+                "linalg.det: The input tensor A must have at least 2 dimensions."),
+    "det int": (lambda lib: lib.linalg.det(lib.tensor([[1, 2], [3, 4]])),
+                "linalg.det: Expected a floating point or complex tensor as input. Got Long"),
+    "solve singular": (lambda lib: lib.linalg.solve(singular(lib), lib.ones(2, dtype=lib.float64)),
+                       "torch.linalg.solve: The solver failed because the input matrix is singular."),
+    "solve shapes": (lambda lib: lib.linalg.solve(lib.eye(2), lib.ones(1, 3)),
+                     "linalg.solve: Incompatible shapes of A and B for the equation AX = B (2x2 and 1x3)"),
+    "cholesky": (lambda lib: lib.linalg.cholesky(not_positive_definite(lib)),
+                 "linalg.cholesky: The factorization could not be completed because the input is not "
+                 "positive-definite (the leading minor of order 2 is not positive-definite)."),
+    "cholesky batch": (lambda lib: lib.linalg.cholesky(lib.stack([lib.eye(2, dtype=lib.float64),
+                                                                  not_positive_definite(lib)])),
+                       "linalg.cholesky: (Batch element 1): The factorization could not be completed because the "
+                       "input is not positive-definite (the leading minor of order 2 is not positive-definite)."),
+    "cholesky_ex check_errors": (lambda lib: lib.linalg.cholesky_ex(not_positive_definite(lib), check_errors=True),
+                                 "linalg.cholesky_ex: The factorization could not be completed because the input "
+                                 "is not positive-definite (the leading minor of order 2 is not positive-definite)."),
+    "qr mode": (lambda lib: lib.linalg.qr(lib.ones(1, 1), mode="full"),
+                "qr received unrecognized mode 'full' but expected one of 'reduced' (default), 'r', or 'complete'"),
+    "qr complete tall": (lambda lib: lib.linalg.qr(lib.ones(2, 1, requires_grad=True), mode="complete")
+                         .Q.sum().backward(),
+                         "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."),
+    "qr mode r": (lambda lib: lib.linalg.qr(lib.eye(2).requires_grad_(), mode="r").R.sum().backward(),
+                  "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+                  "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr."),
+    "matrix_power": (lambda lib: lib.linalg.matrix_power(lib.ones(1, 2), 2),
+                     "linalg.matrix_power: A must be batches of square matrices, but they are 1 by 2 matrices"),
+    "multi_dot": (lambda lib: lib.linalg.multi_dot([lib.ones(1, 1)]),
+                  "multi_dot(): expected at least 2 tensors but got 1"),
+    "inner": (lambda lib: lib.inner(lib.ones(1, 2), lib.ones(3)),
+              "inner() the last dimension must match on both input tensors but got shapes [1, 2] and [3]"),
+    "vdot": (lambda lib: lib.vdot(lib.ones(1, 1), lib.ones(1)), "1D tensors expected, but got 2D and 1D tensors"),
+    "lstsq driver": (lambda lib: lib.linalg.lstsq(lib.ones(1, 1), lib.ones(1, 1), driver="gesv"),
+                     "torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"),
+    "tensorinv": (lambda lib: lib.linalg.tensorinv(lib.ones(1, 3), ind=1),
+                  "Expected self to satisfy the requirement prod(self.shape[ind:]) == prod(self.shape[:ind]), but "
+                  "got 3 != 1"),
+    "chain_matmul": (lambda lib: lib.chain_matmul(), "chain_matmul(): Expected one or more matrices"),
+}
+
+
+def message_of(lib, label):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(RuntimeError) as info:
+            ERRORS[label][0](lib)
+    return str(info.value).split("\n")[0]
+
+
+@pytest.mark.parametrize("label", ERRORS)
+def test_errors_are_pytorchs(label):
+    assert message_of(tg, label) == ERRORS[label][1]
+
+
+@pytest.mark.parametrize("label", ERRORS)
+def test_the_error_table_is_pytorchs(label):
+    torch = pytest.importorskip("torch")
+    assert message_of(torch, label) == ERRORS[label][1]
+
+
+def test_linalg_errors_are_linalg_errors():
+    """Singular and not positive-definite raise linalg.LinAlgError, a RuntimeError, as torch's."""
+    with pytest.raises(tg.linalg.LinAlgError):
+        tg.linalg.inv(singular(tg))
+    with pytest.raises(tg.linalg.LinAlgError):
+        tg.linalg.cholesky(not_positive_definite(tg))
+    assert issubclass(tg.linalg.LinAlgError, RuntimeError)
+
+
+# ---------------------------------------------------------------- identities and NumPy's values (torch-free)
+
+RNG = np.random.default_rng(7)
+
+
+def random(*shape):
+    return tg.tensor(RNG.standard_normal(shape))
+
+
+def spd(*batch, n=3):
+    x = RNG.standard_normal((*batch, n, n))
+    return tg.tensor(x @ np.swapaxes(x, -1, -2) + n * np.eye(n))
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 3), (3, 5), (2, 4, 2)])
+@pytest.mark.parametrize("mode", ["reduced", "complete", "r"])
+def test_qr_identities(shape, mode):
+    a = random(*shape)
+    q, r = tg.linalg.qr(a, mode=mode)
+    k = min(shape[-2:]) if mode != "complete" else shape[-2]
+    np.testing.assert_array_equal(r.numpy(), np.triu(r.numpy()))
+    if mode == "r":
+        assert q.shape == (0,) and r.shape == (*shape[:-2], min(shape[-2:]), shape[-1])
+        np.testing.assert_allclose(np.abs(r.numpy()), np.abs(np.linalg.qr(a.numpy(), mode="r")), atol=1e-12)
+        return
+    assert q.shape == (*shape[:-1], k) and r.shape == (*shape[:-2], k, shape[-1])
+    np.testing.assert_allclose((q @ r).numpy(), a.numpy(), atol=1e-12)
+    np.testing.assert_allclose((q.mT @ q).numpy(), np.broadcast_to(np.eye(k), q.mT.shape[:-1] + (k,)), atol=1e-12)
+
+
+def test_qr_named_tuples_and_torch_qr_some():
+    a = random(4, 2)
+    result = tg.linalg.qr(a)
+    assert type(result).__name__ == "linalg_qr" and result.Q is result[0] and result.R is result[1]
+    old = a.qr(some=False)
+    assert type(old).__name__ == "qr" and old.Q.shape == (4, 4) and tg.qr(a).Q.shape == (4, 2)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_identities(upper):
+    a = spd(2)
+    factor = tg.linalg.cholesky(a, upper=upper)
+    lower = factor.mT if upper else factor
+    np.testing.assert_array_equal(lower.numpy(), np.tril(lower.numpy()))
+    np.testing.assert_allclose((lower @ lower.mT).numpy(), a.numpy(), atol=1e-12)
+    assert (np.diagonal(lower.numpy(), axis1=-2, axis2=-1) > 0).all()
+    np.testing.assert_allclose(a.cholesky(upper=upper).numpy(), factor.numpy())
+
+
+def test_cholesky_reads_the_lower_triangle_and_its_gradient_is_symmetric():
+    """Only A's lower triangle is read (as LAPACK and PyTorch); the gradient is PyTorch's symmetric one."""
+    a = spd()
+    junk = a.numpy() + np.triu(np.full((3, 3), 5.0), 1)
+    np.testing.assert_allclose(tg.linalg.cholesky(tg.tensor(junk)).numpy(), tg.linalg.cholesky(a).numpy())
+    x = a.clone().requires_grad_()
+    (tg.linalg.cholesky(x) * random(3, 3)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), x.grad.numpy().T, atol=1e-12)
+
+
+def test_cholesky_solve_and_inverse():
+    a, b = spd(), random(3, 2)
+    lower = tg.linalg.cholesky(a)
+    np.testing.assert_allclose(tg.cholesky_solve(b, lower).numpy(), np.linalg.solve(a.numpy(), b.numpy()), atol=1e-12)
+    np.testing.assert_allclose(tg.cholesky_solve(b, lower.mT, upper=True).numpy(),
+                               np.linalg.solve(a.numpy(), b.numpy()), atol=1e-12)
+    np.testing.assert_allclose(lower.cholesky_inverse().numpy(), np.linalg.inv(a.numpy()), atol=1e-12)
+    np.testing.assert_allclose(tg.cholesky_inverse(lower.mT, upper=True).numpy(), np.linalg.inv(a.numpy()),
+                               atol=1e-12)
+
+
+def test_cholesky_ex_and_inv_ex_and_solve_ex_report_info():
+    batch = tg.stack([tg.eye(2, dtype=tg.float64) * 4, not_positive_definite(tg)])
+    factor, info = tg.linalg.cholesky_ex(batch)
+    assert info.tolist() == [0, 2] and info.dtype == tg.int32
+    np.testing.assert_allclose(factor[0].numpy(), 2 * np.eye(2))
+    inverse, info = tg.linalg.inv_ex(tg.stack([singular(tg), tg.eye(2, dtype=tg.float64)]))
+    assert info.tolist() == [2, 0] and type(tg.linalg.inv_ex(tg.eye(2))).__name__ == "linalg_inv_ex"
+    result, info = tg.linalg.solve_ex(singular(tg), tg.ones(2, dtype=tg.float64))
+    assert info.item() == 2 and result.shape == (2,)
+    result, info = tg.linalg.solve_ex(tg.eye(2) * 2, tg.ones(2))
+    assert info.item() == 0 and result.tolist() == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (4, 4), (2, 3, 2)])
+def test_pinv_meets_penroses_conditions(shape):
+    a = random(*shape)
+    if shape == (4, 4):  # rank 2: the cut-off must drop the two zero singular values
+        a = a[:, :2] @ a[:2, :]
+    p = tg.linalg.pinv(a)
+    a_, p_ = a.numpy(), p.numpy()
+    np.testing.assert_allclose(a_ @ p_ @ a_, a_, atol=1e-10)
+    np.testing.assert_allclose(p_ @ a_ @ p_, p_, atol=1e-10)
+    np.testing.assert_allclose(np.swapaxes(a_ @ p_, -1, -2), a_ @ p_, atol=1e-10)
+    np.testing.assert_allclose(np.swapaxes(p_ @ a_, -1, -2), p_ @ a_, atol=1e-10)
+    np.testing.assert_allclose(p_, np.linalg.pinv(a_), atol=1e-10)
+    np.testing.assert_allclose(a.pinverse().numpy(), p_, atol=1e-10)
+
+
+def test_pinv_tolerances():
+    """atol, rtol, the positional rcond, hermitian, and pinverse's rcond; NumPy's pinv for the values."""
+    a = tg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # singular values 9.508, 0.7729
+    rank_one = np.linalg.pinv(a.numpy(), rcond=0.2)
+    for p in (tg.linalg.pinv(a, atol=1.5), tg.linalg.pinv(a, rtol=0.2), tg.linalg.pinv(a, 0.2), a.pinverse(0.2)):
+        np.testing.assert_allclose(p.numpy(), rank_one, rtol=1e-5)
+    np.testing.assert_allclose(tg.linalg.pinv(a).numpy(), np.linalg.pinv(a.numpy()), rtol=1e-5)
+    s = spd()
+    np.testing.assert_allclose(tg.linalg.pinv(s, hermitian=True).numpy(), np.linalg.inv(s.numpy()), atol=1e-12)
+    assert tg.linalg.pinv(a).dtype == tg.float32
+
+
+def test_lstsq_fields_are_gelsys():
+    """The minimum-norm solution (NumPy's lstsq), the rank, and for the default driver gelsy no residuals
+    and no singular values (empty tensors), as PyTorch's CPU lstsq; gelsd gives both."""
+    a, b = random(5, 3), random(5, 2)
+    solution, residuals, rank, singular_values = tg.linalg.lstsq(a, b)
+    want, want_residuals, _, want_singular = np.linalg.lstsq(a.numpy(), b.numpy(), rcond=None)
+    np.testing.assert_allclose(solution.numpy(), want, atol=1e-12)
+    assert residuals.shape == (0,) and singular_values.shape == (0,) and rank.item() == 3 and rank.dtype == tg.int64
+    full = tg.linalg.lstsq(a, b, driver="gelsd")
+    np.testing.assert_allclose(full.residuals.numpy(), want_residuals, atol=1e-12)
+    np.testing.assert_allclose(full.singular_values.numpy(), want_singular, atol=1e-12)
+    wide = tg.linalg.lstsq(a.mT, b[:3])  # underdetermined: the minimum-norm solution
+    np.testing.assert_allclose(wide.solution.numpy(), np.linalg.pinv(a.numpy().T) @ b.numpy()[:3], atol=1e-12)
+    vector = tg.linalg.lstsq(a, b[:, 0])
+    assert vector.solution.shape == (3,) and type(vector).__name__ == "linalg_lstsq"
+
+
+def test_matrix_rank():
+    a = tg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert tg.linalg.matrix_rank(a).item() == 2 and tg.linalg.matrix_rank(a).dtype == tg.int64
+    assert tg.linalg.matrix_rank(a, atol=1.0).item() == 1 and tg.linalg.matrix_rank(a, 1.0).item() == 1
+    assert tg.linalg.matrix_rank(a, rtol=0.2).item() == 1 and tg.linalg.matrix_rank(tg.ones(3, 3)).item() == 1
+    assert tg.linalg.matrix_rank(tg.ones(2, 3, 3), hermitian=True).tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("n", [-3, -1, 0, 1, 2, 5, 8])
+def test_matrix_power_is_numpys(n):
+    a = random(2, 3, 3) + tg.eye(3, dtype=tg.float64) * 3
+    np.testing.assert_allclose(tg.linalg.matrix_power(a, n).numpy(), np.linalg.matrix_power(a.numpy(), n),
+                               rtol=1e-10)
+
+
+def test_matrix_power_of_integers_and_its_type_check():
+    assert tg.matrix_power(tg.eye(2, dtype=tg.long) * 2, 3).tolist() == [[8, 0], [0, 8]]
+    with pytest.raises(TypeError, match="argument 'n' must be int"):
+        tg.eye(2).matrix_power(2.0)
+
+
+@pytest.mark.parametrize("scale", [0.0, 0.1, 1.0, 10.0])
+def test_matrix_exp_is_the_series(scale):
+    """e^A against the eigendecomposition (NumPy), and e^(A+B) = e^A e^B for commuting A, B; large norms
+    take the squarings."""
+    a = random(2, 3, 3) * scale
+    values, vectors = np.linalg.eig(a.numpy())
+    want = np.real(vectors @ (np.exp(values)[..., None] * np.linalg.inv(vectors)))
+    np.testing.assert_allclose(a.matrix_exp().numpy(), want, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose((a + a).matrix_exp().numpy(), (a.matrix_exp() @ a.matrix_exp()).numpy(), rtol=1e-9,
+                               atol=1e-12)
+    rotation = tg.linalg.matrix_exp(tg.tensor([[0.0, -np.pi / 2], [np.pi / 2, 0.0]], dtype=tg.float64))
+    np.testing.assert_allclose(rotation.numpy(), [[0.0, -1.0], [1.0, 0.0]], atol=1e-15)
+
+
+def test_determinants_and_inverses_batched():
+    a = random(2, 3, 3, 3)
+    np.testing.assert_allclose(tg.linalg.det(a).numpy(), np.linalg.det(a.numpy()), rtol=1e-10)
+    sign, logabsdet = tg.linalg.slogdet(a)
+    want_sign, want_log = np.linalg.slogdet(a.numpy())
+    np.testing.assert_array_equal(sign.numpy(), want_sign)
+    np.testing.assert_allclose(logabsdet.numpy(), want_log, rtol=1e-10)
+    assert type(tg.linalg.slogdet(a)).__name__ == "linalg_slogdet" and type(a.slogdet()).__name__ == "slogdet"
+    np.testing.assert_allclose(tg.inverse(a).numpy(), np.linalg.inv(a.numpy()), rtol=1e-8, atol=1e-10)
+    logdet = tg.logdet(a).numpy()
+    np.testing.assert_allclose(logdet[want_sign > 0], want_log[want_sign > 0])
+    assert np.isnan(logdet[want_sign < 0]).all()
+
+
+def test_det_gradient_at_a_singular_matrix_is_the_adjugate():
+    """Jacobi's d det/dA = adj(A)^T holds at a singular A too: here from the cofactors. PyTorch gives the same
+    for this rank-2 3x3 matrix ('det singular' in the table) but zeros for [[1, 2], [2, 4]] (its SVD
+    formula), whose adjugate is [[4, -2], [-2, 1]]."""
+    a = tg.tensor([[1.0, 2.0], [2.0, 4.0]], dtype=tg.float64, requires_grad=True)
+    a.det().backward()
+    assert a.grad.tolist() == [[4.0, -2.0], [-2.0, 1.0]]
+    assert tg.gradgradcheck(lambda x: x.det(), [tg.tensor([[1.0, 2.0], [2.0, 4.0]], dtype=tg.float64,
+                                                          requires_grad=True)])
+
+
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("unitriangular", [True, False])
+def test_solve_triangular_reads_one_triangle(left, upper, unitriangular):
+    a, b = random(2, 3, 3), random(2, 3, 3)
+    triangle = np.triu(a.numpy()) if upper else np.tril(a.numpy())
+    if unitriangular:
+        triangle = triangle - np.diagonal(triangle, axis1=-2, axis2=-1)[..., None] * np.eye(3) + np.eye(3)
+    x = tg.linalg.solve_triangular(a, b, upper=upper, left=left, unitriangular=unitriangular).numpy()
+    np.testing.assert_allclose(triangle @ x if left else x @ triangle, b.numpy(), atol=1e-10)
+
+
+def test_solve_broadcasts_and_takes_vectors_as_pytorch():
+    a, b = random(2, 3, 3), random(3)
+    np.testing.assert_allclose(tg.linalg.solve(a, b).numpy(), np.linalg.solve(a.numpy(), b.numpy()), atol=1e-12)
+    batch_of_vectors = random(2, 3)  # A's shape without its last dimension: vectors too
+    x = tg.linalg.solve(a, batch_of_vectors)
+    assert x.shape == (2, 3)
+    np.testing.assert_allclose((a @ x.unsqueeze(-1)).squeeze(-1).numpy(), batch_of_vectors.numpy(), atol=1e-12)
+    right = tg.linalg.solve(a, random(4, 3), left=False)
+    assert right.shape == (2, 4, 3)
+
+
+def test_products():
+    a, v = random(2, 3), random(3)
+    np.testing.assert_allclose(tg.mv(a, v).numpy(), a.numpy() @ v.numpy())
+    np.testing.assert_allclose(tg.inner(a, random(4, 3)).shape, (2, 4))
+    assert tg.inner(tg.tensor(2.0), tg.ones(2)).tolist() == [2.0, 2.0]
+    np.testing.assert_allclose(tg.vdot(v, v).item(), (v.numpy() ** 2).sum())
+    np.testing.assert_allclose(tg.ger(v, v).numpy(), np.outer(v.numpy(), v.numpy()))
+    nan = tg.full((3, 3), float("nan"), dtype=tg.float64)
+    assert not tg.addr(nan, v, v, beta=0).isnan().any()  # beta=0 ignores the input, nan and all
+    assert not tg.addbmm(nan, random(2, 3, 1), random(2, 1, 3), beta=0).isnan().any()
+    np.testing.assert_allclose(tg.addbmm(a[:, :2], random(4, 2, 5)[:, :, :3], random(4, 3, 2), alpha=0).numpy(),
+                               a.numpy()[:, :2])
+    chain = [random(2, 3), random(3, 4), random(4, 1)]
+    with pytest.warns(UserWarning, match="chain_matmul is deprecated"):
+        np.testing.assert_allclose(tg.chain_matmul(*chain).numpy(), np.linalg.multi_dot([c.numpy() for c in chain]))
+    np.testing.assert_allclose(tg.linalg.multi_dot(chain).numpy(), np.linalg.multi_dot([c.numpy() for c in chain]))
+    np.testing.assert_allclose(tg.linalg.vecdot(a, a).numpy(), (a.numpy() ** 2).sum(-1))
+
+
+def test_vander_diagonal_cond_tensorinv_tensorsolve():
+    assert tg.linalg.vander(tg.tensor([1, 2, 3])).tolist() == [[1, 1, 1], [1, 2, 4], [1, 3, 9]]
+    assert tg.linalg.vander(tg.tensor([1.0, 2.0]), N=3).tolist() == [[1.0, 1.0, 1.0], [1.0, 2.0, 4.0]]
+    a = random(2, 3, 3)
+    np.testing.assert_array_equal(tg.linalg.diagonal(a, offset=1).numpy(),
+                                  np.diagonal(a.numpy(), 1, axis1=-2, axis2=-1))
+    m = tg.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=tg.float64)
+    for p in (None, 2, -2, "fro", "nuc", 1, -1, float("inf"), float("-inf")):
+        np.testing.assert_allclose(tg.linalg.cond(m, p).item(), np.linalg.cond(m.numpy(), p), rtol=1e-12)
+    t = random(4, 6, 8, 3)  # a (4*6) x (8*3) matrix
+    inverse = tg.linalg.tensorinv(t, ind=2)
+    np.testing.assert_allclose(inverse.numpy(), np.linalg.tensorinv(t.numpy(), ind=2), rtol=1e-8, atol=1e-10)
+    b = random(4, 6)
+    np.testing.assert_allclose(tg.linalg.tensorsolve(t, b).numpy(), np.linalg.tensorsolve(t.numpy(), b.numpy()),
+                               rtol=1e-8, atol=1e-10)
+    moved = t.permute(0, 2, 1, 3)
+    np.testing.assert_allclose(tg.linalg.tensorsolve(moved, b, dims=(1,)).numpy(),
+                               np.linalg.tensorsolve(moved.numpy(), b.numpy(), axes=(1,)), rtol=1e-8, atol=1e-10)
+
+
+def test_svd_older_form():
+    a = random(4, 3)
+    u, s, v = tg.svd(a)
+    assert u.shape == (4, 3) and v.shape == (3, 3)
+    np.testing.assert_allclose(((u * s) @ v.mT).numpy(), a.numpy(), atol=1e-12)
+    assert a.svd(some=False).U.shape == (4, 4)
+    zeros = a.svd(compute_uv=False)
+    assert zeros.U.shape == (4, 4) and zeros.V.shape == (3, 3) and not zeros.U.numpy().any()
+    np.testing.assert_allclose(zeros.S.numpy(), s.numpy())
+
+
+def test_float32_stays_float32():
+    a = spd().float()
+    for result in (a.inverse(), a.det(), a.logdet(), tg.linalg.cholesky(a), tg.linalg.qr(a).Q, a.matrix_exp(),
+                   tg.linalg.pinv(a), tg.linalg.solve(a, a[0]), tg.linalg.lstsq(a, a).solution):
+        assert result.dtype == tg.float32

@@ -163,7 +163,8 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False): 
     matrices = A._data.reshape(-1, *A.shape[-2:])
     info = np.asarray([cholesky_failure(m)[1] for m in matrices], dtype=np.int32).reshape(A.shape[:-2])
     if not info.any() or check_errors:
-        return return_types.linalg_cholesky_ex(cholesky(A, upper), Tensor._wrap(info))
+        return return_types.linalg_cholesky_ex(linalg_methods.cholesky(A, upper, "linalg.cholesky_ex"),
+                                               Tensor._wrap(info))
     good = Tensor._wrap((info == 0)[..., None, None])
     safe = A.where(good, Tensor._wrap(np.eye(A.shape[-1], dtype=A._data.dtype)))
     return return_types.linalg_cholesky_ex(cholesky(safe, upper) * good, Tensor._wrap(info))
@@ -249,7 +250,7 @@ def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:  # noqa: N803
 def eigh(x: Tensor, UPLO: str = "L"):  # noqa: N803 -- PyTorch's argument name
     """(eigenvalues ascending, eigenvectors) of a symmetric matrix (no gradient)."""
     values, vectors = np.linalg.eigh(constant_of(x, "eigh"), UPLO=UPLO)
-    return Tensor._wrap(values), Tensor._wrap(vectors)
+    return return_types.linalg_eigh(Tensor._wrap(values), Tensor._wrap(vectors))
 
 
 def eigvalsh(x: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803

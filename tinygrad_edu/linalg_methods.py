@@ -59,7 +59,8 @@ def inverse(x):
 
 
 def cholesky(x, upper: bool = False, op: str = "linalg.cholesky"):
-    """L lower-triangular with A = L L^T (or U = L^T with A = U^T U when upper)."""
+    """L lower-triangular with A = L L^T (or U = L^T with A = U^T U when upper); `op`, the public name
+    errors give (torch.cholesky's node is CholeskyBackward0, linalg's LinalgCholeskyExBackward0)."""
     check_square(x, op)
     lower = (CholeskyFunction if op == "cholesky" else Cholesky).apply(x, op=op)
     return lower.mT if upper else lower
@@ -96,8 +97,9 @@ def pinv(x, rcond=None, hermitian: bool = False, *, atol=None, rtol=None):
 
 
 def matrix_power(x, n: int):
-    """A^n by repeated squaring (about 2 log2 n products); A^0 is the identity, A^-n is (A^-1)^n."""
-    check_square(x, "linalg.matrix_power")
+    """A^n by repeated squaring (about 2 log2 n products); A^0 is the identity, A^-n is (A^-1)^n.
+    Integer matrices too, for n >= 0."""
+    check_square(x, "linalg.matrix_power", floating=n < 0)
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
         raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
     if n == 0:
@@ -133,7 +135,7 @@ def matrix_exp(x):
     return result
 
 
-def multi_dot(tensors, op: str = "linalg.multi_dot"):
+def multi_dot(tensors, op: str = "multi_dot"):
     """A1 @ A2 @ ... @ An, left to right; the first may be 1-D (a row) and the last 1-D (a column)."""
     tensors = list(tensors)
     if len(tensors) < 2:
@@ -241,8 +243,9 @@ class LinalgMethods:
             raise RuntimeError("svd: has no gradient in tinygrad_edu (it is NumPy's numpy.linalg). If you only "
                                "need the values, call it on x.detach() or inside no_grad().")
         u, s, vh = np.linalg.svd(self._data, full_matrices=not some)
-        if not compute_uv:
-            u, vh = np.zeros_like(u), np.zeros_like(vh)
+        if not compute_uv:  # PyTorch's zeros, square whatever `some` says
+            batch, (rows, cols) = self.shape[:-2], self.shape[-2:]
+            u, vh = np.zeros((*batch, rows, rows), u.dtype), np.zeros((*batch, cols, cols), vh.dtype)
         return return_types.svd(self._wrap(u), self._wrap(s), self._wrap(np.swapaxes(vh, -1, -2).copy()))
 
     def mv(self, vec):

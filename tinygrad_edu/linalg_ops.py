@@ -26,15 +26,16 @@ class LinAlgError(RuntimeError):
     PyTorch's torch.linalg.LinAlgError, a RuntimeError."""
 
 
-def check_square(x, op: str, what: str = "A") -> None:
-    """PyTorch's checks of a square (batch of) matrix argument."""
+def check_square(x, op: str, what: str = "A", floating: bool = True) -> None:
+    """PyTorch's checks of a square (batch of) matrix argument (of a floating dtype, unless not `floating`)."""
     if x.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor {what} must have at least 2 dimensions.")
     if x.shape[-1] != x.shape[-2]:
         raise RuntimeError(f"{op}: {what} must be batches of square matrices, but they are "
                            f"{x.shape[-2]} by {x.shape[-1]} matrices")
-    if x._data.dtype.kind != "f":
-        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {x.dtype}")
+    if floating and x._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
+                           f"{x.dtype.legacy_name}")
 
 
 def batch_prefix(batch: int | None) -> str:
