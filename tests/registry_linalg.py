@@ -67,6 +67,39 @@ def sample_lstsq(draw):
     return [a, values(draw, a.shape[:-1] + (draw(st.integers(1, 2)),), "real")], {}
 
 
+def sample_separated(draw):
+    """An m x n matrix 0.1 X + 1.5 diag(1, 2, ...) (+ an irrational 0.01 sqrt(2) k in each element k, so
+    that no entry is exactly 0, where LAPACK's choice of signs jumps): its singular values stay about
+    1.5 - 2 * 0.6 apart (||0.1 X||_2 <= 0.6), where the singular vectors' derivative (which divides by
+    their gaps) is tame."""
+    shape = batch_shapes(draw) + (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    rows, cols = shape[-2:]
+    offset = np.zeros((rows, cols))
+    np.fill_diagonal(offset, 1.5 * np.arange(1, min(rows, cols) + 1))
+    offset = offset + 0.01 * np.sqrt(2) * np.arange(1, rows * cols + 1).reshape(rows, cols)
+    return [0.1 * values(draw, shape, "real") + offset], {}
+
+
+def sample_svd(draw):
+    (a,), _ = sample_separated(draw)
+    full = a.shape[-2] == a.shape[-1] and draw(st.booleans())  # (extra columns of U or V have no gradient)
+    return [a], {"full_matrices": full}
+
+
+def sample_symmetric_half(draw):
+    """x with x + x^T = 0.05 (X + X^T) + diag(1.5, 3, ...) (+ sample_separated's irrational offsets): its
+    eigenvalues stay about 1.5 - 2 * 0.6 apart."""
+    n = draw(st.integers(1, 3))
+    offset = np.diag(0.75 * np.arange(1, n + 1)) + 0.01 * np.sqrt(2) * np.arange(1, n * n + 1).reshape(n, n)
+    return [0.05 * values(draw, batch_shapes(draw) + (n, n), "real") + offset], {
+        "UPLO": draw(st.sampled_from(["L", "U"]))}
+
+
+def sample_norm_ord(draw):
+    (a,), _ = sample_separated(draw)
+    return [a], {"ord": draw(st.sampled_from([2, -2, "nuc"]))}
+
+
 def sample_power(draw):
     (a,), _ = sample_square(draw)
     return [a], {"n": draw(st.integers(-2, 5))}
@@ -207,3 +240,15 @@ register("vdot", lambda x, y: x.vdot(y), np.vdot, sample_vdot)
 register("ger", lambda x, y: x.ger(y), np.outer, sample_vdot)
 register("addr", lambda x, v1, v2, **kw: x.addr(v1, v2, **kw), np_addr, sample_addr)
 register("addbmm", lambda x, b1, b2, **kw: x.addbmm(b1, b2, **kw), np_addbmm, sample_addbmm)
+register("linalg.svd", lambda x, **kw: tuple(tg.linalg.svd(x, **kw)), np.linalg.svd, sample_svd,
+         covers=("linalg.svd", "linalg.svdvals"))
+register("svd", lambda x: tuple(x.svd()),
+         lambda a: (lambda u, s, vh: (u, s, np.swapaxes(vh, -1, -2)))(*np.linalg.svd(a, full_matrices=False)),
+         sample_separated)
+register("linalg.eigh", lambda x, **kw: tuple(tg.linalg.eigh(x + x.mT, **kw)),
+         lambda a, UPLO: np.linalg.eigh(a + np.swapaxes(a, -1, -2), UPLO=UPLO), sample_symmetric_half,  # noqa: N803
+         covers=("linalg.eigh", "linalg.eigvalsh"))
+register("linalg.matrix_norm singular", lambda x, **kw: tg.linalg.matrix_norm(x, **kw),
+         lambda a, ord: np.linalg.norm(a, ord, axis=(-2, -1)), sample_norm_ord)
+register("linalg.cond", lambda x: tg.linalg.cond(x), np.linalg.cond,
+         lambda draw: ([sample_separated(draw)[0][0][..., :2, :2]], {}))

@@ -162,9 +162,10 @@ EXPECTED = {  # label: (value, gradient of sum(value * cos(0, 1, 2, ...)), PyTor
 # op never reads, PyTorch puts a gradient and this library 0 (the lower triangles agree); and
 # PyTorch's cond raises in backward for these norms (an in-place change of its own saved inverse).
 LOWER_TRIANGLE_ONLY = {"cholesky_solve", "cholesky_inverse"}
-# Calls whose node is the primitive's, with PyTorch's name (the others end in a transpose, matmul ...).
+# Calls whose node is the primitive's, with PyTorch's name (the others end in a transpose, matmul ...;
+# QR's, SVD's and eigh's factors in the view that unpacks them: linalg_ops.Factorisation says why).
 SAME_NODE = {"det", "det singular", "slogdet", "inverse", "linalg.solve", "solve_triangular lower",
-             "linalg.cholesky", "qr Q", "qr R", "pinv wide", "pinv tall", "pinv hermitian", "pinverse", "mv",
+             "linalg.cholesky", "pinv wide", "pinv tall", "pinv hermitian", "pinverse", "mv",
              "ger", "vecdot", "inv_ex", "solve_ex", "cholesky_ex", "qr wide", "qr tall", "vander"}
 
 

@@ -70,7 +70,6 @@ NOT_DIFFERENTIABLE = {
     "count_nonzero", "isclose", "allclose", "equal", "unique", "histc", "histogram", "logical_not", "logical_and",
     "logical_or", "logical_xor", "nonzero", "argwhere", "bincount", "data_ptr", "stride",
     "half",  # differentiable, but float16 is too coarse for finite differences
-    "svd",  # NumPy's, no gradient (linalg.py); test_linalg_more.py checks its values
 }
 ARITHMETIC_DUNDERS = {"__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
                       "__rtruediv__", "__mod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__",
@@ -97,7 +96,7 @@ def test_every_primitive_is_exercised(data):
     from tinygrad_edu.nn import ops as nn_ops
     modules = (ops, movement_ops, division_ops, math_ops, fused_ops, piecewise_ops, nn_ops, loss_ops, linalg_ops)
     bases = (autograd.Function, ops.Primitive, ops.Elementwise, ops.ElementwiseFromOutput,
-             piecewise_ops.PiecewiseLinear)
+             piecewise_ops.PiecewiseLinear, linalg_ops.Factorisation)
     primitives = {c for module in modules for c in vars(module).values()
                   if isinstance(c, type) and issubclass(c, autograd.Function) and c not in bases}
     primitives.discard(division_ops.FloorDivide)  # no derivative, as in PyTorch: test_division.py runs it

@@ -1,12 +1,10 @@
 """tinygrad_edu.linalg: PyTorch's torch.linalg names for the linear algebra a course needs.
 
 Differentiable (to any order): the norms (composites), inv, det, slogdet, solve, solve_triangular,
-cholesky, qr and pinv (primitives of linalg_ops.py, each with its derivative), and what is built
+cholesky, qr, pinv, eigh and svd (primitives of linalg_ops.py, each with its derivative), and what is built
 from them in linalg_methods.py and here (matrix_power, matrix_exp, lstsq's solution, multi_dot,
 tensorinv, tensorsolve, cond for the norms that are not singular values, ...).
-svd, svdvals and eigh are NumPy's numpy.linalg and have no gradient here: called on a tensor
-that requires grad while grad mode is on, they raise an error that says to use .detach() (or
-no_grad()) when only the values are needed, rather than silently leaving a term out of a gradient.
+eigh and svd are primitives too; matrix_rank and the info of the *_ex functions are integers.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ import math
 import numpy as np
 
 from . import creation, linalg_methods, return_types
-from .autograd import Mode
 from .composite import products, reductions
 from .dims import axis_of
 from .linalg_methods import (
@@ -40,18 +37,6 @@ __all__ = ["norm", "vector_norm", "matrix_norm", "svd", "svdvals", "inv", "inv_e
            "vander", "tensorinv", "tensorsolve", "LinAlgError"]
 
 
-def constant_of(x: Tensor, op: str) -> np.ndarray:
-    """x's array, refusing a tensor whose gradient would be silently lost."""
-    if not isinstance(x, Tensor):
-        x = Tensor._wrap(np.asarray(x))
-    if x.requires_grad and Mode.grad_enabled:
-        raise RuntimeError(f"{op}: has no gradient in tinygrad_edu (it is NumPy's numpy.linalg). If you only "
-                           f"need the values, call it on x.detach() or inside no_grad().")
-    if x.ndim < 2:
-        raise RuntimeError(f"{op}: expected a matrix (or a batch of matrices), got shape {x.shape}")
-    return x._data
-
-
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """(sum |x|^ord)^(1/ord) over `dim` (all elements when None); ord may be inf, -inf or 0."""
     return reductions.norm(x, ord, dim, keepdim, dtype)
@@ -59,7 +44,7 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
 
 def matrix_norm(x: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None) -> Tensor:
     """'fro' sqrt(sum x^2); 1 / -1 the largest / smallest column sum of |x|; inf / -inf the same for
-    rows (differentiable); 2, -2 and 'nuc' come from the singular values (no gradient)."""
+    rows; 2, -2 and 'nuc' the largest, smallest and sum of the singular values (svdvals)."""
     if dtype is not None:
         x = x.astype(dtype)
     rows, cols = (axis_of(x.ndim, d, "matrix_norm") for d in dim)
@@ -71,12 +56,11 @@ def matrix_norm(x: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
         out = sums.amax(other, keepdim=True) if ord > 0 else sums.amin(other, keepdim=True)
         return out if keepdim else out.squeeze((rows, cols))
     if ord in (2, -2, "nuc"):
-        matrices = np.moveaxis(constant_of(x, "matrix_norm"), (rows, cols), (-2, -1))
-        singular = np.linalg.svd(matrices, compute_uv=False)
-        value = {2: singular.max(-1), -2: singular.min(-1), "nuc": singular.sum(-1)}[ord]
+        singular = svdvals(x.permute(*[d for d in range(x.ndim) if d not in (rows, cols)], rows, cols))
+        value = {2: singular[..., 0], -2: singular[..., -1]}.get(ord) if ord != "nuc" else singular.sum(-1)
         if keepdim:
-            value = np.expand_dims(value, (rows, cols))
-        return Tensor._wrap(np.asarray(value, dtype=x.dtype))
+            value = value.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols))
+        return value
     raise RuntimeError(f"matrix_norm: ord={ord!r} is not supported; use 'fro', 'nuc', 1, -1, 2, -2, inf or -inf")
 
 
@@ -91,15 +75,16 @@ def norm(x: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None) ->
     return vector_norm(x, ord, dim, keepdim, dtype=dtype)
 
 
-def svd(x: Tensor, full_matrices: bool = True):
-    """(U, S, Vh) with x = U diag(S) Vh (no gradient)."""
-    u, s, vh = np.linalg.svd(constant_of(x, "svd"), full_matrices=full_matrices)
-    return return_types.linalg_svd(Tensor._wrap(u), Tensor._wrap(s), Tensor._wrap(vh))
+def svd(A: Tensor, full_matrices: bool = True, *, driver=None):  # noqa: N803 -- PyTorch's argument names
+    """The named tuple (U, S, Vh) with A = U diag(S) Vh, S descending (linalg_ops.SVD). Its gradient,
+    as PyTorch's, is defined for distinct nonzero singular values and a loss that does not depend on the
+    signs of the singular vectors."""
+    return linalg_methods.svd(A, full_matrices)
 
 
-def svdvals(x: Tensor) -> Tensor:
-    """The singular values, largest first (no gradient)."""
-    return Tensor._wrap(np.linalg.svd(constant_of(x, "svdvals"), compute_uv=False))
+def svdvals(A: Tensor, *, driver=None) -> Tensor:  # noqa: N803
+    """The singular values, largest first. d/dA = U diag(gS) Vh."""
+    return linalg_methods.svd(A, False, "linalg.svdvals").S
 
 
 def inv(A: Tensor) -> Tensor:  # noqa: N803 -- PyTorch's argument names
@@ -190,8 +175,8 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
 
 
 def cond(A: Tensor, p=None) -> Tensor:  # noqa: N803
-    """The condition number ||A||_p ||A^-1||_p. p None, 2 or -2: a ratio of singular values (no
-    gradient); 'fro', 'nuc' (also no gradient), 1, -1, inf, -inf: from matrix_norm and inv."""
+    """The condition number ||A||_p ||A^-1||_p: for p None, 2 or -2 a ratio of singular values; for
+    'fro', 'nuc', 1, -1, inf and -inf from matrix_norm and inv."""
     if p in (None, 2, -2):
         singular = svdvals(A)
         ratio = singular[..., 0] / singular[..., -1]
@@ -247,14 +232,15 @@ def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:  # noqa: N803
     return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(result_shape)
 
 
-def eigh(x: Tensor, UPLO: str = "L"):  # noqa: N803 -- PyTorch's argument name
-    """(eigenvalues ascending, eigenvectors) of a symmetric matrix (no gradient)."""
-    values, vectors = np.linalg.eigh(constant_of(x, "eigh"), UPLO=UPLO)
-    return return_types.linalg_eigh(Tensor._wrap(values), Tensor._wrap(vectors))
+def eigh(A: Tensor, UPLO: str = "L"):  # noqa: N803 -- PyTorch's argument names
+    """The named tuple (eigenvalues ascending, eigenvectors) of a symmetric matrix, from its lower
+    (UPLO='L') or upper ('U') triangle (linalg_ops.Eigh)."""
+    return linalg_methods.eigh(A, UPLO)
 
 
-def eigvalsh(x: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
-    return Tensor._wrap(np.linalg.eigvalsh(constant_of(x, "eigvalsh"), UPLO=UPLO))
+def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
+    """The eigenvalues of a symmetric matrix, ascending. d/dA = V diag(gL) V^T."""
+    return linalg_methods.eigh(A, UPLO, "linalg.eigvalsh").eigenvalues
 
 
 def cross(x: Tensor, other: Tensor, dim: int = -1) -> Tensor:

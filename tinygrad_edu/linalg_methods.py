@@ -19,11 +19,22 @@ import math
 import numpy as np
 
 from . import return_types
-from .autograd import Mode
-from .linalg_ops import QR, Cholesky, CholeskyFunction, Det, Inverse, LogAbsDet, Pinv, SolveTriangular, check_square
+from .linalg_ops import (
+    QR,
+    SVD,
+    Cholesky,
+    CholeskyFunction,
+    Det,
+    Eigh,
+    Inverse,
+    LogAbsDet,
+    Pinv,
+    SolveTriangular,
+    check_square,
+)
 
 __all__ = ["LinalgMethods", "det", "slogdet", "logdet", "inverse", "cholesky", "qr", "pinv", "matrix_power",
-           "matrix_exp", "multi_dot", "solve_triangular", "cholesky_solve", "lstsq", "default_rtol"]
+           "matrix_exp", "multi_dot", "solve_triangular", "cholesky_solve", "lstsq", "default_rtol", "svd", "eigh"]
 
 
 def identity_like(x):
@@ -73,7 +84,26 @@ def qr(x, mode: str = "reduced"):
                            "or 'complete'")
     if x.ndim < 2:
         raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
-    return return_types.linalg_qr(*QR.apply(x, mode=mode))
+    if mode == "r":
+        return return_types.linalg_qr(x._wrap(np.zeros((0,), dtype=x._data.dtype)), *QR.factors(x, mode=mode))
+    return return_types.linalg_qr(*QR.factors(x, mode=mode))
+
+
+def svd(x, full_matrices: bool = True, op: str = "linalg.svd"):
+    """The named tuple (U, S, Vh) with A = U diag(S) Vh (linalg_ops.SVD)."""
+    if x.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {x.dtype.legacy_name}")
+    return return_types.linalg_svd(*SVD.factors(x, full_matrices=full_matrices))
+
+
+def eigh(x, UPLO: str = "L", op: str = "linalg.eigh"):  # noqa: N803 -- PyTorch's argument name
+    """The named tuple (eigenvalues, eigenvectors) of a symmetric matrix (linalg_ops.Eigh)."""
+    check_square(x, op)
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return return_types.linalg_eigh(*Eigh.factors(x, UPLO=UPLO))
 
 
 def default_rtol(x, atol, rtol):
@@ -234,19 +264,17 @@ class LinalgMethods:
 
     def qr(self, some: bool = True):
         """torch.qr: (Q, R) as linalg.qr with mode 'reduced' (some) or 'complete'."""
-        return return_types.qr(*QR.apply(self, mode="reduced" if some else "complete"))
+        return return_types.qr(*qr(self, "reduced" if some else "complete"))
 
     def svd(self, some: bool = True, compute_uv: bool = True):
         """(U, S, V) with self = U diag(S) V^T: torch.svd's older form (linalg.svd gives Vh = V^T).
-        NumPy's, with no gradient (see linalg.py); compute_uv=False gives zero U and V as PyTorch."""
-        if self.requires_grad and Mode.grad_enabled:
-            raise RuntimeError("svd: has no gradient in tinygrad_edu (it is NumPy's numpy.linalg). If you only "
-                               "need the values, call it on x.detach() or inside no_grad().")
-        u, s, vh = np.linalg.svd(self._data, full_matrices=not some)
-        if not compute_uv:  # PyTorch's zeros, square whatever `some` says
+        With compute_uv=False, U and V are square zeros, as PyTorch's."""
+        u, s, vh = svd(self, not some, "svd")
+        if not compute_uv:
             batch, (rows, cols) = self.shape[:-2], self.shape[-2:]
-            u, vh = np.zeros((*batch, rows, rows), u.dtype), np.zeros((*batch, cols, cols), vh.dtype)
-        return return_types.svd(self._wrap(u), self._wrap(s), self._wrap(np.swapaxes(vh, -1, -2).copy()))
+            u, vh = self._wrap(np.zeros((*batch, rows, rows), u._data.dtype)), self._wrap(
+                np.zeros((*batch, cols, cols), vh._data.dtype))
+        return return_types.svd(u, s, vh.mT)
 
     def mv(self, vec):
         """The product of a matrix and a vector (MvBackward0)."""

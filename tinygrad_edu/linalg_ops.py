@@ -1,10 +1,12 @@
 """The primitives of linear algebra: inverse, determinant, log|det|, solve, triangular solve,
-Cholesky, QR and the pseudo-inverse, each computed by numpy.linalg beside its derivative.
+Cholesky, QR, the pseudo-inverse, the symmetric eigendecomposition and the SVD, each computed by
+numpy.linalg beside its derivative.
 
 Why primitives: a factorisation is a loop of pivots and reflections that NumPy (LAPACK) runs in
 one call; written with Tensor ops it would be hundreds of nodes and less accurate. Each backward
 is the matrix formula of its derivative, written with Tensor ops (matmul, the solves and inverses
 here), so it can be differentiated again; the formulas are PyTorch's (FunctionsManual.cpp).
+QR, Eigh and SVD have several factors: each is one primitive that packs them (Factorisation).
 Every op works on the last two axes and is batched over the ones before (batch dims broadcast
 in solve, as in PyTorch). Composites built on these (pinv's users, matrix_power, matrix_exp,
 lstsq, ...) are in linalg_methods.py.
@@ -12,13 +14,15 @@ lstsq, ...) are in linalg_methods.py.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .autograd import Function
 from .ops import Primitive
 
 __all__ = ["LinAlgError", "Inverse", "Det", "LogAbsDet", "LinalgSolve", "SolveTriangular", "Cholesky",
-           "CholeskyFunction", "Pinv", "QR", "check_square", "cholesky_failure"]
+           "CholeskyFunction", "Pinv", "Factorisation", "QR", "Eigh", "SVD", "check_square",
+           "cholesky_failure", "unpack"]
 
 
 class LinAlgError(RuntimeError):
@@ -297,35 +301,91 @@ def qr_backward_tall(q, r, gq, gr):
     return SolveTriangular.apply(r, (gq + q @ copyltu).mT, upper=True).mT
 
 
-class QR(Function):
+def unpack(packed, shapes):
+    """The factors Factorisation.forward packed side by side, back in their shapes (arrays and Tensors
+    alike: slices and reshapes, so for a Tensor the gradient of each factor flows to the packed one)."""
+    batch, parts, start = tuple(packed.shape[:-1]), [], 0
+    for shape in shapes:
+        size = math.prod(shape)
+        parts.append(packed[..., start:start + size].reshape(batch + tuple(shape)))
+        start += size
+    return parts
+
+
+class Factorisation(Primitive):
+    """A factorisation with several factors (QR, eigh, SVD) as a primitive with one output: forward
+    packs the factors, each flattened over its matrix dimensions, side by side in one array, and the
+    public function unpacks them (`unpack`). Backward gets the packed gradient and the packed factors
+    it saved, unpacks both and calls `derivative(ctx, a, factors, grads)`.
+
+    Why one output: backward reads the factors, and a second derivative differentiates through them.
+    Saved as the op's one output they come back as a tensor whose node is the op, and the gradients
+    of all the places that use a factor add up there, as any tensor's do. (As several outputs, a factor
+    that a loss uses and backward reads reaches the op through two OutputOf nodes, and OutputOf keeps
+    only the last gradient it is given.) The cost: a factor's grad_fn is the unpacking's view, not
+    PyTorch's LinalgQrBackward0."""
+
+    @staticmethod
+    def shapes(shape: tuple, **options) -> list:
+        raise NotImplementedError("shapes(input shape, **options): each factor's matrix shape")
+
+    @staticmethod
+    def factor(a, **options) -> tuple:
+        raise NotImplementedError("factor(a, **options): the factors, NumPy arrays")
+
+    @staticmethod
+    def derivative(ctx, a, factors, grads):
+        raise NotImplementedError("derivative(ctx, a, factors, grads): dL/dA with Tensor ops")
+
+    @staticmethod
+    def forward(ctx, a, **options):
+        ctx.options = options
+        batch = a.shape[:-2]
+        factors = type(ctx).factor(a, **options)
+        packed = np.concatenate([f.reshape(batch + (-1,)) for f in factors], -1)
+        ctx.save_for_backward(a, packed)
+        return packed
+
+    @staticmethod
+    def backward(ctx, g):
+        a, packed = ctx.saved_tensors
+        shapes = type(ctx).shapes(tuple(a.shape), **ctx.options)
+        return type(ctx).derivative(ctx, a, unpack(packed, shapes), unpack(g, shapes))
+
+    @classmethod
+    def factors(cls, x, **options) -> list:
+        """The factors of x, as Tensors (in the graph when x requires grad)."""
+        return unpack(cls.apply(x, **options), cls.shapes(tuple(x.shape), **options))
+
+
+class QR(Factorisation):
     """(Q, R) with A = Q R, Q orthonormal columns, R upper-triangular (LAPACK's signs, as PyTorch).
-    mode 'reduced': Q m x k, R k x n (k = min(m, n)); 'complete': Q m x m; 'r': R only (Q empty).
+    mode 'reduced': Q m x k, R k x n (k = min(m, n)); 'complete': Q m x m; 'r': R only.
     Backward (m >= n): qr_backward_tall. For m < n, A = [X | Y] with X square: X = Q U gives dX from
     qr_backward_tall with gQ + Y gV^T for gQ, and dY = Q gV (V = Q^T Y, R = [U | V]).
-    Not differentiable, as in PyTorch, when mode='complete' with m > n and when mode='r'.
-
-    A Function whose forward gets Tensors (not a Primitive) because it returns two outputs."""
+    Not differentiable, as in PyTorch, when mode='complete' with m > n and when mode='r'."""
 
     @staticmethod
-    def forward(ctx, a, mode="reduced"):
-        q, r = np.linalg.qr(a._data, mode="complete" if mode == "complete" else "reduced")
-        ctx.mode = mode
-        q, r = a._wrap(q), a._wrap(r)
-        ctx.save_for_backward(a, q, r)
-        if mode == "r":
-            return a._wrap(np.zeros((0,), dtype=a.dtype)), r
-        return q, r
+    def shapes(shape, mode="reduced"):
+        rows, cols = shape[-2:]
+        k = rows if mode == "complete" else min(rows, cols)
+        return [(k, cols)] if mode == "r" else [(rows, k), (k, cols)]
 
     @staticmethod
-    def backward(ctx, gq, gr):
-        a, q, r = ctx.saved_tensors
+    def factor(a, mode="reduced"):
+        q, r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+        return (r,) if mode == "r" else (q, r)
+
+    @staticmethod
+    def derivative(ctx, a, factors, grads):
         rows, cols = a.shape[-2], a.shape[-1]
-        if ctx.mode == "r":
+        if ctx.options.get("mode") == "r":
             raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
                                "Please use linalg.qr(A, mode='reduced') if you are going to differentiate "
                                "through linalg.qr.")
-        if ctx.mode == "complete" and rows > cols:
+        if ctx.options.get("mode") == "complete" and rows > cols:
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        (q, r), (gq, gr) = factors, grads
         if rows >= cols:
             return qr_backward_tall(q, r, gq, gr)
         y, gu, gv = a[..., rows:], gr[..., :rows], gr[..., rows:]
@@ -340,3 +400,81 @@ class QR(Function):
 def concat_last(x, y):
     """[x | y] along the last axis, as a sum of two pads (creation.cat sits above this module)."""
     return x.pad((0, y.shape[-1])) + y.pad((x.shape[-1], 0))
+
+
+def skew_over_gaps(x, values):
+    """(x - x^T) / E with E[i, j] = values[j] - values[i] off the diagonal and 0 on it: the part of an
+    eigenvector or singular-vector gradient that turns one vector towards another."""
+    gaps = values.unsqueeze(-2) - values.unsqueeze(-1)
+    eye = np.eye(values.shape[-1])
+    return (x - x.mT) / (gaps + eye)  # (x - x^T has a zero diagonal: the 1s there only avoid 0 / 0)
+
+
+class Eigh(Factorisation):
+    """(L, V): the eigenvalues (ascending) and eigenvectors of a symmetric A = V diag(L) V^T; only the
+    triangle UPLO names ('L' lower, 'U' upper) is read.
+    dL/dA = V (diag(gL) + (K - K^T) / E) V^T,  K = V^T gV / 2,  E[i, j] = L_j - L_i   (skew_over_gaps)
+    (PyTorch's linalg_eig_backward for Hermitian A: symmetric; infinite where two eigenvalues are equal,
+    as there the eigenvectors are not defined)."""
+
+    @staticmethod
+    def shapes(shape, UPLO="L"):  # noqa: N803 -- PyTorch's argument name
+        return [(shape[-1],), shape[-2:]]
+
+    @staticmethod
+    def factor(a, UPLO="L"):  # noqa: N803
+        return np.linalg.eigh(a, UPLO=UPLO)
+
+    @staticmethod
+    def derivative(ctx, a, factors, grads):
+        (values, vectors), (g_values, g_vectors) = factors, grads
+        inner = skew_over_gaps(0.5 * (vectors.mT @ g_vectors), values)
+        inner = inner + g_values.unsqueeze(-1) * np.eye(values.shape[-1])
+        return vectors @ inner @ vectors.mT
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgEighBackward0"
+
+
+class SVD(Factorisation):
+    """(U, S, Vh) with A = U diag(S) Vh, S descending (LAPACK's gesdd, as PyTorch's CPU svd).
+    Backward (PyTorch's svd_backward; with full_matrices, the columns of U and rows of Vh past
+    k = min(m, n) get no gradient, as there):
+      inner = (skew(U^T gU) S + S skew(V^T gV)) / E  with E[j, i] = S_i^2 - S_j^2, and gS on its diagonal;
+      dL/dA = U inner Vh, plus (I - U U^T) gU S^-1 Vh when m > k, or U S^-1 gV^T (I - V V^T) when n > k."""
+
+    @staticmethod
+    def shapes(shape, full_matrices=True):
+        rows, cols = shape[-2:]
+        k = min(rows, cols)
+        if full_matrices:
+            return [(rows, rows), (k,), (cols, cols)]
+        return [(rows, k), (k,), (k, cols)]
+
+    @staticmethod
+    def factor(a, full_matrices=True):
+        return np.linalg.svd(a, full_matrices=full_matrices)
+
+    @staticmethod
+    def derivative(ctx, a, factors, grads):
+        (u, s, vh), (gu, gs, gvh) = factors, grads
+        k = s.shape[-1]
+        u, vh, gu, gvh = u[..., :k], vh[..., :k, :], gu[..., :k], gvh[..., :k, :]
+        rows, cols = u.shape[-2], vh.shape[-1]
+        squares = s * s
+        gaps = squares.unsqueeze(-2) - squares.unsqueeze(-1) + np.eye(k)  # 1 on the diagonal: no 0 / 0
+        utgu, vtgv = u.mT @ gu, vh @ gvh.mT
+        inner = ((utgu - utgu.mT) * s.unsqueeze(-2) + s.unsqueeze(-1) * (vtgv - vtgv.mT)) / gaps
+        inner = inner + gs.unsqueeze(-1) * np.eye(k)
+        if rows > k:
+            gu_over_s = gu / s.unsqueeze(-2)
+            return (u @ inner + gu_over_s - u @ (u.mT @ gu_over_s)) @ vh
+        if cols > k:
+            gvh_over_s = gvh / s.unsqueeze(-1)  # (gV S^-1)^T
+            return u @ (inner @ vh + gvh_over_s - (gvh_over_s @ vh.mT) @ vh)
+        return u @ inner @ vh
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgSvdBackward0"
