@@ -73,6 +73,15 @@ CASES = {
     "inv_ex": (lambda lib, x: lib.linalg.inv_ex(x).inverse, B),
     "solve_ex": (lambda lib, x: lib.linalg.solve_ex(x, x.mT).result, B),
     "cholesky_ex": (lambda lib, x: lib.linalg.cholesky_ex(x).L, SPD),
+    "svdvals": (lambda lib, x: lib.linalg.svdvals(x), WIDE),
+    "svd squares": (lambda lib, x: lib.cat([lib.linalg.svd(x, full_matrices=False).U ** 2,
+                                            lib.linalg.svd(x, full_matrices=False).Vh.mT ** 2], 0), TALL),
+    "torch.svd": (lambda lib, x: lib.svd(x).V ** 2 + lib.svd(x).S, B),
+    "eigh": (lambda lib, x: lib.linalg.eigh(x).eigenvectors ** 2 + lib.linalg.eigh(x).eigenvalues, SPD),
+    "eigvalsh upper": (lambda lib, x: lib.linalg.eigvalsh(x, UPLO="U"), B),
+    "matrix_norm nuc": (lambda lib, x: lib.linalg.matrix_norm(x, "nuc"), WIDE),
+    "matrix_norm 2": (lambda lib, x: lib.linalg.matrix_norm(x, 2), B),
+    "cond": (lambda lib, x: lib.linalg.cond(x), B),
 }
 
 
@@ -156,6 +165,23 @@ EXPECTED = {  # label: (value, gradient of sum(value * cos(0, 1, 2, ...)), PyTor
         'LinalgSolveExBackward0'),
     'cholesky_ex': ([[1.41421356237, 0.0], [0.70710678119, 1.58113883008]], [[0.34885267422, 0.00940143274],
         [0.00940143274, -0.31306311557]], 'LinalgCholeskyExBackward0'),
+    'svdvals': ([2.44948974278, 1.0], [[0.43465909354, 0.81649658093, -0.05282160616], [-0.05282160616,
+        0.40824829046, 0.51389150279]], 'LinalgSvdBackward0'),
+    'svd squares': ([[0.13333333333, 0.2], [0.83333333333, 0.0], [0.03333333333, 0.8], [0.8, 0.2], [0.2, 0.8]],
+        [[0.34235262406, 0.05232742307], [-0.20706521985, 0.11262540849], [0.03715370328, -0.04084759284]],
+        'CatBackward0'),
+    'torch.svd': ([[5.79681750572, 1.03413438913], [6.13315390272, 0.69779799213]], [[0.46638618897, -0.0382315807],
+        [0.1437902698, 0.55122098715]], 'AddBackward0'),
+    'eigh': ([[2.105572809, 3.894427191], [1.6583592135, 4.3416407865]], [[0.31860821503, -0.45200493508],
+        [-0.45200493508, -0.18444524231]], 'AddBackward0'),
+    'eigvalsh upper': ([0.0, 5.0], [[0.90806046117, -0.18387907765], [-0.18387907765, 0.63224184469]],
+        'LinalgEighBackward0'),
+    'matrix_norm nuc': (3.44948974278, [[0.52659863237, 0.81649658093, -0.23670068381], [-0.23670068381,
+        0.40824829046, 0.88164965809]], 'SumBackward1'),
+    'matrix_norm 2': (5.46498570422, [[0.23304246013, 0.33068839529], [0.52680453043, 0.74753821556]],
+        'AmaxBackward0'),
+    'cond': (14.93303437366, [[31.13964246041, -20.59234420769], [-12.05405514597, 11.55180284822]],
+        'SqueezeBackward1'),
 }
 
 # Where the gradient is not PyTorch's, on purpose: above the diagonal of a Cholesky factor, which the
