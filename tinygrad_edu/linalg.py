@@ -16,18 +16,7 @@ import numpy as np
 from . import creation, linalg_methods, return_types
 from .composite import products, reductions
 from .dims import axis_of
-from .linalg_methods import (
-    cholesky,
-    det,
-    lstsq,
-    matrix_exp,
-    matrix_power,
-    multi_dot,
-    pinv,
-    qr,
-    slogdet,
-    solve_triangular,
-)
+from .linalg_methods import det, lstsq, matrix_exp, matrix_power, pinv, qr, solve_triangular
 from .linalg_ops import LinAlgError, LinalgSolve, check_square, cholesky_failure, first_singular
 from .tensor import Tensor
 
@@ -85,6 +74,21 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver=None):  # noqa: N803 --
 def svdvals(A: Tensor, *, driver=None) -> Tensor:  # noqa: N803
     """The singular values, largest first. d/dA = U diag(gS) Vh."""
     return linalg_methods.svd(A, False, "linalg.svdvals").S
+
+
+def slogdet(A: Tensor):  # noqa: N803
+    """The named tuple (sign, logabsdet) of det(A); sign is a constant, d logabsdet/dA = A^-T."""
+    return linalg_methods.slogdet(A)
+
+
+def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:  # noqa: N803
+    """L lower-triangular with A = L L^T (U = L^T when upper), from A's lower triangle."""
+    return linalg_methods.cholesky(A, upper)
+
+
+def multi_dot(tensors) -> Tensor:
+    """tensors[0] @ tensors[1] @ ...: the first may be 1-D (a row), the last 1-D (a column)."""
+    return linalg_methods.multi_dot(tensors)
 
 
 def inv(A: Tensor) -> Tensor:  # noqa: N803 -- PyTorch's argument names
@@ -152,7 +156,7 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False): 
                                                Tensor._wrap(info))
     good = Tensor._wrap((info == 0)[..., None, None])
     safe = A.where(good, Tensor._wrap(np.eye(A.shape[-1], dtype=A._data.dtype)))
-    return return_types.linalg_cholesky_ex(cholesky(safe, upper) * good, Tensor._wrap(info))
+    return return_types.linalg_cholesky_ex(cholesky(safe, upper=upper) * good, Tensor._wrap(info))
 
 
 def matrix_rank(A: Tensor, tol=None, hermitian: bool = False, *, atol=None, rtol=None) -> Tensor:  # noqa: N803
