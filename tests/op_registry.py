@@ -26,7 +26,7 @@ registers its entries into REGISTRY as it is imported.
   registry_tensor_functions.py  hstack/vstack/dstack, atleast_nd, broadcast_*, std_mean, nansum, nan_to_num,
                            logaddexp, tensordot, kron, cov, corrcoef
   registry_linalg.py       inverse, det, slogdet, solve(_triangular), cholesky(_solve/_inverse), qr, pinv, lstsq,
-                           matrix_power, matrix_exp, multi_dot, mv, inner, vdot, ger, addr, addbmm
+                           matrix_power, matrix_exp, multi_dot, svd, eigh, cond, lu, lu_solve, mv, inner, ...
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Registry entries (see op_registry.py) for the linear algebra of linalg_ops.py, linalg_methods.py and
 linalg.py: inverse, det, slogdet, logdet, solve, solve_triangular, cholesky (and cholesky_solve,
-cholesky_inverse), qr, pinv, lstsq, matrix_power, matrix_exp, multi_dot and the products mv, inner,
-vdot, ger, addr, addbmm. NumPy is the reference (its numpy.linalg, or the formula written out).
+cholesky_inverse), qr, pinv, lstsq, matrix_power, matrix_exp, multi_dot, svd, eigh, the singular-value
+norms, cond, lu, lu_factor with lu_solve, and the products mv, inner, vdot, ger, addr, addbmm. NumPy is
+the reference (its numpy.linalg, or the formula written out; SciPy's lu).
 
 Inputs are well-conditioned so that finite differences mean something: square matrices are
 0.5 X + 4 I (diagonally dominant: invertible, far from singular), and the ops that want a symmetric
@@ -11,6 +12,7 @@ positive-definite matrix are called on X X^T + I, built inside the entry so the 
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 from hypothesis import strategies as st
 from registry_core import register
 from strategies import values
@@ -201,6 +203,28 @@ def cholesky_factor(x):
         np.tril(x) + 3 * np.eye(x.shape[-1])
 
 
+def np_lu(a):
+    """SciPy's (L, U) of A = P L U (partial pivoting, LAPACK's getrf, as PyTorch), matrix by matrix."""
+    matrices = a.reshape(-1, *a.shape[-2:])
+    factors = [scipy.linalg.lu(m)[1:] for m in matrices]
+    return tuple(np.stack([f[i] for f in factors]).reshape(a.shape) for i in range(2))
+
+
+def np_lu_solve(a, b, left, adjoint):
+    matrix = np.swapaxes(a, -1, -2) if adjoint else a
+    if left:
+        return np.linalg.solve(matrix, b)
+    return np.swapaxes(np.linalg.solve(np.swapaxes(matrix, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+
+
+def sample_lu_solve(draw):
+    (a, b), _ = sample_square_and_rhs(draw)
+    left = draw(st.booleans())
+    # (contiguous: gradcheck nudges an input through a reshape(-1) view, which a transposed array does not give)
+    b = b if left else np.ascontiguousarray(np.swapaxes(b, -1, -2))
+    return [a, b], {"left": left, "adjoint": draw(st.booleans())}
+
+
 def spd_of_factor(a):
     factor = cholesky_factor(a)
     return factor @ np.swapaxes(factor, -1, -2)
@@ -252,3 +276,6 @@ register("linalg.matrix_norm singular", lambda x, **kw: tg.linalg.matrix_norm(x,
          lambda a, ord: np.linalg.norm(a, ord, axis=(-2, -1)), sample_norm_ord)
 register("linalg.cond", lambda x: tg.linalg.cond(x), np.linalg.cond,
          lambda draw: ([sample_separated(draw)[0][0][..., :2, :2]], {}))
+register("linalg.lu", lambda x: tuple(tg.linalg.lu(x))[1:], np_lu, sample_square, covers=("linalg.lu",))
+register("linalg.lu_factor and lu_solve", lambda a, b, **kw: tg.linalg.lu_solve(*tg.linalg.lu_factor(a), b, **kw),
+         np_lu_solve, sample_lu_solve, covers=("linalg.lu_factor", "linalg.lu_solve"))

@@ -82,6 +82,13 @@ CASES = {
     "matrix_norm nuc": (lambda lib, x: lib.linalg.matrix_norm(x, "nuc"), WIDE),
     "matrix_norm 2": (lambda lib, x: lib.linalg.matrix_norm(x, 2), B),
     "cond": (lambda lib, x: lib.linalg.cond(x), B),
+    "lu": (lambda lib, x: lib.cat(tuple(lib.linalg.lu(x))[1:], 0), B),
+    "lu batch": (lambda lib, x: lib.linalg.lu(lib.stack([x, x.flip(0)])).U, B),
+    "lu_factor": (lambda lib, x: lib.linalg.lu_factor(x).LU, B),
+    "lu_solve": (lambda lib, x: lib.linalg.lu_solve(*lib.linalg.lu_factor(x), lib.tensor(CONST, dtype=lib.float64)),
+                 B),
+    "lu_solve adjoint right": (lambda lib, x: lib.linalg.lu_solve(*lib.linalg.lu_factor(x), x * 2, adjoint=True,
+                                                                  left=False), B),
 }
 
 
@@ -182,6 +189,16 @@ EXPECTED = {  # label: (value, gradient of sum(value * cos(0, 1, 2, ...)), PyTor
         'AmaxBackward0'),
     'cond': (14.93303437366, [[31.13964246041, -20.59234420769], [-12.05405514597, 11.55180284822]],
         'SqueezeBackward1'),
+    'lu': ([[1.0, 0.0], [0.33333333333, 1.0], [3.0, 4.0], [0.0, 0.66666666667]], [[-1.14391861797, 0.75390225434],
+        [-0.27233741487, 0.03236143402]], 'CatBackward0'),
+    'lu batch': ([[[3.0, 4.0], [0.0, 0.66666666667]], [[3.0, 4.0], [0.0, 0.66666666667]]], [[0.31478698968,
+        -0.23609024226], [0.24142738258, 0.90266123875]], 'LinalgLuBackward0'),
+    'lu_factor': ([[3.0, 4.0], [0.33333333333, 0.66666666667]], [[1.18127438328, -0.9899924966], [0.60624187224,
+        0.87029980473]], 'LinalgLuFactorExBackward0'),
+    'lu_solve': ([[1.0, 3.5], [-0.25, -2.25]], [[11.60379700305, -6.42864011614], [-4.83161835786, 2.63144010145]],
+        'LinalgLuSolveBackward0'),
+    'lu_solve adjoint right': ([[0.0, 1.0], [-4.0, 5.0]], [[-4.98987336962, 5.91271959436], [-0.9899924966,
+        -0.96639708233]], 'LinalgLuSolveBackward0'),
 }
 
 # Where the gradient is not PyTorch's, on purpose: above the diagonal of a Cholesky factor, which the

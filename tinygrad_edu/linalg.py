@@ -17,13 +17,23 @@ from . import creation, linalg_methods, return_types
 from .composite import products, reductions
 from .dims import axis_of
 from .linalg_methods import det, lstsq, matrix_exp, matrix_power, pinv, qr, solve_triangular
-from .linalg_ops import LinAlgError, LinalgSolve, check_square, cholesky_failure, first_singular
+from .linalg_ops import (
+    LU,
+    LinAlgError,
+    LinalgSolve,
+    SolveTriangular,
+    check_square,
+    cholesky_failure,
+    first_singular,
+    lu_arrays,
+    permutation_matrix,
+)
 from .tensor import Tensor
 
 __all__ = ["norm", "vector_norm", "matrix_norm", "svd", "svdvals", "inv", "inv_ex", "det", "slogdet", "solve",
            "solve_ex", "solve_triangular", "eigh", "eigvalsh", "cross", "matmul", "cholesky", "cholesky_ex", "qr",
            "pinv", "lstsq", "matrix_power", "matrix_exp", "matrix_rank", "multi_dot", "vecdot", "cond", "diagonal",
-           "vander", "tensorinv", "tensorsolve", "LinAlgError"]
+           "vander", "tensorinv", "tensorsolve", "lu_factor", "lu", "lu_solve", "LinAlgError"]
 
 
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
@@ -234,6 +244,57 @@ def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:  # noqa: N803
         raise RuntimeError(f"Expected self to satisfy the requirement prod(result_shape) == prod(other.shape), "
                            f"but got {cols} != {rows}")
     return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(result_shape)
+
+
+def lu(A: Tensor, *, pivot: bool = True):  # noqa: N803
+    """The named tuple (P, L, U) with A = P L U: P a permutation matrix (a constant), L unit
+    lower-triangular (m x k), U upper-triangular (k x n), k = min(m, n); partial pivoting, as LAPACK."""
+    check_pivot(A, pivot, "linalg.lu")
+    lower, upper = LU.factors(A)
+    return return_types.linalg_lu(Tensor._wrap(permutation_matrix(lu_arrays(A._data)[2], A._data.dtype)), lower,
+                                  upper)
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True):  # noqa: N803
+    """The named tuple (LU, pivots): L's strict lower triangle and U in one matrix, and the 1-based row
+    swapped with row j at step j (int32), as LAPACK's getrf. A zero on U's diagonal raises, as PyTorch."""
+    check_pivot(A, pivot, "linalg.lu_factor")
+    lower, upper = LU.factors(A)
+    rows, cols = A.shape[-2:]
+    k = min(rows, cols)
+    packed = lower.tril(-1).pad((0, cols - k)) + upper.pad((0, 0, 0, rows - k))
+    zeros = np.argwhere(np.diagonal(upper._data, axis1=-2, axis2=-1).reshape(-1, k) == 0)
+    if len(zeros):
+        i = int(zeros[0][1]) + 1
+        raise RuntimeError(f"torch.linalg.lu_factor: U[{i},{i}] is zero and using it on lu_solve would result in a "
+                           "division by zero. If you still want to perform the factorization, consider calling "
+                           "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
+    return return_types.linalg_lu_factor(packed, Tensor._wrap(lu_arrays(A._data)[1]))
+
+
+def check_pivot(A: Tensor, pivot: bool, op: str) -> None:  # noqa: N803
+    if A.ndim < 2:
+        raise RuntimeError(f"{op}: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead")
+    if not pivot:
+        raise RuntimeError(f"{op}: LU without pivoting is not implemented on the CPU")
+
+
+def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False) -> Tensor:  # noqa: N803
+    """X with A X = B (A^T X = B with adjoint; X A = B, X A^T = B when not left) from lu_factor's (LU,
+    pivots): two triangular solves on LU's triangles and the row permutation (a constant)."""
+    if not left:  # X A = B  <=>  A^T X^T = B^T
+        return lu_solve(LU, pivots, B.mT, left=True, adjoint=not adjoint).mT
+    swaps = pivots._data.reshape(-1, pivots.shape[-1]).astype(np.int64) - 1
+    perm = np.tile(np.arange(LU.shape[-1]), (len(swaps), 1))
+    every = np.arange(len(swaps))
+    for j in range(swaps.shape[-1]):  # the row swaps, in order
+        perm[every, j], perm[every, swaps[:, j]] = perm[every, swaps[:, j]].copy(), perm[every, j].copy()
+    p = Tensor._wrap(permutation_matrix(perm.reshape(*pivots.shape[:-1], -1), LU._data.dtype))
+    if adjoint:  # A^T = U^T L^T P^T:  X = P L^-T U^-T B
+        y = SolveTriangular.apply(LU.mT, B, upper=False)
+        return p @ SolveTriangular.apply(LU.mT, y, upper=True, unitriangular=True)
+    y = SolveTriangular.apply(LU, p.mT @ B, upper=False, unitriangular=True)  # X = U^-1 L^-1 P^T B
+    return SolveTriangular.apply(LU, y, upper=True)
 
 
 def eigh(A: Tensor, UPLO: str = "L"):  # noqa: N803 -- PyTorch's argument names

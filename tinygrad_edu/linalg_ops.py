@@ -1,6 +1,6 @@
 """The primitives of linear algebra: inverse, determinant, log|det|, solve, triangular solve,
-Cholesky, QR, the pseudo-inverse, the symmetric eigendecomposition and the SVD, each computed by
-numpy.linalg beside its derivative.
+Cholesky, QR, the pseudo-inverse, the symmetric eigendecomposition, the SVD and LU, each computed by
+numpy.linalg (LU by a few lines of NumPy) beside its derivative.
 
 Why primitives: a factorisation is a loop of pivots and reflections that NumPy (LAPACK) runs in
 one call; written with Tensor ops it would be hundreds of nodes and less accurate. Each backward
@@ -22,7 +22,7 @@ from .ops import Primitive
 
 __all__ = ["LinAlgError", "Inverse", "Det", "LogAbsDet", "LinalgSolve", "SolveTriangular", "Cholesky",
            "CholeskyFunction", "Pinv", "Factorisation", "QR", "Eigh", "SVD", "check_square",
-           "cholesky_failure", "unpack"]
+           "cholesky_failure", "unpack", "LU", "lu_arrays", "permutation_matrix"]
 
 
 class LinAlgError(RuntimeError):
@@ -478,3 +478,65 @@ class SVD(Factorisation):
     @classmethod
     def name(cls) -> str:
         return "LinalgSvdBackward0"
+
+
+def lu_arrays(a: np.ndarray):
+    """LAPACK's getrf in NumPy, for a batch: Gaussian elimination with partial pivoting, a column at a
+    time. Returns (LU, pivots, perm): L's strict lower triangle and U in one array, the 1-based row
+    swapped with row j at step j (int32), and the order of A's rows in L U (A[perm] = L U)."""
+    rows, cols = a.shape[-2:]
+    batch = a.shape[:-2]
+    lu = a.reshape(-1, rows, cols).astype(a.dtype, copy=True)
+    count, steps = lu.shape[0], min(rows, cols)
+    perm = np.tile(np.arange(rows), (count, 1))
+    pivots = np.zeros((count, steps), dtype=np.int32)
+    every = np.arange(count)
+    for j in range(steps):
+        best = j + np.argmax(np.abs(lu[:, j:, j]), axis=1)
+        pivots[:, j] = best + 1
+        lu[every, j], lu[every, best] = lu[every, best].copy(), lu[every, j].copy()
+        perm[every, j], perm[every, best] = perm[every, best].copy(), perm[every, j].copy()
+        pivot = lu[:, j, j]
+        lu[:, j + 1:, j] /= np.where(pivot == 0, 1, pivot)[:, None]  # a zero pivot: LAPACK leaves the column
+        lu[:, j + 1:, j + 1:] -= lu[:, j + 1:, j:j + 1] * lu[:, j:j + 1, j + 1:]
+    return lu.reshape(a.shape), pivots.reshape(batch + (steps,)), perm.reshape(batch + (rows,))
+
+
+def permutation_matrix(perm: np.ndarray, dtype) -> np.ndarray:
+    """P with A = P A[perm]: P[i, j] = 1 where perm[j] = i (a batch of them for a batch of perms)."""
+    return (perm[..., None, :] == np.arange(perm.shape[-1])[:, None]).astype(dtype)
+
+
+class LU(Factorisation):
+    """(L, U) of A[perm] = L U, L unit lower-triangular, U upper-triangular (the row order is a constant,
+    linalg.lu_factor's pivots). For square A, with A' = L U and X = L^-1 dA' U^-1:
+    dL = L tril(X, -1), dU = triu(X) U, so
+    dL/dA' = L^-T (tril(L^T gL, -1) + triu(gU U^T)) U^-T  (PyTorch's linalg_lu_backward), put back in A's
+    row order. Rectangular matrices have no gradient here."""
+
+    @staticmethod
+    def shapes(shape):
+        rows, cols = shape[-2:]
+        k = min(rows, cols)
+        return [(rows, k), (k, cols)]
+
+    @staticmethod
+    def factor(a):
+        lu, _, _ = lu_arrays(a)
+        k = min(a.shape[-2:])
+        lower = np.tril(lu[..., :k], -1) + np.eye(a.shape[-2], k, dtype=a.dtype)
+        return lower, np.triu(lu[..., :k, :])
+
+    @staticmethod
+    def derivative(ctx, a, factors, grads):
+        (lower, upper), (g_lower, g_upper) = factors, grads
+        if a.shape[-2] != a.shape[-1]:
+            raise RuntimeError("linalg.lu: the derivative is implemented for square matrices only in tinygrad_edu")
+        inner = (lower.mT @ g_lower).tril(-1) + (g_upper @ upper.mT).triu()
+        left = SolveTriangular.apply(lower.mT, inner, upper=True, unitriangular=True)  # L^-T inner
+        g_permuted = SolveTriangular.apply(upper, left.mT, upper=True).mT  # (L^-T inner) U^-T
+        return permutation_matrix(lu_arrays(a._data)[2], a._data.dtype) @ g_permuted
+
+    @classmethod
+    def name(cls) -> str:
+        return "LinalgLuBackward0"

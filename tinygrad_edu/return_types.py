@@ -10,7 +10,7 @@ from collections import namedtuple
 
 __all__ = ["max", "min", "sort", "topk", "median", "kthvalue", "histogram", "svd", "linalg_svd", "slogdet",
            "linalg_slogdet", "qr", "linalg_qr", "linalg_lstsq", "linalg_inv_ex", "linalg_solve_ex",
-           "linalg_cholesky_ex", "linalg_eigh"]
+           "linalg_cholesky_ex", "linalg_eigh", "linalg_lu", "linalg_lu_factor"]
 
 
 def return_type(name: str, fields: list[str]) -> type:
@@ -41,3 +41,5 @@ linalg_inv_ex = return_type("linalg_inv_ex", ["inverse", "info"])
 linalg_solve_ex = return_type("linalg_solve_ex", ["result", "info"])
 linalg_cholesky_ex = return_type("linalg_cholesky_ex", ["L", "info"])
 linalg_eigh = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
+linalg_lu = return_type("linalg_lu", ["P", "L", "U"])
+linalg_lu_factor = return_type("linalg_lu_factor", ["LU", "pivots"])
