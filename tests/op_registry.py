@@ -35,6 +35,8 @@ registers its entries into REGISTRY as it is imported.
                            nextafter, logaddexp2, NumPy's aliases; special.entr, erfcx, i1, ndtri, zeta, gammainc...
   registry_order_statistics.py  quantile, nanquantile, kthvalue, mode, nanmedian, msort, cummax/cummin,
                            logcumsumexp, aminmax
+  registry_linalg.py       inverse, det, slogdet, solve(_triangular), cholesky(_solve/_inverse), qr, pinv, lstsq,
+                           matrix_power, matrix_exp, multi_dot, svd, eigh, cond, lu, lu_solve, mv, inner, ...
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ import registry_arithmetic  # noqa: F401  (each family module registers its entr
 import registry_arrangement  # noqa: F401
 import registry_indexing  # noqa: F401
 import registry_lecture_layers  # noqa: F401
+import registry_linalg  # noqa: F401
 import registry_losses  # noqa: F401
 import registry_math  # noqa: F401
 import registry_more_layers  # noqa: F401

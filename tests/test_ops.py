@@ -95,14 +95,25 @@ def test_every_tensor_op_is_registered():
 @given(data=st.data())
 def test_every_primitive_is_exercised(data):
     """Each Function subclass in ops.py, movement_ops.py, division_ops.py, math_ops.py, fused_ops.py,
-    piecewise_ops.py, special_ops.py, nn/ops.py and nn/loss_ops.py is reached by running the registered ops (and
-    their backward)."""
-    from tinygrad_edu import autograd, division_ops, fused_ops, math_ops, movement_ops, ops, piecewise_ops, special_ops
+    piecewise_ops.py, special_ops.py, nn/ops.py, nn/loss_ops.py and linalg_ops.py is reached by running the
+    registered ops (and their backward)."""
+    from tinygrad_edu import (
+        autograd,
+        division_ops,
+        fused_ops,
+        linalg_ops,
+        math_ops,
+        movement_ops,
+        ops,
+        piecewise_ops,
+        special_ops,
+    )
     from tinygrad_edu.nn import loss_ops
     from tinygrad_edu.nn import ops as nn_ops
-    modules = (ops, movement_ops, division_ops, math_ops, fused_ops, piecewise_ops, nn_ops, loss_ops, special_ops)
+    modules = (ops, movement_ops, division_ops, math_ops, fused_ops, piecewise_ops, nn_ops, loss_ops, special_ops,
+               linalg_ops)
     bases = (autograd.Function, ops.Primitive, ops.Elementwise, ops.ElementwiseFromOutput,
-             piecewise_ops.PiecewiseLinear)
+             piecewise_ops.PiecewiseLinear, linalg_ops.Factorisation)
     primitives = {c for module in modules for c in vars(module).values()
                   if isinstance(c, type) and issubclass(c, autograd.Function) and c not in bases}
     primitives.discard(division_ops.FloorDivide)  # no derivative, as in PyTorch: test_division.py runs it

@@ -6,11 +6,14 @@ and returns c. As in PyTorch, out= does not record a graph, so it is refused whe
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from . import creation, linalg, return_types
+from . import creation
 from .autograd import Mode
 from .composite import products
+from .linalg_methods import multi_dot
 from .tensor import Tensor, tensor
 
 __all__ = ["write_out"]
@@ -66,6 +69,9 @@ ALIASES = {"arcsin": "asin", "arccos": "acos", "arctan": "atan",
            "absolute": "abs", "negative": "neg", "greater": "gt", "less": "lt", "greater_equal": "ge",
            "less_equal": "le", "not_equal": "ne"}
 # math_methods.py
+# linalg_methods.py
+WITH_OUT += "inverse matrix_power mv inner vdot ger addr addbmm cholesky cholesky_solve cholesky_inverse".split()
+WITHOUT_OUT += "det logdet slogdet pinverse matrix_exp qr svd".split()
 WITH_OUT += ("tan sinh cosh asinh acosh atanh erf erfc erfinv atan2 hypot logit frac deg2rad rad2deg addcmul addcdiv "
              "addmm addmv baddbmm").split()
 WITHOUT_OUT += ["dist", "index_fill"]
@@ -80,8 +86,8 @@ for _name in WITH_OUT + WITHOUT_OUT:
     globals()[_name] = function(_name, _name in WITH_OUT)
 for _alias, _name in ALIASES.items():
     globals()[_alias] = function(_name, _name in WITH_OUT, _alias)
-__all__ += WITH_OUT + WITHOUT_OUT + list(ALIASES) + ["cat", "concat", "concatenate", "stack", "einsum", "svd", "det",
-                                                     "inverse", "is_tensor", "meshgrid", "polygamma"]
+__all__ += WITH_OUT + WITHOUT_OUT + list(ALIASES) + ["cat", "concat", "concatenate", "stack", "einsum", "chain_matmul",
+                                                     "is_tensor", "meshgrid", "polygamma"]
 
 
 def cat(tensors, dim: int = 0, *, out=None, axis=None) -> Tensor:
@@ -110,14 +116,19 @@ def einsum(equation: str, *operands) -> Tensor:
     return products.einsum(equation, *operands)
 
 
-def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
-    """(U, S, V) with input = U diag(S) V^T: torch.svd's older form (linalg.svd returns Vh = V^T).
-    No gradient (see linalg)."""
-    u, s, vh = linalg.svd(input, full_matrices=not some)
-    return return_types.svd(u, s, vh.mT)
-
-
-det, inverse = linalg.det, linalg.inv
+def chain_matmul(*matrices) -> Tensor:
+    """The product of the 2-D matrices, left to right (deprecated in PyTorch for linalg.multi_dot)."""
+    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+                  "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
+                  "multiple parameters.", UserWarning, stacklevel=2)
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for m in matrices:
+        if m.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return multi_dot(matrices, "chain_matmul")
 
 
 def is_tensor(obj) -> bool:

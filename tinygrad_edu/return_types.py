@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import namedtuple
 
 __all__ = ["max", "min", "sort", "topk", "median", "kthvalue", "mode", "nanmedian", "cummax", "cummin", "aminmax",
-           "histogram", "svd", "linalg_svd", "slogdet", "frexp"]
+           "histogram", "svd", "linalg_svd", "slogdet", "frexp", "linalg_slogdet", "qr", "linalg_qr", "linalg_lstsq",
+           "linalg_inv_ex", "linalg_solve_ex", "linalg_cholesky_ex", "linalg_eigh", "linalg_lu", "linalg_lu_factor"]
 
 
 def return_type(name: str, fields: list[str]) -> type:
@@ -38,3 +39,13 @@ svd = return_type("svd", ["U", "S", "V"])
 linalg_svd = return_type("linalg_svd", ["U", "S", "Vh"])
 slogdet = return_type("slogdet", ["sign", "logabsdet"])
 frexp = return_type("frexp", ["mantissa", "exponent"])
+linalg_slogdet = return_type("linalg_slogdet", ["sign", "logabsdet"])
+qr = return_type("qr", ["Q", "R"])
+linalg_qr = return_type("linalg_qr", ["Q", "R"])
+linalg_lstsq = return_type("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
+linalg_inv_ex = return_type("linalg_inv_ex", ["inverse", "info"])
+linalg_solve_ex = return_type("linalg_solve_ex", ["result", "info"])
+linalg_cholesky_ex = return_type("linalg_cholesky_ex", ["L", "info"])
+linalg_eigh = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
+linalg_lu = return_type("linalg_lu", ["P", "L", "U"])
+linalg_lu_factor = return_type("linalg_lu_factor", ["LU", "pivots"])

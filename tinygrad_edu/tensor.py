@@ -37,6 +37,7 @@ from .device import CPU_ONLY_HINT, check_device
 from .dims import axes_of, axis_of
 from .dtypes import Size
 from .inplace import InPlaceMethods
+from .linalg_methods import LinalgMethods
 from .math_methods import MathMethods
 from .onramp import OnRampMethods
 from .random_methods import RandomMethods
@@ -48,7 +49,7 @@ __all__ = ["Tensor", "tensor", "grad", "FloatTensor", "DoubleTensor", "HalfTenso
 
 
 class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, RandomMethods, StatisticsMethods,
-             ArrangementMethods, SpecialMethods, OrderStatisticsMethods, TensorBase):
+             ArrangementMethods, SpecialMethods, OrderStatisticsMethods, LinalgMethods, TensorBase):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
