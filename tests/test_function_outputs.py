@@ -242,3 +242,45 @@ def test_anomaly_mode_checks_every_output():
     Halves.apply(x)  # no check without anomaly mode
     with tg.autograd.detect_anomaly(), pytest.raises(RuntimeError, match="HalvesBackward"):
         Halves.apply(x)
+
+
+class DoubleAndExp(tg.autograd.Function):
+    """Two outputs, the second saved: its gradient reaches the op through two nodes in a second
+    derivative (the loss's use and the backward's use of the saved output)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        a, b = x * 2, x.exp()
+        ctx.save_for_backward(b)
+        return a, b
+
+    @staticmethod
+    def backward(ctx, ga, gb):
+        (b,) = ctx.saved_tensors
+        return ga * 2 + gb * b
+
+
+def second_derivative(lib, function):
+    x = lib.tensor([0.3, -0.2, 0.5], dtype=lib.float64, requires_grad=True)
+    a, b = function.apply(x)
+    (g,) = lib.autograd.grad((a * b * b).sum(), x, create_graph=True)
+    (h,) = lib.autograd.grad(g.sum(), x)
+    return x, h
+
+
+def test_second_derivative_through_a_saved_output_used_twice():
+    x, h = second_derivative(tg, DoubleAndExp)
+    # L = sum(2x e^{2x}): dL/dx = (2 + 4x) e^{2x}, d2L/dx2 = (8 + 8x) e^{2x} (summed over g's elements: the same)
+    np.testing.assert_allclose(h.numpy(), (8 + 8 * x.detach().numpy()) * np.exp(2 * x.detach().numpy()), rtol=1e-12)
+    f = lambda t: (lambda a, b: (a * b * b).sum())(*DoubleAndExp.apply(t))  # noqa: E731
+    assert tg.autograd.gradgradcheck(f, (x,))
+
+
+def test_second_derivative_through_a_saved_output_matches_torch():
+    torch = pytest.importorskip("torch")
+
+    class Theirs(torch.autograd.Function):
+        forward, backward = DoubleAndExp.forward, DoubleAndExp.backward
+
+    np.testing.assert_allclose(second_derivative(tg, DoubleAndExp)[1].numpy(),
+                               second_derivative(torch, Theirs)[1].numpy(), rtol=1e-12)

@@ -442,7 +442,10 @@ class OutputOf(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        ctx.op.output_grads[ctx.index] = grad_output
+        # Added, not set: the op's saved output, read in a backward (a second derivative), has a node of
+        # its own, so one output's gradient can come through two nodes.
+        gathered, slot = ctx.op.output_grads, ctx.index
+        gathered[slot] = grad_output if gathered[slot] is None else gathered[slot] + grad_output
         return (ctx.inputs[0]._wrap(np.zeros(())),)
 
     def name(self) -> str:
