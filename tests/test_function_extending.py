@@ -125,3 +125,23 @@ def test_marking_another_tensor_leaves_the_output_differentiable():
     assert y.requires_grad and y.grad_fn.name() == "DoubleBackward"
     y.sum().backward()
     assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_gradcheck_of_a_transposed_input():
+    """A transposed input's elements are nudged in place too (a flattened copy would leave the numeric
+    Jacobian at 0, and the check would fail a correct gradient, or pass a gradient of 0)."""
+    x = tg.tensor(np.arange(1.0, 7.0).reshape(2, 3)).t().detach().requires_grad_()
+    assert not x.is_contiguous()
+    assert tg.autograd.gradcheck(lambda t: (t * t).sum(dim=0), (x,))
+    assert tg.autograd.gradgradcheck(lambda t: (t * t * t).sum(dim=0), (x,))
+
+    class Zero(tg.autograd.Function):  # a wrong (zero) gradient must still fail on such an input
+        @staticmethod
+        def forward(ctx, t):
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 0
+
+    assert not tg.autograd.gradcheck(lambda t: Zero.apply(t), (x,), raise_exception=False)

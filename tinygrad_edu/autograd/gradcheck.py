@@ -66,15 +66,15 @@ def numerical_jacobians(fn, inputs, checked, eps: float, record: bool) -> list:
     """jac[i][k][:, j]: d output k / d element j of input i, by central differences."""
     jacobians = []
     for i in checked:
-        flat = inputs[i]._data.reshape(-1)  # a view: we nudge the input's own data
-        columns = []
-        for j in range(flat.size):
-            original = flat[j]
-            flat[j] = original + eps
+        data = inputs[i]._data  # nudged in place, element by element in row-major order (as reshape(-1) reads
+        columns = []            # the gradients), by index: reshape(-1) of a transposed input would be a copy
+        for j in np.ndindex(data.shape):
+            original = data[j]
+            data[j] = original + eps
             plus = evaluate(fn, inputs) if record else no_grad()(evaluate)(fn, inputs)
-            flat[j] = original - eps
+            data[j] = original - eps
             minus = evaluate(fn, inputs) if record else no_grad()(evaluate)(fn, inputs)
-            flat[j] = original
+            data[j] = original
             columns.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
         jacobians.append([np.stack([c[k] for c in columns], axis=1) if columns else None
                           for k in range(len(columns[0]) if columns else 0)])
