@@ -266,3 +266,20 @@ def test_backward_slices_are_refused_as_in_pytorch():
     with pytest.raises(ValueError, match="step must be greater than zero"):
         x[::-1] = 0.0
     assert x.flip(0).tolist() == [4.0, 3.0, 2.0, 1.0, 0.0] and x[::2].tolist() == [0.0, 2.0, 4.0]
+
+
+def test_a_users_function_node_keeps_the_whole_class_name():
+    class SquareFunction(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * x * g
+
+    y = SquareFunction.apply(tg.ones(2, requires_grad=True))
+    assert y.grad_fn.name() == "SquareFunctionBackward"  # as PyTorch's; library ops drop "Function" (TanhBackward0)
+    assert tg.ones(2, requires_grad=True).tanh().grad_fn.name() == "TanhBackward0"

@@ -291,7 +291,9 @@ class Function:
     def name(cls) -> str:
         """PyTorch's name for the node: `MulBackward0` for a library op (TanhFunction: `TanhBackward0`),
         `LegendreP3Backward` for your own Function (PyTorch adds no number to a custom Function's node)."""
-        return cls.__name__.removesuffix("Function") + ("Backward0" if cls.numpy_forward else "Backward")
+        if cls.numpy_forward:
+            return cls.__name__.removesuffix("Function") + "Backward0"
+        return cls.__name__ + "Backward"  # (PyTorch keeps a user's whole class name: MyFunctionBackward)
 
     @property
     def next_functions(self) -> tuple:

@@ -33,6 +33,7 @@ from ..autograd import Mode, RemovableHandle, module_stack, no_grad
 from ..device import CPU_ONLY_HINT, check_device
 from ..onramp import to_arguments
 from ..tensor import Tensor, tensor
+from .backward_hooks import HookedCall
 
 __all__ = ["Parameter", "Module", "forward_stack"]
 
@@ -147,6 +148,8 @@ class Module:
         set_attr(self, "_modules", OrderedDict())
         set_attr(self, "_forward_hooks", [])
         set_attr(self, "_forward_pre_hooks", [])
+        set_attr(self, "_backward_hooks", [])
+        set_attr(self, "_backward_pre_hooks", [])
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'{type(self).__name__} is missing the required "forward" function')
@@ -156,6 +159,10 @@ class Module:
             new = hook(self, args)
             if new is not None:
                 args = new if isinstance(new, tuple) else (new,)
+        hooked = None  # with backward hooks: identity nodes around the call that run them (backward_hooks.py)
+        if (self._backward_hooks or self._backward_pre_hooks) and Mode.grad_enabled:
+            hooked = HookedCall(self, self._backward_hooks, self._backward_pre_hooks)
+            args = hooked.wrap_inputs(args)
         if Mode.record_modules:  # tinygrad_edu.viz is in use: let each graph node know its module
             _forward_stack.append((qualified_name(self), self))
             try:
@@ -168,7 +175,7 @@ class Module:
             new = hook(self, args, output)
             if new is not None:
                 output = new
-        return output
+        return output if hooked is None else hooked.wrap_outputs(output)
 
     # ------------------------------------------------------------ registration
     def __setattr__(self, name: str, value) -> None:
@@ -431,6 +438,24 @@ class Module:
         """hook(module, args, output) runs after forward; returning a value replaces the output."""
         self._forward_hooks.append(hook)
         return RemovableHandle(self._forward_hooks, hook)
+
+    def register_full_backward_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """hook(module, grad_input, grad_output) runs when backward has the gradients of the module's
+        tensor inputs (grad_input) and outputs (grad_output); a returned tuple replaces grad_input.
+        Grad-CAM's way to get a layer's output gradient (backward_hooks.py)."""
+        self._backward_hooks.insert(0, hook) if prepend else self._backward_hooks.append(hook)
+        return RemovableHandle(self._backward_hooks, hook)
+
+    def register_full_backward_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """hook(module, grad_output) runs when backward reaches the module's outputs; a returned
+        tuple replaces grad_output."""
+        self._backward_pre_hooks.insert(0, hook) if prepend else self._backward_pre_hooks.append(hook)
+        return RemovableHandle(self._backward_pre_hooks, hook)
+
+    def register_backward_hook(self, hook) -> RemovableHandle:
+        """PyTorch's older form, deprecated there: here it is register_full_backward_hook (PyTorch's old
+        hook saw the gradients of the module's last op's inputs, which its docs call a bug)."""
+        return self.register_full_backward_hook(hook)
 
     # ------------------------------------------------------------ state_dict
     def state_dict(self, prefix: str = "", keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
