@@ -283,3 +283,23 @@ def test_a_users_function_node_keeps_the_whole_class_name():
     y = SquareFunction.apply(tg.ones(2, requires_grad=True))
     assert y.grad_fn.name() == "SquareFunctionBackward"  # as PyTorch's; library ops drop "Function" (TanhBackward0)
     assert tg.ones(2, requires_grad=True).tanh().grad_fn.name() == "TanhBackward0"
+
+
+def test_module_and_container_methods_from_tutorials():
+    from collections import OrderedDict
+    seq = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+    seq.insert(1, nn.Tanh())
+    assert [type(m).__name__ for m in seq] == ["Linear", "Tanh", "ReLU"] and list(seq._modules) == ["0", "1", "2"]
+    assert isinstance(seq.pop(0), nn.Linear) and list(seq._modules) == ["0", "1"]  # numbered again, as PyTorch
+    named = nn.Sequential(OrderedDict(a=nn.ReLU(), b=nn.Tanh()))
+    del named[0]
+    assert list(named._modules) == ["0"]
+    seq.extend([nn.Identity()])
+    assert len(seq) == 3
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    assert model.get_parameter("0.weight") is model[0].weight
+    assert model.get_buffer("1.running_mean") is model[1].running_mean
+    with pytest.raises(AttributeError, match="no parameter 'nope'"):
+        model.get_parameter("0.nope")
+    assert model.type(tg.float64)[0].weight.dtype == tg.float64 and model.half()[0].weight.dtype == tg.float16
+    assert tg.promote_types(tg.int32, tg.float32) is tg.float32  # one of ours, not NumPy's dtype

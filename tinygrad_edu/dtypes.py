@@ -202,8 +202,14 @@ def category(d: np.dtype) -> builtins.int:
     return COMPLEX
 
 
-def promote_types(a, b) -> np.dtype:
-    """The dtype two tensors of dtypes a and b combine into (torch.promote_types).
+def promote_types(a, b) -> dtype:
+    """The dtype two tensors of dtypes a and b combine into: torch.promote_types (promote_numpy's
+    answer as one of ours, tinygrad_edu.float32, not NumPy's)."""
+    return to_dtype(promote_numpy(a, b))
+
+
+def promote_numpy(a, b) -> np.dtype:
+    """The NumPy dtype two tensors of dtypes a and b combine into, by PyTorch's rule.
 
     Different categories: the higher category's type (int16 and float16 give float16;
     NumPy would give float32). Same category: the wider type, as NumPy does
@@ -225,7 +231,7 @@ def _combine(higher, lower):
         return lower
     if lower is None or category(lower) <= category(higher):
         return higher
-    return promote_types(higher, lower)
+    return promote_numpy(higher, lower)
 
 
 def python_number_dtype(x) -> np.dtype:
@@ -248,12 +254,12 @@ def _numpy_result_type(values) -> np.dtype:
         if isinstance(x, np.ndarray):
             d = x.dtype
             if x.ndim:
-                with_dims = d if with_dims is None else promote_types(with_dims, d)
+                with_dims = d if with_dims is None else promote_numpy(with_dims, d)
             else:
-                zero_dim = d if zero_dim is None else promote_types(zero_dim, d)
+                zero_dim = d if zero_dim is None else promote_numpy(zero_dim, d)
         else:
             d = python_number_dtype(x)
-            numbers_ = d if numbers_ is None else promote_types(numbers_, d)
+            numbers_ = d if numbers_ is None else promote_numpy(numbers_, d)
     return _combine(with_dims, _combine(zero_dim, numbers_))
 
 

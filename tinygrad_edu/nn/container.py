@@ -30,6 +30,9 @@ class _Indexed(Module):
         keys = list(self._modules)[idx] if isinstance(idx, slice) else [index_of(self, idx)]
         for key in keys:
             del self._modules[key]
+        kept = list(self._modules.values())  # numbered again from 0, as PyTorch does (names are lost)
+        self._modules.clear()
+        self._modules.update((str(i), module) for i, module in enumerate(kept))
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -40,6 +43,28 @@ class _Indexed(Module):
     def append(self, module: Module) -> "_Indexed":
         self.add_module(str(len(self)), module)
         return self
+
+    def extend(self, modules: Iterable[Module]) -> "_Indexed":
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> "_Indexed":
+        """Put module at position index, the ones from there on moving up one (as PyTorch's, by number)."""
+        n = len(self._modules)
+        if not -n <= index <= n:
+            raise IndexError(f"{type(self).__name__}.insert: index {index} is out of range for {n} modules")
+        index = index + n if index < 0 else index
+        for i in range(n, index, -1):
+            self._modules[str(i)] = self._modules[str(i - 1)]
+        self._modules[str(index)] = module
+        return self
+
+    def pop(self, key):
+        """Take out and return the module (or a slice of them) at key."""
+        taken = self[key]
+        del self[key]
+        return taken
 
 
 class Sequential(_Indexed):
@@ -81,11 +106,6 @@ class ModuleList(_Indexed):
         if isinstance(idx, slice):
             return ModuleList(list(self._modules.values())[idx])
         return self._modules[index_of(self, idx)]
-
-    def extend(self, modules: Iterable[Module]) -> "ModuleList":
-        for module in modules:
-            self.append(module)
-        return self
 
     def forward(self, *args):
         raise NotImplementedError("ModuleList has no forward: iterate over it and call each module")

@@ -305,6 +305,22 @@ class Module:
             if module is not None:
                 yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at dotted path `target`, e.g. model.get_parameter("encoder.0.weight")."""
+        return self._get_named(target, "_parameters", "parameter")
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at dotted path `target`, e.g. model.get_buffer("bn.running_mean")."""
+        return self._get_named(target, "_buffers", "buffer")
+
+    def _get_named(self, target: str, where: str, kind: str):
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in getattr(module, where):
+            raise AttributeError(f"get_{kind}: {type(module).__name__} has no {kind} {name!r} (looking for "
+                                 f"{target!r}); it has {list(getattr(module, where))}")
+        return getattr(module, where)[name]
+
     def get_submodule(self, target: str) -> "Module":
         """The module at dotted path `target` ("" is self), e.g. model.get_submodule("encoder.0")."""
         module = self
@@ -427,6 +443,13 @@ class Module:
 
     def float(self) -> "Module":  # noqa: A003 -- PyTorch's name
         return self.to(np.float32)
+
+    def half(self) -> "Module":
+        return self.to(np.float16)
+
+    def type(self, dst_type) -> "Module":  # noqa: A003 -- PyTorch's name
+        """The floating parameters and buffers cast to dst_type (module.type(torch.float64))."""
+        return self.to(dst_type)
 
     # ------------------------------------------------------------ hooks
     def register_forward_pre_hook(self, hook) -> RemovableHandle:
