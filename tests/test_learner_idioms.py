@@ -303,3 +303,14 @@ def test_module_and_container_methods_from_tutorials():
         model.get_parameter("0.nope")
     assert model.type(tg.float64)[0].weight.dtype == tg.float64 and model.half()[0].weight.dtype == tg.float16
     assert tg.promote_types(tg.int32, tg.float32) is tg.float32  # one of ours, not NumPy's dtype
+
+
+def test_bfloat16_is_a_name_that_says_why_it_cannot_be_used():
+    """nanoGPT's train.py builds {'float32': torch.float32, 'bfloat16': torch.bfloat16, ...} and picks
+    float32 on a CPU: that runs; a bfloat16 tensor is refused with the reason."""
+    chosen = {"float32": tg.float32, "bfloat16": tg.bfloat16, "float16": tg.float16}["float32"]
+    assert tg.zeros(2, dtype=chosen).dtype == tg.float32 and repr(tg.bfloat16) == "tinygrad_edu.bfloat16"
+    for attempt in (lambda: tg.zeros(2, dtype=tg.bfloat16), lambda: tg.ones(2).to(tg.bfloat16),
+                    lambda: nn.Linear(2, 2).to(tg.bfloat16)):
+        with pytest.raises(TypeError, match="NumPy has no bfloat16 type.*float32"):
+            attempt()

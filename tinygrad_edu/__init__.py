@@ -90,6 +90,7 @@ __version__ = "0.1.0"
 # PyTorch's dtype names: float, int and bool shadow the builtins in this module, as in torch.
 from .dtypes import (
     Size,
+    bfloat16,
     bool,
     can_cast,
     cdouble,
@@ -142,7 +143,8 @@ __all__ = [
 
     "dtype", "Size", "get_default_dtype", "set_default_dtype", "result_type", "promote_types",
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-    "bool", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat", "cdouble",
+    "bool", "bfloat16", "complex64", "complex128", "half", "float", "double", "short", "int", "long", "cfloat",
+    "cdouble",
     "get_num_threads", "set_num_threads", "get_num_interop_threads", "set_num_interop_threads", "set_printoptions",
     "finfo", "iinfo", "can_cast", "typename", "scalar_tensor", "asarray", "range", "poisson", "binomial",
     "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",

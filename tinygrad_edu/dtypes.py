@@ -35,7 +35,7 @@ import numpy as np
 
 __all__ = [
     "dtype", "Size", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
-    "uint16", "uint32", "uint64", "bool", "complex64", "complex128", "half", "float", "double", "short",
+    "uint16", "uint32", "uint64", "bool", "bfloat16", "complex64", "complex128", "half", "float", "double", "short",
     "int", "long", "cfloat", "cdouble", "get_default_dtype", "set_default_dtype", "result_type",
     "promote_types", "promote", "to_dtype", "can_cast",
 ]
@@ -95,7 +95,32 @@ uint64 = dtype("uint64", np.uint64, "UInt64")
 bool = dtype("bool", np.bool_, "Bool")  # noqa: A001
 complex64 = cfloat = dtype("complex64", np.complex64, "ComplexFloat")
 complex128 = cdouble = dtype("complex128", np.complex128, "ComplexDouble")
-# (no bfloat16: NumPy has no such type)
+
+
+class NoNumPyType:
+    """bfloat16, PyTorch's 16-bit "brain float": NumPy has no such type, so no tensor here holds it. The
+    name is here so that code that lists dtypes runs (nanoGPT builds {'float32': torch.float32,
+    'bfloat16': torch.bfloat16, ...} and picks float32 on a CPU); using it raises and says why."""
+    __slots__ = ("name",)
+    is_floating_point, is_complex, is_signed, itemsize, legacy_name = True, False, True, 2, "BFloat16"
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"tinygrad_edu.{self.name}"
+
+    @property
+    def dtype(self):  # what NumPy (np.dtype(x)) and to_dtype ask for
+        raise TypeError(no_numpy_type(self.name))
+
+
+def no_numpy_type(name: str) -> str:
+    return (f"{name}: NumPy has no {name} type, so tinygrad_edu has no {name} tensors. Use float32 (or float16 "
+            "for half the memory); code that picks bfloat16 only where a GPU supports it picks float32 here.")
+
+
+bfloat16 = NoNumPyType("bfloat16")
 
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool,
        complex64, complex128)
@@ -110,6 +135,8 @@ def to_dtype(value) -> dtype:
         return value
     if isinstance(value, str) and value in BY_NAME:
         return BY_NAME[value]
+    if isinstance(value, NoNumPyType) or value == "bfloat16":
+        raise TypeError(no_numpy_type("bfloat16"))
     if value is None or isinstance(value, (builtins.int, builtins.float)):
         raise TypeError(f"dtype: expected a dtype such as tinygrad_edu.float32, got {value!r}")
     try:
