@@ -314,3 +314,12 @@ def test_bfloat16_is_a_name_that_says_why_it_cannot_be_used():
                     lambda: nn.Linear(2, 2).to(tg.bfloat16)):
         with pytest.raises(TypeError, match="NumPy has no bfloat16 type.*float32"):
             attempt()
+
+
+def test_numpy_of_a_tensor_that_requires_grad_is_refused_everywhere():
+    """np.array(w) and matplotlib's plot(w) call __array__: refused while w requires grad, as PyTorch's."""
+    w = tg.ones(2, requires_grad=True)
+    for convert in (np.array, np.asarray, lambda t: t.numpy()):
+        with pytest.raises(RuntimeError, match="requires grad. Use tensor.detach"):
+            convert(w)
+    assert np.array(w.detach()).tolist() == [1.0, 1.0] and np.asarray(w * 0 + 1 > 0).dtype == bool

@@ -182,6 +182,11 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
     __hash__ = object.__hash__  # == compares elementwise (constant_ops.py): hash by identity, as PyTorch
 
     def __array__(self, dtype=None, copy=None):
+        """np.array(t), and what matplotlib does with a tensor: refused while t requires grad, as PyTorch's
+        (the array would leave the graph unnoticed): t.detach() first."""
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead (np.array and matplotlib call it too).")
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __repr__(self) -> str:
