@@ -323,3 +323,18 @@ def test_numpy_of_a_tensor_that_requires_grad_is_refused_everywhere():
         with pytest.raises(RuntimeError, match="requires grad. Use tensor.detach"):
             convert(w)
     assert np.array(w.detach()).tolist() == [1.0, 1.0] and np.asarray(w * 0 + 1 > 0).dtype == bool
+
+
+def test_what_pytorch_refuses_or_warns_about_here_too():
+    logits = tg.randn(3, 4)
+    for dtype, name in ((tg.int32, "Int"), (tg.int16, "Short")):
+        with pytest.raises(RuntimeError, match=f"expected target dtype to be Long or Byte, but got {name}"):
+            tg.nn.functional.cross_entropy(logits, tg.tensor([0, 1, 2], dtype=dtype))
+    assert tg.nn.functional.cross_entropy(logits, tg.tensor([0, 1, 2], dtype=tg.uint8)).shape == ()
+    assert tg.nn.functional.cross_entropy(logits, [0, 1, 2]).shape == ()  # a list becomes int64
+    from tinygrad_edu.composite import movement
+    movement._warned.clear()
+    with pytest.warns(UserWarning, match="x.T` on tensors of dimension other than 2"):
+        tg.ones(3).T
+    assert tg.bincount(tg.tensor([0, 1, 1]), weights=tg.tensor([1.0, 2.0, 3.0])).dtype == tg.float32
+    assert tg.bincount(tg.tensor([0, 1, 1]), weights=tg.tensor([1, 2, 3])).dtype == tg.float64

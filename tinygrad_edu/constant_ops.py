@@ -117,7 +117,10 @@ class ConstantMethods:
         if self.ndim != 1 or not np.issubdtype(self.dtype, np.integer):
             raise RuntimeError(f"bincount: expects a 1-D integer tensor, got {self.dtype} of shape {self.shape}")
         weights = weights._data if isinstance(weights, TensorBase) else weights
-        return self._wrap(np.bincount(self._data, weights=weights, minlength=minlength))
+        counts = np.bincount(self._data, weights=weights, minlength=minlength)
+        if weights is not None and np.asarray(weights).dtype == np.float32:  # PyTorch keeps float32 weights' dtype
+            counts = counts.astype(np.float32)
+        return self._wrap(counts)
 
     def round(self, decimals: int = 0):
         """Round half to even (as PyTorch and NumPy): 0.5 -> 0, 1.5 -> 2."""

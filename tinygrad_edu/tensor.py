@@ -108,7 +108,13 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
     retains_grad = property(lambda self: self._ctx is not None and self._ctx.retained is not None
                             and self._ctx.retained() is self,
                             doc="True after retain_grad() on a non-leaf (a leaf keeps .grad anyway: False).")
-    T = property(lambda self: self.permute(*reversed(range(self.ndim))), doc="All axes reversed.")
+    @property
+    def T(self):  # noqa: N802 -- PyTorch's name
+        """All axes reversed; on other than 2 dims PyTorch warns (once) that this is deprecated."""
+        if self._data.ndim != 2:
+            movement.warn_reversed_transpose()
+        return self.permute(*reversed(range(self.ndim)))
+
     mT = property(movement.matrix_transpose, doc="The last two axes swapped (2 or more dimensions).")
 
     def size(self, dim: int | None = None):

@@ -10,6 +10,7 @@ moves back to where each element came from.
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -31,6 +32,19 @@ def matrix_transpose(x):
     if x.ndim < 2:
         raise RuntimeError(f"mT: needs a tensor of at least 2 dimensions, got shape {tuple(x.shape)}")
     return Transpose.apply(x, axes=(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2))
+
+
+_warned = []  # PyTorch warns once per process
+
+
+def warn_reversed_transpose() -> None:
+    """x.T on other than 2 dims: PyTorch's once-per-process deprecation warning."""
+    if not _warned:
+        _warned.append(True)
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and "
+                      "it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices "
+                      "or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+                      UserWarning, stacklevel=3)
 
 
 def unsqueeze(x, dim: int = None, *, axis=None):

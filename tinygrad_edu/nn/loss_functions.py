@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from ..autograd import Mode
+from ..dtypes import to_dtype
 from ..tensor import Tensor, lift
 from .distance_functions import pairwise_distance
 from .loss_ops import BinaryCrossEntropyWithLogitsFunction, MseLossFunction, NllLossFunction
@@ -158,7 +159,16 @@ def class_targets(target, name: str) -> np.ndarray:
         raise RuntimeError(f"{name}: the target must hold class indices (integers), got dtype {target.dtype}. "
                            "Hint: target.long(); for class probabilities pass a float target of the "
                            "input's shape to cross_entropy.")
+    check_index_dtype(target, name)
     return target
+
+
+def check_index_dtype(target: np.ndarray, name: str) -> None:
+    """Class indices must be int64 (or uint8), as PyTorch's kernels demand: an int32 target that worked
+    here would fail there."""
+    if target.dtype.kind in "iu" and target.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"{name}: expected target dtype to be Long or Byte, but got "
+                           f"{to_dtype(target.dtype).legacy_name}. Hint: target.long()")
 
 
 def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # noqa: A002
@@ -236,6 +246,7 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
     class_dim = 0 if input._data.ndim == 1 else 1
     n_classes = input._data.shape[class_dim]
     target_array = target._data if isinstance(target, Tensor) else np.asarray(target)
+    check_index_dtype(target_array, "cross_entropy")
     if fused_applies(input, target_array, weight, ignore_index, reduction, label_smoothing):
         return CrossEntropyFunction.apply(input, target=target_array, reduction=reduction)
     log_probs = input.log_softmax(class_dim)  # one node (ops.LogSoftmaxFunction), not eleven
