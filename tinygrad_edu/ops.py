@@ -520,13 +520,12 @@ def kept_shape(shape: tuple, axes) -> tuple:
 
 
 class Sum(Primitive):
-    """z = sum of x over `axes`.   dz/dx = 1: the gradient is copied back along the axes."""
+    """z = sum of x over `axes` (bools, unsigned ints in int64, as PyTorch).   dz/dx = 1: copied back along axes."""
 
     @staticmethod
     def forward(ctx, x, axes=None, keepdim=False):
         ctx.shape, ctx.axes = x.shape, axes
-        wide = np.int64 if x.dtype.kind in "bu" else None  # PyTorch sums bools and unsigned ints in int64 too
-        return row_major(x.sum(axis=axes, keepdims=keepdim, dtype=wide))
+        return row_major(x.sum(axis=axes, keepdims=keepdim, dtype=np.int64 if x.dtype.kind in "bu" else None))
 
     @staticmethod
     def backward(ctx, g):

@@ -444,8 +444,7 @@ class OutputOf(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        # Added, not set: the op's saved output, read in a backward (a second derivative), has a node of
-        # its own, so one output's gradient can come through two nodes.
+        # Added, not set: a saved output read in backward has a node of its own (a second derivative)
         gathered, slot = ctx.op.output_grads, ctx.index
         gathered[slot] = grad_output if gathered[slot] is None else gathered[slot] + grad_output
         return (ctx.inputs[0]._wrap(np.zeros(())),)
