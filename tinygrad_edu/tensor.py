@@ -26,7 +26,8 @@ import numpy as np
 
 from . import division_ops, dtypes, movement_ops, ops, piecewise_ops, printing
 from .arrays import index_key, is_float, legacy_array, shape_argument, to_array, torch_order
-from .autograd import RemovableHandle, TensorBase, grad, retain, run_backward, seed_gradient
+from .autograd import RemovableHandle, TensorBase, grad, retain
+from .autograd import backward as autograd_backward
 from .autograd.function import as_constant, public_node
 from .composite import elementwise, indexing, movement, products, reductions
 from .composite.arrangement import ArrangementMethods
@@ -258,16 +259,7 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
                                  "drop gradient=, create_graph= and inputs=")
             trace_backward(self, retain_graph=bool(retain_graph))
             return
-        if not self.requires_grad:
-            raise RuntimeError(
-                "backward: element 0 of tensors does not require grad and does not have a grad_fn. "
-                "Make an input with requires_grad=True, and don't compute the loss under no_grad().")
-        gradient = seed_gradient(self, gradient, "backward")
-        if retain_graph is None:
-            retain_graph = create_graph
-        if inputs is not None:
-            inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-        run_backward([self], [gradient], retain_graph, create_graph, inputs, allow_unused=True)
+        autograd_backward([self], [gradient], retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------ arithmetic
     def add(self, other, alpha=1) -> "Tensor":

@@ -352,9 +352,11 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None, creat
     if len(grad_tensors) != len(tensors):
         raise RuntimeError(f"backward: got {len(grad_tensors)} grad_tensors for {len(tensors)} tensors; "
                            "give one per tensor (None for a scalar)")
-    for t in tensors:
+    for i, t in enumerate(tensors):
         if not t.requires_grad:
-            raise RuntimeError("backward: element 0 of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError(
+                f"backward: element {i} of tensors does not require grad and does not have a grad_fn. "
+                "Make an input with requires_grad=True, and don't compute the loss under no_grad().")
     seeds = [seed_gradient(t, g, "backward") for t, g in zip(tensors, grad_tensors)]
     if inputs is not None:
         inputs = [inputs] if isinstance(inputs, TensorBase) else list(inputs)
