@@ -338,3 +338,20 @@ def test_what_pytorch_refuses_or_warns_about_here_too():
         tg.ones(3).T
     assert tg.bincount(tg.tensor([0, 1, 1]), weights=tg.tensor([1.0, 2.0, 3.0])).dtype == tg.float32
     assert tg.bincount(tg.tensor([0, 1, 1]), weights=tg.tensor([1, 2, 3])).dtype == tg.float64
+
+
+def test_saved_tensors_under_pytorch_s_names():
+    """The "Autograd mechanics" notes read what a node saved: grad_fn._saved_self, _saved_result..."""
+    x = tg.randn(5, requires_grad=True)
+    y = x.pow(2)
+    assert y.grad_fn._saved_self is x and y.grad_fn._saved_exponent == 2
+    e = x.exp()
+    assert e.equal(e.grad_fn._saved_result) and e.grad_fn._saved_result is not e
+    a, b = tg.randn(2, 3, requires_grad=True), tg.randn(2, 3, requires_grad=True)
+    z = a * b
+    assert z.grad_fn._saved_self is a and z.grad_fn._saved_other is b
+    with pytest.raises(AttributeError):
+        e.grad_fn._saved_nonsense
+    with pytest.raises(AttributeError, match="saved no 'self'"):
+        (x + 1).grad_fn._saved_self  # add saves nothing
+    assert not hasattr(e.grad_fn, "anything_else")

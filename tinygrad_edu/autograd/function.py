@@ -61,6 +61,7 @@ import numpy as np
 from ..dtypes import promote, quiet_numpy, restore_numpy
 from ..errors import BROADCAST_HINT, index_error
 from .mode import Mode, check_finite, module_stack, no_grad, user_frame
+from .saved_names import SavedNames
 
 __all__ = ["Function", "TensorBase", "version_error", "as_constant", "input_key", "FREED_MESSAGE",
            "once_differentiable", "OutputOf", "public_node"]
@@ -191,7 +192,7 @@ FREED_MESSAGE = (
     "or recompute the forward pass.")
 
 
-class Function:
+class Function(SavedNames):  # (SavedNames: grad_fn._saved_self and friends, saved_names.py)
     """Base class of every op. See the module docstring for the protocol."""
     numpy_forward = False   # True for the library's primitives: forward gets and returns NumPy arrays
     makes_view = False      # True when the output may share the input's memory (reshape, indexing)
@@ -291,9 +292,7 @@ class Function:
     def name(cls) -> str:
         """PyTorch's name for the node: `MulBackward0` for a library op (TanhFunction: `TanhBackward0`),
         `LegendreP3Backward` for your own Function (PyTorch adds no number to a custom Function's node)."""
-        if cls.numpy_forward:
-            return cls.__name__.removesuffix("Function") + "Backward0"
-        return cls.__name__ + "Backward"  # (PyTorch keeps a user's whole class name: MyFunctionBackward)
+        return cls.__name__.removesuffix("Function") + "Backward0" if cls.numpy_forward else cls.__name__ + "Backward"
 
     @property
     def next_functions(self) -> tuple:
