@@ -496,9 +496,9 @@ def breakage(how, opt, params):
         opt.param_groups[1]["lr"] = "0.1"
         return TypeError, r"param group 1 has lr='0.1'; it must be a number"
     if how == "state":
-        key = next(k for k, v in opt.state[last].items() if isinstance(v, np.ndarray) and v.ndim)
-        opt.state[last][key] = np.zeros(7, dtype=np.float32)
-        return RuntimeError, f"its optimizer state '{key}' is an array of shape \\(7,\\)"
+        key = next(k for k, v in opt.state[last].items() if isinstance(v, tg.Tensor) and v.ndim)
+        opt.state[last][key] = tg.zeros(7)
+        return RuntimeError, f"its optimizer state '{key}' is a tensor of shape \\(7,\\)"
     raise AssertionError(how)
 
 
@@ -581,7 +581,7 @@ def test_state_that_the_options_now_need_but_the_state_lacks_is_refused_before_t
     opt.step()
     change(opt)
     before = optimizer_snapshot(opt, params)
-    with pytest.raises(RuntimeError, match=f"its optimizer state '{key}' is missing, not a writable float array"):
+    with pytest.raises(RuntimeError, match=f"its optimizer state '{key}' is missing, not a writable float tensor"):
         opt.step()
     assert_same_snapshot(before, optimizer_snapshot(opt, params))
 
@@ -610,7 +610,7 @@ def test_optimizer_load_state_dict_is_all_or_nothing():
     sd["state"][2]["exp_avg"] = tg.zeros(7)  # another model's parameter 2, after the good entries 0 and 1
     before = optimizer_snapshot(opt, params)
     with pytest.raises(RuntimeError, match=r"Adam.load_state_dict: parameter 0 of param group 1 \(shape \(3,\)\): "
-                                           r"its optimizer state 'exp_avg' is an array of shape \(7,\)"):
+                                           r"its optimizer state 'exp_avg' is a tensor of shape \(7,\)"):
         opt.load_state_dict(sd)
     assert_same_snapshot(before, optimizer_snapshot(opt, params))
     assert opt.param_groups[1]["lr"] == 0.05  # the options are not half-loaded either

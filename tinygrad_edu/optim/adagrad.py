@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_hyper, check_implementation, counted_step, first_step
+from .optimizer import Optimizer, as_tensors, check_hyper, check_implementation, counted_step, first_step
 
 __all__ = ["Adagrad"]
 
@@ -32,6 +32,9 @@ class Adagrad(Optimizer):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable, fused=fused))
+        for group in self.param_groups:  # PyTorch's Adagrad fills its state at once: step 0 and the sums
+            for p in group["params"]:
+                self.state[p].update(as_tensors(self.initial_state(p._data, group)))
 
     def state_spec(self, group: dict[str, Any]) -> dict[str, str]:
         return {"step": "step", "sum": "buffer"}

@@ -96,7 +96,7 @@ class NAdam(Optimizer):
         return {"step": "step", "mu_product": "count", "exp_avg": "buffer", "exp_avg_sq": "buffer"}
 
     def initial_state(self, param: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": first_step(), "mu_product": np.float32(1.0), "exp_avg": np.zeros_like(param),
+        return {"step": first_step(), "mu_product": np.ones((), np.float32), "exp_avg": np.zeros_like(param),
                 "exp_avg_sq": np.zeros_like(param)}
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
@@ -107,7 +107,7 @@ class NAdam(Optimizer):
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
         # P_t keeps its dtype: float32 from the first step, the parameter's once loaded (as in PyTorch).
         kind = np.asarray(state["mu_product"]).dtype.type
-        mu_product = state["mu_product"] = kind(state["mu_product"] * kind(mu))
+        mu_product = state["mu_product"] = np.asarray(state["mu_product"] * kind(mu), dtype=kind)
         mu_product_next = float(mu_product) * mu_next
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
         exp_avg += (1 - beta1) * (grad - exp_avg)

@@ -8,6 +8,8 @@ the group's options), so a bad one raises before anything changes; then it
 hands each one's NumPy arrays to the subclass's `update`, which changes the
 parameter in place. Working on the arrays directly, not through Tensor ops,
 keeps a step as cheap as hand-written NumPy and records nothing in the graph.
+The state holds tensors, as PyTorch's (`opt.state[p]["exp_avg"]`): `update` gets
+their arrays and changes them in place too, so each tensor stays the live buffer.
 
     opt = SGD(model.parameters(), lr=0.1)
     loss.backward()
@@ -27,7 +29,7 @@ import numpy as np
 from ..autograd import enable_grad
 from ..tensor import Tensor
 
-__all__ = ["Optimizer", "check_hyper", "check_implementation", "counted_step", "first_step"]
+__all__ = ["Optimizer", "as_tensors", "check_hyper", "check_implementation", "counted_step", "first_step"]
 
 
 def check_hyper(name: str, value, low: float = 0.0, high: float | None = None) -> None:
@@ -63,11 +65,25 @@ def first_step() -> Tensor:
 
 
 def counted_step(state: dict[str, Any]) -> float:
-    """Add one to state["step"] in place (tensor(1.) after the first step, a float32 0-d tensor as
-    PyTorch keeps it) and return the new count as a number, for the update's formulas."""
-    step = state["step"]._data
+    """Add one to state["step"] in place (the array of a float32 0-d tensor, tensor(1.) after the
+    first step, as PyTorch keeps it) and return the new count as a number, for the update's formulas."""
+    step = state["step"]
     step += 1
     return float(step)
+
+
+def as_tensors(state: dict[str, Any]) -> dict[str, Any]:
+    """A state's arrays as tensors, as PyTorch keeps them (numbers stay numbers)."""
+    return {key: Tensor._wrap(value) if isinstance(value, np.ndarray) else value for key, value in state.items()}
+
+
+def keep_as_tensors(state: dict[str, Any], arrays: dict[str, Any]) -> None:
+    """After `update` changed `arrays` (the state's tensors' arrays, in place): an array it added
+    or replaced (SGD's first momentum buffer) goes into the state as a tensor."""
+    for key, value in arrays.items():
+        kept = state.get(key)
+        if not (isinstance(kept, Tensor) and kept._data is value):
+            state[key] = Tensor._wrap(value) if isinstance(value, np.ndarray) else value
 
 
 def as_step(value):
@@ -170,12 +186,12 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for param, grad, group in self.checked_work():
-            state = self.state.get(param)
-            if state is None:  # the first step
-                state = self.state[param] = self.initial_state(param._data, group)
-            elif not state:  # emptied since: PyTorch refills the same dict
-                state.update(self.initial_state(param._data, group))
-            self.update(param._data, grad, state, group)
+            state = self.state[param]  # {} before the first step (or emptied since: refilled, as PyTorch)
+            if not state:
+                state.update(as_tensors(self.initial_state(param._data, group)))
+            arrays = {key: value._data if isinstance(value, Tensor) else value for key, value in state.items()}
+            self.update(param._data, grad, arrays, group)
+            keep_as_tensors(state, arrays)
             param._bump_version()  # the data changed: a graph that saved it can tell
         self._step_count += 1
         return loss
@@ -244,7 +260,8 @@ class Optimizer:
         if not state:  # the first step makes it
             return
         for key, kind in self.state_spec(group).items():
-            value = state.get(key)
+            given = state.get(key)
+            value = given._data if kind != "step" and isinstance(given, Tensor) else given  # (update reads arrays)
             if value is None and kind == "optional buffer":
                 continue
             if kind == "step":
@@ -257,10 +274,10 @@ class Optimizer:
                         and value.flags.writeable)
             if not fits:
                 described = "missing" if key not in state else (
-                    f"an array of shape {value.shape} and dtype {value.dtype}" if isinstance(value, np.ndarray)
-                    else f"a {type(value).__name__}")
+                    f"{'a tensor' if isinstance(given, Tensor) else 'an array'} of shape {tuple(value.shape)} and "
+                    f"dtype {value.dtype}" if isinstance(value, np.ndarray) else f"a {type(value).__name__}")
                 wanted = {"step": "a float 0-d tensor such as tensor(1.)", "count": "a number"}.get(
-                    kind, f"a writable float array of shape {tuple(param.shape)}")
+                    kind, f"a writable float tensor of shape {tuple(param.shape)}")
                 raise RuntimeError(f"{name}: its optimizer state {key!r} is {described}, not {wanted}. Hint: the "
                                    "state was loaded from another model or made with other options; build the "
                                    "optimizer on the same model with the same options, or start a fresh one. "
@@ -334,8 +351,8 @@ class Optimizer:
                                  "optimizer on the same model.")
             p, group = params_by_index[int(key)]
             kinds = self.state_spec(group)  # a step count the update reads becomes a tensor (a user's int stays)
-            state[p] = {name: as_step(value) if kinds.get(name) == "step" else cast_like(value, p)
-                        for name, value in saved.items()}
+            state[p] = as_tensors({name: as_step(value) if kinds.get(name) == "step" else cast_like(value, p)
+                                   for name, value in saved.items()})
         for g, (mine, new_options) in enumerate(zip(self.param_groups, options)):
             for i, p in enumerate(mine["params"]):
                 name = (f"{type(self).__name__}.load_state_dict: parameter {i} of param group {g} "
