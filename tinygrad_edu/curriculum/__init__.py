@@ -95,8 +95,9 @@ LESSONS = [
            "recorded for one example."),
     Lesson(4, "backprop", "04_backprop_xor.py", "backprop", "Backpropagation by hand",
            "NeuralNetworkWithBackprop on XOR: the chain rule written out in NumPy, checked against autograd "
-           "at every step. Gradcheck settles which output gradient belongs to which loss: A - y is binary "
-           "cross-entropy's, (A - y) A (1 - A) is the squared error's."),
+           "at every step. Gradcheck settles which output gradient belongs to which loss: (A - y) / N is the "
+           "mean binary cross-entropy's (A - y the summed one's), 2 (A - y) A (1 - A) / N the mean squared "
+           "error's."),
     Lesson(5, "descent", "05_gradient_descent.py", "gd", "Gradient descent",
            "The landscape (w1 - 2)² + 2(w2 + 1)², drawn to scale: each step is perpendicular to its contour; "
            "small steps crawl, large ones zig-zag; momentum and Adam on the same picture."),
