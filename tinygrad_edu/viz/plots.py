@@ -198,7 +198,10 @@ def plot_descent(loss_fn: Callable, paths, resolution: int = 80, levels: int = 3
     w1, w2 = grid_over(np.concatenate(points), resolution, margin=0.2)
     surface = evaluate_on_grid(loss_fn, w1, w2)
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(7, 6))
+    # The figure takes the view's shape: equal axes in a fixed-size figure would leave empty bands.
+    span_w1, span_w2 = np.ptp(w1), np.ptp(w2)
+    scale = min(5.8 / span_w1, 5.8 / span_w2)  # inches per unit, the longer side 5.8 in
+    fig, ax = plt.subplots(figsize=(max(span_w1 * scale, 3.5) + 1.2, max(span_w2 * scale, 2.5) + 1.3))
     finite = surface[np.isfinite(surface)]
     if finite.size and finite.min() > 0 and finite.max() / finite.min() > 100:
         contour_levels = np.geomspace(finite.min(), finite.max(), levels)  # a long range reads better in log steps
