@@ -215,7 +215,7 @@ def plot_descent(loss_fn: Callable, paths, resolution: int = 80, levels: int = 3
     plt = pyplot()
     # The figure takes the view's shape: equal axes in a fixed-size figure would leave empty bands.
     span_w1, span_w2 = np.ptp(w1), np.ptp(w2)
-    scale = min(5.8 / span_w1, 5.8 / span_w2)  # inches per unit, the longer side 5.8 in
+    scale = min(5.4 / span_w1, 5.4 / span_w2)  # inches per unit, the longer side 5.4 in
     fig, ax = plt.subplots(figsize=(max(span_w1 * scale, 3.5) + 1.2, max(span_w2 * scale, 2.5) + 1.3))
     finite = surface[np.isfinite(surface)]
     if finite.size and finite.min() > 0 and finite.max() / finite.min() > 100:
