@@ -163,14 +163,15 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         rule_model, gd_model = models[gate]
         margins = result["margin"][gate]
         figures += [out / f"{gate.lower()}_rule.png", out / f"{gate.lower()}_gradient_descent.png"]
+        # line=(w, b): the boundary x . w + b = 0 is drawn as the exact straight line it is.
         viz.plot_decision_boundary(lambda x, model=rule_model: (model(x) > 0).float(), INPUTS, y,
                                    title=f"{gate}, perceptron rule: {line_equation(rule_model)}\n"
                                          f"closest point {margins['rule']:.2f} from the line",
-                                   save=figures[-2])
+                                   save=figures[-2], line=(rule_model.weight, rule_model.bias))
         viz.plot_decision_boundary(lambda x, model=gd_model: model(x).sigmoid(), INPUTS, y,
                                    title=f"{gate}, gradient descent: sigmoid(z) = P(class 1)\n"
                                          f"closest point {margins['gradient_descent']:.2f} from the line",
-                                   save=figures[-1])
+                                   save=figures[-1], line=(gd_model.weight, gd_model.bias))
     figure = out / "gd_loss.png"
     viz.plot_loss(gd_losses, title="Perceptron by gradient descent: BCE loss", xlabel="epoch (all 4 examples)",
                   save=figure)

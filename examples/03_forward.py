@@ -94,7 +94,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     x_one = tg.randn(1, SIZES[0])
     x_one.name = "x"
     graph = save_graph(net.forward(x_one).sum(), out / "graph.svg", log=log, show_grads=False,
-                       names=net.parameter_names())
+                       names=net.parameter_names(), rankdir="TB")  # top to bottom: a long chain stays readable
     caption = ("What autograd recorded for one example: x (1, 784) times W1 plus b1, relu, and so on to the "
                "sigmoid of the last layer, then a sum of the 10 outputs (the root drawn), with the shape of every "
                "tensor.")

@@ -85,9 +85,11 @@ def autograd_gradients(net: NeuralNetworkWithBackprop, X: tg.Tensor, y: tg.Tenso
 # %% [markdown]
 # ## Which gradient belongs to which loss? Ask gradcheck
 #
-# Tutorials often write `dZ = A - y` "for the MSE loss with a sigmoid". It is not: `A - y` is the
-# gradient of **binary cross-entropy** through the sigmoid (the sigmoid's derivative cancels
-# against the log's). The squared error keeps the sigmoid's derivative A (1 - A):
+# Tutorials often write `dZ = A - y` "for the MSE loss with a sigmoid". It is not: `A - y` comes
+# from **binary cross-entropy** through the sigmoid (the sigmoid's derivative cancels against the
+# log's). Exactly: `(A - y) / N` is the gradient of the mean BCE over N examples, the loss used
+# here, and `A - y` that of the summed BCE. The squared error keeps the sigmoid's derivative
+# A (1 - A):
 #
 #     BCE = -mean(y log A + (1 - y) log(1 - A))   dBCE/dZ = (A - y) / N
 #     MSE = mean((A - y)^2)                        dMSE/dZ = 2 (A - y) A (1 - A) / N

@@ -10,8 +10,17 @@
 #
 # Along w2 the curvature is 4, so each step multiplies the distance to the minimum in w2 by
 # (1 - 4 lr): a small lr crawls, lr = 0.45 overshoots and zig-zags (1 - 4 * 0.45 = -0.8), and
-# lr > 0.5 diverges. Momentum keeps a running velocity that smooths the zig-zag; Adam scales each
-# coordinate by its own gradient history, so both directions move at the same pace.
+# lr > 0.5 diverges. Momentum keeps a running velocity that smooths the zig-zag.
+#
+# Adam divides each coordinate's step by the size of its recent gradients: the step is
+# lr * m / sqrt(v), where m is a running mean of the gradient and v of its square. The ratio
+# m / sqrt(v) is about 1 in size (while the gradient keeps its sign) however large or small the
+# gradient is, so Adam's steps are set by lr, not by the slope: its first steps here are lr = 0.3
+# in each coordinate (diagonally, not straight down the slope), and after 30 steps, where the
+# gradient is ten times smaller, they are still about 0.1, a third of lr. So with a fixed lr Adam
+# arrives with long steps, overshoots and circles the minimum; the circles shrink only slowly, as
+# the gradient's swings cancel in m. On this bowl it finishes last after 30 steps. That is why
+# Adam is usually given a learning rate that decays over training (a scheduler).
 #
 # Run it: `tinygrad-edu gd` or `python examples/05_gradient_descent.py`.
 
@@ -56,7 +65,9 @@ def descend(make_optimizer, steps: int, start=START) -> np.ndarray:
 #
 # Five optimizers from the same start, 30 steps each; the table gives where each ended, and the
 # figure their paths over the contours, each ending in a star, with the minimum marked. After 30
-# steps lr=0.05 is still crawling along the valley; lr=0.45 has zig-zagged into the minimum.
+# steps lr=0.05 is still crawling along the valley; lr=0.45 has zig-zagged into the minimum; Adam
+# is still circling it. Adam is then run on, at the same lr, to count the steps it needs to stay
+# close.
 
 # %%
 def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, progress_bar: bool = False,
@@ -77,13 +88,27 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         rows.append([name, f"({path[-1][0]:.3f}, {path[-1][1]:.3f})", float(loss_fn(tg.tensor(path[-1])).item()),
                      distance])
     result_table = table(["optimizer", "final w", "final loss", "distance to min"], rows, log)
+    adam = paths.get("Adam lr=0.3")
+    if adam is not None:
+        longer = descend(lambda params: optim.Adam(params, lr=0.3), 300)
+        far = np.linalg.norm(longer - MINIMUM, axis=1) > 0.05
+        settled = int(np.nonzero(far)[0][-1] + 1)  # the step after which it stays within 0.05
+        adam_distance = float(np.linalg.norm(adam[-1] - MINIMUM))
+        log(f"Adam's steps do not shrink with the gradient: with lr fixed at 0.3 it circles the minimum, "
+            f"{adam_distance:.3f} from it after {steps} steps, and stays within 0.05 only from step {settled} on.")
     figure = out / "descent.png"
     viz.plot_descent(loss_fn, paths, minimum=MINIMUM, save=figure,
                      title=r"Gradient descent on $f(w) = (w_1 - 2)^2 + 2\,(w_2 + 1)^2$")
-    caption = (f"{steps} steps of each optimizer from {START}, drawn to scale: each SGD step leaves its contour "
-               "at a right angle. lr=0.05 crawls, lr=0.45 zig-zags across the narrow direction, momentum overshoots "
-               "and curls in; each path ends in a star, the minimum (2, -1) is the red cross.")
+    caption = (f"{steps} steps of each optimizer from {START}, drawn to scale: each plain SGD step (no momentum) "
+               "leaves its contour at a right angle. lr=0.05 crawls, lr=0.45 zig-zags across the narrow direction, "
+               "momentum overshoots and curls in")
+    if adam is not None:
+        caption += (f"; Adam's step is lr·m/√v, set by lr, not by the gradient's size, so it heads off "
+                    f"diagonally, overshoots and circles the minimum, {adam_distance:.3f} away at the end (with lr "
+                    f"fixed it stays within 0.05 only from step {settled} on)")
+    caption += ". Each path ends in a star; the minimum (2, -1) is the red cross."
     return {"paths": paths, "final_points": {n: p[-1] for n, p in paths.items()},
+            "adam_settles_after": settled if adam is not None else None,
             "table": result_table, "figures": [figure], "captions": {figure.name: caption}}
 
 # %%

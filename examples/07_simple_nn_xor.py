@@ -117,9 +117,18 @@ def as_tensor(data) -> tg.Tensor:
 #
 # Train on the four XOR points, print predictions against targets, try new points near the corners
 # and in the centre, and draw the loss curve, the predictions against the targets, the decision
-# boundary (curved: no straight line does it), and the graph of one training step.
+# boundary (curved: no straight line does it), and the graph of the trained network's loss.
 
 # %%
+def class_regions(net: SimpleNN, X) -> tuple[int, int]:
+    """How many separate regions of class 1 and of class 0 the decision-boundary figure shows
+    (counted on the figure's own grid)."""
+    from scipy import ndimage
+    gx, gy = viz.plots.grid_over(np.asarray(X, dtype=np.float64), 200)
+    p = net.predict(np.stack([gx.ravel(), gy.ravel()], axis=1)).reshape(gx.shape)
+    return ndimage.label(p > 0.5)[1], ndimage.label(p <= 0.5)[1]
+
+
 def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, progress_bar: bool = False,
         epochs: int | None = None, lr: float = 2.0, hidden: int = 4) -> dict:
     tg.manual_seed(seed)
@@ -152,15 +161,25 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     loss.name = "loss"
     loss.backward(retain_graph=True)  # keep the graph to draw it, gradients and all
     names = {net.W1: "W1", net.b1: "b1", net.W2: "W2", net.b2: "b2"}
-    figures.append(save_graph(loss, out / "graph.svg", log=log, names=names))
+    figures.append(save_graph(loss, out / "graph.svg", log=log, names=names, rankdir="TB"))  # top to bottom
+    ones, zeros = class_regions(net, X.numpy())
+    if (ones, zeros) == (2, 1):
+        shape = ("class 1 (red) is two separate regions, around (0, 1) and around (1, 0), each cut off by a "
+                 "curved line, and class 0 (blue) is one region joining (0, 0) to (1, 1) through the centre")
+    elif (ones, zeros) == (1, 2):
+        shape = ("class 0 (blue) is two separate regions, around (0, 0) and around (1, 1), each cut off by a "
+                 "curved line, and class 1 (red) is one region joining (0, 1) to (1, 0) through the centre")
+    else:
+        shape = f"class 1 (red) is {ones} separate region(s) and class 0 (blue) {zeros}"
     captions = {
         "loss.png": f"The mean squared error over {epochs} epochs: a plateau near 0.25 (every output near 0.5), "
                     f"then the drop once the hidden units split the points; it ends at {losses[-1]:.4f}.",
         "predictions.png": "Each XOR point's prediction (dot) beside its target (circle); the red bar is the error.",
-        "decision_boundary.png": "What the trained network predicts everywhere in the square: the black line is "
-                                 "P = 0.5, and the region of class 1 is two bands, a shape no single line can draw.",
-        Path(figures[-1]).name: "One training step's graph after backward: inputs, weights and the loss, each with "
-                                "its value and gradient."}
+        "decision_boundary.png": f"What the trained network predicts everywhere in the square: the black lines are "
+                                 f"P = 0.5; {shape}. No single straight line can split the plane this way.",
+        Path(figures[-1]).name: "The graph of the trained network's loss on the four XOR points, after one backward "
+                                "(no update follows): the inputs X and y, the weights W1, b1, W2, b2, every op and the "
+                                "loss, each tensor with its value and gradient."}
     return {"captions": captions, "losses": losses, "final_loss": losses[-1], "predictions": preds,
             "solved": bool(np.all((preds > 0.5) == (np.array(XOR_TARGETS)[:, 0] == 1))),
             "new_inputs": NEW_INPUTS, "new_predictions": new_preds, "table": result_table,

@@ -114,6 +114,22 @@ def test_decision_boundary_is_where_the_probability_is_one_half():
     np.testing.assert_allclose(vertices[:, 0], 0.5, atol=1e-6)
 
 
+def test_decision_boundary_of_a_linear_step_is_drawn_as_its_exact_line():
+    # A hard step of z = x1 + 2 x2 - 1 with line=(w, b): one straight black line, w . x + b = 0, no traced contour.
+    w, b = np.array([1.0, 2.0]), -1.0
+    fig = viz.plot_decision_boundary(lambda t: ((t[:, 0:1] + 2 * t[:, 1:2] - 1) > 0).float(),
+                                     np.array([[0, 0], [1, 1]]), [0, 1], resolution=23, line=(w, b))
+    ax = fig.axes[0]
+    assert len(ax.collections) == 2  # the two filled regions, the points: no contour line
+    (line,) = [artist for artist in ax.lines if artist.get_color() == "black"]
+    points = np.array([line._xy1, line._xy2])  # an AxLine: two points, drawn straight across the axes
+    np.testing.assert_allclose(points @ w + b, 0, atol=1e-12)
+    regions = ax.collections[0]  # the filled regions split exactly along the line
+    edge = [v for path in regions.get_paths() for v in path.vertices
+            if abs(v @ w + b) < 1e-9 and ax.get_xlim()[0] < v[0] < ax.get_xlim()[1]]
+    assert len(edge) > 2
+
+
 def test_decision_boundary_calls_a_module_or_forward_and_checks_x():
     nn = pytest.importorskip("tinygrad_edu.nn")
 

@@ -31,7 +31,7 @@ __all__ = ["Cell", "read_cells", "parse_cells", "notebook", "write_notebooks", "
 REPO = Path(__file__).resolve().parent.parent
 CELL_MARK = re.compile(r"^# %%(?P<rest>.*)$")
 MARKDOWN = re.compile(r"^\s*\[(markdown|md)\]")
-MAX_OUTPUT = 200_000  # characters of one output kept in a committed notebook (a PNG figure is ~40k)
+MAX_OUTPUT = 250_000  # characters of one output kept in a committed notebook (a PNG figure is ~40k-220k)
 
 
 @dataclass(frozen=True)

@@ -95,11 +95,13 @@ LESSONS = [
            "recorded for one example."),
     Lesson(4, "backprop", "04_backprop_xor.py", "backprop", "Backpropagation by hand",
            "NeuralNetworkWithBackprop on XOR: the chain rule written out in NumPy, checked against autograd "
-           "at every step. Gradcheck settles which output gradient belongs to which loss: A - y is binary "
-           "cross-entropy's, (A - y) A (1 - A) is the squared error's."),
+           "at every step. Gradcheck settles which output gradient belongs to which loss: (A - y) / N is the "
+           "mean binary cross-entropy's (A - y the summed one's), 2 (A - y) A (1 - A) / N the mean squared "
+           "error's."),
     Lesson(5, "descent", "05_gradient_descent.py", "gd", "Gradient descent",
-           "The landscape (w1 - 2)² + 2(w2 + 1)², drawn to scale: each step is perpendicular to its contour; "
-           "small steps crawl, large ones zig-zag; momentum and Adam on the same picture."),
+           "The landscape (w1 - 2)² + 2(w2 + 1)², drawn to scale: each plain SGD step is perpendicular to its "
+           "contour; small steps crawl, large ones zig-zag; momentum curls in; Adam, whose steps are set by lr "
+           "rather than by the gradient, circles the minimum at a fixed lr."),
     Lesson(6, "vanishing", "06_vanishing_exploding.py", "gradients", "Vanishing and exploding gradients",
            "Gradient norm per layer on one shared log axis: a deep sigmoid network's gradient vanishes "
            "towards the input, a ReLU network's keeps its size, and a network with too-large weights "

@@ -302,9 +302,12 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
         target.node(key, label=label, **style)
     add_clusters(dot, clusters, known)
 
+    # The spine (op -> its result -> the next op) gets a heavy weight, so dot draws it straight and
+    # puts the leaves beside it: a long network stays one column (or row) wide, not a staircase.
+    spine = {key for key, (kind, node) in kept if kind == "op" or (kind == "tensor" and node._ctx is not None)}
     for tail, head in edges:
         if tail in kept_keys and head in kept_keys:
-            dot.edge(tail, head)
+            dot.edge(tail, head, **({"weight": "8"} if tail in spine else {}))
     notes = []
     if hidden:
         dot.node("more", label=f"… {hidden} more nodes", **STYLES["more"])

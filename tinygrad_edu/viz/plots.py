@@ -117,7 +117,7 @@ def grid_over(points: np.ndarray, resolution: int, margin: float = 0.25):
 
 
 def plot_decision_boundary(model: Callable, X, y, resolution: int = 200, title: str | None = "Decision boundary",
-                           save=None):
+                           save=None, line=None):
     """What a 2-input classifier predicts everywhere near the data, with the data on top.
 
     `model` is any callable Tensor (N, 2) -> Tensor (an nn.Module, or an
@@ -127,6 +127,11 @@ def plot_decision_boundary(model: Callable, X, y, resolution: int = 200, title: 
     step) gets two flat regions and no colour bar: it gives no probability.
     Several columns: the class with the largest output. Both axes have the
     same scale, so distances and angles in the plane look as they are.
+
+    `line=(w, b)` says the model is linear, its boundary the line w·x + b = 0
+    (w has 2 numbers): the line is then drawn exactly, straight across the
+    view, and a hard step's two regions are split along it, instead of both
+    being traced on the grid (a step traced on a grid has visible kinks).
     """
     X, y = as_numpy(X).astype(np.float64), as_numpy(y).ravel()
     if X.ndim != 2 or X.shape[1] != 2:
@@ -145,12 +150,22 @@ def plot_decision_boundary(model: Callable, X, y, resolution: int = 200, title: 
             p = 1 / (1 + np.exp(-p))
         hard = bool(np.isin(p, (0.0, 1.0)).all())
         p = p.reshape(gx.shape)
+        if line is not None:
+            w, b = np.asarray(as_numpy(line[0]), dtype=np.float64).ravel(), float(as_numpy(line[1]))
+            score = w[0] * gx + w[1] * gy + b  # exactly linear: its 0-level edge on the grid is the line itself
         if hard:  # a step: class 0 or class 1, nothing in between
-            ax.contourf(gx, gy, p, levels=[-0.5, 0.5, 1.5], colors=["#9ec5e8", "#f0a9a0"], alpha=0.75)
+            regions = (score, [-np.inf, 0.0, np.inf]) if line is not None else (p, [-0.5, 0.5, 1.5])
+            ax.contourf(gx, gy, regions[0], levels=regions[1], colors=["#9ec5e8", "#f0a9a0"], alpha=0.75)
         else:
             filled = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.75)
             fig.colorbar(filled, ax=ax, label="P(class 1)")
-        ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.5)
+        if line is not None:
+            ax.set_xlim(gx.min(), gx.max())
+            ax.set_ylim(gy.min(), gy.max())
+            on_line = -b * w / (w @ w)  # the line's point nearest the origin; (-w2, w1) runs along it
+            ax.axline(on_line, on_line + [-w[1], w[0]], color="black", linewidth=1.5)
+        else:
+            ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.5)
     else:
         classes = out.argmax(axis=1).reshape(gx.shape)
         colors = [plt.cm.tab10(k % 10) for k in range(out.shape[1])]
@@ -198,7 +213,10 @@ def plot_descent(loss_fn: Callable, paths, resolution: int = 80, levels: int = 3
     w1, w2 = grid_over(np.concatenate(points), resolution, margin=0.2)
     surface = evaluate_on_grid(loss_fn, w1, w2)
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(7, 6))
+    # The figure takes the view's shape: equal axes in a fixed-size figure would leave empty bands.
+    span_w1, span_w2 = np.ptp(w1), np.ptp(w2)
+    scale = min(5.4 / span_w1, 5.4 / span_w2)  # inches per unit, the longer side 5.4 in
+    fig, ax = plt.subplots(figsize=(max(span_w1 * scale, 3.5) + 1.2, max(span_w2 * scale, 2.5) + 1.3))
     finite = surface[np.isfinite(surface)]
     if finite.size and finite.min() > 0 and finite.max() / finite.min() > 100:
         contour_levels = np.geomspace(finite.min(), finite.max(), levels)  # a long range reads better in log steps
