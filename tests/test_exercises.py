@@ -337,6 +337,14 @@ SILU_GRAD = "return grad_output * s * (1 + x * (1 - s))"
     ((SILU_GRAD, "return grad_output * s * (1 - s)"), "gradcheck", "that is the sigmoid's derivative s (1 - s)"),
     ((SILU_GRAD, "return s * (1 + x * (1 - s))"), "gradcheck", "grad_output is left out"),
     ((SILU_GRAD, "return -grad_output * s * (1 + x * (1 - s))"), "gradcheck", "the sign is flipped"),
+    # The product rule's terms subtracted: named as that slip, not as a flipped sign.
+    ((SILU_GRAD, "return grad_output * (s - x * s * (1 - s))"), "gradcheck",
+     "returns 0.182956, but central differences of your forward give dy/dx = -0.0881041 Hint: that is s - x s': "
+     "the product rule adds its two terms, d(x s)/dx = s + x s'."),
+    # No known slip: the hint gives the right value at the point (not the learner's own wrong one).
+    ((SILU_GRAD, "return grad_output * (s + x * s)"), "gradcheck",
+     "returns -0.0948517, but central differences of your forward give dy/dx = -0.0881041 Hint: work out "
+     "d(x sigmoid(x))/dx with the product rule and sigmoid' = s (1 - s); at x = -3 it is -0.0881041."),
     # Right first derivative, computed in NumPy: autograd cannot differentiate it again.
     ((SILU_GRAD, "import numpy as np\n        import tinygrad_edu as tg\n        a = x.detach().numpy()\n"
                  "        sn = 1 / (1 + np.exp(-a))\n        return grad_output * tg.tensor(sn * (1 + a * (1 - sn)))"),
