@@ -274,7 +274,17 @@ def test_backprop_checks_every_layer_of_a_deeper_network(tmp_path):
     (("self.b = self.b + self.learning_rate * error", "self.b = self.b + error"),
      "changed b by 1, expected 0.25 Hint: the learning rate is missing from the bias update"),
     (("self.b = self.b + self.learning_rate * error", "pass"), "b did not move"),
-    (("error = y - self.predict(x)", "error = self.predict(x) - y"), "the sign is flipped"),
+    (("error = y - self.predict(x)", "error = self.predict(x) - y"),
+     "changed w by [-0.125, -0.25], expected [0.125, 0.25] Hint: the sign is flipped"),
+    # The error term left out: right for the first case, so not a sign flip; w moves when the prediction is right.
+    (("self.w = self.w + self.learning_rate * error * np.asarray(x, dtype=float)",
+      "self.w = self.w + self.learning_rate * np.asarray(x, dtype=float)"),
+     "(predicted 1 for a 0 (z = 0.25)) changed w by [0.25, 0.125], expected [-0.25, -0.125] Hint: w moved by lr * x "
+     "in every case, even when the prediction was right (update(x=[1.0, 0.0], y=1) changed w by [0.25, 0.0]): the "
+     "error term (y - y_hat) is missing, w += lr * (y - y_hat) * x."),
+    (("self.b = self.b + self.learning_rate * error", "self.b = self.b + self.learning_rate"),
+     "changed b by 0.25, expected -0.25 Hint: b moved by lr in every case, even when the prediction was right "
+     "(update(x=[1.0, 0.0], y=1) changed b by 0.25): the error term (y - y_hat) is missing, b += lr * (y - y_hat)."),
     (("error = y - self.predict(x)", "error = y - (np.dot(x, self.w) + self.b)"), "with the raw score z"),
     (("> 0 else 0", ">= 0 else 0"), "at exactly z = 0 the answer is 0"),
 ])
