@@ -112,6 +112,15 @@ def test_simple_nn_wrong_solution_fails_with_its_message(tmp_path, edits, messag
     assert_never_shows_solution(result, "simple_nn")
 
 
+def test_simple_nn_training_step_is_skipped_when_forward_shapes_fail(tmp_path):
+    # forward returns (4,): the step's check would measure a broadcast (4, 4) loss and blame the chain rule.
+    result = check("simple_nn", mutate(tmp_path, "simple_nn", ("return self.y_hat", "return self.y_hat.ravel()")))
+    assert [line.status for line in result.lines] == ["PASS", "PASS", "FAIL", "SKIP", "SKIP", "SKIP", "SKIP"]
+    assert str(result.lines[2]).startswith("FAIL forward shapes: forward(X) with X of shape (4, 2) returned shape (4,)")
+    assert str(result.lines[3]) == "SKIP one training step: runs once the checks above pass"
+    assert str(result.lines[4]) == "SKIP flat targets: runs once the checks above pass"
+
+
 def test_simple_nn_flat_target_message_names_the_fix(tmp_path):
     edit = ("y = np.asarray(y).reshape(len(X), -1)", "pass")
     line = next(line for line in check("simple_nn", mutate(tmp_path, "simple_nn", edit)).lines
