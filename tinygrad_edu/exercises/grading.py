@@ -256,13 +256,18 @@ def first_difference(expected: np.ndarray, got: np.ndarray, rtol: float = 1e-5, 
     return tuple(int(i) for i in np.argwhere(bad)[0])
 
 
-def common_factor(expected: np.ndarray, got: np.ndarray, rtol: float = 1e-2) -> float | None:
-    """c when got == c * expected everywhere (c != 1), else None: 'sign flipped', 'a missing 1/N'."""
+def common_factor(expected: np.ndarray, got: np.ndarray, rtol: float = 1e-2,
+                  near_one: float = 0.1) -> float | None:
+    """c when got == c * expected everywhere (c not within `near_one` of 1), else None: 'sign flipped', 'a missing
+    1/N'. A c close to 1 is no constant a learner leaves out or adds (those are -1, 2, 1/2, N, 1/N, the learning
+    rate...): got is almost right, and the mistake is elsewhere, so it is not reported as a factor."""
     scale = np.abs(expected).max()
     if scale == 0 or not np.isfinite(got).all():
         return None
     big = np.abs(expected) > 1e-3 * scale
     c = float(np.median(got[big] / expected[big]))
+    if abs(c - 1) < near_one:
+        return None
     if c != 0 and np.allclose(got, c * expected, rtol=rtol, atol=rtol * scale * abs(c)):
         return c
     return None
