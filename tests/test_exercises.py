@@ -92,7 +92,24 @@ SIMPLE_NN_UPDATES = [("self.W1 -= self.learning_rate * dW1", "self.W1 += self.le
     ([(f"self.{w} -= self.learning_rate * d{w}", f"self.{w} -= d{w}") for w in ("W1", "b1", "W2", "b2")],
      "1 / learning_rate"),
     ([("(dz2 @ self.W2.T) * self.h * (1 - self.h)", "(dz2 @ self.W2.T) * self.h")],
-     "W2, b2 moved right"),
+     "(2 of the 4 weights are wrong: W1, b1; W2, b2 moved right) Hint: the output layer moved right, so the mistake "
+     "is on the way back to the hidden layer"),
+    # The output sigmoid's derivative left out: reported from the output back, W2 first, with every wrong weight.
+    ([("dz2 = d_y_hat * self.y_hat * (1 - self.y_hat)", "dz2 = d_y_hat")],
+     "W2[3, 0] moved by -0.156801, but -learning_rate x the gradient of the mean squared error is -0.0165527 (all 4 "
+     "weights are wrong: W2, b2, W1, b1) Hint: the output layer's step is already wrong, and backward starts there"),
+    # Almost right: W1's gradient computed with W2 after its update. Not "1 times ... a missing constant".
+    ([("        dz1 = (dz2 @ self.W2.T) * self.h * (1 - self.h)\n        dW1 = X.T @ dz1\n"
+       "        db1 = dz1.sum(axis=0)\n", ""),
+      ("        self.W1 -= self.learning_rate * dW1\n        self.b1 -= self.learning_rate * db1\n"
+       "        self.W2 -= self.learning_rate * dW2\n        self.b2 -= self.learning_rate * db2\n",
+       "        self.W2 -= self.learning_rate * dW2\n        self.b2 -= self.learning_rate * db2\n"
+       "        dz1 = (dz2 @ self.W2.T) * self.h * (1 - self.h)\n        dW1 = X.T @ dz1\n"
+       "        db1 = dz1.sum(axis=0)\n        self.W1 -= self.learning_rate * dW1\n"
+       "        self.b1 -= self.learning_rate * db1\n")],
+     "(2 of the 4 weights are wrong: W1, b1; W2, b2 moved right) Hint: W1, b1 moved by the gradient computed with W2 "
+     "as it is after its update: that is using a weight after it was updated (update all weights after computing all "
+     "gradients)."),
     ([("        y = np.asarray(y).reshape(len(X), -1)  # flat targets (N,) would broadcast against y_hat (N, 1)\n",
        "")], "broadcasts to a (4, 4) table"),
     ([("losses.append(self.loss(y))\n            self.backward(X, y)",
@@ -110,6 +127,29 @@ def test_simple_nn_wrong_solution_fails_with_its_message(tmp_path, edits, messag
     assert message in failures(result), str(result)
     assert not any(line.status == "PASS" and line.name in ("XOR solved", "new inputs") for line in result.lines)
     assert_never_shows_solution(result, "simple_nn")
+
+
+def test_a_factor_close_to_1_is_not_a_constant_factor():
+    import numpy as np
+
+    from tinygrad_edu.exercises.grading import common_factor
+    expected = np.array([0.5, -1.0, 2.0, 0.25])
+    assert common_factor(expected, 0.98 * expected) is None and common_factor(expected, 1.0 * expected) is None
+    assert common_factor(expected, 2 * expected) == 2 and common_factor(expected, -expected) == -1
+
+
+@pytest.mark.parametrize("learner, order", [
+    (PACKAGE / "solutions" / "simple_nn.py", ["W2", "b2", "W1", "b1"]),
+    (Path(__file__).parent / "exercise_learners" / "module_tanh_bce.py",
+     ["out.weight", "out.bias", "hidden.weight", "hidden.bias"]),
+    (Path(__file__).parent / "exercise_learners" / "numpy_relu_linear_mse.py",
+     ["params['W2']", "params['b2']", "params['W1']", "params['b1']"]),
+])
+def test_simple_nn_weights_are_reported_from_the_output_back(learner, order):
+    from tinygrad_edu.exercises.grading import load_module
+    from tinygrad_edu.exercises.simple_nn import Learner, output_first
+    found = Learner(load_module(learner).SimpleNN, (2, 5, 1), 0.3)
+    assert [found.weights[k].label for k in output_first(found)] == order
 
 
 def test_simple_nn_training_step_is_skipped_when_forward_shapes_fail(tmp_path):

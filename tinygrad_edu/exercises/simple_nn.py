@@ -24,6 +24,7 @@ nothing about the inside; it measures:
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 
@@ -356,24 +357,95 @@ def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None
                       "multiply the gradient by self.learning_rate in the update.")
         line.fail(f"every weight moved {together:.4g} times -learning_rate x the gradient of {LOSSES[kind][0]}",
                   factor_hint(together, len(X)))
-    i = ok.index(False)
+    # Weight by weight, from the output back, as backpropagation computes them: the first wrong one is where
+    # the mistake enters (a slip at the output makes every weight below it wrong too).
+    order = output_first(learner)
+    wrong = [learner.weights[k].label for k in order if not ok[k]]
+    right = [learner.weights[k].label for k in order if ok[k]]
+    how_many = f"all {len(ok)} weights are" if not right else \
+        f"{len(wrong)} of the {len(ok)} weights {'is' if len(wrong) == 1 else 'are'}"
+    tally = f"{how_many} wrong: {', '.join(wrong)}" + (f"; {', '.join(right)} moved right" if right else "")
+    i = next(k for k in order if not ok[k])
     w = learner.weights[i]
     if not np.any(steps[i]):
         line.fail(f"{w.label} did not move, though the gradient of the loss with respect to it is "
-                  f"{np.array2string(grads[kind][i].ravel()[:3], precision=4)}...",
+                  f"{np.array2string(grads[kind][i].ravel()[:3], precision=4)}... ({tally})",
                   f"backward must update {w.label} too" + (" (did you forget the bias gradient, the sum of dL/dz "
                                                           "over the samples?)" if steps[i].ndim == 1 or 1 in
                                                           steps[i].shape else "."))
+    j = np.unravel_index(np.argmax(np.abs(steps[i] - expected[i])), steps[i].shape)
+    moved = (f"{w.label}{list(map(int, j))} moved by {fmt(steps[i][j])}, but -learning_rate x the gradient "
+             f"of {LOSSES[kind][0].split(',')[0]} is {fmt(expected[i][j])} ({tally})")
+    stale = used_after_update(learner, start, steps, expected, ok, rtol)
+    if stale is not None:
+        line.fail(moved, f"{', '.join(wrong)} moved by the gradient computed with {stale} as it is after its update: "
+                         "that is using a weight after it was updated (update all weights after computing all "
+                         "gradients).")
     c = common_factor(expected[i], steps[i])
     if c is not None:
-        line.fail(f"{w.label} moved {c:.4g} times -learning_rate x its gradient (the other weights may be right)",
-                  factor_hint(c, len(X)))
-    j = np.unravel_index(np.argmax(np.abs(steps[i] - expected[i])), steps[i].shape)
-    right = [v.label for v, good in zip(learner.weights, ok) if good]
-    line.fail(f"{w.label}{list(map(int, j))} moved by {fmt(steps[i][j])}, but -learning_rate x the gradient "
-              f"of {LOSSES[kind][0].split(',')[0]} is {fmt(expected[i][j])}"
-              + (f" ({', '.join(right)} moved right)" if right else ""),
-              "follow the chain rule from the loss back to this weight; check each activation's derivative.")
+        line.fail(f"{w.label} moved {c:.4g} times -learning_rate x its gradient ({tally})", factor_hint(c, len(X)))
+    layer, last = layer_of(w, tuple(start[i].shape), learner.sizes)[0], len(learner.sizes) - 1
+    hint = "follow the chain rule from the loss back to this weight; check each activation's derivative."
+    if layer == last:
+        hint = ("the output layer's step is already wrong, and backward starts there: check dL/dy_hat (the derivative "
+                "of the loss train reports), the output activation's derivative, then the output weights' gradients.")
+    elif all(ok[k] for k in order if layer_of(learner.weights[k], tuple(start[k].shape), learner.sizes)[0] == last):
+        hint = ("the output layer moved right, so the mistake is on the way back to the hidden layer: dL/dh = "
+                "dL/dz2 W2^T, then the hidden activation's derivative.")
+    line.fail(moved, hint)
+
+
+def layer_of(weight: Weight, shape: tuple, sizes: tuple) -> tuple:
+    """(layer, 0 for a matrix or 1 for a bias), layer 1 being the first. A shape that fits both a matrix and a
+    bias, (1, hidden) or (hidden, 1) with one output, is told by its name (b..., ...bias / W..., ...weight),
+    else (1, n) is a bias row and (n, 1) a weight column, as the skeleton lays them out."""
+    layers = list(zip(sizes[:-1], sizes[1:]))
+    matrix = [n for n, (a, b) in enumerate(layers, 1) if len(shape) == 2 and (set(shape) == {a, b} or shape == (a, b))]
+    bias = [n for n, (_, b) in enumerate(layers, 1) if shape in {(b,), (1, b), (b, 1)}]
+    if matrix and bias:
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", weight.label)
+        name = words[-1].lower() if words else ""
+        if "bias" in name or name.startswith("b"):
+            matrix = []
+        elif "weight" in name or name.startswith("w") or shape[0] != 1:
+            bias = []
+    return (matrix[0], 0) if matrix else (bias[0], 1) if bias else (0, 2)
+
+
+def output_first(learner: Learner) -> list:
+    """The indices of the weights from the output back: the last layer's matrix and bias, then the one before."""
+    keys = [layer_of(w, tuple(w.get().shape), learner.sizes) for w in learner.weights]
+    return sorted(range(len(keys)), key=lambda k: (-keys[k][0], keys[k][1], k))
+
+
+def used_after_update(learner: Learner, start: list, steps: list, expected: list, ok: list, rtol: float):
+    """The label of the output weight W2 when every wrong weight is one of the hidden layer's and moved by the
+    gradient computed with W2 after its update (W2 updated before dW1 was computed from it), else None.
+
+    With one output, dL/dh[:, k] = dL/dz2 W2[k], so each hidden unit k's gradients (W1's column k, b1[k]) are
+    the true ones times W2_after[k] / W2_before[k] when the updated W2 is used."""
+    sizes = learner.sizes
+    if len(sizes) != 3 or sizes[-1] != 1:
+        return None
+    hidden = sizes[1]
+    keys = [layer_of(w, tuple(w.get().shape), sizes) for w in learner.weights]
+    out = [k for k, key in enumerate(keys) if key == (2, 0) and start[k].size == hidden]
+    wrong = [k for k in range(len(ok)) if not ok[k]]
+    if len(out) != 1 or not wrong or any(keys[k][0] != 1 for k in wrong) or not np.any(steps[out[0]]):
+        return None
+    before = start[out[0]].ravel()
+    if not np.all(np.abs(before) > 1e-6):
+        return None
+    ratio = (before + steps[out[0]].ravel()) / before
+    for k in wrong:
+        axis = [a for a, n in enumerate(start[k].shape) if n == hidden]
+        if len(axis) != 1:
+            return None
+        shape = [1] * start[k].ndim
+        shape[axis[0]] = hidden
+        if not step_matches([steps[k]], [expected[k] * ratio.reshape(shape)], rtol)[0]:
+            return None
+    return learner.weights[out[0]].label
 
 
 # How NumPy words a shape clash: an error with one of these came from arithmetic on the wrong shapes.
