@@ -222,6 +222,22 @@ def test_simple_nn_other_learners_choices_pass(learner, found):
     assert found in str(result)
 
 
+def test_simple_nn_skeleton_says_one_thing_about_the_output_and_the_grader_accepts_it(tmp_path):
+    # The class docstring and forward's agree: a sigmoid output, or (with the MSE) none.
+    namespace = {}
+    exec(skeleton("simple_nn"), namespace)
+    cls = namespace["SimpleNN"]
+    assert cls.__doc__.splitlines()[0] == ("input -> hidden (activation of your choice) -> output (a sigmoid; with the "
+                                           "MSE, a sigmoid or none).")
+    assert "y_hat = sigmoid(h W2 + b2): a sigmoid output, which the\n        cross-entropy needs; with the MSE the " \
+           "output may also be linear, y_hat = h W2 + b2." in cls.forward.__doc__
+    linear = mutate(tmp_path, "simple_nn",
+                    ("self.y_hat = sigmoid(self.h @ self.W2 + self.b2)", "self.y_hat = self.h @ self.W2 + self.b2"),
+                    ("dz2 = d_y_hat * self.y_hat * (1 - self.y_hat)", "dz2 = d_y_hat"))
+    result = check("simple_nn", linear)
+    assert result.passed, str(result)
+
+
 def test_simple_nn_weights_rebound_by_the_update_are_followed(tmp_path):
     edits = [(f"self.{w} -= self.learning_rate * d{w}", f"self.{w} = self.{w} - self.learning_rate * d{w}")
              for w in ("W1", "b1", "W2", "b2")]

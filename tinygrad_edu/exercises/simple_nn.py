@@ -277,7 +277,8 @@ def check_forward(cls, learner: Learner, line) -> None:
         before = learner.read()
         y_hat = learner.forward(X)
         if y_hat.shape != (n, 1):
-            hint = "return one row per sample: y_hat = sigmoid(h W2 + b2) with W2 (hidden_size, output_size)."
+            hint = ("return one row per sample: y_hat from h W2 + b2 (through a sigmoid, or none with the MSE) with "
+                    "W2 (hidden_size, output_size).")
             if y_hat.shape == (1, n) or y_hat.shape == (n,):
                 hint = "keep samples in rows, shape (N, output_size), like y; no transpose, no flattening."
             line.fail(f"forward(X) with X of shape {X.shape} returned shape {y_hat.shape}, expected {(n, 1)}", hint)
