@@ -455,6 +455,37 @@ def test_custom_op_is_a_node_like_the_librarys_own():
     assert np.allclose(x.grad.numpy(), 2 * silu * dsilu)
 
 
+# ---------------------------------------------------------------- README's "Exercises" section
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_transcript_is_what_the_grader_prints(tmp_path, capsys):
+    """README's sample run, `tinygrad-edu check simple_nn simple_nn.py` on the learner it describes, line by line."""
+    text = README.read_text()
+    block = text[text.index("$ tinygrad-edu check simple_nn simple_nn.py\n"):]
+    shown = block[:block.index("```")].splitlines()[1:]
+    path = tmp_path / "simple_nn.py"
+    path.write_text((Path(__file__).parent / "exercise_learners" / "readme_first_run.py").read_text())
+    assert main(["check", "simple_nn", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == shown
+    # The setup as README words it: the tutorial's dZ2 = A2 - y without a 1/N, hence the summed cross-entropy;
+    # with the 1/N (README's remark under the transcript), the mean one.
+    assert "dZ2 = self.A2 - y\n" in path.read_text() and "the summed binary cross-entropy" in shown[3]
+    path.write_text(path.read_text().replace("dZ2 = self.A2 - y\n", "dZ2 = (self.A2 - y) / len(X)\n"))
+    assert "FAIL one training step: your update is the gradient of the binary cross-entropy, -mean(" in str(
+        check("simple_nn", path))
+
+
+def test_readme_says_where_the_solutions_are_and_that_messages_never_show_them():
+    text = " ".join(README.read_text().split())
+    assert "The grader never shows a solution:" not in text
+    assert "The grader's messages never show a solution's code" in text
+    assert ("Reference solutions do ship, one per exercise, in `tinygrad_edu/exercises/solutions/` (`NAME.py`; the "
+            "test suite grades them): they are for teachers, and for you to compare with after trying.") in text
+    assert all((PACKAGE / "solutions" / f"{name}.py").is_file() for name in EXERCISES)
+
+
 # ---------------------------------------------------------------- the commands
 
 def test_exercise_lists_every_exercise_one_line_each(capsys):

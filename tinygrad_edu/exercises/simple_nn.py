@@ -16,7 +16,8 @@ nothing about the inside; it measures:
    Gradient descent must give s = -learning_rate * g for every weight. When it
    does not, the step is compared with the gradients of the other losses, to
    say which loss it belongs to (the tutorial's `dz2 = y_hat - y` reported with
-   the MSE is the cross-entropy's gradient);
+   the MSE is the summed cross-entropy's gradient, the mean one's with a 1/N).
+   Otherwise the wrong weights are named from the output back (W2, b2, W1, b1);
 4. flat targets [0, 1, 1, 0] of shape (4,) train exactly as [[0], [1], [1], [0]]
    (or are refused with an error), instead of broadcasting to a (4, 4) table;
 5. XOR is solved (every prediction within 0.3 of its target); 6. inputs it never saw get the answer of their corner.
