@@ -82,7 +82,9 @@ SIMPLE_NN_UPDATES = [("self.W1 -= self.learning_rate * dW1", "self.W1 += self.le
        "return float(-np.mean(y * np.log(self.y_hat) + (1 - y) * np.log(1 - self.y_hat)))")],
      "your update is the gradient of the mean squared error, mean((y_hat - y)^2), but train reports the binary "
      "cross-entropy"),
-    (SIMPLE_NN_UPDATES, "the sign is flipped"),
+    # Every update's sign flipped: the whole network's factor -1, and its hint.
+    (SIMPLE_NN_UPDATES, "every weight moved -1 times -learning_rate x the gradient of the mean squared error, "
+     "mean((y_hat - y)^2) Hint: the sign is flipped: check the order of a difference"),
     ([("d_y_hat = 2 * (self.y_hat - y) / y.size", "d_y_hat = (self.y_hat - y) / y.size")],
      "your update is the gradient of half the mean squared error"),
     ([("d_y_hat = 2 * (self.y_hat - y) / y.size", "d_y_hat = 2 * (self.y_hat - y)")],
@@ -127,6 +129,82 @@ def test_simple_nn_wrong_solution_fails_with_its_message(tmp_path, edits, messag
     assert message in failures(result), str(result)
     assert not any(line.status == "PASS" and line.name in ("XOR solved", "new inputs") for line in result.lines)
     assert_never_shows_solution(result, "simple_nn")
+
+
+# A factor in some weights only: a slip in their own lines, not the whole network's (the derivative of the square
+# counted twice, a sign in y_hat - y, a missing 1/N in dL/dy_hat would scale every weight's step).
+SIMPLE_NN_LOCAL_FACTORS = [
+    ([("dW2 = self.h.T @ dz2", "dW2 = 2 * self.h.T @ dz2")],
+     "W2 moved 2 times -learning_rate x its gradient (1 of the 4 weights is wrong: W2; b2, W1, b1 moved right) Hint: "
+     "only W2 is off, so the slip is in the lines of W2 alone, its gradient or its update (a slip in the loss's "
+     "derivative would scale every weight's step); a factor 2 in that line"),
+    ([("db1 = dz1.sum(axis=0)", "db1 = -dz1.sum(axis=0)")],
+     "b1 moved -1 times -learning_rate x its gradient (1 of the 4 weights is wrong: b1; W2, b2, W1 moved right) Hint: "
+     "only b1 is off, so the slip is in the lines of b1 alone, its gradient or its update (a slip in the loss's "
+     "derivative would scale every weight's step); the sign is flipped in that line: += instead of -= in the "
+     "update, or a minus in the gradient."),
+    ([("self.b1 -= self.learning_rate * db1", "self.b1 += self.learning_rate * db1")],
+     "b1 moved -1 times -learning_rate x its gradient (1 of the 4 weights is wrong: b1; W2, b2, W1 moved right)"),
+    # The hidden activation's derivative with the wrong sign, s (s - 1): W1 and b1, the layer that uses it.
+    ([("(dz2 @ self.W2.T) * self.h * (1 - self.h)", "(dz2 @ self.W2.T) * self.h * (self.h - 1)")],
+     "W1, b1 moved -1 times -learning_rate x their gradients (2 of the 4 weights are wrong: W1, b1; W2, b2 moved "
+     "right) Hint: only layer 1's weights (W1, b1) are off, so the slip is in what they share and the layer above "
+     "does not: dL/dz1"),
+    ([("dW2 = self.h.T @ dz2", "dW2 = 2 * self.h.T @ dz2"), ("db2 = dz2.sum(axis=0)", "db2 = 2 * dz2.sum(axis=0)")],
+     "W2, b2 moved 2 times -learning_rate x their gradients (2 of the 4 weights are wrong: W2, b2; W1, b1 moved "
+     "right) Hint: only the output layer's weights (W2, b2) are off"),
+    ([("db2 = dz2.sum(axis=0)", "db2 = dz2.mean(axis=0)")],
+     "b2 moved 0.25 times -learning_rate x its gradient (1 of the 4 weights is wrong: b2; W2, W1, b1 moved right) "
+     "Hint: only b2 is off, so the slip is in the lines of b2 alone, its gradient or its update (a slip in the loss's "
+     "derivative would scale every weight's step); a factor 1/4 = 1/N, an extra 1/N in that line"),
+    ([("self.W2 -= self.learning_rate * dW2", "self.W2 -= dW2")],
+     "W2 moved 3.333 times -learning_rate x its gradient (1 of the 4 weights is wrong: W2; b2, W1, b1 moved right) "
+     "Hint: only W2 is off, so the slip is in the lines of W2 alone, its gradient or its update (a slip in the loss's "
+     "derivative would scale every weight's step); the learning rate is missing from that line"),
+]
+
+
+@pytest.mark.parametrize("edits, message", SIMPLE_NN_LOCAL_FACTORS)
+def test_simple_nn_a_factor_in_some_weights_is_named_as_theirs_not_the_networks(tmp_path, edits, message):
+    result = check("simple_nn", mutate(tmp_path, "simple_nn", *edits))
+    text = failures(result)
+    assert message in text, str(result)
+    for whole in ("every weight moved", "every step is", "the derivative of the square", "check the order of a "
+                  "difference", "1/learning_rate", "the mean's 1/N is missing"):
+        assert whole not in text, str(result)
+    assert_never_shows_solution(result, "simple_nn")
+
+
+@pytest.mark.parametrize("scale, message", [
+    ("2", "every weight moved 2 times -learning_rate x the gradient of the binary cross-entropy, -mean(y log y_hat + "
+     "(1 - y) log(1 - y_hat)) Hint: off by a factor 2: the derivative of the square is counted twice"),
+    ("-1", "every weight moved -1 times -learning_rate x the gradient of the binary cross-entropy, -mean(y log y_hat "
+     "+ (1 - y) log(1 - y_hat)) Hint: the sign is flipped: check the order of a difference"),
+])
+def test_simple_nn_a_factor_in_every_weight_is_the_whole_networks(tmp_path, scale, message):
+    # Every gradient doubled (or negated): the whole-network message, not one weight's.
+    path = tmp_path / "mine.py"
+    path.write_text(TINYGRAD_SIMPLE_NN.replace("SCALE", scale))
+    text = failures(check("simple_nn", path))
+    assert message in text and " is off" not in text and " are off" not in text, text
+
+
+def test_a_factor_of_some_parts_is_not_a_factor_of_the_whole():
+    import numpy as np
+
+    from tinygrad_edu.exercises.grading import common_factor
+    W2, b2, W1, b1 = np.array([0.5, -1.0, 2.0]), np.array([0.8]), np.array([1e-4, -3e-4, 2e-4]), np.array([-2e-4])
+    expected = [W2, b2, W1, b1]
+    assert common_factor(expected, [2 * W2, 2 * b2, 2 * W1, 2 * b1]) == 2
+    assert common_factor(expected, [-W2, -b2, -W1, -b1]) == -1
+    # W1 and b1 are a thousandth of W2: joined together they fit any factor, each on its own scale only 1.
+    assert common_factor(np.concatenate(expected), np.concatenate([2 * W2, 2 * b2, W1, b1])) == 2
+    assert common_factor(expected, [2 * W2, 2 * b2, W1, b1]) is None
+    assert common_factor(expected, [2 * W2, b2, 2 * W1, 2 * b1]) is None
+    assert common_factor(expected, [2 * W2, -b2, 2 * W1, 2 * b1]) is None
+    # A part that should not move must not; one that need not move may stay.
+    assert common_factor(expected + [np.zeros(2)], [2 * W2, 2 * b2, 2 * W1, 2 * b1, np.zeros(2)]) == 2
+    assert common_factor(expected + [np.zeros(2)], [2 * W2, 2 * b2, 2 * W1, 2 * b1, np.ones(2)]) is None
 
 
 def test_a_factor_close_to_1_is_not_a_constant_factor():

@@ -17,7 +17,9 @@ nothing about the inside; it measures:
    does not, the step is compared with the gradients of the other losses, to
    say which loss it belongs to (the tutorial's `dz2 = y_hat - y` reported with
    the MSE is the summed cross-entropy's gradient, the mean one's with a 1/N).
-   Otherwise the wrong weights are named from the output back (W2, b2, W1, b1);
+   A factor shared by every weight that should move (a sign, a 2, a 1/N, the learning rate) is the whole
+   network's slip (the loss's derivative, the update); otherwise the wrong weights are named from the output back
+   (W2, b2, W1, b1), and those off by one factor are told it is in their own lines;
 4. flat targets [0, 1, 1, 0] of shape (4,) train exactly as [[0], [1], [1], [0]]
    (or are refused with an error), instead of broadcasting to a (4, 4) table;
 5. XOR is solved (every prediction within 0.3 of its target); 6. inputs it never saw get the answer of their corner.
@@ -350,9 +352,9 @@ def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None
             line.fail(f"your update is the gradient of {LOSSES[other][0]}, but train reports {LOSSES[kind][0]}",
                       "report the loss your backward differentiates, or change backward to the derivative of "
                       f"the loss you report ({DERIVATIVES[kind]}).")
-    # One factor for every weight: the learning rate, a sign, a 2 or a 1/N.
-    together = common_factor(np.concatenate([e.ravel() for e in expected]),
-                             np.concatenate([s.ravel() for s in steps]))
+    # One factor for every weight that should move, each measured on its own scale: the learning rate, a sign, a 2
+    # or a 1/N in what they all go through (dL/dy_hat, the update). Only then is it the whole network's slip.
+    together = common_factor(expected, steps)
     if together is not None:
         if np.isclose(together, 1 / lr, rtol=1e-3):
             line.fail(f"every step is {together:.4g} times the expected one, which is 1 / learning_rate",
@@ -385,7 +387,13 @@ def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None
                          "gradients).")
     c = common_factor(expected[i], steps[i])
     if c is not None:
-        line.fail(f"{w.label} moved {c:.4g} times -learning_rate x its gradient ({tally})", factor_hint(c, len(X)))
+        # Not every weight is off by c (that was said above): the slip is local, in lines only these weights use.
+        same = [k for k in order if not ok[k] and (c2 := common_factor(expected[k], steps[k])) is not None
+                and np.isclose(c2, c, rtol=1e-2)]
+        names, theirs = ", ".join(learner.weights[k].label for k in same), "their gradients" if same[1:] else \
+            "its gradient"
+        line.fail(f"{names} moved {c:.4g} times -learning_rate x {theirs} ({tally})",
+                  local_factor_hint(learner, start, same, c, len(X)))
     layer, last = layer_of(w, tuple(start[i].shape), learner.sizes)[0], len(learner.sizes) - 1
     hint = "follow the chain rule from the loss back to this weight; check each activation's derivative."
     if layer == last:
@@ -395,6 +403,47 @@ def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None
         hint = ("the output layer moved right, so the mistake is on the way back to the hidden layer: dL/dh = "
                 "dL/dz2 W2^T, then the hidden activation's derivative.")
     line.fail(moved, hint)
+
+
+def local_factor_hint(learner: Learner, start: list, same: list, c: float, n: int) -> str:
+    """What a factor c means when only the weights `same` (indices, from the output back) have it: a slip in their own
+    lines, not in dL/dy_hat or the update every weight goes through (that would scale every weight's step)."""
+    keys = [layer_of(learner.weights[k], tuple(start[k].shape), learner.sizes) for k in range(len(start))]
+    layers = {keys[k][0] for k in same}
+    names = ", ".join(learner.weights[k].label for k in same)
+    one = len(same) == 1
+    where = (f"only {names} is off, so the slip is in the lines of {names} alone, its gradient or its update" if one
+             else f"only {names} are off, so the slip is in their own lines, their gradients or their updates")
+    where += " (a slip in the loss's derivative would scale every weight's step)"
+    if len(layers) == 1 and not one and {k for k in range(len(keys)) if keys[k][0] in layers} == set(same):
+        layer = layers.pop()
+        if layer == len(learner.sizes) - 1:
+            where = (f"only the output layer's weights ({names}) are off, so the slip is in their gradient or update "
+                     "lines (one in dL/dy_hat or dL/dz2 would reach the hidden layer's gradients too)")
+        else:
+            where = (f"only layer {layer}'s weights ({names}) are off, so the slip is in what they share and the "
+                     f"layer above does not: dL/dz{layer} (dL/dh = dL/dz{layer + 1} W{layer + 1}^T, then the "
+                     "activation's derivative), or their gradient and update lines")
+    that = "that line" if one else "those lines"
+    if np.isclose(c, -1):
+        what = f"the sign is flipped in {that}: += instead of -= in the update, or a minus in the gradient."
+    elif np.isclose(c, 1 / learner.learning_rate, rtol=1e-3):
+        what = f"the learning rate is missing from {that}: W -= learning_rate * dW."
+    elif np.isclose(c, n):
+        what = (f"a factor {n} = N, the number of samples, in {that}: the 1/N the other weights' gradients have is "
+                "missing there (or an N is multiplied in).")
+    elif np.isclose(c, 1 / n):
+        what = (f"a factor 1/{n} = 1/N, an extra 1/N in {that}: a mean over the samples (or a / N) where the 1/N "
+                "is already in dL/dy_hat and the sum belongs.")
+    elif n != 4 and np.isclose(c, n / 4):
+        what = f"a factor {n}/4: the number of samples is written in as 4 (XOR's) in {that}; use len(X)."
+    elif np.isclose(c, 2):
+        what = f"a factor 2 in {that}: a 2 written in, or the step applied twice."
+    elif np.isclose(c, 0.5):
+        what = f"a factor 1/2 in {that}: a / 2 written in, or half the step."
+    else:
+        what = f"a constant {c:.4g} in {that}: look for a missing or extra number."
+    return f"{where}; {what}"
 
 
 def layer_of(weight: Weight, shape: tuple, sizes: tuple) -> tuple:
