@@ -82,7 +82,9 @@ SIMPLE_NN_UPDATES = [("self.W1 -= self.learning_rate * dW1", "self.W1 += self.le
        "return float(-np.mean(y * np.log(self.y_hat) + (1 - y) * np.log(1 - self.y_hat)))")],
      "your update is the gradient of the mean squared error, mean((y_hat - y)^2), but train reports the binary "
      "cross-entropy"),
-    (SIMPLE_NN_UPDATES, "the sign is flipped"),
+    # Every update's sign flipped: the whole network's factor -1, and its hint.
+    (SIMPLE_NN_UPDATES, "every weight moved -1 times -learning_rate x the gradient of the mean squared error, "
+     "mean((y_hat - y)^2) Hint: the sign is flipped: check the order of a difference"),
     ([("d_y_hat = 2 * (self.y_hat - y) / y.size", "d_y_hat = (self.y_hat - y) / y.size")],
      "your update is the gradient of half the mean squared error"),
     ([("d_y_hat = 2 * (self.y_hat - y) / y.size", "d_y_hat = 2 * (self.y_hat - y)")],
@@ -92,7 +94,24 @@ SIMPLE_NN_UPDATES = [("self.W1 -= self.learning_rate * dW1", "self.W1 += self.le
     ([(f"self.{w} -= self.learning_rate * d{w}", f"self.{w} -= d{w}") for w in ("W1", "b1", "W2", "b2")],
      "1 / learning_rate"),
     ([("(dz2 @ self.W2.T) * self.h * (1 - self.h)", "(dz2 @ self.W2.T) * self.h")],
-     "W2, b2 moved right"),
+     "(2 of the 4 weights are wrong: W1, b1; W2, b2 moved right) Hint: the output layer moved right, so the mistake "
+     "is on the way back to the hidden layer"),
+    # The output sigmoid's derivative left out: reported from the output back, W2 first, with every wrong weight.
+    ([("dz2 = d_y_hat * self.y_hat * (1 - self.y_hat)", "dz2 = d_y_hat")],
+     "W2[3, 0] moved by -0.156801, but -learning_rate x the gradient of the mean squared error is -0.0165527 (all 4 "
+     "weights are wrong: W2, b2, W1, b1) Hint: the output layer's step is already wrong, and backward starts there"),
+    # Almost right: W1's gradient computed with W2 after its update. Not "1 times ... a missing constant".
+    ([("        dz1 = (dz2 @ self.W2.T) * self.h * (1 - self.h)\n        dW1 = X.T @ dz1\n"
+       "        db1 = dz1.sum(axis=0)\n", ""),
+      ("        self.W1 -= self.learning_rate * dW1\n        self.b1 -= self.learning_rate * db1\n"
+       "        self.W2 -= self.learning_rate * dW2\n        self.b2 -= self.learning_rate * db2\n",
+       "        self.W2 -= self.learning_rate * dW2\n        self.b2 -= self.learning_rate * db2\n"
+       "        dz1 = (dz2 @ self.W2.T) * self.h * (1 - self.h)\n        dW1 = X.T @ dz1\n"
+       "        db1 = dz1.sum(axis=0)\n        self.W1 -= self.learning_rate * dW1\n"
+       "        self.b1 -= self.learning_rate * db1\n")],
+     "(2 of the 4 weights are wrong: W1, b1; W2, b2 moved right) Hint: W1, b1 moved by the gradient computed with W2 "
+     "as it is after its update: that is using a weight after it was updated (update all weights after computing all "
+     "gradients)."),
     ([("        y = np.asarray(y).reshape(len(X), -1)  # flat targets (N,) would broadcast against y_hat (N, 1)\n",
        "")], "broadcasts to a (4, 4) table"),
     ([("losses.append(self.loss(y))\n            self.backward(X, y)",
@@ -110,6 +129,114 @@ def test_simple_nn_wrong_solution_fails_with_its_message(tmp_path, edits, messag
     assert message in failures(result), str(result)
     assert not any(line.status == "PASS" and line.name in ("XOR solved", "new inputs") for line in result.lines)
     assert_never_shows_solution(result, "simple_nn")
+
+
+# A factor in some weights only: a slip in their own lines, not the whole network's (the derivative of the square
+# counted twice, a sign in y_hat - y, a missing 1/N in dL/dy_hat would scale every weight's step).
+SIMPLE_NN_LOCAL_FACTORS = [
+    ([("dW2 = self.h.T @ dz2", "dW2 = 2 * self.h.T @ dz2")],
+     "W2 moved 2 times -learning_rate x its gradient (1 of the 4 weights is wrong: W2; b2, W1, b1 moved right) Hint: "
+     "only W2 is off, so the slip is in the lines of W2 alone, its gradient or its update (a slip in the loss's "
+     "derivative would scale every weight's step); a factor 2 in that line"),
+    ([("db1 = dz1.sum(axis=0)", "db1 = -dz1.sum(axis=0)")],
+     "b1 moved -1 times -learning_rate x its gradient (1 of the 4 weights is wrong: b1; W2, b2, W1 moved right) Hint: "
+     "only b1 is off, so the slip is in the lines of b1 alone, its gradient or its update (a slip in the loss's "
+     "derivative would scale every weight's step); the sign is flipped in that line: += instead of -= in the "
+     "update, or a minus in the gradient."),
+    ([("self.b1 -= self.learning_rate * db1", "self.b1 += self.learning_rate * db1")],
+     "b1 moved -1 times -learning_rate x its gradient (1 of the 4 weights is wrong: b1; W2, b2, W1 moved right)"),
+    # The hidden activation's derivative with the wrong sign, s (s - 1): W1 and b1, the layer that uses it.
+    ([("(dz2 @ self.W2.T) * self.h * (1 - self.h)", "(dz2 @ self.W2.T) * self.h * (self.h - 1)")],
+     "W1, b1 moved -1 times -learning_rate x their gradients (2 of the 4 weights are wrong: W1, b1; W2, b2 moved "
+     "right) Hint: only layer 1's weights (W1, b1) are off, so the slip is in what they share and the layer above "
+     "does not: dL/dz1"),
+    ([("dW2 = self.h.T @ dz2", "dW2 = 2 * self.h.T @ dz2"), ("db2 = dz2.sum(axis=0)", "db2 = 2 * dz2.sum(axis=0)")],
+     "W2, b2 moved 2 times -learning_rate x their gradients (2 of the 4 weights are wrong: W2, b2; W1, b1 moved "
+     "right) Hint: only the output layer's weights (W2, b2) are off"),
+    ([("db2 = dz2.sum(axis=0)", "db2 = dz2.mean(axis=0)")],
+     "b2 moved 0.25 times -learning_rate x its gradient (1 of the 4 weights is wrong: b2; W2, W1, b1 moved right) "
+     "Hint: only b2 is off, so the slip is in the lines of b2 alone, its gradient or its update (a slip in the loss's "
+     "derivative would scale every weight's step); a factor 1/4 = 1/N, an extra 1/N in that line"),
+    ([("self.W2 -= self.learning_rate * dW2", "self.W2 -= dW2")],
+     "W2 moved 3.333 times -learning_rate x its gradient (1 of the 4 weights is wrong: W2; b2, W1, b1 moved right) "
+     "Hint: only W2 is off, so the slip is in the lines of W2 alone, its gradient or its update (a slip in the loss's "
+     "derivative would scale every weight's step); the learning rate is missing from that line"),
+]
+
+
+@pytest.mark.parametrize("edits, message", SIMPLE_NN_LOCAL_FACTORS)
+def test_simple_nn_a_factor_in_some_weights_is_named_as_theirs_not_the_networks(tmp_path, edits, message):
+    result = check("simple_nn", mutate(tmp_path, "simple_nn", *edits))
+    text = failures(result)
+    assert message in text, str(result)
+    for whole in ("every weight moved", "every step is", "the derivative of the square", "check the order of a "
+                  "difference", "1/learning_rate", "the mean's 1/N is missing"):
+        assert whole not in text, str(result)
+    assert_never_shows_solution(result, "simple_nn")
+
+
+@pytest.mark.parametrize("scale, message", [
+    ("2", "every weight moved 2 times -learning_rate x the gradient of the binary cross-entropy, -mean(y log y_hat + "
+     "(1 - y) log(1 - y_hat)) Hint: off by a factor 2: the derivative of the square is counted twice"),
+    ("-1", "every weight moved -1 times -learning_rate x the gradient of the binary cross-entropy, -mean(y log y_hat "
+     "+ (1 - y) log(1 - y_hat)) Hint: the sign is flipped: check the order of a difference"),
+])
+def test_simple_nn_a_factor_in_every_weight_is_the_whole_networks(tmp_path, scale, message):
+    # Every gradient doubled (or negated): the whole-network message, not one weight's.
+    path = tmp_path / "mine.py"
+    path.write_text(TINYGRAD_SIMPLE_NN.replace("SCALE", scale))
+    text = failures(check("simple_nn", path))
+    assert message in text and " is off" not in text and " are off" not in text, text
+
+
+def test_a_factor_of_some_parts_is_not_a_factor_of_the_whole():
+    import numpy as np
+
+    from tinygrad_edu.exercises.grading import common_factor
+    W2, b2, W1, b1 = np.array([0.5, -1.0, 2.0]), np.array([0.8]), np.array([1e-4, -3e-4, 2e-4]), np.array([-2e-4])
+    expected = [W2, b2, W1, b1]
+    assert common_factor(expected, [2 * W2, 2 * b2, 2 * W1, 2 * b1]) == 2
+    assert common_factor(expected, [-W2, -b2, -W1, -b1]) == -1
+    # W1 and b1 are a thousandth of W2: joined together they fit any factor, each on its own scale only 1.
+    assert common_factor(np.concatenate(expected), np.concatenate([2 * W2, 2 * b2, W1, b1])) == 2
+    assert common_factor(expected, [2 * W2, 2 * b2, W1, b1]) is None
+    assert common_factor(expected, [2 * W2, b2, 2 * W1, 2 * b1]) is None
+    assert common_factor(expected, [2 * W2, -b2, 2 * W1, 2 * b1]) is None
+    # A part that should not move must not; one that need not move may stay.
+    assert common_factor(expected + [np.zeros(2)], [2 * W2, 2 * b2, 2 * W1, 2 * b1, np.zeros(2)]) == 2
+    assert common_factor(expected + [np.zeros(2)], [2 * W2, 2 * b2, 2 * W1, 2 * b1, np.ones(2)]) is None
+
+
+def test_a_factor_close_to_1_is_not_a_constant_factor():
+    import numpy as np
+
+    from tinygrad_edu.exercises.grading import common_factor
+    expected = np.array([0.5, -1.0, 2.0, 0.25])
+    assert common_factor(expected, 0.98 * expected) is None and common_factor(expected, 1.0 * expected) is None
+    assert common_factor(expected, 2 * expected) == 2 and common_factor(expected, -expected) == -1
+
+
+@pytest.mark.parametrize("learner, order", [
+    (PACKAGE / "solutions" / "simple_nn.py", ["W2", "b2", "W1", "b1"]),
+    (Path(__file__).parent / "exercise_learners" / "module_tanh_bce.py",
+     ["out.weight", "out.bias", "hidden.weight", "hidden.bias"]),
+    (Path(__file__).parent / "exercise_learners" / "numpy_relu_linear_mse.py",
+     ["params['W2']", "params['b2']", "params['W1']", "params['b1']"]),
+])
+def test_simple_nn_weights_are_reported_from_the_output_back(learner, order):
+    from tinygrad_edu.exercises.grading import load_module
+    from tinygrad_edu.exercises.simple_nn import Learner, output_first
+    found = Learner(load_module(learner).SimpleNN, (2, 5, 1), 0.3)
+    assert [found.weights[k].label for k in output_first(found)] == order
+
+
+def test_simple_nn_training_step_is_skipped_when_forward_shapes_fail(tmp_path):
+    # forward returns (4,): the step's check would measure a broadcast (4, 4) loss and blame the chain rule.
+    result = check("simple_nn", mutate(tmp_path, "simple_nn", ("return self.y_hat", "return self.y_hat.ravel()")))
+    assert [line.status for line in result.lines] == ["PASS", "PASS", "FAIL", "SKIP", "SKIP", "SKIP", "SKIP"]
+    assert str(result.lines[2]).startswith("FAIL forward shapes: forward(X) with X of shape (4, 2) returned shape (4,)")
+    assert str(result.lines[3]) == "SKIP one training step: runs once the checks above pass"
+    assert str(result.lines[4]) == "SKIP flat targets: runs once the checks above pass"
 
 
 def test_simple_nn_flat_target_message_names_the_fix(tmp_path):
@@ -171,6 +298,22 @@ def test_simple_nn_other_learners_choices_pass(learner, found):
     result = check("simple_nn", Path(__file__).parent / "exercise_learners" / learner)
     assert result.passed, str(result)
     assert found in str(result)
+
+
+def test_simple_nn_skeleton_says_one_thing_about_the_output_and_the_grader_accepts_it(tmp_path):
+    # The class docstring and forward's agree: a sigmoid output, or (with the MSE) none.
+    namespace = {}
+    exec(skeleton("simple_nn"), namespace)
+    cls = namespace["SimpleNN"]
+    assert cls.__doc__.splitlines()[0] == ("input -> hidden (activation of your choice) -> output (a sigmoid; with the "
+                                           "MSE, a sigmoid or none).")
+    assert "y_hat = sigmoid(h W2 + b2): a sigmoid output, which the\n        cross-entropy needs; with the MSE the " \
+           "output may also be linear, y_hat = h W2 + b2." in cls.forward.__doc__
+    linear = mutate(tmp_path, "simple_nn",
+                    ("self.y_hat = sigmoid(self.h @ self.W2 + self.b2)", "self.y_hat = self.h @ self.W2 + self.b2"),
+                    ("dz2 = d_y_hat * self.y_hat * (1 - self.y_hat)", "dz2 = d_y_hat"))
+    result = check("simple_nn", linear)
+    assert result.passed, str(result)
 
 
 def test_simple_nn_weights_rebound_by_the_update_are_followed(tmp_path):
@@ -274,7 +417,17 @@ def test_backprop_checks_every_layer_of_a_deeper_network(tmp_path):
     (("self.b = self.b + self.learning_rate * error", "self.b = self.b + error"),
      "changed b by 1, expected 0.25 Hint: the learning rate is missing from the bias update"),
     (("self.b = self.b + self.learning_rate * error", "pass"), "b did not move"),
-    (("error = y - self.predict(x)", "error = self.predict(x) - y"), "the sign is flipped"),
+    (("error = y - self.predict(x)", "error = self.predict(x) - y"),
+     "changed w by [-0.125, -0.25], expected [0.125, 0.25] Hint: the sign is flipped"),
+    # The error term left out: right for the first case, so not a sign flip; w moves when the prediction is right.
+    (("self.w = self.w + self.learning_rate * error * np.asarray(x, dtype=float)",
+      "self.w = self.w + self.learning_rate * np.asarray(x, dtype=float)"),
+     "(predicted 1 for a 0 (z = 0.25)) changed w by [0.25, 0.125], expected [-0.25, -0.125] Hint: w moved by lr * x "
+     "in every case, even when the prediction was right (update(x=[1.0, 0.0], y=1) changed w by [0.25, 0.0]): the "
+     "error term (y - y_hat) is missing, w += lr * (y - y_hat) * x."),
+    (("self.b = self.b + self.learning_rate * error", "self.b = self.b + self.learning_rate"),
+     "changed b by 0.25, expected -0.25 Hint: b moved by lr in every case, even when the prediction was right "
+     "(update(x=[1.0, 0.0], y=1) changed b by 0.25): the error term (y - y_hat) is missing, b += lr * (y - y_hat)."),
     (("error = y - self.predict(x)", "error = y - (np.dot(x, self.w) + self.b)"), "with the raw score z"),
     (("> 0 else 0", ">= 0 else 0"), "at exactly z = 0 the answer is 0"),
 ])
@@ -337,6 +490,14 @@ SILU_GRAD = "return grad_output * s * (1 + x * (1 - s))"
     ((SILU_GRAD, "return grad_output * s * (1 - s)"), "gradcheck", "that is the sigmoid's derivative s (1 - s)"),
     ((SILU_GRAD, "return s * (1 + x * (1 - s))"), "gradcheck", "grad_output is left out"),
     ((SILU_GRAD, "return -grad_output * s * (1 + x * (1 - s))"), "gradcheck", "the sign is flipped"),
+    # The product rule's terms subtracted: named as that slip, not as a flipped sign.
+    ((SILU_GRAD, "return grad_output * (s - x * s * (1 - s))"), "gradcheck",
+     "returns 0.182956, but central differences of your forward give dy/dx = -0.0881041 Hint: that is s - x s': "
+     "the product rule adds its two terms, d(x s)/dx = s + x s'."),
+    # No known slip: the hint gives the right value at the point (not the learner's own wrong one).
+    ((SILU_GRAD, "return grad_output * (s + x * s)"), "gradcheck",
+     "returns -0.0948517, but central differences of your forward give dy/dx = -0.0881041 Hint: work out "
+     "d(x sigmoid(x))/dx with the product rule and sigmoid' = s (1 - s); at x = -3 it is -0.0881041."),
     # Right first derivative, computed in NumPy: autograd cannot differentiate it again.
     ((SILU_GRAD, "import numpy as np\n        import tinygrad_edu as tg\n        a = x.detach().numpy()\n"
                  "        sn = 1 / (1 + np.exp(-a))\n        return grad_output * tg.tensor(sn * (1 + a * (1 - sn)))"),
@@ -370,6 +531,37 @@ def test_custom_op_is_a_node_like_the_librarys_own():
     s = 1 / (1 + np.exp(-x.detach().numpy()))
     silu, dsilu = x.detach().numpy() * s, s * (1 + x.detach().numpy() * (1 - s))
     assert np.allclose(x.grad.numpy(), 2 * silu * dsilu)
+
+
+# ---------------------------------------------------------------- README's "Exercises" section
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_transcript_is_what_the_grader_prints(tmp_path, capsys):
+    """README's sample run, `tinygrad-edu check simple_nn simple_nn.py` on the learner it describes, line by line."""
+    text = README.read_text()
+    block = text[text.index("$ tinygrad-edu check simple_nn simple_nn.py\n"):]
+    shown = block[:block.index("```")].splitlines()[1:]
+    path = tmp_path / "simple_nn.py"
+    path.write_text((Path(__file__).parent / "exercise_learners" / "readme_first_run.py").read_text())
+    assert main(["check", "simple_nn", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == shown
+    # The setup as README words it: the tutorial's dZ2 = A2 - y without a 1/N, hence the summed cross-entropy;
+    # with the 1/N (README's remark under the transcript), the mean one.
+    assert "dZ2 = self.A2 - y\n" in path.read_text() and "the summed binary cross-entropy" in shown[3]
+    path.write_text(path.read_text().replace("dZ2 = self.A2 - y\n", "dZ2 = (self.A2 - y) / len(X)\n"))
+    assert "FAIL one training step: your update is the gradient of the binary cross-entropy, -mean(" in str(
+        check("simple_nn", path))
+
+
+def test_readme_says_where_the_solutions_are_and_that_messages_never_show_them():
+    text = " ".join(README.read_text().split())
+    assert "The grader never shows a solution:" not in text
+    assert "The grader's messages never show a solution's code" in text
+    assert ("Reference solutions do ship, one per exercise, in `tinygrad_edu/exercises/solutions/` (`NAME.py`; the "
+            "test suite grades them): they are for teachers, and for you to compare with after trying.") in text
+    assert all((PACKAGE / "solutions" / f"{name}.py").is_file() for name in EXERCISES)
 
 
 # ---------------------------------------------------------------- the commands

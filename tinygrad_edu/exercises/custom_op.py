@@ -6,7 +6,7 @@ saved its tensors), gradcheck (autograd's first derivative against central
 differences) and gradgradcheck (the backward, recorded with create_graph=True, is
 itself differentiated and checked). A wrong derivative is compared with the usual
 slips (the sigmoid's derivative without the product rule, only one term of it,
-grad_output left out, the sign) to say which one it is.
+the terms subtracted, grad_output left out, the sign) to say which one it is.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ SLIPS = {  # dy/dx a learner may write instead of s (1 + x (1 - s))
                  "that is the sigmoid's derivative s (1 - s); silu is x times s, so use the product rule."),
     "x s'": (lambda x: x * sigmoid(x) * (1 - sigmoid(x)),
              "that is only x s', the second term of the product rule; add s."),
+    "s - x s'": (lambda x: sigmoid(x) - x * sigmoid(x) * (1 - sigmoid(x)),
+                 "that is s - x s': the product rule adds its two terms, d(x s)/dx = s + x s'."),
     "sign": (lambda x: -sigmoid(x) * (1 + x * (1 - sigmoid(x))), "the sign is flipped."),
 }
 
@@ -125,7 +127,7 @@ def derivative_hint(op) -> str:
         if np.allclose(got, derivative(POINTS)):
             return hint
     i = first_difference(right, got)
-    at = f" (at x = {POINTS[i[0]]:g} it gives {fmt(got[i])})" if i is not None else ""
+    at = f"; at x = {POINTS[i[0]]:g} it is {fmt(right[i])}" if i is not None else ""  # the right value, not theirs
     return f"work out d(x sigmoid(x))/dx with the product rule and sigmoid' = s (1 - s){at}."
 
 

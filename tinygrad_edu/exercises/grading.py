@@ -256,20 +256,41 @@ def first_difference(expected: np.ndarray, got: np.ndarray, rtol: float = 1e-5, 
     return tuple(int(i) for i in np.argwhere(bad)[0])
 
 
-def common_factor(expected: np.ndarray, got: np.ndarray, rtol: float = 1e-2) -> float | None:
-    """c when got == c * expected everywhere (c != 1), else None: 'sign flipped', 'a missing 1/N'."""
+def common_factor(expected, got, rtol: float = 1e-2, near_one: float = 0.1, still: float = 1e-7) -> float | None:
+    """c when got == c * expected everywhere (c not within `near_one` of 1), else None: 'sign flipped', 'a missing
+    1/N'. A c close to 1 is no constant a learner leaves out or adds (those are -1, 2, 1/2, N, 1/N, the learning
+    rate...): got is almost right, and the mistake is elsewhere, so it is not reported as a factor.
+
+    expected and got may also be lists of arrays, the parts of a whole (one per weight): then c only when EVERY part
+    that should change (expected above `still` somewhere) is c times its expected, each measured on its own scale,
+    and every other part stays below `still`. Measured on the parts joined together, a part with small values (a
+    bias, a layer far from the loss) would fit any c within the largest part's tolerance, and a slip in one weight
+    would pass for a slip that scales them all."""
+    if isinstance(expected, (list, tuple)):
+        moving = [(e, g) for e, g in zip(expected, got) if np.abs(e).max(initial=0) > still]
+        if not moving or any(np.abs(e).max(initial=0) <= still and not np.abs(g).max(initial=0) <= still
+                             for e, g in zip(expected, got)):
+            return None
+        factors = [common_factor(e, g, rtol, near_one) for e, g in moving]
+        if any(c is None for c in factors) or not np.allclose(factors, factors[0], rtol=rtol):
+            return None
+        return float(np.median(factors))
     scale = np.abs(expected).max()
     if scale == 0 or not np.isfinite(got).all():
         return None
     big = np.abs(expected) > 1e-3 * scale
     c = float(np.median(got[big] / expected[big]))
+    if abs(c - 1) < near_one:
+        return None
     if c != 0 and np.allclose(got, c * expected, rtol=rtol, atol=rtol * scale * abs(c)):
         return c
     return None
 
 
 def factor_hint(c: float, n: int | None = None) -> str:
-    """What a constant factor between got and expected usually means."""
+    """What a constant factor between got and expected usually means when it is in everything the grader compared
+    (a slip in a line they all go through: the loss's derivative, the update). simple_nn says something else when
+    only some weights have it (local_factor_hint)."""
     if np.isclose(c, -1):
         return ("the sign is flipped: check the order of a difference (prediction minus target, y_hat - y), "
                 "and that the update subtracts the gradient (W -= lr * dW).")

@@ -3,8 +3,9 @@
 The learner's predict and update are run from set weights on three examples
 (one predicted too low, one too high, one right) and the change of w and b is
 compared with the rule. A wrong change is matched against the usual slips (no
-learning rate, the sign flipped, the bias left out, the raw score z used
-instead of the prediction) to say which one it is. Then fit must learn OR and AND.
+learning rate, no error term, the sign flipped, the bias left out, the raw score
+z used instead of the prediction) to say which one it is, judged on all three
+cases together. Then fit must learn OR and AND.
 """
 
 from __future__ import annotations
@@ -60,33 +61,52 @@ def check_predict(cls, line) -> None:
 
 
 def check_update(cls, line) -> None:
+    # Every case is run first, so that a wrong change is judged against all three: `w += lr * x` is right for
+    # the first case, looks like a flipped sign in the second, and moves w in the third, where nothing should move.
+    runs = []
     for x, y, y_hat, what in CASES:
         p = fresh(cls)
         error = p.update(x.copy(), y)
-        dw, db = np.asarray(p.w, dtype=float) - W, float(p.b) - B
-        e = y - y_hat
+        runs.append((x, y, y - y_hat, what, np.asarray(p.w, dtype=float) - W, float(p.b) - B, error))
+    for x, y, e, what, dw, db, error in runs:
         setup = f"update(x={x.tolist()}, y={y}) from w = {W.tolist()}, b = {B}, lr = {LR} ({what})"
         if e == 0:
             if np.any(dw) or db:
+                hint = ("the error is y - y_hat with y_hat the 0/1 prediction (not the score z), so a right "
+                        "answer moves nothing.")
+                if all(np.allclose(dw_, LR * x_) for x_, _, _, _, dw_, _, _ in runs):
+                    hint = error_term_missing("w", runs)
+                elif all(np.isclose(db_, LR) for *_, db_, _ in runs):
+                    hint = error_term_missing("b", runs)
                 line.fail(f"{setup} changed w by {dw.tolist()} and b by {db:g}, though the prediction was right",
-                          "the error is y - y_hat with y_hat the 0/1 prediction (not the score z), so a right "
-                          "answer moves nothing.")
+                          hint)
         else:
             line_w, line_b = LR * e * x, LR * e
             if not np.allclose(dw, line_w):
-                line.fail(f"{setup} changed w by {dw.tolist()}, expected {line_w.tolist()}", w_hint(dw, e, x, y))
+                line.fail(f"{setup} changed w by {dw.tolist()}, expected {line_w.tolist()}", w_hint(dw, e, x, y, runs))
             if not np.isclose(db, line_b):
-                line.fail(f"{setup} changed b by {db:g}, expected {line_b:g}", b_hint(db, e))
+                line.fail(f"{setup} changed b by {db:g}, expected {line_b:g}", b_hint(db, e, runs))
         if error is None or float(error) != e:
             line.fail(f"{setup} returned {error!r}, expected the error y - y_hat = {e}",
                       "return y - y_hat (fit counts the mistakes with it).")
     line.note("w and b move by lr (y - y_hat) x and lr (y - y_hat), and not at all when the prediction is right")
 
 
-def w_hint(dw, e, x, y) -> str:
+def error_term_missing(name: str, runs) -> str:
+    """The hint for `w += lr * x` (or `b += lr`): the same move in every case, the right one included."""
+    x, y, _, _, dw, db, _ = next(run for run in runs if run[2] == 0)
+    moved = f"changed w by {dw.tolist()}" if name == "w" else f"changed b by {db:g}"
+    rule = "w += lr * (y - y_hat) * x" if name == "w" else "b += lr * (y - y_hat)"
+    return (f"{name} moved by {'lr * x' if name == 'w' else 'lr'} in every case, even when the prediction was right "
+            f"(update(x={x.tolist()}, y={y}) {moved}): the error term (y - y_hat) is missing, {rule}.")
+
+
+def w_hint(dw, e, x, y, runs) -> str:
+    if all(np.allclose(dw_, LR * x_) for x_, _, _, _, dw_, _, _ in runs):
+        return error_term_missing("w", runs)
     if np.allclose(dw, e * x):
         return "the learning rate is missing: w += lr * (y - y_hat) * x."
-    if np.allclose(dw, -LR * e * x):
+    if all(np.allclose(dw_, -LR * e_ * x_) for x_, _, e_, _, dw_, _, _ in runs):
         return "the sign is flipped: the error is y - y_hat (target minus prediction), and it is added to w."
     if not np.any(dw):
         return "w did not move: update self.w."
@@ -96,12 +116,14 @@ def w_hint(dw, e, x, y) -> str:
     return "the change of w is lr * (y - y_hat) * x, one entry per input."
 
 
-def b_hint(db, e) -> str:
+def b_hint(db, e, runs) -> str:
     if db == 0:
         return "b did not move: the bias learns too, b += lr * (y - y_hat)."
+    if all(np.isclose(db_, LR) for *_, db_, _ in runs):
+        return error_term_missing("b", runs)
     if np.isclose(db, e):
         return "the learning rate is missing from the bias update: b += lr * (y - y_hat)."
-    if np.isclose(db, -LR * e):
+    if all(np.isclose(db_, -LR * e_) for _, _, e_, _, _, db_, _ in runs):
         return "the sign is flipped: b += lr * (y - y_hat)."
     return "the change of b is lr * (y - y_hat) (no x: the bias's input is always 1)."
 

@@ -6,7 +6,7 @@ nothing about the inside; it measures:
 
 1. the weights: every float array or Tensor attribute (or entry of a dict
    attribute such as `params`) whose shape fits a layer of the network;
-2. forward's output shape, for several batch sizes;
+2. forward's output shape, for several batch sizes (3 and 4 are skipped until it is right);
 3. one training step. `train(X, y, epochs=1)` reports a loss L and moves the
    weights by a step s. The grader finds which loss L is (MSE, BCE, with or
    without the 1/N mean, with or without a 1/2) by recomputing each from the
@@ -16,7 +16,10 @@ nothing about the inside; it measures:
    Gradient descent must give s = -learning_rate * g for every weight. When it
    does not, the step is compared with the gradients of the other losses, to
    say which loss it belongs to (the tutorial's `dz2 = y_hat - y` reported with
-   the MSE is the cross-entropy's gradient);
+   the MSE is the summed cross-entropy's gradient, the mean one's with a 1/N).
+   A factor shared by every weight that should move (a sign, a 2, a 1/N, the learning rate) is the whole
+   network's slip (the loss's derivative, the update); otherwise the wrong weights are named from the output back
+   (W2, b2, W1, b1), and those off by one factor are told it is in their own lines;
 4. flat targets [0, 1, 1, 0] of shape (4,) train exactly as [[0], [1], [1], [0]]
    (or are refused with an error), instead of broadcasting to a (4, 4) table;
 5. XOR is solved (every prediction within 0.3 of its target); 6. inputs it never saw get the answer of their corner.
@@ -24,6 +27,7 @@ nothing about the inside; it measures:
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 
@@ -33,7 +37,7 @@ import tinygrad_edu as tg
 
 from ..nn import Module
 from ..tensor import Tensor
-from .grading import CheckResult, Failed, common_factor, factor_hint, find_target, fmt, to_numpy
+from .grading import PASS, CheckResult, Failed, common_factor, factor_hint, find_target, fmt, to_numpy
 
 NAME = "simple_nn"
 SUMMARY = "a 2-layer network from scratch (forward, backward, train) that learns XOR"
@@ -225,13 +229,21 @@ def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
         check_weights(learner, line)
     if not report.ok():
         learner = None
+    shapes = None
     for name, run in (("forward shapes", check_forward), ("one training step", check_step),
                       ("flat targets", check_flat_targets)):
         if learner is None:
             report.skip(name, "runs once the weights are found")
             continue
+        if shapes is not None and shapes.status != PASS:
+            # Both measure the loss of forward's output against y (N, 1): with the wrong shape, what they
+            # would say (a chain rule, a (4, 4) table) is not what is wrong.
+            report.skip(name, "runs once the checks above pass")
+            continue
         with report.check(name, seconds) as line:
             run(cls, learner, line)
+        if name == "forward shapes":
+            shapes = line
     if not report.ok():
         report.skip("XOR solved", "runs once the checks above pass")
         report.skip("new inputs", "runs once XOR is solved")
@@ -268,7 +280,8 @@ def check_forward(cls, learner: Learner, line) -> None:
         before = learner.read()
         y_hat = learner.forward(X)
         if y_hat.shape != (n, 1):
-            hint = "return one row per sample: y_hat = sigmoid(h W2 + b2) with W2 (hidden_size, output_size)."
+            hint = ("return one row per sample: y_hat from h W2 + b2 (through a sigmoid, or none with the MSE) with "
+                    "W2 (hidden_size, output_size).")
             if y_hat.shape == (1, n) or y_hat.shape == (n,):
                 hint = "keep samples in rows, shape (N, output_size), like y; no transpose, no flattening."
             line.fail(f"forward(X) with X of shape {X.shape} returned shape {y_hat.shape}, expected {(n, 1)}", hint)
@@ -339,33 +352,151 @@ def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None
             line.fail(f"your update is the gradient of {LOSSES[other][0]}, but train reports {LOSSES[kind][0]}",
                       "report the loss your backward differentiates, or change backward to the derivative of "
                       f"the loss you report ({DERIVATIVES[kind]}).")
-    # One factor for every weight: the learning rate, a sign, a 2 or a 1/N.
-    together = common_factor(np.concatenate([e.ravel() for e in expected]),
-                             np.concatenate([s.ravel() for s in steps]))
+    # One factor for every weight that should move, each measured on its own scale: the learning rate, a sign, a 2
+    # or a 1/N in what they all go through (dL/dy_hat, the update). Only then is it the whole network's slip.
+    together = common_factor(expected, steps)
     if together is not None:
         if np.isclose(together, 1 / lr, rtol=1e-3):
             line.fail(f"every step is {together:.4g} times the expected one, which is 1 / learning_rate",
                       "multiply the gradient by self.learning_rate in the update.")
         line.fail(f"every weight moved {together:.4g} times -learning_rate x the gradient of {LOSSES[kind][0]}",
                   factor_hint(together, len(X)))
-    i = ok.index(False)
+    # Weight by weight, from the output back, as backpropagation computes them: the first wrong one is where
+    # the mistake enters (a slip at the output makes every weight below it wrong too).
+    order = output_first(learner)
+    wrong = [learner.weights[k].label for k in order if not ok[k]]
+    right = [learner.weights[k].label for k in order if ok[k]]
+    how_many = f"all {len(ok)} weights are" if not right else \
+        f"{len(wrong)} of the {len(ok)} weights {'is' if len(wrong) == 1 else 'are'}"
+    tally = f"{how_many} wrong: {', '.join(wrong)}" + (f"; {', '.join(right)} moved right" if right else "")
+    i = next(k for k in order if not ok[k])
     w = learner.weights[i]
     if not np.any(steps[i]):
         line.fail(f"{w.label} did not move, though the gradient of the loss with respect to it is "
-                  f"{np.array2string(grads[kind][i].ravel()[:3], precision=4)}...",
+                  f"{np.array2string(grads[kind][i].ravel()[:3], precision=4)}... ({tally})",
                   f"backward must update {w.label} too" + (" (did you forget the bias gradient, the sum of dL/dz "
                                                           "over the samples?)" if steps[i].ndim == 1 or 1 in
                                                           steps[i].shape else "."))
+    j = np.unravel_index(np.argmax(np.abs(steps[i] - expected[i])), steps[i].shape)
+    moved = (f"{w.label}{list(map(int, j))} moved by {fmt(steps[i][j])}, but -learning_rate x the gradient "
+             f"of {LOSSES[kind][0].split(',')[0]} is {fmt(expected[i][j])} ({tally})")
+    stale = used_after_update(learner, start, steps, expected, ok, rtol)
+    if stale is not None:
+        line.fail(moved, f"{', '.join(wrong)} moved by the gradient computed with {stale} as it is after its update: "
+                         "that is using a weight after it was updated (update all weights after computing all "
+                         "gradients).")
     c = common_factor(expected[i], steps[i])
     if c is not None:
-        line.fail(f"{w.label} moved {c:.4g} times -learning_rate x its gradient (the other weights may be right)",
-                  factor_hint(c, len(X)))
-    j = np.unravel_index(np.argmax(np.abs(steps[i] - expected[i])), steps[i].shape)
-    right = [v.label for v, good in zip(learner.weights, ok) if good]
-    line.fail(f"{w.label}{list(map(int, j))} moved by {fmt(steps[i][j])}, but -learning_rate x the gradient "
-              f"of {LOSSES[kind][0].split(',')[0]} is {fmt(expected[i][j])}"
-              + (f" ({', '.join(right)} moved right)" if right else ""),
-              "follow the chain rule from the loss back to this weight; check each activation's derivative.")
+        # Not every weight is off by c (that was said above): the slip is local, in lines only these weights use.
+        same = [k for k in order if not ok[k] and (c2 := common_factor(expected[k], steps[k])) is not None
+                and np.isclose(c2, c, rtol=1e-2)]
+        names, theirs = ", ".join(learner.weights[k].label for k in same), "their gradients" if same[1:] else \
+            "its gradient"
+        line.fail(f"{names} moved {c:.4g} times -learning_rate x {theirs} ({tally})",
+                  local_factor_hint(learner, start, same, c, len(X)))
+    layer, last = layer_of(w, tuple(start[i].shape), learner.sizes)[0], len(learner.sizes) - 1
+    hint = "follow the chain rule from the loss back to this weight; check each activation's derivative."
+    if layer == last:
+        hint = ("the output layer's step is already wrong, and backward starts there: check dL/dy_hat (the derivative "
+                "of the loss train reports), the output activation's derivative, then the output weights' gradients.")
+    elif all(ok[k] for k in order if layer_of(learner.weights[k], tuple(start[k].shape), learner.sizes)[0] == last):
+        hint = ("the output layer moved right, so the mistake is on the way back to the hidden layer: dL/dh = "
+                "dL/dz2 W2^T, then the hidden activation's derivative.")
+    line.fail(moved, hint)
+
+
+def local_factor_hint(learner: Learner, start: list, same: list, c: float, n: int) -> str:
+    """What a factor c means when only the weights `same` (indices, from the output back) have it: a slip in their own
+    lines, not in dL/dy_hat or the update every weight goes through (that would scale every weight's step)."""
+    keys = [layer_of(learner.weights[k], tuple(start[k].shape), learner.sizes) for k in range(len(start))]
+    layers = {keys[k][0] for k in same}
+    names = ", ".join(learner.weights[k].label for k in same)
+    one = len(same) == 1
+    where = (f"only {names} is off, so the slip is in the lines of {names} alone, its gradient or its update" if one
+             else f"only {names} are off, so the slip is in their own lines, their gradients or their updates")
+    where += " (a slip in the loss's derivative would scale every weight's step)"
+    if len(layers) == 1 and not one and {k for k in range(len(keys)) if keys[k][0] in layers} == set(same):
+        layer = layers.pop()
+        if layer == len(learner.sizes) - 1:
+            where = (f"only the output layer's weights ({names}) are off, so the slip is in their gradient or update "
+                     "lines (one in dL/dy_hat or dL/dz2 would reach the hidden layer's gradients too)")
+        else:
+            where = (f"only layer {layer}'s weights ({names}) are off, so the slip is in what they share and the "
+                     f"layer above does not: dL/dz{layer} (dL/dh = dL/dz{layer + 1} W{layer + 1}^T, then the "
+                     "activation's derivative), or their gradient and update lines")
+    that = "that line" if one else "those lines"
+    if np.isclose(c, -1):
+        what = f"the sign is flipped in {that}: += instead of -= in the update, or a minus in the gradient."
+    elif np.isclose(c, 1 / learner.learning_rate, rtol=1e-3):
+        what = f"the learning rate is missing from {that}: W -= learning_rate * dW."
+    elif np.isclose(c, n):
+        what = (f"a factor {n} = N, the number of samples, in {that}: the 1/N the other weights' gradients have is "
+                "missing there (or an N is multiplied in).")
+    elif np.isclose(c, 1 / n):
+        what = (f"a factor 1/{n} = 1/N, an extra 1/N in {that}: a mean over the samples (or a / N) where the 1/N "
+                "is already in dL/dy_hat and the sum belongs.")
+    elif n != 4 and np.isclose(c, n / 4):
+        what = f"a factor {n}/4: the number of samples is written in as 4 (XOR's) in {that}; use len(X)."
+    elif np.isclose(c, 2):
+        what = f"a factor 2 in {that}: a 2 written in, or the step applied twice."
+    elif np.isclose(c, 0.5):
+        what = f"a factor 1/2 in {that}: a / 2 written in, or half the step."
+    else:
+        what = f"a constant {c:.4g} in {that}: look for a missing or extra number."
+    return f"{where}; {what}"
+
+
+def layer_of(weight: Weight, shape: tuple, sizes: tuple) -> tuple:
+    """(layer, 0 for a matrix or 1 for a bias), layer 1 being the first. A shape that fits both a matrix and a
+    bias, (1, hidden) or (hidden, 1) with one output, is told by its name (b..., ...bias / W..., ...weight),
+    else (1, n) is a bias row and (n, 1) a weight column, as the skeleton lays them out."""
+    layers = list(zip(sizes[:-1], sizes[1:]))
+    matrix = [n for n, (a, b) in enumerate(layers, 1) if len(shape) == 2 and (set(shape) == {a, b} or shape == (a, b))]
+    bias = [n for n, (_, b) in enumerate(layers, 1) if shape in {(b,), (1, b), (b, 1)}]
+    if matrix and bias:
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", weight.label)
+        name = words[-1].lower() if words else ""
+        if "bias" in name or name.startswith("b"):
+            matrix = []
+        elif "weight" in name or name.startswith("w") or shape[0] != 1:
+            bias = []
+    return (matrix[0], 0) if matrix else (bias[0], 1) if bias else (0, 2)
+
+
+def output_first(learner: Learner) -> list:
+    """The indices of the weights from the output back: the last layer's matrix and bias, then the one before."""
+    keys = [layer_of(w, tuple(w.get().shape), learner.sizes) for w in learner.weights]
+    return sorted(range(len(keys)), key=lambda k: (-keys[k][0], keys[k][1], k))
+
+
+def used_after_update(learner: Learner, start: list, steps: list, expected: list, ok: list, rtol: float):
+    """The label of the output weight W2 when every wrong weight is one of the hidden layer's and moved by the
+    gradient computed with W2 after its update (W2 updated before dW1 was computed from it), else None.
+
+    With one output, dL/dh[:, k] = dL/dz2 W2[k], so each hidden unit k's gradients (W1's column k, b1[k]) are
+    the true ones times W2_after[k] / W2_before[k] when the updated W2 is used."""
+    sizes = learner.sizes
+    if len(sizes) != 3 or sizes[-1] != 1:
+        return None
+    hidden = sizes[1]
+    keys = [layer_of(w, tuple(w.get().shape), sizes) for w in learner.weights]
+    out = [k for k, key in enumerate(keys) if key == (2, 0) and start[k].size == hidden]
+    wrong = [k for k in range(len(ok)) if not ok[k]]
+    if len(out) != 1 or not wrong or any(keys[k][0] != 1 for k in wrong) or not np.any(steps[out[0]]):
+        return None
+    before = start[out[0]].ravel()
+    if not np.all(np.abs(before) > 1e-6):
+        return None
+    ratio = (before + steps[out[0]].ravel()) / before
+    for k in wrong:
+        axis = [a for a, n in enumerate(start[k].shape) if n == hidden]
+        if len(axis) != 1:
+            return None
+        shape = [1] * start[k].ndim
+        shape[axis[0]] = hidden
+        if not step_matches([steps[k]], [expected[k] * ratio.reshape(shape)], rtol)[0]:
+            return None
+    return learner.weights[out[0]].label
 
 
 # How NumPy words a shape clash: an error with one of these came from arithmetic on the wrong shapes.

@@ -10,7 +10,9 @@ Your choices:
   - the hidden activation: sigmoid, tanh or ReLU;
   - the loss: the mean squared error, L = mean((y_hat - y)^2), or the binary
     cross-entropy, L = -mean(y log y_hat + (1 - y) log(1 - y_hat)) (then the
-    output must be a sigmoid).
+    output must be a sigmoid);
+  - the output: a sigmoid, y_hat = sigmoid(h W2 + b2); with the MSE it may also
+    be linear, y_hat = h W2 + b2.
 
 Whatever you choose, the update in `backward` must be the gradient of the loss
 that `train` reports. The grader measures that gradient itself (by nudging
@@ -26,7 +28,7 @@ import numpy as np
 
 
 class SimpleNN:
-    """input -> hidden (activation of your choice) -> output (sigmoid, or none with MSE).
+    """input -> hidden (activation of your choice) -> output (a sigmoid; with the MSE, a sigmoid or none).
 
     >>> net = SimpleNN(2, 4, 1, learning_rate=1.0)
     >>> losses = net.train(X, y, epochs=5000)
@@ -48,7 +50,8 @@ class SimpleNN:
     def forward(self, X):
         """Return the predictions y_hat, shape (N, output_size), for X of shape (N, input_size).
 
-        h = activation(X W1 + b1), y_hat = sigmoid(h W2 + b2).
+        h = activation(X W1 + b1), y_hat = sigmoid(h W2 + b2): a sigmoid output, which the
+        cross-entropy needs; with the MSE the output may also be linear, y_hat = h W2 + b2.
         Keep what backward needs (h, y_hat, ...) as attributes.
         """
         raise NotImplementedError("TODO 2: the forward pass in SimpleNN.forward")
@@ -57,7 +60,7 @@ class SimpleNN:
         """One step of gradient descent: compute dL/dW for every weight, then W -= learning_rate * dL/dW.
 
         Call it after forward(X). By the chain rule, from the output back:
-          dL/dy_hat (your loss's derivative)  ->  through the output's sigmoid
+          dL/dy_hat (your loss's derivative)  ->  through the output's sigmoid (if it has one)
           ->  dL/dW2 = h^T dL/dz2, dL/db2 = sum over samples of dL/dz2
           ->  dL/dh = dL/dz2 W2^T  ->  through the hidden activation  ->  dL/dW1, dL/db1
         """
