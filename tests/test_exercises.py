@@ -392,6 +392,15 @@ def test_an_error_in_the_learners_code_names_their_line(tmp_path):
      "dW1[0, 0] is wrong: expected 0.0337279, got 0.0622079 (dW2, db2 are right) Hint: the gradients of layer 2 "
      "are right, so the mistake is on the way from layer 2 back to layer 1"),
     (('dZ.sum(axis=0, keepdims=True)', 'dZ.sum(axis=0)'), "db2 has shape (1,), expected (1, 1)"),
+    # a factor in one gradient's own line is that line's, not the loss's (which would scale every gradient)
+    (('self.gradients[f"dW{layer}"] = self.cache[f"A{layer - 1}"].T @ dZ',
+      'self.gradients[f"dW{layer}"] = 2 * self.cache[f"A{layer - 1}"].T @ dZ'),
+     "Hint: dW2 is off by a factor 2, and not every gradient is, so the slip is in the line that computes dW2 itself"),
+    (('dZ.sum(axis=0, keepdims=True)', 'dZ.mean(axis=0, keepdims=True)'),
+     "(dW2 is right) Hint: db2 is off by a factor 1/6 = 1/m: a mean over the samples, or an extra / m, and not "
+     "every gradient is, so the slip is in the line that "
+     "computes db2 itself (one in dZ2 = (A2 - y) / m would scale every gradient): db2 is the sum of dZ2 over the "
+     "samples (axis 0), with no 1/m of its own."),
 ])
 def test_backprop_wrong_solution_names_the_first_wrong_gradient(tmp_path, edit, message):
     result = check("backprop", mutate(tmp_path, "backprop", edit))

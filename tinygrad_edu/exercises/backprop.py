@@ -89,17 +89,35 @@ def check_gradients(cls, sizes, X, y, line) -> None:
             if where is not None:
                 right = f" ({', '.join(checked)} {'is' if len(checked) == 1 else 'are'} right)" if checked else ""
                 line.fail(f"{key}{list(where)} is wrong: expected {fmt(want[where])}, got {fmt(got[where])}{right}",
-                          gradient_hint(key, kind, layer, L, want, got, checked))
+                          gradient_hint(key, kind, layer, L, want, got, checked, whole_factor(expected, grads)))
             checked.append(key)
     line.note(f"{', '.join(checked)} match autograd")
 
 
-def gradient_hint(key: str, kind: str, layer: int, L: int, want: np.ndarray, got: np.ndarray, checked: list) -> str:
+def whole_factor(expected: dict, grads: dict) -> float | None:
+    """c when every gradient is c times autograd's (a slip in dZ_L, which every gradient goes through), else None."""
+    keys = [key for key in expected if key in grads and np.shape(to_numpy(grads[key])) == expected[key].shape]
+    if len(keys) != len(expected):
+        return None
+    return common_factor([expected[key] for key in keys], [to_numpy(grads[key]) for key in keys])
+
+
+def gradient_hint(key: str, kind: str, layer: int, L: int, want: np.ndarray, got: np.ndarray, checked: list,
+                  everywhere: float | None = None) -> str:
+    """The hint for the first wrong gradient, `key`; `everywhere` is the factor every gradient is off by, if one is."""
     if not np.any(got):
         return f"{key} is all zeros: it is never computed (is the bias gradient forgotten?)."
     c = common_factor(want, got)
-    if c is not None:
+    if c is not None and everywhere is not None and np.isclose(c, everywhere, rtol=1e-2):
         return factor_hint(c, BATCH)
+    if c is not None:  # this gradient has the factor, not all of them: a slip in its own line
+        sign = ("-1: the sign is flipped" if np.isclose(c, -1) else
+                f"1/{BATCH} = 1/m: a mean over the samples, or an extra / m" if np.isclose(c, 1 / BATCH) else
+                f"{BATCH} = m: a sum where dZ{L}'s 1/m is undone" if np.isclose(c, BATCH) else f"{c:.4g}")
+        return (f"{key} is off by a factor {sign}, and not every gradient is, so the slip is in the line that "
+                f"computes {key} itself (one in dZ{L} = (A{L} - y) / m would scale every gradient): "
+                + (f"{key} = A{layer - 1}^T dZ{layer}." if kind == "W" else
+                   f"{key} is the sum of dZ{layer} over the samples (axis 0), with no 1/m of its own."))
     if checked:
         up, here = layer + 1, layer
         return (f"the gradients of layer {up} are right, so the mistake is on the way from layer {up} back to layer "
