@@ -111,10 +111,14 @@ def gradient_hint(key: str, kind: str, layer: int, L: int, want: np.ndarray, got
     if c is not None and everywhere is not None and np.isclose(c, everywhere, rtol=1e-2):
         return factor_hint(c, BATCH)
     if c is not None:  # this gradient has the factor, not all of them: a slip in its own line
-        sign = ("-1: the sign is flipped" if np.isclose(c, -1) else
-                f"1/{BATCH} = 1/m: a mean over the samples, or an extra / m" if np.isclose(c, 1 / BATCH) else
-                f"{BATCH} = m: a sum where dZ{L}'s 1/m is undone" if np.isclose(c, BATCH) else f"{c:.4g}")
-        return (f"{key} is off by a factor {sign}, and not every gradient is, so the slip is in the line that "
+        factor = f"{c:.4g}"
+        if np.isclose(c, -1):
+            factor = "-1: the sign is flipped"
+        elif np.isclose(c, 1 / BATCH):
+            factor = f"1/{BATCH} = 1/m: a mean over the samples, or an extra / m"
+        elif np.isclose(c, BATCH):
+            factor = f"{BATCH} = m: a sum where dZ{L}'s 1/m is undone"
+        return (f"{key} is off by a factor {factor}, and not every gradient is, so the slip is in the line that "
                 f"computes {key} itself (one in dZ{L} = (A{L} - y) / m would scale every gradient): "
                 + (f"{key} = A{layer - 1}^T dZ{layer}." if kind == "W" else
                    f"{key} is the sum of dZ{layer} over the samples (axis 0), with no 1/m of its own."))

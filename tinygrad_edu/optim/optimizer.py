@@ -189,11 +189,11 @@ class Optimizer:
             state = self.state[param]  # {} before the first step (or emptied since: refilled, as PyTorch)
             if not state:
                 state.update(as_tensors(self.initial_state(param._data, group)))
-            arrays = {key: value._data if isinstance(value, Tensor) else value for key, value in state.items()} \
-                if state else {}  # (SGD without momentum keeps none)
+            arrays = {}  # the state's arrays, for update (SGD without momentum keeps none)
+            if state:
+                arrays = {key: value._data if isinstance(value, Tensor) else value for key, value in state.items()}
             self.update(param._data, grad, arrays, group)
-            if arrays:
-                keep_as_tensors(state, arrays)
+            keep_as_tensors(state, arrays)
             param._bump_version()  # the data changed: a graph that saved it can tell
         self._step_count += 1
         return loss
