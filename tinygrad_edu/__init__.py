@@ -8,7 +8,7 @@
 
 import math as _math
 
-from . import accelerator, amp, backends, cuda, data, linalg, nn, optim, return_types, special, utils
+from . import accelerator, amp, backends, cuda, data, distributions, linalg, nn, optim, return_types, special, utils
 from .amp import autocast, is_autocast_enabled
 from .arrangement_functions import *  # noqa: F403 -- movedim, unflatten, repeat_interleave, block_diag, ...
 from .arrangement_functions import __all__ as _arrangement_names
@@ -149,4 +149,4 @@ __all__ = [
     "finfo", "iinfo", "can_cast", "typename", "scalar_tensor", "asarray", "range", "poisson", "binomial",
     "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
 ] + _function_names + _switch_names + _tensor_function_names + _torch_functional_names
-__all__ += _arrangement_names + _order_function_names + ["inf", "nan", "pi", "e"]
+__all__ += _arrangement_names + _order_function_names + ["inf", "nan", "pi", "e", "distributions"]
