@@ -54,9 +54,10 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     x, target = tg.randn(4, 2), tg.randn(4, 1)
     loss = nn.functional.mse_loss(net(x), target)
     loss.name = "loss"
-    figures.append(save_graph(loss, out / "network_before.svg", log=log, names=net))
+    # top to bottom: the network's chain of ops is long, and drawn left to right it is ~1700 pt wide
+    figures.append(save_graph(loss, out / "network_before.svg", log=log, names=net, rankdir="TB"))
     loss.backward(retain_graph=True)
-    figures.append(save_graph(loss, out / "network_after.svg", log=log, names=net))
+    figures.append(save_graph(loss, out / "network_after.svg", log=log, names=net, rankdir="TB"))
     log(f"A tiny network Linear(2, 3) -> Tanh -> Linear(3, 1) with MSE: loss = {loss.item():.4f}; "
         "its graph before and after backward is drawn with parameter names and gradients.")
     what = ["c = a * b + a before backward: values only. a feeds two ops, so two paths lead back to it.",

@@ -433,6 +433,25 @@ def test_09_gradients_add_where_paths_meet(tmp_path):
     assert len(result["figures"]) == 4
 
 
+@pytest.mark.parametrize("name, graphs", [("forward", ["graph"]), ("xor", ["graph"]),
+                                          ("graph", ["network_before", "network_after"])])
+def test_network_graphs_are_drawn_top_to_bottom_and_narrow(tmp_path, name, graphs):
+    """Lessons 3, 7 and 9 draw a network's graph top to bottom, a straight spine of ops: left to right it was
+    1700-3800 pt wide, and a learner scaled down or scrolling sideways could not read the boxes."""
+    from tinygrad_edu.viz.stepper import svg_width
+    figures = {Path(f).stem: Path(f) for f in run_example(name, tmp_path)["figures"]}
+    for stem in graphs:
+        text = figures[stem].read_text()
+        if figures[stem].suffix == ".dot":  # no Graphviz: the DOT source says the direction
+            assert "rankdir=TB" in text
+        else:
+            assert 0 < svg_width(text) <= 800, (stem, svg_width(text))
+    if name == "graph":  # the small c = a * b + a reads well left to right, and stays so
+        for stem in ("expression_before", "expression_after"):
+            text = figures[stem].read_text()
+            assert "rankdir=LR" in text if figures[stem].suffix == ".dot" else svg_width(text) <= 600
+
+
 def test_10_newton_step_lands_on_the_minimum(tmp_path):
     result = run_example("newton", tmp_path)
     np.testing.assert_allclose(result["newton_point"], [2.0, -1.0], atol=1e-12)

@@ -240,6 +240,52 @@ def test_names_label_parameters_inside_their_box():
         assert where[key_of(nodes, name + "\\n")] == name[0] + ": Linear"
 
 
+def test_top_to_bottom_a_module_box_keeps_its_parameters_on_its_op_row():
+    """Top to bottom, a Linear's weight and bias sit either side of its op (rank=same), so its box does not
+    share a row with the previous module's box: the boxes stack and the spine runs straight down (lesson 9's
+    network was 1216 pt wide with the boxes side by side, 734 pt stacked). Left to right nothing changes."""
+    nn, net, loss = mlp_loss()
+    source = draw_graph(loss, names=net, rankdir="TB").source
+    nodes, edges = parse(draw_graph(loss, names=net, rankdir="TB"))
+    rows = [set(re.findall(r"^\s*(\w+)$", body, re.M))
+            for body in re.findall(r"subgraph row_\w+ \{\n\s*rank=same\n(.*?)\n\s*\}", source, re.S)]
+    for layer in ("0", "2"):
+        weight, bias = key_of(nodes, f"{layer}.weight\\n"), key_of(nodes, f"{layer}.bias\\n")
+        (row,) = [r for r in rows if weight in r]
+        assert bias in row and len(row) == 3 and label(nodes[(row - {weight, bias}).pop()]) == "Addmm"
+    assert len(rows) == 2
+    # the second leaf is drawn on the op's right: written op -> leaf with the arrow turned back
+    assert len(re.findall(r"op\d+ -> t\d+ \[dir=back\]", source)) == 2
+    assert "rank=same" not in draw_graph(loss, names=net).source  # LR: as it was
+    if HAS_DOT:
+        from tinygrad_edu.viz.stepper import svg_width
+        tb = svg_width(draw_graph(loss, names=net, rankdir="TB").pipe(format="svg").decode())
+        lr = svg_width(draw_graph(loss, names=net).pipe(format="svg").decode())
+        assert tb <= 800 < lr
+
+
+def test_a_parameter_used_twice_stays_off_the_op_rows():
+    """One row cannot hold two ops: a weight two ops of a module use is left where dot puts it."""
+    nn = pytest.importorskip("tinygrad_edu.nn")
+
+    class Twice(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(tg.randn(3))
+            self.b = nn.Parameter(tg.randn(3))
+
+        def forward(self, x):
+            return (x * self.w) * self.w + self.b
+
+    net = Twice()
+    dot = draw_graph(net(tg.randn(3)).sum(), names=net, rankdir="TB")
+    nodes, _ = parse(dot)
+    rows = re.findall(r"subgraph row_\w+ \{\n\s*rank=same\n(.*?)\n\s*\}", dot.source, re.S)
+    assert len(rows) == 1 and key_of(nodes, "b\\n") in rows[0] and key_of(nodes, "w\\n") not in rows[0]
+    if HAS_DOT:
+        assert "<svg" in dot.pipe(format="svg").decode()  # dot lays it out
+
+
 def test_group_modules_false_draws_no_boxes():
     nn, net, loss = mlp_loss()
     members, where, _ = boxes(draw_graph(loss, group_modules=False))

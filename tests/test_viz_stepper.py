@@ -92,6 +92,35 @@ def test_every_key_the_script_uses_is_in_the_svg(layout):
     assert sum(len(v) for v in grad_lines.values()) == 4  # one grad line per tensor needing a gradient
 
 
+def simple_nn_loss():
+    """Lesson 7's SimpleNN on XOR, as the tour steps it: a chain of 16 ops, 3500 pt wide left to right."""
+    tg.manual_seed(0)
+    X = tg.tensor(np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32))
+    W1, b1 = tg.randn(2, 2, requires_grad=True), tg.zeros(2, requires_grad=True)
+    W2, b2 = tg.randn(2, 1, requires_grad=True), tg.zeros(1, requires_grad=True)
+    out = ((X @ W1 + b1).sigmoid() @ W2 + b2).sigmoid()
+    return ((out - tg.tensor(np.array([[0], [1], [1], [0]], dtype=np.float32))) ** 2).mean()
+
+
+@pytest.mark.parametrize("layout", ["dot", "simple"])
+def test_a_network_is_drawn_top_to_bottom_a_small_graph_left_to_right(layout):
+    """rankdir="auto": the diamond reads well left to right and stays so; a network's long chain would be
+    3500 pt wide (a learner scrolls sideways and cannot read the boxes), so it runs top to bottom."""
+    if layout == "dot" and shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed")
+    small = viz.step_backward(diamond()[2], layout=layout)
+    assert stepper_module.svg_width(small.svg()) == stepper_module.svg_width(small.svg_in("LR")) <= 700
+    net = viz.step_backward(simple_nn_loss(), layout=layout)
+    wide, svg = net.svg_in("LR"), net.svg()
+    assert stepper_module.svg_width(wide) > 2000
+    assert stepper_module.svg_width(svg) == stepper_module.svg_width(net.svg_in("TB")) <= 700
+    assert svg.count('class="node"') == wide.count('class="node"') and svg.count('class="edge"') == len(net.edges)
+    forced = viz.step_backward(diamond()[2], layout=layout, rankdir="TB")
+    assert stepper_module.svg_width(forced.svg()) < stepper_module.svg_width(small.svg())
+    with pytest.raises(ValueError, match="rankdir"):
+        viz.step_backward(diamond()[2], rankdir="sideways")
+
+
 def test_without_dot_the_simple_layout_is_used(monkeypatch):
     monkeypatch.setattr(stepper_module.shutil, "which", lambda name: None)
     a, b, c = diamond()

@@ -300,13 +300,24 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
         if key in groups:
             target = clusters.setdefault(groups[key], graphviz.Digraph(f"cluster_{len(clusters)}"))
         target.node(key, label=label, **style)
-    add_clusters(dot, clusters, known)
 
     # The spine (op -> its result -> the next op) gets a heavy weight, so dot draws it straight and
     # puts the leaves beside it: a long network stays one column (or row) wide, not a staircase.
     spine = {key for key, (kind, node) in kept if kind == "op" or (kind == "tensor" and node._ctx is not None)}
+    beside = leaves_beside_ops(edges, kept_keys, spine, groups) if rankdir.upper() in ("TB", "BT") else {}
+    for op_key, leaves in beside.items():
+        row = graphviz.Digraph(f"row_{op_key}")
+        row.attr(rank="same")
+        for key in [op_key, *leaves]:
+            row.node(key)
+        clusters[groups[op_key]].subgraph(row)
+    add_clusters(dot, clusters, known)
+
+    flipped = {(leaf, op_key) for op_key, leaves in beside.items() for leaf in leaves[1::2]}
     for tail, head in edges:
-        if tail in kept_keys and head in kept_keys:
+        if (tail, head) in flipped:  # a flat edge runs left to right: op -> leaf, arrow turned back, on the op's right
+            dot.edge(head, tail, dir="back")
+        elif tail in kept_keys and head in kept_keys:
             dot.edge(tail, head, **({"weight": "8"} if tail in spine else {}))
     notes = []
     if hidden:
@@ -322,6 +333,25 @@ def draw_graph(root, show_values: bool = True, show_grads: bool = True, max_node
     if legend:
         add_legend(dot, used)
     return dot
+
+
+def leaves_beside_ops(edges: list, kept_keys: set, spine: set, groups: dict) -> dict:
+    """{op key: [its leaf inputs in its module's box]} for a top-to-bottom drawing.
+
+    Drawn top to bottom, a module's parameters sit a row above its op, level with the previous
+    module's output, so the two boxes cannot stack and dot sets them side by side (lesson 9's
+    Linear -> Tanh -> Linear was 1200 pt wide). On the op's own row, one on each side of it, the
+    parameters keep every box to its own rows: the boxes stack and the spine runs straight down.
+    """
+    uses = {}
+    for tail, _ in edges:
+        uses[tail] = uses.get(tail, 0) + 1
+    beside = {}
+    for tail, head in edges:  # a leaf used by two ops stays where dot puts it: one row can't hold both ops
+        if (tail in kept_keys and head in kept_keys and tail not in spine and uses[tail] == 1
+                and head in groups and groups.get(tail) == groups[head]):
+            beside.setdefault(head, []).append(tail)
+    return beside
 
 
 def add_legend(dot: graphviz.Digraph, used) -> None:

@@ -16,7 +16,10 @@ order, the numbers and the "adds to what is there" flags are the real ones, and
 the leaves' .grad are set exactly as loss.backward() sets them.
 
 Graphviz's `dot` lays the graph out when it is installed; without it a small
-layered layout of our own (inputs on the left, the loss on the right) is used.
+layered layout of our own is used. Either way the graph runs from the inputs on
+the left to the loss on the right, unless that is wider than a page
+(WIDEST, a network's long chain of ops): then from the inputs at the top to the
+loss at the bottom, so the boxes stay readable without scrolling sideways.
 """
 
 from __future__ import annotations
@@ -47,17 +50,22 @@ from .graph import STYLES, tensor_kind, walk
 __all__ = ["step_backward", "Stepper"]
 
 MAX_NODES = 200
+WIDEST = 900  # points: a left-to-right drawing wider than this is drawn top to bottom (rankdir="auto")
 NOTHING_YET = "grad –"
 _ids = itertools.count(1)  # a page may hold several steppers: each gets its own id prefix
 
 
-def step_backward(loss, names=None, retain_graph: bool = False, layout: str = "auto") -> "Stepper":
+def step_backward(loss, names=None, retain_graph: bool = False, layout: str = "auto",
+                  rankdir: str = "auto") -> "Stepper":
     """Run loss.backward() and return a Stepper: the graph and the engine's steps, to click through.
 
     `names` labels parameters as in draw_graph (a Module or {tensor: name}).
     `layout` is "dot" (Graphviz), "simple" (our own layered layout) or "auto"
-    (dot when installed). Like backward(), it frees the graph unless
-    retain_graph=True, and accumulates into the leaves' .grad.
+    (dot when installed). `rankdir` is "LR" (inputs on the left, the loss on
+    the right), "TB" (inputs at the top, the loss at the bottom) or "auto": LR
+    unless that is wider than WIDEST points, as a network's is, then TB. Like
+    backward(), it frees the graph unless retain_graph=True, and accumulates
+    into the leaves' .grad.
     """
     if not hasattr(loss, "_ctx"):
         raise TypeError(f"step_backward: expected a Tensor, got {type(loss).__name__}")
@@ -67,7 +75,7 @@ def step_backward(loss, names=None, retain_graph: bool = False, layout: str = "a
                          f"(at most {MAX_NODES}). Hint: step through a smaller batch or model, or use "
                          "viz.trace_backward(loss) for the text trace.")
     steps, gathered = outputs_gathered(traced_backward(loss, retain_graph))
-    return Stepper(nodes, edges, steps, name_table(names), layout, gathered)
+    return Stepper(nodes, edges, steps, name_table(names), layout, gathered, rankdir)
 
 
 def op_name(node) -> str:
@@ -75,14 +83,23 @@ def op_name(node) -> str:
     return op_label(node)
 
 
+def svg_width(svg: str) -> float:
+    """The width in points an SVG asks for (its <svg width="...pt">); 0 if it says none."""
+    match = re.search(r'<svg[^>]*?\swidth="([\d.]+)(?:pt|px)?"', svg)
+    return float(match.group(1)) if match else 0.0
+
+
 class Stepper:
     """The graph of one backward pass and its steps; shows itself in a notebook (_repr_html_)."""
 
     def __init__(self, nodes: list, edges: list, steps: list, names: dict, layout: str = "auto",
-                 gathered: dict | None = None):
+                 gathered: dict | None = None, rankdir: str = "auto"):
+        if rankdir.upper() not in ("AUTO", "LR", "TB"):
+            raise ValueError(f'step_backward: rankdir must be "auto", "LR" or "TB", got {rankdir!r}')
         # unique on a page, even beside a stepper drawn before the kernel restarted
         self.prefix = f"tgs{next(_ids)}_{uuid.uuid4().hex[:6]}"
         self.nodes, self.edges, self.names, self.layout = nodes, edges, names, layout
+        self.rankdir = rankdir.upper() if rankdir.upper() != "AUTO" else "auto"
         tensors = {key: t for key, (kind, t) in nodes if kind == "tensor"}
         self.labels = {key: self.tensor_text(t, names) for key, t in tensors.items()}
         root = nodes[0][0]
@@ -149,35 +166,46 @@ class Stepper:
         return lines
 
     def svg(self) -> str:
+        """The picture; with rankdir="auto", left to right if that fits in WIDEST points, else top to bottom."""
+        if self.rankdir != "auto":
+            return self.svg_in(self.rankdir)
+        wide = self.svg_in("LR")
+        return wide if svg_width(wide) <= WIDEST else self.svg_in("TB")
+
+    def svg_in(self, rankdir: str) -> str:
+        """The picture drawn "LR" (left to right) or "TB" (top to bottom), by dot or by our own layout."""
         use_dot = self.layout == "dot" or (self.layout == "auto" and shutil.which("dot") is not None)
-        return self.dot_svg() if use_dot else self.simple_svg()
+        return self.dot_svg(rankdir) if use_dot else self.simple_svg(rankdir)
 
     def style_of(self, key: str, kind: str) -> dict:
         if kind == "tensor":
             return STYLES[self.kinds[key]]
         return STYLES["constant" if kind == "number" else "op"]
 
-    def dot_svg(self) -> str:
+    def dot_svg(self, rankdir: str = "LR") -> str:
         dot = graphviz.Digraph("backward")
-        dot.attr(rankdir="LR", fontname="Helvetica", bgcolor="transparent")
+        dot.attr(rankdir=rankdir, fontname="Helvetica", bgcolor="transparent")
         dot.attr("node", fontname="Helvetica", fontsize="10")
         for key, (kind, obj) in self.nodes:
             dot.node(key, label="\\n".join(self.node_lines(key, kind, obj)), id=f"{self.prefix}_{key}",
                      **self.style_of(key, kind))
+        # as draw_graph: the spine (op -> its result -> the next op) weighs more, so dot keeps it straight
+        # and puts the leaves beside it instead of drawing a staircase
+        spine = {key for key, (kind, obj) in self.nodes if kind == "op" or (kind == "tensor" and obj._ctx is not None)}
         for tail, head in self.edges:
-            dot.edge(tail, head, id=f"{self.prefix}_{tail}_{head}")
+            dot.edge(tail, head, id=f"{self.prefix}_{tail}_{head}", **({"weight": "8"} if tail in spine else {}))
         svg = dot.pipe(format="svg").decode("utf-8")
         svg = re.sub(r"<title>.*?</title>", "", svg[svg.index("<svg"):])  # no "t3" tooltips
         return svg.replace('id="graph0"', f'id="{self.prefix}_graph"')  # ids stay unique on a page
 
-    def simple_svg(self) -> str:
-        """A layered layout without Graphviz: the column is the longest path to the root
-        (the root rightmost), boxes stacked in walk order, straight arrows."""
+    def simple_svg(self, rankdir: str = "LR") -> str:
+        """A layered layout without Graphviz: the layer is the longest path to the root (the root last:
+        rightmost left to right, lowest top to bottom), boxes side by side in a layer, straight arrows."""
         inputs_of = {}
         for tail, head in self.edges:
             inputs_of.setdefault(head, []).append(tail)
         depth = {self.nodes[0][0]: 0}
-        changed = True  # relax until stable: a column is the longest path to the root
+        changed = True  # relax until stable: a layer is the longest path to the root
         while changed:
             changed = False
             for head, tails in inputs_of.items():
@@ -195,33 +223,52 @@ class Stepper:
         feeds = {}
         for tail, head in self.edges:
             feeds.setdefault(tail, []).append(head)
-        for column in range(columns - 2, -1, -1):  # right to left: a box sits level with the boxes it feeds
+        for column in range(columns - 2, -1, -1):  # from the root back: a box sits level with the boxes it feeds
             members[column].sort(key=lambda k: sum(rank.get(h, 0) for h in feeds.get(k, [0])) / len(feeds.get(k, [0])))
             rank.update({key: i for i, key in enumerate(members[column])})
         kinds = dict(self.nodes)
-        boxes, heights = {}, [0] * columns
+        boxes = {}
         for column, keys in enumerate(members):
             for key in keys:
                 kind, obj = kinds[key]
                 lines = self.node_lines(key, kind, obj)
-                width = 16 + 6.2 * max(len(line) for line in lines)
-                height = 10 + 14 * len(lines)
-                boxes[key] = (column, heights[column], width, height, lines, kind)
-                heights[column] += height + 24
-        widths = [max([b[2] for b in boxes.values() if b[0] == c] + [40]) for c in range(columns)]
-        lefts = [20 + sum(widths[:c]) + 60 * c for c in range(columns)]
-        total_w, total_h = lefts[-1] + widths[-1] + 20, max(heights) + 20
-        centre = {key: (lefts[c] + widths[c] / 2, 20 + y + h / 2) for key, (c, y, w, h, _, _) in boxes.items()}
+                boxes[key] = (column, 16 + 6.2 * max(len(line) for line in lines), 10 + 14 * len(lines), lines, kind)
+        centre = {}
+        if rankdir == "TB":  # a layer is a row, its boxes side by side and centred; the root at the bottom
+            heights = [max([b[2] for b in boxes.values() if b[0] == r] + [20]) for r in range(columns)]
+            tops = [20 + sum(heights[:r]) + 44 * r for r in range(columns)]
+            rows = [sum(boxes[k][1] for k in keys) + 24 * max(len(keys) - 1, 0) for keys in members]
+            total_w, total_h = max(rows) + 40, tops[-1] + heights[-1] + 20
+            for r, keys in enumerate(members):
+                x = 20 + (max(rows) - rows[r]) / 2
+                for key in keys:
+                    centre[key] = (x + boxes[key][1] / 2, tops[r] + heights[r] / 2)
+                    x += boxes[key][1] + 24
+        else:  # a layer is a column, its boxes stacked from the top; the root on the right
+            widths = [max([b[1] for b in boxes.values() if b[0] == c] + [40]) for c in range(columns)]
+            lefts = [20 + sum(widths[:c]) + 60 * c for c in range(columns)]
+            stacked = [0] * columns
+            for column, keys in enumerate(members):
+                for key in keys:
+                    centre[key] = (lefts[column] + widths[column] / 2, 20 + stacked[column] + boxes[key][2] / 2)
+                    stacked[column] += boxes[key][2] + 24
+            total_w, total_h = lefts[-1] + widths[-1] + 20, max(stacked) + 20
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w:.0f}pt" height="{total_h:.0f}pt" '
                  f'viewBox="0 0 {total_w:.0f} {total_h:.0f}" font-family="Helvetica,sans-serif" font-size="10">']
         for tail, head in self.edges:
             (x1, y1), (x2, y2) = centre[tail], centre[head]
-            x1 += boxes[tail][2] / 2
-            x2 -= boxes[head][2] / 2
+            if rankdir == "TB":  # from the bottom of the tail to the top of the head
+                y1, y2 = y1 + boxes[tail][2] / 2, y2 - boxes[head][2] / 2
+            else:  # from the right side of the tail to the left side of the head
+                x1, x2 = x1 + boxes[tail][1] / 2, x2 - boxes[head][1] / 2
+            length = max(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5, 1e-9)
+            ux, uy = (x2 - x1) / length, (y2 - y1) / length  # the arrowhead points along the line
+            bx, by = x2 - 8 * ux, y2 - 8 * uy
             parts.append(f'<g id="{self.prefix}_{tail}_{head}" class="edge"><path fill="none" stroke="black" '
-                         f'd="M{x1:.1f},{y1:.1f} L{x2 - 6:.1f},{y2:.1f}"/><polygon fill="black" stroke="black" '
-                         f'points="{x2:.1f},{y2:.1f} {x2 - 8:.1f},{y2 - 4:.1f} {x2 - 8:.1f},{y2 + 4:.1f}"/></g>')
-        for key, (_, _, width, height, lines, kind) in boxes.items():
+                         f'd="M{x1:.1f},{y1:.1f} L{x2 - 6 * ux:.1f},{y2 - 6 * uy:.1f}"/><polygon fill="black" '
+                         f'stroke="black" points="{x2:.1f},{y2:.1f} {bx - 4 * uy:.1f},{by + 4 * ux:.1f} '
+                         f'{bx + 4 * uy:.1f},{by - 4 * ux:.1f}"/></g>')
+        for key, (_, width, height, lines, kind) in boxes.items():
             cx, cy = centre[key]
             style = self.style_of(key, kind)
             fill = style.get("fillcolor", "white")
@@ -388,3 +435,4 @@ STEPPER_JS = r"""
   show(wanted ? parseInt(wanted[1], 10) : 0);
 })();
 """
+
