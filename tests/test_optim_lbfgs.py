@@ -616,3 +616,11 @@ def test_float32_parameters_stay_float32():
         opt.step(closure_for(opt, rosenbrock, [p]))
     assert p.dtype == tg.float32 and opt.state[p]["d"].dtype == tg.float32
     np.testing.assert_allclose(p.detach().numpy(), [1.0, 1.0], atol=1e-2)
+
+
+def test_readme_example_runs_and_finds_the_minimum(capsys):
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    (code,) = [block for block in readme.split("```python\n")[1:] if "optim.LBFGS" in block.split("```")[0]]
+    exec(compile(code.split("```")[0], "README LBFGS example", "exec"), {})
+    assert capsys.readouterr().out.startswith("tensor([1.0000, 1.0000], requires_grad=True)")
