@@ -84,7 +84,7 @@ class TensorBase:
     @classmethod
     def _wrap(cls, array: np.ndarray):
         """A constant around an existing array, no copy: the fast path for ops."""
-        t = _new(cls)  # (object.__new__ itself: cls.__new__ finds the same, more slowly)
+        t = cls.__new__(cls)
         t._data = array
         t._grad = t._ctx = t._hooks = t.name = t._counter = t._before = None
         t.requires_grad = False
@@ -160,7 +160,6 @@ _SEQUENCE = itertools.count(1)  # nodes are numbered in the order they are made
 last_change = 0  # the number drawn (from _SEQUENCE) at the latest in-place change of any tensor
 _PICKERS: dict = {}  # saved_versions of zeros and Nones -> an itemgetter that puts None where nothing was saved
 _NUMBERS = frozenset((float, int, bool))
-_new = object.__new__  # an instance with no __init__ run: a node (apply) or a tensor around an array (_wrap)
 
 
 def check_versions(node, saved: tuple, versions: tuple) -> None:
@@ -315,7 +314,7 @@ class Function(SavedNames):  # (SavedNames: grad_fn._saved_self and friends, sav
         input requires grad; otherwise it is dropped and the output is a constant.
         This runs for every op, so it is kept lean.
         """
-        ctx = _new(cls)
+        ctx = cls.__new__(cls)
         # One pass over the inputs: their arrays, which need a gradient, and whether this is the
         # common case (tensors of one floating dtype, perhaps with Python numbers), which needs no
         # type promotion and no conversion of constants.
