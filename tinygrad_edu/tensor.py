@@ -58,6 +58,7 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
     >>> x.grad
     tensor([2., 4., 6.])
     """
+    __module__ = "tinygrad_edu"  # type(x) prints <class 'tinygrad_edu.Tensor'>, as PyTorch's <class 'torch.Tensor'>
     __slots__ = ()  # the fields are TensorBase's (autograd/function.py)
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 

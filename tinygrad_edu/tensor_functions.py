@@ -120,12 +120,13 @@ def broadcast_to(input, shape) -> Tensor:
 
 def broadcast_tensors(*tensors) -> tuple:
     """Each tensor expanded to the shape they broadcast to together (views, so gradients are summed
-    back to each input's shape)."""
+    back to each input's shape); a tensor that already has that shape comes back itself, as in PyTorch
+    (a leaf stays a leaf: Normal(mu, sigma).loc is mu)."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     tensors = tuple(as_tensor(t, "broadcast_tensors") for t in tensors)
     shape = common_shape([tuple(t.shape) for t in tensors])
-    return tuple(t.expand(shape) for t in tensors)
+    return tuple(t if tuple(t.shape) == shape else t.expand(shape) for t in tensors)
 
 
 # ---------------------------------------------------------------- products, statistics, logspace

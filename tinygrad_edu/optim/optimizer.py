@@ -34,7 +34,10 @@ __all__ = ["Optimizer", "as_tensors", "check_hyper", "check_implementation", "co
 
 def check_hyper(name: str, value, low: float = 0.0, high: float | None = None) -> None:
     """Raise PyTorch's ValueError for a hyper-parameter outside [low, high)."""
-    if not isinstance(value, numbers.Real) or value < low or (high is not None and value >= high):
+    if not isinstance(value, numbers.Real):
+        raise ValueError(f"Invalid {name} value: {value!r} (it must be a Python number: tensor hyper-parameters "
+                         "are not supported here; pass float(value))")
+    if value < low or (high is not None and value >= high):
         bound = f"in [{low}, {high})" if high is not None else f">= {low}"
         raise ValueError(f"Invalid {name} value: {value!r} (it must be {bound})")
 
@@ -121,11 +124,11 @@ class Optimizer:
             self.add_param_group(group)
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
-        for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]  # sorted, as PyTorch
-        return "\n".join(lines) + "\n)"
+        text = f"{type(self).__name__} ("
+        for i, group in enumerate(self.param_groups):  # PyTorch's layout: a blank line between groups
+            text += f"\nParameter Group {i}\n"
+            text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")  # sorted
+        return text + ")"
 
     # ------------------------------------------------------------ groups
     def add_param_group(self, param_group: dict[str, Any]) -> None:
