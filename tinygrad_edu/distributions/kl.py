@@ -10,6 +10,7 @@ without one. The formulas are Tensor ops, so a VAE's KL term trains the encoder'
     Uniform      log((b_q - a_q) / (b_p - a_p)), inf unless [a_p, b_p] lies inside [a_q, b_q]
     Exponential  log(r_p / r_q) + r_q / r_p - 1
     MultivariateNormal  (tr(S_q^-1 S_p) + M(m_q - m_p) - d + log|S_q| - log|S_p|) / 2
+    Independent  the bases' KL summed over the reinterpreted dims (both must reinterpret as many)
 
 Where p gives probability to a value q does not, KL is inf; where p gives it none, that term is 0.
 """
@@ -27,9 +28,11 @@ from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import Distribution
 from .exponential import Exponential
+from .independent import Independent
 from .multivariate_normal import MultivariateNormal, batch_mahalanobis, half_log_det
 from .normal import Normal
 from .uniform import Uniform
+from .utils import sum_rightmost
 
 __all__ = ["kl_divergence", "register_kl"]
 
@@ -119,3 +122,13 @@ def kl_multivariate_normal_multivariate_normal(p, q):
     mahalanobis = batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
     log_det_ratio = half_log_det(q._unbroadcasted_scale_tril) - half_log_det(p._unbroadcasted_scale_tril)
     return log_det_ratio + 0.5 * (trace + mahalanobis - n)
+
+
+@register_kl(Independent, Independent)
+def kl_independent_independent(p, q):
+    """KL of independent parts adds: the bases' KL (each pair of the bases' families' own formula) summed over
+    the reinterpreted dims. Different reinterpreted_batch_ndims have no formula here, as in PyTorch."""
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError
+    result = kl_divergence(p.base_dist, q.base_dist)
+    return sum_rightmost(result, p.reinterpreted_batch_ndims)

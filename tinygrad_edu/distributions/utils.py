@@ -3,6 +3,7 @@
 - broadcast_all: parameters given as numbers or tensors become tensors of one shape.
 - logits_to_probs / probs_to_logits: the two ways to give a Bernoulli or a Categorical its odds.
 - lazy_property: an attribute computed the first time it is read (Bernoulli(probs=p).logits), then kept.
+- sum_rightmost: a tensor summed over its last n dims (Independent's log_prob and entropy).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from ..tensor import Tensor, tensor
 from ..tensor_functions import broadcast_tensors
 from ..type_info import finfo
 
-__all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs", "lazy_property"]
+__all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs", "lazy_property",
+           "sum_rightmost"]
 
 
 def broadcast_all(*values) -> tuple:
@@ -28,6 +30,14 @@ def broadcast_all(*values) -> tuple:
     dtype = next((v.dtype for v in values if isinstance(v, Tensor)), dtypes.get_default_dtype())
     as_tensors = [v if isinstance(v, Tensor) else tensor(v, dtype=dtype) for v in values]
     return tuple(broadcast_tensors(*as_tensors))
+
+
+def sum_rightmost(value: Tensor, dim: int) -> Tensor:
+    """`value` summed over its rightmost `dim` dims (PyTorch's _sum_rightmost); dim 0 returns it unchanged."""
+    if dim == 0:
+        return value
+    required_shape = tuple(value.shape[:value.dim() - dim]) + (-1,)
+    return value.reshape(required_shape).sum(-1)
 
 
 def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:
