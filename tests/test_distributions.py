@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pytest
+from distribution_text import build, ours_text
 from scipy.special import erf, erfinv, expit, logsumexp
 
 import tinygrad_edu as tg
@@ -196,15 +197,6 @@ REPRS = [  # (what to build, PyTorch 2.13's repr)
     ("Normal(0.0, 1.0).expand([2, 3])", "Normal(loc: torch.Size([2, 3]), scale: torch.Size([2, 3]))"),
     ("Categorical(logits=lib.zeros(3)).expand([2])", "Categorical(logits: torch.Size([2, 3]))"),
 ]
-
-
-def build(lib, code):
-    return eval(code, {"lib": lib, **vars(lib.distributions)})
-
-
-def ours_text(pytorch_text: str) -> str:
-    """PyTorch's text as this library prints it: its shapes are tinygrad_edu.Size."""
-    return pytorch_text.replace("torch.Size", "tinygrad_edu.Size")
 
 
 @pytest.mark.parametrize("code, text", REPRS)

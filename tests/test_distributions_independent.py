@@ -7,6 +7,8 @@ formulas summed over the reinterpreted dims (NumPy), reprs and messages against 
 
 import numpy as np
 import pytest
+from distribution_text import build as build_with
+from distribution_text import ours_text
 
 import tinygrad_edu as tg
 from tinygrad_edu.distributions import Bernoulli, Categorical, Independent, Normal, constraints, kl_divergence
@@ -22,12 +24,7 @@ BITS = [[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]]
 def build(lib, code):
     """`code` evaluated with `lib` (tinygrad_edu or torch) and its distributions in scope; t(x) is float64."""
     t = lambda x: lib.tensor(x, dtype=lib.float64)
-    names = {"LOC": LOC, "SCALE": SCALE, "X": X, "PROBS": PROBS, "BITS": BITS}
-    return eval(code, {"lib": lib, "t": t, **names, **vars(lib.distributions)})
-
-
-def ours_text(pytorch_text: str) -> str:
-    return pytorch_text.replace("torch.Size", "tinygrad_edu.Size")
+    return build_with(lib, code, t=t, LOC=LOC, SCALE=SCALE, X=X, PROBS=PROBS, BITS=BITS)
 
 
 def arrays(x):
