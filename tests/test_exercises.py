@@ -439,10 +439,33 @@ def test_backprop_checks_every_layer_of_a_deeper_network(tmp_path):
      "(update(x=[1.0, 0.0], y=1) changed b by 0.25): the error term (y - y_hat) is missing, b += lr * (y - y_hat)."),
     (("error = y - self.predict(x)", "error = y - (np.dot(x, self.w) + self.b)"), "with the raw score z"),
     (("> 0 else 0", ">= 0 else 0"), "at exactly z = 0 the answer is 0"),
+    # The bias left out of predict: named in predict, not blamed on the update that reads it.
+    (("np.dot(x, self.w) + self.b > 0", "np.dot(x, self.w) > 0"),
+     "predict([0.0, 0.0]) with w = [0.5, -1.0], b = 0.25 (z = 0.25) returned 0, expected 1 Hint: that is the answer "
+     "without the bias"),
+    # The bias moved with x: an array, named as such (not a TypeError from the grader's float()).
+    (("self.b = self.b + self.learning_rate * error", "self.b = self.b + self.learning_rate * error * x"),
+     "made b an array of shape (2,), expected () Hint: the bias is one number"),
+    (("self.w = self.w + self.learning_rate * error", "self.w = self.w + self.learning_rate * y"),
+     "Hint: that is lr * y * x, with the target y"),
+    (("self.w = self.w + self.learning_rate * error", "self.w = self.w + 0.1 * error"),
+     "Hint: w moved by 0.1 * (y - y_hat) * x: the step size is 0.1, not the perceptron's learning rate (0.25)"),
+    (("self.w = self.w + self.learning_rate * error * np.asarray(x, dtype=float)",
+      "x *= self.learning_rate * error\n        self.w = self.w + x"),
+     "changed the x it was given to [0.125, 0.25] Hint: x is the caller's example"),
 ])
 def test_perceptron_wrong_rule_fails_with_its_message(tmp_path, edit, message):
     result = check("perceptron", mutate(tmp_path, "perceptron", edit))
     assert not result.passed and message in failures(result), str(result)
+
+
+def test_perceptron_changing_x_in_place_leaves_the_graders_inputs_alone(tmp_path):
+    # Graded twice in one kernel: a first file that changes its x in place (here only inside fit, so the update
+    # check passes) must not change the inputs the next file's fit is graded on.
+    in_fit = mutate(tmp_path, "perceptron", ("zip(X, y))", "zip(X, y))\n            X *= 0"))
+    result = check("perceptron", in_fit)
+    assert "fit on OR changed the inputs X it was given" in failures(result), str(result)
+    assert check("perceptron", PACKAGE / "solutions" / "perceptron.py").passed
 
 
 # ---------------------------------------------------------------- sgd_momentum
