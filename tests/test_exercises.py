@@ -487,9 +487,29 @@ def test_perceptron_changing_x_in_place_leaves_the_graders_inputs_alone(tmp_path
     (("return param - lr * g", "return param + lr * g"), "lr=0.1", "the step goes uphill"),
     (('buf = momentum * state["momentum_buffer"] + (1 - dampening) * g',
       'buf = momentum * state["momentum_buffer"] + g'), "dampening=0.3", "dampening is ignored"),
+    (('buf = momentum * state["momentum_buffer"] + (1 - dampening) * g',
+      'buf = momentum * state["momentum_buffer"] + dampening * g'), "lr=0.1, momentum=0.9",
+     "step 2 differs from optim.SGD: param[0, 0] is -0.12203, expected 0.110473 Hint: the buffer takes (1 - dampening) "
+     "of the new gradient"),
+    # Nesterov with last step's buffer: a Nesterov slip, not "keep the buffer in state".
+    ([('        state["momentum_buffer"] = buf\n        if nesterov:\n            g = g + momentum * buf',
+       '        old = state.get("momentum_buffer", buf)\n        state["momentum_buffer"] = buf\n        if nesterov:\n'
+       '            g = g + momentum * old')], "nesterov=True",
+     "Hint: with nesterov=True the step is g + momentum * b with this step's buffer"),
+    ([("    if weight_decay != 0:\n        g = g + weight_decay * param\n", ""),
+      ("    return param - lr * g", "    return param - lr * (g + weight_decay * param)")], "weight_decay=0.1",
+     "Hint: weight decay goes into the gradient first"),
+    # PyTorch's buf.mul_(momentum).add_(g) in NumPy, with the first buffer the gradient itself: every step is right,
+    # but the caller's gradient of step 1 is changed by step 2.
+    ([("g = np.array(grad, dtype=float)", "g = grad"), ("buf = g.copy()", "buf = g"),
+      ('buf = momentum * state["momentum_buffer"] + (1 - dampening) * g',
+       'buf = state["momentum_buffer"]\n            buf *= momentum\n            buf += (1 - dampening) * g')],
+     "lr=0.1, momentum=0.9", "step 2 changed the gradient array given to step 1 Hint: the momentum buffer is that "
+     "gradient array itself (b = g, no copy)"),
 ])
 def test_sgd_momentum_wrong_formula_fails_with_its_message(tmp_path, edit, setting, message):
-    result = check("sgd_momentum", mutate(tmp_path, "sgd_momentum", edit))
+    edits = edit if isinstance(edit, list) else [edit]
+    result = check("sgd_momentum", mutate(tmp_path, "sgd_momentum", *edits))
     line = next(line for line in result.lines if line.status == "FAIL")
     assert setting in line.name and message in str(line), str(result)
 
