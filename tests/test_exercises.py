@@ -558,6 +558,18 @@ SILU_GRAD = "return grad_output * s * (1 + x * (1 - s))"
      "keep x for backward with ctx.save_for_backward(x)"),
     (("return x * x.sigmoid()", "return x.sigmoid()"), "forward",
      "silu(-3) is 0.0474259, expected -0.142278 Hint: that is sigmoid(x); silu multiplies it by x"),
+    # sigmoid' = s (1 - s) written with x: named, not "work out the product rule".
+    ((SILU_GRAD, "return grad_output * (s + x * x * (1 - x))"), "gradcheck",
+     "Hint: that is s + x * x (1 - x): sigmoid' = s (1 - s) is written with the sigmoid's value s"),
+    # The right value, computed in place on x: forward changed x, which is said (not "silu(-0.142) is wrong").
+    (("return x * x.sigmoid()", "x *= x.sigmoid()\n        return x"), "forward",
+     "SiLU.apply(x) changed its input x in place"),
+    # The sigmoid computed in forward and saved: backward is tensor ops, yet the second derivative is wrong, and
+    # the hint says why (a constant to autograd), not "not NumPy, not .detach()".
+    ([("ctx.save_for_backward(x)\n        return x * x.sigmoid()",
+       "s = x.sigmoid()\n        ctx.save_for_backward(x, s)\n        return x * s"),
+      ("x, = ctx.saved_tensors\n        s = x.sigmoid()", "x, s = ctx.saved_tensors")], "gradgradcheck",
+     "Hint: forward saved a tensor it computed (such as s = x.sigmoid()): forward is not recorded"),
 ])
 def test_custom_op_wrong_solution_fails_with_its_message(tmp_path, edit, check_name, message):
     edits = edit if isinstance(edit, list) else [edit]
