@@ -401,9 +401,26 @@ def test_an_error_in_the_learners_code_names_their_line(tmp_path):
      "every gradient is, so the slip is in the line that "
      "computes db2 itself (one in dZ2 = (A2 - y) / m would scale every gradient): db2 is the sum of dZ2 over the "
      "samples (axis 0), with no 1/m of its own."),
+    # The loop over layers one short: layer 1's gradients are missing, and the loop is named, not their names.
+    (("for layer in range(L, 0, -1):", "for layer in range(L, 1, -1):"),
+     "self.gradients has no 'dW1' (it has ['dW2', 'db2']) Hint: the gradients of layer 1 are missing and those above "
+     "are there: the loop over the layers stops too early"),
+    # The gradients in a dict of backward's own: returned, but update_weights reads self.gradients.
+    ([('        L = self.num_layers\n',
+       '        L = self.num_layers\n        self.gradients = {}\n        grads = {}\n'),
+      ('self.gradients[f"dW{layer}"] =', 'grads[f"dW{layer}"] ='), ('self.gradients[f"db{layer}"] =',
+                                                                  'grads[f"db{layer}"] ='),
+      ("        return self.gradients\n\n    def update", "        return grads\n\n    def update")],
+     "backward returned the gradients ['dW1', 'dW2', 'db1', 'db2'], but self.gradients has nothing Hint: "
+     "update_weights reads self.gradients"),
+    (('self.cache[f"A{layer - 1}"].T @ dZ', '(self.cache[f"A{layer - 1}"].T @ dZ).tolist()'),
+     "dW2 is a list, not a NumPy array"),
+    (('self.gradients[f"dW{layer}"]', 'self.gradients[f"W{layer}"]'),
+     "self.gradients has no 'dW2' (it has ['W1', 'W2', 'db1', 'db2']) Hint: keep each gradient under its name"),
 ])
 def test_backprop_wrong_solution_names_the_first_wrong_gradient(tmp_path, edit, message):
-    result = check("backprop", mutate(tmp_path, "backprop", edit))
+    edits = edit if isinstance(edit, list) else [edit]
+    result = check("backprop", mutate(tmp_path, "backprop", *edits))
     assert not result.passed
     assert message in failures(result), str(result)
     assert_never_shows_solution(result, "backprop")
