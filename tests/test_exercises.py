@@ -122,6 +122,17 @@ SIMPLE_NN_UPDATES = [("self.W1 -= self.learning_rate * dW1", "self.W1 += self.le
     ([("d_y_hat = 2 * (self.y_hat - y) / y.size", "d_y_hat = 2 * (self.y_hat - y) / 4")],
      "on a batch of 6 samples (XOR's 4 passed): every weight moved 1.5 times -learning_rate x the gradient of the "
      "mean squared error, mean((y_hat - y)^2) Hint: off by a factor 6/4: the number of samples is written in as 4"),
+    # b1's gradient summed over every axis: W1 moved right, so not "on the way back to the hidden layer".
+    ([("db1 = dz1.sum(axis=0)", "db1 = dz1.sum()")],
+     "(1 of the 4 weights is wrong: b1; W2, b2, W1 moved right) Hint: every entry of b1 moved by the same amount"),
+    # forward once, before the loop: every epoch's step is the first one's. Said in the step check, not later as
+    # "if all W's start equal (zeros)" when XOR is not learnt.
+    ([("        for _ in range(epochs):\n            self.forward(X)\n",
+       "        self.forward(X)\n        for _ in range(epochs):\n")],
+     "reported the same loss 0.379769 in both epochs, though the first step moved the weights"),
+    ([("        losses = []\n", "        X -= 0.5\n        losses = []\n")], "train changed the inputs X it was given"),
+    ([("self.learning_rate = learning_rate", "self.learning_rate = 0.1")],
+     "the step size is 0.1, not the learning_rate 0.3 given to SimpleNN"),
 ])
 def test_simple_nn_wrong_solution_fails_with_its_message(tmp_path, edits, message):
     result = check("simple_nn", mutate(tmp_path, "simple_nn", *edits))
@@ -237,6 +248,14 @@ def test_simple_nn_training_step_is_skipped_when_forward_shapes_fail(tmp_path):
     assert str(result.lines[2]).startswith("FAIL forward shapes: forward(X) with X of shape (4, 2) returned shape (4,)")
     assert str(result.lines[3]) == "SKIP one training step: runs once the checks above pass"
     assert str(result.lines[4]) == "SKIP flat targets: runs once the checks above pass"
+
+
+def test_simple_nn_no_losses_is_said_by_every_check_that_reads_them(tmp_path):
+    # range(1, epochs) runs no epoch for epochs=1: both checks say so (not an IndexError from the grader's own [0]).
+    none = ("for _ in range(epochs):", "for _ in range(1, epochs):")
+    result = check("simple_nn", mutate(tmp_path, "simple_nn", none))
+    text = failures(result)
+    assert text.count("train(X, y, epochs=1) returned 0 losses, expected 1") == 2 and "IndexError" not in text, text
 
 
 def test_simple_nn_flat_target_message_names_the_fix(tmp_path):
