@@ -122,6 +122,17 @@ SIMPLE_NN_UPDATES = [("self.W1 -= self.learning_rate * dW1", "self.W1 += self.le
     ([("d_y_hat = 2 * (self.y_hat - y) / y.size", "d_y_hat = 2 * (self.y_hat - y) / 4")],
      "on a batch of 6 samples (XOR's 4 passed): every weight moved 1.5 times -learning_rate x the gradient of the "
      "mean squared error, mean((y_hat - y)^2) Hint: off by a factor 6/4: the number of samples is written in as 4"),
+    # b1's gradient summed over every axis: W1 moved right, so not "on the way back to the hidden layer".
+    ([("db1 = dz1.sum(axis=0)", "db1 = dz1.sum()")],
+     "(1 of the 4 weights is wrong: b1; W2, b2, W1 moved right) Hint: every entry of b1 moved by the same amount"),
+    # forward once, before the loop: every epoch's step is the first one's. Said in the step check, not later as
+    # "if all W's start equal (zeros)" when XOR is not learnt.
+    ([("        for _ in range(epochs):\n            self.forward(X)\n",
+       "        self.forward(X)\n        for _ in range(epochs):\n")],
+     "reported the same loss 0.379769 in both epochs, though the first step moved the weights"),
+    ([("        losses = []\n", "        X -= 0.5\n        losses = []\n")], "train changed the inputs X it was given"),
+    ([("self.learning_rate = learning_rate", "self.learning_rate = 0.1")],
+     "the step size is 0.1, not the learning_rate 0.3 given to SimpleNN"),
 ])
 def test_simple_nn_wrong_solution_fails_with_its_message(tmp_path, edits, message):
     result = check("simple_nn", mutate(tmp_path, "simple_nn", *edits))
@@ -237,6 +248,14 @@ def test_simple_nn_training_step_is_skipped_when_forward_shapes_fail(tmp_path):
     assert str(result.lines[2]).startswith("FAIL forward shapes: forward(X) with X of shape (4, 2) returned shape (4,)")
     assert str(result.lines[3]) == "SKIP one training step: runs once the checks above pass"
     assert str(result.lines[4]) == "SKIP flat targets: runs once the checks above pass"
+
+
+def test_simple_nn_no_losses_is_said_by_every_check_that_reads_them(tmp_path):
+    # range(1, epochs) runs no epoch for epochs=1: both checks say so (not an IndexError from the grader's own [0]).
+    none = ("for _ in range(epochs):", "for _ in range(1, epochs):")
+    result = check("simple_nn", mutate(tmp_path, "simple_nn", none))
+    text = failures(result)
+    assert text.count("train(X, y, epochs=1) returned 0 losses, expected 1") == 2 and "IndexError" not in text, text
 
 
 def test_simple_nn_flat_target_message_names_the_fix(tmp_path):
@@ -401,9 +420,26 @@ def test_an_error_in_the_learners_code_names_their_line(tmp_path):
      "every gradient is, so the slip is in the line that "
      "computes db2 itself (one in dZ2 = (A2 - y) / m would scale every gradient): db2 is the sum of dZ2 over the "
      "samples (axis 0), with no 1/m of its own."),
+    # The loop over layers one short: layer 1's gradients are missing, and the loop is named, not their names.
+    (("for layer in range(L, 0, -1):", "for layer in range(L, 1, -1):"),
+     "self.gradients has no 'dW1' (it has ['dW2', 'db2']) Hint: the gradients of layer 1 are missing and those above "
+     "are there: the loop over the layers stops too early"),
+    # The gradients in a dict of backward's own: returned, but update_weights reads self.gradients.
+    ([('        L = self.num_layers\n',
+       '        L = self.num_layers\n        self.gradients = {}\n        grads = {}\n'),
+      ('self.gradients[f"dW{layer}"] =', 'grads[f"dW{layer}"] ='), ('self.gradients[f"db{layer}"] =',
+                                                                  'grads[f"db{layer}"] ='),
+      ("        return self.gradients\n\n    def update", "        return grads\n\n    def update")],
+     "backward returned the gradients ['dW1', 'dW2', 'db1', 'db2'], but self.gradients has nothing Hint: "
+     "update_weights reads self.gradients"),
+    (('self.cache[f"A{layer - 1}"].T @ dZ', '(self.cache[f"A{layer - 1}"].T @ dZ).tolist()'),
+     "dW2 is a list, not a NumPy array"),
+    (('self.gradients[f"dW{layer}"]', 'self.gradients[f"W{layer}"]'),
+     "self.gradients has no 'dW2' (it has ['W1', 'W2', 'db1', 'db2']) Hint: keep each gradient under its name"),
 ])
 def test_backprop_wrong_solution_names_the_first_wrong_gradient(tmp_path, edit, message):
-    result = check("backprop", mutate(tmp_path, "backprop", edit))
+    edits = edit if isinstance(edit, list) else [edit]
+    result = check("backprop", mutate(tmp_path, "backprop", *edits))
     assert not result.passed
     assert message in failures(result), str(result)
     assert_never_shows_solution(result, "backprop")
@@ -439,10 +475,33 @@ def test_backprop_checks_every_layer_of_a_deeper_network(tmp_path):
      "(update(x=[1.0, 0.0], y=1) changed b by 0.25): the error term (y - y_hat) is missing, b += lr * (y - y_hat)."),
     (("error = y - self.predict(x)", "error = y - (np.dot(x, self.w) + self.b)"), "with the raw score z"),
     (("> 0 else 0", ">= 0 else 0"), "at exactly z = 0 the answer is 0"),
+    # The bias left out of predict: named in predict, not blamed on the update that reads it.
+    (("np.dot(x, self.w) + self.b > 0", "np.dot(x, self.w) > 0"),
+     "predict([0.0, 0.0]) with w = [0.5, -1.0], b = 0.25 (z = 0.25) returned 0, expected 1 Hint: that is the answer "
+     "without the bias"),
+    # The bias moved with x: an array, named as such (not a TypeError from the grader's float()).
+    (("self.b = self.b + self.learning_rate * error", "self.b = self.b + self.learning_rate * error * x"),
+     "made b an array of shape (2,), expected () Hint: the bias is one number"),
+    (("self.w = self.w + self.learning_rate * error", "self.w = self.w + self.learning_rate * y"),
+     "Hint: that is lr * y * x, with the target y"),
+    (("self.w = self.w + self.learning_rate * error", "self.w = self.w + 0.1 * error"),
+     "Hint: w moved by 0.1 * (y - y_hat) * x: the step size is 0.1, not the perceptron's learning rate (0.25)"),
+    (("self.w = self.w + self.learning_rate * error * np.asarray(x, dtype=float)",
+      "x *= self.learning_rate * error\n        self.w = self.w + x"),
+     "changed the x it was given to [0.125, 0.25] Hint: x is the caller's example"),
 ])
 def test_perceptron_wrong_rule_fails_with_its_message(tmp_path, edit, message):
     result = check("perceptron", mutate(tmp_path, "perceptron", edit))
     assert not result.passed and message in failures(result), str(result)
+
+
+def test_perceptron_changing_x_in_place_leaves_the_graders_inputs_alone(tmp_path):
+    # Graded twice in one kernel: a first file that changes its x in place (here only inside fit, so the update
+    # check passes) must not change the inputs the next file's fit is graded on.
+    in_fit = mutate(tmp_path, "perceptron", ("zip(X, y))", "zip(X, y))\n            X *= 0"))
+    result = check("perceptron", in_fit)
+    assert "fit on OR changed the inputs X it was given" in failures(result), str(result)
+    assert check("perceptron", PACKAGE / "solutions" / "perceptron.py").passed
 
 
 # ---------------------------------------------------------------- sgd_momentum
@@ -464,9 +523,29 @@ def test_perceptron_wrong_rule_fails_with_its_message(tmp_path, edit, message):
     (("return param - lr * g", "return param + lr * g"), "lr=0.1", "the step goes uphill"),
     (('buf = momentum * state["momentum_buffer"] + (1 - dampening) * g',
       'buf = momentum * state["momentum_buffer"] + g'), "dampening=0.3", "dampening is ignored"),
+    (('buf = momentum * state["momentum_buffer"] + (1 - dampening) * g',
+      'buf = momentum * state["momentum_buffer"] + dampening * g'), "lr=0.1, momentum=0.9",
+     "step 2 differs from optim.SGD: param[0, 0] is -0.12203, expected 0.110473 Hint: the buffer takes (1 - dampening) "
+     "of the new gradient"),
+    # Nesterov with last step's buffer: a Nesterov slip, not "keep the buffer in state".
+    ([('        state["momentum_buffer"] = buf\n        if nesterov:\n            g = g + momentum * buf',
+       '        old = state.get("momentum_buffer", buf)\n        state["momentum_buffer"] = buf\n        if nesterov:\n'
+       '            g = g + momentum * old')], "nesterov=True",
+     "Hint: with nesterov=True the step is g + momentum * b with this step's buffer"),
+    ([("    if weight_decay != 0:\n        g = g + weight_decay * param\n", ""),
+      ("    return param - lr * g", "    return param - lr * (g + weight_decay * param)")], "weight_decay=0.1",
+     "Hint: weight decay goes into the gradient first"),
+    # PyTorch's buf.mul_(momentum).add_(g) in NumPy, with the first buffer the gradient itself: every step is right,
+    # but the caller's gradient of step 1 is changed by step 2.
+    ([("g = np.array(grad, dtype=float)", "g = grad"), ("buf = g.copy()", "buf = g"),
+      ('buf = momentum * state["momentum_buffer"] + (1 - dampening) * g',
+       'buf = state["momentum_buffer"]\n            buf *= momentum\n            buf += (1 - dampening) * g')],
+     "lr=0.1, momentum=0.9", "step 2 changed the gradient array given to step 1 Hint: the momentum buffer is that "
+     "gradient array itself (b = g, no copy)"),
 ])
 def test_sgd_momentum_wrong_formula_fails_with_its_message(tmp_path, edit, setting, message):
-    result = check("sgd_momentum", mutate(tmp_path, "sgd_momentum", edit))
+    edits = edit if isinstance(edit, list) else [edit]
+    result = check("sgd_momentum", mutate(tmp_path, "sgd_momentum", *edits))
     line = next(line for line in result.lines if line.status == "FAIL")
     assert setting in line.name and message in str(line), str(result)
 
@@ -515,6 +594,18 @@ SILU_GRAD = "return grad_output * s * (1 + x * (1 - s))"
      "keep x for backward with ctx.save_for_backward(x)"),
     (("return x * x.sigmoid()", "return x.sigmoid()"), "forward",
      "silu(-3) is 0.0474259, expected -0.142278 Hint: that is sigmoid(x); silu multiplies it by x"),
+    # sigmoid' = s (1 - s) written with x: named, not "work out the product rule".
+    ((SILU_GRAD, "return grad_output * (s + x * x * (1 - x))"), "gradcheck",
+     "Hint: that is s + x * x (1 - x): sigmoid' = s (1 - s) is written with the sigmoid's value s"),
+    # The right value, computed in place on x: forward changed x, which is said (not "silu(-0.142) is wrong").
+    (("return x * x.sigmoid()", "x *= x.sigmoid()\n        return x"), "forward",
+     "SiLU.apply(x) changed its input x in place"),
+    # The sigmoid computed in forward and saved: backward is tensor ops, yet the second derivative is wrong, and
+    # the hint says why (a constant to autograd), not "not NumPy, not .detach()".
+    ([("ctx.save_for_backward(x)\n        return x * x.sigmoid()",
+       "s = x.sigmoid()\n        ctx.save_for_backward(x, s)\n        return x * s"),
+      ("x, = ctx.saved_tensors\n        s = x.sigmoid()", "x, s = ctx.saved_tensors")], "gradgradcheck",
+     "Hint: forward saved a tensor it computed (such as s = x.sigmoid()): forward is not recorded"),
 ])
 def test_custom_op_wrong_solution_fails_with_its_message(tmp_path, edit, check_name, message):
     edits = edit if isinstance(edit, list) else [edit]

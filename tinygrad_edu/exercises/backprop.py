@@ -68,7 +68,11 @@ def check_gradients(cls, sizes, X, y, line) -> None:
         line.fail("forward gives a different output than the network described in the docstring",
                   "the exercise is backward only: get a fresh forward with `tinygrad-edu exercise backprop`.")
     returned = net.backward(y)
-    grads = returned if isinstance(returned, dict) else net.gradients
+    grads = net.gradients
+    if isinstance(returned, dict) and returned is not grads and not all(key in grads for key in expected):
+        line.fail(f"backward returned the gradients {sorted(returned)}, but self.gradients has "
+                  f"{sorted(grads) or 'nothing'}",
+                  "update_weights reads self.gradients: fill it (self.gradients['dW1'] = ...), then return it.")
     checked = []
     for layer in range(L, 0, -1):
         for kind in ("W", "b"):
@@ -79,7 +83,17 @@ def check_gradients(cls, sizes, X, y, line) -> None:
                 if kind == "b":
                     hint = (f"the bias gradient is missing: db{layer} is the sum of dZ{layer} over the samples, "
                             f"shape {params[f'b{layer}'].shape}.")
+                missing = [k for k in expected if k not in grads]
+                if kind == "W" and layer < L and f"db{layer}" not in grads and all(
+                        k in grads for k in expected if int(k[2:]) > layer):
+                    below = sorted({int(k[2:]) for k in missing})
+                    hint = (f"the gradients of layer{'s' if len(below) > 1 else ''} "
+                            f"{', '.join(map(str, below))} are missing and those above are there: the loop over "
+                            f"the layers stops too early; it runs from L down to 1, range(L, 0, -1).")
                 line.fail(f"self.gradients has no '{key}' (it has {sorted(grads)})", hint)
+            if not isinstance(grads[key], np.ndarray):
+                line.fail(f"{key} is a {type(grads[key]).__name__}, not a NumPy array",
+                          f"keep the array itself (update_weights computes W -= learning_rate * {key}), no .tolist().")
             got = to_numpy(grads[key])
             if got.shape != want.shape:
                 hint = f"{key} has the shape of b{layer}: sum over the samples with keepdims=True." if kind == "b" \

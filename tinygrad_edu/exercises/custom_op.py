@@ -39,6 +39,9 @@ SLIPS = {  # dy/dx a learner may write instead of s (1 + x (1 - s))
     "s - x s'": (lambda x: sigmoid(x) - x * sigmoid(x) * (1 - sigmoid(x)),
                  "that is s - x s': the product rule adds its two terms, d(x s)/dx = s + x s'."),
     "sign": (lambda x: -sigmoid(x) * (1 + x * (1 - sigmoid(x))), "the sign is flipped."),
+    "s' of x": (lambda x: sigmoid(x) + x * x * (1 - x),
+                "that is s + x * x (1 - x): sigmoid' = s (1 - s) is written with the sigmoid's value s, not its "
+                "input x, so the second term is x s (1 - s)."),
 }
 
 
@@ -52,8 +55,13 @@ def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
 
 
 def check_forward(op, line) -> None:
-    x = tg.tensor(np.stack([POINTS, -POINTS]), requires_grad=True)
+    given = np.stack([POINTS, -POINTS])
+    x = tg.tensor(given, requires_grad=True)
     y = op.apply(x)
+    if not np.array_equal(x.detach().numpy(), given):
+        line.fail("SiLU.apply(x) changed its input x in place",
+                  "forward makes a new tensor from x (return x * x.sigmoid()); an in-place op (x *= ..., x.mul_) "
+                  "changes the caller's tensor and the x that backward reads.")
     if not isinstance(y, tg.Tensor):
         line.fail(f"SiLU.apply(x) returned {type(y).__name__}, not a Tensor",
                   "forward returns a tensor made from x with tensor operations: x * x.sigmoid().")
@@ -136,7 +144,21 @@ def check_second_derivative(op, line) -> None:
     try:
         gradgradcheck(op.apply, (x,))
     except GradcheckError as err:
-        line.fail(f"the second derivative is wrong ({str(err).removeprefix('gradcheck: ')})",
+        line.fail(f"the second derivative is wrong ({str(err).removeprefix('gradcheck: ')})", constant_hint(op) or
                   "backward must be built from tensor operations on the saved tensors (not NumPy, not .numpy() "
                   "or .detach()), so that autograd can record and differentiate it.")
     line.note("backward is differentiable: second derivatives match")
+
+
+def constant_hint(op) -> str:
+    """The hint when forward saved a tensor it computed (sigmoid(x)): forward runs unrecorded, so that tensor is a
+    constant to autograd, and backward's derivative through it is lost (as in PyTorch). '' when it saved none."""
+    x = tg.tensor(POINTS, requires_grad=True)
+    node = op.apply(x).grad_fn
+    computed = [t for t in (node.saved_tensors if node is not None else ()) if isinstance(t, tg.Tensor)
+                and not t.requires_grad]
+    if not computed:
+        return ""
+    return ("forward saved a tensor it computed (such as s = x.sigmoid()): forward is not recorded, so to autograd "
+            "that tensor is a constant that does not depend on x, and the second derivative misses its part. Save "
+            "only x (or the output) and compute s = x.sigmoid() inside backward.")

@@ -42,20 +42,29 @@ def fresh(cls, w=W, b=B):
 
 
 def check_predict(cls, line) -> None:
+    # [0, 0] with b = 0.25: only the bias makes the answer 1 (every other case would pass without b).
     for w, b, x, expected in ((W, B, [1.0, 0.0], 1), (W, B, [0.0, 1.0], 0), (W, B, [1.0, 1.0], 0),
-                              ([0.5, -0.5], 0.0, [1.0, 1.0], 0), ([0.0, 0.0], 0.0, [1.0, 0.0], 0)):
-        got = fresh(cls, w, b).predict(np.array(x))
+                              (W, B, [0.0, 0.0], 1), ([0.5, -0.5], 0.0, [1.0, 1.0], 0),
+                              ([0.0, 0.0], 0.0, [1.0, 0.0], 0)):
+        given = np.array(x)
+        got = fresh(cls, w, b).predict(given)
         z = float(np.dot(x, w) + b)
+        w = [float(v) for v in w]
+        if not np.array_equal(given, x):
+            line.fail(f"predict({x}) changed the x it was given to {given.tolist()}",
+                      "predict only reads x: compute z = x . w + b into a new name, never x *= ... or x += ...")
         if not np.isscalar(got) and np.ndim(got) != 0:
             line.fail(f"predict({x}) returned {got!r}, not one number", "return 1 or 0 for one example.")
         if float(got) not in (0.0, 1.0):
-            line.fail(f"predict({x}) with w = {list(w)}, b = {b} returned {float(got):g}, not 0 or 1",
+            line.fail(f"predict({x}) with w = {w}, b = {b} returned {float(got):g}, not 0 or 1",
                       "threshold the score: 1 if z > 0 else 0.")
         if float(got) != expected:
             hint = "z = x . w + b; the answer is 1 only when z > 0."
             if z == 0:
                 hint = "at exactly z = 0 the answer is 0: use z > 0, not z >= 0."
-            line.fail(f"predict({x}) with w = {list(w)}, b = {b} (z = {z:g}) returned {float(got):g}, "
+            elif (np.dot(x, w) > 0) == bool(got):
+                hint = f"that is the answer without the bias (x . w = {float(np.dot(x, w)):g}): z = x . w + b."
+            line.fail(f"predict({x}) with w = {w}, b = {b} (z = {z:g}) returned {float(got):g}, "
                       f"expected {expected}", hint)
     line.note("1 when x . w + b > 0, else 0 (also at exactly 0)")
 
@@ -66,7 +75,19 @@ def check_update(cls, line) -> None:
     runs = []
     for x, y, y_hat, what in CASES:
         p = fresh(cls)
-        error = p.update(x.copy(), y)
+        given = x.copy()
+        error = p.update(given, y)
+        setup = f"update(x={x.tolist()}, y={y}) from w = {W.tolist()}, b = {B}, lr = {LR} ({what})"
+        if not np.array_equal(given, x):
+            line.fail(f"{setup} changed the x it was given to {given.tolist()}",
+                      "x is the caller's example (fit passes the rows of X, which would change for every later "
+                      "epoch): compute lr * (y - y_hat) * x into a new array, never x *= ...")
+        for name, value in (("w", p.w), ("b", p.b)):
+            if np.shape(value) != np.shape(W if name == "w" else B):
+                line.fail(f"{setup} made {name} an array of shape {np.shape(value)}, expected "
+                          f"{np.shape(W if name == 'w' else B)}",
+                          "the bias is one number: b += lr * (y - y_hat), with no x (the bias's input is always 1)."
+                          if name == "b" else "w has one entry per input: w += lr * (y - y_hat) * x.")
         runs.append((x, y, y - y_hat, what, np.asarray(p.w, dtype=float) - W, float(p.b) - B, error))
     for x, y, e, what, dw, db, error in runs:
         setup = f"update(x={x.tolist()}, y={y}) from w = {W.tolist()}, b = {B}, lr = {LR} ({what})"
@@ -108,8 +129,17 @@ def w_hint(dw, e, x, y, runs) -> str:
         return "the learning rate is missing: w += lr * (y - y_hat) * x."
     if all(np.allclose(dw_, -LR * e_ * x_) for x_, _, e_, _, dw_, _, _ in runs):
         return "the sign is flipped: the error is y - y_hat (target minus prediction), and it is added to w."
-    if not np.any(dw):
+    if all(np.allclose(dw_, LR * y_ * x_) for x_, y_, _, _, dw_, _, _ in runs):
+        return "that is lr * y * x, with the target y: the rule uses the error, w += lr * (y - y_hat) * x."
+    if not any(np.any(dw_) for *_, dw_, _, _ in runs):
         return "w did not move: update self.w."
+    if not np.any(dw):
+        return (f"w did not move, though the prediction was wrong (y - y_hat = {e}): the change is "
+                "lr * (y - y_hat) * x.")
+    rate = [float(np.median(dw_[x_ != 0] / (e_ * x_[x_ != 0]))) for x_, _, e_, _, dw_, _, _ in runs if e_ != 0]
+    if np.allclose(rate, rate[0]) and all(np.allclose(dw_, rate[0] * e_ * x_) for x_, _, e_, _, dw_, _, _ in runs):
+        return (f"w moved by {rate[0]:g} * (y - y_hat) * x: the step size is {rate[0]:g}, not the perceptron's "
+                f"learning rate ({LR}); use self.learning_rate, not a number written in.")
     z = float(np.dot(x, W) + B)
     if np.allclose(dw, LR * (y - z) * x):
         return "that is lr (y - z) x with the raw score z: use the prediction y_hat (0 or 1) instead."
@@ -132,7 +162,11 @@ def check_fit(cls, line) -> None:
     notes = []
     for gate, y in GATES.items():
         p = cls(2, learning_rate=0.1)
-        mistakes = p.fit(INPUTS, np.array(y), epochs=50)
+        X = INPUTS.copy()  # a copy: code that changes its x in place must not change the grader's inputs
+        mistakes = p.fit(X, np.array(y), epochs=50)
+        if not np.array_equal(X, INPUTS):
+            line.fail(f"fit on {gate} changed the inputs X it was given to {X.tolist()}",
+                      "update (or predict) changes x in place (x *= ..., x += ...): compute into a new array.")
         predictions = [int(p.predict(x)) for x in INPUTS]
         if predictions != y:
             line.fail(f"after fit on {gate} the predictions are {predictions}, targets {y} "

@@ -51,20 +51,29 @@ def slip_steps(x0: np.ndarray, grads: list, setting: dict, slip: str) -> list:
     d, wd, nesterov = setting.get("dampening", 0.0), setting.get("weight_decay", 0.0), setting.get("nesterov", False)
     x, buf, out = x0.copy(), None, []
     for g in grads:
-        g = g + (-wd if slip == "decay sign" else wd) * x
+        decay = (-wd if slip == "decay sign" else wd) * x
+        if slip != "decay after momentum":
+            g = g + decay
         if m != 0:
+            old = buf
             if buf is None:
                 buf = (1 - d) * g if slip == "damp first" else g
             elif slip == "average":
                 buf = m * buf + (1 - m) * g
             elif slip == "no dampening":
                 buf = m * buf + g
+            elif slip == "dampening for 1 - dampening":
+                buf = m * buf + d * g
             else:
                 buf = m * buf + (1 - d) * g
-            if nesterov and slip != "nesterov ignored":
+            if nesterov and slip == "nesterov old buffer":
+                g = g + m * (buf if old is None else old)
+            elif nesterov and slip != "nesterov ignored":
                 g = g + m * buf
             else:
                 g = buf
+        if slip == "decay after momentum":
+            g = g + decay
         if slip == "sign":
             x = x + lr * g
         else:
@@ -81,6 +90,12 @@ SLIPS = {
     "no dampening": "dampening is ignored: later steps use b = momentum b + (1 - dampening) g.",
     "nesterov ignored": "with nesterov=True the step uses g + momentum * b, not b.",
     "decay sign": "weight decay adds to the gradient: g = g + weight_decay * x.",
+    "dampening for 1 - dampening": "the buffer takes (1 - dampening) of the new gradient, b = momentum b + "
+                                   "(1 - dampening) g, not dampening g.",
+    "nesterov old buffer": "with nesterov=True the step is g + momentum * b with this step's buffer, after b is "
+                           "updated, not the previous step's.",
+    "decay after momentum": "weight decay goes into the gradient first, g = g + weight_decay * x, before the "
+                            "momentum buffer is updated with g (here it is added after the buffer, to the step only).",
 }
 
 
@@ -98,9 +113,10 @@ def grade(target, report: CheckResult, seconds: float = 60.0) -> None:
 
 def check_setting(step, setting: dict, x0, grads, line) -> None:
     expected = reference_steps(x0, grads, setting)
-    x, state, got = x0.copy(), {}, []
-    for g in grads:
+    x, state, got, given = x0.copy(), {}, [], []
+    for n, g in enumerate(grads):
         g_copy = g.copy()
+        given.append(g_copy)
         x = step(x.copy(), g_copy, state, **setting)
         if x is None:
             line.fail("sgd_step returned None", "return the new parameter, param - lr * g.")
@@ -108,6 +124,12 @@ def check_setting(step, setting: dict, x0, grads, line) -> None:
         if not np.array_equal(g_copy, g):
             line.fail("sgd_step changed the gradient array it was given",
                       "work on a copy: g = grad + weight_decay * param makes a new array.")
+        # An earlier step's gradient changed now: the buffer kept that array itself (b = g) and is updated in place.
+        changed = [k for k in range(n) if not np.array_equal(given[k], grads[k])]
+        if changed:
+            line.fail(f"step {n + 1} changed the gradient array given to step {changed[0] + 1}",
+                      "the momentum buffer is that gradient array itself (b = g, no copy), and updating the buffer "
+                      "in place (b *= momentum) changes it: start the buffer from a copy, b = g.copy().")
         if x.shape != x0.shape:
             line.fail(f"sgd_step returned shape {x.shape} for a parameter of shape {x0.shape}")
         got.append(x)

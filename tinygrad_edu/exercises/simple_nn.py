@@ -19,7 +19,9 @@ nothing about the inside; it measures:
    the MSE is the summed cross-entropy's gradient, the mean one's with a 1/N).
    A factor shared by every weight that should move (a sign, a 2, a 1/N, the learning rate) is the whole
    network's slip (the loss's derivative, the update); otherwise the wrong weights are named from the output back
-   (W2, b2, W1, b1), and those off by one factor are told it is in their own lines;
+   (W2, b2, W1, b1), and those off by one factor are told it is in their own lines. Then train(X, y, 2) must be
+   two runs of train(X, y, 1) (a forward made once, before the loop over epochs, shows only there), and train
+   must leave the X it is given as it is;
 4. flat targets [0, 1, 1, 0] of shape (4,) train exactly as [[0], [1], [1], [0]]
    (or are refused with an error), instead of broadcasting to a (4, 4) table;
 5. XOR is solved (every prediction within 0.3 of its target); 6. inputs it never saw get the answer of their corner.
@@ -178,7 +180,9 @@ class Learner:
         return to_numpy(self.net.forward(self.wrap(X)))
 
     def train(self, X, y, epochs: int) -> list:
-        losses = self.net.train(self.wrap(X), self.wrap(y), epochs)
+        given = self.wrap(X)
+        losses = self.net.train(given, self.wrap(y), epochs)
+        self.changed_X = not np.array_equal(to_numpy(given), X)  # train scaled or shifted X in place
         if not hasattr(losses, "__len__"):
             raise TypeError(f"train returned {type(losses).__name__}, not the list of the losses (one per epoch)")
         return [float(to_numpy(loss)) for loss in losses]
@@ -302,6 +306,36 @@ def check_step(cls, learner: Learner, line) -> None:
     except Failed:
         line.message = f"on a batch of 6 samples (XOR's 4 passed): {line.message}"
         raise
+    check_second_epoch(learner, XOR_X, XOR_Y, line)
+
+
+def check_second_epoch(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None:
+    """train(X, y, 2) must be two runs of train(X, y, 1): each epoch its own forward, loss and step."""
+    start = learner.read()
+    first = learner.train(X, y, 1)
+    middle = learner.read()
+    again = learner.train(X, y, 1)
+    expected = learner.read()
+    learner.write(start)
+    both = learner.train(X, y, 2)
+    got = learner.read()
+    if len(both) != 2:
+        line.fail(f"train(X, y, epochs=2) returned {len(both)} losses, expected 2",
+                  "append one loss per epoch and return the list.")
+    if np.isclose(both[1], again[0], rtol=1e-4) and all(np.allclose(a, b, rtol=1e-4, atol=1e-7)
+                                                        for a, b in zip(got, expected)):
+        return
+    if np.isclose(both[1], first[0], rtol=1e-6) and not np.isclose(again[0], first[0], rtol=1e-4):
+        line.fail(f"train(X, y, epochs=2) reported the same loss {fmt(both[1])} in both epochs, though the first "
+                  f"step moved the weights (from there the loss is {fmt(again[0])})",
+                  "call forward inside the loop over epochs: each epoch's loss and step come from its own forward "
+                  "pass, not from one made before the loop.")
+    moved = max(float(np.abs(a - b).max()) for a, b in zip(middle, start))
+    line.fail(f"the second epoch of train(X, y, epochs=2) is not one epoch started from the weights after the first "
+              f"(loss {fmt(both[1])}, expected {fmt(again[0])}; the first step moved the weights by up to "
+              f"{fmt(moved)})",
+              "each epoch runs forward on the current weights, then backward with that forward's values; look for "
+              "values kept from an earlier epoch.")
 
 
 def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None:
@@ -310,6 +344,10 @@ def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None
     if len(losses) != 1:
         line.fail(f"train(X, y, epochs=1) returned {len(losses)} losses, expected 1",
                   "append one loss per epoch and return the list.")
+    if learner.changed_X:
+        line.fail("train changed the inputs X it was given (in place: X /= ..., X -= ...), so it trains on other "
+                  "inputs than forward(X) is asked about",
+                  "leave X as it is; if you scale the inputs, do it in a new array, and in forward too.")
     reported = losses[0]
     after = learner.read()
     for w, a, b in zip(learner.weights, start, after):
@@ -359,6 +397,12 @@ def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None
         if np.isclose(together, 1 / lr, rtol=1e-3):
             line.fail(f"every step is {together:.4g} times the expected one, which is 1 / learning_rate",
                       "multiply the gradient by self.learning_rate in the update.")
+        fixed = next((v for v in (0.001, 0.01, 0.1, 0.5) if np.isclose(together * lr, v, rtol=1e-3)), None)
+        if fixed is not None:
+            line.fail(f"every weight moved {together:.4g} times -learning_rate x the gradient of {LOSSES[kind][0]}: "
+                      f"the step size is {fixed:g}, not the learning_rate {lr} given to SimpleNN",
+                      "step by the learning_rate argument SimpleNN is given (keep it on self, use it in the "
+                      "update), not a number written in.")
         line.fail(f"every weight moved {together:.4g} times -learning_rate x the gradient of {LOSSES[kind][0]}",
                   factor_hint(together, len(X)))
     # Weight by weight, from the output back, as backpropagation computes them: the first wrong one is where
@@ -402,6 +446,16 @@ def check_one_step(learner: Learner, X: np.ndarray, y: np.ndarray, line) -> None
     elif all(ok[k] for k in order if layer_of(learner.weights[k], tuple(start[k].shape), learner.sizes)[0] == last):
         hint = ("the output layer moved right, so the mistake is on the way back to the hidden layer: dL/dh = "
                 "dL/dz2 W2^T, then the hidden activation's derivative.")
+    keys = [layer_of(learner.weights[k], tuple(start[k].shape), learner.sizes) for k in range(len(start))]
+    if keys[i][1] == 1 and all(ok[k] for k in range(len(ok)) if keys[k] == (layer, 0)):
+        # The layer's matrix moved right, so dL/dz of this layer is right: the slip is in the bias's own line.
+        hint = (f"the weight matrix of layer {layer} moved right, so dL/dz{layer} is right and the slip is in "
+                f"{w.label}'s own gradient: the sum of dL/dz{layer} over the samples (axis 0), one entry per unit.")
+        if steps[i].size > 1 and np.allclose(steps[i], steps[i].flat[0]) and not np.allclose(expected[i],
+                                                                                            expected[i].flat[0]):
+            hint = (f"every entry of {w.label} moved by the same amount, {fmt(steps[i].flat[0])}: its gradient is "
+                    f"summed over every axis (np.sum(dz{layer})); sum over the samples only, axis=0, one entry per "
+                    "unit.")
     line.fail(moved, hint)
 
 
@@ -517,7 +571,11 @@ def check_flat_targets(cls, learner: Learner, line) -> None:
     """y = [0, 1, 1, 0] (shape (4,)) must train like [[0], [1], [1], [0]], or be refused by the learner's check."""
     column, flat = Learner(cls, learner.sizes, STEP_LR), Learner(cls, learner.sizes, STEP_LR)
     flat.write(column.read())
-    loss_column = column.train(XOR_X, XOR_Y, 1)[0]
+    losses = column.train(XOR_X, XOR_Y, 1)
+    if len(losses) != 1:
+        line.fail(f"train(X, y, epochs=1) returned {len(losses)} losses, expected 1",
+                  "append one loss per epoch and return the list.")
+    loss_column = losses[0]
     cause = ("y_hat (4, 1) - y (4,) broadcasts to a (4, 4) table that compares every prediction with every target")
     fix = ("in train, reshape the targets to one column, y = y.reshape(len(X), -1), or raise an error when "
            "y.shape != y_hat.shape (and write XOR's targets as [[0], [1], [1], [0]]).")
