@@ -369,6 +369,27 @@ def test_07_simple_nn_solves_xor(tmp_path):
     assert names & {"graph.svg", "graph.dot"}
 
 
+@pytest.mark.parametrize("seed, plateau", [(0, True), (3, False)])
+def test_07_loss_caption_says_what_this_run_did(tmp_path, seed, plateau):
+    # Seed 0's loss sits at 0.25 for ~190 epochs before it drops; seed 3's falls from the first epoch.
+    # The caption must describe the curve that was drawn, not the usual one.
+    result = load("xor").run(quick=True, out_dir=tmp_path, seed=seed, log=quiet)
+    caption = result["captions"]["loss.png"]
+    losses = np.array(result["losses"])
+    near = int(np.sum(np.abs(losses - 0.25) < 0.01))
+    assert (near >= 50) == plateau
+    assert ("plateau near 0.25" in caption) == plateau, caption
+    assert f"{near} epochs" in caption and f"{losses[-1]:.4f}" in caption
+
+
+def test_07_captions_of_an_unsolved_run_say_so():
+    xor = load("xor")
+    stuck = [0.25] * 400 + list(np.linspace(0.2, 0.17, 100))
+    caption = xor.loss_caption(stuck, solved=False)
+    assert "not solved" in caption and "split the points" not in caption and "400 epochs" in caption
+    assert "split the points" in xor.loss_caption(stuck, solved=True)
+
+
 def test_simple_nn_as_the_tutorial_writes_it():
     import tinygrad_edu as tg
     lesson = load("xor")
