@@ -60,6 +60,22 @@ def descend(make_optimizer, steps: int, start=START) -> np.ndarray:
         path.append(w.detach().numpy().copy())
     return np.array(path)
 
+
+def what_sgd_does(lr: float, distance: float) -> str:
+    """How plain SGD at this lr behaved on f, `distance` from the minimum at the end. Each step multiplies
+    the distance to the minimum by 1 - 2 lr along w1 and by 1 - 4 lr along w2 (the curvatures are 2 and 4)."""
+    along_w2 = 1 - 4 * lr
+    if abs(along_w2) > 1:
+        return f"lr={lr:g} diverges (each step multiplies the distance in w2 by 1 - 4 lr = {along_w2:g})"
+    if abs(along_w2) == 1:
+        return f"lr={lr:g} bounces between two points forever (1 - 4 lr = {along_w2:g})"
+    if along_w2 < 0:
+        return f"lr={lr:g} zig-zags across the narrow direction (1 - 4 lr = {along_w2:g})"
+    if distance > 0.05:
+        return f"lr={lr:g} crawls ({distance:.2f} away at the end)"
+    return f"lr={lr:g} arrives without a zig-zag"
+
+
 # %% [markdown]
 # ## Run the lesson
 #
@@ -82,9 +98,9 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
 
     paths = {name: descend(make, steps) for name, make in runs.items()}
     log(f"Each optimizer starts at {START} and takes {steps} steps towards the minimum {MINIMUM}.")
-    rows = []
+    rows, distances = [], {}
     for name, path in paths.items():
-        distance = float(np.linalg.norm(path[-1] - MINIMUM))
+        distance = distances[name] = float(np.linalg.norm(path[-1] - MINIMUM))
         rows.append([name, f"({path[-1][0]:.3f}, {path[-1][1]:.3f})", float(loss_fn(tg.tensor(path[-1])).item()),
                      distance])
     result_table = table(["optimizer", "final w", "final loss", "distance to min"], rows, log)
@@ -99,9 +115,9 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     figure = out / "descent.png"
     viz.plot_descent(loss_fn, paths, minimum=MINIMUM, save=figure,
                      title=r"Gradient descent on $f(w) = (w_1 - 2)^2 + 2\,(w_2 + 1)^2$")
+    sgd = ", ".join(what_sgd_does(r, distances[f"SGD lr={r}"]) for r in rates)  # the rates this run used
     caption = (f"{steps} steps of each optimizer from {START}, drawn to scale: each plain SGD step (no momentum) "
-               "leaves its contour at a right angle. lr=0.05 crawls, lr=0.45 zig-zags across the narrow direction, "
-               "momentum overshoots and curls in")
+               f"leaves its contour at a right angle. {sgd}; momentum overshoots and curls in")
     if adam is not None:
         caption += (f"; Adam's step is lr·m/√v, set by lr, not by the gradient's size, so it heads off "
                     f"diagonally, overshoots and circles the minimum, {adam_distance:.3f} away at the end (with lr "

@@ -307,6 +307,20 @@ def test_05_every_optimizer_moves_towards_the_minimum_on_an_equal_aspect_plot(tm
         assert stars, name
 
 
+@pytest.mark.parametrize("lr, behaviour", [(None, None), (0.1, "arrives"), (0.3, "zig-zags"), (0.6, "diverges")])
+def test_05_caption_describes_the_learning_rates_that_ran(tmp_path, lr, behaviour):
+    # --lr replaces the three SGD runs by one: the caption must not describe lr=0.05 and lr=0.45 paths
+    # that are not on the figure.
+    result = run_example("gd", tmp_path, lr=lr)
+    caption = result["captions"]["descent.png"]
+    if lr is None:
+        assert "lr=0.05 crawls (0.17 away" in caption and "lr=0.45 zig-zags" in caption
+        assert "lr=0.2 arrives" in caption
+    else:
+        assert f"lr={lr:g} {behaviour}" in caption, caption
+        assert "lr=0.45" not in caption and "lr=0.05 crawls" not in caption, caption
+
+
 def run_example_unchecked(name, out_dir, **options):
     """run() with figure writing stubbed out (finish is patched): the figure objects are inspected instead."""
     return load(name).run(quick=True, out_dir=out_dir, seed=0, log=quiet, **options)
