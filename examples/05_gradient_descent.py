@@ -35,6 +35,7 @@ from tinygrad_edu.curriculum.common import Log, out_folder, table
 
 START = (-2.0, 2.0)
 MINIMUM = (2.0, -1.0)
+VIEW = 3 * float(np.linalg.norm(np.subtract(START, MINIMUM)))  # how far from the minimum a path is drawn
 
 # %% [markdown]
 # ## The loss, and one optimizer's path over it
@@ -76,6 +77,16 @@ def what_sgd_does(lr: float, distance: float) -> str:
     return f"lr={lr:g} arrives without a zig-zag"
 
 
+def in_view(path: np.ndarray) -> np.ndarray:
+    """The path up to its first point more than VIEW from the minimum, and at least its first step. A
+    diverging run (lr > 0.5) ends thousands of units away, and a figure drawn to scale around it
+    shrinks everything else to a dot."""
+    far = np.linalg.norm(path - MINIMUM, axis=1) > VIEW
+    if not far.any():
+        return path
+    return path[:max(2, int(np.argmax(far)))]
+
+
 # %% [markdown]
 # ## Run the lesson
 #
@@ -113,11 +124,16 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         log(f"Adam's steps do not shrink with the gradient: with lr fixed at 0.3 it circles the minimum, "
             f"{adam_distance:.3f} from it after {steps} steps, and stays within 0.05 only from step {settled} on.")
     figure = out / "descent.png"
-    viz.plot_descent(loss_fn, paths, minimum=MINIMUM, save=figure,
+    drawn = {name: in_view(path) for name, path in paths.items()}
+    viz.plot_descent(loss_fn, drawn, minimum=MINIMUM, save=figure,
                      title=r"Gradient descent on $f(w) = (w_1 - 2)^2 + 2\,(w_2 + 1)^2$")
     sgd = ", ".join(what_sgd_does(r, distances[f"SGD lr={r}"]) for r in rates)  # the rates this run used
     caption = (f"{steps} steps of each optimizer from {START}, drawn to scale: each plain SGD step (no momentum) "
                f"leaves its contour at a right angle. {sgd}; momentum overshoots and curls in")
+    for name, path in drawn.items():
+        if len(path) < len(paths[name]):
+            caption += (f"; {name} is drawn for its first {len(path) - 1} of {steps} steps, until it is more than "
+                        f"{VIEW:g} from the minimum")
     if adam is not None:
         caption += (f"; Adam's step is lr·m/√v, set by lr, not by the gradient's size, so it heads off "
                     f"diagonally, overshoots and circles the minimum, {adam_distance:.3f} away at the end (with lr "

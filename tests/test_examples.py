@@ -321,6 +321,22 @@ def test_05_caption_describes_the_learning_rates_that_ran(tmp_path, lr, behaviou
         assert "lr=0.45" not in caption and "lr=0.05 crawls" not in caption, caption
 
 
+def test_05_a_diverging_rate_does_not_squash_the_figure(tmp_path, monkeypatch):
+    # lr=0.6 ends 72603 from the minimum after 30 steps; drawn to scale, the other paths were a dot and the
+    # w1 axis a sliver. It is drawn until it leaves the view, and the caption says so.
+    from tinygrad_edu import viz
+    figures = []
+    monkeypatch.setattr(viz.plots, "finish", lambda fig, title, save: figures.append(fig) or fig)
+    result = run_example_unchecked("gd", tmp_path, lr=0.6)
+    assert np.linalg.norm(result["paths"]["SGD lr=0.6"][-1] - [2.0, -1.0]) > 1e4  # the run itself is kept
+    ax = figures[0].axes[0]
+    low, high = ax.get_ylim()
+    assert high - low < 50 and np.ptp(ax.get_xlim()) > 4
+    drawn = {line.get_label(): line for line in ax.lines}["SGD lr=0.6"]
+    assert len(drawn.get_xdata()) == 5  # the start and 4 steps: the 5th is 16 from the minimum
+    assert "SGD lr=0.6 is drawn for its first 4 of 30 steps" in result["captions"]["descent.png"]
+
+
 def run_example_unchecked(name, out_dir, **options):
     """run() with figure writing stubbed out (finish is patched): the figure objects are inspected instead."""
     return load(name).run(quick=True, out_dir=out_dir, seed=0, log=quiet, **options)
