@@ -364,6 +364,15 @@ def test_06_vanishing_steady_exploding_and_clipped(tmp_path, depth, capsys):
                                result["max_norm"] / result["clip_before"], rtol=1e-6)
 
 
+def test_06_one_layer_is_refused_not_captioned_nan(tmp_path):
+    # depth=1 has no sigmoid, ReLU or tanh in it, yet the table was headed "sigmoid (vanishing)", its growth
+    # column read nan and the caption "Sigmoid's gradient shrinks nanx per layer".
+    with pytest.raises(ValueError, match="at least 2"):
+        load("gradients").run(quick=True, out_dir=tmp_path, depth=1, log=quiet)
+    result = run_example("gradients", tmp_path, depth=2)
+    assert "nan" not in result["captions"]["grad_norms.png"]
+
+
 def test_06_one_shared_log_axis_with_the_clipped_run(tmp_path, monkeypatch):
     from tinygrad_edu import viz
     figures = []
