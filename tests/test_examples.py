@@ -307,18 +307,30 @@ def test_05_every_optimizer_moves_towards_the_minimum_on_an_equal_aspect_plot(tm
         assert stars, name
 
 
-@pytest.mark.parametrize("lr, behaviour", [(None, None), (0.1, "arrives"), (0.3, "zig-zags"), (0.6, "diverges")])
+@pytest.mark.parametrize("lr, behaviour", [(None, None), (0.1, "heads in without a zig-zag"), (0.3, "zig-zags"),
+                                           (0.6, "diverges")])
 def test_05_caption_describes_the_learning_rates_that_ran(tmp_path, lr, behaviour):
     # --lr replaces the three SGD runs by one: the caption must not describe lr=0.05 and lr=0.45 paths
     # that are not on the figure.
     result = run_example("gd", tmp_path, lr=lr)
     caption = result["captions"]["descent.png"]
     if lr is None:
-        assert "lr=0.05 crawls (0.17 away" in caption and "lr=0.45 zig-zags" in caption
-        assert "lr=0.2 arrives" in caption
+        assert "lr=0.05 crawls (0.17 from the minimum" in caption and "lr=0.45 zig-zags" in caption
+        assert "lr=0.2 heads in without a zig-zag (8.3e-07 from" in caption
+        assert "momentum overshoots and curls in" in caption and "then overshoots and circles" in caption
     else:
         assert f"lr={lr:g} {behaviour}" in caption, caption
         assert "lr=0.45" not in caption and "lr=0.05 crawls" not in caption, caption
+
+
+def test_05_a_short_run_is_not_said_to_circle_the_minimum(tmp_path, capsys):
+    # --epochs 3: momentum and Adam are still left of the minimum (w1 -0.08 and -1.1), nowhere near circling it.
+    result = load("gd").run(quick=True, out_dir=tmp_path, epochs=3)
+    caption, printed = result["captions"]["descent.png"], capsys.readouterr().out
+    for text in (caption, printed):
+        assert "circles" not in text and "overshoots" not in text, text
+    assert "momentum has not reached the minimum yet, 2.1 from it" in caption
+    assert "lr=0.2 heads in without a zig-zag (0.86 from" in caption  # not yet there, but not crawling
 
 
 def test_05_a_diverging_rate_does_not_squash_the_figure(tmp_path, monkeypatch):
