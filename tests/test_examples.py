@@ -489,6 +489,24 @@ def test_08_digits_accuracy_and_true_labels(tmp_path, monkeypatch):
     assert set(result["captions"]) == {Path(f).name for f in result["figures"]}
 
 
+def test_08_more_than_24_mistakes_are_counted_right(tmp_path, monkeypatch, capsys):
+    # One epoch: the CNN gets 38 test images wrong and the figure shows 24 of them. Its title said
+    # "The CNN's mistakes, 24 of 360 test images", and the caption that "several are hard for people too"
+    # under plainly drawn 1s read as 8s.
+    from tinygrad_edu import viz
+    titles = []
+    real_finish = viz.plots.finish
+    monkeypatch.setattr(viz.plots, "finish", lambda fig, title, save: titles.append(title)
+                        or real_finish(fig, title, save))
+    result = load("digits").run(quick=True, out_dir=tmp_path, epochs=1)
+    mistakes = int((result["CNN_predictions"] != load("digits").split(*load("digits").data.load_digits(), 0)[3]
+                    .numpy()).sum())
+    assert mistakes > 24
+    assert f"the first 24 of its {mistakes} mistakes on 360 test images" in titles[-1]
+    assert f"the first 24 of its {mistakes} mistakes" in result["captions"]["misclassified.png"]
+    assert f"got {mistakes} of 360 test images wrong (the figure shows the first 24)" in capsys.readouterr().out
+
+
 def test_images_title_fits_even_for_two_images():
     from tinygrad_edu import viz
     fig = viz.plot_images(np.zeros((2, 8, 8)), [1, 2], preds=[3, 4], title="The CNN's mistakes: true → predicted")
