@@ -35,6 +35,7 @@ from tinygrad_edu.curriculum.common import Log, out_folder, table
 
 START = (-2.0, 2.0)
 MINIMUM = (2.0, -1.0)
+VIEW = 3 * float(np.linalg.norm(np.subtract(START, MINIMUM)))  # how far from the minimum a path is drawn
 
 # %% [markdown]
 # ## The loss, and one optimizer's path over it
@@ -60,6 +61,37 @@ def descend(make_optimizer, steps: int, start=START) -> np.ndarray:
         path.append(w.detach().numpy().copy())
     return np.array(path)
 
+
+def what_sgd_does(lr: float, distance: float) -> str:
+    """How plain SGD at this lr behaved on f, `distance` from the minimum at the end. Each step multiplies
+    the distance to the minimum by 1 - 2 lr along w1 and by 1 - 4 lr along w2 (the curvatures are 2 and 4)."""
+    along_w2 = 1 - 4 * lr
+    if abs(along_w2) > 1:
+        return f"lr={lr:g} diverges (each step multiplies the distance in w2 by 1 - 4 lr = {along_w2:g})"
+    if abs(along_w2) == 1:
+        return f"lr={lr:g} bounces between two points forever (1 - 4 lr = {along_w2:g})"
+    if along_w2 < 0:
+        return f"lr={lr:g} zig-zags across the narrow direction (1 - 4 lr = {along_w2:g})"
+    if 1 - 2 * lr >= 0.9:
+        return f"lr={lr:g} crawls ({distance:.2g} from the minimum at the end)"
+    return f"lr={lr:g} heads in without a zig-zag ({distance:.2g} from the minimum at the end)"
+
+
+def overshot(path: np.ndarray) -> bool:
+    """Whether the path went past the minimum in w1 (every run starts at w1 = -2, left of it)."""
+    return bool(path[:, 0].max() > MINIMUM[0])
+
+
+def in_view(path: np.ndarray) -> np.ndarray:
+    """The path up to its first point more than VIEW from the minimum, and at least its first step. A
+    diverging run (lr > 0.5) ends thousands of units away, and a figure drawn to scale around it
+    shrinks everything else to a dot."""
+    far = np.linalg.norm(path - MINIMUM, axis=1) > VIEW
+    if not far.any():
+        return path
+    return path[:max(2, int(np.argmax(far)))]
+
+
 # %% [markdown]
 # ## Run the lesson
 #
@@ -82,9 +114,9 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
 
     paths = {name: descend(make, steps) for name, make in runs.items()}
     log(f"Each optimizer starts at {START} and takes {steps} steps towards the minimum {MINIMUM}.")
-    rows = []
+    rows, distances = [], {}
     for name, path in paths.items():
-        distance = float(np.linalg.norm(path[-1] - MINIMUM))
+        distance = distances[name] = float(np.linalg.norm(path[-1] - MINIMUM))
         rows.append([name, f"({path[-1][0]:.3f}, {path[-1][1]:.3f})", float(loss_fn(tg.tensor(path[-1])).item()),
                      distance])
     result_table = table(["optimizer", "final w", "final loss", "distance to min"], rows, log)
@@ -94,18 +126,35 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         far = np.linalg.norm(longer - MINIMUM, axis=1) > 0.05
         settled = int(np.nonzero(far)[0][-1] + 1)  # the step after which it stays within 0.05
         adam_distance = float(np.linalg.norm(adam[-1] - MINIMUM))
-        log(f"Adam's steps do not shrink with the gradient: with lr fixed at 0.3 it circles the minimum, "
-            f"{adam_distance:.3f} from it after {steps} steps, and stays within 0.05 only from step {settled} on.")
+        if overshot(adam):
+            where = f"it circles the minimum, {adam_distance:.3f} from it after {steps} steps"
+        else:
+            where = f"after {steps} steps it has not reached the minimum yet ({adam_distance:.3f} from it)"
+        log(f"Adam's steps do not shrink with the gradient: with lr fixed at 0.3 {where}, and stays within 0.05 "
+            f"only from step {settled} on.")
     figure = out / "descent.png"
-    viz.plot_descent(loss_fn, paths, minimum=MINIMUM, save=figure,
+    drawn = {name: in_view(path) for name, path in paths.items()}
+    viz.plot_descent(loss_fn, drawn, minimum=MINIMUM, save=figure,
                      title=r"Gradient descent on $f(w) = (w_1 - 2)^2 + 2\,(w_2 + 1)^2$")
+    sgd = ", ".join(what_sgd_does(r, distances[f"SGD lr={r}"]) for r in rates)  # the rates this run used
     caption = (f"{steps} steps of each optimizer from {START}, drawn to scale: each plain SGD step (no momentum) "
-               "leaves its contour at a right angle. lr=0.05 crawls, lr=0.45 zig-zags across the narrow direction, "
-               "momentum overshoots and curls in")
+               f"leaves its contour at a right angle. {sgd}; ")
+    momentum = paths["SGD lr=0.05, momentum=0.8"]
+    if overshot(momentum):
+        caption += "momentum overshoots and curls in"
+    else:
+        caption += f"momentum has not reached the minimum yet, {np.linalg.norm(momentum[-1] - MINIMUM):.2g} from it"
+    for name, path in drawn.items():
+        if len(path) < len(paths[name]):
+            caption += (f"; {name} is drawn for its first {len(path) - 1} of {steps} steps, until it is more than "
+                        f"{VIEW:g} from the minimum")
     if adam is not None:
+        if overshot(adam):
+            where = f", then overshoots and circles the minimum, {adam_distance:.3f} away at the end"
+        else:
+            where = f" and has not reached the minimum yet, {adam_distance:.3f} from it at the end"
         caption += (f"; Adam's step is lr·m/√v, set by lr, not by the gradient's size, so it heads off "
-                    f"diagonally, overshoots and circles the minimum, {adam_distance:.3f} away at the end (with lr "
-                    f"fixed it stays within 0.05 only from step {settled} on)")
+                    f"diagonally{where} (with lr fixed it stays within 0.05 only from step {settled} on)")
     caption += ". Each path ends in a star; the minimum (2, -1) is the red cross."
     return {"paths": paths, "final_points": {n: p[-1] for n, p in paths.items()},
             "adam_settles_after": settled if adam is not None else None,

@@ -88,6 +88,9 @@ def growth_per_layer(norms: list[float]) -> float:
 # %%
 def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, progress_bar: bool = False,
         depth: int = 10) -> dict:
+    if depth < 2:
+        raise ValueError(f"gradients: depth must be at least 2, got {depth}: one Linear layer has no activation "
+                         "in it, and the growth from layer to layer needs two layers to measure")
     tg.manual_seed(seed)
     out = out_folder(out_dir, "gradients")
     x = tg.randn(64, WIDTH, dtype=tg.float64)

@@ -129,6 +129,29 @@ def class_regions(net: SimpleNN, X) -> tuple[int, int]:
     return ndimage.label(p > 0.5)[1], ndimage.label(p <= 0.5)[1]
 
 
+def plateau_epochs(losses) -> int:
+    """How many epochs the loss spent within 0.01 of 0.25, the MSE when every output is 0.5."""
+    return int(np.sum(np.abs(np.asarray(losses) - 0.25) < 0.01))
+
+
+def loss_caption(losses, solved: bool) -> str:
+    """What the loss curve shows, read from the losses: whether it sat on the plateau at 0.25 (it does for
+    some seeds and not for others) and whether training solved XOR."""
+    epochs, stuck = len(losses), plateau_epochs(losses)
+    if stuck >= 50:
+        shape = f"it sits on a plateau near 0.25 (every output near 0.5) for {stuck} epochs, then drops"
+        if solved:
+            shape += " once the hidden units split the points"
+    else:
+        shape = f"no long plateau this time (within 0.01 of 0.25 for only {stuck} epochs): it falls from the start"
+    if solved:
+        end = f"it ends at {losses[-1]:.4f}"
+    else:
+        end = (f"it ends at {losses[-1]:.4f} with XOR not solved (see the table): try another --seed or more "
+               "--hidden units")
+    return f"The mean squared error over {epochs} epochs: {shape}; {end}."
+
+
 def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, progress_bar: bool = False,
         epochs: int | None = None, lr: float = 2.0, hidden: int = 4) -> dict:
     tg.manual_seed(seed)
@@ -162,6 +185,7 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     loss.backward(retain_graph=True)  # keep the graph to draw it, gradients and all
     names = {net.W1: "W1", net.b1: "b1", net.W2: "W2", net.b2: "b2"}
     figures.append(save_graph(loss, out / "graph.svg", log=log, names=names, rankdir="TB"))  # top to bottom
+    solved = bool(np.all((preds > 0.5) == (np.array(XOR_TARGETS)[:, 0] == 1)))
     ones, zeros = class_regions(net, X.numpy())
     if (ones, zeros) == (2, 1):
         shape = ("class 1 (red) is two separate regions, around (0, 1) and around (1, 0), each cut off by a "
@@ -171,17 +195,20 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
                  "curved line, and class 1 (red) is one region joining (0, 1) to (1, 0) through the centre")
     else:
         shape = f"class 1 (red) is {ones} separate region(s) and class 0 (blue) {zeros}"
+    if solved:
+        verdict = "No single straight line can split the plane this way."
+    else:
+        verdict = "XOR is not solved: at least one of the four points is on the wrong side of the line."
     captions = {
-        "loss.png": f"The mean squared error over {epochs} epochs: a plateau near 0.25 (every output near 0.5), "
-                    f"then the drop once the hidden units split the points; it ends at {losses[-1]:.4f}.",
+        "loss.png": loss_caption(losses, solved),
         "predictions.png": "Each XOR point's prediction (dot) beside its target (circle); the red bar is the error.",
         "decision_boundary.png": f"What the trained network predicts everywhere in the square: the black lines are "
-                                 f"P = 0.5; {shape}. No single straight line can split the plane this way.",
+                                 f"P = 0.5; {shape}. {verdict}",
         Path(figures[-1]).name: "The graph of the trained network's loss on the four XOR points, after one backward "
                                 "(no update follows): the inputs X and y, the weights W1, b1, W2, b2, every op and the "
                                 "loss, each tensor with its value and gradient."}
     return {"captions": captions, "losses": losses, "final_loss": losses[-1], "predictions": preds,
-            "solved": bool(np.all((preds > 0.5) == (np.array(XOR_TARGETS)[:, 0] == 1))),
+            "solved": solved,
             "new_inputs": NEW_INPUTS, "new_predictions": new_preds, "table": result_table,
             "new_table": new_table, "figures": figures}
 

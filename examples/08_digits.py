@@ -125,14 +125,18 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
     preds, targets = result["CNN_predictions"], y_test.numpy()
     figures.append(out / "confusion.png")
     viz.plot_confusion(preds, targets, title="CNN: confusion matrix (test set)", save=figures[-1])
-    wrong = np.flatnonzero(preds != targets)[:24]
+    mistakes = np.flatnonzero(preds != targets)
+    wrong = mistakes[:24]  # at most three rows of eight
+    if len(wrong) < len(mistakes):
+        shown = f"the first {len(wrong)} of its {len(mistakes)} mistakes on {len(targets)} test images"
+    else:
+        shown = f"its {len(mistakes)} mistakes on {len(targets)} test images"
     if len(wrong):
         figures.append(out / "misclassified.png")
         viz.plot_images(X_test.numpy()[wrong].reshape(-1, 8, 8), targets[wrong], preds=preds[wrong],
-                        title=f"The CNN's mistakes, {len(wrong)} of {len(targets)} test images: true → predicted",
-                        save=figures[-1])
-    log(f"The CNN got {len(np.flatnonzero(preds != targets))} of {len(targets)} test images wrong"
-        f"{' (the figure shows the first 24)' if len(np.flatnonzero(preds != targets)) > 24 else ''}.")
+                        title=f"The CNN: {shown}, true → predicted", save=figures[-1])
+    log(f"The CNN got {len(mistakes)} of {len(targets)} test images wrong"
+        f"{f' (the figure shows the first {len(wrong)})' if len(wrong) < len(mistakes) else ''}.")
     result["losses"] = losses
     result["figures"] = figures
     result["captions"] = {
@@ -140,7 +144,8 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
                     "batch is a different sample of the data.",
         "confusion.png": "The CNN on the test set: rows are the true digits, columns its predictions; "
                          "off-diagonal counts are its mistakes.",
-        "misclassified.png": "Test images the CNN got wrong, true digit → its guess: several are hard for people too."}
+        "misclassified.png": f"The CNN on the test set: {shown}, each as true digit → its guess; the confusion "
+                             "matrix counts the same mistakes."}
     return result
 
 # %%

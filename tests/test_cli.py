@@ -120,7 +120,7 @@ def test_no_command_prints_help(capsys):
 @pytest.mark.parametrize("argv", [
     ["xor", "--epochs", "many"], ["xor", "--epochs", "0"], ["xor", "--lr", "-1"], ["xor", "--hidden", "2.5"],
     ["xor", "--no-such-option"], ["no-such-command"], ["activations", "--epochs", "3"], ["tour", "--seed", "x"],
-    ["gradients", "--depth", "301"],
+    ["gradients", "--depth", "301"], ["gradients", "--depth", "1"],
 ])
 def test_bad_arguments_exit_2_with_argparse_message(argv, capsys):
     with pytest.raises(SystemExit) as exc:

@@ -307,6 +307,48 @@ def test_05_every_optimizer_moves_towards_the_minimum_on_an_equal_aspect_plot(tm
         assert stars, name
 
 
+@pytest.mark.parametrize("lr, behaviour", [(None, None), (0.1, "heads in without a zig-zag"), (0.3, "zig-zags"),
+                                           (0.6, "diverges")])
+def test_05_caption_describes_the_learning_rates_that_ran(tmp_path, lr, behaviour):
+    # --lr replaces the three SGD runs by one: the caption must not describe lr=0.05 and lr=0.45 paths
+    # that are not on the figure.
+    result = run_example("gd", tmp_path, lr=lr)
+    caption = result["captions"]["descent.png"]
+    if lr is None:
+        assert "lr=0.05 crawls (0.17 from the minimum" in caption and "lr=0.45 zig-zags" in caption
+        assert "lr=0.2 heads in without a zig-zag (8.3e-07 from" in caption
+        assert "momentum overshoots and curls in" in caption and "then overshoots and circles" in caption
+    else:
+        assert f"lr={lr:g} {behaviour}" in caption, caption
+        assert "lr=0.45" not in caption and "lr=0.05 crawls" not in caption, caption
+
+
+def test_05_a_short_run_is_not_said_to_circle_the_minimum(tmp_path, capsys):
+    # --epochs 3: momentum and Adam are still left of the minimum (w1 -0.08 and -1.1), nowhere near circling it.
+    result = load("gd").run(quick=True, out_dir=tmp_path, epochs=3)
+    caption, printed = result["captions"]["descent.png"], capsys.readouterr().out
+    for text in (caption, printed):
+        assert "circles" not in text and "overshoots" not in text, text
+    assert "momentum has not reached the minimum yet, 2.1 from it" in caption
+    assert "lr=0.2 heads in without a zig-zag (0.86 from" in caption  # not yet there, but not crawling
+
+
+def test_05_a_diverging_rate_does_not_squash_the_figure(tmp_path, monkeypatch):
+    # lr=0.6 ends 72603 from the minimum after 30 steps; drawn to scale, the other paths were a dot and the
+    # w1 axis a sliver. It is drawn until it leaves the view, and the caption says so.
+    from tinygrad_edu import viz
+    figures = []
+    monkeypatch.setattr(viz.plots, "finish", lambda fig, title, save: figures.append(fig) or fig)
+    result = run_example_unchecked("gd", tmp_path, lr=0.6)
+    assert np.linalg.norm(result["paths"]["SGD lr=0.6"][-1] - [2.0, -1.0]) > 1e4  # the run itself is kept
+    ax = figures[0].axes[0]
+    low, high = ax.get_ylim()
+    assert high - low < 50 and np.ptp(ax.get_xlim()) > 4
+    drawn = {line.get_label(): line for line in ax.lines}["SGD lr=0.6"]
+    assert len(drawn.get_xdata()) == 5  # the start and 4 steps: the 5th is 16 from the minimum
+    assert "SGD lr=0.6 is drawn for its first 4 of 30 steps" in result["captions"]["descent.png"]
+
+
 def run_example_unchecked(name, out_dir, **options):
     """run() with figure writing stubbed out (finish is patched): the figure objects are inspected instead."""
     return load(name).run(quick=True, out_dir=out_dir, seed=0, log=quiet, **options)
@@ -332,6 +374,15 @@ def test_06_vanishing_steady_exploding_and_clipped(tmp_path, depth, capsys):
     assert abs(result["clip_after"] - result["max_norm"]) < 1e-6
     np.testing.assert_allclose(np.array(result["clipped_norms"]) / np.array(exploding),
                                result["max_norm"] / result["clip_before"], rtol=1e-6)
+
+
+def test_06_one_layer_is_refused_not_captioned_nan(tmp_path):
+    # depth=1 has no sigmoid, ReLU or tanh in it, yet the table was headed "sigmoid (vanishing)", its growth
+    # column read nan and the caption "Sigmoid's gradient shrinks nanx per layer".
+    with pytest.raises(ValueError, match="at least 2"):
+        load("gradients").run(quick=True, out_dir=tmp_path, depth=1, log=quiet)
+    result = run_example("gradients", tmp_path, depth=2)
+    assert "nan" not in result["captions"]["grad_norms.png"]
 
 
 def test_06_one_shared_log_axis_with_the_clipped_run(tmp_path, monkeypatch):
@@ -367,6 +418,27 @@ def test_07_simple_nn_solves_xor(tmp_path):
     names = {Path(f).name for f in result["figures"]}
     assert {"loss.png", "predictions.png", "decision_boundary.png"} <= names
     assert names & {"graph.svg", "graph.dot"}
+
+
+@pytest.mark.parametrize("seed, plateau", [(0, True), (3, False)])
+def test_07_loss_caption_says_what_this_run_did(tmp_path, seed, plateau):
+    # Seed 0's loss sits at 0.25 for ~190 epochs before it drops; seed 3's falls from the first epoch.
+    # The caption must describe the curve that was drawn, not the usual one.
+    result = load("xor").run(quick=True, out_dir=tmp_path, seed=seed, log=quiet)
+    caption = result["captions"]["loss.png"]
+    losses = np.array(result["losses"])
+    near = int(np.sum(np.abs(losses - 0.25) < 0.01))
+    assert (near >= 50) == plateau
+    assert ("plateau near 0.25" in caption) == plateau, caption
+    assert f"{near} epochs" in caption and f"{losses[-1]:.4f}" in caption
+
+
+def test_07_captions_of_an_unsolved_run_say_so():
+    xor = load("xor")
+    stuck = [0.25] * 400 + list(np.linspace(0.2, 0.17, 100))
+    caption = xor.loss_caption(stuck, solved=False)
+    assert "not solved" in caption and "split the points" not in caption and "400 epochs" in caption
+    assert "split the points" in xor.loss_caption(stuck, solved=True)
 
 
 def test_simple_nn_as_the_tutorial_writes_it():
@@ -415,6 +487,24 @@ def test_08_digits_accuracy_and_true_labels(tmp_path, monkeypatch):
     assert width >= 600 and height >= 150  # readable, whatever the number of mistakes
     assert "true → predicted" in wrong_title
     assert set(result["captions"]) == {Path(f).name for f in result["figures"]}
+
+
+def test_08_more_than_24_mistakes_are_counted_right(tmp_path, monkeypatch, capsys):
+    # One epoch: the CNN gets 38 test images wrong and the figure shows 24 of them. Its title said
+    # "The CNN's mistakes, 24 of 360 test images", and the caption that "several are hard for people too"
+    # under plainly drawn 1s read as 8s.
+    from tinygrad_edu import viz
+    titles = []
+    real_finish = viz.plots.finish
+    monkeypatch.setattr(viz.plots, "finish", lambda fig, title, save: titles.append(title)
+                        or real_finish(fig, title, save))
+    result = load("digits").run(quick=True, out_dir=tmp_path, epochs=1)
+    mistakes = int((result["CNN_predictions"] != load("digits").split(*load("digits").data.load_digits(), 0)[3]
+                    .numpy()).sum())
+    assert mistakes > 24
+    assert f"the first 24 of its {mistakes} mistakes on 360 test images" in titles[-1]
+    assert f"the first 24 of its {mistakes} mistakes" in result["captions"]["misclassified.png"]
+    assert f"got {mistakes} of 360 test images wrong (the figure shows the first 24)" in capsys.readouterr().out
 
 
 def test_images_title_fits_even_for_two_images():

@@ -144,6 +144,21 @@ def test_the_page_is_self_contained(tmp_path):
     assert other.prefix != s.prefix  # two steppers on one page do not share ids
 
 
+def test_the_first_panel_names_the_root_it_starts_from():
+    # c = a * b + a is no loss: the panel said "The loss starts with gradient 1 (dL/dL = 1)" over a graph
+    # with no loss in it. It names the root, or says "the output" when the root has no name.
+    a, b, c = diamond()
+    fragment = viz.step_backward(c)._repr_html_()
+    assert '<div class="tg-panel"><b>c</b> starts with gradient 1 (dc/dc = 1).' in fragment
+    assert "dL/dL" not in fragment and "The loss" not in fragment
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    loss.name = "loss"
+    assert "<b>loss</b> starts with gradient 1 (dloss/dloss = 1)" in viz.step_backward(loss)._repr_html_()
+    unnamed = viz.step_backward((x * 3).sum())._repr_html_()
+    assert "The output starts with gradient 1" in unnamed
+
+
 def test_errors():
     with pytest.raises(TypeError, match="expected a Tensor"):
         viz.step_backward(1.0)
@@ -172,6 +187,7 @@ def test_a_browser_runs_the_steps(tmp_path, layout):
     path = viz.step_backward(c, layout=layout).save(tmp_path / "backward.html")
     start = chromium_dom(path.as_uri())
     assert "step 0 of 2" in start and "grad –" in start
+    assert "<b>c</b> starts with gradient 1 (dc/dc = 1)" in start and "loss" not in start.lower()
     one = chromium_dom(path.as_uri() + "#step=1")
     assert "Step 1: AddBackward0" in one and 'class="node tg-active"' in one
     assert re.findall(r'class="tg-changed">(grad [^<]*)', one) == ["grad 1", "grad 1"]  # the product and a

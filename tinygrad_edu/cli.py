@@ -65,8 +65,12 @@ def add_common(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def depth(text: str) -> int:
-    """--depth: deeper than MAX_DEPTH, the exploding network's gradient overflows even float64."""
+    """--depth: at least 2 layers (one layer has no activation in it and no layer-to-layer growth to
+    measure); deeper than MAX_DEPTH, the exploding network's gradient overflows even float64."""
     value = positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"at least 2, got {value}: with one layer there is no activation "
+                                         "between layers and no growth from layer to layer to measure")
     if value > MAX_DEPTH:
         raise argparse.ArgumentTypeError(f"at most {MAX_DEPTH}, got {value}: deeper, the exploding network's "
                                          "gradient overflows float64")
@@ -78,7 +82,8 @@ MAX_DEPTH = 300
 
 def add_training(parser: argparse.ArgumentParser, options: tuple) -> None:
     help_for = {"epochs": "training epochs (steps for gd)", "lr": "learning rate", "hidden": "hidden units",
-                "depth": f"number of layers (default 10, at most {MAX_DEPTH})", "batch_size": "mini-batch size"}
+                "depth": f"number of layers (default 10, at least 2, at most {MAX_DEPTH})",
+                "batch_size": "mini-batch size"}
     kinds = {"lr": positive_float, "depth": depth}
     for option in options:
         kind = kinds.get(option, positive_int)

@@ -290,7 +290,20 @@ class Stepper:
 
     def data(self) -> dict:
         """Everything the script needs, as plain JSON."""
-        return {"prefix": self.prefix, "root": self.nodes[0][0], "start": self.start, "steps": self.steps}
+        return {"prefix": self.prefix, "root": self.nodes[0][0], "start": self.start, "steps": self.steps,
+                "seed": self.seed_text()}
+
+    def seed_text(self) -> str:
+        """The panel before the first step, naming the root: 'loss starts with gradient 1 (dloss/dloss = 1)',
+        'c starts with ... (dc/dc = 1)'. The root is whatever backward() was called on, not always a loss."""
+        root = self.nodes[0][0]
+        name = tensor_name(dict(self.nodes)[root][1], self.names)
+        if name:
+            name = html.escape(name)
+            first = f"<b>{name}</b> starts with gradient 1 (d{name}/d{name} = 1)"
+        else:
+            first = "The output starts with gradient 1 (its derivative with respect to itself)"
+        return f"{first}. Press <b>step</b> (or the right arrow key) to let the engine process one node."
 
     def _repr_html_(self) -> str:
         return self.html_fragment()
@@ -307,8 +320,7 @@ class Stepper:
                 '<button data-go="last" title="End">end &raquo;</button>'
                 '<button data-go="fit" title="fit the graph to the width, or back to full size">fit width</button>'
                 '<span class="tg-count"></span></div>'
-                '<div class="tg-panel">The loss starts with gradient 1 (dL/dL = 1). Press <b>step</b> (or the '
-                "right arrow key) to let the engine process one node.</div>"
+                f'<div class="tg-panel">{self.seed_text()}</div>'
                 f'<div class="tg-graph">{self.svg()}</div>'
                 f"<script>{STEPPER_JS.replace('__DATA__', data)}</script></div>")
 
@@ -381,8 +393,7 @@ STEPPER_JS = r"""
     root.querySelector(".tg-count").textContent = "step " + at + " of " + data.steps.length;
     if (at === 0) {
       if (el(data.root)) reveal(el(data.root));
-      panel.innerHTML = "The loss starts with gradient 1 (dL/dL = 1). Press <b>step</b> (or the right arrow " +
-        "key) to let the engine process one node.";
+      panel.innerHTML = data.seed;
       return;
     }
     var s = data.steps[at - 1];
