@@ -7,6 +7,8 @@ Each rule is written out torch-free; where torch is installed, a twin checks tha
 import pytest
 
 import tinygrad_edu as tg
+import tinygrad_edu.nn as nn
+import tinygrad_edu.nn.functional as F
 
 # ---------------------------------------------------------------- gather, scatter, index_select
 
@@ -51,3 +53,62 @@ def test_gather_and_index_select_with_negative_positions_fail_in_torch_too():
     with pytest.raises(IndexError):
         torch.arange(3.0).index_select(0, torch.tensor([-1]))
     assert torch.arange(3.0).index_select(0, torch.tensor(1)).tolist() == [1.0]
+
+
+# ---------------------------------------------------------------- losses
+
+LOGITS = [[1.0, 2.0, 3.0], [1.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize("loss,name", [(nn.CrossEntropyLoss(), "cross_entropy"),
+                                       (nn.CrossEntropyLoss(reduction="none"), "cross_entropy"),
+                                       (nn.NLLLoss(), "nll_loss")])
+def test_integer_scores_are_refused_not_turned_into_an_integer_loss(loss, name):
+    # before: cross_entropy's fast path gave tensor(0), an int64 "loss" that cannot be trained
+    with pytest.raises(RuntimeError, match=rf"^{name}: the input \(scores over classes\) must be floating point, "
+                                           r"got tinygrad_edu.int64 of shape \(1, 3\)\. Hint: input.float\(\)"):
+        loss(tg.tensor([[1, 2, 3]]), tg.tensor([2]))
+
+
+def test_integer_scores_fail_in_torch_too():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(NotImplementedError):
+        torch.nn.CrossEntropyLoss()(torch.tensor([[1, 2, 3]]), torch.tensor([2]))
+
+
+def test_float_class_indices_are_diagnosed_as_a_dtype_slip_not_a_shape_one():
+    # before: "a probability target must have the input's shape (2, 3), got (2,)", about shapes
+    with pytest.raises(RuntimeError, match=r"^cross_entropy: the target of shape \(2,\) holds floats \(float32\); "
+                                           r"class indices must be integers\. Hint: target.long\(\)"):
+        F.cross_entropy(tg.tensor(LOGITS), tg.tensor([2.0, 0.0]))
+    # what the learner meant works, and a one-hot float target still means probabilities
+    assert F.cross_entropy(tg.tensor(LOGITS), tg.tensor([2.0, 0.0]).long()).item() == pytest.approx(0.4795, abs=1e-4)
+    one_hot = tg.tensor([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    assert F.cross_entropy(tg.tensor(LOGITS), one_hot).item() == pytest.approx(0.4795, abs=1e-4)
+
+
+@pytest.mark.parametrize("loss,name", [(F.mse_loss, "mse_loss"), (F.l1_loss, "l1_loss"),
+                                       (F.smooth_l1_loss, "smooth_l1_loss")])
+def test_shapes_that_cannot_broadcast_name_the_loss_and_give_no_misleading_warning(loss, name):
+    # before: a warning about (N, 1) against (N,) and then "mselossfunction: shapes ... cannot be broadcast"
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RuntimeError, match=rf"^{name}: the input \(4, 2\) and the target \(3,\) cannot be "
+                                               r"broadcast together\. Hint: give the target the input's shape"):
+            loss(tg.ones(4, 2), tg.zeros(3))
+
+
+def test_the_n_by_1_hint_is_given_only_for_an_n_by_1_output():
+    with pytest.warns(UserWarning, match=r"Hint: a \(N, 1\) output against an \(N,\) target broadcasts"):
+        F.mse_loss(tg.ones(4, 1), tg.zeros(4))
+    with pytest.warns(UserWarning, match=r"^mse_loss: the target's shape \(1, 3\) differs from the input's \(2, 3\)\. "
+                                         r"Hint: give the target the input's shape") as record:
+        F.mse_loss(tg.ones(2, 3), tg.zeros(1, 3))
+    assert "(N, 1)" not in str(record[0].message)
+
+
+def test_unbroadcastable_mse_fails_in_torch_too():
+    torch = pytest.importorskip("torch")
+    with pytest.warns(UserWarning), pytest.raises(RuntimeError):
+        torch.nn.functional.mse_loss(torch.ones(4, 2), torch.zeros(3))
