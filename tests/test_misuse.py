@@ -112,3 +112,57 @@ def test_unbroadcastable_mse_fails_in_torch_too():
     torch = pytest.importorskip("torch")
     with pytest.warns(UserWarning), pytest.raises(RuntimeError):
         torch.nn.functional.mse_loss(torch.ones(4, 2), torch.zeros(3))
+
+
+# ---------------------------------------------------------------- save and load
+
+
+def test_save_over_a_folder_says_so_before_writing_anything(tmp_path):
+    # before: "OSError: [Errno 16] Device or resource busy: '/.../.s.1234.tmp' -> '.'" (or IsADirectoryError
+    # naming a temporary file), after the whole object had been written to a temporary file
+    with pytest.raises(IsADirectoryError, match=r"^save: .* is a folder; give a file name inside it, "
+                                                r"e\.g\. .*model\.npz"):
+        tg.save({"w": tg.ones(2)}, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_with_the_arguments_swapped_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    state = nn.Linear(2, 1).state_dict()
+    # before: "TypeError: expected str, bytes or os.PathLike object, not OrderedDict", from inside NumPy
+    with pytest.raises(TypeError, match=r"^save: f must be a path .* not a OrderedDict\. Hint: the arguments are "
+                                        r"the other way round: save\(obj, path\)"):
+        tg.save("model.npz", state)
+    with pytest.raises(TypeError, match=r"not a int\. Hint: save\(model.state_dict\(\), \"model.npz\"\)"):
+        tg.save(state, 3)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_of_bytes_points_at_bytesio_instead_of_calling_the_file_damaged():
+    import io
+    buffer = io.BytesIO()
+    tg.save({"w": tg.ones(2)}, buffer)
+    # before: FileFormatError "the file is damaged or is not a .npz file (AttributeError: ... 'tell')"
+    with pytest.raises(TypeError, match=r"^load: f must be a path .* not a bytes\. Hint: wrap the bytes in a file: "
+                                        r"load\(io.BytesIO\(data\)\)"):
+        tg.load(buffer.getvalue())
+    assert tg.load(io.BytesIO(buffer.getvalue()))["w"].tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("make", ["dict", "list"])
+def test_an_object_that_contains_itself_is_named_at_the_first_repeat(tmp_path, make):
+    if make == "dict":
+        obj = {"a": {}}
+        obj["a"]["up"] = obj
+        where = r"the object\['a'\]\['up'\] is a dict"
+    else:
+        obj = [1]
+        obj.append(obj)
+        where = r"the object\[1\] is a list"
+    # before: a 300-500 character path 64 levels deep ("nested more than 64 levels deep (or contains itself)")
+    with pytest.raises(ValueError, match=rf"^save: {where} it is already inside: the object contains itself") as info:
+        tg.save(obj, tmp_path / "cycle.npz")
+    assert len(str(info.value)) < 200
+    shared = [1.0]  # the same list twice is not a cycle
+    tg.save({"p": shared, "q": shared}, tmp_path / "twice.npz")
+    assert tg.load(tmp_path / "twice.npz") == {"p": [1.0], "q": [1.0]}
