@@ -166,3 +166,40 @@ def test_an_object_that_contains_itself_is_named_at_the_first_repeat(tmp_path, m
     shared = [1.0]  # the same list twice is not a cycle
     tg.save({"p": shared, "q": shared}, tmp_path / "twice.npz")
     assert tg.load(tmp_path / "twice.npz") == {"p": [1.0], "q": [1.0]}
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_check_given_a_folder_or_a_file_that_is_not_python_says_which(tmp_path, capsys):
+    from tinygrad_edu.cli import main
+    data = tmp_path / "weights.npz"
+    data.write_bytes(b"PK\x03\x04 not python")
+    # before: "no such file: DIR" for a folder, and for weights.npz a failed check reading
+    # "your code raised AttributeError: 'NoneType' object has no attribute 'loader'"
+    assert main(["check", "simple_nn", str(tmp_path)]) == 1
+    assert f"error: {tmp_path} is a folder; give the Python file in it, e.g. {tmp_path / 'simple_nn.py'}" \
+        in capsys.readouterr().err
+    assert main(["check", "simple_nn", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "weights.npz is not a Python file (.py)" in err and "tinygrad-edu exercise simple_nn" in err
+
+
+def test_check_from_python_reads_a_solution_saved_under_another_suffix(tmp_path):
+    from tinygrad_edu.exercises import check
+    solution = tmp_path / "solution.txt"
+    solution.write_text("class SimpleNN:\n    pass\n")
+    result = check("simple_nn", solution, seconds=30)
+    assert "'NoneType' object has no attribute 'loader'" not in str(result)
+    assert "found SimpleNN" in str(result)  # the file was imported and the class found
+
+
+def test_run_given_a_folder_says_so_without_a_traceback(tmp_path, capsys):
+    from tinygrad_edu.cli import main
+    # before: a traceback ending in "ImportError: can't find '__main__' module in ..."
+    assert main(["run", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == f"tinygrad-edu run: {tmp_path} is a folder, not a script; give the .py file to run"
+    (tmp_path / "__main__.py").write_text("print('ran the folder')\n")  # as `python DIR` runs one
+    assert main(["run", str(tmp_path)]) == 0
+    assert "ran the folder" in capsys.readouterr().out
