@@ -4,6 +4,7 @@ fix, instead of a silent wrong answer, another op's name or a traceback from dee
 Each rule is written out torch-free; where torch is installed, a twin checks that PyTorch refuses too.
 """
 
+import numpy as np
 import pytest
 
 import tinygrad_edu as tg
@@ -203,3 +204,50 @@ def test_run_given_a_folder_says_so_without_a_traceback(tmp_path, capsys):
     (tmp_path / "__main__.py").write_text("print('ran the folder')\n")  # as `python DIR` runs one
     assert main(["run", str(tmp_path)]) == 0
     assert "ran the folder" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- layers given something that is not a Tensor
+
+
+@pytest.mark.parametrize("layer,value,what", [
+    (nn.Linear(2, 1), [1.0, 2.0], "a Python list"),  # before: AttributeError: 'list' object has no attribute '_data'
+    (nn.Tanh(), np.ones(2), "a NumPy array of shape \\(2,\\) and dtype float64"),  # before: ... no attribute 'tanh'
+    (nn.Dropout(), np.ones(2), "a NumPy array"),  # before: 'Float32DType' object has no attribute 'is_floating_point'
+    (nn.LayerNorm(2), np.ones((1, 2)), "a NumPy array"),  # before: _mean() got an unexpected keyword argument
+    (nn.Conv2d(1, 1, 1), np.ones((1, 1, 2, 2), np.float32), "a NumPy array"),  # before: silently accepted
+    (nn.Embedding(4, 2), [1, 2], "a Python list"),  # before: silently accepted
+    (nn.MSELoss(), np.ones(2), "a NumPy array"),  # before: a float64 loss, silently
+])
+def test_a_layer_given_a_list_or_an_array_names_itself_and_says_make_it_a_tensor(layer, value, what):
+    with pytest.raises(TypeError, match=rf"^{type(layer).__name__}: the input must be a Tensor, not {what}.*"
+                                        r"Hint: make it a tensor first: tinygrad_edu.tensor\(x"):
+        layer(value) if not isinstance(layer, nn.MSELoss) else layer(value, tg.ones(2))
+
+
+def test_a_float64_array_is_told_to_become_float32_like_the_weights():
+    with pytest.raises(TypeError, match=r"Hint: make it a tensor first: "
+                                        r"tinygrad_edu.tensor\(x, dtype=tinygrad_edu.float32\)$"):
+        nn.Linear(2, 1)(np.ones((1, 2)))
+
+
+def test_modules_that_take_anything_still_do():
+    class Tokens(nn.Module):  # a learner's module may take a list
+        def forward(self, words):
+            return tg.tensor([[float(len(w))] for w in words])
+
+    assert nn.Identity()(3) == 3
+    assert nn.Sequential(Tokens(), nn.Identity())(["ab", "c"]).tolist() == [[2.0], [1.0]]
+    with pytest.raises(NotImplementedError, match="ParameterList has no forward"):
+        nn.ParameterList([nn.Parameter(tg.ones(1))])(1)
+    # and a pre-hook that turns the array into a tensor runs before the check
+    layer = nn.Linear(2, 1)
+    layer.register_forward_pre_hook(lambda module, args: (tg.tensor(args[0], dtype=tg.float32),))
+    assert layer(np.ones((1, 2))).shape == (1, 1)
+
+
+def test_torch_layers_refuse_lists_and_arrays_too():
+    torch = pytest.importorskip("torch")
+    for layer, value in [(torch.nn.Linear(2, 1), [1.0, 2.0]), (torch.nn.Conv2d(1, 1, 1), np.ones((1, 1, 2, 2))),
+                         (torch.nn.Embedding(4, 2), [1, 2]), (torch.nn.Tanh(), np.ones(2))]:
+        with pytest.raises(TypeError):
+            layer(value)

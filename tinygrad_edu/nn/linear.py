@@ -20,6 +20,8 @@ __all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 class Identity(Module):
     """Returns its input unchanged (a placeholder, e.g. to remove a layer)."""
 
+    takes_any_input = True  # whatever it is given, as PyTorch's
+
     def __init__(self, *args, **kwargs):
         super().__init__()
 
