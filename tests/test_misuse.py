@@ -251,3 +251,22 @@ def test_torch_layers_refuse_lists_and_arrays_too():
                          (torch.nn.Embedding(4, 2), [1, 2]), (torch.nn.Tanh(), np.ones(2))]:
         with pytest.raises(TypeError):
             layer(value)
+
+
+# ---------------------------------------------------------------- a refused batch changes nothing
+
+
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batch_norm_refusing_a_batch_of_one_leaves_the_layer_as_it_was(momentum):
+    bn = nn.BatchNorm1d(3, momentum=momentum)
+    before = {k: v.tolist() for k, v in bn.state_dict().items()}
+    with pytest.raises(ValueError, match=r"^batch_norm: expected more than 1 value per channel when training, got "
+                                         r"input of shape \(1, 3\)\. Hint: .*batches of 2 or more, or call "
+                                         r"model.eval\(\)"):
+        bn(tg.ones(1, 3))
+    # before: num_batches_tracked was 1 although no batch was used (PyTorch does the same)
+    assert {k: v.tolist() for k, v in bn.state_dict().items()} == before
+    bn(tg.tensor([[0.0, 2.0, 4.0], [2.0, 4.0, 8.0]]))  # an accepted batch still counts, and moves the stats
+    assert bn.num_batches_tracked.item() == 1
+    expected = [1.0, 3.0, 6.0] if momentum is None else [0.1, 0.3, 0.6]  # None: the cumulative average
+    assert bn.running_mean.tolist() == pytest.approx(expected)

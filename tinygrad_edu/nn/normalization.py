@@ -47,15 +47,17 @@ class _BatchNorm(Module):
             raise ValueError(f"{name}: expected a {' or '.join(f'{d}D' for d in self.expected_dims)} input with "
                              f"{self.num_features} channels in dim 1, got shape {tuple(x.shape)}")
         factor = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats:
-            with no_grad():
-                self.num_batches_tracked.add_(1)
-            if self.momentum is None:
-                factor = 1.0 / int(self.num_batches_tracked.item())
+        counting = self.training and self.track_running_stats
+        if counting and self.momentum is None:
+            factor = 1.0 / (int(self.num_batches_tracked.item()) + 1)  # this batch included
         use_batch_stats = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
-        return F.batch_norm(x, self.running_mean if track else None, self.running_var if track else None,
-                            self.weight, self.bias, use_batch_stats, factor, self.eps)
+        out = F.batch_norm(x, self.running_mean if track else None, self.running_var if track else None,
+                           self.weight, self.bias, use_batch_stats, factor, self.eps)
+        if counting:  # only once batch_norm has accepted the batch: a refused one changes nothing
+            with no_grad():
+                self.num_batches_tracked.add_(1)
+        return out
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
