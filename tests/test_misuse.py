@@ -270,3 +270,58 @@ def test_batch_norm_refusing_a_batch_of_one_leaves_the_layer_as_it_was(momentum)
     assert bn.num_batches_tracked.item() == 1
     expected = [1.0, 3.0, 6.0] if momentum is None else [0.1, 0.3, 0.6]  # None: the cumulative average
     assert bn.running_mean.tolist() == pytest.approx(expected)
+
+
+# ---------------------------------------------------------------- constructors
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda: nn.Linear(3, 5 / 2), r"^Linear: out_features must be a whole number, got 2.5 \(float\)\. "
+                                  r"Hint: use // rather than /"),
+    (lambda: nn.Linear("3", 2), r"^Linear: in_features must be a whole number, got '3' \(str\)"),
+    (lambda: nn.Conv2d(3.0, 4, 3), r"^Conv2d: in_channels must be a whole number, got 3.0"),
+    (lambda: nn.Embedding(10.0, 3), r"^Embedding: num_embeddings must be a whole number"),
+    (lambda: nn.LSTM(4.0, 3), r"^LSTM: input_size must be a whole number"),
+    (lambda: nn.BatchNorm1d(2.0), r"^BatchNorm1d: num_features must be a whole number"),
+])
+def test_a_float_size_names_the_layer_and_the_argument(make, message):
+    # before: "TypeError: 'float' object cannot be interpreted as an integer", from NumPy
+    with pytest.raises(TypeError, match=message):
+        make()
+
+
+def test_a_negative_size_names_the_layer_and_the_argument():
+    # before: "ValueError: negative dimensions are not allowed", from NumPy
+    with pytest.raises(ValueError, match=r"^Linear: out_features must be 0 or more, got -2$"):
+        nn.Linear(3, -2)
+    with pytest.raises(ValueError, match=r"^Conv2d: out_channels must be 0 or more, got -4$"):
+        nn.Conv2d(3, -4, 3)
+    assert nn.Linear(np.int64(3), 2).in_features == 3  # NumPy ints are whole numbers
+
+
+def test_an_optimizer_given_the_model_says_pass_its_parameters():
+    # before: "TypeError: 'Linear' object is not iterable"
+    with pytest.raises(TypeError, match=r"^SGD: params should be an iterable of Tensors or dicts, but got the model "
+                                        r"Linear itself\. Hint: pass model.parameters\(\)\.$"):
+        tg.optim.SGD(nn.Linear(2, 1), lr=0.1)
+
+
+def test_step_lr_refuses_a_step_size_of_zero_when_it_is_made():
+    optimizer = tg.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+    # before (and in PyTorch): accepted, then "ZeroDivisionError: integer modulo by zero" at the first step
+    with pytest.raises(ValueError, match=r"^StepLR: step_size must be a whole number of epochs >= 1, got 0$"):
+        tg.optim.lr_scheduler.StepLR(optimizer, step_size=0)
+    assert tg.optim.lr_scheduler.StepLR(optimizer, step_size=np.int64(2)).step_size == 2
+
+
+def test_torch_fails_on_these_constructors_too():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError):
+        torch.nn.Linear(3, 5 / 2)
+    with pytest.raises(TypeError):
+        torch.optim.SGD(torch.nn.Linear(2, 1), lr=0.1)
+    optimizer = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=0)
+    optimizer.step()
+    with pytest.raises(ZeroDivisionError):
+        scheduler.step()

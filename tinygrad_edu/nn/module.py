@@ -21,6 +21,7 @@ tensors each module makes.
 from __future__ import annotations
 
 import difflib
+import numbers
 import sys
 import warnings
 from collections import OrderedDict, namedtuple
@@ -130,6 +131,19 @@ def frames_inside_this_file() -> int:
     while frame is not None and frame.f_code.co_filename == __file__:
         frame, level = frame.f_back, level + 1
     return level
+
+
+def check_sizes(layer: str, **sizes) -> None:
+    """Each of a layer's sizes (in_features, out_channels, ...) a whole number >= 0, checked before NumPy
+    sees it: np.empty((2.0, 3)) says "'float' object cannot be interpreted as an integer", naming no layer.
+    A float size usually comes from `/` where `//` was meant."""
+    for name, size in sizes.items():
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+            hint = "use // rather than /, or int(...)" if isinstance(size, float) else "give an int"
+            raise TypeError(f"{layer}: {name} must be a whole number, got {size!r} ({type(size).__name__}). "
+                            f"Hint: {hint}")
+        if size < 0:
+            raise ValueError(f"{layer}: {name} must be 0 or more, got {size}")
 
 
 NOT_TENSORS = (np.ndarray, np.generic, list, int, float)  # what a learner hands a layer instead of a Tensor

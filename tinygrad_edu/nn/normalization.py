@@ -10,7 +10,7 @@ from ..autograd import no_grad
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
-from .module import Module, Parameter
+from .module import Module, Parameter, check_sizes
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "RMSNorm", "GroupNorm", "InstanceNorm1d",
            "InstanceNorm2d", "InstanceNorm3d"]
@@ -29,6 +29,7 @@ class _BatchNorm(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, dtype=None, *, bias: bool = True):
         super().__init__()
+        check_sizes(type(self).__name__, num_features=num_features)
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats, self.use_bias = affine, track_running_stats, affine and bias

@@ -114,6 +114,10 @@ class Optimizer:
             raise TypeError(
                 f"{type(self).__name__}: params should be an iterable of Tensors or dicts, but got a "
                 f"Tensor of shape {tuple(params.shape)}. Hint: pass [tensor] or model.parameters().")
+        if callable(getattr(params, "parameters", None)) and callable(getattr(params, "state_dict", None)):
+            # a whole model: PyTorch's "'Linear' object is not iterable" does not say what to pass
+            raise TypeError(f"{type(self).__name__}: params should be an iterable of Tensors or dicts, but got the "
+                            f"model {type(params).__name__} itself. Hint: pass model.parameters().")
         groups = list(params)
         if not groups:
             raise ValueError(f"{type(self).__name__} got an empty parameter list. Hint: model.parameters() "
