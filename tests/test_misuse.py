@@ -325,3 +325,21 @@ def test_torch_fails_on_these_constructors_too():
     optimizer.step()
     with pytest.raises(ZeroDivisionError):
         scheduler.step()
+
+
+# ---------------------------------------------------------------- dims
+
+
+@pytest.mark.parametrize("op,dim", [("sum", 1.0), ("mean", "1"), ("max", 1.0), ("logsumexp", 0.5)])
+def test_a_dim_that_is_not_an_int_names_the_op(op, dim):
+    # before: "TypeError: 'float' object is not iterable" (and "'str' ... " read '1' as a list of dims)
+    with pytest.raises(TypeError, match=rf"^{op}: dim must be an int, got {type(dim).__name__} {dim!r} "
+                                        r"\(or a tuple of ints, or None\)$"):
+        getattr(tg.ones(2, 3), op)(dim)
+    assert tg.ones(2, 3).sum(np.int64(1)).tolist() == [3.0, 3.0] and tg.ones(2, 3).sum([0, 1]).item() == 6.0
+
+
+def test_a_float_dim_fails_in_torch_too():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError):
+        torch.ones(2, 3).sum(1.0)
