@@ -343,3 +343,38 @@ def test_a_float_dim_fails_in_torch_too():
     torch = pytest.importorskip("torch")
     with pytest.raises(TypeError):
         torch.ones(2, 3).sum(1.0)
+
+
+# ---------------------------------------------------------------- in-place ops that cannot fit their result
+
+
+def test_an_int_tensor_updated_with_floats_in_place_is_told_why_and_is_unchanged():
+    x = tg.tensor([1, 2])
+    # before: "... in place with (): Cannot cast ufunc 'add' output from dtype('float64') to dtype('int64')
+    # with casting rule 'same_kind'", NumPy's words
+    with pytest.raises(RuntimeError, match=r"^add_: cannot update a tensor of shape \(2,\) and dtype "
+                                           r"tinygrad_edu.int64 in place: the result would be tinygrad_edu.float32, "
+                                           r"and an in-place op keeps the tensor's dtype\. Hint: make a new tensor "
+                                           r"instead: x = x \+ y, or convert it first: x = x.float\(\)$"):
+        x += 0.5
+    with pytest.raises(RuntimeError, match=r"^div_: .* the result would be tinygrad_edu.float32"):
+        x.div_(2)
+    assert x.tolist() == [1, 2] and x.dtype == tg.int64
+
+
+def test_an_in_place_op_whose_result_is_larger_says_so():
+    x = tg.ones(3)
+    with pytest.raises(RuntimeError, match=r"^add_: .* the result would have shape \(2, 3\), and an in-place op "
+                                           r"keeps the tensor's shape\. Hint: make a new tensor instead: x = x \+ y$"):
+        x.add_(tg.ones(2, 3))
+    with pytest.raises(RuntimeError, match=r"^mul_: shapes \(3,\) and \(2,\) cannot be broadcast together"):
+        x.mul_(tg.ones(2))
+    assert x.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_torch_refuses_these_in_place_updates_too():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        torch.tensor([1, 2]).add_(0.5)
+    with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
+        torch.ones(3).add_(torch.ones(2, 3))
