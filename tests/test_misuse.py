@@ -378,3 +378,17 @@ def test_torch_refuses_these_in_place_updates_too():
         torch.tensor([1, 2]).add_(0.5)
     with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
         torch.ones(3).add_(torch.ones(2, 3))
+
+
+# ---------------------------------------------------------------- convolutions
+
+
+def test_conv_says_how_many_channels_it_takes_and_spots_channels_last_images():
+    with pytest.raises(RuntimeError, match=r"^conv2d: input \(2, 1, 8, 8\) and weight \(4, 3, 3, 3\) do not fit .* "
+                                           r"The layer takes 3 input channels; the input has 1 in dim 1\. Hint:"):
+        nn.Conv2d(3, 4, 3)(tg.ones(2, 1, 8, 8))
+    # before: the same general sentence for both, with no word about the channels' place
+    with pytest.raises(RuntimeError, match=r"the input has 8 in dim 1\. The input looks channels-last \(its last "
+                                           r"dim is 3\): move the channels to dim 1 with x.permute\(0, 3, 1, 2\)\."):
+        nn.Conv2d(3, 4, 3)(tg.ones(2, 8, 8, 3))
+    assert nn.Conv2d(3, 4, 3)(tg.ones(2, 8, 8, 3).permute(0, 3, 1, 2)).shape == (2, 4, 6, 6)
