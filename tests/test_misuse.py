@@ -392,3 +392,33 @@ def test_conv_says_how_many_channels_it_takes_and_spots_channels_last_images():
                                            r"dim is 3\): move the channels to dim 1 with x.permute\(0, 3, 1, 2\)\."):
         nn.Conv2d(3, 4, 3)(tg.ones(2, 8, 8, 3))
     assert nn.Conv2d(3, 4, 3)(tg.ones(2, 8, 8, 3).permute(0, 3, 1, 2)).shape == (2, 4, 6, 6)
+
+
+# ---------------------------------------------------------------- optimizer.load_state_dict
+
+
+def test_another_kind_of_optimizers_state_dict_is_refused_and_changes_nothing():
+    model = nn.Linear(2, 1)
+    adam = tg.optim.Adam(model.parameters(), lr=0.1)
+    sgd = tg.optim.SGD(model.parameters(), lr=0.5)  # no momentum: no per-parameter state to trip over
+    # before: accepted; Adam's group took SGD's lr and gained momentum, dampening and nesterov
+    with pytest.raises(ValueError, match=r"^Adam.load_state_dict: the loaded param group has the options "
+                                         r"\['dampening', 'momentum', 'nesterov'\], which Adam does not take, and "
+                                         r"lacks \[.*'betas'.*\].*looks like another optimizer's state_dict"):
+        adam.load_state_dict(sgd.state_dict())
+    assert adam.param_groups[0]["lr"] == 0.1 and "momentum" not in adam.param_groups[0]
+
+
+def test_a_learning_rate_that_is_not_a_number_is_refused_at_load_not_at_the_next_step():
+    optimizer = tg.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+    state = optimizer.state_dict()
+    state["param_groups"][0]["lr"] = "fast"
+    with pytest.raises(ValueError, match=r"^Invalid learning rate value: 'fast'"):
+        optimizer.load_state_dict(state)
+    state["param_groups"][0].update(lr=0.2, momentum="a lot")
+    with pytest.raises(ValueError, match=r"^SGD.load_state_dict: the loaded option momentum='a lot' is not a number"):
+        optimizer.load_state_dict(state)
+    assert optimizer.param_groups[0]["lr"] == 0.1 and optimizer.param_groups[0]["momentum"] == 0
+    state["param_groups"][0].update(momentum=0.9, initial_lr=0.2, name="head")  # a scheduler's and a user's keys
+    optimizer.load_state_dict(state)
+    assert optimizer.param_groups[0]["lr"] == 0.2 and optimizer.param_groups[0]["name"] == "head"
