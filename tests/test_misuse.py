@@ -422,3 +422,27 @@ def test_a_learning_rate_that_is_not_a_number_is_refused_at_load_not_at_the_next
     state["param_groups"][0].update(momentum=0.9, initial_lr=0.2, name="head")  # a scheduler's and a user's keys
     optimizer.load_state_dict(state)
     assert optimizer.param_groups[0]["lr"] == 0.2 and optimizer.param_groups[0]["name"] == "head"
+
+
+# ---------------------------------------------------------------- DataLoader
+
+
+class MixedLabels:
+    """A dataset whose label is an int for one sample and a string for another."""
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        return tg.ones(2), (1 if i == 0 else "cat")
+
+
+def test_a_dataset_returning_different_kinds_of_label_is_named_by_the_collate():
+    from tinygrad_edu.utils.data import DataLoader, default_collate
+    # before: "TypeError: tensor: cannot make a tensor from tuple (1, 'cat'); give numbers ..."
+    with pytest.raises(TypeError, match=r"^default_collate: entry 0 of the batch is a number, but the batch holds "
+                                        r"int, str: the dataset returns different kinds of value for different "
+                                        r"samples\. Hint: return the same kind"):
+        list(DataLoader(MixedLabels(), batch_size=2))
+    assert default_collate([1, 2.5, True]).tolist() == [1.0, 2.5, 1.0]  # numbers of mixed types still batch
+    assert default_collate([1, tg.tensor(2)]).tolist() == [1, 2]
