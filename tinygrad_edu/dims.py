@@ -26,7 +26,12 @@ def axes_of(shape, dim, axis=None, op: str = "dim"):
     ndim = shape if isinstance(shape, int) else len(shape)
     if type(dim) is int and -ndim <= dim < ndim:  # the common case, quickly
         return (dim % ndim,)
-    dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+    if isinstance(dim, numbers.Integral):
+        dims = (dim,)
+    elif isinstance(dim, str) or not hasattr(dim, "__iter__"):  # tuple(1.0): "'float' object is not iterable"
+        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__} {dim!r} (or a tuple of ints, or None)")
+    else:
+        dims = tuple(dim)
     if not dims:
         return None  # dim=() reduces over every dim, as in PyTorch
     axes = [axis_of(shape, d, op) for d in dims]

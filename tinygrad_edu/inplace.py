@@ -17,8 +17,32 @@ import numpy as np
 from . import division_ops, movement_ops, ops
 from .arrays import index_key, torch_order
 from .autograd import Mode, TensorBase
-from .errors import index_error
+from .dtypes import get_default_dtype, result_type
+from .errors import broadcast_error, index_error
 from .rng import numpy_rng
+
+OPERATORS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "floor_divide": "//", "remainder": "%"}
+
+
+def inplace_error(name: str, tensor, value, err: Exception) -> RuntimeError:
+    """Why NumPy refused to write the result into the tensor, in the tensor's terms: an in-place op keeps
+    the tensor's shape and dtype, so a result that is larger, or float for an int tensor, cannot go there."""
+    start = f"{name}: cannot update a tensor of shape {tuple(tensor.shape)} and dtype {tensor.dtype} in place"
+    fix = f"Hint: make a new tensor instead: x = x {OPERATORS.get(name.rstrip('_'), 'op')} y"
+    if "broadcast" in str(err):
+        try:
+            shape = np.broadcast_shapes(tensor._data.shape, np.shape(value))
+        except ValueError:
+            return broadcast_error(name, (tuple(tensor.shape), tuple(np.shape(value))))
+        return RuntimeError(f"{start}: the result would have shape {shape}, and an in-place op keeps the "
+                            f"tensor's shape. {fix}")
+    if "cast" in str(err):  # NumPy: "Cannot cast ufunc 'add' output from dtype('float64') to dtype('int64') ..."
+        result = result_type(tensor, value)
+        if name == "div_" and not result.is_floating_point:  # true division of integers gives floats
+            result = get_default_dtype()
+        return RuntimeError(f"{start}: the result would be {result}, and an in-place op keeps the tensor's "
+                            f"dtype. {fix}, or convert it first: x = x.float()")
+    return RuntimeError(f"{start} with {np.shape(value)}: {err}")
 
 
 class InPlaceMethods:
@@ -40,8 +64,7 @@ class InPlaceMethods:
         try:
             numpy_op(self._data, value)
         except (TypeError, ValueError) as err:
-            raise RuntimeError(f"{name}: cannot update a tensor of shape {tuple(self.shape)} and dtype "
-                               f"{self.dtype} in place with {np.shape(value)}: {err}") from None
+            raise inplace_error(name, self, value, err) from None
         self._changed()
         return self
 

@@ -157,7 +157,17 @@ class OnRampMethods:
     def index_select(self, dim: int, index):
         """The slices at `index` (1-D integer tensor) along `dim`."""
         d = axis_of(self.ndim, dim, "index_select")
-        return self[(slice(None),) * d + (index_key(index),)]
+        key = np.asarray(index_key(index)).reshape(-1)  # a 0-d index picks one slice and keeps the dim, as PyTorch's
+        size = self.shape[d] if self.ndim else 1
+        if key.dtype.kind not in "iu" or np.ndim(index) > 1:
+            raise IndexError(f"index_select: index must be a 1-D integer tensor, got {key.dtype} of shape "
+                             f"{tuple(np.shape(index))}. Hint: index.long(), or index.reshape(-1)")
+        if key.size and not 0 <= key.min() <= key.max() < size:  # NumPy would read -1 as the last slice
+            bad = int(key[(key < 0) | (key >= size)].flat[0])
+            raise IndexError(f"index_select: index {bad} is out of range for dim {dim} of a tensor of shape "
+                             f"{tuple(self.shape)} (valid: 0 to {size - 1}; negative indices are refused, "
+                             "as in PyTorch)")
+        return self[(slice(None),) * d + (key,)]
 
     def index_add(self, dim: int, index, source, *, alpha=1):
         """x with the slices of `source` (times alpha) added at `index` (1-D integer tensor) along `dim`;

@@ -69,12 +69,20 @@ class FileFormatError(RuntimeError):
 
 # ---------------------------------------------------------------- save
 
-def encode(obj, arrays: dict, where: str, depth: int = 0, seen: dict | None = None):
+def encode(obj, arrays: dict, where: str, depth: int = 0, seen: dict | None = None, inside: tuple = ()):
     """obj as JSON-ready data; arrays go into `arrays` under fresh names.
 
     `seen` maps id(array) to its name, so an array that appears twice (tied weights)
-    is stored once and, as in PyTorch, shares memory again after load."""
+    is stored once and, as in PyTorch, shares memory again after load. `inside` holds the
+    ids of the lists and dicts on the way down to obj, so a container that holds itself is
+    named as such, at its first repeat, rather than after MAX_DEPTH levels of it."""
     seen = {} if seen is None else seen
+    if isinstance(obj, (dict, list, tuple)):
+        if id(obj) in inside:
+            raise ValueError(f"save: {where} is a {type(obj).__name__} it is already inside: the object contains "
+                             "itself, and such a cycle cannot be written as a file. "
+                             "Hint: save a copy without the cycle.")
+        inside = (*inside, id(obj))
     if depth > MAX_DEPTH:
         raise ValueError(f"save: {where} is nested more than {MAX_DEPTH} levels deep (or contains itself); "
                          "load would refuse such a file.")
@@ -93,12 +101,12 @@ def encode(obj, arrays: dict, where: str, depth: int = 0, seen: dict | None = No
             return {"type": "tensor", "array": name, "requires_grad": bool(obj.requires_grad)}
         return {"type": "ndarray" if isinstance(obj, np.ndarray) else "scalar", "array": name}
     if isinstance(obj, dict):
-        return {"type": "dict", "items": [[encode(k, arrays, f"a key of {where}", depth + 1, seen),
-                                           encode(v, arrays, f"{where}[{k!r}]", depth + 1, seen)]
+        return {"type": "dict", "items": [[encode(k, arrays, f"a key of {where}", depth + 1, seen, inside),
+                                           encode(v, arrays, f"{where}[{k!r}]", depth + 1, seen, inside)]
                                           for k, v in obj.items()]}
     if isinstance(obj, (list, tuple)):
         return {"type": type(obj).__name__ if type(obj) in (list, tuple) else "list",
-                "items": [encode(v, arrays, f"{where}[{i}]", depth + 1, seen) for i, v in enumerate(obj)]}
+                "items": [encode(v, arrays, f"{where}[{i}]", depth + 1, seen, inside) for i, v in enumerate(obj)]}
     if callable(getattr(obj, "state_dict", None)):  # a whole nn.Module or optimizer
         raise TypeError(
             f"save: {where} is a whole {type(obj).__name__}. tinygrad_edu does not save whole objects (that "
@@ -120,6 +128,15 @@ def save(obj, f) -> None:
     A path is written atomically: to a temporary file in the same folder, flushed to the
     disk, then renamed over the target. If anything fails, the temporary file is removed
     and the previous file at `f` is untouched."""
+    if not isinstance(f, (str, os.PathLike)) and not callable(getattr(f, "write", None)):
+        hint = "save(model.state_dict(), \"model.npz\")"
+        if isinstance(obj, (str, os.PathLike)):
+            hint = "the arguments are the other way round: save(obj, path), as in torch.save"
+        raise TypeError(f"save: f must be a path (str or os.PathLike) or a binary file opened for writing, not a "
+                        f"{type(f).__name__}. Hint: {hint}")
+    if isinstance(f, (str, os.PathLike)) and os.path.isdir(f):
+        raise IsADirectoryError(f"save: {os.fspath(f)} is a folder; give a file name inside it, e.g. "
+                                f"{os.path.join(os.fspath(f), 'model.npz')}")
     arrays = {}
     root = encode(obj, arrays, "the object")  # an object that cannot be saved fails before any file is touched
     text = json.dumps({"format": FORMAT, "version": VERSION, "root": root})
@@ -389,6 +406,12 @@ def load(f, map_location=None, *, weights_only=True, max_bytes: int | None = DEF
     `map_location` ('cpu', a cpu device or None) and `weights_only=True` are accepted as
     torch.load takes them; weights_only=False is refused, since it means unpickling."""
     check_arguments(map_location, weights_only, max_bytes)
+    if not isinstance(f, (str, os.PathLike)) and not callable(getattr(f, "read", None)):
+        hint = "pass the path the file was saved to"
+        if isinstance(f, (bytes, bytearray, memoryview)):
+            hint = "wrap the bytes in a file: load(io.BytesIO(data))"
+        raise TypeError(f"load: f must be a path (str or os.PathLike) or a binary file opened for reading, not a "
+                        f"{type(f).__name__}. Hint: {hint}")
     name = os.fspath(f) if isinstance(f, (str, os.PathLike)) else getattr(f, "name", "the file")
     with open_for_reading(f, name) as file:
         try:

@@ -205,6 +205,10 @@ def run_script(path, args=(), watch: bool = False):
 
 def run_command(script, args=(), graph=None, trace: bool = False, log=print) -> int:
     """`tinygrad-edu run [--graph OUT] [--trace] script.py [args]`; the exit code."""
+    if os.path.isdir(script) and not os.path.isfile(os.path.join(script, "__main__.py")):
+        # runpy would fail with "can't find '__main__' module", from inside the library
+        print(f"tinygrad-edu run: {script} is a folder, not a script; give the .py file to run", file=sys.stderr)
+        return 2
     watch = graph is not None or trace
     if watch:
         from . import viz  # noqa: F401 -- imported before the script runs, so graph nodes record their Module

@@ -16,6 +16,15 @@ from ..dims import axis_of
 from .movement import take
 
 
+def check_positions(index: np.ndarray, size: int, dim: int, op: str) -> None:
+    """Every position in [0, size), as PyTorch's gather and scatter demand: NumPy would read -1 as
+    the last element and give a plausible, wrong answer. The message names the first bad one."""
+    if index.size and (index.min() < 0 or index.max() >= size):
+        bad = int(index[(index < 0) | (index >= size)].flat[0])
+        raise RuntimeError(f"{op}: index {bad} is out of bounds for dimension {dim} with size {size} "
+                           f"(valid: 0 to {size - 1}; negative indices are refused, as in PyTorch)")
+
+
 def gather(x, dim: int, index):
     """out[i][j][k] = x[index[i][j][k]][j][k] for dim=0 (and likewise for the other dims):
     fancy indexing, whose gradient scatters back (repeated indices add up)."""
@@ -24,6 +33,11 @@ def gather(x, dim: int, index):
     if index.ndim != x.ndim or not np.issubdtype(index.dtype, np.integer):
         raise RuntimeError(f"gather: index must be an integer tensor with as many dimensions as the input; "
                            f"got index {index.dtype} of shape {index.shape} for input of shape {x.shape}")
+    if any(n > size for i, (n, size) in enumerate(zip(index.shape, x.shape)) if i != d):
+        raise RuntimeError(f"gather: index of shape {index.shape} is larger than the input {tuple(x.shape)} in a "
+                           f"dimension other than dim {dim}; it may be larger only along dim. Hint: "
+                           "check which dim you gather along")
+    check_positions(index, x.shape[d] if x.ndim else 1, dim, "gather")
     key = tuple(index if i == d else np.arange(n).reshape([-1 if j == i else 1 for j in range(x.ndim)])
                 for i, n in enumerate(index.shape))
     return x[key]
@@ -121,9 +135,7 @@ def scattered(dim: int, index: np.ndarray, src, shape: tuple, op: str):
     if index.ndim != len(shape) or not np.issubdtype(index.dtype, np.integer):
         raise RuntimeError(f"{op}: index must be an integer tensor with as many dimensions as the input "
                            f"(shape {shape}); got {index.dtype} of shape {index.shape}")
-    if index.size and (index.min() < 0 or index.max() >= shape[dim]):
-        raise RuntimeError(f"{op}: index {int(index.max())} is out of bounds for dimension {dim} with size "
-                           f"{shape[dim]}")
+    check_positions(index, shape[dim], dim, op)
     hits = (index[..., None] == np.arange(shape[dim]))  # index.shape + (n,): where each element lands
     if hasattr(src, "_data"):
         src = src[tuple(slice(0, n) for n in index.shape)]  # PyTorch reads src only where index is defined

@@ -116,9 +116,16 @@ def run_command(args) -> int:
             return 1
         print(f"wrote {path}: fill in its TODOs, then run `tinygrad-edu check {args.name} {path}`")
         return 0
-    if not Path(args.file).is_file():
-        print(f"tinygrad-edu: error: no such file: {args.file} (get a skeleton with "
-              f"`tinygrad-edu exercise {args.name}`)", file=sys.stderr)
+    problem = None
+    if Path(args.file).is_dir():
+        problem = f"{args.file} is a folder; give the Python file in it, e.g. {Path(args.file) / (args.name + '.py')}"
+    elif not Path(args.file).is_file():
+        problem = f"no such file: {args.file} (get a skeleton with `tinygrad-edu exercise {args.name}`)"
+    elif Path(args.file).suffix != ".py":
+        problem = (f"{args.file} is not a Python file (.py); check imports your solution, the file "
+                   f"`tinygrad-edu exercise {args.name}` wrote")
+    if problem is not None:
+        print(f"tinygrad-edu: error: {problem}", file=sys.stderr)
         return 1
     result = check(args.name, args.file, seconds=args.timeout)
     print(result)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import importlib.machinery
 import importlib.util
 import io
 import signal
@@ -197,7 +198,10 @@ def load_module(path) -> object:
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     name = f"learner_{path.stem}_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, path)
+    # the loader given, so a solution saved under another suffix is still read as Python source (without
+    # it, spec_from_file_location returns None for a name not ending in .py)
+    loader = importlib.machinery.SourceFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and pickling look the module up by name
     try:

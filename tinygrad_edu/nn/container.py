@@ -23,6 +23,8 @@ def index_of(container: Module, idx: int) -> str:
 class _Indexed(Module):
     """What Sequential and ModuleList share: children kept in order, reached by position."""
 
+    takes_any_input = True  # Sequential's first layer (perhaps the learner's) says what it takes
+
     def __setitem__(self, idx: int, module: Module) -> None:
         self.add_module(index_of(self, idx), module)
 
@@ -133,6 +135,8 @@ class ModuleList(_Indexed):
 class ModuleDict(Module):
     """A dict of modules whose parameters the parent registers."""
 
+    takes_any_input = True  # no forward: calling it says so
+
     def __init__(self, modules: dict | None = None):
         super().__init__()
         if modules is not None:
@@ -193,6 +197,8 @@ class ParameterList(Module):
     """A list of Parameters that the parent module registers (a plain list would hide them from
     parameters() and the optimizer). Keys "0", "1"... in state_dict, as PyTorch's."""
 
+    takes_any_input = True  # no forward: calling it says so
+
     def __init__(self, values=None):
         super().__init__()
         if values is not None:
@@ -239,6 +245,8 @@ class ParameterList(Module):
 
 class ParameterDict(Module):
     """A dict of Parameters that the parent module registers; state_dict keys are its keys."""
+
+    takes_any_input = True  # no forward: calling it says so
 
     def __init__(self, parameters=None):
         super().__init__()

@@ -16,7 +16,7 @@ from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .conv_functions import conv_padding, ntuple, single
-from .module import Module, Parameter
+from .module import Module, Parameter, check_sizes
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
            "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d",
@@ -45,6 +45,7 @@ class _ConvNd(Module):
                  bias: bool, padding_mode: str, output_padding=0, device=None, dtype=None):
         super().__init__()
         name, dims = type(self).__name__, self.spatial_dims
+        check_sizes(name, in_channels=in_channels, out_channels=out_channels)
         if groups <= 0:
             raise ValueError(f"{name}: groups must be a positive integer, got groups={groups}")
         for what, channels in (("in_channels", in_channels), ("out_channels", out_channels)):

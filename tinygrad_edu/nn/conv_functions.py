@@ -80,10 +80,17 @@ def check_conv_shapes(x: Tensor, weight: Tensor, bias: Tensor | None, groups: in
     kernel = ", ".join("k" + dim.lower() for dim in SPATIAL[dims].split(", "))
     wanted = f"(C, out_channels/groups, {kernel})" if transposed else f"(out_channels, C/groups, {kernel})"
     if x.ndim != dims + 2 or weight.ndim != dims + 2 or x.shape[1] != c_in:
+        detail = ""
+        if x.ndim == dims + 2 and weight.ndim == dims + 2:  # the usual slip: the channels
+            detail = f" The layer takes {c_in} input channels; the input has {x.shape[1]} in dim 1."
+            if x.shape[-1] == c_in:  # images from NumPy, PIL or matplotlib are (N, H, W, C)
+                order = ", ".join(map(str, (0, dims + 1, *range(1, dims + 1))))
+                detail += (f" The input looks channels-last (its last dim is {c_in}): move the channels to dim 1 "
+                           f"with x.permute({order}).")
         raise RuntimeError(f"{name}: input {tuple(x.shape)} and weight {tuple(weight.shape)} do not fit (groups="
                            f"{groups}): the input must be (N, C, {SPATIAL[dims]}) or (C, {SPATIAL[dims]}) and the "
-                           f"weight {wanted}, with the input's C. Hint: check in_channels, groups, or the order of "
-                           "the input's dimensions.")
+                           f"weight {wanted}, with the input's C.{detail} Hint: check in_channels, groups, or the "
+                           "order of the input's dimensions.")
     if weight.shape[0] % groups:
         raise RuntimeError(f"{name}: the weight {tuple(weight.shape)} must have a multiple of groups={groups} "
                            "in dim 0. Hint: in_channels and out_channels must both be divisible by groups.")

@@ -227,7 +227,9 @@ def batch_norm(x: Tensor, running_mean: Tensor | None, running_var: Tensor | Non
         count = x._data.size // x.shape[1]
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
-                             f"got input of shape {tuple(x.shape)}")
+                             f"got input of shape {tuple(x.shape)}. Hint: one value has no spread to normalise "
+                             "by; train on batches of 2 or more, or call model.eval() to use the running "
+                             "statistics for a single sample.")
         mean = x.mean(axes, keepdim=True)
         var = ((x - mean) * (x - mean)).mean(axes, keepdim=True)
         if running_mean is not None:

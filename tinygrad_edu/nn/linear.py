@@ -12,13 +12,15 @@ from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, check_sizes
 
 __all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 
 
 class Identity(Module):
     """Returns its input unchanged (a placeholder, e.g. to remove a layer)."""
+
+    takes_any_input = True  # whatever it is given, as PyTorch's
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -36,6 +38,7 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
         super().__init__()
+        check_sizes("Linear", in_features=in_features, out_features=out_features)
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))

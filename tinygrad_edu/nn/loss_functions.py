@@ -63,11 +63,20 @@ def as_tensor(target, input: Tensor) -> Tensor:  # noqa: A002
 def as_target(target, input: Tensor, name: str, same_shape: bool) -> Tensor:  # noqa: A002
     target = as_tensor(target, input)
     if target.shape != input.shape:
-        message = (f"{name}: the target's shape {tuple(target.shape)} differs from the input's {tuple(input.shape)}. "
-                   "Hint: a (N, 1) output against an (N,) target broadcasts to (N, N); "
-                   "use output.squeeze(1) or target.unsqueeze(1).")
+        shapes = (tuple(input.shape), tuple(target.shape))
+        if len(shapes[0]) == 2 and shapes[0][1] == 1 and shapes[1] == shapes[0][:1]:
+            hint = ("a (N, 1) output against an (N,) target broadcasts to (N, N); "
+                    "use output.squeeze(1) or target.unsqueeze(1).")
+        else:
+            hint = "give the target the input's shape (reshape, squeeze or unsqueeze one of them)."
+        message = f"{name}: the target's shape {shapes[1]} differs from the input's {shapes[0]}. Hint: {hint}"
         if same_shape:
             raise ValueError(message)
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:  # PyTorch raises too, in words about "tensor a" and "tensor b"
+            raise RuntimeError(f"{name}: the input {shapes[0]} and the target {shapes[1]} cannot be broadcast "
+                               f"together. Hint: {hint}") from None
         warnings.warn(message + " It will be broadcast, as PyTorch does.", stacklevel=3)
     return target
 
@@ -163,6 +172,13 @@ def class_targets(target, name: str) -> np.ndarray:
     return target
 
 
+def check_scores(input: Tensor, name: str) -> None:  # noqa: A002
+    """Scores (logits or log-probabilities) must be floats: integer ones would give an integer, wrong loss."""
+    if not input.is_floating_point():  # PyTorch: '"log_softmax_lastdim_kernel_impl" not implemented for 'Long''
+        raise RuntimeError(f"{name}: the input (scores over classes) must be floating point, got {input.dtype} "
+                           f"of shape {tuple(input.shape)}. Hint: input.float()")
+
+
 def check_index_dtype(target: np.ndarray, name: str) -> None:
     """Class indices must be int64 (or uint8), as PyTorch's kernels demand: an int32 target that worked
     here would fail there."""
@@ -176,6 +192,7 @@ def nll_loss(input: Tensor, target, weight=None, ignore_index: int = -100,  # no
     """-w[y] * input[y] per sample, where input holds log-probabilities over classes
     (dim 1, or dim 0 for a single sample) and y is the target class. 'mean' divides
     by the sum of w[y] over the samples whose target is not ignore_index."""
+    check_scores(input, "nll_loss")
     target = class_targets(target, "nll_loss")
     log_probs = input.unsqueeze(0) if input.ndim == 1 else input
     single = input.ndim == 1
@@ -243,10 +260,18 @@ def cross_entropy(input: Tensor, target, weight=None, ignore_index: int = -100, 
     """
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0 and 1, got {label_smoothing}")
+    check_scores(input, "cross_entropy")
     class_dim = 0 if input._data.ndim == 1 else 1
     n_classes = input._data.shape[class_dim]
     target_array = target._data if isinstance(target, Tensor) else np.asarray(target)
     check_index_dtype(target_array, "cross_entropy")
+    if (np.issubdtype(target_array.dtype, np.floating) and target_array.shape != input._data.shape
+            and target_array.shape == input._data.shape[:class_dim] + input._data.shape[class_dim + 1:]):
+        # the shape of class indices in a float dtype: the learner meant indices, not probabilities
+        raise RuntimeError(f"cross_entropy: the target of shape {target_array.shape} holds floats "
+                           f"({target_array.dtype}); class indices must be integers. Hint: target.long(). "
+                           "(A float target is read as class probabilities and must have the input's shape "
+                           f"{tuple(input.shape)}.)")
     if fused_applies(input, target_array, weight, ignore_index, reduction, label_smoothing):
         return CrossEntropyFunction.apply(input, target=target_array, reduction=reduction)
     log_probs = input.log_softmax(class_dim)  # one node (ops.LogSoftmaxFunction), not eleven

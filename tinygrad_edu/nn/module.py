@@ -21,6 +21,7 @@ tensors each module makes.
 from __future__ import annotations
 
 import difflib
+import numbers
 import sys
 import warnings
 from collections import OrderedDict, namedtuple
@@ -132,6 +133,43 @@ def frames_inside_this_file() -> int:
     return level
 
 
+def check_sizes(layer: str, **sizes) -> None:
+    """Each of a layer's sizes (in_features, out_channels, ...) a whole number >= 0, checked before NumPy
+    sees it: np.empty((2.0, 3)) says "'float' object cannot be interpreted as an integer", naming no layer.
+    A float size usually comes from `/` where `//` was meant."""
+    for name, size in sizes.items():
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+            hint = "use // rather than /, or int(...)" if isinstance(size, float) else "give an int"
+            raise TypeError(f"{layer}: {name} must be a whole number, got {size!r} ({type(size).__name__}). "
+                            f"Hint: {hint}")
+        if size < 0:
+            raise ValueError(f"{layer}: {name} must be 0 or more, got {size}")
+
+
+NOT_TENSORS = (np.ndarray, np.generic, list, int, float)  # what a learner hands a layer instead of a Tensor
+
+
+def takes_a_tensor(cls: type) -> bool:
+    """True for the library's own layers, whose first input must be a Tensor: given a list or an
+    array they would fail deep inside (or, for a few, quietly accept it where PyTorch refuses).
+    A learner's module may take anything, and so may Identity and Sequential (whose first layer
+    may be the learner's); they set `takes_any_input = True`, as do the containers that have no
+    forward (ModuleList, ParameterDict, ...), whose own error says how to use them."""
+    return cls.__module__.startswith("tinygrad_edu.nn.") and not getattr(cls, "takes_any_input", False)
+
+
+def not_a_tensor(module: "Module", value) -> TypeError:
+    make = "tinygrad_edu.tensor(x)"
+    if isinstance(value, np.ndarray):
+        what = f"a NumPy array of shape {value.shape} and dtype {value.dtype}"
+        if value.dtype == np.float64:  # NumPy's default float: as a tensor it would meet float32 weights
+            make = "tinygrad_edu.tensor(x, dtype=tinygrad_edu.float32)"
+    else:
+        what = f"a Python {type(value).__name__}"
+    return TypeError(f"{type(module).__name__}: the input must be a Tensor, not {what}. "
+                     f"Hint: make it a tensor first: {make}")
+
+
 class Module:
     """Base class of every layer and model. Subclass it, call `super().__init__()`,
     assign layers and parameters in `__init__`, and write `forward`.
@@ -159,6 +197,8 @@ class Module:
             new = hook(self, args)
             if new is not None:
                 args = new if isinstance(new, tuple) else (new,)
+        if args and isinstance(args[0], NOT_TENSORS) and takes_a_tensor(type(self)):
+            raise not_a_tensor(self, args[0])
         hooked = None  # with backward hooks: identity nodes around the call that run them (backward_hooks.py)
         if (self._backward_hooks or self._backward_pre_hooks) and Mode.grad_enabled:
             hooked = HookedCall(self, self._backward_hooks, self._backward_pre_hooks)

@@ -8,7 +8,7 @@ from ..autograd import no_grad
 from ..dtypes import get_default_dtype
 from . import functional as F
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, check_sizes
 
 __all__ = ["Embedding"]
 
@@ -21,6 +21,7 @@ class Embedding(Module):
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, dtype=None, *,
                  _weight=None, _freeze: bool = False):
         super().__init__()
+        check_sizes("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         if padding_idx is not None:

@@ -21,6 +21,7 @@ lr_scheduler_cyclic.py, to keep each file readable at one sitting.
 from __future__ import annotations
 
 import math
+import numbers
 import types
 from bisect import bisect_right
 from collections import Counter
@@ -39,6 +40,9 @@ class StepLR(LRScheduler):
     """Multiply the lr by gamma every `step_size` epochs: lr = base_lr * gamma ** (epoch // step_size)."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
+        if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral) or step_size < 1:
+            # PyTorch accepts 0 and fails at the first step with "integer modulo by zero"
+            raise ValueError(f"StepLR: step_size must be a whole number of epochs >= 1, got {step_size!r}")
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 

@@ -114,6 +114,10 @@ class Optimizer:
             raise TypeError(
                 f"{type(self).__name__}: params should be an iterable of Tensors or dicts, but got a "
                 f"Tensor of shape {tuple(params.shape)}. Hint: pass [tensor] or model.parameters().")
+        if callable(getattr(params, "parameters", None)) and callable(getattr(params, "state_dict", None)):
+            # a whole model: PyTorch's "'Linear' object is not iterable" does not say what to pass
+            raise TypeError(f"{type(self).__name__}: params should be an iterable of Tensors or dicts, but got the "
+                            f"model {type(params).__name__} itself. Hint: pass model.parameters().")
         groups = list(params)
         if not groups:
             raise ValueError(f"{type(self).__name__} got an empty parameter list. Hint: model.parameters() "
@@ -345,6 +349,8 @@ class Optimizer:
                     f"optimizer's group has {len(mine['params'])}. Hint: build the optimizer on the same model.")
             for p, i in zip(mine["params"], saved["params"]):
                 params_by_index[int(i)] = p, mine
+        for saved in groups:
+            self.check_loaded_options(saved)
         # Everything is built and checked first, then swapped in: a bad state_dict changes nothing.
         options = [{key: tuple(value) if isinstance(self.defaults.get(key), tuple) else value
                     for key, value in saved.items() if key != "params"} for saved in groups]
@@ -366,6 +372,30 @@ class Optimizer:
         self.state = defaultdict(dict, state)
         for mine, new_options in zip(self.param_groups, options):
             mine.update(new_options)
+
+    def check_loaded_options(self, saved: dict) -> None:
+        """A loaded group's options must be this optimizer's: a state_dict from another kind of optimizer
+        (SGD's momentum and nesterov, and no betas, loaded into Adam) would otherwise be merged in
+        silently, and a non-number where a number belongs would fail only at the next step."""
+        name = type(self).__name__
+        extra = sorted(set(saved) - set(self.defaults) - {"params", "initial_lr"})
+        missing = sorted(set(self.defaults) - set(saved) - IMPLEMENTATION_OPTIONS)
+        if extra and missing:
+            raise ValueError(f"{name}.load_state_dict: the loaded param group has the options {extra}, which {name} "
+                             f"does not take, and lacks {missing}, which it does: it looks like another optimizer's "
+                             f"state_dict. Hint: load it into the optimizer that saved it. Nothing was changed.")
+        for key, value in saved.items():
+            default = self.defaults.get(key)
+            if key == "lr":
+                check_hyper("learning rate", value)
+            elif isinstance(default, numbers.Real) and not isinstance(default, bool):
+                if not isinstance(value, numbers.Real):
+                    raise ValueError(f"{name}.load_state_dict: the loaded option {key}={value!r} is not a number. "
+                                     "Nothing was changed.")
+
+
+IMPLEMENTATION_OPTIONS = {"foreach", "fused", "differentiable", "capturable", "maximize"}  # how, not what
+
 
 def cast_like(value, param: Tensor):
     """A saved buffer as a fresh array of the parameter's dtype; numbers stay numbers."""

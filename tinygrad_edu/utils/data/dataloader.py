@@ -46,10 +46,15 @@ def default_collate(batch: Sequence) -> Any:
         return stack_samples(batch)
     if isinstance(sample, (np.number, np.bool_)):  # typed scalars keep their type (np.float64 is a float too)
         return stack_samples([np.asarray(s) for s in batch])
-    if isinstance(sample, float):
-        return tensor(batch, dtype=float64)
-    if isinstance(sample, int):  # bool is an int: a batch of bools is a bool tensor
-        return tensor(batch)
+    if isinstance(sample, (int, float)):  # bool is an int: a batch of bools is a bool tensor
+        try:
+            return tensor(batch, dtype=float64) if isinstance(sample, float) else tensor(batch)
+        except (TypeError, ValueError):  # tensor() would say "cannot make a tensor from tuple (1, 'a')"
+            kinds = sorted({type(s).__name__ for s in batch})
+            raise TypeError(f"default_collate: entry 0 of the batch is a number, but the batch holds "
+                            f"{', '.join(kinds)}: the dataset returns different kinds of value for different "
+                            "samples. Hint: return the same kind (e.g. always the class index as an int) from "
+                            "__getitem__, or pass collate_fn=.") from None
     if isinstance(sample, (str, bytes)):
         return batch
     if isinstance(sample, Mapping):
