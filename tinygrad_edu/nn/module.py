@@ -197,7 +197,8 @@ class Module:
             new = hook(self, args)
             if new is not None:
                 args = new if isinstance(new, tuple) else (new,)
-        if args and isinstance(args[0], NOT_TENSORS) and takes_a_tensor(type(self)):
+        if args and type(args[0]) is not Tensor and isinstance(args[0], NOT_TENSORS) \
+                and takes_a_tensor(type(self)):  # (a Tensor, the common case, is settled by the first test)
             raise not_a_tensor(self, args[0])
         hooked = None  # with backward hooks: identity nodes around the call that run them (backward_hooks.py)
         if (self._backward_hooks or self._backward_pre_hooks) and Mode.grad_enabled:
