@@ -228,8 +228,10 @@ def test_load_takes_torch_load_keywords(tmp_path):
     for where in (None, "cpu", "cpu:0", Device()):
         assert same(tg.load(path, map_location=where, weights_only=True), sample_state())
     assert same(tg.load(path, "cpu"), sample_state())
-    with pytest.raises(ValueError, match=r"weights_only=False would unpickle .*\n.*state_dict\(\).*\n.*load\("):
+    refusal = r"weights_only=False would unpickle .*\n.*state_dict\(\).*\n.*load\("
+    with pytest.raises(ValueError, match=refusal) as refused:
         tg.load(path, weights_only=False)
+    assert "PyTorch's default has been weights_only=True since 2.6" in str(refused.value)  # the README's fact
     for where in ("cuda", "cuda:0", {"cuda:0": "cpu"}, lambda storage, loc: storage):
         with pytest.raises(ValueError, match="map_location=.* is not supported.*'cpu'"):
             tg.load(path, map_location=where)

@@ -194,7 +194,7 @@ def check_arguments(map_location, weights_only, max_bytes) -> None:
     if weights_only is False:
         raise ValueError(
             "load: weights_only=False would unpickle the file, and unpickling can run any code; tinygrad_edu "
-            "never does. Save and load state_dicts instead (PyTorch's default since weights_only=True):\n"
+            "never does. Save and load state_dicts instead (PyTorch's default has been weights_only=True since 2.6):\n"
             + STATE_DICT_WAY)
     if weights_only not in (True, None):
         raise TypeError(f"load: weights_only must be True (or None), not {weights_only!r}")
