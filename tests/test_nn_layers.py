@@ -1,6 +1,7 @@
 """nn layers: gradchecks through their parameters, initialisation, containers, batch norm against torch."""
 
 import math
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -361,3 +362,34 @@ def test_linear_and_conv_initial_distributions_are_pytorchs():
     for p in (conv.weight, conv.bias):
         values = p.detach().numpy()
         assert np.abs(values).max() <= bound and values.std() > 0.4 * bound
+
+
+def layer_norm_dtype_rule(lib):
+    """PyTorch's layer_norm refuses an input whose dtype is not its weight's (a float64 batch into a float32
+    model), while rms_norm promotes; a float16 input with float32 parameters is the one mix it takes."""
+    found = []
+    for make, x in ((lambda: lib.nn.LayerNorm(4), lib.zeros(2, 4, dtype=lib.float64)),
+                    (lambda: lib.nn.LayerNorm(4, bias=False), lib.zeros(2, 4, dtype=lib.float64)),
+                    (lambda: lib.nn.LayerNorm(4).double(), lib.zeros(2, 4)),
+                    (lambda: lib.nn.LayerNorm(4, elementwise_affine=False), lib.zeros(2, 4, dtype=lib.float64)),
+                    (lambda: lib.nn.LayerNorm(4).double(), lib.zeros(2, 4, dtype=lib.float64)),
+                    (lambda: lib.nn.RMSNorm(4), lib.zeros(2, 4, dtype=lib.float64))):
+        try:
+            found.append(str(make()(x).dtype).rpartition(".")[2])
+        except RuntimeError as exc:
+            found.append("mixed dtype" in str(exc))
+    return found
+
+
+LAYER_NORM_DTYPE_RULE = [True, True, True, "float64", "float64", "float64"]
+
+
+def test_layer_norm_refuses_mixed_dtypes():
+    assert layer_norm_dtype_rule(tg) == LAYER_NORM_DTYPE_RULE
+
+
+def test_layer_norm_refuses_mixed_dtypes_as_torch():
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's rms_norm warns that it cannot use its fused kernel
+        assert layer_norm_dtype_rule(torch) == LAYER_NORM_DTYPE_RULE

@@ -256,6 +256,13 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None, bias: 
     if tuple(x.shape[x.ndim - len(normalized_shape):]) != normalized_shape:
         raise RuntimeError(f"layer_norm: the input's last dims {tuple(x.shape)} must equal normalized_shape "
                            f"{normalized_shape}")
+    for parameter in (weight, bias):
+        # PyTorch refuses to mix dtypes here (unlike rms_norm), but for a float16 input with float32 parameters
+        if parameter is not None and parameter.dtype != x.dtype and not (
+                str(x.dtype).endswith("float16") and str(parameter.dtype).endswith("float32")):
+            raise RuntimeError(f"layer_norm: mixed dtype (CPU): all inputs must share same datatype, got an input "
+                               f"of {x.dtype} and a weight or bias of {parameter.dtype}. Hint: convert the input "
+                               f"with x.to({parameter.dtype}), or the model with model.to({x.dtype})")
     y = standardise(x, tuple(range(x.ndim - len(normalized_shape), x.ndim)), eps)
     if weight is not None:
         y = y * weight
