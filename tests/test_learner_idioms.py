@@ -226,6 +226,8 @@ def test_pad_sequence_for_a_collate_fn():
         tg.nn.utils.rnn.pack_padded_sequence(batch, [2, 3], batch_first=True)
     with pytest.raises(RuntimeError, match="every sequence"):
         pad_sequence([tg.ones(2, 3), tg.ones(2, 4)])
+    with pytest.raises(RuntimeError, match="padding_side to be one of left or right, but got middle"):
+        pad_sequence([a, b], padding_side="middle")  # PyTorch's RuntimeError
 
 
 def test_pad_sequence_matches_torch():
@@ -236,6 +238,8 @@ def test_pad_sequence_matches_torch():
         ours = tg.nn.utils.rnn.pad_sequence([tg.tensor(a) for a in arrays], **options)
         theirs = torch.nn.utils.rnn.pad_sequence([torch.tensor(a) for a in arrays], **options)
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    with pytest.raises(RuntimeError, match="padding_side to be one of left or right, but got middle"):
+        torch.nn.utils.rnn.pad_sequence([torch.tensor(a) for a in arrays], padding_side="middle")
 
 
 def test_keyword_forms_from_tutorials():

@@ -3,6 +3,8 @@ the properties each promises, checked here, and torch's own results where torch 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -55,3 +57,30 @@ def test_match_torch():
         np.testing.assert_array_equal(init.dirac_(tg.empty(*shape), groups).numpy(), theirs)
     w = torch.empty(16, 8, 3, 3)
     assert torch.nn.init._calculate_fan_in_and_fan_out(w) == init._calculate_fan_in_and_fan_out(tg.empty(16, 8, 3, 3))
+
+
+def zero_element_warnings(lib):
+    """Which initialisers warn on a tensor with no elements: PyTorch's kaiming_* do, its xavier_* and
+    orthogonal_ return it silently."""
+    warned = {}
+    for name in ("xavier_uniform_", "xavier_normal_", "orthogonal_", "kaiming_uniform_", "kaiming_normal_"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            empty = lib.empty(0, 3)
+            assert getattr(lib.nn.init, name)(empty) is empty
+        warned[name] = [str(w.message) for w in caught]
+    return warned
+
+
+ZERO_ELEMENT_WARNINGS = {"xavier_uniform_": [], "xavier_normal_": [], "orthogonal_": [],
+                         "kaiming_uniform_": ["Initializing zero-element tensors is a no-op"],
+                         "kaiming_normal_": ["Initializing zero-element tensors is a no-op"]}
+
+
+def test_only_kaiming_warns_on_a_zero_element_tensor():
+    assert zero_element_warnings(tg) == ZERO_ELEMENT_WARNINGS
+
+
+def test_only_kaiming_warns_on_a_zero_element_tensor_as_in_torch():
+    torch = pytest.importorskip("torch")
+    assert zero_element_warnings(torch) == ZERO_ELEMENT_WARNINGS

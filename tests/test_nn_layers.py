@@ -1,6 +1,7 @@
 """nn layers: gradchecks through their parameters, initialisation, containers, batch norm against torch."""
 
 import math
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -160,8 +161,8 @@ def test_embedding_from_pretrained():
     assert embedding_from_pretrained(tg) == EMBEDDING_FROM_PRETRAINED
     with pytest.raises(AssertionError, match=r"2-dimensional .*got shape \(3,\)"):
         nn.Embedding.from_pretrained(tg.ones(3))
-    with pytest.raises(NotImplementedError, match="max_norm"):
-        nn.Embedding.from_pretrained(tg.ones(3, 2), max_norm=1.0)
+    with pytest.raises(NotImplementedError, match="scale_grad_by_freq"):
+        nn.Embedding.from_pretrained(tg.ones(3, 2), scale_grad_by_freq=True)
     with pytest.raises(AssertionError, match="does not match num_embeddings and embedding_dim"):
         nn.Embedding(3, 3, _weight=tg.ones(3, 2))
     given = nn.Embedding(3, 2, padding_idx=0, _weight=tg.ones(3, 2))  # as PyTorch: the padding row is kept
@@ -171,6 +172,59 @@ def test_embedding_from_pretrained():
 def test_embedding_from_pretrained_matches_torch():
     torch = pytest.importorskip("torch")
     assert embedding_from_pretrained(torch) == EMBEDDING_FROM_PRETRAINED
+
+
+def embedding_max_norm(lib):
+    """max_norm as PyTorch does it: the rows a forward reads whose norm is above max_norm are scaled in place to
+    max_norm / (norm + 1e-7) times themselves before the lookup; rows not read, or short enough, are left alone.
+    Returns (outputs, tables after, gradients, reprs, whether the version went up), rounded."""
+    table = [[3.0, 4.0], [0.3, 0.4], [6.0, 8.0], [1.0, 1.0]]  # norms 5, 0.5, 10, sqrt(2); 1-norms 7, 0.7, 14, 2
+    found = []
+    for norm_type in (2.0, 1.0):
+        # PyTorch's positional order: padding_idx, max_norm, norm_type
+        emb = lib.nn.Embedding(4, 2, None, 2.0, norm_type).double()
+        bag = lib.nn.EmbeddingBag(4, 2, 2.0, norm_type, mode="sum").double()
+        for layer in (emb, bag):
+            with lib.no_grad():
+                layer.weight.copy_(lib.tensor(table, dtype=lib.float64))
+            version = layer.weight._version
+            out = layer(lib.tensor([0, 1, 0, 3]) if layer is emb else lib.tensor([[0, 1], [0, 3]]))
+            out.sum().backward()
+            after = np.round(layer.weight.detach().numpy(), 6).tolist()
+            found.append((np.round(out.detach().numpy(), 6).tolist(), after, layer.weight.grad.tolist(), repr(layer),
+                          layer.weight._version > version))
+    return found
+
+
+EMBEDDING_MAX_NORM = [
+    ([[1.2, 1.6], [0.3, 0.4], [1.2, 1.6], [1.0, 1.0]], [[1.2, 1.6], [0.3, 0.4], [6.0, 8.0], [1.0, 1.0]],
+     [[2.0, 2.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]], "Embedding(4, 2, max_norm=2.0)", True),
+    ([[1.5, 2.0], [2.2, 2.6]], [[1.2, 1.6], [0.3, 0.4], [6.0, 8.0], [1.0, 1.0]],
+     [[2.0, 2.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]], "EmbeddingBag(4, 2, max_norm=2.0, mode='sum')", True),
+    ([[0.857143, 1.142857], [0.3, 0.4], [0.857143, 1.142857], [1.0, 1.0]],
+     [[0.857143, 1.142857], [0.3, 0.4], [6.0, 8.0], [1.0, 1.0]],
+     [[2.0, 2.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]], "Embedding(4, 2, max_norm=2.0, norm_type=1.0)", True),
+    ([[1.157143, 1.542857], [1.857143, 2.142857]], [[0.857143, 1.142857], [0.3, 0.4], [6.0, 8.0], [1.0, 1.0]],
+     [[2.0, 2.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]], "EmbeddingBag(4, 2, max_norm=2.0, norm_type=1.0, mode='sum')",
+     True),
+]
+
+
+def test_embedding_max_norm_renormalises_the_rows_read():
+    assert embedding_max_norm(tg) == EMBEDDING_MAX_NORM
+    weight = tg.tensor([[3.0, 4.0], [6.0, 8.0]], dtype=tg.float64)
+    out = nn.functional.embedding(tg.tensor([1]), weight, max_norm=1.0)  # the functional form renormalises in place too
+    np.testing.assert_allclose(weight.numpy(), [[3.0, 4.0], [0.6, 0.8]], rtol=1e-7)
+    np.testing.assert_allclose(out.numpy(), [[0.6, 0.8]], rtol=1e-7)
+    with pytest.raises(AssertionError, match="padding_idx must be within num_embeddings"):
+        nn.Embedding(10, 3, padding_idx=10)  # PyTorch's AssertionError
+
+
+def test_embedding_max_norm_matches_torch():
+    torch = pytest.importorskip("torch")
+    assert embedding_max_norm(torch) == EMBEDDING_MAX_NORM
+    with pytest.raises(AssertionError):
+        torch.nn.Embedding(10, 3, padding_idx=10)
 
 
 def test_batchnorm_module_matches_torch_train_and_eval():
@@ -308,3 +362,34 @@ def test_linear_and_conv_initial_distributions_are_pytorchs():
     for p in (conv.weight, conv.bias):
         values = p.detach().numpy()
         assert np.abs(values).max() <= bound and values.std() > 0.4 * bound
+
+
+def layer_norm_dtype_rule(lib):
+    """PyTorch's layer_norm refuses an input whose dtype is not its weight's (a float64 batch into a float32
+    model), while rms_norm promotes; a float16 input with float32 parameters is the one mix it takes."""
+    found = []
+    for make, x in ((lambda: lib.nn.LayerNorm(4), lib.zeros(2, 4, dtype=lib.float64)),
+                    (lambda: lib.nn.LayerNorm(4, bias=False), lib.zeros(2, 4, dtype=lib.float64)),
+                    (lambda: lib.nn.LayerNorm(4).double(), lib.zeros(2, 4)),
+                    (lambda: lib.nn.LayerNorm(4, elementwise_affine=False), lib.zeros(2, 4, dtype=lib.float64)),
+                    (lambda: lib.nn.LayerNorm(4).double(), lib.zeros(2, 4, dtype=lib.float64)),
+                    (lambda: lib.nn.RMSNorm(4), lib.zeros(2, 4, dtype=lib.float64))):
+        try:
+            found.append(str(make()(x).dtype).rpartition(".")[2])
+        except RuntimeError as exc:
+            found.append("mixed dtype" in str(exc))
+    return found
+
+
+LAYER_NORM_DTYPE_RULE = [True, True, True, "float64", "float64", "float64"]
+
+
+def test_layer_norm_refuses_mixed_dtypes():
+    assert layer_norm_dtype_rule(tg) == LAYER_NORM_DTYPE_RULE
+
+
+def test_layer_norm_refuses_mixed_dtypes_as_torch():
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's rms_norm warns that it cannot use its fused kernel
+        assert layer_norm_dtype_rule(torch) == LAYER_NORM_DTYPE_RULE

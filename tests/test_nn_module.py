@@ -476,6 +476,33 @@ def test_clip_grad_value_and_parameter_vectors():
         nn.utils.vector_to_parameters(tg.ones(3), params)
 
 
+def clipping_with_foreach_and_a_vector_not_a_tensor(lib):
+    """PyTorch's signatures: foreach= accepted by both clippers (same numbers), and a vector that is not a
+    tensor refused with a TypeError."""
+    weight = lib.zeros(3, requires_grad=True)
+    weight.grad = lib.tensor([3.0, -4.0, 0.0])
+    total = lib.nn.utils.clip_grad_norm_([weight], 1.0, 2.0, False, foreach=True)
+    lib.nn.utils.clip_grad_value_([weight], 0.7, foreach=False)
+    try:
+        lib.nn.utils.vector_to_parameters(np.zeros(3), [weight])
+        error = None
+    except Exception as exc:  # noqa: BLE001 - the kind of error is what is compared
+        error = type(exc).__name__
+    return round(total.item(), 6), [round(value, 6) for value in weight.grad.tolist()], error
+
+
+CLIPPING_WITH_FOREACH = (5.0, [0.6, -0.7, 0.0], "TypeError")
+
+
+def test_clipping_takes_foreach_and_vector_to_parameters_wants_a_tensor():
+    assert clipping_with_foreach_and_a_vector_not_a_tensor(tg) == CLIPPING_WITH_FOREACH
+
+
+def test_clipping_takes_foreach_and_vector_to_parameters_wants_a_tensor_as_torch():
+    torch = pytest.importorskip("torch")
+    assert clipping_with_foreach_and_a_vector_not_a_tensor(torch) == CLIPPING_WITH_FOREACH
+
+
 # ---------------------------------------------------------------- nn.init
 
 def test_calculate_gain_matches_torch():

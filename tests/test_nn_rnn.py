@@ -6,6 +6,7 @@ without torch). Gradients: gradcheck in float64, and torch's gradients.
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -129,9 +130,52 @@ def test_parameter_names_shapes_and_init():
 def test_reprs():
     assert repr(nn.LSTM(10, 20, 2)) == "LSTM(10, 20, num_layers=2)"
     assert repr(nn.GRU(3, 4, batch_first=True, bidirectional=True)) == "GRU(3, 4, batch_first=True, bidirectional=True)"
+    # PyTorch's RNN leaves its nonlinearity out of the repr; its RNNCell prints it
     assert repr(nn.RNN(3, 4, nonlinearity="relu", dropout=0.5, num_layers=2)) == \
-        "RNN(3, 4, num_layers=2, dropout=0.5, nonlinearity=relu)"
+        "RNN(3, 4, num_layers=2, dropout=0.5)"
+    assert repr(nn.RNNCell(3, 4, nonlinearity="relu")) == "RNNCell(3, 4, nonlinearity=relu)"
     assert repr(nn.LSTMCell(3, 4)) == "LSTMCell(3, 4)"
+
+
+def test_reprs_match_torch():
+    torch = pytest.importorskip("torch")
+    for kwargs in (dict(nonlinearity="relu"), dict(nonlinearity="relu", num_layers=2, dropout=0.5, bias=False)):
+        assert repr(nn.RNN(3, 4, **kwargs)) == repr(torch.nn.RNN(3, 4, **kwargs))
+    assert repr(nn.RNNCell(3, 4, nonlinearity="relu")) == repr(torch.nn.RNNCell(3, 4, nonlinearity="relu"))
+
+
+@pytest.mark.parametrize("cls", [nn.RNN, nn.LSTM, nn.GRU])
+def test_dropout_with_one_layer_warns_as_torch_does(cls):
+    with pytest.warns(UserWarning, match="dropout=0.5 and num_layers=1"):
+        cls(3, 4, dropout=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cls(3, 4, dropout=0.5, num_layers=2)
+        cls(3, 4)
+
+
+@pytest.mark.parametrize("cls", [nn.RNN, nn.LSTM, nn.GRU])
+def test_input_of_another_dtype_is_a_value_error_naming_both(cls):
+    with pytest.raises(ValueError, match=r"RNN input dtype \(tinygrad_edu.float64\) does not match weight dtype "
+                                         r"\(tinygrad_edu.float32\)"):
+        cls(3, 4)(tg.zeros(5, 2, 3, dtype=tg.float64))
+    out, _ = cls(3, 4).double()(tg.zeros(5, 2, 3, dtype=tg.float64))
+    assert out.dtype == tg.float64
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_one_layer_dropout_warning_and_dtype_error_match_torch(name):
+    torch = pytest.importorskip("torch")
+    with pytest.warns(UserWarning) as ours:
+        getattr(nn, name)(3, 4, dropout=0.5)
+    with pytest.warns(UserWarning) as theirs:
+        getattr(torch.nn, name)(3, 4, dropout=0.5)
+    assert str(ours[0].message) == str(theirs[0].message)
+    with pytest.raises(ValueError) as theirs:
+        getattr(torch.nn, name)(3, 4)(torch.zeros(5, 2, 3, dtype=torch.float64))
+    with pytest.raises(ValueError) as ours:
+        getattr(nn, name)(3, 4)(tg.zeros(5, 2, 3, dtype=tg.float64))
+    assert str(ours.value).replace("tinygrad_edu.", "torch.") == str(theirs.value)
 
 
 @pytest.mark.parametrize("mode", ["LSTM", "GRU", "tanh"])

@@ -7,16 +7,33 @@ per_sample_weights) is longer than the maths. The maths is three existing ops: t
 gradient hands each row its bag's gradient), and, for mode='max', a gather of the row holding each
 bag's maximum, found in NumPy, so the gradient goes to that one row (the first of equal ones, as
 PyTorch's kernel). Differentiable to any order in the weight and in per_sample_weights.
+embedding_renorm_, max_norm's in-place rescaling of the rows read, lives here too, for embedding_bag and
+F.embedding (which imports this module) alike.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..autograd import no_grad
 from ..tensor import Tensor
 from .ops import EmbeddingFunction
 
-__all__ = ["embedding_bag"]
+__all__ = ["embedding_bag", "embedding_renorm_"]
+
+
+def embedding_renorm_(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float = 2.0) -> None:
+    """max_norm, PyTorch's way: each row of weight that idx reads whose norm_type-norm is above max_norm is
+    multiplied by max_norm / (norm + 1e-7), in place and outside the graph (the weight's version goes up;
+    the lookup that follows is differentiated as usual, the rescaling is not)."""
+    read = np.unique(idx)
+    norms = np.linalg.norm(weight._data[read], ord=norm_type, axis=1).astype(np.float64)
+    too_long = norms > max_norm
+    if too_long.any():
+        read = read[too_long]
+        scale = max_norm / (norms[too_long] + 1e-7)
+        with no_grad():
+            weight[Tensor._wrap(read)] = Tensor._wrap((weight._data[read] * scale[:, None]).astype(weight._data.dtype))
 
 
 def integer_array(values, what: str) -> np.ndarray:
@@ -72,8 +89,8 @@ def embedding_bag(input, weight: Tensor, offsets=None, max_norm=None, norm_type:
     reduce the sum, the mean or the elementwise max; indices equal to padding_idx are left out (a mean
     counts only the others), and an empty bag gives zeros. Bags: the rows of a 2-D input (B, N), or the
     runs of a 1-D input that offsets (B,) start ((B + 1,) with include_last_offset, the last one the end)."""
-    if max_norm is not None or scale_grad_by_freq or sparse:
-        raise NotImplementedError("embedding_bag: max_norm, scale_grad_by_freq and sparse are not supported. "
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding_bag: scale_grad_by_freq and sparse are not supported. "
                                   "Hint: leave them at their defaults")
     if mode not in ("sum", "mean", "max"):
         raise ValueError("embedding_bag: mode has to be one of sum, mean or max")
@@ -98,6 +115,8 @@ def embedding_bag(input, weight: Tensor, offsets=None, max_norm=None, norm_type:
     if bad.size:
         raise RuntimeError(f"embedding_bag: Index {bad[0]} of input takes value {flat[bad[0]]} which is not in the "
                            f"valid range [0, {rows})")
+    if max_norm is not None:
+        embedding_renorm_(weight, flat, max_norm, norm_type)
     bag_of = np.repeat(np.arange(starts.size), ends - starts)  # the bag of each position 0 .. ends[-1] - 1
     positions = np.arange(bag_of.size)
     if padding_idx is not None:

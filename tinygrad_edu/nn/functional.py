@@ -64,7 +64,7 @@ from .conv_functions import (
 )
 from .distance_functions import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout_functions import dropout, dropout1d, dropout2d, dropout3d
-from .embedding_bag_functions import embedding_bag
+from .embedding_bag_functions import embedding_bag, embedding_renorm_
 from .fold_functions import fold, unfold
 from .further_loss_functions import (
     cosine_embedding_loss,
@@ -256,6 +256,13 @@ def layer_norm(x: Tensor, normalized_shape, weight: Tensor | None = None, bias: 
     if tuple(x.shape[x.ndim - len(normalized_shape):]) != normalized_shape:
         raise RuntimeError(f"layer_norm: the input's last dims {tuple(x.shape)} must equal normalized_shape "
                            f"{normalized_shape}")
+    for parameter in (weight, bias):
+        # PyTorch refuses to mix dtypes here (unlike rms_norm), but for a float16 input with float32 parameters
+        if parameter is not None and parameter.dtype != x.dtype and not (
+                str(x.dtype).endswith("float16") and str(parameter.dtype).endswith("float32")):
+            raise RuntimeError(f"layer_norm: mixed dtype (CPU): all inputs must share same datatype, got an input "
+                               f"of {x.dtype} and a weight or bias of {parameter.dtype}. Hint: convert the input "
+                               f"with x.to({parameter.dtype}), or the model with model.to({x.dtype})")
     y = standardise(x, tuple(range(x.ndim - len(normalized_shape), x.ndim)), eps)
     if weight is not None:
         y = y * weight
@@ -364,8 +371,13 @@ def instance_norm(x: Tensor, running_mean: Tensor | None = None, running_var: Te
 
 # ---------------------------------------------------------------- lookup and padding
 
-def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
-    """Rows of weight: out[...] = weight[idx[...]]. The row at padding_idx gets no gradient."""
+def embedding(idx, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of weight: out[...] = weight[idx[...]]. The row at padding_idx gets no gradient. With max_norm,
+    the rows read are first renormalised in place (embedding_renorm_), as in PyTorch."""
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: scale_grad_by_freq and sparse are not supported. Hint: leave them "
+                                  "at their defaults (False)")
     idx = idx._data if isinstance(idx, Tensor) else np.asarray(idx)
     if not np.issubdtype(idx.dtype, np.integer):
         raise RuntimeError(f"embedding: indices must be integers, got {idx.dtype}. Hint: .long()")
@@ -374,6 +386,8 @@ def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
         bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
         raise IndexError(f"embedding: index {bad} is out of range for a weight with {rows} rows "
                          f"(valid: 0 to {rows - 1}; negative indices are refused, as in PyTorch)")
+    if max_norm is not None:
+        embedding_renorm_(weight, idx, max_norm, norm_type)
     out = ops.EmbeddingFunction.apply(weight, key=idx)
     if padding_idx is not None:
         is_padding = Tensor._wrap((idx == padding_idx % weight.shape[0])[..., None])

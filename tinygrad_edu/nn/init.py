@@ -102,7 +102,7 @@ def ones_(tensor: Tensor) -> Tensor:
 
 def is_empty(tensor: Tensor) -> bool:
     """A tensor with no elements (Linear(0, 2), Conv2d(3, 4, 0)) has no fan to scale by:
-    initialising it does nothing, with PyTorch's warning."""
+    initialising it does nothing, with PyTorch's warning (which PyTorch gives in kaiming_* only)."""
     if tensor.numel() == 0:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
         return True
@@ -111,7 +111,7 @@ def is_empty(tensor: Tensor) -> bool:
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
-    if is_empty(tensor):
+    if tensor.numel() == 0:  # nothing to draw; PyTorch's xavier and orthogonal say nothing (kaiming warns)
         return tensor
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / float(fan_in + fan_out))
@@ -120,7 +120,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     """N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
-    if is_empty(tensor):
+    if tensor.numel() == 0:
         return tensor
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
@@ -153,7 +153,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     as PyTorch makes it: Q of the QR of a standard normal matrix, its columns' signs set by R's diagonal."""
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
-    if is_empty(tensor):
+    if tensor.numel() == 0:
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows

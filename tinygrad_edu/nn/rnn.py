@@ -36,6 +36,7 @@ Shapes (L sequence length, N batch, D = 2 if bidirectional else 1):
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -114,6 +115,10 @@ class RNNBase(Module):
         check_sizes(name, input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
         if not 0 <= dropout <= 1:
             raise ValueError(f"{name}: dropout should be a number in range [0, 1], got {dropout}")
+        if dropout > 0 and num_layers == 1:  # dropout goes between layers: with one layer it does nothing
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and "
+                          f"num_layers={num_layers}", stacklevel=3)
         if hidden_size <= 0 or num_layers <= 0:
             raise ValueError(f"{name}: hidden_size and num_layers must be greater than 0, "
                              f"got hidden_size={hidden_size}, num_layers={num_layers}")
@@ -152,6 +157,10 @@ class RNNBase(Module):
         """Raise on a wrong shape; True when the input has a batch dim."""
         name = type(self).__name__
         batched = check_input(self, x, 3, "2-D (L, input_size) or 3-D (L, N, input_size)")
+        if x.dtype != self.weight_ih_l0.dtype:  # PyTorch's words, a ValueError
+            raise ValueError(f"RNN input dtype ({x.dtype}) does not match weight dtype ({self.weight_ih_l0.dtype}). "
+                             f"Convert input: input.to({self.weight_ih_l0.dtype}), or convert model: "
+                             f"model.to({x.dtype})")
         states = hx if isinstance(hx, tuple) else (hx,)
         if hx is not None:
             batch = x.shape[0 if self.batch_first else 1] if batched else None
@@ -247,9 +256,7 @@ class RNN(RNNBase):
     def step(self, x_part, h, w_hh, b_hh):
         return rnn_step(x_part, h, w_hh, b_hh, self.nonlinearity)
 
-    def extra_repr(self) -> str:
-        text = super().extra_repr()
-        return text if self.nonlinearity == "tanh" else text + f", nonlinearity={self.nonlinearity}"
+    # No extra_repr of its own: PyTorch's RNN does not print its nonlinearity (RNNCell does).
 
 
 class LSTM(RNNBase):

@@ -21,10 +21,11 @@ def as_list(parameters) -> list:
 
 
 def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False) -> Tensor:
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Scale every gradient by min(1, max_norm / (total_norm + 1e-6)), where total_norm is
     the norm of all gradients taken together (the norm of the per-parameter norms).
-    Returns total_norm (before clipping) as a Tensor."""
+    Returns total_norm (before clipping) as a Tensor. foreach (PyTorch's choice of a fused
+    kernel) is accepted and changes nothing."""
     grads = [p.grad for p in as_list(parameters) if p.grad is not None]
     if not grads:
         return Tensor(0.0)
@@ -46,8 +47,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     return Tensor._wrap(total)
 
 
-def clip_grad_value_(parameters, clip_value: float) -> None:
-    """Clamp every gradient element into [-clip_value, clip_value], in place."""
+def clip_grad_value_(parameters, clip_value: float, foreach: bool | None = None) -> None:
+    """Clamp every gradient element into [-clip_value, clip_value], in place (foreach, as in
+    clip_grad_norm_, changes nothing)."""
     for p in as_list(parameters):
         if p.grad is not None:
             np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
@@ -61,6 +63,9 @@ def parameters_to_vector(parameters) -> Tensor:
 
 def vector_to_parameters(vec: Tensor, parameters) -> None:
     """Copy consecutive slices of `vec` into the parameters, in place."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"vector_to_parameters: expected a Tensor, but got: {type(vec).__module__}."
+                        f"{type(vec).__name__}. Hint: tinygrad_edu.tensor(values)")
     params = as_list(parameters)
     total = sum(p._data.size for p in params)
     if vec.ndim != 1 or vec.shape[0] != total:

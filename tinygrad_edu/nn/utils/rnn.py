@@ -28,7 +28,7 @@ def pad_sequence(sequences, batch_first: bool = False, padding_value: float = 0.
     if not sequences:
         raise RuntimeError("pad_sequence: received an empty list of sequences")
     if padding_side not in ("right", "left"):
-        raise ValueError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
+        raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     rest = tuple(sequences[0].shape[1:])
     for i, s in enumerate(sequences):
         if s.ndim == 0 or tuple(s.shape[1:]) != rest:
