@@ -120,6 +120,7 @@ class InPlaceMethods:
 
     def sub_(self, other, alpha=1):
         other = other if alpha == 1 else other * alpha
+        ops.refuse_bool_subtraction(self, other)
         return self._inplace("sub_", other, ops.Sub.apply, lambda a, b: np.subtract(a, b, out=a))
 
     def mul_(self, other):

@@ -55,6 +55,19 @@ class Add(Primitive):
         return g, g
 
 
+def refuse_bool_subtraction(x, y) -> None:
+    """x - y's check, on the operands as given (tensors, arrays or numbers: before promotion makes
+    a bool an int). PyTorch refuses - with a bool operand: `1 - mask` is almost always a slip for `~mask`, and
+    `a - b` of two masks for `a ^ b`. Its messages, word for word."""
+    bools = [isinstance(v, (bool, np.bool_)) or getattr(v, "dtype", None) == np.bool_ for v in (x, y)]
+    if bools[0] and bools[1]:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if bools[0] or bools[1]:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 class Sub(Primitive):
     """z = x - y.   dz/dx = 1, dz/dy = -1."""
     arithmetic_backward = True
@@ -145,6 +158,9 @@ class Neg(Primitive):
 
     @staticmethod
     def forward(ctx, x):
+        if x.dtype == np.bool_:  # PyTorch's refusal and message (NumPy's is a TypeError)
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         return -x
 
     @staticmethod

@@ -267,6 +267,7 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
         return ops.Add.apply(self, other if alpha == 1 else other * alpha)
 
     def sub(self, other, alpha=1) -> "Tensor":
+        ops.refuse_bool_subtraction(self, other)
         return ops.Sub.apply(self, other if alpha == 1 else other * alpha)
 
     def mul(self, other) -> "Tensor":
@@ -304,6 +305,7 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
     __sub__, __mul__, __rmul__, __truediv__, __pow__, __matmul__, __neg__ = sub, mul, mul, div, pow, matmul, neg
 
     def __rsub__(self, other):
+        ops.refuse_bool_subtraction(other, self)
         return ops.Sub.apply(other, self)
 
     def __rtruediv__(self, other):

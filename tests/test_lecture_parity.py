@@ -1,0 +1,49 @@
+"""What lecture-style scripts print, run under both imports: where a script's output, dtype or error
+differed from PyTorch's, the case is pinned here. Each comparison with PyTorch has a twin that
+checks the same thing against known values, for runs without PyTorch."""
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+TWO_BOOLS = "Subtraction, the `-` operator, with two bool tensors is not supported"
+ONE_BOOL = "Subtraction, the `-` operator, with a bool tensor is not supported"
+NEGATION = "Negation, the `-` operator, on a bool tensor is not supported"
+
+BOOL_MINUS_CASES = [  # (expression on a mask b and an int tensor i, PyTorch's message)
+    ("-b", NEGATION), ("b.neg()", NEGATION), ("lib.neg(b)", NEGATION), ("b.clone().neg_()", NEGATION),
+    ("b - b", TWO_BOOLS), ("lib.sub(b, b)", TWO_BOOLS), ("b - True", TWO_BOOLS), ("True - b", TWO_BOOLS),
+    ("b.clone().sub_(b)", TWO_BOOLS),
+    ("1 - b", ONE_BOOL), ("b - 1", ONE_BOOL), ("i - b", ONE_BOOL), ("b - i", ONE_BOOL), ("b - 1.5", ONE_BOOL),
+    ("b.float() - b", ONE_BOOL), ("i.clone().sub_(b)", ONE_BOOL),
+]
+
+
+def bool_minus(lib, expression):
+    b, i = lib.tensor([True, False]), lib.tensor([1, 2])
+    return eval(expression, {"lib": lib, "b": b, "i": i})
+
+
+@pytest.mark.parametrize("expression, message", BOOL_MINUS_CASES)
+def test_minus_with_a_mask_raises_and_points_to_invert(expression, message):
+    """`1 - mask` is almost always a slip for `~mask`: PyTorch refuses it, so a script that runs here
+    must not silently give an int tensor there (NumPy's refusal was a TypeError, and only for two bools)."""
+    with pytest.raises(RuntimeError, match=message.replace("`", ".")):
+        bool_minus(tg, expression)
+
+
+@pytest.mark.parametrize("expression, message", BOOL_MINUS_CASES)
+def test_minus_with_a_mask_raises_as_pytorch_does(expression, message):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match=message.replace("`", ".")):
+        bool_minus(torch, expression)
+    with pytest.raises(RuntimeError, match=message.replace("`", ".")):
+        bool_minus(tg, expression)
+
+
+def test_minus_without_masks_still_works():
+    i, f = tg.tensor([1, 2]), tg.tensor([1.0, 2.0], requires_grad=True)
+    assert (1 - i).tolist() == [0, -1] and (~tg.tensor([True, False])).tolist() == [False, True]
+    (1 - f).sum().backward()
+    assert f.grad.tolist() == [-1.0, -1.0]
