@@ -47,3 +47,34 @@ def test_minus_without_masks_still_works():
     assert (1 - i).tolist() == [0, -1] and (~tg.tensor([True, False])).tolist() == [False, True]
     (1 - f).sum().backward()
     assert f.grad.tolist() == [-1.0, -1.0]
+
+
+SHIFT_CASES = [  # (expression on i = [1, 2, 3], the values PyTorch gives)
+    ("i << 1", [2, 4, 6]), ("i >> 1", [0, 1, 1]), ("1 << i", [2, 4, 8]), ("16 >> i", [8, 4, 2]),
+    ("i << i", [2, 8, 24]), ("lib.bitwise_left_shift(i, 2)", [4, 8, 12]),
+    ("lib.bitwise_right_shift(i, lib.tensor([1, 1, 0]))", [0, 1, 3]), ("i.bitwise_left_shift(1)", [2, 4, 6]),
+]
+
+
+def shifted(lib, expression):
+    return eval(expression, {"lib": lib, "i": lib.tensor([1, 2, 3])})
+
+
+@pytest.mark.parametrize("expression, values", SHIFT_CASES)
+def test_shifts_of_integer_tensors(expression, values):
+    """Bit tricks in tensor-basics lessons use << and >>; they raised TypeError here."""
+    out = shifted(tg, expression)
+    assert out.dtype == tg.int64 and out.tolist() == values
+
+
+@pytest.mark.parametrize("expression, values", SHIFT_CASES)
+def test_shifts_match_pytorch(expression, values):
+    torch = pytest.importorskip("torch")
+    theirs, ours = shifted(torch, expression), shifted(tg, expression)
+    assert ours.tolist() == theirs.tolist() == values and str(ours.dtype)[-5:] == str(theirs.dtype)[-5:]
+
+
+def test_shifts_keep_a_small_dtype_and_refuse_floats():
+    assert (tg.tensor([1, 64], dtype=tg.int8) << 1).dtype == tg.int8
+    with pytest.raises(TypeError, match="bitwise_left_shift: bitwise ops need integer or bool tensors"):
+        tg.tensor([1.0]) << 1

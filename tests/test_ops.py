@@ -58,7 +58,8 @@ NOT_DIFFERENTIABLE = {
     "__and__", "__or__", "__invert__", "__bool__", "__float__", "__int__", "__index__", "__len__", "__iter__",
     "__repr__", "__array__", "__hash__", "__init__",
     "__format__", "__xor__", "__rand__", "__ror__", "__rxor__", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "bitwise_not", "bool", "int", "element_size", "is_floating_point", "nelement",
+    "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "bool", "int", "element_size", "is_floating_point",
+    "nelement",
     "add_", "sub_", "mul_", "div_", "copy_", "fill_", "zero_", "__iadd__", "__isub__", "__imul__", "__itruediv__",
     "uniform_", "normal_", "bernoulli_", "exponential_", "geometric_", "cauchy_", "log_normal_", "random_",
     "bernoulli", "multinomial",  # random draws (test_math_ops.py checks their distributions)
