@@ -78,3 +78,38 @@ def test_shifts_keep_a_small_dtype_and_refuse_floats():
     assert (tg.tensor([1, 64], dtype=tg.int8) << 1).dtype == tg.int8
     with pytest.raises(TypeError, match="bitwise_left_shift: bitwise ops need integer or bool tensors"):
         tg.tensor([1.0]) << 1
+
+
+CLOSE_REFUSALS = [  # (expression, PyTorch's words)
+    ("lib.allclose(f, f.double())", "Float did not match Double"),
+    ("lib.isclose(f, f.double())", "Float did not match Double"),
+    ("lib.allclose(lib.tensor([1, 2]), f)", "Long did not match Float"),
+    ("lib.allclose(lib.ones(3), lib.ones(4))", "3.*4"),
+]
+
+
+def closeness(lib, expression):
+    return eval(expression, {"lib": lib, "f": lib.tensor([1.0, 2.0])})
+
+
+@pytest.mark.parametrize("expression, words", CLOSE_REFUSALS)
+def test_allclose_refuses_two_dtypes_and_shapes_that_do_not_broadcast(expression, words):
+    """A backprop lecture checks its float32 gradients with allclose against a reference; a float64
+    reference raised in PyTorch and passed here; shapes that do not broadcast leaked NumPy's ValueError."""
+    with pytest.raises(RuntimeError, match=words):
+        closeness(tg, expression)
+
+
+@pytest.mark.parametrize("expression, words", CLOSE_REFUSALS)
+def test_allclose_refusals_match_pytorch(expression, words):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match=words):
+        closeness(torch, expression)
+    with pytest.raises(RuntimeError, match=words):
+        closeness(tg, expression)
+
+
+def test_allclose_still_broadcasts_and_takes_one_dtype():
+    assert tg.allclose(tg.ones(3), tg.ones(1)) and tg.tensor([1, 2]).allclose(tg.tensor([1, 2]))
+    assert not tg.allclose(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 2.1]))
+    assert tg.isclose(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 2.1])).tolist() == [True, False]

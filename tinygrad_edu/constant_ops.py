@@ -132,12 +132,25 @@ class ConstantMethods:
 
     def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
         """|x - other| <= atol + rtol * |other|, elementwise."""
-        other = other._data if isinstance(other, TensorBase) else other
-        return self._wrap(np.isclose(self._data, other, rtol=rtol, atol=atol, equal_nan=equal_nan))
+        return self._close(other, rtol, atol, equal_nan, "isclose")
 
     def allclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         """True when isclose holds everywhere."""
-        return bool(self.isclose(other, rtol, atol, equal_nan).all())
+        return bool(self._close(other, rtol, atol, equal_nan, "allclose").all())
+
+    def _close(self, other, rtol: float, atol: float, equal_nan: bool, name: str):
+        """isclose, for isclose and allclose (`name` in errors). Two tensors must have one dtype, as in
+        PyTorch, which does not promote here: a float32 result checked against a float64 reference
+        raises rather than passing at float32's precision."""
+        if isinstance(other, TensorBase) and other.dtype != self.dtype:
+            raise RuntimeError(f"{name}: {self.dtype.legacy_name} did not match {other.dtype.legacy_name} "
+                               f"({self.dtype} vs {other.dtype}). Hint: convert one, e.g. other.to(x.dtype)")
+        other_array = other._data if isinstance(other, TensorBase) else other
+        try:
+            close = np.isclose(self._data, other_array, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        except ValueError:
+            raise broadcast_error(name, [self._data.shape, np.shape(other_array)]) from None
+        return self._wrap(close)
 
     def equal(self, other) -> bool:
         """True when both have the same shape and the same values."""
