@@ -113,3 +113,20 @@ def test_allclose_still_broadcasts_and_takes_one_dtype():
     assert tg.allclose(tg.ones(3), tg.ones(1)) and tg.tensor([1, 2]).allclose(tg.tensor([1, 2]))
     assert not tg.allclose(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 2.1]))
     assert tg.isclose(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 2.1])).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("expression", ["i.std()", "i.var()", "lib.std(i, 0)", "i.var(0, keepdim=True)"])
+def test_std_of_an_integer_tensor_names_std_and_var(expression):
+    """The message named mean, which the script never called (var calls it inside)."""
+    with pytest.raises(RuntimeError, match="std and var only support floating point") as caught:
+        eval(expression, {"lib": tg, "i": tg.tensor([1, 2, 3])})
+    assert "mean" not in str(caught.value)
+
+
+@pytest.mark.parametrize("expression", ["i.std()", "i.var()"])
+def test_std_of_an_integer_tensor_raises_as_pytorch(expression):
+    torch = pytest.importorskip("torch")
+    for lib in (torch, tg):
+        with pytest.raises(RuntimeError, match="std and var only support floating point"):
+            eval(expression, {"lib": lib, "i": lib.tensor([1, 2, 3])})
+
