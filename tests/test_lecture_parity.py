@@ -130,3 +130,22 @@ def test_std_of_an_integer_tensor_raises_as_pytorch(expression):
         with pytest.raises(RuntimeError, match="std and var only support floating point"):
             eval(expression, {"lib": lib, "i": lib.tensor([1, 2, 3])})
 
+
+def test_batchnorm_with_the_wrong_channel_count_is_a_runtime_error():
+    """PyTorch: a RuntimeError for the channels ('running_mean should contain 5 elements not 4'), a
+    ValueError only for the number of dims; a script catching one or the other sees the same here."""
+    with pytest.raises(RuntimeError, match=r"BatchNorm1d: .*4 channels.*\(3, 5\).*BatchNorm1d\(5\)"):
+        tg.nn.BatchNorm1d(4)(tg.ones(3, 5))
+    with pytest.raises(RuntimeError, match="5 channels"):
+        tg.nn.BatchNorm2d(4).eval()(tg.ones(3, 5, 2, 2))
+    with pytest.raises(ValueError, match="4D"):
+        tg.nn.BatchNorm2d(4)(tg.ones(3, 4))
+
+
+def test_batchnorm_errors_have_pytorchs_types():
+    torch = pytest.importorskip("torch")
+    for lib in (torch, tg):
+        with pytest.raises(RuntimeError):
+            lib.nn.BatchNorm1d(4)(lib.ones(3, 5))
+        with pytest.raises(ValueError):
+            lib.nn.BatchNorm2d(4)(lib.ones(3, 4))

@@ -198,7 +198,7 @@ def test_batchnorm_without_running_stats_and_shape_errors():
     assert list(bn.state_dict()) == ["weight", "bias"]
     x = tg.tensor([[1.0, 2.0], [3.0, 6.0]])
     np.testing.assert_allclose(bn.eval()(x)._data, [[-1, -1], [1, 1]], atol=1e-4)  # batch stats even in eval
-    with pytest.raises(ValueError, match="2 channels"):
+    with pytest.raises(RuntimeError, match="2 channels"):  # PyTorch: a RuntimeError for the channels
         nn.BatchNorm1d(2)(tg.ones(4, 3))
     with pytest.raises(ValueError, match="4D"):
         nn.BatchNorm2d(2)(tg.ones(4, 2))

@@ -43,9 +43,14 @@ class _BatchNorm(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         name = type(self).__name__
-        if x.ndim not in self.expected_dims or x.shape[1] != self.num_features:
-            raise ValueError(f"{name}: expected a {' or '.join(f'{d}D' for d in self.expected_dims)} input with "
-                             f"{self.num_features} channels in dim 1, got shape {tuple(x.shape)}")
+        dims = " or ".join(f"{d}D" for d in self.expected_dims)
+        expected = f"a {dims} input with {self.num_features} channels in dim 1"
+        # as PyTorch: a ValueError for the number of dims, a RuntimeError for the number of channels
+        if x.ndim not in self.expected_dims:
+            raise ValueError(f"{name}: expected {expected}, got shape {tuple(x.shape)}")
+        if x.shape[1] != self.num_features:
+            raise RuntimeError(f"{name}: expected {expected}, got shape {tuple(x.shape)} ({x.shape[1]} channels). "
+                               f"Hint: num_features must be the number of channels, {name}({x.shape[1]})")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             with no_grad():
