@@ -149,3 +149,36 @@ def test_batchnorm_errors_have_pytorchs_types():
             lib.nn.BatchNorm1d(4)(lib.ones(3, 5))
         with pytest.raises(ValueError):
             lib.nn.BatchNorm2d(4)(lib.ones(3, 4))
+
+
+DEVICE_CALLS = [  # layers built as GPT-style code builds them: factory_kwargs = {"device": ..., "dtype": ...}
+    "nn.Linear(4, 3, True, 'cpu', lib.float64)", "nn.Linear(4, 3, device=lib.device('cpu'))",
+    "nn.LayerNorm(4, device='cpu', dtype=lib.float64)", "nn.BatchNorm1d(4, device='cpu')",
+    "nn.BatchNorm2d(4, 1e-5, 0.1, True, True, 'cpu', lib.float64)", "nn.Embedding(5, 4, device='cpu')",
+    "nn.InstanceNorm2d(4, affine=True, dtype=lib.float64)",
+]
+
+
+def build(lib, call):
+    return eval(call, {"lib": lib, "nn": lib.nn})
+
+
+@pytest.mark.parametrize("call", DEVICE_CALLS)
+def test_layers_take_device_as_pytorch_lays_it_out(call):
+    """Linear, LayerNorm, BatchNorm and Embedding refused device= (TypeError), which Conv2d, LSTM and
+    MultiheadAttention took; the order is PyTorch's, so device and dtype can also be given by position."""
+    layer = build(tg, call)
+    expected = tg.float64 if "float64" in call else tg.float32
+    assert layer.weight.dtype == expected and layer.weight.device == tg.device("cpu")
+
+
+@pytest.mark.parametrize("call", DEVICE_CALLS)
+def test_layers_take_device_as_pytorch_does(call):
+    torch = pytest.importorskip("torch")
+    theirs, ours = build(torch, call), build(tg, call)
+    assert str(theirs.weight.dtype)[-7:] == str(ours.weight.dtype)[-7:] and repr(theirs) == repr(ours)
+
+
+def test_a_gpu_device_is_refused_with_the_device_agnostic_idiom():
+    with pytest.raises(RuntimeError, match="Linear: 'cuda' is not available.*device-agnostic"):
+        tg.nn.Linear(2, 2, device="cuda")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import no_grad
+from ..device import check_device
 from ..dtypes import get_default_dtype
 from . import functional as F
 from . import init
@@ -19,8 +20,9 @@ class Embedding(Module):
     as it is (nothing drawn, padding row kept), frozen when `_freeze`: how from_pretrained makes one."""
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, dtype=None, *,
-                 _weight=None, _freeze: bool = False):
+                 _weight=None, _freeze: bool = False, device=None):
         super().__init__()
+        check_device(device, "Embedding")
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         if padding_idx is not None:
