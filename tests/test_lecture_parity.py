@@ -182,3 +182,41 @@ def test_layers_take_device_as_pytorch_does(call):
 def test_a_gpu_device_is_refused_with_the_device_agnostic_idiom():
     with pytest.raises(RuntimeError, match="Linear: 'cuda' is not available.*device-agnostic"):
         tg.nn.Linear(2, 2, device="cuda")
+
+
+def embedding_with_max_norm(lib):
+    """An embedding table whose rows 0 and 3 are longer than max_norm=1: looking them up shrinks them."""
+    table = lib.tensor([[3.0, 4.0], [0.3, 0.4], [1.0, 0.0], [6.0, 8.0]])
+    emb = lib.nn.Embedding(4, 2, max_norm=1.0, _weight=table.clone())
+    out = emb(lib.tensor([[0, 1], [0, 2]]))
+    out.sum().backward()
+    l1 = lib.nn.functional.embedding(lib.tensor([0]), table.clone(), max_norm=1.0, norm_type=1.0)
+    return (repr(emb), out.tolist(), emb.weight.tolist(), emb.weight.grad.tolist(), l1.tolist(),
+            repr(lib.nn.Embedding(4, 2, 0, 1.0, 3.0)))
+
+
+def test_embedding_max_norm_renormalises_the_rows_looked_up():
+    """max_norm raised TypeError. As in PyTorch, the rows looked up are scaled in place by
+    max_norm / (norm + 1e-7) when longer, row 3 (not looked up) is left alone, and the gradient is
+    that of a plain lookup."""
+    rep, out, weight, grad, l1, positional = embedding_with_max_norm(tg)
+    assert rep == "Embedding(4, 2, max_norm=1.0)"
+    assert positional == "Embedding(4, 2, padding_idx=0, max_norm=1.0, norm_type=3.0)"
+    assert np.allclose(out, [[[0.6, 0.8], [0.3, 0.4]], [[0.6, 0.8], [1.0, 0.0]]], atol=1e-6)
+    assert np.allclose(weight, [[0.6, 0.8], [0.3, 0.4], [1.0, 0.0], [6.0, 8.0]], atol=1e-6)
+    assert grad == [[2.0, 2.0], [1.0, 1.0], [1.0, 1.0], [0.0, 0.0]]
+    assert np.allclose(l1, [[3 / 7, 4 / 7]], atol=1e-6)
+
+
+def test_embedding_max_norm_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    theirs, ours = embedding_with_max_norm(torch), embedding_with_max_norm(tg)
+    assert theirs[0] == ours[0] and theirs[5] == ours[5] and theirs[3] == ours[3]
+    for a, b in zip(theirs[1:5], ours[1:5]):
+        assert np.allclose(a, b, atol=1e-6)
+
+
+@pytest.mark.parametrize("option", ["sparse=True", "scale_grad_by_freq=True"])
+def test_embedding_options_not_here_say_so(option):
+    with pytest.raises(NotImplementedError, match="scale_grad_by_freq=True and sparse=True are not supported"):
+        eval(f"nn.Embedding(4, 2, {option})", {"nn": tg.nn})

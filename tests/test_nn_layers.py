@@ -160,8 +160,8 @@ def test_embedding_from_pretrained():
     assert embedding_from_pretrained(tg) == EMBEDDING_FROM_PRETRAINED
     with pytest.raises(AssertionError, match=r"2-dimensional .*got shape \(3,\)"):
         nn.Embedding.from_pretrained(tg.ones(3))
-    with pytest.raises(NotImplementedError, match="max_norm"):
-        nn.Embedding.from_pretrained(tg.ones(3, 2), max_norm=1.0)
+    with pytest.raises(NotImplementedError, match="sparse=True are not supported"):
+        nn.Embedding.from_pretrained(tg.ones(3, 2), sparse=True)
     with pytest.raises(AssertionError, match="does not match num_embeddings and embedding_dim"):
         nn.Embedding(3, 3, _weight=tg.ones(3, 2))
     given = nn.Embedding(3, 2, padding_idx=0, _weight=tg.ones(3, 2))  # as PyTorch: the padding row is kept

@@ -362,8 +362,14 @@ def instance_norm(x: Tensor, running_mean: Tensor | None = None, running_var: Te
 
 # ---------------------------------------------------------------- lookup and padding
 
-def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
-    """Rows of weight: out[...] = weight[idx[...]]. The row at padding_idx gets no gradient."""
+def embedding(idx, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of weight: out[...] = weight[idx[...]]. The row at padding_idx gets no gradient.
+    With max_norm, as in PyTorch, the rows looked up whose norm_type-norm exceeds max_norm are first
+    scaled in place, outside the graph, by max_norm / (norm + 1e-7): the weight itself changes."""
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: scale_grad_by_freq=True and sparse=True are not supported (there "
+                                  "are no sparse tensors here). Hint: leave them at False")
     idx = idx._data if isinstance(idx, Tensor) else np.asarray(idx)
     if not np.issubdtype(idx.dtype, np.integer):
         raise RuntimeError(f"embedding: indices must be integers, got {idx.dtype}. Hint: .long()")
@@ -372,11 +378,21 @@ def embedding(idx, weight: Tensor, padding_idx: int | None = None) -> Tensor:
         bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
         raise IndexError(f"embedding: index {bad} is out of range for a weight with {rows} rows "
                          f"(valid: 0 to {rows - 1}; negative indices are refused, as in PyTorch)")
+    if max_norm is not None:
+        renorm_rows(weight, np.unique(idx), max_norm, norm_type)
     out = ops.EmbeddingFunction.apply(weight, key=idx)
     if padding_idx is not None:
         is_padding = Tensor._wrap((idx == padding_idx % weight.shape[0])[..., None])
         out = out.detach().where(is_padding, out)
     return out
+
+
+def renorm_rows(weight: Tensor, rows, max_norm: float, norm_type: float) -> None:
+    """weight[rows] scaled in place to a norm of at most max_norm (PyTorch's embedding_renorm_)."""
+    with no_grad():
+        picked = weight[Tensor._wrap(rows)]
+        norms = picked.norm(norm_type, dim=1, keepdim=True)
+        weight[Tensor._wrap(rows)] = picked * (max_norm / (norms + 1e-7)).where(norms > max_norm, 1.0)
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

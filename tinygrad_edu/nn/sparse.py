@@ -16,13 +16,19 @@ __all__ = ["Embedding"]
 
 class Embedding(Module):
     """out[...] = weight[idx[...]], weight (num_embeddings, embedding_dim) drawn from N(0, 1).
-    The row at padding_idx starts at zero and gets no gradient. `_weight`, as in PyTorch, is a table to use
-    as it is (nothing drawn, padding row kept), frozen when `_freeze`: how from_pretrained makes one."""
+    The row at padding_idx starts at zero and gets no gradient. With max_norm, each row looked up is
+    first scaled down in place to a norm_type-norm of at most max_norm (F.embedding). `_weight`, as in
+    PyTorch, is a table to use as it is (nothing drawn, padding row kept), frozen when `_freeze`: how
+    from_pretrained makes one. The arguments are in PyTorch's order."""
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, dtype=None, *,
-                 _weight=None, _freeze: bool = False, device=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                 sparse: bool = False, _weight=None, _freeze: bool = False, device=None, dtype=None):
         super().__init__()
         check_device(device, "Embedding")
+        refuse_unsupported("Embedding", scale_grad_by_freq, sparse)
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         if padding_idx is not None:
@@ -48,11 +54,9 @@ class Embedding(Module):
         if embeddings.ndim != 2:
             raise AssertionError(f"Embedding.from_pretrained: embeddings are expected to be 2-dimensional "
                                  f"(num_embeddings, embedding_dim), got shape {tuple(embeddings.shape)}")
-        if max_norm is not None or scale_grad_by_freq or sparse:
-            raise NotImplementedError("Embedding.from_pretrained: max_norm, scale_grad_by_freq and sparse are not "
-                                      "supported. Hint: leave them at their defaults")
-        return cls(*embeddings.shape, padding_idx=padding_idx, dtype=embeddings.dtype, _weight=embeddings,
-                   _freeze=freeze)
+        refuse_unsupported("Embedding.from_pretrained", scale_grad_by_freq, sparse)
+        return cls(*embeddings.shape, padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
+                   dtype=embeddings.dtype, _weight=embeddings, _freeze=freeze)
 
     def reset_parameters(self) -> None:
         init.normal_(self.weight)
@@ -61,8 +65,21 @@ class Embedding(Module):
                 self.weight._data[self.padding_idx] = 0
 
     def forward(self, idx):
-        return F.embedding(idx, self.weight, self.padding_idx)
+        return F.embedding(idx, self.weight, self.padding_idx, self.max_norm, self.norm_type)
 
     def extra_repr(self) -> str:
         text = f"{self.num_embeddings}, {self.embedding_dim}"
-        return text if self.padding_idx is None else text + f", padding_idx={self.padding_idx}"
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        return text
+
+
+def refuse_unsupported(name: str, scale_grad_by_freq: bool, sparse: bool) -> None:
+    """scale_grad_by_freq and sparse gradients are not here (no sparse tensors): say so, not a TypeError."""
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError(f"{name}: scale_grad_by_freq=True and sparse=True are not supported (there are "
+                                  "no sparse tensors here). Hint: leave them at False")
