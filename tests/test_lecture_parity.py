@@ -220,3 +220,45 @@ def test_embedding_max_norm_matches_pytorch():
 def test_embedding_options_not_here_say_so(option):
     with pytest.raises(NotImplementedError, match="scale_grad_by_freq=True and sparse=True are not supported"):
         eval(f"nn.Embedding(4, 2, {option})", {"nn": tg.nn})
+
+
+class NumpySamples:
+    """A map-style dataset that returns NumPy, as many tutorials' datasets do."""
+
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, i):
+        return np.full(2, i, dtype=np.float32), np.int64(i)
+
+
+def unbatched(lib):
+    """What DataLoader(batch_size=None) yields, written out with type names."""
+    data = lib.utils.data
+    described = []
+    for sample in data.DataLoader(NumpySamples(), batch_size=None):
+        fields = [(type(f).__name__, str(f.dtype).rpartition(".")[2], f.tolist()) for f in sample]
+        described.append((type(sample).__name__, fields))
+    tensors = next(iter(data.DataLoader(data.TensorDataset(lib.ones(2, 2), lib.zeros(2)), batch_size=None)))
+    custom = list(data.DataLoader(NumpySamples(), batch_size=None, collate_fn=lambda s: int(s[1]) * 10))
+    converted = data.default_convert({"a": np.zeros(2, dtype=np.float32), "s": "text", "t": (np.int32(3), 1.5)})
+    return (described, type(tensors).__name__, custom, sorted(converted), type(converted["a"]).__name__,
+            converted["s"], type(converted["t"]).__name__, str(converted["t"][0].dtype)[-5:], converted["t"][1])
+
+
+UNBATCHED = ([("list", [("Tensor", "float32", [0.0, 0.0]), ("Tensor", "int64", 0)]),
+              ("list", [("Tensor", "float32", [1.0, 1.0]), ("Tensor", "int64", 1)]),
+              ("list", [("Tensor", "float32", [2.0, 2.0]), ("Tensor", "int64", 2)])],
+             "list", [0, 10, 20], ["a", "s", "t"], "Tensor", "text", "list", "int32", 1.5)
+
+
+def test_unbatched_loading_converts_numpy_samples_to_tensors():
+    """With batch_size=None PyTorch passes each sample through default_convert (or the collate_fn given):
+    NumPy became tensors, tuples lists. Here the samples came out untouched, NumPy arrays and all, and a
+    collate_fn was ignored."""
+    assert unbatched(tg) == UNBATCHED
+
+
+def test_unbatched_loading_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    assert unbatched(torch) == unbatched(tg) == UNBATCHED
