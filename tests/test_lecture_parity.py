@@ -262,3 +262,32 @@ def test_unbatched_loading_converts_numpy_samples_to_tensors():
 def test_unbatched_loading_matches_pytorch():
     torch = pytest.importorskip("torch")
     assert unbatched(torch) == unbatched(tg) == UNBATCHED
+
+
+FORGOT_SUPER_INIT = [  # a module whose __init__ forgot super().__init__(), and what is done with it
+    "self.fc = nn.Linear(2, 2)", "self.w = nn.Parameter(lib.ones(1))", "self.register_buffer('b', lib.ones(1))",
+    "pass; list(self.parameters())", "pass; self.train()",
+]
+
+
+def forget_super_init(lib, body):
+    class Forgetful(lib.nn.Module):
+        def __init__(self):
+            exec(body, {"nn": lib.nn, "lib": lib, "self": self})
+    return Forgetful()
+
+
+@pytest.mark.parametrize("body", FORGOT_SUPER_INIT)
+def test_forgetting_super_init_is_an_attribute_error_that_names_the_fix(body):
+    """PyTorch raises AttributeError ('cannot assign module before Module.__init__() call'); this raised
+    RuntimeError, so `except AttributeError` in a script behaved differently. The message still says the fix."""
+    with pytest.raises(AttributeError, match=r"Forgetful: Module.__init__\(\) was not called. Add `super"):
+        forget_super_init(tg, body)
+
+
+@pytest.mark.parametrize("body", FORGOT_SUPER_INIT)
+def test_forgetting_super_init_raises_pytorchs_error_type(body):
+    torch = pytest.importorskip("torch")
+    for lib in (torch, tg):
+        with pytest.raises(AttributeError):
+            forget_super_init(lib, body)
