@@ -291,3 +291,72 @@ def test_forgetting_super_init_raises_pytorchs_error_type(body):
     for lib in (torch, tg):
         with pytest.raises(AttributeError):
             forget_super_init(lib, body)
+
+
+CLOSE_CASES = {  # label: (actual, expected, options), built in either library; PyTorch 2.13's message
+    "float32 off by 0.1": ("lib.tensor([1., 2., 3.])", "lib.tensor([1., 2., 3.1])", {},
+                           "Tensor-likes are not close!\n\nMismatched elements: 1 / 3 (33.3%)\n"
+                           "Greatest absolute difference: 0.09999990463256836 at index (2,) (up to 1e-05 allowed)\n"
+                           "Greatest relative difference: 0.032258033752441406 at index (2,) (up to 1.3e-06 allowed)"),
+    "dtypes": ("lib.tensor([1.])", "lib.tensor([1.], dtype=lib.float64)", {},
+               "The values for attribute 'dtype' do not match: {lib}.float32 != {lib}.float64."),
+    "shapes": ("lib.ones(3)", "lib.ones(2)", {},
+               "The values for attribute 'shape' do not match: {lib}.Size([3]) != {lib}.Size([2])."),
+    "ints": ("lib.tensor([1, 2])", "lib.tensor([1, 3])", {},
+             "Tensor-likes are not equal!\n\nMismatched elements: 1 / 2 (50.0%)\n"
+             "Greatest absolute difference: 1 at index (1,)\n"
+             "Greatest relative difference: 0.3333333432674408 at index (1,)"),
+    "0-d": ("lib.tensor(1.)", "lib.tensor(2.)", {},
+            "Scalars are not close!\n\nExpected 2.0 but got 1.0.\nAbsolute difference: 1.0 (up to 1e-05 allowed)\n"
+            "Relative difference: 0.5 (up to 1.3e-06 allowed)"),
+    "floats": ("1.0", "1.1", {},
+               "Scalars are not close!\n\nExpected 1.1 but got 1.0.\nAbsolute difference: 0.10000000000000009 "
+               "(up to 1e-07 allowed)\nRelative difference: 0.09090909090909098 (up to 1e-07 allowed)"),
+    "int vs float": ("1", "1.0", {}, "The (d)types do not match: <class 'int'> != <class 'float'>."),
+    "in a list": ("[lib.ones(2), lib.zeros(1)]", "[lib.ones(2), lib.ones(1)]", {},
+                  "Tensor-likes are not close!\n\nMismatched elements: 1 / 1 (100.0%)\n"
+                  "Greatest absolute difference: 1.0 at index (0,) (up to 1e-05 allowed)\n"
+                  "Greatest relative difference: 1.0 at index (0,) (up to 1.3e-06 allowed)\n\n"
+                  "The failure occurred for item [1]"),
+    "nan": ("lib.tensor([float('nan')])", "lib.tensor([float('nan')])", {},
+            "Tensor-likes are not close!\n\nMismatched elements: 1 / 1 (100.0%)\n"
+            "Greatest absolute difference: nan at index (0,) (up to 1e-05 allowed)\n"
+            "Greatest relative difference: nan at index (0,) (up to 1.3e-06 allowed)"),
+    "msg": ("lib.ones(2)", "lib.zeros(2)", {"msg": "custom"}, "custom"),
+    "within tolerances": ("lib.tensor([1., 5.])", "lib.tensor([1.05, 5.5])", {"rtol": 0.1, "atol": 0.01}, None),
+    "nan equal": ("lib.tensor([float('nan')])", "lib.tensor([float('nan')])", {"equal_nan": True}, None),
+    "dtype unchecked": ("lib.tensor([1.])", "lib.tensor([1.], dtype=lib.float64)", {"check_dtype": False}, None),
+    "dict": ("{'a': lib.ones(2)}", "{'a': lib.ones(2) + 1e-6}", {}, None),
+}
+
+
+def assert_close_message(lib, label):
+    actual, expected, options, _ = CLOSE_CASES[label]
+    try:
+        lib.testing.assert_close(eval(actual, {"lib": lib}), eval(expected, {"lib": lib}), **options)
+    except AssertionError as failure:
+        return str(failure)
+    return None
+
+
+@pytest.mark.parametrize("label", list(CLOSE_CASES))
+def test_testing_assert_close_says_what_pytorchs_says(label):
+    """torch.testing.assert_close, which PyTorch's tutorials end their checks with, was missing."""
+    expected = CLOSE_CASES[label][3]
+    assert assert_close_message(tg, label) == (expected and expected.format(lib="tinygrad_edu"))
+
+
+@pytest.mark.parametrize("label", list(CLOSE_CASES))
+def test_testing_assert_close_matches_pytorch(label):
+    torch = pytest.importorskip("torch")
+    expected = CLOSE_CASES[label][3]
+    assert assert_close_message(torch, label) == (expected and expected.format(lib="torch"))
+    theirs, ours = assert_close_message(torch, label), assert_close_message(tg, label)
+    assert theirs == (ours and ours.replace("tinygrad_edu.", "torch."))
+
+
+def test_testing_assert_close_wants_both_tolerances_or_neither():
+    with pytest.raises(ValueError, match="Both 'rtol' and 'atol' must be either specified or omitted"):
+        tg.testing.assert_close(tg.ones(1), tg.ones(1), rtol=0)
+    with pytest.raises(TypeError, match="No comparison pair was able to handle inputs"):
+        tg.testing.assert_close(tg.ones(1), 1.0)
