@@ -360,3 +360,28 @@ def test_testing_assert_close_wants_both_tolerances_or_neither():
         tg.testing.assert_close(tg.ones(1), tg.ones(1), rtol=0)
     with pytest.raises(TypeError, match="No comparison pair was able to handle inputs"):
         tg.testing.assert_close(tg.ones(1), 1.0)
+
+
+def one_cycle_state(lib):
+    opt = lib.optim.SGD(lib.nn.Linear(1, 1).parameters(), lr=0.1, momentum=0.9)
+    scheduler = lib.optim.lr_scheduler.OneCycleLR(opt, 1.0, total_steps=10, anneal_strategy="linear")
+    return sorted(k for k in scheduler.state_dict() if k != "_get_lr_called_within_step"), scheduler
+
+
+def test_one_cycle_state_dict_has_pytorchs_keys_and_resumes_from_them():
+    """The annealing rule was saved as 'anneal_strategy'; PyTorch's key is '_anneal_func_type', so a
+    state_dict saved by PyTorch loaded here kept the constructor's rule instead of the saved one."""
+    keys, linear = one_cycle_state(tg)
+    assert "_anneal_func_type" in keys and "anneal_strategy" not in keys
+    opt = tg.optim.SGD(tg.nn.Linear(1, 1).parameters(), lr=0.1, momentum=0.9)
+    resumed = tg.optim.lr_scheduler.OneCycleLR(opt, 1.0, total_steps=10)  # cos, until the state says linear
+    resumed.load_state_dict({**linear.state_dict(), "_anneal_func_type": "linear"})
+    for scheduler in (linear, resumed):
+        scheduler.optimizer.step()
+        scheduler.step()
+    assert resumed.get_last_lr() == linear.get_last_lr()
+
+
+def test_one_cycle_state_dict_keys_match_pytorch():
+    torch = pytest.importorskip("torch")
+    assert one_cycle_state(torch)[0] == one_cycle_state(tg)[0]
