@@ -385,3 +385,41 @@ def test_one_cycle_state_dict_has_pytorchs_keys_and_resumes_from_them():
 def test_one_cycle_state_dict_keys_match_pytorch():
     torch = pytest.importorskip("torch")
     assert one_cycle_state(torch)[0] == one_cycle_state(tg)[0]
+
+
+SCHEDULERS = ["StepLR(opt, 2, 0.5)", "MultiStepLR(opt, [1, 3])", "ExponentialLR(opt, 0.5)", "CosineAnnealingLR(opt, 4)",
+              "LambdaLR(opt, lambda e: 0.9 ** e)", "MultiplicativeLR(opt, lambda e: 0.9)", "ConstantLR(opt)",
+              "LinearLR(opt)", "PolynomialLR(opt)", "OneCycleLR(opt, 1.0, total_steps=10)",
+              "CosineAnnealingWarmRestarts(opt, 2)", "CyclicLR(opt, 0.01, 0.1)"]
+
+
+def get_lr_outside_step(lib, call):
+    """Two epochs, then the script asks get_lr(): (the warnings' texts, the state_dict's keys)."""
+    import warnings
+    model = lib.nn.Linear(1, 1)
+    opt = lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    scheduler = eval(call, {"opt": opt, **vars(lib.optim.lr_scheduler)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            opt.step()
+            scheduler.step()
+        stepping = [str(w.message) for w in caught]
+        scheduler.get_lr()
+    return stepping, [str(w.message) for w in caught[len(stepping):]], sorted(scheduler.state_dict())
+
+
+@pytest.mark.parametrize("call", SCHEDULERS)
+def test_get_lr_called_by_a_script_warns_to_use_get_last_lr(call):
+    """get_lr() is the step rule, not the lr in use (StepLR after two epochs: get_lr() 0.025, the lr
+    0.05). PyTorch warns when a script calls it; this returned the misleading value silently."""
+    stepping, asked, keys = get_lr_outside_step(tg, call)
+    assert stepping == []
+    assert asked == ["To get the last learning rate computed by the scheduler, please use `get_last_lr()`."]
+    assert "_get_lr_called_within_step" in keys
+
+
+@pytest.mark.parametrize("call", SCHEDULERS)
+def test_get_lr_outside_step_matches_pytorch(call):
+    torch = pytest.importorskip("torch")
+    assert get_lr_outside_step(torch, call) == get_lr_outside_step(tg, call)

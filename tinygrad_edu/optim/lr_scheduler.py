@@ -28,7 +28,15 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .lr_scheduler_cyclic import CosineAnnealingWarmRestarts, CyclicLR
 from .optimizer import Optimizer
-from .scheduler_base import LRScheduler, check_optimizer, load_state_dict_but, per_group, set_momentum, state_dict_with
+from .scheduler_base import (
+    LRScheduler,
+    check_optimizer,
+    load_state_dict_but,
+    per_group,
+    set_momentum,
+    state_dict_with,
+    warn_outside_step,
+)
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR",
            "MultiplicativeLR", "ConstantLR", "LinearLR", "PolynomialLR", "OneCycleLR", "ReduceLROnPlateau",
@@ -43,6 +51,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self.current_lrs()
         return [lr * self.gamma for lr in self.current_lrs()]
@@ -60,6 +69,7 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self.last_epoch not in self.milestones:
             return self.current_lrs()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self.current_lrs()]
@@ -77,6 +87,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self._is_initial:
             return self.current_lrs()
         return [lr * self.gamma for lr in self.current_lrs()]
@@ -100,6 +111,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         epoch, T, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self.current_lrs()
@@ -124,6 +136,7 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self) -> dict[str, Any]:
@@ -158,6 +171,7 @@ class MultiplicativeLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self._is_initial:
             return self.current_lrs()
         return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self.current_lrs())]
@@ -179,6 +193,7 @@ class ConstantLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self.last_epoch == 0:
             return [lr * self.factor for lr in self.current_lrs()]
         if self.last_epoch != self.total_iters:
@@ -210,6 +225,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self.last_epoch == 0:
             return [lr * self.start_factor for lr in self.current_lrs()]
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -233,6 +249,7 @@ class PolynomialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self._is_initial or self.last_epoch > self.total_iters:
             return self.current_lrs()
         decay_factor = ((1.0 - self.last_epoch / self.total_iters)
@@ -320,6 +337,7 @@ class OneCycleLR(LRScheduler):
         return (end - start) * pct + start
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"Tried to step {step} times. The specified number of total steps is "
