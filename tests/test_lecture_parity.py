@@ -423,3 +423,40 @@ def test_get_lr_called_by_a_script_warns_to_use_get_last_lr(call):
 def test_get_lr_outside_step_matches_pytorch(call):
     torch = pytest.importorskip("torch")
     assert get_lr_outside_step(torch, call) == get_lr_outside_step(tg, call)
+
+
+ELEMENT_VIEWS = [  # (in-place change of one element reached by integer indexing, x after it; x starts as ones(3))
+    ("x[1].add_(1)", [1.0, 2.0, 1.0]), ("x.view(3)[0].mul_(5)", [5.0, 1.0, 1.0]),
+    ("x.unsqueeze(0)[0, 2].fill_(7)", [1.0, 1.0, 7.0]), ("x.view(1, 3)[0][1].zero_()", [1.0, 0.0, 1.0]),
+    ("x[-1].clamp_(max=0.5)", [1.0, 1.0, 0.5]), ("x[..., 0].sub_(3)", [-2.0, 1.0, 1.0]),
+]
+
+
+def change_an_element(lib, expression):
+    x = lib.ones(3)
+    eval(expression, {"x": x})
+    return x.tolist()
+
+
+@pytest.mark.parametrize("expression, after", ELEMENT_VIEWS)
+def test_an_element_reached_by_integer_indexing_is_a_view(expression, after):
+    """x[1] is a 0-d view in PyTorch, so x[1].add_(1) changes x. NumPy hands back a copied scalar for an
+    int per dim, and the change was lost: x stayed ones."""
+    assert change_an_element(tg, expression) == after
+
+
+@pytest.mark.parametrize("expression, after", ELEMENT_VIEWS)
+def test_an_element_view_matches_pytorch(expression, after):
+    torch = pytest.importorskip("torch")
+    assert change_an_element(torch, expression) == change_an_element(tg, expression) == after
+
+
+def test_an_element_of_a_leaf_that_requires_grad_refuses_in_place_changes():
+    """Once the element is a view, the leaf rule holds for it too (before, the copy took the change
+    silently and made a graph node); under no_grad the change reaches the leaf, as in an optimizer."""
+    w = tg.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad is being used in an in-place"):
+        w[0].add_(1)
+    with tg.no_grad():
+        w[1].mul_(5)
+    assert w.tolist() == [1.0, 5.0, 1.0] and w.grad_fn is None
