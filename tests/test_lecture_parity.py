@@ -460,3 +460,31 @@ def test_an_element_of_a_leaf_that_requires_grad_refuses_in_place_changes():
     with tg.no_grad():
         w[1].mul_(5)
     assert w.tolist() == [1.0, 5.0, 1.0] and w.grad_fn is None
+
+
+def detach_in_place(lib):
+    """Truncated backpropagation through time: the hidden state is cut from the graph between batches."""
+    w = lib.tensor([2.0, 3.0], requires_grad=True)
+    hidden = w * 3
+    same = hidden.detach_()
+    loss = (hidden * w).sum()
+    loss.backward()
+    refused = []
+    for view in (lambda t: t[0:1], lambda t: t.view(2), lambda t: t[0]):
+        try:
+            view(w * 1).detach_()
+        except RuntimeError as err:
+            refused.append(str(err).lower().find("can't detach views in-place") >= 0)
+    copy = (lib.ones(2, 2, requires_grad=True) * 1).t().reshape(-1).detach_()  # this reshape copies: no view
+    return (same is hidden, hidden.requires_grad, hidden.grad_fn, hidden.is_leaf, hidden.tolist(), w.grad.tolist(),
+            refused, copy.requires_grad)
+
+
+def test_detach_in_place_cuts_a_tensor_from_the_graph():
+    """detach_() was missing (AttributeError); RNN code calls hidden.detach_() between batches."""
+    assert detach_in_place(tg) == (True, False, None, True, [6.0, 9.0], [6.0, 9.0], [True, True, True], False)
+
+
+def test_detach_in_place_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    assert detach_in_place(torch) == detach_in_place(tg)

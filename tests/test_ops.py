@@ -52,7 +52,7 @@ def test_gradgradcheck(name, data):
 
 # Public Tensor methods that are not differentiable ops (or not ops at all).
 NOT_DIFFERENTIABLE = {
-    "backward", "detach", "numpy", "tolist", "item", "size", "dim", "numel", "requires_grad_", "retain_grad",
+    "backward", "detach", "detach_", "numpy", "tolist", "item", "size", "dim", "numel", "requires_grad_", "retain_grad",
     "register_hook", "long", "isnan", "isinf", "isfinite", "argmax", "argmin", "any", "all",
     "eq", "ne", "lt", "le", "gt", "ge", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
     "__and__", "__or__", "__invert__", "__bool__", "__float__", "__int__", "__index__", "__len__", "__iter__",
