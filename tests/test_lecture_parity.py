@@ -488,3 +488,50 @@ def test_detach_in_place_cuts_a_tensor_from_the_graph():
 def test_detach_in_place_matches_pytorch():
     torch = pytest.importorskip("torch")
     assert detach_in_place(torch) == detach_in_place(tg)
+
+
+CONTAINER_ARITHMETIC = {  # expression on a = ModuleList([Linear]), s = Sequential(ReLU, Tanh): (child types, errors)
+    "a + [nn.ReLU()]": ["Linear", "ReLU"], "a + a": ["Linear", "Linear"],
+    "s + nn.Sequential(nn.Sigmoid())": ["ReLU", "Tanh", "Sigmoid"], "s * 2": ["ReLU", "Tanh", "ReLU", "Tanh"],
+    "2 * s": ["ReLU", "Tanh", "ReLU", "Tanh"],
+}
+CONTAINER_IN_PLACE = {"a += [nn.Tanh()]": ["Linear", "Tanh"], "s += nn.Sequential(nn.ReLU())": ["ReLU", "Tanh", "ReLU"],
+                      "s *= 3": ["ReLU", "Tanh"] * 3}
+CONTAINER_REFUSALS = {"s + [nn.ReLU()]": (ValueError, "add operator supports only objects of Sequential class"),
+                      "s * 0": (ValueError, "Non-positive multiplication factor 0"),
+                      "s * 1.5": (TypeError, "unsupported operand type"),
+                      "s += a": (ValueError, "add operator supports")}
+
+
+def container_arithmetic(lib):
+    nn = lib.nn
+    results = {}
+    for code, _ in [*CONTAINER_ARITHMETIC.items(), *CONTAINER_IN_PLACE.items(), *CONTAINER_REFUSALS.items()]:
+        space = {"nn": nn, "a": nn.ModuleList([nn.Linear(1, 1)]), "s": nn.Sequential(nn.ReLU(), nn.Tanh())}
+        try:
+            if "=" in code:
+                exec(code, space)
+                out = space[code[0]]
+            else:
+                out = eval(code, space)
+            results[code] = (type(out).__name__, [type(m).__name__ for m in out], list(out._modules))
+        except (TypeError, ValueError) as err:
+            results[code] = (type(err).__name__, str(err).split(",")[0])
+    return results
+
+
+def test_modulelist_and_sequential_add_and_repeat():
+    """ModuleList + list, Sequential + Sequential and Sequential * n (and their in-place forms) raised TypeError."""
+    results = container_arithmetic(tg)
+    for code, children in [*CONTAINER_ARITHMETIC.items(), *CONTAINER_IN_PLACE.items()]:
+        kind = "ModuleList" if code.startswith("a") else "Sequential"
+        assert results[code] == (kind, children, [str(i) for i in range(len(children))])
+    for code, (error, words) in CONTAINER_REFUSALS.items():
+        assert results[code][0] == error.__name__ and words in results[code][1]
+
+
+def test_container_arithmetic_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    theirs, ours = container_arithmetic(torch), container_arithmetic(tg)
+    assert {k: v if len(v) == 3 else v[0] for k, v in theirs.items()} == \
+        {k: v if len(v) == 3 else v[0] for k, v in ours.items()}
