@@ -137,6 +137,7 @@ CALLS = {  # label: call(lib, F, nn, inputs)
     "x.tril()": lambda lib, F, nn, i: i["x"].tril(),
     "x[:3, :3].diag()": lambda lib, F, nn, i: i["x"][:3, :3].diag(),
     "einsum('ij,ij->i')": lambda lib, F, nn, i: lib.einsum("ij,ij->i", i["x"], i["x"]),
+    "z[0] = x[1] * 2": lambda lib, F, nn, i: (lambda z: (z.__setitem__(0, i["x"][1] * 2), z)[1])(lib.zeros(3, 4)),
 }
 
 PYTORCH = {
@@ -183,7 +184,7 @@ PYTORCH = {
     "x.split(2)[1]": "SplitBackward0", "x.unbind(0)[0]": "UnbindBackward0", "x.flip(0)": "FlipBackward0",
     "x.roll(1, 0)": "RollBackward0", "x.repeat(2, 1)": "RepeatBackward0", "x.sort(1).values": "SortBackward0",
     "x.topk(2).values": "TopkBackward0", "x.tril()": "TrilBackward0", "x[:3, :3].diag()": "DiagonalBackward0_copy",
-    "einsum('ij,ij->i')": "ViewBackward0",
+    "einsum('ij,ij->i')": "ViewBackward0", "z[0] = x[1] * 2": "CopySlices",
 }
 
 # Ours, where it is honestly another node (README, "Node names follow this graph", says why).
@@ -202,6 +203,7 @@ STILL_DIFFERENT = {
     "x.chunk(2)[0]": "SliceBackward0", "x.split(2)[1]": "SliceBackward0",  # PyTorch: one node for all the pieces
     "x.unbind(0)[0]": "SelectBackward0", "x.flip(0)": "CloneBackward0", "x.repeat(2, 1)": "UnsafeViewBackward0",
     "einsum('ij,ij->i')": "PermuteBackward0",
+    "z[0] = x[1] * 2": "IndexPutBackward0",  # PyTorch: CopySlices, which wraps the copy into the slice
 }
 
 
