@@ -213,6 +213,8 @@ def test_an_arithmetic_backward_gives_the_same_gradient_on_arrays_as_recorded(ca
     """Mul, Div, Sub and Neg set arithmetic_backward: a plain backward runs their formula on the
     NumPy arrays (engine.on_arrays), a recorded one on tensors. Same line, so same gradient, bit for bit,
     in the same dtype, and always an array (NumPy gives a 0-d result as a scalar)."""
+    if case == "x - y" and operands == "float32 and bool":
+        pytest.skip("- with a bool operand raises, as in PyTorch (tests/test_lecture_parity.py)")
     results = []
     for create_graph in (False, True):
         x, y = OPERANDS[operands]()

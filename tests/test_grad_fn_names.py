@@ -121,6 +121,23 @@ CALLS = {  # label: call(lib, F, nn, inputs)
     "F.pad": lambda lib, F, nn, i: F.pad(i["x"], (1, 2)),
     "F.pad cropping": lambda lib, F, nn, i: F.pad(i["x"], (-1, 2)),
     "x.double()": lambda lib, F, nn, i: i["x"].double(),
+    "x.square()": lambda lib, F, nn, i: i["x"].square(),
+    "x.rsqrt()": lambda lib, F, nn, i: i["x"].abs().rsqrt(),
+    "x.masked_fill": lambda lib, F, nn, i: i["x"].masked_fill(i["x"] > 0, 0.0),
+    "x.gather": lambda lib, F, nn, i: i["x"].gather(1, lib.tensor([[0], [1], [2]])),
+    "x.index_select": lambda lib, F, nn, i: i["x"].index_select(0, lib.tensor([0])),
+    "x.chunk(2)[0]": lambda lib, F, nn, i: i["x"].chunk(2)[0],
+    "x.split(2)[1]": lambda lib, F, nn, i: i["x"].split(2)[1],
+    "x.unbind(0)[0]": lambda lib, F, nn, i: i["x"].unbind(0)[0],
+    "x.flip(0)": lambda lib, F, nn, i: i["x"].flip(0),
+    "x.roll(1, 0)": lambda lib, F, nn, i: i["x"].roll(1, 0),
+    "x.repeat(2, 1)": lambda lib, F, nn, i: i["x"].repeat(2, 1),
+    "x.sort(1).values": lambda lib, F, nn, i: i["x"].sort(1).values,
+    "x.topk(2).values": lambda lib, F, nn, i: i["x"].topk(2).values,
+    "x.tril()": lambda lib, F, nn, i: i["x"].tril(),
+    "x[:3, :3].diag()": lambda lib, F, nn, i: i["x"][:3, :3].diag(),
+    "einsum('ij,ij->i')": lambda lib, F, nn, i: lib.einsum("ij,ij->i", i["x"], i["x"]),
+    "z[0] = x[1] * 2": lambda lib, F, nn, i: (lambda z: (z.__setitem__(0, i["x"][1] * 2), z)[1])(lib.zeros(3, 4)),
 }
 
 PYTORCH = {
@@ -162,6 +179,12 @@ PYTORCH = {
     "nn.Embedding": "EmbeddingBackward0", "nn.Conv2d": "ConvolutionBackward0",
     "F.max_pool2d": "MaxPool2DWithIndicesBackward0", "x.double()": "ToCopyBackward0",
     "F.pad": "ConstantPadNdBackward0", "F.pad cropping": "ConstantPadNdBackward0",
+    "x.square()": "PowBackward0", "x.rsqrt()": "RsqrtBackward0", "x.masked_fill": "MaskedFillBackward0",
+    "x.gather": "GatherBackward0", "x.index_select": "IndexSelectBackward0", "x.chunk(2)[0]": "SplitBackward0",
+    "x.split(2)[1]": "SplitBackward0", "x.unbind(0)[0]": "UnbindBackward0", "x.flip(0)": "FlipBackward0",
+    "x.roll(1, 0)": "RollBackward0", "x.repeat(2, 1)": "RepeatBackward0", "x.sort(1).values": "SortBackward0",
+    "x.topk(2).values": "TopkBackward0", "x.tril()": "TrilBackward0", "x[:3, :3].diag()": "DiagonalBackward0_copy",
+    "einsum('ij,ij->i')": "ViewBackward0", "z[0] = x[1] * 2": "CopySlices",
 }
 
 # Ours, where it is honestly another node (README, "Node names follow this graph", says why).
@@ -173,6 +196,14 @@ STILL_DIFFERENT = {
     "2 / x": "DivBackward0",  # PyTorch: 2 * x.reciprocal(), a Mul over a Reciprocal
     "x.clamp(min=tensor)": "MaximumBackward0",  # tensor bounds are maximum and minimum here
     "nn.BatchNorm1d": "AddBackward0", "nn.LayerNorm": "AddBackward0",  # composite: ends in + bias
+    # composites here, one node in PyTorch: each ends in the node of its last op
+    "x.rsqrt()": "DivBackward0", "x.masked_fill": "WhereBackward0", "x.tril()": "WhereBackward0",
+    "x.gather": "IndexBackward0", "x.index_select": "IndexBackward0", "x.roll(1, 0)": "IndexBackward0",
+    "x.sort(1).values": "IndexBackward0", "x.topk(2).values": "IndexBackward0", "x[:3, :3].diag()": "IndexBackward0",
+    "x.chunk(2)[0]": "SliceBackward0", "x.split(2)[1]": "SliceBackward0",  # PyTorch: one node for all the pieces
+    "x.unbind(0)[0]": "SelectBackward0", "x.flip(0)": "CloneBackward0", "x.repeat(2, 1)": "UnsafeViewBackward0",
+    "einsum('ij,ij->i')": "PermuteBackward0",
+    "z[0] = x[1] * 2": "IndexPutBackward0",  # PyTorch: CopySlices, which wraps the copy into the slice
 }
 
 

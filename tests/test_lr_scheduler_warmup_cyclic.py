@@ -174,17 +174,18 @@ def test_state_dict_contents_are_torchs(name):
     assert comparable(ours.state_dict()) == comparable(theirs.state_dict())
 
 
-STATE_KEYS = {  # PyTorch 2.13's keys, written out (less its _get_lr_called_within_step flag)
+STATE_KEYS = {  # PyTorch 2.13's keys, written out
     "LinearLR": {"start_factor", "end_factor", "total_iters", "base_lrs", "last_epoch", "_step_count",
-                 "_is_initial", "_last_lr"},
-    "MultiplicativeLR": {"lr_lambdas", "base_lrs", "last_epoch", "_step_count", "_is_initial", "_last_lr"},
+                 "_is_initial", "_get_lr_called_within_step", "_last_lr"},
+    "MultiplicativeLR": {"lr_lambdas", "base_lrs", "last_epoch", "_step_count", "_is_initial",
+                         "_get_lr_called_within_step", "_last_lr"},
     "SequentialLR": {"_schedulers", "_milestones", "last_epoch", "_last_lr"},
     "ChainedScheduler": {"_schedulers", "_last_lr"},
     "CosineAnnealingWarmRestarts": {"T_0", "T_i", "T_mult", "eta_min", "T_cur", "base_lrs", "last_epoch",
-                                    "_step_count", "_is_initial", "_last_lr"},
+                                    "_step_count", "_is_initial", "_get_lr_called_within_step", "_last_lr"},
     "CyclicLR": {"max_lrs", "total_size", "step_ratio", "mode", "gamma", "_scale_fn_custom", "scale_mode",
                  "cycle_momentum", "use_beta1", "base_momentums", "max_momentums", "base_lrs", "last_epoch",
-                 "_step_count", "_is_initial", "_last_lr"},
+                 "_step_count", "_is_initial", "_get_lr_called_within_step", "_last_lr"},
 }
 
 

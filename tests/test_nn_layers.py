@@ -163,6 +163,8 @@ def test_embedding_from_pretrained():
         nn.Embedding.from_pretrained(tg.ones(3))
     with pytest.raises(NotImplementedError, match="scale_grad_by_freq"):
         nn.Embedding.from_pretrained(tg.ones(3, 2), scale_grad_by_freq=True)
+    with pytest.raises(NotImplementedError, match="sparse=True are not supported"):
+        nn.Embedding.from_pretrained(tg.ones(3, 2), sparse=True)
     with pytest.raises(AssertionError, match="does not match num_embeddings and embedding_dim"):
         nn.Embedding(3, 3, _weight=tg.ones(3, 2))
     given = nn.Embedding(3, 2, padding_idx=0, _weight=tg.ones(3, 2))  # as PyTorch: the padding row is kept
@@ -252,7 +254,7 @@ def test_batchnorm_without_running_stats_and_shape_errors():
     assert list(bn.state_dict()) == ["weight", "bias"]
     x = tg.tensor([[1.0, 2.0], [3.0, 6.0]])
     np.testing.assert_allclose(bn.eval()(x)._data, [[-1, -1], [1, 1]], atol=1e-4)  # batch stats even in eval
-    with pytest.raises(ValueError, match="2 channels"):
+    with pytest.raises(RuntimeError, match="2 channels"):  # PyTorch: a RuntimeError for the channels
         nn.BatchNorm1d(2)(tg.ones(4, 3))
     with pytest.raises(ValueError, match="4D"):
         nn.BatchNorm2d(2)(tg.ones(4, 2))

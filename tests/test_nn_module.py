@@ -124,14 +124,14 @@ def test_forgetting_super_init_explains_the_fix():
         def __init__(self):
             self.fc = nn.Linear(2, 2)
 
-    with pytest.raises(RuntimeError, match=r"Broken.*super\(\).__init__\(\)"):
+    with pytest.raises(AttributeError, match=r"Broken.*super\(\).__init__\(\)"):  # PyTorch's type
         Broken()
 
     class Quiet(nn.Module):
         def __init__(self):
             self.size = 3  # plain attributes are allowed, but the module is not set up
 
-    with pytest.raises(RuntimeError, match="super"):
+    with pytest.raises(AttributeError, match="super"):
         list(Quiet().parameters())
 
 

@@ -52,13 +52,14 @@ def test_gradgradcheck(name, data):
 
 # Public Tensor methods that are not differentiable ops (or not ops at all).
 NOT_DIFFERENTIABLE = {
-    "backward", "detach", "numpy", "tolist", "item", "size", "dim", "numel", "requires_grad_", "retain_grad",
+    "backward", "detach", "detach_", "numpy", "tolist", "item", "size", "dim", "numel", "requires_grad_", "retain_grad",
     "register_hook", "long", "isnan", "isinf", "isfinite", "argmax", "argmin", "any", "all",
     "eq", "ne", "lt", "le", "gt", "ge", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
     "__and__", "__or__", "__invert__", "__bool__", "__float__", "__int__", "__index__", "__len__", "__iter__",
     "__repr__", "__array__", "__hash__", "__init__",
     "__format__", "__xor__", "__rand__", "__ror__", "__rxor__", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "bitwise_not", "bool", "int", "element_size", "is_floating_point", "nelement",
+    "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "bool", "int", "element_size", "is_floating_point",
+    "nelement",
     "add_", "sub_", "mul_", "div_", "copy_", "fill_", "zero_", "__iadd__", "__isub__", "__imul__", "__itruediv__",
     "uniform_", "normal_", "bernoulli_", "exponential_", "geometric_", "cauchy_", "log_normal_", "random_",
     "bernoulli", "multinomial",  # random draws (test_math_ops.py checks their distributions)

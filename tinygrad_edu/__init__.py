@@ -8,7 +8,21 @@
 
 import math as _math
 
-from . import accelerator, amp, backends, cuda, data, distributions, linalg, nn, optim, return_types, special, utils
+from . import (
+    accelerator,
+    amp,
+    backends,
+    cuda,
+    data,
+    distributions,
+    linalg,
+    nn,
+    optim,
+    return_types,
+    special,
+    testing,
+    utils,
+)
 from .amp import autocast, is_autocast_enabled
 from .arrangement_functions import *  # noqa: F403 -- movedim, unflatten, repeat_interleave, block_diag, ...
 from .arrangement_functions import __all__ as _arrangement_names
@@ -134,7 +148,8 @@ __all__ = [
     "detect_anomaly", "is_anomaly_enabled", "gradcheck", "gradgradcheck", "GradcheckError", "manual_seed",
     "cat", "stack", "where", "zeros", "ones", "full", "empty", "eye", "arange", "linspace", "rand", "randn",
     "randint", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "save", "load", "FileFormatError",
-    "accelerator", "backends", "cuda", "linalg", "return_types", "special", "utils", "device", "get_default_device",
+    "accelerator", "backends", "cuda", "linalg", "return_types", "special", "testing", "utils", "device",
+    "get_default_device",
     "set_default_device", "Generator", "default_generator", "initial_seed", "seed", "randint_like", "randperm",
     "multinomial", "bernoulli", "normal", "empty_like", "from_numpy", "as_tensor", "FloatTensor", "DoubleTensor",
     "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",

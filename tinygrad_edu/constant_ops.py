@@ -71,6 +71,10 @@ class ConstantMethods:
     __rand__ = lambda self, other: self._bitwise(np.bitwise_and, other, "bitwise_and", True)
     __ror__ = lambda self, other: self._bitwise(np.bitwise_or, other, "bitwise_or", True)
     __rxor__ = lambda self, other: self._bitwise(np.bitwise_xor, other, "bitwise_xor", True)
+    __lshift__ = bitwise_left_shift = lambda self, other: self._bitwise(np.left_shift, other, "bitwise_left_shift")
+    __rshift__ = bitwise_right_shift = lambda self, other: self._bitwise(np.right_shift, other, "bitwise_right_shift")
+    __rlshift__ = lambda self, other: self._bitwise(np.left_shift, other, "bitwise_left_shift", True)
+    __rrshift__ = lambda self, other: self._bitwise(np.right_shift, other, "bitwise_right_shift", True)
     __invert__ = bitwise_not = lambda self: self._bitwise(lambda x, _: np.invert(x), 0, "bitwise_not")
     isnan = lambda self: self._wrap(np.isnan(self._data))
     isinf = lambda self: self._wrap(np.isinf(self._data))
@@ -128,12 +132,25 @@ class ConstantMethods:
 
     def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
         """|x - other| <= atol + rtol * |other|, elementwise."""
-        other = other._data if isinstance(other, TensorBase) else other
-        return self._wrap(np.isclose(self._data, other, rtol=rtol, atol=atol, equal_nan=equal_nan))
+        return self._close(other, rtol, atol, equal_nan, "isclose")
 
     def allclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         """True when isclose holds everywhere."""
-        return bool(self.isclose(other, rtol, atol, equal_nan).all())
+        return bool(self._close(other, rtol, atol, equal_nan, "allclose").all())
+
+    def _close(self, other, rtol: float, atol: float, equal_nan: bool, name: str):
+        """isclose, for isclose and allclose (`name` in errors). Two tensors must have one dtype, as in
+        PyTorch, which does not promote here: a float32 result checked against a float64 reference
+        raises rather than passing at float32's precision."""
+        if isinstance(other, TensorBase) and other.dtype != self.dtype:
+            raise RuntimeError(f"{name}: {self.dtype.legacy_name} did not match {other.dtype.legacy_name} "
+                               f"({self.dtype} vs {other.dtype}). Hint: convert one, e.g. other.to(x.dtype)")
+        other_array = other._data if isinstance(other, TensorBase) else other
+        try:
+            close = np.isclose(self._data, other_array, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        except ValueError:
+            raise broadcast_error(name, [self._data.shape, np.shape(other_array)]) from None
+        return self._wrap(close)
 
     def equal(self, other) -> bool:
         """True when both have the same shape and the same values."""

@@ -359,6 +359,8 @@ def promote(op_name: str, values: list) -> list:
     else:
         if first is not None and first.kind == "f":
             return values
+    if op_name in ("Sub", "Neg"):
+        refuse_bool_operands(op_name, values)
     rule = RULES.get(op_name)
     if rule is None or not all(isinstance(x, (np.ndarray, numbers.Number)) for x in values):
         return values  # an op with no rule, or a user's Function that gets Tensors: left alone
@@ -371,6 +373,22 @@ def promote(op_name: str, values: list) -> list:
     if rule == "floating" and target.kind not in "fc":
         target = _Default.float
     return [cast(x, target) for x in values]
+
+
+def refuse_bool_operands(op_name: str, values) -> None:
+    """PyTorch refuses - with a bool operand (a bool tensor or a Python bool): `1 - mask` is almost always a
+    slip for `~mask`, and `a - b` of two masks for `a ^ b`. Its messages, word for word. Checked on the
+    operands as given, before promotion makes a bool an int (promote, and the in-place sub_)."""
+    bools = [isinstance(v, (builtins.bool, np.bool_)) or getattr(v, "dtype", None) == np.bool_ for v in values]
+    if op_name == "Neg" and bools[0]:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if op_name == "Sub" and all(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if op_name == "Sub" and any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def cast(x, target: np.dtype):

@@ -63,7 +63,7 @@ WITHOUT_OUT = ("relu var std logsumexp softmax log_softmax reshape transpose per
                "median flip roll tile masked_fill allclose isclose equal numel isnan isinf isfinite t index_select "
                "masked_select clamp_min clamp_max clone count_nonzero detach select unbind narrow diagonal diag trace "
                "nonzero argwhere bincount expand_as scatter scatter_add index_add is_floating_point bitwise_and "
-               "bitwise_or bitwise_xor bitwise_not").split()
+               "bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift").split()
 ALIASES = {"arcsin": "asin", "arccos": "acos", "arctan": "atan",
            "subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div", "clip": "clamp",
            "absolute": "abs", "negative": "neg", "greater": "gt", "less": "lt", "greater_equal": "ge",

@@ -17,7 +17,7 @@ import numpy as np
 from . import division_ops, movement_ops, ops
 from .arrays import index_key, torch_order
 from .autograd import Mode, TensorBase
-from .dtypes import get_default_dtype, result_type
+from .dtypes import get_default_dtype, refuse_bool_operands, result_type
 from .errors import broadcast_error, index_error
 from .rng import numpy_rng
 
@@ -143,6 +143,7 @@ class InPlaceMethods:
 
     def sub_(self, other, alpha=1):
         other = other if alpha == 1 else other * alpha
+        refuse_bool_operands("Sub", (self._data, other._data if isinstance(other, TensorBase) else other))
         return self._inplace("sub_", other, ops.Sub.apply, lambda a, b: np.subtract(a, b, out=a))
 
     def mul_(self, other):

@@ -203,7 +203,10 @@ class GetItem(Primitive):
     @staticmethod
     def forward(ctx, x, key):
         ctx.shape, ctx.key = x.shape, key
-        return x[key]
+        out = x[key]
+        if not isinstance(out, np.ndarray):  # an int per dim: NumPy gives a copied scalar, PyTorch a 0-d view
+            out = x[(*key, Ellipsis) if isinstance(key, tuple) else (key, Ellipsis)]  # (x[0].add_(1) changes x)
+        return out
 
     @staticmethod
     def backward(ctx, g):

@@ -228,6 +228,17 @@ class Tensor(InPlaceMethods, ConstantMethods, OnRampMethods, MathMethods, Random
         t._counter = self._shared_counter()
         return t
 
+    def detach_(self) -> "Tensor":
+        """detach() in place: self leaves the graph (no grad_fn, requires_grad False), its data kept; what
+        truncated backpropagation through time does to an RNN's hidden state between batches. A view of a
+        tensor in the graph refuses, as in PyTorch (detach() makes the view's own copy of the link)."""
+        ctx = self._ctx  # a view shares its base's version counter (in-place ops read it the same way)
+        if (ctx is not None and ctx.makes_view and ctx.inputs is not None and self._counter is not None
+                and self._counter is getattr(ctx.inputs[0], "_counter", None) and not getattr(ctx, "copied", False)):
+            raise RuntimeError("detach_: can't detach views in-place. Use detach() instead")
+        self._ctx, self._before, self.requires_grad = None, None, False
+        return self
+
     def retain_grad(self) -> None:
         """Keep .grad on this non-leaf tensor after backward (leaves always keep it)."""
         if not self.requires_grad:

@@ -159,7 +159,7 @@ _NEEDS: dict = {}  # interned needs_input_grad tuples: (True, False) is made onc
 _SEQUENCE = itertools.count(1)  # nodes are numbered in the order they are made
 last_change = 0  # the number drawn (from _SEQUENCE) at the latest in-place change of any tensor
 _PICKERS: dict = {}  # saved_versions of zeros and Nones -> an itemgetter that puts None where nothing was saved
-_NUMBERS = frozenset((float, int, bool))
+_NUMBERS = frozenset((float, int))  # (a Python bool goes through promote: x - True is refused there)
 
 
 def check_versions(node, saved: tuple, versions: tuple) -> None:

@@ -64,7 +64,8 @@ def expm1(x):
 
 
 def square(x):
-    return x * x
+    """x ** 2: a Pow node (PowBackward0), as PyTorch's square is."""
+    return x ** 2
 
 
 def rsqrt(x):

@@ -70,6 +70,9 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
 
 def variance(x, dim, keepdim, correction, unbiased, axis, keepdims, op: str):
     """var, for var and std (`op` names the caller in errors and warnings)."""
+    if not np.issubdtype(x.dtype, np.floating):  # named here, or the message would name mean, called below
+        raise RuntimeError(f"{op}: std and var only support floating point and complex dtypes, got {x.dtype}. "
+                           f"Use x.float().{op}()")
     if isinstance(dim, bool):  # x.var(False): the bool is `unbiased`, over all elements
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:

@@ -95,6 +95,38 @@ class Sequential(_Indexed):
             return Sequential(OrderedDict(list(self._modules.items())[idx]))
         return self._modules[index_of(self, idx)]
 
+    def __add__(self, other: "Sequential") -> "Sequential":
+        """A new Sequential of self's modules, then other's (the same module objects, numbered again)."""
+        return Sequential(*self, *sequential_operand(self, other))
+
+    def __iadd__(self, other: "Sequential") -> "Sequential":
+        return self.extend(list(sequential_operand(self, other)))
+
+    def __mul__(self, times: int) -> "Sequential":
+        """self's modules `times` times over: the same module objects, so their parameters are shared."""
+        return Sequential(*(list(self) * repeat_count(self, times)))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, times: int) -> "Sequential":
+        return self.extend(list(self) * (repeat_count(self, times) - 1))
+
+
+def sequential_operand(sequential: Sequential, other) -> Sequential:
+    """PyTorch adds a Sequential only to a Sequential (its ValueError)."""
+    if not isinstance(other, Sequential):
+        raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+    return other
+
+
+def repeat_count(sequential: Sequential, times) -> int:
+    """A positive int, as PyTorch's Sequential * n wants it (its TypeError and ValueError)."""
+    if not isinstance(times, int):
+        raise TypeError(f"unsupported operand type(s) for *: {type(sequential)} and {type(times)}")
+    if times <= 0:
+        raise ValueError(f"Non-positive multiplication factor {times} for {type(sequential)}")
+    return times
+
 
 class ModuleList(_Indexed):
     """A list of modules whose parameters the parent registers (a plain list would hide them)."""
@@ -108,6 +140,13 @@ class ModuleList(_Indexed):
         if isinstance(idx, slice):
             return ModuleList(list(self._modules.values())[idx])
         return self._modules[index_of(self, idx)]
+
+    def __add__(self, other: Iterable[Module]) -> "ModuleList":
+        """A new ModuleList of self's modules, then other's (any iterable of modules)."""
+        return ModuleList([*self, *other])
+
+    def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
+        return self.extend(modules)
 
     def forward(self, *args):
         raise NotImplementedError("ModuleList has no forward: iterate over it and call each module")

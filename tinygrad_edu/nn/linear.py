@@ -36,9 +36,10 @@ class Linear(Module):
     U(-1/sqrt(in_features), 1/sqrt(in_features)), and bias from the same range.
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None):
         super().__init__()
         check_sizes("Linear", in_features=in_features, out_features=out_features)
+        check_device(device, "Linear")
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))

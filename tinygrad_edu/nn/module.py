@@ -99,9 +99,10 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
         return super().__repr__()
 
 
-def not_initialised(module: "Module") -> RuntimeError:
+def not_initialised(module: "Module") -> AttributeError:
+    """PyTorch's error type for a module used before Module.__init__ ran (an AttributeError), with the fix."""
     name = type(module).__name__
-    return RuntimeError(
+    return AttributeError(
         f"{name}: Module.__init__() was not called. Add `super().__init__()` as the first line "
         f"of {name}.__init__, before assigning parameters, buffers or submodules.")
 

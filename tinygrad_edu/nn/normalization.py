@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ..autograd import no_grad
+from ..device import check_device
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
@@ -27,9 +28,10 @@ class _BatchNorm(Module):
     expected_dims: tuple = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype=None, *, bias: bool = True):
+                 track_running_stats: bool = True, device=None, dtype=None, *, bias: bool = True):
         super().__init__()
         check_sizes(type(self).__name__, num_features=num_features)
+        check_device(device, type(self).__name__)
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats, self.use_bias = affine, track_running_stats, affine and bias
@@ -44,9 +46,14 @@ class _BatchNorm(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         name = type(self).__name__
-        if x.ndim not in self.expected_dims or x.shape[1] != self.num_features:
-            raise ValueError(f"{name}: expected a {' or '.join(f'{d}D' for d in self.expected_dims)} input with "
-                             f"{self.num_features} channels in dim 1, got shape {tuple(x.shape)}")
+        dims = " or ".join(f"{d}D" for d in self.expected_dims)
+        expected = f"a {dims} input with {self.num_features} channels in dim 1"
+        # as PyTorch: a ValueError for the number of dims, a RuntimeError for the number of channels
+        if x.ndim not in self.expected_dims:
+            raise ValueError(f"{name}: expected {expected}, got shape {tuple(x.shape)}")
+        if x.shape[1] != self.num_features:
+            raise RuntimeError(f"{name}: expected {expected}, got shape {tuple(x.shape)} ({x.shape[1]} channels). "
+                               f"Hint: num_features must be the number of channels, {name}({x.shape[1]})")
         factor = 0.0 if self.momentum is None else self.momentum
         counting = self.training and self.track_running_stats
         if counting and self.momentum is None:
@@ -90,8 +97,9 @@ class LayerNorm(Module):
     """Normalise over the last dims (normalized_shape) of each sample, then scale and shift."""
 
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
-                 dtype=None):
+                 device=None, dtype=None):
         super().__init__()
+        check_device(device, "LayerNorm")
         dtype = get_default_dtype() if dtype is None else dtype  # float32 unless changed
         self.normalized_shape, self.weight = shape_and_weight(normalized_shape, elementwise_affine, dtype)
         self.eps, self.elementwise_affine = eps, elementwise_affine
@@ -159,7 +167,7 @@ class _InstanceNorm(_BatchNorm):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = False,
                  track_running_stats: bool = False, device=None, dtype=None, *, bias: bool = True):
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
 
     def forward(self, x: Tensor) -> Tensor:
         name = type(self).__name__

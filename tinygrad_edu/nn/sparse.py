@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import no_grad
+from ..device import check_device
 from ..dtypes import get_default_dtype
 from . import functional as F
 from . import init
@@ -25,6 +26,7 @@ class Embedding(Module):
                  sparse: bool = False, _weight=None, _freeze: bool = False, device=None, dtype=None):
         super().__init__()
         check_sizes("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
+        check_device(device, "Embedding")
         if scale_grad_by_freq or sparse:
             raise NotImplementedError("Embedding: scale_grad_by_freq and sparse are not supported. Hint: leave "
                                       "them at their defaults (False)")

@@ -29,7 +29,15 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .lr_scheduler_cyclic import CosineAnnealingWarmRestarts, CyclicLR
 from .optimizer import Optimizer
-from .scheduler_base import LRScheduler, check_optimizer, load_state_dict_but, per_group, set_momentum, state_dict_with
+from .scheduler_base import (
+    LRScheduler,
+    check_optimizer,
+    load_state_dict_but,
+    per_group,
+    set_momentum,
+    state_dict_with,
+    warn_outside_step,
+)
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR",
            "MultiplicativeLR", "ConstantLR", "LinearLR", "PolynomialLR", "OneCycleLR", "ReduceLROnPlateau",
@@ -47,6 +55,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self.current_lrs()
         return [lr * self.gamma for lr in self.current_lrs()]
@@ -64,6 +73,7 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self.last_epoch not in self.milestones:
             return self.current_lrs()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self.current_lrs()]
@@ -81,6 +91,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self._is_initial:
             return self.current_lrs()
         return [lr * self.gamma for lr in self.current_lrs()]
@@ -104,6 +115,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         epoch, T, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self.current_lrs()
@@ -128,6 +140,7 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self) -> dict[str, Any]:
@@ -162,6 +175,7 @@ class MultiplicativeLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self._is_initial:
             return self.current_lrs()
         return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self.current_lrs())]
@@ -183,6 +197,7 @@ class ConstantLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self.last_epoch == 0:
             return [lr * self.factor for lr in self.current_lrs()]
         if self.last_epoch != self.total_iters:
@@ -214,6 +229,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self.last_epoch == 0:
             return [lr * self.start_factor for lr in self.current_lrs()]
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -237,6 +253,7 @@ class PolynomialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         if self._is_initial or self.last_epoch > self.total_iters:
             return self.current_lrs()
         decay_factor = ((1.0 - self.last_epoch / self.total_iters)
@@ -283,7 +300,7 @@ class OneCycleLR(LRScheduler):
             raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy!r}")
-        self.anneal_strategy = anneal_strategy
+        self._anneal_func_type = anneal_strategy  # PyTorch's attribute, so state_dicts carry over
         # Each phase goes from one group key to another by its end step.
         rise = {"end_step": float(pct_start * self.total_steps) - 1, "start_lr": "initial_lr", "end_lr": "max_lr",
                 "start_momentum": "max_momentum", "end_momentum": "base_momentum"}
@@ -319,11 +336,12 @@ class OneCycleLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def anneal(self, start: float, end: float, pct: float) -> float:
-        if self.anneal_strategy == "cos":
+        if self._anneal_func_type == "cos":
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"Tried to step {step} times. The specified number of total steps is "

@@ -13,7 +13,15 @@ import types
 from typing import Any, Callable
 
 from .optimizer import Optimizer
-from .scheduler_base import LRScheduler, check_optimizer, load_state_dict_but, per_group, set_momentum, state_dict_with
+from .scheduler_base import (
+    LRScheduler,
+    check_optimizer,
+    load_state_dict_but,
+    per_group,
+    set_momentum,
+    state_dict_with,
+    warn_outside_step,
+)
 
 __all__ = ["CosineAnnealingWarmRestarts", "CyclicLR"]
 
@@ -41,6 +49,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base_lr in self.base_lrs]
 
@@ -69,7 +78,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             self.T_i = self.T_0
             self.T_cur = epoch
         self.last_epoch = math.floor(epoch)
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+        for group, lr in zip(self.optimizer.param_groups, self.lrs_of_this_step()):
             group["lr"] = lr
         self._last_lr = self.current_lrs()
 
@@ -141,6 +150,7 @@ class CyclicLR(LRScheduler):
         return self.gamma ** x  # exp_range
 
     def get_lr(self) -> list[float]:
+        warn_outside_step(self)
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
         if x <= self.step_ratio:

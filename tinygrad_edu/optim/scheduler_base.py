@@ -17,7 +17,16 @@ from typing import Any
 
 from .optimizer import Optimizer
 
-__all__ = ["LRScheduler", "check_optimizer", "per_group", "set_momentum", "state_dict_with", "load_state_dict_but"]
+__all__ = ["LRScheduler", "check_optimizer", "per_group", "set_momentum", "state_dict_with", "load_state_dict_but",
+           "warn_outside_step"]
+
+
+def warn_outside_step(scheduler) -> None:
+    """get_lr() is the rule step() applies to go from one epoch's lr to the next: called by a script, it
+    is not the lr in use (that is get_last_lr()), so PyTorch warns; its words."""
+    if not getattr(scheduler, "_get_lr_called_within_step", False):
+        warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
+                      UserWarning, stacklevel=3)
 
 
 def check_optimizer(optimizer) -> Optimizer:
@@ -116,14 +125,22 @@ class LRScheduler:
         """Move to the next epoch (or to `epoch`, by the closed form where there is one) and set its lrs."""
         if epoch is None:
             self.last_epoch += 1
-            values = self.get_lr()
+            values = self.lrs_of_this_step()
         else:
             self.last_epoch = epoch
             closed_form = getattr(self, "_get_closed_form_lr", None)
-            values = closed_form() if closed_form is not None else self.get_lr()
+            values = closed_form() if closed_form is not None else self.lrs_of_this_step()
         for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
         self._last_lr = self.current_lrs()
+
+    def lrs_of_this_step(self) -> list[float]:
+        """get_lr(), called by step (so it does not warn, and the flag is in state_dict, as PyTorch's)."""
+        self._get_lr_called_within_step = True
+        try:
+            return self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
 
     def state_dict(self) -> dict[str, Any]:
         """Every attribute except the optimizer (save the optimizer's own state_dict too)."""

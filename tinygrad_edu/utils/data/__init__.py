@@ -8,7 +8,7 @@ and small datasets that need no download.
         ...
 """
 
-from .dataloader import DataLoader, default_collate
+from .dataloader import DataLoader, default_collate, default_convert
 from .dataset import ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, random_split
 from .datasets import (
     load_digits,
@@ -32,6 +32,6 @@ from .sampler import (
 )
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "Subset", "random_split", "DataLoader",
-           "default_collate", "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
+           "default_collate", "default_convert", "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler", "make_xor", "make_or", "make_and", "make_moons", "make_circles",
            "make_spirals", "make_blobs", "load_digits", "load_mnist", "read_idx"]

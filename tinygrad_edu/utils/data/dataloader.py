@@ -22,7 +22,7 @@ from ...dtypes import float64, promote_types
 from ...tensor import Tensor, tensor
 from .dataset import Dataset, IterableDataset, Subset, TensorDataset, make_rng
 
-__all__ = ["DataLoader", "default_collate"]
+__all__ = ["DataLoader", "default_collate", "default_convert"]
 
 
 def default_collate(batch: Sequence) -> Any:
@@ -71,6 +71,27 @@ def default_collate(batch: Sequence) -> Any:
         return same_container(sample, fields)
     raise TypeError(f"default_collate: batches must contain Tensors, NumPy arrays, numbers, strings, dicts or "
                     f"lists; found {type(sample).__name__}. Hint: pass collate_fn= to build batches yourself.")
+
+
+def default_convert(data: Any) -> Any:
+    """One sample as DataLoader(batch_size=None) gives it (PyTorch's rules, its collate_fn by default
+    then): NumPy arrays and NumPy scalars become tensors of their dtype (an array's memory shared, as
+    torch.as_tensor shares it); dicts, lists and namedtuples are converted item by item and keep their
+    type; a tuple becomes a *list*, as default_collate's batches; tensors, Python numbers and strings
+    are kept as they are."""
+    if isinstance(data, np.ndarray):
+        return data if data.dtype.kind in "OSUV" else Tensor._wrap(data)  # strings, objects: no tensor holds them
+    if isinstance(data, (np.number, np.bool_)):
+        return Tensor._wrap(np.asarray(data))
+    if isinstance(data, Mapping):
+        return same_container(data, {key: default_convert(data[key]) for key in data})
+    if isinstance(data, tuple) and hasattr(data, "_fields"):  # a namedtuple keeps its type
+        return type(data)(*(default_convert(field) for field in data))
+    if isinstance(data, tuple):
+        return [default_convert(field) for field in data]
+    if isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        return same_container(data, [default_convert(field) for field in data])
+    return data
 
 
 def stack_samples(arrays: Sequence[np.ndarray]) -> Tensor:
@@ -196,9 +217,10 @@ class DataLoader:
         if isinstance(self.dataset, IterableDataset):
             yield from self.iterate_stream()
             return
-        if self.batch_size is None and self.batch_sampler is None:  # no batching: the samples themselves
+        if self.batch_size is None and self.batch_sampler is None:  # no batching: one sample at a time
+            convert = self.collate_fn or default_convert
             for indices in self.batch_indices():
-                yield self.dataset[int(indices[0])]
+                yield convert(self.dataset[int(indices[0])])
             return
         source = tensor_source(self.dataset) if self.collate_fn is None else None
         if source is not None:
@@ -214,7 +236,9 @@ class DataLoader:
     def iterate_stream(self) -> Iterator[Any]:
         """Batches of an IterableDataset, in the order its iterator gives them."""
         if self.batch_size is None:
-            yield from self.dataset
+            convert = self.collate_fn or default_convert
+            for sample in self.dataset:
+                yield convert(sample)
             return
         collate, batch = self.collate_fn or default_collate, []
         for sample in self.dataset:
