@@ -367,3 +367,14 @@ def test_min_is_its_own_reduction_for_unsigned_and_bool_tensors_as_pytorch():
     assert small.min().item() == 1 and small.amin().item() == 1 and small.min().dtype == tg.uint8
     assert small.min(0).values.item() == 1 and small.min(0).indices.item() == 1
     assert tg.tensor([True, False]).min().item() is False
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_mean_of_an_empty_tensor_passes_back_an_empty_gradient(library):
+    """Mean over a dim of an empty tensor (no rows to average: an empty result), and over an empty dim
+    (nan: nothing averaged); both backward to a gradient of x's shape, with no division by the 0 rows."""
+    lib = pytest.importorskip(library)
+    for dim in (1, 0):
+        x = lib.zeros(0, 3, dtype=lib.float64, requires_grad=True)
+        x.mean(dim).sum().backward()
+        assert tuple(x.grad.shape) == (0, 3)
