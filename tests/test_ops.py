@@ -242,7 +242,13 @@ HOMOGENEOUS = {
     "transpose": [((0,), 1)], "permute": [((0,), 1)], "expand": [((0,), 1)], "flip": [((0,), 1)],
     "repeat": [((0,), 1)], "tile": [((0,), 1)], "tril": [((0,), 1)], "diagonal": [((0,), 1)],
     "select": [((0,), 1)], "narrow": [((0,), 1)], "cat": [("all", 1)], "stack": [("all", 1)],
-    "max_pool2d": [((0,), 1)],
+    "max_pool2d": [((0,), 1)], "F.max_unpool2d": [((0,), 1)], "F.avg_pool2d": [((0,), 1)],
+    "F.avg_pool1d": [((0,), 1)], "F.max_pool1d": [((0,), 1)], "F.adaptive_avg_pool1d": [((0,), 1)],
+    "F.embedding": [((0,), 1)], "F.pixel_shuffle": [((0,), 1)], "F.unfold": [((0,), 1)], "F.fold": [((0,), 1)],
+    "F.conv1d": [((0, 2), 1), ((1, 2), 1)], "F.conv_transpose1d": [((0, 2), 1), ((1, 2), 1)],
+    "roll": [((0,), 1)], "split": [((0,), 1)], "chunk": [((0,), 1)], "unbind": [((0,), 1)],
+    "movedim": [((0,), 1)], "unfold": [((0,), 1)], "take": [((0,), 1)], "diff": [("all", 1)], "cumsum": [((0,), 1)],
+    "F.interpolate": [((0,), 1)], "F.conv3d": [((0, 2), 1), ((1, 2), 1)], "F.max_pool3d": [((0,), 1)],
 }
 
 
