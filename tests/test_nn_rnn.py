@@ -121,7 +121,9 @@ def test_parameter_names_shapes_and_init():
     bound = 1 / math.sqrt(5)
     values = np.concatenate([p.detach().numpy().ravel() for p in m.parameters()])
     assert values.min() >= -bound and values.max() <= bound
-    assert values.min() < -0.9 * bound and values.max() > 0.9 * bound  # the whole range is used
+    # the whole range is used: 1080 draws leave less than 2% of it unreached (odds below 1e-4), so a bound
+    # off by a little (1 / sqrt(hidden_size + 1) is 9% smaller) fails here
+    assert values.min() < -0.98 * bound and values.max() > 0.98 * bound
     assert [n for n, _ in nn.GRU(2, 4, bias=False).named_parameters()] == ["weight_ih_l0", "weight_hh_l0"]
     assert nn.GRU(2, 4).weight_ih_l0.shape == (12, 2)
     assert nn.RNN(2, 4).weight_hh_l0.shape == (4, 4)

@@ -168,6 +168,107 @@ def test_recorded_first_derivative_equals_the_plain_one(name, data):
             np.testing.assert_allclose(recorded.detach().numpy(), plain.numpy(), rtol=1e-12, atol=1e-12)
 
 
+def input_gradients(spec, arrays, kwargs, scale, create_graph):
+    """Each input's gradient for the upstream gradient scale * cos(1, 2, ...) (cos(0) = 1 would make a
+    scalar output's seed 1, the one seed under which a backward that drops g looks right)."""
+    xs = leaves(arrays)
+    outs = [o for o in as_tuple(spec.fn(*xs, **kwargs)) if o.requires_grad]
+    seeds = [tg.tensor(scale * np.cos(np.arange(1, o.numel() + 1)).reshape(o.shape), dtype=np.float64) for o in outs]
+    return xs, outs, seeds, tg.grad(outs, xs, seeds, create_graph=create_graph, allow_unused=True)
+
+
+@pytest.mark.parametrize("name", SPECS)
+@given(data=st.data())
+def test_gradient_is_linear_in_the_output_gradient(name, data):
+    """Backward is a vector-Jacobian product: scaling the output's gradient by -4 scales every input's
+    gradient by -4, exactly but for subnormal numbers (a power of two scales every rounding with it), on
+    both routes.
+    gradcheck builds the Jacobian from seeds of 1, so a backward that forgets to multiply by g passes it
+    on an op with a scalar output (a loss); this does not."""
+    spec = SPECS[name]
+    arrays, kwargs = spec.sample(data.draw)
+    for create_graph in (False, True):
+        once = input_gradients(spec, arrays, kwargs, 1.0, create_graph)[3]
+        scaled = input_gradients(spec, arrays, kwargs, -4.0, create_graph)[3]
+        for a, b in zip(once, scaled):
+            assert (a is None) == (b is None)
+            if a is not None:
+                np.testing.assert_allclose(b.detach().numpy(), -4.0 * a.detach().numpy(), rtol=1e-15, atol=1e-300)
+
+
+@pytest.mark.parametrize("name", [n for n, s in SPECS.items() if s.gradgrad])
+@given(data=st.data())
+def test_backward_of_backward_is_linear_in_the_output_gradient(name, data):
+    """The gradient J^T g is linear in g, so for a fixed v, L = <v, J^T g> has <dL/dg, g> = L (Euler's
+    identity, degree 1), exact up to rounding. dL/dg runs each backward's own backward (AddAt's for
+    indexing, LinearWeightGrad's for a linear layer), which gradgradcheck checks to a few digits only."""
+    spec = SPECS[name]
+    arrays, kwargs = spec.sample(data.draw)
+    xs = leaves(arrays)
+    outs = [o for o in as_tuple(spec.fn(*xs, **kwargs)) if o.requires_grad]
+    seeds = [tg.tensor(np.cos(np.arange(1, o.numel() + 1)).reshape(o.shape), dtype=np.float64, requires_grad=True)
+             for o in outs]
+    grads = [g for g in tg.grad(outs, xs, seeds, create_graph=True, allow_unused=True)
+             if g is not None and g.requires_grad]
+    if not grads:
+        return
+    weighted = [g * tg.tensor(np.sin(np.arange(1, g.numel() + 1)).reshape(g.shape), dtype=np.float64) for g in grads]
+    total = weighted[0].sum()
+    for w in weighted[1:]:
+        total = total + w.sum()
+    seed_grads = tg.grad(total, seeds, allow_unused=True)
+    terms = [sg.numpy() * seed.detach().numpy() for sg, seed in zip(seed_grads, seeds) if sg is not None]
+    got = sum(t.sum() for t in terms)
+    size = sum(np.abs(t).sum() for t in terms) + sum(np.abs(w.detach().numpy()).sum() for w in weighted)
+    # (plus 1e-13: where the gradient is 0, rounding leaves ~1e-16 that the sizes do not bound; inputs are O(1))
+    assert abs(got - total.item()) <= 1e-12 * size + 1e-13, f"{name}: <dL/dg, g> = {got}, L = {total.item()}"
+
+
+# Ops homogeneous in a group of their inputs: f(t * x_group) = t**degree * f(x) for t > 0. Euler's
+# theorem then says sum over the group of <dL/dx_i, x_i> = degree * <g, f(x)>, an identity exact up to
+# rounding, where gradcheck's finite differences see only the first few digits: a derivative off by
+# one part in 10**7 passes gradcheck and fails this. "all" is every input (cat, stack, einsum).
+HOMOGENEOUS = {
+    "mul": [((0,), 1), ((1,), 1)], "div": [((0,), 1), ((1,), -1)],
+    "matmul": [((0,), 1), ((1,), 1)], "mm": [((0,), 1), ((1,), 1)], "bmm": [((0,), 1), ((1,), 1)],
+    "dot": [((0,), 1), ((1,), 1)], "outer": [((0,), 1), ((1,), 1)], "rmatmul": [((0,), 1)],
+    "einsum": [((0,), 1)], "trace": [((0,), 1)],
+    "F.linear": [((0, 2), 1), ((1, 2), 1)], "conv2d": [((0, 2), 1), ((1, 2), 1)],
+    "F.conv_transpose2d": [((0, 2), 1), ((1, 2), 1)],
+    "sum": [((0,), 1)], "mean": [((0,), 1)], "max": [((0,), 1)], "amax": [((0,), 1)], "norm": [((0,), 1)],
+    "var": [((0,), 2)], "std": [((0,), 1)], "square": [((0,), 2)], "sqrt": [((0,), 0.5)],
+    "rsqrt": [((0,), -0.5)], "reciprocal": [((0,), -1)],
+    "relu": [((0,), 1)], "abs": [((0,), 1)], "maximum": [((0, 1), 1)], "minimum": [((0, 1), 1)],
+    "getitem": [((0,), 1)], "gather": [((0,), 1)], "index_select": [((0,), 1)], "reshape": [((0,), 1)],
+    "transpose": [((0,), 1)], "permute": [((0,), 1)], "expand": [((0,), 1)], "flip": [((0,), 1)],
+    "repeat": [((0,), 1)], "tile": [((0,), 1)], "tril": [((0,), 1)], "diagonal": [((0,), 1)],
+    "select": [((0,), 1)], "narrow": [((0,), 1)], "cat": [("all", 1)], "stack": [("all", 1)],
+    "max_pool2d": [((0,), 1)], "F.max_unpool2d": [((0,), 1)], "F.avg_pool2d": [((0,), 1)],
+    "F.avg_pool1d": [((0,), 1)], "F.max_pool1d": [((0,), 1)], "F.adaptive_avg_pool1d": [((0,), 1)],
+    "F.embedding": [((0,), 1)], "F.pixel_shuffle": [((0,), 1)], "F.unfold": [((0,), 1)], "F.fold": [((0,), 1)],
+    "F.conv1d": [((0, 2), 1), ((1, 2), 1)], "F.conv_transpose1d": [((0, 2), 1), ((1, 2), 1)],
+    "roll": [((0,), 1)], "split": [((0,), 1)], "chunk": [((0,), 1)], "unbind": [((0,), 1)],
+    "movedim": [((0,), 1)], "unfold": [((0,), 1)], "take": [((0,), 1)], "diff": [("all", 1)], "cumsum": [((0,), 1)],
+    "F.interpolate": [((0,), 1)], "F.conv3d": [((0, 2), 1), ((1, 2), 1)], "F.max_pool3d": [((0,), 1)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOMOGENEOUS))
+@given(data=st.data())
+def test_gradients_satisfy_euler_s_identity_for_homogeneous_ops(name, data):
+    spec = SPECS[name]
+    arrays, kwargs = spec.sample(data.draw)
+    for create_graph in (False, True):
+        xs, outs, seeds, grads = input_gradients(spec, arrays, kwargs, 1.0, create_graph)
+        value = [(seed.numpy() * out.detach().numpy()) for seed, out in zip(seeds, outs)]
+        for group, degree in HOMOGENEOUS[name]:
+            group = range(len(xs)) if group == "all" else group
+            terms = [grads[i].detach().numpy() * xs[i].detach().numpy() for i in group]
+            got, want = sum(t.sum() for t in terms), degree * sum(v.sum() for v in value)
+            size = sum(np.abs(t).sum() for t in terms) + abs(degree) * sum(np.abs(v).sum() for v in value)
+            assert abs(got - want) <= 1e-12 * size + 1e-13, f"{name}, inputs {tuple(group)}: {got} != {want}"
+
+
 # ---------------------------------------------------------------- corners that sampled domains avoid
 
 def grad_of(fn, values):
@@ -273,3 +374,35 @@ def test_min_is_its_own_reduction_for_unsigned_and_bool_tensors_as_pytorch():
     assert small.min().item() == 1 and small.amin().item() == 1 and small.min().dtype == tg.uint8
     assert small.min(0).values.item() == 1 and small.min(0).indices.item() == 1
     assert tg.tensor([True, False]).min().item() is False
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_mean_of_an_empty_tensor_passes_back_an_empty_gradient(library):
+    """Mean over a dim of an empty tensor (no rows to average: an empty result), and over an empty dim
+    (nan: nothing averaged); both backward to a gradient of x's shape, with no division by the 0 rows."""
+    lib = pytest.importorskip(library)
+    for dim in (1, 0):
+        x = lib.zeros(0, 3, dtype=lib.float64, requires_grad=True)
+        x.mean(dim).sum().backward()
+        assert tuple(x.grad.shape) == (0, 3)
+
+
+# Elementwise ops whose NumPy reference is analytic and takes complex numbers: for them the complex step,
+# f'(x) = Im f(x + ih) / h, gives the derivative to float64 precision (no difference of nearby values,
+# so no cancellation, unlike gradcheck's finite differences, which see a derivative off by 1e-4 as right).
+COMPLEX_STEP = ("exp", "log", "sqrt", "sin", "cos", "tanh", "asin", "acos", "atan", "sigmoid", "log10", "log2",
+                "log1p", "expm1", "exp2", "square", "rsqrt", "reciprocal", "tan", "sinh", "cosh", "asinh", "acosh",
+                "atanh", "logit")
+
+
+@pytest.mark.parametrize("name", COMPLEX_STEP)
+@given(data=st.data())
+def test_elementwise_derivatives_match_the_complex_step_to_float64_precision(name, data):
+    spec = SPECS[name]
+    arrays, kwargs = spec.sample(data.draw)
+    want = spec.ref(arrays[0] + 1e-100j, **kwargs).imag / 1e-100
+    for create_graph in (False, True):
+        xs = leaves(arrays)
+        (got,) = tg.grad(spec.fn(*xs, **kwargs).sum(), xs, create_graph=create_graph)
+        # atol: a derivative read from the output (tanh's 1 - z**2) keeps z's rounding, 1e-16, where it is small
+        np.testing.assert_allclose(got.detach().numpy(), want, rtol=1e-12, atol=1e-14)
