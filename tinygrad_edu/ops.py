@@ -494,16 +494,16 @@ class Clone(Primitive):
 
 
 class Cast(Primitive):
-    """z = x converted to another dtype.   dz/dx = 1, in x's dtype."""
+    """z = x converted to another dtype.   dz/dx = 1: g itself, which the engine (fit) casts to x's dtype,
+    as it does every gradient."""
 
     @staticmethod
     def forward(ctx, x, dtype):
-        ctx.in_dtype = x.dtype
         return x.astype(dtype)  # astype copies
 
     @staticmethod
     def backward(ctx, g):
-        return g.astype(ctx.in_dtype)
+        return g
 
     @classmethod
     def name(cls) -> str:
@@ -589,7 +589,7 @@ class LogSoftmaxFunction(Primitive):
     def forward(ctx, x, dim):
         ctx.dim, x = dim, row_major(x)  # a transposed x gives a contiguous result, as in PyTorch
         m = x.max(axis=dim, keepdims=True)
-        shifted = x - np.where(np.isinf(m), 0, m)  # a row of all -inf: avoid -inf - -inf = nan
+        shifted = x - m  # (a row of all -inf, or with a +inf, gives nan, as PyTorch's)
         z = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.save_for_backward(z)
         return z
