@@ -508,6 +508,11 @@ def max_pool(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilati
     for where, x_view in reversed(pieces[:-1]):
         best += 1
         best[where] *= x_view != out[where]
+    if out.dtype.kind == "f" and np.isnan(out.sum()):  # (one pass; inf - inf lands here too, harmlessly)
+        # A window holding nan has the maximum nan, which no comparison above can find: as PyTorch's,
+        # its index (and so its gradient) goes to the window's last nan.
+        for k, (where, x_view) in enumerate(pieces):
+            best[where][np.isnan(x_view)] = k
 
 
 class MaxPool2dGrad(Primitive):
