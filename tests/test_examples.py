@@ -550,6 +550,26 @@ def test_10_newton_step_lands_on_the_minimum(tmp_path):
     assert result["gd_steps"] > 10
 
 
+@pytest.mark.parametrize("gd_lr, distance, steps, drawn", [(0.5, 3.5, 1000, 1001), (0.6, 6.72e6, 43, 4)])
+def test_10_gradient_descent_that_never_arrives_is_not_said_to(tmp_path, monkeypatch, capsys, gd_lr, distance,
+                                                                 steps, drawn):
+    # Each step multiplies the distance along w2 by 1 - 4 lr: -1 at lr=0.5 (w2 bounces between 2.5 and -4.5
+    # forever), -1.4 at lr=0.6. The lesson said "needs 999 steps to get within 1e-3" for both, and drew
+    # lr=0.6 out to 1e146, squashing the contours to a line.
+    from tinygrad_edu import viz
+    figures = []
+    monkeypatch.setattr(viz.plots, "finish", lambda fig, title, save: figures.append(fig) or fig)
+    result = load("newton").run(quick=True, out_dir=tmp_path, seed=0, gd_lr=gd_lr)
+    printed, caption = capsys.readouterr().out, result["captions"]["newton.png"]
+    assert not result["gd_reached"] and result["gd_steps"] == steps
+    assert "needs" not in printed and "curves in" not in caption
+    assert f"never gets within 1e-3: it is still {distance:.3g} from the minimum after {steps} steps" in printed
+    assert f"is still {distance:.3g} from the minimum after {steps} steps" in caption
+    line = {line.get_label(): line for line in figures[0].axes[0].lines}[f"gradient descent, lr={gd_lr}"]
+    assert len(line.get_xdata()) == drawn
+    assert np.ptp(figures[0].axes[0].get_ylim()) < 30
+
+
 def test_hessian_vector_product_of_a_non_quadratic():
     """H v by double backward against the Hessian written out: f = sum(x^3) + x0 x1, H = diag(6x) + [[0,1],[1,0]]."""
     import tinygrad_edu as tg
