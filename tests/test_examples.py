@@ -222,6 +222,9 @@ def test_04_hand_written_gradients_equal_autograd(tmp_path):
         np.testing.assert_allclose(hand, auto, atol=1e-12)
     assert max(np.array(result["differences"]) / np.array(result["grad_norms"])) < 1e-10
     assert result["figures"][0].name == "hand_vs_autograd.png"
+    # The left panel holds the entries of the sampled steps only, and its caption says how many.
+    assert len(result["samples"]) == 20
+    assert "every gradient entry at 20 of the 1000 steps" in result["captions"]["hand_vs_autograd.png"]
 
 
 def test_04_gradcheck_says_which_gradient_belongs_to_which_loss(tmp_path):
