@@ -81,25 +81,45 @@ def run(quick: bool = False, out_dir=None, seed: int = 0, log: Log = print, prog
         f"f there = {quadratic(w_newton).item():.2e}")
 
     # Gradient descent from the same start, for comparison: how many steps to get as close?
+    # Each step multiplies the distance to the minimum by 1 - 2 lr along w1 and 1 - 4 lr along w2,
+    # so from lr = 0.5 on it never settles: it is stopped after 1000 steps, or once it has gone far.
     point = np.array(start, dtype=np.float64)
     gd_path = [point.copy()]
-    while np.abs(point - MINIMUM).max() > 1e-3 and len(gd_path) < 1000:
+    start_distance = np.linalg.norm(point - MINIMUM)
+    while np.abs(point - MINIMUM).max() > 1e-3 and len(gd_path) <= 1000 \
+            and np.linalg.norm(point - MINIMUM) <= 1e6 * start_distance:
         wt = tg.tensor(point, requires_grad=True)
         (gt,) = tg.grad(quadratic(wt), wt)
         point = point - gd_lr * gt.numpy()
         gd_path.append(point.copy())
-    log(f"Gradient descent (lr={gd_lr}) needs {len(gd_path) - 1} steps to get within 1e-3.")
+    gd_steps = len(gd_path) - 1
+    reached = bool(np.abs(point - MINIMUM).max() <= 1e-3)
+    if reached:
+        log(f"Gradient descent (lr={gd_lr}) needs {gd_steps} steps to get within 1e-3.")
+        gd_caption = f"gradient descent (lr={gd_lr}) curves in over {gd_steps} steps"
+    else:
+        distance = np.linalg.norm(point - MINIMUM)
+        gd_caption = (f"gradient descent (lr={gd_lr}) is still {distance:.3g} from the minimum after {gd_steps} steps "
+                      f"(each step multiplies the distance along w2 by 1 - 4 lr = {1 - 4 * gd_lr:g})")
+        log(f"Gradient descent (lr={gd_lr}) never gets within 1e-3: it is still "
+            f"{distance:.3g} from the minimum after {gd_steps} steps (each step multiplies "
+            f"the distance along w1 by 1 - 2 lr = {1 - 2 * gd_lr:g} and along w2 by 1 - 4 lr = {1 - 4 * gd_lr:g}).")
+    # A run that goes far away is drawn until it leaves the view around the start, so the figure stays to scale.
+    drawn = gd_path
+    far = [i for i, p in enumerate(gd_path) if np.linalg.norm(p - MINIMUM) > 2 * start_distance]
+    if far:
+        drawn = gd_path[:max(far[0], 2)]  # at least its first step
+        gd_caption += f", drawn for its first {len(drawn) - 1} step" + ("s" if len(drawn) > 2 else "")
 
-    paths = {f"gradient descent, lr={gd_lr}": np.array(gd_path),
+    paths = {f"gradient descent, lr={gd_lr}": np.array(drawn),
              "Newton (one step)": np.array([start, w_newton.detach().numpy()])}
     figure = out / "newton.png"
     viz.plot_descent(quadratic, paths, minimum=MINIMUM, save=figure,
                      title=r"Newton vs gradient descent on $f(w) = (w_1 - 2)^2 + 2\,(w_2 + 1)^2$")
     return {"hvp": hv.numpy(), "hessian": H, "newton_point": w_newton.detach().numpy(),
-            "gd_steps": len(gd_path) - 1, "figures": [figure],
-            "captions": {figure.name: f"From {tuple(start)}: gradient descent (lr={gd_lr}) curves in over "
-                                      f"{len(gd_path) - 1} steps; Newton's one step, w - H^-1 g, goes straight to "
-                                      "the minimum (2, -1), because f is exactly quadratic."}}
+            "gd_steps": gd_steps, "gd_reached": reached, "figures": [figure],
+            "captions": {figure.name: f"From {tuple(start)}: {gd_caption}; Newton's one step, w - H^-1 g, goes "
+                                      "straight to the minimum (2, -1), because f is exactly quadratic."}}
 
 # %%
 if __name__ == "__main__":

@@ -222,6 +222,9 @@ def test_04_hand_written_gradients_equal_autograd(tmp_path):
         np.testing.assert_allclose(hand, auto, atol=1e-12)
     assert max(np.array(result["differences"]) / np.array(result["grad_norms"])) < 1e-10
     assert result["figures"][0].name == "hand_vs_autograd.png"
+    # The left panel holds the entries of the sampled steps only, and its caption says how many.
+    assert len(result["samples"]) == 20
+    assert "every gradient entry at 20 of the 1000 steps" in result["captions"]["hand_vs_autograd.png"]
 
 
 def test_04_gradcheck_says_which_gradient_belongs_to_which_loss(tmp_path):
@@ -548,6 +551,26 @@ def test_10_newton_step_lands_on_the_minimum(tmp_path):
     np.testing.assert_allclose(result["hessian"], [[2.0, 0.0], [0.0, 4.0]], atol=1e-12)
     np.testing.assert_allclose(result["hvp"], [2.0, 4.0], atol=1e-12)
     assert result["gd_steps"] > 10
+
+
+@pytest.mark.parametrize("gd_lr, distance, steps, drawn", [(0.5, 3.5, 1000, 1001), (0.6, 6.72e6, 43, 4)])
+def test_10_gradient_descent_that_never_arrives_is_not_said_to(tmp_path, monkeypatch, capsys, gd_lr, distance,
+                                                                 steps, drawn):
+    # Each step multiplies the distance along w2 by 1 - 4 lr: -1 at lr=0.5 (w2 bounces between 2.5 and -4.5
+    # forever), -1.4 at lr=0.6. The lesson said "needs 999 steps to get within 1e-3" for both, and drew
+    # lr=0.6 out to 1e146, squashing the contours to a line.
+    from tinygrad_edu import viz
+    figures = []
+    monkeypatch.setattr(viz.plots, "finish", lambda fig, title, save: figures.append(fig) or fig)
+    result = load("newton").run(quick=True, out_dir=tmp_path, seed=0, gd_lr=gd_lr)
+    printed, caption = capsys.readouterr().out, result["captions"]["newton.png"]
+    assert not result["gd_reached"] and result["gd_steps"] == steps
+    assert "needs" not in printed and "curves in" not in caption
+    assert f"never gets within 1e-3: it is still {distance:.3g} from the minimum after {steps} steps" in printed
+    assert f"is still {distance:.3g} from the minimum after {steps} steps" in caption
+    line = {line.get_label(): line for line in figures[0].axes[0].lines}[f"gradient descent, lr={gd_lr}"]
+    assert len(line.get_xdata()) == drawn
+    assert np.ptp(figures[0].axes[0].get_ylim()) < 30
 
 
 def test_hessian_vector_product_of_a_non_quadratic():
