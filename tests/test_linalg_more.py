@@ -631,3 +631,12 @@ def test_matrix_rank_counts_only_singular_values_above_the_tolerance(library):
     diagonal = lib.diag(lib.tensor([2.0, 1.0, 0.5], dtype=lib.float64))
     assert int(lib.linalg.matrix_rank(diagonal, atol=1.0, rtol=0.0)) == 1
     assert int(lib.linalg.matrix_rank(diagonal, atol=0.5, rtol=0.0)) == 2
+
+
+def test_cholesky_ex_gives_zeros_for_a_matrix_that_is_not_positive_definite():
+    # the docstring's promise (PyTorch leaves LAPACK's partial factor there): zeros, and the others' exact factor
+    a = tg.tensor([[[4.0, 2.0], [2.0, 3.0]], [[1.0, 2.0], [2.0, 1.0]]], dtype=tg.float64)
+    lower, info = tg.linalg.cholesky_ex(a)
+    assert info.tolist() == [0, 2]
+    np.testing.assert_allclose(lower[0].numpy(), [[2.0, 0.0], [1.0, np.sqrt(2.0)]], rtol=1e-15)
+    assert lower[1].tolist() == [[0.0, 0.0], [0.0, 0.0]]
