@@ -943,3 +943,18 @@ def test_corrcoef_stays_within_minus_one_and_one(scale):
     r = tg.corrcoef(tg.tensor(np.stack([x, scale * x, -scale * x]))).numpy()
     assert np.abs(r).max() <= 1.0
     np.testing.assert_allclose(np.abs(r), np.ones((3, 3)), rtol=1e-15)
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_logsumexp_over_no_elements_is_minus_inf(library):
+    lib = reductions_library(library)
+    assert lib.zeros((2, 0), dtype=lib.float64).logsumexp(1).tolist() == [-math.inf, -math.inf]
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_cov_with_a_correction_beyond_the_observations_divides_by_zero(library):
+    # 3 observations, correction 4: the divisor 3 - 4 is clamped to 0 (never a negative covariance)
+    lib = reductions_library(library)
+    x = lib.tensor([[1.0, 2.0, 4.0], [0.0, 1.0, 5.0]], dtype=lib.float64)
+    with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+        assert lib.cov(x, correction=4).tolist() == [[math.inf, math.inf], [math.inf, math.inf]]
