@@ -3,6 +3,7 @@ return types, and the functions a PyTorch script reaches for. Each behaviour is 
 formula written out in NumPy; where torch is installed, the same calls are also compared to torch."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -958,3 +959,26 @@ def test_cov_with_a_correction_beyond_the_observations_divides_by_zero(library):
     x = lib.tensor([[1.0, 2.0, 4.0], [0.0, 1.0, 5.0]], dtype=lib.float64)
     with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
         assert lib.cov(x, correction=4).tolist() == [[math.inf, math.inf], [math.inf, math.inf]]
+
+
+CROSS_A = np.arange(9.0).reshape(3, 3)
+CROSS_B = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 3.0], [4.0, 1.0, 0.0]])
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_cross_without_dim_takes_the_first_dim_of_size_three(library):
+    # a 3x3 input has two candidates: PyTorch's (deprecated) default is the first, dim 0, not linalg.cross's -1
+    lib = reductions_library(library)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns that the default is deprecated
+        got = lib.cross(lib.tensor(CROSS_A), lib.tensor(CROSS_B))
+    assert got.tolist() == np.cross(CROSS_A, CROSS_B, axis=0).tolist()
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_einsum_without_an_arrow_orders_the_output_letters_alphabetically(library):
+    # the implicit output is the letters used once, sorted: 'ji' is the transpose, 'jk,ij' gives 'ik'
+    lib = reductions_library(library)
+    a, b = lib.tensor(CROSS_A), lib.tensor(CROSS_B)
+    assert lib.einsum("ji", a).tolist() == CROSS_A.T.tolist()
+    assert lib.einsum("jk,ij", a, b).tolist() == (CROSS_B @ CROSS_A).tolist()
