@@ -468,3 +468,31 @@ def test_scaler_settings():
 def test_scaler_settings_against_torch():
     torch = pytest.importorskip("torch")
     assert scaler_settings(torch) == EXPECTED_SETTINGS
+
+
+def two_optimizer_update(lib, inf_in):
+    """One scaled step of a model whose two layers have an optimizer each, an inf put into the gradient of
+    optimizer `inf_in`'s layer: (scale, growth tracker, whether each layer's weight moved)."""
+    model = mlp(lib)
+    first = lib.optim.SGD(model[0].parameters(), lr=0.1)
+    second = lib.optim.SGD(model[2].parameters(), lr=0.1)
+    scaler = lib.amp.GradScaler("cpu", init_scale=1024.0, growth_interval=3)
+    before = [model[0].weight.detach().clone(), model[2].weight.detach().clone()]
+    scaler.scale(lib.nn.functional.mse_loss(model(lib.tensor(XS[0])), lib.tensor(YS[0]))).backward()
+    model[2 * inf_in].weight.grad[0, 0] = float("inf")
+    scaler.step(first)
+    scaler.step(second)
+    scaler.update()
+    moved = [not bool((model[2 * i].weight.detach() == before[i]).all()) for i in (0, 1)]
+    return scaler.get_scale(), scaler._get_growth_tracker(), moved
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+@pytest.mark.parametrize("inf_in", [0, 1])
+def test_an_inf_in_any_optimizer_backs_the_scale_off(library, inf_in):
+    # update() looks at every optimizer stepped since the last update, not only the first: the one that saw
+    # the inf skips its step, the other steps, and the scale halves either way
+    lib = tg if library == "tinygrad_edu" else pytest.importorskip("torch")
+    scale, tracker, moved = two_optimizer_update(lib, inf_in)
+    assert (scale, tracker) == (512.0, 0)
+    assert moved == [inf_in != 0, inf_in != 1]

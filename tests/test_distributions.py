@@ -589,3 +589,44 @@ def test_a_vae_step_and_a_reinforce_step():
     (-(policy.log_prob(action) * tg.tensor([1.0, -1.0, 2.0])).sum()).backward()
     expected = -(np.eye(4)[action.numpy()] - 0.25) * np.array([[1.0], [-1.0], [2.0]])  # d log softmax = onehot - p
     np.testing.assert_allclose(scores.grad.numpy(), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_uniform_kl_is_inf_when_q_misses_either_end_of_p(library):
+    # KL(p || q) = log(width_q / width_p) when q covers p, inf when p has mass outside q, at either end
+    lib = tg if library == "tinygrad_edu" else pytest.importorskip("torch")
+    uniform, kl = lib.distributions.Uniform, lib.distributions.kl_divergence
+    p = uniform(lib.tensor(0.0, dtype=lib.float64), lib.tensor(2.0, dtype=lib.float64))
+    covering = uniform(lib.tensor(-1.0, dtype=lib.float64), lib.tensor(3.0, dtype=lib.float64))
+    assert float(kl(p, covering)) == math.log(2.0)
+    for low, high in ((0.5, 3.0), (-1.0, 1.5)):
+        q = uniform(lib.tensor(low, dtype=lib.float64), lib.tensor(high, dtype=lib.float64))
+        assert float(kl(p, q)) == math.inf
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_categorical_entropy_counts_a_class_of_logit_minus_inf_as_zero(library):
+    # 0 * log 0 = 0: the entropy is that of the classes left, here log(1 + e) - e / (1 + e), not nan
+    lib = tg if library == "tinygrad_edu" else pytest.importorskip("torch")
+    logits = lib.tensor([0.0, -math.inf, 1.0], dtype=lib.float64)
+    entropy = float(lib.distributions.Categorical(logits=logits).entropy())
+    assert entropy == pytest.approx(math.log(1 + math.e) - math.e / (1 + math.e), rel=1e-15)
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_uniform_support_is_closed_at_low_and_open_at_high(library):
+    # PyTorch's [low, high): log_prob is -log(width) at low and -inf at high; cdf is clamped to [0, 1] outside
+    lib = tg if library == "tinygrad_edu" else pytest.importorskip("torch")
+    uniform = lib.distributions.Uniform(lib.tensor([1.0], dtype=lib.float64), lib.tensor([3.0], dtype=lib.float64),
+                                        validate_args=False)
+    assert uniform.log_prob(lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)).tolist() == [
+        -math.log(2.0), -math.log(2.0), -math.inf]
+    assert uniform.cdf(lib.tensor([0.0, 2.0, 4.0], dtype=lib.float64)).tolist() == [0.0, 0.5, 1.0]
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_exponential_icdf_keeps_tiny_probabilities(library):
+    # -log1p(-u) / rate: for u = 1e-20, 1 - u rounds to 1 and log(1 - u) would give 0
+    lib = tg if library == "tinygrad_edu" else pytest.importorskip("torch")
+    exponential = lib.distributions.Exponential(lib.tensor(2.0, dtype=lib.float64))
+    assert exponential.icdf(lib.tensor(1e-20, dtype=lib.float64)).item() == 5e-21

@@ -609,3 +609,34 @@ def test_float32_stays_float32():
     for result in (a.inverse(), a.det(), a.logdet(), tg.linalg.cholesky(a), tg.linalg.qr(a).Q, a.matrix_exp(),
                    tg.linalg.pinv(a), tg.linalg.solve(a, a[0]), tg.linalg.lstsq(a, a).solution):
         assert result.dtype == tg.float32
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_det_of_a_singular_one_by_one_matrix_has_gradient_one(library):
+    # det([[a]]) = a: its cofactor is 1 for every a, 0 included (the path singular matrices take)
+    lib = tg if library == "tinygrad_edu" else pytest.importorskip("torch")
+    a = lib.tensor([[[0.0]], [[2.0]]], dtype=lib.float64, requires_grad=True)
+    a.det().sum().backward()
+    assert a.grad.tolist() == [[[1.0]], [[1.0]]]
+    b = lib.tensor([[0.0]], dtype=lib.float64, requires_grad=True)
+    b.det().backward()
+    assert b.grad.tolist() == [[1.0]]
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_matrix_rank_counts_only_singular_values_above_the_tolerance(library):
+    # strictly above: a zero matrix has rank 0, and a singular value equal to atol is not counted
+    lib = tg if library == "tinygrad_edu" else pytest.importorskip("torch")
+    assert int(lib.linalg.matrix_rank(lib.zeros(3, 3, dtype=lib.float64))) == 0
+    diagonal = lib.diag(lib.tensor([2.0, 1.0, 0.5], dtype=lib.float64))
+    assert int(lib.linalg.matrix_rank(diagonal, atol=1.0, rtol=0.0)) == 1
+    assert int(lib.linalg.matrix_rank(diagonal, atol=0.5, rtol=0.0)) == 2
+
+
+def test_cholesky_ex_gives_zeros_for_a_matrix_that_is_not_positive_definite():
+    # the docstring's promise (PyTorch leaves LAPACK's partial factor there): zeros, and the others' exact factor
+    a = tg.tensor([[[4.0, 2.0], [2.0, 3.0]], [[1.0, 2.0], [2.0, 1.0]]], dtype=tg.float64)
+    lower, info = tg.linalg.cholesky_ex(a)
+    assert info.tolist() == [0, 2]
+    np.testing.assert_allclose(lower[0].numpy(), [[2.0, 0.0], [1.0, np.sqrt(2.0)]], rtol=1e-15)
+    assert lower[1].tolist() == [[0.0, 0.0], [0.0, 0.0]]

@@ -351,3 +351,20 @@ def test_shrinks_match_torch():
         out.sum().backward()
         expected.sum().backward()
         np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-14)
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_a_three_dim_attn_mask_is_indexed_batch_then_head(library):
+    # (N * num_heads, L, S): entry b * num_heads + h masks batch b's head h. Here entry i masks key i // 2 for
+    # N = num_heads = 2, so batch 0 never sees key 0 and batch 1 never sees key 1, in both heads
+    lib = tg if library == "tinygrad_edu" else pytest.importorskip("torch")
+    lib.manual_seed(0)
+    attention = lib.nn.MultiheadAttention(4, 2, batch_first=True).double()
+    x = lib.tensor(np.random.default_rng(0).normal(size=(2, 3, 4)), dtype=lib.float64)
+    mask = np.zeros((4, 3, 3), dtype=bool)
+    for i in range(4):
+        mask[i, :, i // 2] = True
+    _, weights = attention(x, x, x, attn_mask=lib.tensor(mask), average_attn_weights=False)
+    weights = weights.detach().numpy()  # (N, num_heads, L, S)
+    assert (weights[0, :, :, 0] == 0).all() and (weights[1, :, :, 1] == 0).all()
+    assert (weights[0, :, :, 1:] > 0).all() and (weights[1, :, :, [0, 2]] > 0).all()

@@ -477,3 +477,48 @@ def test_embedding_padding_idx_gets_no_gradient():
         F.embedding(np.array([4]), w)
     with pytest.raises(RuntimeError, match="integers"):
         F.embedding(np.array([1.0]), w)
+
+
+# ---------------------------------------------------------------- eps and running statistics, written out
+
+NORM_X = np.array([[1.0, 2.0], [3.0, 5.0], [0.0, -1.0]])
+RUNNING_MEAN, RUNNING_VAR = np.array([0.5, 1.0]), np.array([2.0, 0.25])
+
+
+def norm_library(name):
+    return tg if name == "tinygrad_edu" else pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_batch_norm_divides_by_sqrt_of_var_plus_its_own_eps(library):
+    # an eps far from the default 1e-5, so that an eps left at its default shows in every element
+    lib = norm_library(library)
+    x, mean, var = (lib.tensor(a, dtype=lib.float64) for a in (NORM_X, RUNNING_MEAN, RUNNING_VAR))
+    evaluated = lib.nn.functional.batch_norm(x, mean, var, eps=0.5)
+    np.testing.assert_allclose(evaluated.numpy(), (NORM_X - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + 0.5), rtol=1e-15)
+    trained = lib.nn.functional.batch_norm(x, None, None, training=True, eps=0.5)
+    expected = (NORM_X - NORM_X.mean(0)) / np.sqrt(NORM_X.var(0) + 0.5)
+    np.testing.assert_allclose(trained.numpy(), expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_batch_norm_in_eval_keeps_using_its_running_statistics_once_tracking_is_switched_off(library):
+    # PyTorch's rule: eval normalises by the buffers whenever they exist, whatever track_running_stats says now
+    lib = norm_library(library)
+    norm = lib.nn.BatchNorm1d(2, affine=False).double()
+    norm.running_mean.copy_(lib.tensor(RUNNING_MEAN))
+    norm.running_var.copy_(lib.tensor(RUNNING_VAR))
+    norm.eval()
+    norm.track_running_stats = False
+    out = norm(lib.tensor(NORM_X, dtype=lib.float64))
+    np.testing.assert_allclose(out.numpy(), (NORM_X - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + 1e-5), rtol=1e-15)
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_instance_norm_with_running_statistics_divides_by_sqrt_of_var_plus_its_own_eps(library):
+    lib = norm_library(library)
+    x = np.array([[[1.0, 2.0, 4.0], [3.0, 5.0, 0.0]]])
+    mean, var = (lib.tensor(a, dtype=lib.float64) for a in (RUNNING_MEAN, RUNNING_VAR))
+    out = lib.nn.functional.instance_norm(lib.tensor(x, dtype=lib.float64), mean, var, use_input_stats=False, eps=0.5)
+    expected = (x - RUNNING_MEAN[:, None]) / np.sqrt(RUNNING_VAR[:, None] + 0.5)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-15)

@@ -355,3 +355,24 @@ def test_decoder_and_transformer_match_torch_with_their_state_dicts(norm_first, 
                                       "memory_key_padding_mask": memory_padding})
     assert np.array_equal(nn.Transformer.generate_square_subsequent_mask(5).detach().numpy(),
                           torch.nn.Transformer.generate_square_subsequent_mask(5).detach().numpy())
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_encoder_layer_with_dropout_one_in_training_keeps_only_the_residual_path(library, norm_first):
+    # dropout=1 zeroes both blocks' outputs, so post-norm gives norm2(norm1(x)) and pre-norm gives x itself:
+    # a residual that skipped its dropout would add the block's output
+    lib = tg if library == "tinygrad_edu" else pytest.importorskip("torch")
+    layer = lib.nn.TransformerEncoderLayer(4, 2, dim_feedforward=8, dropout=1.0, norm_first=norm_first).double()
+    with lib.no_grad():
+        # block outputs that are not 0 once their insides are dropped, nor a constant the norm would remove
+        layer.linear2.bias.copy_(lib.tensor([3.0, -1.0, 0.5, 2.0], dtype=lib.float64))
+        layer.self_attn.out_proj.bias.copy_(lib.tensor([-2.0, 1.0, 4.0, 0.0], dtype=lib.float64))
+    layer.train()
+    x = np.random.default_rng(1).normal(size=(3, 2, 4))
+    out = layer(lib.tensor(x, dtype=lib.float64)).detach().numpy()
+
+    def normalised(y):
+        return (y - y.mean(-1, keepdims=True)) / np.sqrt(y.var(-1, keepdims=True) + 1e-5)
+
+    np.testing.assert_allclose(out, x if norm_first else normalised(normalised(x)), rtol=1e-13, atol=1e-15)

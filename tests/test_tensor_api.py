@@ -2,6 +2,9 @@
 return types, and the functions a PyTorch script reaches for. Each behaviour is checked against a
 formula written out in NumPy; where torch is installed, the same calls are also compared to torch."""
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 
@@ -897,3 +900,85 @@ def test_isfinite_as_pytorch():
     x = tg.tensor([1.0, float("inf"), float("nan"), -2.0])
     assert tg.isfinite(x).tolist() == x.isfinite().tolist() == [True, False, False, True]
     assert tg.isfinite(tg.tensor([1, 2])).tolist() == [True, True] and x.isfinite().dtype == tg.bool
+
+
+def reductions_library(name):
+    return tg if name == "tinygrad_edu" else pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_var_and_std_with_no_degrees_of_freedom_divide_by_zero(library):
+    # N - correction = 0: sum of squares / 0, so nan for one element (0 / 0) and inf for two unequal ones
+    lib = reductions_library(library)
+    with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+        one = lib.tensor([3.0], dtype=lib.float64).var()
+    assert math.isnan(float(one))
+    with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+        two = lib.tensor([1.0, 2.0], dtype=lib.float64).std(correction=2)
+    assert float(two) == math.inf
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_std_of_a_constant_slice_has_gradient_zero(library):
+    # sqrt'(0) is inf, times a deviation of 0: std must not take it, or the gradient is nan
+    lib = reductions_library(library)
+    x = lib.tensor([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]], dtype=lib.float64, requires_grad=True)
+    x.std(1).sum().backward()
+    deviation = np.array([1.0, 2.0, 4.0]) - 7 / 3
+    expected = deviation / (2 * np.sqrt((deviation ** 2).sum() / 2))
+    np.testing.assert_allclose(x.grad.numpy(), [[0.0, 0.0, 0.0], expected], rtol=1e-14)
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_the_product_of_no_elements_is_one(library):
+    lib = reductions_library(library)
+    assert lib.zeros((2, 0)).prod(1).tolist() == [1.0, 1.0]
+    assert lib.zeros((0, 3)).prod(0, keepdim=True).tolist() == [[1.0, 1.0, 1.0]]
+    assert float(lib.ones(0).prod()) == 1.0
+
+
+@pytest.mark.parametrize("scale", [0.1, 0.3, 0.7, 3.0])
+def test_corrcoef_stays_within_minus_one_and_one(scale):
+    # rounding takes cov[0, 1] / (std_0 std_1) of a line to 1 + 2**-52 for these; the clamp brings it back
+    x = np.arange(4.0)
+    r = tg.corrcoef(tg.tensor(np.stack([x, scale * x, -scale * x]))).numpy()
+    assert np.abs(r).max() <= 1.0
+    np.testing.assert_allclose(np.abs(r), np.ones((3, 3)), rtol=1e-15)
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_logsumexp_over_no_elements_is_minus_inf(library):
+    lib = reductions_library(library)
+    assert lib.zeros((2, 0), dtype=lib.float64).logsumexp(1).tolist() == [-math.inf, -math.inf]
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_cov_with_a_correction_beyond_the_observations_divides_by_zero(library):
+    # 3 observations, correction 4: the divisor 3 - 4 is clamped to 0 (never a negative covariance)
+    lib = reductions_library(library)
+    x = lib.tensor([[1.0, 2.0, 4.0], [0.0, 1.0, 5.0]], dtype=lib.float64)
+    with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+        assert lib.cov(x, correction=4).tolist() == [[math.inf, math.inf], [math.inf, math.inf]]
+
+
+CROSS_A = np.arange(9.0).reshape(3, 3)
+CROSS_B = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 3.0], [4.0, 1.0, 0.0]])
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_cross_without_dim_takes_the_first_dim_of_size_three(library):
+    # a 3x3 input has two candidates: PyTorch's (deprecated) default is the first, dim 0, not linalg.cross's -1
+    lib = reductions_library(library)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns that the default is deprecated
+        got = lib.cross(lib.tensor(CROSS_A), lib.tensor(CROSS_B))
+    assert got.tolist() == np.cross(CROSS_A, CROSS_B, axis=0).tolist()
+
+
+@pytest.mark.parametrize("library", ["tinygrad_edu", "torch"])
+def test_einsum_without_an_arrow_orders_the_output_letters_alphabetically(library):
+    # the implicit output is the letters used once, sorted: 'ji' is the transpose, 'jk,ij' gives 'ik'
+    lib = reductions_library(library)
+    a, b = lib.tensor(CROSS_A), lib.tensor(CROSS_B)
+    assert lib.einsum("ji", a).tolist() == CROSS_A.T.tolist()
+    assert lib.einsum("jk,ij", a, b).tolist() == (CROSS_B @ CROSS_A).tolist()
