@@ -16,7 +16,8 @@ from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .conv_functions import conv_padding, ntuple, single
-from .module import Module, Parameter, check_sizes
+from .layer_checks import check_sizes
+from .module import Module, Parameter
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
            "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d",

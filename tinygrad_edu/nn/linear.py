@@ -12,7 +12,8 @@ from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .module import Module, Parameter, check_sizes
+from .layer_checks import check_sizes
+from .module import Module, Parameter
 
 __all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 

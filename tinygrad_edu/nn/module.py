@@ -21,7 +21,6 @@ tensors each module makes.
 from __future__ import annotations
 
 import difflib
-import numbers
 import sys
 import warnings
 from collections import OrderedDict, namedtuple
@@ -35,6 +34,7 @@ from ..device import CPU_ONLY_HINT, check_device
 from ..onramp import to_arguments
 from ..tensor import Tensor, tensor
 from .backward_hooks import HookedCall
+from .layer_checks import NOT_TENSORS, checked_entry, not_a_tensor, not_initialised, takes_a_tensor
 
 __all__ = ["Parameter", "Module", "forward_stack"]
 
@@ -99,14 +99,6 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
         return super().__repr__()
 
 
-def not_initialised(module: "Module") -> AttributeError:
-    """PyTorch's error type for a module used before Module.__init__ ran (an AttributeError), with the fix."""
-    name = type(module).__name__
-    return AttributeError(
-        f"{name}: Module.__init__() was not called. Add `super().__init__()` as the first line "
-        f"of {name}.__init__, before assigning parameters, buffers or submodules.")
-
-
 def warn_if_hidden(module: "Module", name: str, value) -> None:
     """Warn when a plain list, tuple or dict holds modules or parameters: Module registers only what is
     assigned to it directly, so these are invisible to .parameters(), state_dict() and .to(), and an
@@ -132,43 +124,6 @@ def frames_inside_this_file() -> int:
     while frame is not None and frame.f_code.co_filename == __file__:
         frame, level = frame.f_back, level + 1
     return level
-
-
-def check_sizes(layer: str, **sizes) -> None:
-    """Each of a layer's sizes (in_features, out_channels, ...) a whole number >= 0, checked before NumPy
-    sees it: np.empty((2.0, 3)) says "'float' object cannot be interpreted as an integer", naming no layer.
-    A float size usually comes from `/` where `//` was meant."""
-    for name, size in sizes.items():
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
-            hint = "use // rather than /, or int(...)" if isinstance(size, float) else "give an int"
-            raise TypeError(f"{layer}: {name} must be a whole number, got {size!r} ({type(size).__name__}). "
-                            f"Hint: {hint}")
-        if size < 0:
-            raise ValueError(f"{layer}: {name} must be 0 or more, got {size}")
-
-
-NOT_TENSORS = (np.ndarray, np.generic, list, int, float)  # what a learner hands a layer instead of a Tensor
-
-
-def takes_a_tensor(cls: type) -> bool:
-    """True for the library's own layers, whose first input must be a Tensor: given a list or an
-    array they would fail deep inside (or, for a few, quietly accept it where PyTorch refuses).
-    A learner's module may take anything, and so may Identity and Sequential (whose first layer
-    may be the learner's); they set `takes_any_input = True`, as do the containers that have no
-    forward (ModuleList, ParameterDict, ...), whose own error says how to use them."""
-    return cls.__module__.startswith("tinygrad_edu.nn.") and not getattr(cls, "takes_any_input", False)
-
-
-def not_a_tensor(module: "Module", value) -> TypeError:
-    make = "tinygrad_edu.tensor(x)"
-    if isinstance(value, np.ndarray):
-        what = f"a NumPy array of shape {value.shape} and dtype {value.dtype}"
-        if value.dtype == np.float64:  # NumPy's default float: as a tensor it would meet float32 weights
-            make = "tinygrad_edu.tensor(x, dtype=tinygrad_edu.float32)"
-    else:
-        what = f"a Python {type(value).__name__}"
-    return TypeError(f"{type(module).__name__}: the input must be a Tensor, not {what}. "
-                     f"Hint: make it a tensor first: {make}")
 
 
 class Module:
@@ -596,31 +551,3 @@ class Module:
             body = "\n  " + "\n  ".join(lines) + "\n"
         parametrized = "Parametrized" if "parametrizations" in self._modules else ""  # PyTorch's name for it
         return f"{parametrized}{type(self).__name__}({body})"
-
-
-def checked_entry(key: str, value, target: Tensor) -> tuple[np.ndarray | None, str | None]:
-    """A state_dict value as an array that can be copied into `target`, or what is wrong with it
-    (in PyTorch's words where PyTorch has them)."""
-    if isinstance(value, Tensor):
-        array = value._data
-    elif isinstance(value, (np.ndarray, np.generic)):
-        array = np.asarray(value)
-    else:
-        return None, (f'While copying the parameter named "{key}", expected a Tensor (or NumPy array) from '
-                      f"checkpoint but received {type(value)}. Hint: wrap numbers with tg.tensor(...).")
-    if array.shape != target.shape:
-        return None, (f"size mismatch for {key}: copying a param with shape {array.shape} from checkpoint, "
-                      f"the shape in current model is {tuple(target.shape)}.")
-    source, into = array.dtype, target._data.dtype
-    if source.kind not in "biufc":
-        return None, (f"dtype mismatch for {key}: copying a param of dtype {source} from checkpoint into dtype "
-                      f"{into} in current model; only numbers (bool, int, float) can be loaded.")
-    if source.kind == "c" and into.kind != "c":
-        return None, (f"dtype mismatch for {key}: copying a complex param ({source}) from checkpoint into "
-                      f"dtype {into} in current model would drop the imaginary part.")
-    if source.kind == "f" and into.kind in "iu":
-        bounds = np.iinfo(into)
-        if not (np.isfinite(array).all() and (array >= bounds.min).all() and (array <= bounds.max).all()):
-            return None, (f"value error for {key}: copying a float param with values that dtype {into} in "
-                          "current model cannot hold (nan, inf, or out of its range) from checkpoint.")
-    return array, None

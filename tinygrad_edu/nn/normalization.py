@@ -11,7 +11,8 @@ from ..device import check_device
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
-from .module import Module, Parameter, check_sizes
+from .layer_checks import check_sizes
+from .module import Module, Parameter
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "RMSNorm", "GroupNorm", "InstanceNorm1d",
            "InstanceNorm2d", "InstanceNorm3d"]

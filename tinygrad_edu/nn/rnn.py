@@ -44,7 +44,8 @@ from ..creation import cat, stack
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .module import Module, Parameter, check_sizes
+from .layer_checks import check_sizes
+from .module import Module, Parameter
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 

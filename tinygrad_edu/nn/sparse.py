@@ -9,7 +9,8 @@ from ..device import check_device
 from ..dtypes import get_default_dtype
 from . import functional as F
 from . import init
-from .module import Module, Parameter, check_sizes
+from .layer_checks import check_sizes
+from .module import Module, Parameter
 
 __all__ = ["Embedding"]
 
