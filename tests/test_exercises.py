@@ -236,7 +236,7 @@ def test_a_factor_close_to_1_is_not_a_constant_factor():
 ])
 def test_simple_nn_weights_are_reported_from_the_output_back(learner, order):
     from tinygrad_edu.exercises.grading import load_module
-    from tinygrad_edu.exercises.simple_nn import Learner, output_first
+    from tinygrad_edu.exercises.simple_nn_network import Learner, output_first
     found = Learner(load_module(learner).SimpleNN, (2, 5, 1), 0.3)
     assert [found.weights[k].label for k in output_first(found)] == order
 
